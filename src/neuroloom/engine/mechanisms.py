@@ -1,0 +1,83 @@
+"""Which mechanisms NEURON has, and what their parameters are called."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..errors import MechanismError
+from ..suggest import hint
+from .neuron_env import neuron_h
+
+DENSITY, POINT = 0, 1
+_INTERNAL = {"morphology", "capacitance"}
+
+
+@lru_cache(maxsize=None)
+def _names(kind: int) -> frozenset[str]:
+    h = neuron_h()
+    mt = h.MechanismType(kind)
+    name = h.ref("")
+    out = set()
+    for i in range(int(mt.count())):
+        mt.select(i)
+        mt.selected(name)
+        out.add(name[0])
+    return frozenset(out - _INTERNAL)
+
+
+def density_mechanisms() -> frozenset[str]:
+    return _names(DENSITY)
+
+
+def point_processes() -> frozenset[str]:
+    return _names(POINT)
+
+
+@lru_cache(maxsize=None)
+def range_variables(mech: str) -> frozenset[str]:
+    """Settable variables (PARAMETER, ASSIGNED, STATE) of a mechanism, without suffix."""
+    h = neuron_h()
+    name = h.ref("")
+    suffix = "" if mech in point_processes() else f"_{mech}"
+    out = set()
+    for vartype in (1, 2, 3):
+        ms = h.MechanismStandard(mech, vartype)
+        for i in range(int(ms.count())):
+            ms.name(name, i)
+            var = name[0]
+            out.add(var[: -len(suffix)] if suffix and var.endswith(suffix) else var)
+    return frozenset(out)
+
+
+def check_mechanisms(network, extra_problems=()) -> None:
+    """Every mechanism and parameter the network uses must exist in NEURON.
+
+    Raises one MechanismError listing all problems, each naming where it was used.
+    """
+    problems = list(extra_problems)
+    density, point = density_mechanisms(), point_processes()
+    for cell_type in network.cell_types:
+        for sec in cell_type.sections:
+            where = f"cellType '{cell_type.label}', section '{sec.name}'"
+            for mech, params in sec.mechs:
+                if mech not in density:
+                    problems.append(f"{where}: NEURON has no density mechanism '{mech}'; "
+                                    f"{hint(mech, density)}")
+                    continue
+                problems += _unknown_params(params, mech, f"{where}, mechanism '{mech}'")
+    for syn in network.syn_mechs:
+        where = f"synMechParams['{syn.label}']"
+        if syn.mod not in point:
+            problems.append(f"{where}: NEURON has no point process '{syn.mod}'; "
+                            f"{hint(syn.mod, point)}")
+            continue
+        problems += _unknown_params(syn.params, syn.mod, where)
+    if problems:
+        raise MechanismError("\n".join(problems) if len(problems) == 1 else
+                             f"{len(problems)} mechanism problems:\n"
+                             + "\n".join(f"  - {p}" for p in problems))
+
+
+def _unknown_params(params, mech, where) -> list[str]:
+    known = range_variables(mech)
+    return [f"{where}: '{mech}' has no parameter '{p}'; {hint(p, known)}"
+            for p, _ in params if p not in known]

@@ -1,0 +1,127 @@
+"""NeuronModel: a Network instantiated in NEURON, ready to run."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import Problem, SpecError
+from .cells import CellInstance
+from .mechanisms import check_mechanisms
+from .neuron_env import neuron_h, parallel_context
+from .recording import Recorder
+from .stims import add_netstim
+from .synapses import SynapsePool
+
+MAX_STEP = 10.0  # ms, upper bound of the spike-exchange interval (pc.set_maxstep)
+
+
+def owned_gids(num_cells: int, rank: int, nhost: int) -> np.ndarray:
+    """Round-robin distribution of cells to ranks."""
+    return np.arange(rank, num_cells, nhost, dtype=np.int64)
+
+
+class NeuronModel:
+    """Builds the cells, synapses, connections, stimuli and recordings of the gids this
+    rank owns. Only one NeuronModel may be live per process: ``clear()`` the old one first.
+    """
+
+    def __init__(self, network, run, record_gids, rank: int | None = None,
+                 nhost: int | None = None):
+        self.h = h = neuron_h()
+        self.pc = pc = parallel_context()
+        self.rank = int(pc.id()) if rank is None else rank
+        self.nhost = int(pc.nhost()) if nhost is None else nhost
+        self.network, self.run_spec = network, run
+        check_mechanisms(network)
+        self.gids = owned_gids(network.num_cells, self.rank, self.nhost)
+        self.cells = {}
+        self._detectors = []
+        for gid in self.gids:
+            gid = int(gid)
+            cell = CellInstance(h, gid, network.cell_type_of(gid))
+            pc.set_gid2node(gid, self.rank)
+            detector = cell.spike_detector(h)
+            pc.cell(gid, detector)
+            self._detectors.append(detector)
+            self.cells[gid] = cell
+        self.synapses = SynapsePool(h, network.syn_mechs, run.linear_syn_mechs,
+                                    run.one_syn_per_netcon)
+        self.netcons = self._connect(network)
+        self.netstims, self.stim_netcons = self._add_stims(network, run.seed("stim"))
+        pc.set_maxstep(MAX_STEP)
+        self.recorder = Recorder(h, pc, self.cells, run.traces, record_gids, run.record_step)
+
+    # -- building -----------------------------------------------------------------------
+    def _connect(self, network):
+        c = network.conns
+        mine = np.isin(c.post_gid, self.gids)
+        names = network.section_names
+        netcons = []
+        for pre, post, mech, w, d, sec, loc in zip(
+                c.pre_gid[mine].tolist(), c.post_gid[mine].tolist(), c.syn_mech[mine].tolist(),
+                c.weight[mine].tolist(), c.delay[mine].tolist(), c.sec[mine].tolist(),
+                c.loc[mine].tolist()):
+            syn = self.synapses.get(self.cells[post], names[sec], loc, mech)
+            nc = self.pc.gid_connect(pre, syn)
+            nc.weight[0] = w
+            nc.delay = d
+            netcons.append(nc)
+        return netcons
+
+    def _add_stims(self, network, seed):
+        s = network.stims
+        mine = np.isin(s.gid, self.gids)
+        names = network.section_names
+        stims, netcons = [], []
+        for gid, src, rule, sec, loc, mech, w, d in zip(
+                s.gid[mine].tolist(), s.source[mine].tolist(), s.rule[mine].tolist(),
+                s.sec[mine].tolist(), s.loc[mine].tolist(), s.syn_mech[mine].tolist(),
+                s.weight[mine].tolist(), s.delay[mine].tolist()):
+            source = network.stim_sources[src]
+            syn = self.synapses.get(self.cells[gid], names[sec], loc, mech)
+            ns, nc = add_netstim(self.h, source, gid, network.stim_rules[rule], seed, syn, w, d)
+            stims.append(ns)
+            netcons.append(nc)
+        return stims, netcons
+
+    # -- running ------------------------------------------------------------------------
+    def apply_hparams(self):
+        problems = []
+        for name, value in self.run_spec.hparams:
+            if not hasattr(self.h, name):
+                problems.append(Problem(f"hParams.{name}",
+                                        f"'{name}' is not a NEURON global variable"))
+            else:
+                setattr(self.h, name, value)
+        if problems:
+            raise SpecError(problems)
+
+    def run(self) -> dict:
+        """Simulate from t=0 and return this rank's recordings."""
+        h, run = self.h, self.run_spec
+        self.apply_hparams()
+        h.dt = run.dt
+        h.tstop = run.duration
+        h.finitialize(h.v_init)
+        self.pc.psolve(run.duration)
+        return self.recorder.collect()
+
+    def gather(self, local: dict) -> dict | None:
+        """All ranks' recordings merged on rank 0 (None on the other ranks)."""
+        if self.nhost == 1:
+            return local
+        parts = self.pc.py_gather(local, 0)
+        if self.rank != 0:
+            return None
+        merged = {"spike_t": np.concatenate([p["spike_t"] for p in parts]),
+                  "spike_gid": np.concatenate([p["spike_gid"] for p in parts]),
+                  "t": parts[0]["t"], "traces": {}}
+        for label in local["traces"]:
+            merged["traces"][label] = {g: v for p in parts for g, v in p["traces"][label].items()}
+        return merged
+
+    def clear(self):
+        """Release every NEURON object of this model; NEURON is left with no sections."""
+        self.pc.gid_clear()
+        for name in ("recorder", "netcons", "stim_netcons", "netstims", "synapses",
+                     "_detectors", "cells"):
+            setattr(self, name, None)

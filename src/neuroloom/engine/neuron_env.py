@@ -1,0 +1,26 @@
+"""Importing NEURON: headless, with the standard run system, once per process."""
+from __future__ import annotations
+
+import os
+
+_h = None
+
+
+def neuron_h():
+    """NEURON's ``h``, loaded headless with stdrun.hoc (``h.cvode`` needs it)."""
+    global _h
+    if _h is None:
+        # without a display every `from neuron import h` prints warnings; -nogui silences
+        # them and must be set before neuron is imported for the first time
+        os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
+        from neuron import h
+
+        h.load_file("stdrun.hoc")
+        _h = h
+    return _h
+
+
+def parallel_context():
+    """The process's ParallelContext (NEURON has one per process)."""
+    h = neuron_h()
+    return h.ParallelContext()

@@ -1,0 +1,83 @@
+"""Catalog entries: what the rows of the network tables refer to by code.
+
+Cell types, synaptic mechanisms, stimulus sources and populations are few and rich, so they
+are plain frozen objects; cells, connections and stimuli are many and simple, so they are
+table rows (see tables.py) holding codes into these catalogs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Params = tuple[tuple[str, object], ...]  # ordered (name, value) pairs
+
+
+@dataclass(frozen=True)
+class Section:
+    """One unbranched cable of a cell type, with NEURON's geometry and mechanisms."""
+
+    name: str
+    diam: float  # um
+    L: float  # um
+    Ra: float  # ohm cm
+    cm: float  # uF/cm2
+    nseg: int
+    parent: str | None  # the section this one hangs from
+    parent_x: float  # where on the parent (0..1)
+    child_x: float  # which end of this section attaches (0 or 1)
+    mechs: tuple[tuple[str, Params], ...]  # density mechanisms and their parameters
+
+
+@dataclass(frozen=True)
+class CellType:
+    """A compartmental cell: sections, and where spikes are detected."""
+
+    label: str
+    sections: tuple[Section, ...]
+    spike_sec: str
+    spike_loc: float
+    threshold: float  # mV
+
+    @property
+    def section_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.sections)
+
+    @property
+    def default_sec(self) -> str:
+        """Where a synapse or stimulus goes when its rule names no section."""
+        return "soma" if "soma" in self.section_names else self.sections[0].name
+
+
+@dataclass(frozen=True)
+class SynMech:
+    """A synaptic mechanism: a NEURON point process (``mod``) with its parameters."""
+
+    label: str
+    mod: str
+    params: Params
+
+
+@dataclass(frozen=True)
+class StimSource:
+    """A stimulus source such as a NetStim, with its NEURON parameters."""
+
+    label: str
+    type: str
+    params: Params
+
+    def param(self, name: str):
+        return dict(self.params)[name]
+
+
+@dataclass(frozen=True)
+class Population:
+    """A population owns the contiguous gids ``gid_start .. gid_start + size - 1``."""
+
+    label: str
+    cell_type: str
+    cell_model: str
+    gid_start: int
+    size: int
+
+    @property
+    def gids(self) -> range:
+        return range(self.gid_start, self.gid_start + self.size)

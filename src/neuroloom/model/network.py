@@ -1,0 +1,88 @@
+"""Network: the canonical, NEURON-free description of a built network.
+
+Specs, NeuroML2 and SONATA are all turned into a Network; NEURON instantiation and the
+exporters all read from one. Two networks are equal when their tables and catalogs are
+equal (provenance, which says where a network came from, is not compared).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .catalog import CellType, Population, StimSource, SynMech
+from .tables import CellTable, ConnTable, StimTable
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a network came from; written into every output file."""
+
+    seeds: tuple[tuple[str, int], ...] = ()
+    spec_hash: str = ""
+    version: str = ""
+    source: str = "spec"
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    cells: CellTable
+    conns: ConnTable
+    stims: StimTable
+    pops: tuple[Population, ...]
+    cell_types: tuple[CellType, ...]
+    syn_mechs: tuple[SynMech, ...]
+    stim_sources: tuple[StimSource, ...]
+    section_names: tuple[str, ...]  # what ConnTable.sec / StimTable.sec codes mean
+    conn_rules: tuple[str, ...]  # what ConnTable.rule codes mean
+    stim_rules: tuple[str, ...]  # what StimTable.rule codes mean
+    size: tuple[float, float, float] = (100.0, 100.0, 100.0)
+    provenance: Provenance = field(default_factory=Provenance)
+
+    def __eq__(self, other) -> bool:
+        if type(self) is not type(other):
+            return False
+        names = ("cells", "conns", "stims", "pops", "cell_types", "syn_mechs", "stim_sources",
+                 "section_names", "conn_rules", "stim_rules", "size")
+        return all(getattr(self, n) == getattr(other, n) for n in names)
+
+    __hash__ = None
+
+    @property
+    def num_cells(self) -> int:
+        return len(self.cells)
+
+    # -- lookups ------------------------------------------------------------------------
+    def pop(self, label: str) -> Population:
+        for pop in self.pops:
+            if pop.label == label:
+                return pop
+        raise KeyError(label)
+
+    def cell_type_of(self, gid: int) -> CellType:
+        return self.cell_types[self.cells.cell_type[gid]]
+
+    def pop_of(self, gid: int) -> Population:
+        return self.pops[self.cells.pop[gid]]
+
+    def tags(self, gid: int) -> dict:
+        """The tutorial's cell tags: pop, cellType, cellModel and position."""
+        pop = self.pop_of(gid)
+        c = self.cells
+        return {"pop": pop.label, "cellType": self.cell_type_of(gid).label,
+                "cellModel": pop.cell_model,
+                **{k: float(getattr(c, k)[gid]) for k in ("x", "y", "z", "xnorm", "ynorm",
+                                                          "znorm")}}
+
+    def gids_of_pops(self, labels) -> np.ndarray:
+        labels = set(labels)
+        return np.concatenate([np.asarray(p.gids, dtype=np.int64) for p in self.pops
+                               if p.label in labels] or [np.empty(0, np.int64)])
+
+    def code(self, catalog: str, label: str) -> int:
+        """The code of ``label`` in a catalog ('syn_mechs', 'section_names', ...)."""
+        entries = getattr(self, catalog)
+        for i, entry in enumerate(entries):
+            if getattr(entry, "label", entry) == label:
+                return i
+        raise KeyError(f"{label!r} is not in {catalog}")

@@ -1,0 +1,7 @@
+"""Plots (the only package that imports matplotlib)."""
+from .figures import save_figure
+from .net2d import plot_2dnet
+from .raster import plot_raster
+from .traces import plot_traces
+
+__all__ = ["plot_2dnet", "plot_raster", "plot_traces", "save_figure"]

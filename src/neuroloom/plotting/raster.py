@@ -1,0 +1,51 @@
+"""Raster plot: one dot per spike, cells on the y axis."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..analysis.rates import pop_rates
+from .figures import new_figure, pop_colour
+
+
+def plot_raster(spike_t, spike_gid, network, gids, *, time_range, order_by="gid",
+                order_inverse=False, pop_rates_legend=True, marker_size=3, fig_size=(10, 6)):
+    """Returns (figure, data). ``order_by``: 'gid' or a cell tag such as 'y' or 'pop'."""
+    gids = np.asarray(gids, dtype=np.int64)
+    row_of = np.full(network.num_cells, -1, dtype=np.int64)
+    row_of[gids[_order(gids, network, order_by)]] = np.arange(len(gids))
+    start, stop = time_range
+    keep = (spike_t >= start) & (spike_t <= stop) & (row_of[spike_gid] >= 0)
+    t, g = spike_t[keep], spike_gid[keep]
+    rows = row_of[g]
+    pops = [p for p in network.pops if np.isin(np.asarray(p.gids), gids).any()]
+    rates = pop_rates(spike_t, spike_gid, pops, time_range)
+    fig = new_figure(fig_size)
+    ax = fig.add_subplot(1, 1, 1)
+    pop_codes = network.cells.pop[g]
+    for pop in pops:
+        code = network.pops.index(pop)
+        mine = pop_codes == code
+        label = f"{pop.label} ({rates[pop.label]:.3g} Hz)" if pop_rates_legend else pop.label
+        ax.scatter(t[mine], rows[mine], s=marker_size, color=pop_colour(code), label=label,
+                   linewidths=0)
+    ax.set_xlim(start, stop)
+    ax.set_ylim(-1, len(gids))
+    if order_inverse:
+        ax.invert_yaxis()
+    ax.set_xlabel("Time (ms)")
+    ax.set_ylabel(f"Cells (ordered by {order_by})")
+    ax.set_title("Raster plot")
+    if pops:
+        ax.legend(loc="upper right", markerscale=3, fontsize="small")
+    fig.tight_layout()
+    return fig, {"spkTimes": t, "spkGids": g, "spkInds": rows, "popRates": rates}
+
+
+def _order(gids, network, order_by):
+    if order_by == "gid":
+        return np.argsort(gids, kind="stable")
+    if order_by == "pop":
+        return np.lexsort((gids, network.cells.pop[gids]))
+    if order_by in ("x", "y", "z", "xnorm", "ynorm", "znorm"):
+        return np.lexsort((gids, getattr(network.cells, order_by)[gids]))
+    raise ValueError(f"orderBy must be 'gid', 'pop' or a position tag, not {order_by!r}")

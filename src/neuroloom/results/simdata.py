@@ -1,0 +1,38 @@
+"""Recordings of a run, and their tutorial-style view ``sim.allSimData``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..specs.dicts import Dict
+
+
+@dataclass(frozen=True, eq=False)
+class Recordings:
+    """Spikes (sorted by time, then gid), the sample times and the traces of a run."""
+
+    spike_t: np.ndarray
+    spike_gid: np.ndarray
+    t: np.ndarray
+    traces: dict = field(default_factory=dict)  # label -> {gid: samples}
+    duration: float = 0.0
+
+    @classmethod
+    def from_raw(cls, raw: dict, duration: float) -> "Recordings":
+        t, gid = np.asarray(raw["spike_t"], np.float64), np.asarray(raw["spike_gid"], np.int64)
+        order = np.lexsort((gid, t))
+        traces = {label: dict(sorted(cells.items())) for label, cells in raw["traces"].items()}
+        return cls(spike_t=t[order], spike_gid=gid[order], t=np.asarray(raw["t"]),
+                   traces=traces, duration=duration)
+
+    def sim_data(self, num_cells: int) -> Dict:
+        """The tutorial's simData: spkt, spkid, t, one entry per trace with 'cell_<gid>'
+        keys, and avgRate (spikes per cell per second over the run)."""
+        data = Dict(spkt=self.spike_t, spkid=self.spike_gid, t=self.t)
+        for label, cells in self.traces.items():
+            data[label] = Dict({f"cell_{gid}": samples for gid, samples in cells.items()})
+        seconds = self.duration / 1000.0
+        data["avgRate"] = (len(self.spike_t) / num_cells / seconds
+                           if num_cells and seconds > 0 else 0.0)
+        return data

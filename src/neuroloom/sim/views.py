@@ -1,0 +1,98 @@
+"""``sim.net``: the tutorial's view of the instantiated network, over the tables.
+
+Nothing here stores network data: cells, pops and connections are read from the Network
+tables and the live NEURON objects each time they are asked for.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..specs.dicts import Dict
+
+
+class NetView:
+    def __init__(self, session):
+        self._session = session
+
+    @property
+    def params(self):
+        return self._session.net_params
+
+    @property
+    def cells(self) -> list:
+        """This rank's cells, in gid order."""
+        s = self._session
+        gids = s.model.gids if s.model is not None else s.network.cells.gids
+        return [CellView(s, int(g)) for g in gids]
+
+    @property
+    def pops(self) -> Dict:
+        net = self._session.network
+        return Dict({p.label: PopView(p) for p in net.pops})
+
+    @property
+    def allCells(self) -> list:
+        return [CellView(self._session, int(g)) for g in self._session.network.cells.gids]
+
+
+class PopView:
+    def __init__(self, pop):
+        self.tags = Dict(pop=pop.label, cellType=pop.cell_type, cellModel=pop.cell_model,
+                         numCells=pop.size)
+        self.cellGids = list(pop.gids)
+
+    def __repr__(self):
+        return f"Pop({self.tags['pop']!r}, {len(self.cellGids)} cells)"
+
+
+class CellView:
+    """One cell: gid, tags, secs (with NEURON sections under 'hObj'), conns, stims."""
+
+    def __init__(self, session, gid: int):
+        self._session = session
+        self.gid = gid
+
+    @property
+    def tags(self) -> Dict:
+        return Dict(self._session.network.tags(self.gid))
+
+    @property
+    def secs(self) -> Dict:
+        net, model = self._session.network, self._session.model
+        live = model.cells.get(self.gid) if model is not None and model.cells else None
+        out = Dict()
+        for spec in net.cell_type_of(self.gid).sections:
+            sec = Dict(geom=Dict(diam=spec.diam, L=spec.L, Ra=spec.Ra, cm=spec.cm,
+                                 nseg=spec.nseg),
+                       mechs=Dict({m: Dict(params) for m, params in spec.mechs}))
+            if spec.parent is not None:
+                sec["topol"] = Dict(parentSec=spec.parent, parentX=spec.parent_x,
+                                    childX=spec.child_x)
+            if live is not None:
+                sec["hObj"] = live.secs[spec.name]
+            out[spec.name] = sec
+        return out
+
+    @property
+    def conns(self) -> list:
+        net = self._session.network
+        c = net.conns
+        rows = np.flatnonzero(c.post_gid == self.gid)
+        return [Dict(preGid=int(c.pre_gid[i]), sec=net.section_names[c.sec[i]],
+                     loc=float(c.loc[i]), synMech=net.syn_mechs[c.syn_mech[i]].label,
+                     weight=float(c.weight[i]), delay=float(c.delay[i]),
+                     label=net.conn_rules[c.rule[i]]) for i in rows]
+
+    @property
+    def stims(self) -> list:
+        net = self._session.network
+        s = net.stims
+        rows = np.flatnonzero(s.gid == self.gid)
+        return [Dict(source=net.stim_sources[s.source[i]].label,
+                     type=net.stim_sources[s.source[i]].type,
+                     label=net.stim_rules[s.rule[i]], sec=net.section_names[s.sec[i]],
+                     loc=float(s.loc[i]), synMech=net.syn_mechs[s.syn_mech[i]].label,
+                     weight=float(s.weight[i]), delay=float(s.delay[i])) for i in rows]
+
+    def __repr__(self):
+        return f"Cell(gid={self.gid}, pop={self.tags['pop']!r})"

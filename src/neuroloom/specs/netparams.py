@@ -1,0 +1,42 @@
+"""NetParams: the network part of a model spec, as in the tutorial."""
+from __future__ import annotations
+
+from .base import SpecObject
+from .dicts import ODict
+
+#: The rule dictionaries a NetParams holds, in the order the network is built from them.
+RULE_DICTS = (
+    "cellParams",
+    "popParams",
+    "synMechParams",
+    "connParams",
+    "subConnParams",
+    "stimSourceParams",
+    "stimTargetParams",
+    "rxdParams",
+)
+
+
+class NetParams(SpecObject):
+    """Cells, populations, synapses, connectivity and stimulation of a network.
+
+    Every rule dictionary starts empty; the scalar options have NetPyNE's defaults.
+    Attributes that are not options (``netParams.probLengthConst = 150``) are the user's
+    own model variables.
+    """
+
+    DEFAULTS = {
+        **{name: ODict() for name in RULE_DICTS},
+        # volume that holds the cells (um)
+        "sizeX": 100.0,
+        "sizeY": 100.0,
+        "sizeZ": 100.0,
+        # what a rule gets when it does not say
+        "defaultWeight": 1.0,
+        "defaultDelay": 1.0,  # ms
+        "defaultThreshold": 10.0,  # mV, spike detection
+        "propVelocity": 500.0,  # um/ms, for string functions such as 'dist_3D/propVelocity'
+        # global scaling of connection weights
+        "scaleConnWeight": 1.0,
+        "scaleConnWeightNetStims": 1.0,
+    }

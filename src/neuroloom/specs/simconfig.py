@@ -1,0 +1,35 @@
+"""SimConfig: how to simulate, record, save and plot, as in the tutorial."""
+from __future__ import annotations
+
+from .base import SpecObject
+from .dicts import Dict, ODict
+
+
+class SimConfig(SpecObject):
+    """Simulation options. Attributes that are not options (``cfg.connWeight = 0.01``) are
+    the user's own variables, e.g. parameters explored by a batch."""
+
+    DEFAULTS = {
+        # run
+        "duration": 1000.0,  # ms
+        "dt": 0.025,  # ms
+        "hParams": Dict({"celsius": 6.3, "v_init": -65.0, "clamp_resist": 0.001}),
+        "seeds": Dict({"conn": 1, "stim": 1, "loc": 1}),
+        "verbose": False,
+        # synapses: linear mechanisms at one (cell, section, location) are shared by the
+        # NetCons that drive them unless oneSynPerNetcon is set (same results, much cheaper)
+        "oneSynPerNetcon": False,
+        "linearSynMechs": ["ExpSyn", "Exp2Syn"],
+        # recording
+        "recordCells": [],
+        "recordTraces": Dict(),
+        "recordStep": 0.1,  # ms
+        # saving
+        "filename": "model_output",
+        "saveFolder": "",
+        "saveJson": True,
+        "savePickle": False,
+        "saveSpikesSonata": True,
+        # plots
+        "analysis": ODict(),
+    }

@@ -1,0 +1,28 @@
+"""Spec validation: the user's NetParams and SimConfig -> frozen, typed specs.
+
+All problems of both objects are collected and raised together as one SpecError.
+"""
+from __future__ import annotations
+
+from ..errors import SpecError
+from ..specs import NetParams, SimConfig
+from .checker import Checker
+from .netparams import validate_net_params
+from .simconfig import validate_sim_config
+from .types import NetSpec, OutputSpec, RunSpec
+
+
+def validate(net_params: NetParams, sim_config: SimConfig) -> tuple[NetSpec, RunSpec, OutputSpec]:
+    if not isinstance(net_params, NetParams):
+        raise SpecError(f"netParams must be a specs.NetParams, not {type(net_params).__name__}")
+    if not isinstance(sim_config, SimConfig):
+        raise SpecError(f"simConfig must be a specs.SimConfig, not {type(sim_config).__name__}")
+    check = Checker()
+    net = validate_net_params(net_params, check)
+    pop_labels = list(net_params.popParams) if isinstance(net_params.popParams, dict) else []
+    run, output = validate_sim_config(sim_config, pop_labels, check)
+    check.raise_if_any()
+    return net, run, output
+
+
+__all__ = ["validate", "NetSpec", "RunSpec", "OutputSpec"]

@@ -1,0 +1,124 @@
+"""Checker: walks a spec, collects every problem with its dotted path."""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from numbers import Integral, Real
+
+from ..errors import Problem, SpecError
+from ..suggest import closest, hint
+
+_MISSING = object()
+
+
+def item_path(path: str, key) -> str:
+    """``connParams`` + 'S->M' -> ``connParams['S->M']``"""
+    return f"{path}[{key!r}]"
+
+
+def attr_path(path: str, key) -> str:
+    """``connParams['S->M']`` + probability -> ``connParams['S->M'].probability``"""
+    return f"{path}.{key}" if path else str(key)
+
+
+class Checker:
+    """Collects problems; ``raise_if_any()`` raises one SpecError listing all of them."""
+
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise SpecError(self.problems)
+
+    # -- structure --------------------------------------------------------------------
+    def mapping(self, value, path: str) -> Mapping | None:
+        if isinstance(value, Mapping):
+            return value
+        self.add(path, f"must be a dict, not {type(value).__name__} {value!r}")
+        return None
+
+    def known_keys(self, mapping: Mapping, path: str, allowed, pending: Mapping = None) -> None:
+        """Every key must be one of ``allowed``. ``pending`` maps NetPyNE keys neuroloom
+        recognises but does not implement yet to the issue/feature that will bring them."""
+        allowed = list(allowed)
+        for key in mapping:
+            if key in allowed:
+                continue
+            if pending and key in pending:
+                self.add(attr_path(path, key), f"'{key}' is not supported yet ({pending[key]})")
+                continue
+            self.add(attr_path(path, key), f"unknown key '{key}'; {hint(str(key), allowed)}")
+
+    def required(self, mapping: Mapping, key: str, path: str):
+        if key not in mapping:
+            self.add(attr_path(path, key), "is required")
+            return _MISSING
+        return mapping[key]
+
+    # -- values -----------------------------------------------------------------------
+    def number(self, value, path: str, *, minimum=None, maximum=None, positive=False,
+               default=None):
+        """A real number within bounds; returns ``default`` after recording a problem."""
+        if isinstance(value, str):
+            self.add(path, f"must be a number, not the string {value!r} "
+                           "(string functions are not supported here yet)")
+            return default
+        if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(value):
+            self.add(path, f"must be a number, not {value!r}")
+            return default
+        value = float(value)
+        if positive and value <= 0:
+            self.add(path, f"must be > 0, not {value:g}")
+            return default
+        if minimum is not None and value < minimum:
+            self.add(path, f"must be >= {minimum:g}, not {value:g}")
+            return default
+        if maximum is not None and value > maximum:
+            self.add(path, f"must be <= {maximum:g}, not {value:g}")
+            return default
+        return value
+
+    def integer(self, value, path: str, *, minimum=None, default=None):
+        if isinstance(value, Real) and not isinstance(value, bool) and float(value).is_integer():
+            value = int(value)
+        if not isinstance(value, Integral) or isinstance(value, bool):
+            self.add(path, f"must be a whole number, not {value!r}")
+            return default
+        if minimum is not None and value < minimum:
+            self.add(path, f"must be >= {minimum}, not {value}")
+            return default
+        return int(value)
+
+    def boolean(self, value, path: str, default=False):
+        if isinstance(value, bool) or value in (0, 1):
+            return bool(value)
+        self.add(path, f"must be True or False, not {value!r}")
+        return default
+
+    def string(self, value, path: str, default=None):
+        if isinstance(value, str) and value:
+            return value
+        self.add(path, f"must be a non-empty string, not {value!r}")
+        return default
+
+    def reference(self, value, path: str, what: str, known, default=None):
+        """``value`` must name one of ``known`` (a label defined elsewhere in the spec)."""
+        if not isinstance(value, str):
+            self.add(path, f"must name a {what}, not {value!r}")
+            return default
+        known = list(known)
+        if value not in known:
+            self.add(path, f"unknown {what} '{value}'; {hint(value, known)}")
+            return default
+        return value
+
+
+def looks_like_typo(name: str, options) -> str | None:
+    """The option ``name`` is probably a misspelling of, or None when it looks like a
+    user variable. Stricter than ``closest``: user variables are allowed, so only near
+    misses count (one or two letters off, or a case difference)."""
+    return closest(name, options, cutoff=0.85)

@@ -1,0 +1,192 @@
+"""SimConfig -> RunSpec + OutputSpec."""
+from __future__ import annotations
+
+from numbers import Real
+
+from .checker import Checker, attr_path, item_path, looks_like_typo
+from .types import OutputSpec, RunSpec, TraceSpec
+
+SEED_PURPOSES = ("conn", "stim", "loc")
+TRACE_KEYS = ("sec", "loc", "var", "mech")
+TRACE_PENDING = dict.fromkeys(("synMech", "pointp", "stim", "conds", "index"),
+                              "recording point processes and stimuli (issue 5)")
+
+#: plot name -> its options and their defaults
+ANALYSIS_OPTIONS = {
+    "plotRaster": {"include": ("allCells",), "timeRange": None, "orderBy": "gid",
+                   "orderInverse": False, "popRates": True, "markerSize": 3,
+                   "figSize": (10, 6), "saveFig": False},
+    "plotTraces": {"include": None, "timeRange": None, "figSize": (10, 6), "saveFig": False},
+    "plot2Dnet": {"include": ("allCells",), "view": "xy", "showConns": True,
+                  "figSize": (6, 8), "saveFig": False},
+}
+ANALYSIS_PENDING = dict.fromkeys(
+    ("plotConn", "plotSpikeHist", "plotRatePSD", "plotSpikeStats", "plotShape", "plotLFP",
+     "plotRxDConcentration", "plotCSD", "granger", "nTE", "plotSyncs", "plotEPSPAmp"),
+    "analysis (issue 5)")
+SIMCONFIG_PENDING = {
+    **dict.fromkeys(("printPopAvgRates", "recordStim", "saveDataInclude", "simLabel",
+                     "saveMat", "saveDat", "saveHDF5", "saveCSV", "saveTiming", "timing",
+                     "gatherOnlySimData", "compactConnFormat", "saveCellSecs", "saveCellConns",
+                     "createNEURONObj", "createPyStruct", "addSynMechs", "includeParamsLabel",
+                     "backupCfgFile", "checkErrors", "checkErrorsVerbose"),
+                    "saving and analysis options (issue 5)"),
+    **dict.fromkeys(("recordLFP", "saveLFPCells", "recordDipole"), "LFP (issue 9)"),
+    **dict.fromkeys(("coreneuron", "cache_efficient", "gpu", "cvode_active", "cvode_atol",
+                     "allowSelfConns"), "engine options (issue 8)"),
+}
+PLOT_INCLUDE_SPECIAL = ("all", "allCells")
+
+
+def validate_sim_config(sim_config, pop_labels, check: Checker) -> tuple[RunSpec, OutputSpec]:
+    options = sim_config.DEFAULTS
+    for name in sim_config.keys():
+        if name in options:
+            continue
+        if name in SIMCONFIG_PENDING:
+            check.add(name, f"'{name}' is not supported yet ({SIMCONFIG_PENDING[name]})")
+        elif (typo := looks_like_typo(name, options)) is not None:
+            check.add(name, f"unknown SimConfig option '{name}'; did you mean '{typo}'?")
+    c = sim_config
+    duration = check.number(c.duration, "duration", minimum=0, default=1000.0)
+    dt = check.number(c.dt, "dt", positive=True, default=0.025)
+    # NEURON's globals keep their values between runs in one process, so every run sets
+    # the defaults of those not given
+    hparams = {**options["hParams"], **(check.mapping(c.hParams, "hParams") or {})}
+    hparams = tuple((str(k), check.number(v, attr_path("hParams", k), default=0.0))
+                    for k, v in hparams.items())
+    seeds = dict(options["seeds"])
+    given_seeds = check.mapping(c.seeds, "seeds") or {}
+    check.known_keys(given_seeds, "seeds", SEED_PURPOSES)
+    for purpose in SEED_PURPOSES:
+        if purpose in given_seeds:
+            seeds[purpose] = check.integer(given_seeds[purpose], attr_path("seeds", purpose),
+                                           minimum=0, default=1)
+    linear = c.linearSynMechs
+    if not isinstance(linear, (list, tuple, set)) or not all(isinstance(m, str) for m in linear):
+        check.add("linearSynMechs", f"must be a list of mechanism names, not {linear!r}")
+        linear = options["linearSynMechs"]
+    record_step = check.number(c.recordStep, "recordStep", positive=True, default=0.1)
+    run = RunSpec(
+        duration=duration, dt=dt, hparams=hparams, seeds=tuple(seeds.items()),
+        one_syn_per_netcon=check.boolean(c.oneSynPerNetcon, "oneSynPerNetcon"),
+        linear_syn_mechs=frozenset(linear),
+        record_cells=_include(c.recordCells, "recordCells", pop_labels, check),
+        traces=_traces(c.recordTraces, check),
+        record_step=record_step, verbose=bool(c.verbose))
+    output = OutputSpec(
+        filename=check.string(c.filename, "filename", default="model_output"),
+        save_folder=c.saveFolder if isinstance(c.saveFolder, str) else
+        check.string(c.saveFolder, "saveFolder", default=""),
+        save_json=check.boolean(c.saveJson, "saveJson"),
+        save_pickle=check.boolean(c.savePickle, "savePickle"),
+        save_spikes_sonata=check.boolean(c.saveSpikesSonata, "saveSpikesSonata"),
+        analysis=_analysis(c.analysis, pop_labels, check))
+    return run, output
+
+
+def _traces(traces, check) -> tuple[TraceSpec, ...]:
+    traces = check.mapping(traces, "recordTraces") or {}
+    out = []
+    for label, rule in traces.items():
+        path = item_path("recordTraces", label)
+        rule = check.mapping(rule, path)
+        if rule is None:
+            continue
+        check.known_keys(rule, path, TRACE_KEYS, TRACE_PENDING)
+        var = check.required(rule, "var", path)
+        if "var" in rule:
+            var = check.string(var, attr_path(path, "var"))
+        sec = rule.get("sec")
+        if sec is not None:
+            sec = check.string(sec, attr_path(path, "sec"))
+        mech = rule.get("mech")
+        if mech is not None:
+            mech = check.string(mech, attr_path(path, "mech"))
+        loc = check.number(rule.get("loc", 0.5), attr_path(path, "loc"), minimum=0, maximum=1,
+                           default=0.5)
+        if isinstance(var, str):
+            out.append(TraceSpec(label=str(label), var=var, sec=sec, loc=loc, mech=mech))
+    return tuple(out)
+
+
+def _include(include, path, pop_labels, check) -> tuple:
+    """A list of cells as the tutorial writes them: 'all', gids, pop labels, (pop, index)
+    or (pop, [indices]) tuples. Returned as a tuple of normalised items."""
+    if isinstance(include, (str, int)) or (isinstance(include, tuple) and len(include) == 2
+                                           and isinstance(include[0], str)):
+        include = [include]
+    if not isinstance(include, (list, tuple, range)):
+        check.add(path, f"must be a list of gids, population labels or (pop, index) pairs, "
+                        f"not {include!r}")
+        return ()
+    items = []
+    for i, item in enumerate(include):
+        item_where = f"{path}[{i}]"
+        if isinstance(item, bool):
+            check.add(item_where, f"must be a gid, a population label or (pop, index), "
+                                  f"not {item!r}")
+        elif isinstance(item, Real) and float(item).is_integer() and item >= 0:
+            items.append(int(item))
+        elif isinstance(item, str):
+            if item not in PLOT_INCLUDE_SPECIAL:
+                check.reference(item, item_where, "population", list(pop_labels)
+                                + list(PLOT_INCLUDE_SPECIAL))
+            items.append(item)
+        elif isinstance(item, (list, tuple)) and len(item) == 2 and isinstance(item[0], str):
+            check.reference(item[0], item_where, "population", pop_labels)
+            index = item[1]
+            index = list(index) if isinstance(index, (list, tuple, range)) else [index]
+            if not all(isinstance(j, int) and not isinstance(j, bool) and j >= 0 for j in index):
+                check.add(item_where, f"cell indices must be whole numbers >= 0, not {item[1]!r}")
+            else:
+                items.append((item[0], tuple(index)))
+        else:
+            check.add(item_where, f"must be a gid, a population label or (pop, index), "
+                                  f"not {item!r}")
+    return tuple(items)
+
+
+def _analysis(analysis, pop_labels, check) -> tuple:
+    analysis = check.mapping(analysis, "analysis") or {}
+    out = []
+    for name, options in analysis.items():
+        path = item_path("analysis", name)
+        if name in ANALYSIS_PENDING:
+            check.add(path, f"'{name}' is not supported yet ({ANALYSIS_PENDING[name]})")
+            continue
+        if name not in ANALYSIS_OPTIONS:
+            check.reference(name, path, "analysis function", ANALYSIS_OPTIONS)
+            continue
+        if options is False or options is None:
+            continue
+        options = plot_options(name, {} if options is True else options, path, pop_labels,
+                               check)
+        if options is not None:
+            out.append((name, tuple(options.items())))
+    return tuple(out)
+
+
+def plot_options(name, options, path, pop_labels, check) -> dict | None:
+    """The options of one plot, checked, with defaults filled in and 'include' resolved
+    to normalised items (None: every recorded cell)."""
+    options = check.mapping(options, path)
+    if options is None:
+        return None
+    defaults = ANALYSIS_OPTIONS[name]
+    check.known_keys(options, path, defaults)
+    merged = {**defaults, **options}
+    if merged["include"] is not None:
+        merged["include"] = _include(merged["include"], attr_path(path, "include"),
+                                     pop_labels, check)
+    time_range = merged.get("timeRange")
+    if time_range is not None and not (
+            isinstance(time_range, (list, tuple)) and len(time_range) == 2
+            and all(isinstance(v, Real) for v in time_range) and time_range[0] < time_range[1]):
+        check.add(attr_path(path, "timeRange"), f"must be [start, stop] in ms, not "
+                                                f"{time_range!r}")
+    save = merged["saveFig"]
+    if not isinstance(save, (bool, str)):
+        check.add(attr_path(path, "saveFig"), f"must be True, False or a file name, not "
+                                              f"{save!r}")
+    return merged
