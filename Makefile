@@ -1,0 +1,35 @@
+# neuroloom: `make demo` and `make test` work on a fresh machine (Python >= 3.10 with venv).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DEMO   := demo_output
+
+.PHONY: setup setup-test demo test bench clean
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: setup
+	mkdir -p $(DEMO)
+	cd $(DEMO) && ../$(PY) ../examples/tut2.py
+	@echo
+	@echo "Demo outputs (tutorial 2 network) are in $(CURDIR)/$(DEMO):"
+	@ls -1 $(DEMO) | sed 's/^/  /'
+
+test: setup-test
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache
