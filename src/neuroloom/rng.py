@@ -60,7 +60,6 @@ def uniform(key: int, *counters) -> np.ndarray:
 
 def generator(key: int, *counters: int) -> np.random.Generator:
     """A numpy Generator for draws that are naturally sequential (e.g. one population's
-    positions); it is keyed the same way, so it does not depend on call order."""
-    words = [int(random_bits(key, *counters[:i + 1])) if counters else key
-             for i in range(max(1, len(counters)))]
-    return np.random.Generator(np.random.Philox(key=words[-1] & ((1 << 64) - 1)))
+    positions); keyed the same way, so it does not depend on call order."""
+    seed = int(random_bits(key, *counters)) if counters else key
+    return np.random.Generator(np.random.Philox(key=seed))

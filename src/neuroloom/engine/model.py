@@ -31,26 +31,36 @@ class NeuronModel:
         self.rank = int(pc.id()) if rank is None else rank
         self.nhost = int(pc.nhost()) if nhost is None else nhost
         self.network, self.run_spec = network, run
+        if any(True for _ in h.allsec()):
+            raise RuntimeError("NEURON already holds sections of another model; clear() it "
+                               "before instantiating a new one")
         check_mechanisms(network)
         self.gids = owned_gids(network.num_cells, self.rank, self.nhost)
-        self.cells = {}
-        self._detectors = []
-        for gid in self.gids:
-            gid = int(gid)
-            cell = CellInstance(h, gid, network.cell_type_of(gid))
-            pc.set_gid2node(gid, self.rank)
-            detector = cell.spike_detector(h)
-            pc.cell(gid, detector)
-            self._detectors.append(detector)
-            self.cells[gid] = cell
-        self.synapses = SynapsePool(h, network.syn_mechs, run.linear_syn_mechs,
-                                    run.one_syn_per_netcon)
-        self.netcons = self._connect(network)
-        self.netstims, self.stim_netcons = self._add_stims(network, run.seed("stim"))
-        pc.set_maxstep(MAX_STEP)
-        self.recorder = Recorder(h, pc, self.cells, run.traces, record_gids, run.record_step)
+        try:
+            self.cells, self._detectors = self._create_cells(network)
+            self.synapses = SynapsePool(h, network.syn_mechs, run.linear_syn_mechs,
+                                        run.one_syn_per_netcon)
+            self.netcons = self._connect(network)
+            self.netstims, self.stim_netcons = self._add_stims(network, run.seed("stim"))
+            pc.set_maxstep(MAX_STEP)
+            self.recorder = Recorder(h, pc, self.cells, run.traces, record_gids,
+                                     run.record_step)
+        except BaseException:
+            self.clear()  # leave NEURON empty, so the next model can be built
+            raise
 
     # -- building -----------------------------------------------------------------------
+    def _create_cells(self, network):
+        cells, detectors = {}, []
+        for gid in self.gids.tolist():
+            cell = CellInstance(self.h, gid, network.cell_type_of(gid))
+            self.pc.set_gid2node(gid, self.rank)
+            detector = cell.spike_detector(self.h)
+            self.pc.cell(gid, detector)
+            cells[gid] = cell
+            detectors.append(detector)
+        return cells, detectors
+
     def _connect(self, network):
         c = network.conns
         mine = np.isin(c.post_gid, self.gids)
@@ -125,3 +135,4 @@ class NeuronModel:
         for name in ("recorder", "netcons", "stim_netcons", "netstims", "synapses",
                      "_detectors", "cells"):
             setattr(self, name, None)
+        self.cells = {}

@@ -33,6 +33,7 @@ class Session:
     def create(self) -> None:
         """Validate the spec, build the network and instantiate it in NEURON."""
         self.clear()
+        self.recordings = self.sim_data = None
         start = time.perf_counter()
         self.net_spec, self.run_spec, self.output = validate(self.net_params, self.sim_config)
         self.network = build_network(self.net_spec, dict(self.run_spec.seeds))
@@ -117,4 +118,4 @@ class Session:
         """Release the NEURON objects so another model can be built in this process."""
         if self.model is not None:
             self.model.clear()
-        self.model = self.recordings = self.sim_data = None
+        self.model = None

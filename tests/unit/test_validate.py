@@ -1,0 +1,150 @@
+"""Spec errors: dotted paths, closest valid names, all problems at once."""
+import pytest
+
+from helpers import tutorial_specs
+from neuroloom.errors import SpecError
+from neuroloom.validate import validate
+
+
+@pytest.fixture
+def tut2():
+    return tutorial_specs("tut2")
+
+
+def problems(net, cfg):
+    with pytest.raises(SpecError) as info:
+        validate(net, cfg)
+    return [str(p) for p in info.value.problems]
+
+
+def test_tutorial_specs_are_valid(tut2):
+    net, run, out = validate(*tut2)
+    assert [p.label for p in net.pops] == ["S", "M"]
+    assert net.conn_rules[0].connector == "probability" and net.conn_rules[0].amount == 0.5
+    assert out.filename == "tut2"
+    for name in ("tut1", "tut3"):
+        validate(*tutorial_specs(name))
+
+
+def test_misspelt_connectivity_key(tut2):
+    net, cfg = tut2
+    net.connParams['S->M']['probabilty'] = net.connParams['S->M'].pop('probability')
+    with pytest.raises(SpecError, match=r"connParams\['S->M'\]\.probabilty: unknown key "
+                                        r"'probabilty'; did you mean 'probability'\?"):
+        validate(net, cfg)
+
+
+def test_misspelt_population_key(tut2):
+    net, cfg = tut2
+    net.popParams['S']['numCels'] = 20
+    with pytest.raises(SpecError, match=r"popParams\['S'\]\.numCels: unknown key 'numCels'; "
+                                        r"did you mean 'numCells'\?"):
+        validate(net, cfg)
+
+
+def test_unknown_netstim_key_lists_valid_keys(tut2):
+    net, cfg = tut2
+    net.stimSourceParams['bkg']['dur'] = 100
+    with pytest.raises(SpecError, match=r"stimSourceParams\['bkg'\]\.dur: unknown key 'dur'; "
+                                        r"valid names are .*'interval'.*'rate'"):
+        validate(net, cfg)
+
+
+@pytest.mark.parametrize("where, key, value, message", [
+    ("connParams", "synMech", "exx", r"connParams\['S->M'\]\.synMech: unknown synMech 'exx'; "
+                                     r"did you mean 'exc'\?"),
+    ("stimTargetParams", "synMech", "inh", r"stimTargetParams\['bkg->PYR'\]\.synMech: unknown "
+                                           r"synMech 'inh'"),
+    ("stimTargetParams", "source", "bkgg", r"stimTargetParams\['bkg->PYR'\]\.source: unknown "
+                                           r"stim source 'bkgg'; did you mean 'bkg'\?"),
+])
+def test_unknown_references_name_the_rule(tut2, where, key, value, message):
+    net, cfg = tut2
+    rule = next(iter(net[where].values()))
+    rule[key] = value
+    with pytest.raises(SpecError, match=message):
+        validate(net, cfg)
+
+
+def test_unknown_pop_and_cell_type_in_conditions(tut2):
+    net, cfg = tut2
+    net.connParams['S->M']['preConds'] = {'pop': ['S', 'Q']}
+    net.stimTargetParams['bkg->PYR']['conds'] = {'cellType': 'PRY'}
+    net.popParams['M']['cellType'] = 'PIR'
+    found = problems(net, cfg)
+    assert any(p.startswith("connParams['S->M'].preConds.pop: unknown pop 'Q'") for p in found)
+    assert any("stimTargetParams['bkg->PYR'].conds.cellType: unknown cellType 'PRY'; did you "
+               "mean 'PYR'?" in p for p in found)
+    assert any("popParams['M'].cellType: unknown cellType 'PIR'; did you mean 'PYR'?" in p
+               for p in found)
+
+
+def test_all_problems_are_reported_together(tut2):
+    net, cfg = tut2
+    net.connParams['S->M']['probabilty'] = 0.5
+    net.popParams['S']['numCels'] = 20
+    net.stimSourceParams['bkg']['dur'] = 100
+    cfg.duraton = 5
+    cfg.recordTraces['V_soma']['lco'] = 0.5
+    with pytest.raises(SpecError) as info:
+        validate(net, cfg)
+    paths = [p.path for p in info.value.problems]
+    assert sorted(paths) == sorted(["connParams['S->M'].probabilty", "popParams['S'].numCels",
+                                    "stimSourceParams['bkg'].dur", "duraton",
+                                    "recordTraces['V_soma'].lco"])
+    assert str(info.value).startswith("5 problems in the spec:")
+
+
+def test_user_variables_are_accepted_but_near_misses_are_typos():
+    from neuroloom import specs
+    net, cfg = specs.NetParams(), specs.SimConfig()
+    net.probLengthConst = 150.0
+    cfg.connWeight = 0.01
+    cfg.synMechTau2 = 5
+    spec, _, _ = validate(net, cfg)
+    assert ("probLengthConst", 150.0) in spec.variables
+    cfg.recordStp = 0.1
+    with pytest.raises(SpecError, match=r"recordStp: unknown SimConfig option 'recordStp'; did "
+                                        r"you mean 'recordStep'\?"):
+        validate(net, cfg)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda n, c: n.connParams['S->M'].update(probability=1.5),
+     r"connParams\['S->M'\]\.probability: must be <= 1, not 1\.5"),
+    (lambda n, c: n.connParams['S->M'].update(convergence=3),
+     r"give at most one of probability, convergence, divergence"),
+    (lambda n, c: n.popParams['S'].update(numCells=-1),
+     r"popParams\['S'\]\.numCells: must be >= 0, not -1"),
+    (lambda n, c: n.cellParams['PYR']['secs']['soma']['geom'].update(diam=0),
+     r"cellParams\['PYR'\]\.secs\['soma'\]\.geom\.diam: must be > 0"),
+    (lambda n, c: n.connParams['S->M'].update(sec='dnd'),
+     r"connParams\['S->M'\]\.sec: unknown section of cell type 'PYR' 'dnd'"),
+    (lambda n, c: n.stimSourceParams['bkg'].update(interval=100),
+     r"a NetStim needs exactly one of 'rate' \(Hz\) and 'interval' \(ms\)"),
+    (lambda n, c: n.connParams['S->M'].update(weight='0.01*post_ynorm'),
+     r"connParams\['S->M'\]\.weight: must be a number, not the string"),
+    (lambda n, c: c.analysis.update(plotRastr={}),
+     r"analysis\['plotRastr'\]: unknown analysis function 'plotRastr'; did you mean "
+     r"'plotRaster'\?"),
+    (lambda n, c: c.analysis['plotTraces'].update(include=[('Q', 0)]),
+     r"analysis\['plotTraces'\]\.include\[0\]: unknown population 'Q'"),
+    (lambda n, c: setattr(c, 'printPopAvgRates', True),
+     r"printPopAvgRates: 'printPopAvgRates' is not supported yet"),
+    (lambda n, c: n.cellParams['PYR']['secs']['soma'].update(pointps={}),
+     r"cellParams\['PYR'\]\.secs\['soma'\]\.pointps: 'pointps' is not supported yet"),
+])
+def test_bad_values(tut2, edit, message):
+    net, cfg = tut2
+    edit(net, cfg)
+    with pytest.raises(SpecError, match=message):
+        validate(net, cfg)
+
+
+def test_topology_must_name_an_existing_parent():
+    net, cfg = tutorial_specs("tut3")
+    net.cellParams['PYR']['secs']['dend']['topol']['parentSec'] = 'som'
+    with pytest.raises(SpecError, match=r"cellParams\['PYR'\]\.secs\['dend'\]\.topol\.parentSec:"
+                                        r" unknown section 'som' in cell type 'PYR'; did you "
+                                        r"mean 'soma'\?"):
+        validate(net, cfg)
