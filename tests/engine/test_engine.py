@@ -118,3 +118,26 @@ def test_a_second_model_in_the_same_process_starts_clean(run_session):
     again = run_session(*tutorial_specs("tut3"))
     again_spikes = spikes(again)
     assert np.array_equal(spikes(first)[0], again_spikes[0])
+
+
+def test_verbose_reports_rules_and_population_rates(tmp_path):
+    from neuroloom.sim import Session
+    net, cfg = tutorial_specs("tut2")
+    cfg.verbose = True
+    cfg.saveFolder = str(tmp_path / "out" / "run1")
+    cfg.analysis = {}
+    lines = []
+    session = Session(net, cfg, echo=lines.append)
+    try:
+        session.create()
+        session.simulate()
+        session.analyze()
+    finally:
+        session.clear()
+    text = "\n".join(lines)
+    n_conns = len(session.network.conns)
+    assert f"rule 'S->M': {n_conns} connections" in text
+    assert "rule 'bkg->PYR': 40 stimuli" in text
+    assert "population 'S':" in text and "population 'M':" in text
+    saved = sorted(p.name for p in (tmp_path / "out" / "run1").iterdir())
+    assert saved == ["tut2_data.json", "tut2_spikes.h5"]

@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 
+from ..analysis.rates import pop_rates
 from ..build import build_network
 from ..engine import NeuronModel
 from ..model.include import resolve_include
@@ -45,6 +46,12 @@ class Session:
         self.log(f"Created {net.num_cells} cells in {len(net.pops)} populations, "
                  f"{len(net.conns)} connections and {len(net.stims)} stimuli "
                  f"(build {built - start:.2f} s, NEURON {time.perf_counter() - built:.2f} s)")
+        if self.run_spec.verbose:
+            for rules, column, what in ((net.conn_rules, net.conns.rule, "connections"),
+                                        (net.stim_rules, net.stims.rule, "stimuli")):
+                counts = np.bincount(column, minlength=len(rules))
+                for label, count in zip(rules, counts):
+                    self.log(f"  rule '{label}': {count} {what}")
 
     def simulate(self) -> None:
         """Run the simulation and gather every rank's recordings on rank 0."""
@@ -61,6 +68,11 @@ class Session:
         self.log(f"Simulated {self.run_spec.duration:g} ms in {seconds:.2f} s: "
                  f"{len(self.recordings.spike_t)} spikes, mean rate "
                  f"{self.sim_data['avgRate']:.2f} Hz")
+        if self.run_spec.verbose:
+            rates = pop_rates(self.recordings.spike_t, self.recordings.spike_gid,
+                              self.network.pops, (0.0, self.run_spec.duration))
+            for label, rate in rates.items():
+                self.log(f"  population '{label}': {rate:.2f} Hz")
 
     def analyze(self) -> None:
         """Save the data and draw the plots simConfig asks for (rank 0 only)."""
