@@ -35,6 +35,7 @@ class NeuronModel:
             raise RuntimeError("NEURON already holds sections of another model; clear() it "
                                "before instantiating a new one")
         check_mechanisms(network)
+        self._check_hparams()
         self.gids = owned_gids(network.num_cells, self.rank, self.nhost)
         try:
             self.cells, self._detectors = self._create_cells(network)
@@ -94,21 +95,17 @@ class NeuronModel:
         return stims, netcons
 
     # -- running ------------------------------------------------------------------------
-    def apply_hparams(self):
-        problems = []
-        for name, value in self.run_spec.hparams:
-            if not hasattr(self.h, name):
-                problems.append(Problem(f"hParams.{name}",
-                                        f"'{name}' is not a NEURON global variable"))
-            else:
-                setattr(self.h, name, value)
+    def _check_hparams(self):
+        problems = [Problem(f"hParams.{name}", f"'{name}' is not a NEURON global variable")
+                    for name, _ in self.run_spec.hparams if not hasattr(self.h, name)]
         if problems:
             raise SpecError(problems)
 
     def run(self) -> dict:
         """Simulate from t=0 and return this rank's recordings."""
         h, run = self.h, self.run_spec
-        self.apply_hparams()
+        for name, value in run.hparams:
+            setattr(h, name, value)
         h.dt = run.dt
         h.tstop = run.duration
         h.finitialize(h.v_init)
@@ -133,6 +130,6 @@ class NeuronModel:
         """Release every NEURON object of this model; NEURON is left with no sections."""
         self.pc.gid_clear()
         for name in ("recorder", "netcons", "stim_netcons", "netstims", "synapses",
-                     "_detectors", "cells"):
+                     "_detectors"):
             setattr(self, name, None)
         self.cells = {}

@@ -64,9 +64,6 @@ class StimSource:
     type: str
     params: Params
 
-    def param(self, name: str):
-        return dict(self.params)[name]
-
 
 @dataclass(frozen=True)
 class Population:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from .catalog import CellType, Population, StimSource, SynMech
 from .tables import CellTable, ConnTable, StimTable
 
@@ -73,16 +71,3 @@ class Network:
                 "cellModel": pop.cell_model,
                 **{k: float(getattr(c, k)[gid]) for k in ("x", "y", "z", "xnorm", "ynorm",
                                                           "znorm")}}
-
-    def gids_of_pops(self, labels) -> np.ndarray:
-        labels = set(labels)
-        return np.concatenate([np.asarray(p.gids, dtype=np.int64) for p in self.pops
-                               if p.label in labels] or [np.empty(0, np.int64)])
-
-    def code(self, catalog: str, label: str) -> int:
-        """The code of ``label`` in a catalog ('syn_mechs', 'section_names', ...)."""
-        entries = getattr(self, catalog)
-        for i, entry in enumerate(entries):
-            if getattr(entry, "label", entry) == label:
-                return i
-        raise KeyError(f"{label!r} is not in {catalog}")

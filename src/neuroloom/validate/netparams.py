@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from numbers import Real
 
+from ..model.catalog import CellType, Section, StimSource, SynMech
 from ..specs.netparams import RULE_DICTS
 from ..suggest import hint
 from .checker import Checker, attr_path, item_path, looks_like_typo
-from ..model.catalog import CellType, Section, StimSource, SynMech
 from .types import Cond, ConnRuleSpec, NetSpec, PopSpec, StimTargetSpec
 
 # NEURON's own defaults for a new section (NEURON 9)

@@ -64,8 +64,6 @@ class NetSpec:
     size: tuple[float, float, float]
     variables: Params = ()  # the user's own numeric NetParams attributes
 
-    def cell_type(self, label: str) -> CellType:
-        return next(c for c in self.cell_types if c.label == label)
 
 
 @dataclass(frozen=True)
