@@ -6,6 +6,8 @@
 #
 # It is kept apart from the project's own .venv so that NetPyNE's dependency
 # pins (matplotlib, pandas, ...) never leak into neuroloom's environment.
+# pip runs with -qq: this machine's pip config can emit harmless warnings that
+# would drown the log; real errors still print and abort the script (set -e).
 # Idempotent: a stamp file records a completed install with these exact pins,
 # so a second call returns at once; a half-finished install (no stamp) is
 # simply redone by pip.
@@ -29,9 +31,9 @@ if [ ! -x "$VENV_DIR/bin/python" ]; then
     python3 -m venv "$VENV_DIR"
 fi
 
-"$VENV_DIR/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+"$VENV_DIR/bin/python" -m pip install -qq --disable-pip-version-check --upgrade pip
 # shellcheck disable=SC2086  # PINS is intentionally split into words
-"$VENV_DIR/bin/python" -m pip install --quiet --disable-pip-version-check $PINS
+"$VENV_DIR/bin/python" -m pip install -qq --disable-pip-version-check $PINS
 
 # Smoke check: both import without a display before we declare success.
 NEURON_MODULE_OPTIONS=-nogui MPLBACKEND=Agg "$VENV_DIR/bin/python" -c \

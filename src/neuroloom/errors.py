@@ -19,6 +19,7 @@ class Problem:
 
     path: str
     message: str
+    in_expression: bool = False  # a string function that does not parse or is not allowed
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -43,8 +44,10 @@ class SpecError(NeuroloomError, ValueError):
         return "\n".join(lines)
 
 
-class ExpressionError(NeuroloomError, ValueError):
-    """A string function in a spec uses something that is not allowed or does not parse."""
+class ExpressionError(SpecError):
+    """A string function in a spec uses something that is not allowed or does not parse.
+
+    A SpecError too: a spec whose only problems are string functions raises this."""
 
 
 class FormatError(NeuroloomError, ValueError):

@@ -15,10 +15,10 @@ class Catalogs:
         self.source_code = {s.label: i for i, s in enumerate(stim_sources)}
         # per cell type code: the code of the section used when a rule names none
         self._default_sec = np.array([self.sec_code[t.default_sec] for t in cell_types],
-                                     dtype=np.int32)
+                                     dtype=np.int16)
 
     def sec_codes(self, sec: str | None, cell_type_codes: np.ndarray) -> np.ndarray:
         """Section codes for rows whose target cells have these cell types."""
         if sec is None:
             return self._default_sec[cell_type_codes]
-        return np.full(len(cell_type_codes), self.sec_code[sec], dtype=np.int32)
+        return np.full(len(cell_type_codes), self.sec_code[sec], dtype=np.int16)

@@ -5,19 +5,28 @@ import numpy as np
 
 
 def select_cells(conds, cells, pops, cell_types) -> np.ndarray:
-    """Gids of the cells that satisfy every condition (all cells when there are none)."""
+    """Gids (ascending) of the cells that satisfy every condition; all cells if none."""
     mask = np.ones(len(cells), dtype=bool)
     for cond in conds:
-        wanted = set(cond.values)
-        if cond.tag == "pop":
-            codes = [i for i, p in enumerate(pops) if p.label in wanted]
-            mask &= np.isin(cells.pop, codes)
-        elif cond.tag == "cellType":
-            codes = [i for i, t in enumerate(cell_types) if t.label in wanted]
-            mask &= np.isin(cells.cell_type, codes)
-        elif cond.tag == "cellModel":
-            codes = [i for i, p in enumerate(pops) if p.cell_model in wanted]
-            mask &= np.isin(cells.pop, codes)
-        else:  # validation only lets known tags through
-            raise ValueError(f"unknown condition tag {cond.tag!r}")
+        mask &= _matches(cond, cells, pops, cell_types)
     return np.flatnonzero(mask).astype(np.int64)
+
+
+def _matches(cond, cells, pops, cell_types) -> np.ndarray:
+    if cond.tag in ("pop", "cellType", "cellModel"):
+        wanted = set(cond.values)
+        if cond.tag == "cellType":
+            return np.isin(cells.cell_type, [i for i, t in enumerate(cell_types)
+                                             if t.label in wanted])
+        attr = "label" if cond.tag == "pop" else "cell_model"
+        return np.isin(cells.pop, [i for i, p in enumerate(pops) if getattr(p, attr) in wanted])
+    if cond.tag in cells.extra:
+        column = cells.extra[cond.tag]
+    elif hasattr(cells, cond.tag):
+        column = getattr(cells, cond.tag)
+    else:  # a cellsList tag of populations that have no cells
+        return np.zeros(len(cells), dtype=bool)
+    if cond.range is not None:  # [low, high), as NetPyNE
+        low, high = cond.range
+        return (column >= low) & (column < high)
+    return np.isin(column, list(cond.values))

@@ -1,87 +1,148 @@
-"""Connectivity rules -> (pre, post) gid pairs, vectorised over blocks of cells.
+"""Connectivity rules -> (pre, post) gid pairs, sorted by (post, pre).
 
-Every random decision about a pair is ``rng.uniform(key, a, b)`` of the pair's gids, so the
-pairs a rank finds for the post cells it owns are exactly the serial network's pairs for
-those cells, whatever the block size or rank count. Self-connections are never made.
-Pairs come out sorted by (post, pre).
+Every random decision for a postsynaptic cell comes from that cell's own generator for the
+rule (draws.cell_generator keyed by seed, rule and post gid), so the pairs a rank finds for
+the cells it owns are exactly the serial network's pairs for those cells. Divergence is
+drawn per presynaptic cell instead, over all candidates, and then filtered.
+Self-connections are never made.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .. import rng
+from .draws import cell_generator, evaluate, subkey
+from .env import cell_env, pair_env
 
-#: upper bound on the number of candidate pairs held in memory at once
+#: bound on candidate pairs held in memory at once by probability rules
 BLOCK_PAIRS = 1 << 22
 
 
-def connect(connector: str, amount: float, pre: np.ndarray, post: np.ndarray, key: int):
-    """Pairs for one rule. ``post`` may be just the cells this rank owns, except for
-    divergence, which is drawn per presynaptic cell over all candidates and filtered."""
+class Candidates:
+    """What a connector needs: the cells, the pre/post candidates, keys and variables."""
+
+    def __init__(self, cells, pre, post, owned_post, key, net_variables):
+        self.cells, self.pre, self.post, self.mine = cells, pre, post, owned_post
+        self.key, self.variables = key, net_variables
+
+
+def connect(connector, amount, c: Candidates, conn_list=()):
+    """(pre, post, list_index) arrays for one rule; list_index numbers connList entries."""
+    if len(c.pre) == 0 or len(c.mine) == 0:
+        return _empty()
     if connector == "full":
-        return _blocks(pre, post, lambda b: _all_pairs(pre, b))
-    if connector == "probability":
-        return _blocks(pre, post, lambda b: _probability(pre, b, amount, key))
-    if connector == "convergence":
-        return _blocks(pre, post, lambda b: _convergence(pre, b, _count(amount), key))
-    raise ValueError(f"unknown connector {connector!r}")
+        pre, post = _full(c)
+    elif connector == "probability":
+        pre, post = _probability(amount, c)
+    elif connector == "convergence":
+        pre, post = _convergence(amount, c)
+    elif connector == "divergence":
+        pre, post = _divergence(amount, c)
+    else:
+        return _conn_list(conn_list, c)
+    return pre, post, None
 
 
-def connect_divergent(amount: float, pre: np.ndarray, post_all: np.ndarray,
-                      owned: np.ndarray, key: int):
-    """Divergence: each presynaptic cell picks ``amount`` postsynaptic cells among all of
-    ``post_all``; only the pairs whose post cell is in ``owned`` are returned."""
-    k = _count(amount)
-    # the mirror image of convergence: each pre cell samples among the post cells
-    post_out, pre_out = _blocks(post_all, pre, lambda b: _convergence(post_all, b, k, key))
-    keep = np.isin(post_out, owned)
-    pre_out, post_out = pre_out[keep], post_out[keep]
-    order = np.lexsort((pre_out, post_out))
-    return pre_out[order], post_out[order]
+def _empty():
+    return np.empty(0, np.int64), np.empty(0, np.int64), None
 
 
-def _count(amount: float) -> int:
-    return int(np.floor(amount + 0.5))
+def _full(c):
+    pre = np.tile(c.pre, len(c.mine))
+    post = np.repeat(c.mine, len(c.pre))
+    keep = pre != post
+    return pre[keep], post[keep]
 
 
-def _blocks(pre, post, pairs_for_block):
-    """Run ``pairs_for_block`` over blocks of ``post`` that keep memory bounded."""
-    if len(pre) == 0 or len(post) == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    step = max(1, BLOCK_PAIRS // len(pre))
+def _probability(amount, c):
+    if not hasattr(amount, "evaluate"):
+        return _fixed_probability(float(amount), c)
+    step = max(1, BLOCK_PAIRS // len(c.pre))
     pres, posts = [], []
-    for start in range(0, len(post), step):
-        p, q = pairs_for_block(post[start:start + step])
-        pres.append(p)
-        posts.append(q)
+    for start in range(0, len(c.mine), step):
+        block = c.mine[start:start + step]
+        post_col, pre_row = block[:, None], c.pre[None, :]
+        shape = (len(block), len(c.pre))
+        env_for = lambda names: pair_env(c.cells, pre_row, post_col, c.variables, names)
+        group = np.broadcast_to(post_col, shape)
+        p = evaluate(amount, env_for, subkey(c.key, "probability"), group, shape)
+        u = np.stack([cell_generator(c.key, g).random(len(c.pre)) for g in block.tolist()])
+        rows, cols = np.nonzero((u < p) & (pre_row != post_col))
+        pres.append(c.pre[cols])
+        posts.append(block[rows])
     return np.concatenate(pres), np.concatenate(posts)
 
 
-def _all_pairs(pre, post_block):
-    pre_m = np.broadcast_to(pre[None, :], (len(post_block), len(pre)))
-    post_m = np.broadcast_to(post_block[:, None], pre_m.shape)
-    keep = pre_m != post_m
-    return pre_m[keep], post_m[keep]
+def _fixed_probability(p, c):
+    """Each candidate pair independently with probability p: the number of inputs of a
+    cell is Binomial(n, p) and they are a uniform sample of the candidates."""
+    pres, posts = [], []
+    in_pre = np.isin(c.mine, c.pre)
+    for post, self_pre in zip(c.mine.tolist(), in_pre.tolist()):
+        gen = cell_generator(c.key, post)
+        n = len(c.pre) - self_pre
+        chosen = _sample_others(gen, c.pre, post, self_pre, gen.binomial(n, p))
+        pres.append(chosen)
+        posts.append(np.full(len(chosen), post))
+    return np.concatenate(pres), np.concatenate(posts)
 
 
-def _probability(pre, post_block, p, key):
-    u = rng.uniform(key, post_block[:, None], pre[None, :])
-    keep = (u < p) & (pre[None, :] != post_block[:, None])
-    rows, cols = np.nonzero(keep)
-    return pre[cols], post_block[rows]
+def _sample_others(gen, candidates, me, me_included, k):
+    """k distinct candidates other than ``me``, uniformly, sorted."""
+    n = len(candidates) - me_included
+    k = min(int(k), n)
+    if k <= 0:
+        return np.empty(0, np.int64)
+    picks = gen.choice(n, k, replace=False)
+    if me_included:  # index the candidates with `me` removed
+        where = int(np.searchsorted(candidates, me))
+        picks = picks + (picks >= where)
+    return np.sort(candidates[picks])
 
 
-def _convergence(pre, post_block, k, key):
-    """Each post cell picks ``k`` distinct pre cells (itself excluded): the k candidates
-    with the smallest keyed random scores, a uniform sample without replacement."""
-    scores = rng.uniform(key, post_block[:, None], pre[None, :])
-    scores[pre[None, :] == post_block[:, None]] = np.inf  # no self-connections
-    k = min(k, len(pre))
-    if k == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    rows = np.repeat(np.arange(len(post_block)), k)
-    cols = np.argpartition(scores, k - 1, axis=1)[:, :k].ravel()
-    valid = np.isfinite(scores[rows, cols])  # fewer than k candidates: drop the excluded
-    rows, cols = rows[valid], cols[valid]
-    order = np.lexsort((pre[cols], rows))
-    return pre[cols][order], post_block[rows][order]
+def _counts(amount, c, gids, prefix):
+    """Convergence/divergence per cell: a number, or a string function of that cell."""
+    if not hasattr(amount, "evaluate"):
+        return np.full(len(gids), int(np.floor(float(amount) + 0.5)))
+    env_for = lambda names: cell_env(c.cells, gids, prefix, c.variables, names)
+    values = evaluate(amount, env_for, subkey(c.key, "count"), gids, (len(gids),))
+    return np.maximum(np.floor(values + 0.5), 0).astype(np.int64)
+
+
+def _convergence(amount, c):
+    counts = _counts(amount, c, c.mine, "post_")
+    in_pre = np.isin(c.mine, c.pre)
+    pres, posts = [], []
+    for post, self_pre, k in zip(c.mine.tolist(), in_pre.tolist(), counts.tolist()):
+        chosen = _sample_others(cell_generator(c.key, post), c.pre, post, self_pre, k)
+        pres.append(chosen)
+        posts.append(np.full(len(chosen), post))
+    return np.concatenate(pres), np.concatenate(posts)
+
+
+def _divergence(amount, c):
+    counts = _counts(amount, c, c.pre, "pre_")
+    in_post = np.isin(c.pre, c.post)
+    pres, posts = [], []
+    for pre, self_post, k in zip(c.pre.tolist(), in_post.tolist(), counts.tolist()):
+        chosen = _sample_others(cell_generator(c.key, pre), c.post, pre, self_post, k)
+        chosen = chosen[np.isin(chosen, c.mine)]
+        pres.append(np.full(len(chosen), pre))
+        posts.append(chosen)
+    pre, post = np.concatenate(pres), np.concatenate(posts)
+    order = np.lexsort((pre, post))
+    return pre[order], post[order]
+
+
+def _conn_list(conn_list, c):
+    """connList: [pre index, post index] into the cells matching preConds / postConds
+    (ascending gids); self-connections are left out."""
+    pairs = np.asarray(conn_list, dtype=np.int64).reshape(-1, 2)
+    if pairs[:, 0].max() >= len(c.pre) or pairs[:, 1].max() >= len(c.post):
+        raise ValueError(f"refers to presynaptic cell {pairs[:, 0].max()} and postsynaptic "
+                         f"cell {pairs[:, 1].max()}, but the conditions select "
+                         f"{len(c.pre)} and {len(c.post)} cells")
+    pre, post = c.pre[pairs[:, 0]], c.post[pairs[:, 1]]
+    index = np.arange(len(pairs))
+    keep = (pre != post) & np.isin(post, c.mine)
+    order = np.lexsort((index[keep], pre[keep], post[keep]))
+    return pre[keep][order], post[keep][order], index[keep][order]

@@ -1,4 +1,9 @@
-"""Populations -> cells with positions."""
+"""Populations -> cells with positions and tags.
+
+Positions are drawn per population from a stream keyed by (seed, 'loc', population label):
+uniformly inside the network's shape (a box, the cylinder along y inside it, or the
+inscribed ellipsoid), mapped into the population's x/y/z ranges.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -7,22 +12,120 @@ from .. import rng
 from ..model.catalog import Population
 from ..model.tables import CellTable
 
+DENSITY_GRID = {1: 1001, 2: 201, 3: 51}  # points per axis to find a density's maximum
 
-def place_cells(pop_specs, type_codes: dict[str, int], size, seed: int):
-    """Cells of every population, gids in population order, positions uniform in the
-    network's box. Each population draws from its own stream keyed by (seed, label)."""
+
+def place_cells(net_spec, type_codes: dict[str, int], seed: int):
     pops, parts = [], []
     gid_start = 0
-    size = np.asarray(size, dtype=np.float64)
-    for code, spec in enumerate(pop_specs):
-        n = spec.num_cells
+    size = np.asarray(net_spec.size, dtype=np.float64)
+    variables = dict(net_spec.variables)
+    for code, spec in enumerate(net_spec.pops):
+        gen = rng.generator(rng.stream_key(seed, "loc", spec.label))
+        norm, extra = _positions(spec, net_spec, size, variables, gen)
+        n = len(norm)
+        xyz = norm * size
         pops.append(Population(label=spec.label, cell_type=spec.cell_type,
                                cell_model=spec.cell_model, gid_start=gid_start, size=n))
-        norm = rng.generator(rng.stream_key(seed, "loc", spec.label)).random((n, 3))
-        xyz = norm * size
         parts.append(CellTable(
             pop=np.full(n, code), cell_type=np.full(n, type_codes[spec.cell_type]),
             index=np.arange(n), x=xyz[:, 0], y=xyz[:, 1], z=xyz[:, 2],
-            xnorm=norm[:, 0], ynorm=norm[:, 1], znorm=norm[:, 2]))
+            xnorm=norm[:, 0], ynorm=norm[:, 1], znorm=norm[:, 2], extra=extra))
         gid_start += n
     return tuple(pops), CellTable.concat(parts)
+
+
+def _positions(spec, net_spec, size, variables, gen):
+    """Normalised positions (n x 3) and per-cell extra tags of one population."""
+    low = np.array([r[0] for r in spec.norm_ranges])
+    high = np.array([r[1] for r in spec.norm_ranges])
+    if spec.method == "list":
+        return _listed(spec.cells_list, size)
+    if spec.method == "grid":
+        return _grid(spec.grid_spacing, low * size, high * size, net_spec.shape, size), {}
+    if spec.method == "count":
+        n = int(round(spec.num_cells * net_spec.scale))
+        return low + in_shape(gen, n, net_spec.shape) * (high - low), {}
+    volume = shape_volume(net_spec.shape, size) * np.prod(high - low) / 1e9  # mm3
+    if not hasattr(spec.density, "evaluate"):
+        n = int(round(spec.density * volume * net_spec.scale))
+        return low + in_shape(gen, n, net_spec.shape) * (high - low), {}
+    return _density_function(spec.density, volume * net_spec.scale, low, high,
+                             net_spec.shape, variables, gen), {}
+
+
+def in_shape(gen, n, shape) -> np.ndarray:
+    """n points uniform in the unit cube's cuboid, y-axis cylinder or ellipsoid."""
+    u = gen.random((n, 3))
+    if shape == "cuboid":
+        return u
+    if shape == "cylinder":
+        radius, angle = np.sqrt(u[:, 0]) / 2, 2 * np.pi * u[:, 2]
+        return np.column_stack([0.5 + radius * np.cos(angle), u[:, 1],
+                                0.5 + radius * np.sin(angle)])
+    radius = np.cbrt(u[:, 0]) / 2  # ellipsoid: a uniform ball, stretched to the box
+    cos_theta, phi = 2 * u[:, 2] - 1, 2 * np.pi * u[:, 1]
+    sin_theta = np.sqrt(1 - cos_theta ** 2)
+    return np.column_stack([0.5 + radius * sin_theta * np.cos(phi),
+                            0.5 + radius * sin_theta * np.sin(phi), 0.5 + radius * cos_theta])
+
+
+def shape_volume(shape, size) -> float:
+    """Volume in um3 of the network's shape."""
+    x, y, z = size
+    if shape == "cylinder":
+        return np.pi * (x / 2) * (z / 2) * y
+    if shape == "ellipsoid":
+        return 4 / 3 * np.pi * (x / 2) * (y / 2) * (z / 2)
+    return x * y * z
+
+
+def _inside(norm, shape) -> np.ndarray:
+    centred = norm - 0.5
+    if shape == "cylinder":
+        return centred[:, 0] ** 2 + centred[:, 2] ** 2 <= 0.25
+    if shape == "ellipsoid":
+        return (centred ** 2).sum(axis=1) <= 0.25
+    return np.ones(len(norm), dtype=bool)
+
+
+def _grid(spacing, low_um, high_um, shape, size):
+    axes = [np.arange(lo, hi + 1e-9 * max(1.0, hi), step)
+            for lo, hi, step in zip(low_um, high_um, spacing)]
+    points = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
+    norm = points / size
+    return norm[_inside(norm, shape)]
+
+
+def _listed(cells_list, size):
+    rows = [dict(cell) for cell in cells_list]
+    norm = np.array([[row[f"{a}norm"] for a in "xyz"] for row in rows], dtype=np.float64)
+    names = sorted({k for row in rows for k in row} - {"x", "y", "z", "xnorm", "ynorm", "znorm"})
+    extra = {}
+    for name in names:
+        values = [row.get(name) for row in rows]
+        if all(isinstance(v, float) or v is None for v in values):
+            extra[name] = np.array([np.nan if v is None else v for v in values])
+        else:
+            extra[name] = np.array(["" if v is None else str(v) for v in values])
+    return norm, extra
+
+
+def _density_function(density, volume_mm3, low, high, shape, variables, gen):
+    """Cells with a density (cells/mm3) that varies with position: candidates are drawn at
+    the maximum density and each is kept with probability density / maximum."""
+    names = sorted(density.variables & {"xnorm", "ynorm", "znorm"})
+    points = DENSITY_GRID.get(len(names), 2)
+    grids = np.meshgrid(*[np.linspace(low["xyz".index(n[0])], high["xyz".index(n[0])], points)
+                          for n in names], indexing="ij")
+    sample = {**variables, **{n: g.ravel() for n, g in zip(names, grids)}}
+    peak = float(np.max(density.evaluate(sample))) if names else float(
+        density.evaluate(variables))
+    if not peak > 0:
+        return np.empty((0, 3))
+    candidates = low + in_shape(gen, int(round(peak * volume_mm3)), shape) * (high - low)
+    env = {**variables, "xnorm": candidates[:, 0], "ynorm": candidates[:, 1],
+           "znorm": candidates[:, 2]}
+    keep = gen.random(len(candidates)) * peak < np.broadcast_to(density.evaluate(env),
+                                                                 len(candidates))
+    return candidates[keep]

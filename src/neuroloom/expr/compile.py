@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import ExpressionError
+from ..errors import ExpressionError, Problem
 from ..suggest import closest
 from .functions import CONSTANTS, MATH, RANDOM, Function
 
@@ -58,16 +58,14 @@ def compile_expression(text: str, variables, where: str = "") -> Expression:
     """Parse and check ``text``; ``variables`` are the names the context provides."""
     variables = frozenset(variables)
     if not isinstance(text, str):
-        raise ExpressionError(_message(where, f"a string function must be a string, not "
-                                              f"{text!r}"))
+        raise _error(where, f"a string function must be a string, not {text!r}")
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(_message(where, f"string function longer than {MAX_LENGTH} "
-                                              "characters"))
+        raise _error(where, f"string function longer than {MAX_LENGTH} characters")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
-        raise ExpressionError(_message(where, f"invalid string function: {err.msg}", text,
-                                       (err.offset or 1) - 1 + _indent(text))) from None
+        raise _error(where, f"invalid string function: {err.msg}", text,
+                     (err.offset or 1) - 1 + _indent(text)) from None
     compiler = _Compiler(text, variables, where)
     root = compiler.node(tree.body)
     return Expression(text=text, variables=frozenset(compiler.used), random_sites=compiler.sites,
@@ -78,12 +76,12 @@ def _indent(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-def _message(where, message, text=None, column=None) -> str:
-    head = f"{where}: {message}" if where else message
-    if text is None:
-        return head
-    caret = " " * max(0, column or 0) + "^"
-    return f"{head}\n    {text}\n    {caret}"
+def _error(where, message, text=None, column=None) -> ExpressionError:
+    """The error for one problem: the rule's path, what is wrong, and where in the text."""
+    if text is not None:
+        caret = " " * max(0, column or 0) + "^"
+        message = f"{message}\n    {text}\n    {caret}"
+    return ExpressionError(Problem(where, message, in_expression=True))
 
 
 class _Compiler:
@@ -97,7 +95,7 @@ class _Compiler:
         column = getattr(node, "col_offset", 0)
         if isinstance(node, ast.Attribute):  # point at the dot, not the object
             column = node.end_col_offset - len(node.attr) - 1
-        raise ExpressionError(_message(self.where, message, self.text, column + self.offset))
+        raise _error(self.where, message, self.text, column + self.offset)
 
     def known_names(self):
         return sorted(self.variables | set(CONSTANTS) | set(MATH) | set(RANDOM))

@@ -1,8 +1,10 @@
 """The functions a string function may call: math (elementwise numpy) and random draws.
 
 Random draws follow NetPyNE's conventions: the names of NEURON's Random class take NEURON's
-arguments (``normal(mean, variance)``), the names of Python's ``random`` module take that
-module's arguments (``gauss(mu, sigma)``, ``expovariate(rate)``).
+arguments (``normal(mean, variance)``, ``lognormal(mean, variance)`` of the draws themselves,
+``negexp(mean)``), the names of Python's ``random`` module take that module's arguments
+(``gauss(mu, sigma)``, ``expovariate(rate)``), ``gamma``/``beta`` take numpy's
+(``gamma(shape, scale)``). tests/unit/test_expr.py checks each against its definition.
 """
 from __future__ import annotations
 
@@ -78,9 +80,15 @@ RANDOM = {f.name: f for f in (
         np.asarray(low).astype(np.int64), np.asarray(high).astype(np.int64), n,
         endpoint=True).astype(float)),
     Function("erlang", 2, 2, _erlang),
-    Function("geometric", 1, 1, lambda g, n, mean: (g.geometric(1 / (1 + np.asarray(mean)), n)
-                                                   - 1).astype(float)),
-    Function("weibull", 2, 2, lambda g, n, shape, scale: scale * g.weibull(shape, n)),
+    # NEURON's geometric(a), 0 < a < 1: trials up to the first success, P(success) = 1 - a
+    Function("geometric", 1, 1, lambda g, n, a: g.geometric(1 - np.asarray(a), n)
+             .astype(float)),
+    # NEURON's weibull(alpha, beta) is (beta * E)^(1/alpha) for E ~ Exp(1)
+    Function("weibull", 2, 2, lambda g, n, alpha, beta: np.power(beta, 1 / np.asarray(alpha))
+             * g.weibull(alpha, n)),
+    # numpy's names
+    Function("gamma", 2, 2, lambda g, n, shape, scale: g.gamma(shape, scale, n)),
+    Function("beta", 2, 2, lambda g, n, a, b: g.beta(a, b, n)),
     # Python's random module
     Function("random", 0, 0, lambda g, n: g.random(n)),
     Function("gauss", 2, 2, lambda g, n, mu, sigma: g.normal(mu, sigma, n)),

@@ -36,10 +36,19 @@ class CellType:
     spike_sec: str
     spike_loc: float
     threshold: float  # mV
+    sec_lists: tuple[tuple[str, tuple[str, ...]], ...] = ()  # named groups of sections
 
     @property
     def section_names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.sections)
+
+    def resolve_secs(self, names) -> tuple[str, ...]:
+        """Section names for a rule's 'sec': section names and secList names, in order."""
+        lists = dict(self.sec_lists)
+        out = []
+        for name in names:
+            out.extend(lists.get(name, (name,)))
+        return tuple(dict.fromkeys(out))
 
     @property
     def default_sec(self) -> str:
@@ -58,11 +67,13 @@ class SynMech:
 
 @dataclass(frozen=True)
 class StimSource:
-    """A stimulus source such as a NetStim, with its NEURON parameters."""
+    """A stimulus source such as a NetStim, with its NEURON parameters. Parameters given as
+    string functions are evaluated per target (StimTable.extra); their text is kept here."""
 
     label: str
     type: str
     params: Params
+    param_functions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

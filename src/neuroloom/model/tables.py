@@ -5,15 +5,20 @@ arrays, cheap to build, slice by rank, compare, save and export.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 
 
 class Table:
-    """Base of the column tables: equality, length, row selection and concatenation."""
+    """Base of the column tables: equality, length, row selection and concatenation.
 
-    #: column name -> dtype
+    Besides its fixed columns a table may carry ``extra`` columns by name (a cell's own tags,
+    a stimulus's per-target parameters): float64 with NaN where a row has no value, or
+    strings with ''.
+    """
+
+    #: fixed column name -> dtype
     COLUMNS: dict = {}
 
     def __post_init__(self):
@@ -22,6 +27,9 @@ class Table:
             column = np.ascontiguousarray(getattr(self, name), dtype=dtype)
             object.__setattr__(self, name, column)
             lengths.add(len(column))
+        extra = {str(k): _extra_column(v) for k, v in dict(self.extra).items()}
+        object.__setattr__(self, "extra", extra)
+        lengths.update(len(v) for v in extra.values())
         if len(lengths) > 1:
             raise ValueError(f"{type(self).__name__}: columns differ in length {sorted(lengths)}")
 
@@ -29,9 +37,10 @@ class Table:
         return len(getattr(self, next(iter(self.COLUMNS))))
 
     def __eq__(self, other) -> bool:
-        return type(self) is type(other) and all(
-            np.array_equal(getattr(self, f.name), getattr(other, f.name))
-            for f in fields(self))
+        return (type(self) is type(other)
+                and all(np.array_equal(getattr(self, n), getattr(other, n)) for n in self.COLUMNS)
+                and self.extra.keys() == other.extra.keys()
+                and all(_same(v, other.extra[k]) for k, v in self.extra.items()))
 
     __hash__ = None
 
@@ -44,15 +53,43 @@ class Table:
         parts = list(parts)
         if not parts:
             return cls.empty()
+        names = list(dict.fromkeys(k for p in parts for k in p.extra))
+        extra = {}
+        for name in names:
+            kind = next(p.extra[name].dtype.kind for p in parts if name in p.extra)
+            extra[name] = np.concatenate([p.extra[name] if name in p.extra else
+                                          _missing(kind, len(p)) for p in parts])
         return cls(**{name: np.concatenate([getattr(p, name) for p in parts])
-                      for name in cls.COLUMNS})
+                      for name in cls.COLUMNS}, extra=extra)
 
     def take(self, rows):
         """The rows selected by an index array or boolean mask, as a new table."""
-        return type(self)(**{name: getattr(self, name)[rows] for name in self.COLUMNS})
+        return type(self)(**{name: getattr(self, name)[rows] for name in self.COLUMNS},
+                          extra={k: v[rows] for k, v in self.extra.items()})
 
     def columns(self) -> dict[str, np.ndarray]:
         return {name: getattr(self, name) for name in self.COLUMNS}
+
+    def nbytes(self) -> int:
+        return sum(c.nbytes for c in self.columns().values()) + sum(
+            v.nbytes for v in self.extra.values())
+
+
+def _extra_column(values) -> np.ndarray:
+    values = np.asarray(values)
+    if values.dtype.kind in "biuf":
+        return np.ascontiguousarray(values, dtype=np.float64)
+    return np.asarray(values, dtype=str)
+
+
+def _missing(kind: str, n: int) -> np.ndarray:
+    return np.full(n, np.nan) if kind == "f" else np.full(n, "", dtype=str)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    if a.dtype.kind == "f" and b.dtype.kind == "f":
+        return np.array_equal(a, b, equal_nan=True)
+    return np.array_equal(a, b)
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,6 +105,7 @@ class CellTable(Table):
     xnorm: np.ndarray  # position divided by the network's size along that axis
     ynorm: np.ndarray
     znorm: np.ndarray
+    extra: dict = field(default_factory=dict)  # tags given per cell (cellsList)
 
     COLUMNS = {"pop": np.int32, "cell_type": np.int32, "index": np.int64, "x": np.float64, "y": np.float64,
                "z": np.float64, "xnorm": np.float64, "ynorm": np.float64,
@@ -90,10 +128,12 @@ class ConnTable(Table):
     sec: np.ndarray  # code into Network.section_names
     loc: np.ndarray  # 0..1 along the section
     rule: np.ndarray  # code into Network.conn_rules
+    extra: dict = field(default_factory=dict)
 
-    COLUMNS = {"pre_gid": np.int64, "post_gid": np.int64, "syn_mech": np.int32,
-               "weight": np.float64, "delay": np.float64, "sec": np.int32,
-               "loc": np.float64, "rule": np.int32}
+    # 38 bytes a row: gids fit int32 (2e9 cells), catalogs fit int16
+    COLUMNS = {"pre_gid": np.int32, "post_gid": np.int32, "syn_mech": np.int16,
+               "weight": np.float64, "delay": np.float64, "sec": np.int16,
+               "loc": np.float64, "rule": np.int16}
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,6 +148,7 @@ class StimTable(Table):
     syn_mech: np.ndarray  # code into Network.syn_mechs, -1 for non-synaptic stimuli
     weight: np.ndarray
     delay: np.ndarray
+    extra: dict = field(default_factory=dict)  # per-target source parameters (strings)
 
     COLUMNS = {"gid": np.int64, "source": np.int32, "rule": np.int32, "sec": np.int32,
                "loc": np.float64, "syn_mech": np.int32, "weight": np.float64,

@@ -27,10 +27,12 @@ class NetParams(SpecObject):
 
     DEFAULTS = {
         **{name: ODict() for name in RULE_DICTS},
-        # volume that holds the cells (um)
+        # volume that holds the cells (um): a box, or the cylinder (axis y) or ellipsoid in it
         "sizeX": 100.0,
         "sizeY": 100.0,
         "sizeZ": 100.0,
+        "shape": "cuboid",
+        "scale": 1.0,  # multiplies the numbers of cells (numCells, density)
         # what a rule gets when it does not say
         "defaultWeight": 1.0,
         "defaultDelay": 1.0,  # ms

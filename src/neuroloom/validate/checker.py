@@ -5,7 +5,7 @@ import math
 from collections.abc import Mapping
 from numbers import Integral, Real
 
-from ..errors import Problem, SpecError
+from ..errors import ExpressionError, Problem, SpecError
 from ..suggest import closest, hint
 
 _MISSING = object()
@@ -27,12 +27,15 @@ class Checker:
     def __init__(self):
         self.problems: list[Problem] = []
 
-    def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
+    def add(self, path: str, message: str, in_expression: bool = False) -> None:
+        self.problems.append(Problem(path, message, in_expression))
 
     def raise_if_any(self) -> None:
-        if self.problems:
-            raise SpecError(self.problems)
+        if not self.problems:
+            return
+        if all(p.in_expression for p in self.problems):
+            raise ExpressionError(self.problems)
+        raise SpecError(self.problems)
 
     # -- structure --------------------------------------------------------------------
     def mapping(self, value, path: str) -> Mapping | None:

@@ -2,21 +2,27 @@
 
 Everything downstream of validation (build, engine, exporters) reads these, never the
 user's mutable NetParams/SimConfig, so a later change to the spec cannot leak into a
-network that was already built.
+network that was already built. String functions arrive here compiled (expr.Expression).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Union
 
+from ..expr import Expression
 from ..model.catalog import CellType, Params, StimSource, SynMech
+
+#: a rule value: a number, a string function, or (where allowed) a list of numbers
+Value = Union[float, Expression, tuple]
 
 
 @dataclass(frozen=True)
 class Cond:
-    """A cell must have tag ``tag`` equal to one of ``values``."""
+    """A cell's tag must be one of ``values``, or lie in ``range`` = [low, high)."""
 
     tag: str
-    values: tuple
+    values: tuple | None = None
+    range: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -24,7 +30,18 @@ class PopSpec:
     label: str
     cell_type: str
     cell_model: str
-    num_cells: int
+    method: str  # 'count' | 'density' | 'grid' | 'list'
+    norm_ranges: tuple  # ((x0, x1), (y0, y1), (z0, z1)) as fractions of the network size
+    num_cells: int | None = None
+    density: float | Expression | None = None  # cells per mm3
+    grid_spacing: tuple[float, float, float] | None = None  # um
+    cells_list: tuple = ()  # ((tag, value), ...) per cell
+
+
+@dataclass(frozen=True)
+class StimSourceSpec:
+    source: StimSource  # numeric parameters
+    expressions: tuple[tuple[str, Expression], ...] = ()  # per-target string parameters
 
 
 @dataclass(frozen=True)
@@ -32,11 +49,13 @@ class StimTargetSpec:
     label: str
     source: str
     conds: tuple[Cond, ...]
-    weight: float
-    delay: float
+    cell_list: tuple[int, ...] | None  # indices into the cells matching conds
+    weight: Value
+    delay: Value
     syn_mech: str
-    sec: str | None  # None: the target cell type's default section
-    loc: float
+    sec: tuple[str, ...] | None  # None: the target cell type's default section
+    loc: Value
+    weight_scale: float = 1.0  # netParams.scaleConnWeightNetStims
 
 
 @dataclass(frozen=True)
@@ -44,13 +63,32 @@ class ConnRuleSpec:
     label: str
     pre_conds: tuple[Cond, ...]
     post_conds: tuple[Cond, ...]
-    connector: str  # 'probability' | 'convergence' | 'divergence' | 'full'
-    amount: float  # the probability, convergence or divergence (unused for 'full')
-    weight: float
-    delay: float
-    syn_mech: str
-    sec: str | None
-    loc: float
+    connector: str  # 'probability' | 'convergence' | 'divergence' | 'full' | 'connList'
+    amount: float | Expression = 0.0  # probability, convergence or divergence
+    conn_list: tuple[tuple[int, int], ...] = ()
+    syn_mechs: tuple[str, ...] = ()
+    weight: Value = 1.0
+    delay: Value = 1.0
+    loc: Value = 0.5
+    syns_per_conn: int | Expression = 1
+    sec: tuple[str, ...] | None = None  # section or secList names; None: default section
+    weight_factors: tuple[float, ...] | None = None  # synMechWeightFactor
+    delay_factors: tuple[float, ...] | None = None  # synMechDelayFactor
+    weight_scale: float = 1.0  # netParams.scaleConnWeight
+    list_axis: str | None = None  # what value lists run over: 'conn', 'mech' or 'syn'
+
+
+@dataclass(frozen=True)
+class SubConnSpec:
+    label: str
+    pre_conds: tuple[Cond, ...]
+    post_conds: tuple[Cond, ...]
+    sec: tuple[str, ...] | None
+    density: str  # 'uniform' | 'distance'
+    group_syn_mechs: tuple[str, ...] = ()
+    ref_sec: str | None = None  # for 'distance'
+    ref_seg: float = 0.5
+    target_distance: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -58,12 +96,14 @@ class NetSpec:
     cell_types: tuple[CellType, ...]
     pops: tuple[PopSpec, ...]
     syn_mechs: tuple[SynMech, ...]
-    stim_sources: tuple[StimSource, ...]
+    stim_sources: tuple[StimSourceSpec, ...]
     stim_targets: tuple[StimTargetSpec, ...]
     conn_rules: tuple[ConnRuleSpec, ...]
-    size: tuple[float, float, float]
-    variables: Params = ()  # the user's own numeric NetParams attributes
-
+    sub_conn_rules: tuple[SubConnSpec, ...] = ()
+    size: tuple[float, float, float] = (100.0, 100.0, 100.0)
+    shape: str = "cuboid"
+    scale: float = 1.0
+    variables: Params = ()  # every numeric NetParams attribute, for string functions
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,102 @@
+"""Connections (pre, post pairs) -> synaptic contacts: the rows of the ConnTable.
+
+A pair becomes synsPerConn x len(synMech) rows. Weights, delays and locations are numbers,
+string functions of the pair (drawn from the post cell's streams), or lists that run over
+the connList entries, the synMechs or the synapses of a connection. Sections come from
+'sec' (section or secList names, resolved per cell type): one section, a random one of a
+list for single synapses, or spread evenly along the list's length for several.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..expr import RANDOM
+from ..model.tables import ConnTable
+from .draws import KeyedDraws, evaluate, subkey
+from .env import pair_env
+
+
+class RowIndex:
+    """For every row: its pair, its synapse k (of n in the pair) and its mechanism m."""
+
+    def __init__(self, syns_per_pair: np.ndarray, n_mechs: int):
+        per_pair = syns_per_pair * n_mechs
+        self.pair = np.repeat(np.arange(len(per_pair)), per_pair)
+        offset = np.arange(len(self.pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+        self.syn, self.mech = offset // n_mechs, offset % n_mechs
+        self.n = syns_per_pair[self.pair]
+
+
+def contacts(rule, code, pre, post, list_index, ctx) -> ConnTable:
+    key = ctx.rule_key
+    env_for = lambda names: pair_env(ctx.cells, pre, post, ctx.variables, names)
+
+    def per_pair(value, field):
+        return evaluate(value, env_for, subkey(key, field), post, (len(pre),))
+
+    syns = rule.syns_per_conn
+    syns = (np.maximum(np.floor(per_pair(syns, "synsPerConn") + 0.5), 1).astype(np.int64)
+            if hasattr(syns, "evaluate") else np.full(len(pre), int(syns), dtype=np.int64))
+    rows = RowIndex(syns, len(rule.syn_mechs))
+
+    def per_row(value, field):
+        if isinstance(value, tuple):  # a list: runs over connList entries, mechs or synapses
+            where = {"conn": lambda: list_index[rows.pair], "mech": lambda: rows.mech,
+                     "syn": lambda: rows.syn}[rule.list_axis]()
+            return np.asarray(value)[where]
+        return per_pair(value, field)[rows.pair]
+
+    weight = per_row(rule.weight, "weight") * rule.weight_scale
+    delay = per_row(rule.delay, "delay")
+    if rule.weight_factors:
+        weight = weight * np.asarray(rule.weight_factors)[rows.mech]
+    if rule.delay_factors:
+        delay = delay * np.asarray(rule.delay_factors)[rows.mech]
+    sec, loc = _places(rule, post, rows, per_row, ctx)
+    mech_codes = np.asarray([ctx.catalogs.syn_code[m] for m in rule.syn_mechs])
+    return ConnTable(pre_gid=pre[rows.pair], post_gid=post[rows.pair],
+                     syn_mech=mech_codes[rows.mech], weight=weight, delay=delay, sec=sec,
+                     loc=loc, rule=np.full(len(rows.pair), code))
+
+
+def _places(rule, post, rows, per_row, ctx):
+    """Section code and location of every row."""
+    n_rows = len(rows.pair)
+    sec = np.empty(n_rows, dtype=np.int16)
+    loc = np.empty(n_rows)
+    listed = isinstance(rule.loc, tuple)
+    loc_by_sec = listed and rule.list_axis is None  # one location per listed section
+    loc_by_syn = listed and rule.list_axis == "syn"
+    loc_all = None if loc_by_sec else per_row(rule.loc, "loc")
+    type_of_row = ctx.cells.cell_type[post[rows.pair]]
+    for type_code in np.unique(type_of_row).tolist():
+        cell_type = ctx.cell_types[type_code]
+        names = cell_type.resolve_secs(rule.sec) if rule.sec else (cell_type.default_sec,)
+        codes = np.asarray([ctx.catalogs.sec_code[n] for n in names])
+        mine = np.flatnonzero(type_of_row == type_code)
+        single, spread = mine[rows.n[mine] == 1], mine[rows.n[mine] > 1]
+        if len(names) == 1:
+            sec[mine] = codes[0]
+            loc[single] = loc_all[single]
+            # several synapses on one section: evenly spaced, unless listed per synapse
+            loc[spread] = (loc_all[spread] if loc_by_syn else
+                           (rows.syn[spread] + 0.5) / rows.n[spread])
+            continue
+        if loc_by_sec and len(rule.loc) != len(names):
+            raise ValueError(f"loc lists {len(rule.loc)} locations for the {len(names)} "
+                             f"sections of cell type '{cell_type.label}'")
+        # a single synapse goes to a random section of the list (the post cell's stream)
+        u = KeyedDraws(subkey(ctx.rule_key, "sec"), post[rows.pair[single]],
+                       (len(single),))(0, RANDOM["random"], [])
+        choice = np.minimum((u * len(names)).astype(np.int64), len(names) - 1)
+        sec[single] = codes[choice]
+        loc[single] = np.asarray(rule.loc)[choice] if loc_by_sec else loc_all[single]
+        # several synapses are spread evenly along the total length of the list
+        lengths = np.asarray([next(s.L for s in cell_type.sections if s.name == n)
+                              for n in names])
+        cumulative = np.cumsum(lengths)
+        position = (rows.syn[spread] + 0.5) / rows.n[spread] * cumulative[-1]
+        which = np.minimum(np.searchsorted(cumulative, position, side="right"), len(names) - 1)
+        sec[spread] = codes[which]
+        loc[spread] = (position - (cumulative[which] - lengths[which])) / lengths[which]
+    return sec, loc

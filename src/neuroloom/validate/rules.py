@@ -1,0 +1,300 @@
+"""synMechParams, stimSourceParams, stimTargetParams, connParams, subConnParams."""
+from __future__ import annotations
+
+from numbers import Real
+
+from ..model.catalog import StimSource, SynMech
+from ..suggest import hint
+from .checker import attr_path
+from .conds import conds, matching_cell_types
+from .types import ConnRuleSpec, StimSourceSpec, StimTargetSpec, SubConnSpec
+from .values import is_expression, value
+
+SYNMECH_PENDING = dict.fromkeys(("selfNetCon", "pointerParams", "loc"),
+                                "cell models and imported cells (issue 4)")
+STIM_TYPES = ("NetStim",)
+STIM_PENDING_TYPES = ("IClamp", "VClamp", "SEClamp", "AlphaSynapse", "VecStim")
+NETSTIM_KEYS = ("type", "rate", "interval", "noise", "start", "number")
+TARGET_KEYS = ("source", "conds", "weight", "delay", "synMech", "sec", "loc")
+TARGET_PENDING = dict.fromkeys(("synMechWeightFactor", "synsPerConn"),
+                               "stimulation types (issue 4)")
+CONNECTORS = ("probability", "convergence", "divergence", "connList")
+CONN_KEYS = ("preConds", "postConds", *CONNECTORS, "weight", "delay", "loc", "synMech",
+             "synsPerConn", "sec", "synMechWeightFactor", "synMechDelayFactor")
+CONN_PENDING = {**dict.fromkeys(("plast", "weightIndex", "shape"), "plasticity and "
+                                "time-varying weights (not yet)"),
+                **dict.fromkeys(("threshold", "disynapticBias", "connFunc", "synMechLocs",
+                                 "synMechLocFactor"), "not supported")}
+SUBCONN_KEYS = ("preConds", "postConds", "sec", "density", "groupSynMechs")
+
+
+def syn_mech(label, rule, path, check) -> SynMech | None:
+    rule = check.mapping(rule, path)
+    if rule is None:
+        return None
+    mod = check.required(rule, "mod", path)
+    for key in rule:
+        if key in SYNMECH_PENDING:
+            check.add(attr_path(path, key), f"'{key}' is not supported yet "
+                                            f"({SYNMECH_PENDING[key]})")
+    params = tuple((str(k), check.number(v, attr_path(path, k), default=0.0))
+                   for k, v in rule.items() if k != "mod" and k not in SYNMECH_PENDING)
+    if not isinstance(mod, str):
+        if "mod" in rule:
+            check.add(attr_path(path, "mod"), f"must name a NEURON point process, not {mod!r}")
+        return None
+    return SynMech(label=str(label), mod=mod, params=params)
+
+
+def stim_source(label, rule, path, contexts, check) -> StimSourceSpec | None:
+    rule = check.mapping(rule, path)
+    if rule is None:
+        return None
+    stim_type = check.required(rule, "type", path)
+    if stim_type in STIM_PENDING_TYPES:
+        check.add(attr_path(path, "type"), f"'{stim_type}' stimuli are not supported yet "
+                                           "(issue 4)")
+        return None
+    if stim_type not in STIM_TYPES:
+        if "type" in rule:
+            check.reference(stim_type, attr_path(path, "type"), "stimulus type",
+                            STIM_TYPES + STIM_PENDING_TYPES)
+        return None
+    check.known_keys(rule, path, NETSTIM_KEYS)
+    if ("rate" in rule) == ("interval" in rule):
+        check.add(path, "a NetStim needs exactly one of 'rate' (Hz) and 'interval' (ms)")
+        return None
+    bounds = {"rate": dict(positive=True), "interval": dict(positive=True),
+              "number": dict(minimum=0), "start": {}, "noise": dict(minimum=0, maximum=1)}
+    given = {"number": 1e9, "start": 0.0, "noise": 0.0,
+             **{k: v for k, v in rule.items() if k in bounds}}
+    params, functions, failed = [], [], False
+    for name, raw in given.items():
+        v = value(check, raw, attr_path(path, name), contexts.post(), default=None,
+                  **bounds[name])
+        if v is None:
+            failed = True
+        elif is_expression(v):
+            functions.append((name, v))
+        elif name == "rate":
+            params.append(("interval", 1000.0 / v))
+        else:
+            params.append((name, v))
+    if failed:
+        return None
+    source = StimSource(label=str(label), type="NetStim", params=tuple(params),
+                        param_functions=tuple((n, e.text) for n, e in functions))
+    return StimSourceSpec(source=source, expressions=tuple(functions))
+
+
+def _secs(rule, path, conditions, tags, cell_types, check):
+    """A rule's 'sec' as a tuple of section/secList names, checked against the cell types
+    the rule's conditions can select."""
+    sec = rule.get("sec")
+    if sec is None:
+        return None
+    names = list(sec) if isinstance(sec, (list, tuple)) else [sec]
+    if not names or not all(isinstance(n, str) for n in names):
+        check.add(attr_path(path, "sec"), f"must be a section or secList name, or a list of "
+                                          f"them, not {sec!r}")
+        return None
+    for type_label in sorted(matching_cell_types(conditions, tags)):
+        if type_label not in cell_types:
+            continue
+        known = list(cell_types[type_label].section_names) + [
+            n for n, _ in cell_types[type_label].sec_lists]
+        for name in names:
+            if name not in known:
+                check.add(attr_path(path, "sec"), f"cell type '{type_label}' has no section or "
+                                                  f"secList '{name}'; {hint(name, known)}")
+    return tuple(names)
+
+
+def _default_syn_mech(rule, path, syn_mechs, check):
+    mech = rule.get("synMech", syn_mechs[0] if syn_mechs else None)
+    if mech is None:
+        check.add(attr_path(path, "synMech"), "no synMechParams are defined to default to")
+        return None
+    mechs = list(mech) if isinstance(mech, (list, tuple)) else [mech]
+    out = [check.reference(m, attr_path(path, "synMech"), "synMech", syn_mechs) for m in mechs]
+    return None if None in out else tuple(out)
+
+
+def stim_target(label, rule, path, sources, valid_sources, syn_mechs, tags, cell_types,
+                contexts, defaults, check) -> StimTargetSpec | None:
+    """``sources``: every stim source label; ``valid_sources``: those without problems."""
+    rule = check.mapping(rule, path)
+    if rule is None:
+        return None
+    check.known_keys(rule, path, TARGET_KEYS, TARGET_PENDING)
+    source = check.required(rule, "source", path)
+    if "source" in rule:
+        source = check.reference(source, attr_path(path, "source"), "stim source", sources)
+    conditions, cell_list = conds(rule.get("conds", {}), attr_path(path, "conds"), tags, check,
+                                  stims=True)
+    mechs = _default_syn_mech(rule, path, syn_mechs, check)
+    if mechs is not None and len(mechs) != 1:
+        check.add(attr_path(path, "synMech"), "a stimulus targets one synMech")
+    post = contexts.post()
+    weight = value(check, rule.get("weight", defaults["defaultWeight"]),
+                   attr_path(path, "weight"), post)
+    delay = value(check, rule.get("delay", defaults["defaultDelay"]), attr_path(path, "delay"),
+                  post, minimum=0, default=1.0)
+    loc = value(check, rule.get("loc", 0.5), attr_path(path, "loc"), post, minimum=0,
+                maximum=1, default=0.5)
+    sec = _secs(rule, path, conditions, tags, cell_types, check)
+    if source not in valid_sources or not mechs:
+        return None
+    return StimTargetSpec(label=str(label), source=source, conds=conditions,
+                          cell_list=cell_list, weight=weight, delay=delay, syn_mech=mechs[0],
+                          sec=sec, loc=loc, weight_scale=defaults["scaleConnWeightNetStims"])
+
+
+def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults,
+              check) -> ConnRuleSpec | None:
+    rule = check.mapping(rule, path)
+    if rule is None:
+        return None
+    check.known_keys(rule, path, CONN_KEYS, CONN_PENDING)
+    pre, _ = conds(rule.get("preConds", {}), attr_path(path, "preConds"), tags, check)
+    post, _ = conds(rule.get("postConds", {}), attr_path(path, "postConds"), tags, check)
+    given = [k for k in CONNECTORS if k in rule]
+    if len(given) > 1:
+        check.add(path, f"give at most one of probability, convergence, divergence, connList "
+                        f"(found {', '.join(given)})")
+        return None
+    connector = given[0] if given else "full"
+    fields = {}
+    if connector in ("probability", "convergence", "divergence"):
+        variables = {"probability": contexts.pair(), "convergence": contexts.post(),
+                     "divergence": contexts.pre()}[connector]
+        fields["amount"] = value(check, rule[connector], attr_path(path, connector), variables,
+                                 minimum=0, maximum=1 if connector == "probability" else None)
+    elif connector == "connList":
+        fields["conn_list"] = _conn_list(rule["connList"], attr_path(path, "connList"), check)
+    mechs = _default_syn_mech(rule, path, syn_mechs, check)
+    syns = value(check, rule.get("synsPerConn", 1), attr_path(path, "synsPerConn"),
+                 contexts.pair(), minimum=1, default=1)
+    if not is_expression(syns):
+        syns = check.integer(syns, attr_path(path, "synsPerConn"), minimum=1, default=1)
+    sec = _secs(rule, path, post, tags, cell_types, check)
+    axis = _list_axis(connector, fields.get("conn_list", ()), mechs or (), syns)
+    pair = contexts.pair()
+    weight = _listed(check, rule, "weight", defaults["defaultWeight"], path, pair, axis, {})
+    delay = _listed(check, rule, "delay", defaults["defaultDelay"], path, pair, axis,
+                    dict(minimum=0))
+    loc_axis = axis or ("sec" if sec is not None and len(sec) > 1 else None)
+    loc = _listed(check, rule, "loc", 0.5, path, pair, loc_axis, dict(minimum=0, maximum=1))
+    factors = {}
+    for key, name in (("synMechWeightFactor", "weight_factors"),
+                      ("synMechDelayFactor", "delay_factors")):
+        if key in rule:
+            factors[name] = _factors(rule[key], attr_path(path, key), mechs, check)
+    if mechs is None:
+        return None
+    return ConnRuleSpec(label=str(label), pre_conds=pre, post_conds=post, connector=connector,
+                        syn_mechs=mechs, weight=weight, delay=delay, loc=loc,
+                        syns_per_conn=syns, sec=sec, weight_scale=defaults["scaleConnWeight"],
+                        list_axis=axis[0] if axis else None, **fields, **factors)
+
+
+def _list_axis(connector, conn_list, mechs, syns):
+    """What a list of weights/delays/locs runs over: the connList entries, the synMechs, or
+    the synapses of a connection (synsPerConn); None when a list is not meaningful."""
+    if connector == "connList":
+        return ("conn", len(conn_list))
+    if len(mechs) > 1:
+        return ("mech", len(mechs))
+    if isinstance(syns, int) and syns > 1:
+        return ("syn", syns)
+    return None
+
+
+def _listed(check, rule, key, default, path, variables, axis, bounds):
+    where = attr_path(path, key)
+    raw = rule.get(key, default)
+    if isinstance(raw, (list, tuple)):
+        if axis is None:
+            check.add(where, "a list is only allowed with connList, a list of synMechs, "
+                             "synsPerConn > 1 or (for loc) a list of sections")
+            return default
+        kind, n = axis if isinstance(axis, tuple) else (axis, None)
+        if n is not None and len(raw) != n:
+            check.add(where, f"has {len(raw)} values but the rule has {n} {_AXIS_NAMES[kind]}")
+            return default
+    return value(check, raw, where, variables, allow_list=True, default=default, **bounds)
+
+
+_AXIS_NAMES = {"conn": "connList entries", "mech": "synMechs", "syn": "synapses per "
+               "connection", "sec": "sections"}
+
+
+def _factors(raw, where, mechs, check):
+    if not isinstance(raw, (list, tuple)) or mechs is None or len(raw) != len(mechs):
+        check.add(where, f"must be a list with one number per synMech, not {raw!r}")
+        return None
+    items = [check.number(v, f"{where}[{i}]") for i, v in enumerate(raw)]
+    return None if None in items else tuple(items)
+
+
+def _conn_list(raw, where, check):
+    pairs = []
+    if isinstance(raw, (list, tuple)):
+        for i, pair in enumerate(raw):
+            if (isinstance(pair, (list, tuple)) and len(pair) == 2
+                    and all(isinstance(v, Real) and not isinstance(v, bool)
+                            and float(v).is_integer() and v >= 0 for v in pair)):
+                pairs.append((int(pair[0]), int(pair[1])))
+            else:
+                check.add(f"{where}[{i}]", f"must be [pre index, post index], not {pair!r}")
+                return ()
+    if not pairs:
+        check.add(where, f"must be a non-empty list of [pre index, post index], not {raw!r}")
+    return tuple(pairs)
+
+
+def sub_conn_rule(label, rule, path, syn_mechs, tags, cell_types, check) -> SubConnSpec | None:
+    rule = check.mapping(rule, path)
+    if rule is None:
+        return None
+    check.known_keys(rule, path, SUBCONN_KEYS)
+    pre, _ = conds(rule.get("preConds", {}), attr_path(path, "preConds"), tags, check)
+    post, _ = conds(rule.get("postConds", {}), attr_path(path, "postConds"), tags, check)
+    sec = _secs(rule, path, post, tags, cell_types, check)
+    group = rule.get("groupSynMechs", [])
+    if not isinstance(group, (list, tuple)) or len(group) == 1:
+        check.add(attr_path(path, "groupSynMechs"), f"must list two or more synMechs, "
+                                                    f"not {group!r}")
+        group = []
+    for mech in group:
+        check.reference(mech, attr_path(path, "groupSynMechs"), "synMech", syn_mechs)
+    density = rule.get("density", "uniform")
+    where = attr_path(path, "density")
+    fields = {}
+    if isinstance(density, dict):
+        kind = density.get("type")
+        if kind in ("1Dmap", "2Dmap"):
+            check.add(attr_path(where, "type"), f"'{kind}' needs 3D morphologies, not "
+                                                "supported yet (issue 4)")
+            return None
+        if kind != "distance":
+            check.add(attr_path(where, "type"), f"must be 'distance', not {kind!r}")
+            return None
+        check.known_keys(density, where, ("type", "ref_sec", "ref_seg", "target_distance",
+                                          "coord"))
+        if density.get("coord", "topological") != "topological":
+            check.add(attr_path(where, "coord"), "only path ('topological') distances are "
+                                                 "supported yet")
+        fields = dict(ref_sec=density.get("ref_sec", "soma"),
+                      ref_seg=check.number(density.get("ref_seg", 0.5),
+                                           attr_path(where, "ref_seg"), minimum=0, maximum=1,
+                                           default=0.5),
+                      target_distance=check.number(density.get("target_distance", 0.0),
+                                                   attr_path(where, "target_distance"),
+                                                   minimum=0, default=0.0))
+        density = "distance"
+    elif density != "uniform":
+        check.add(where, f"must be 'uniform' or {{'type': 'distance', ...}}, not {density!r}")
+        return None
+    return SubConnSpec(label=str(label), pre_conds=pre, post_conds=post, sec=sec,
+                       density=density, group_syn_mechs=tuple(group), **fields)
