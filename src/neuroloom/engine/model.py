@@ -8,8 +8,8 @@ from .cells import CellInstance
 from .mechanisms import check_mechanisms
 from .neuron_env import neuron_h, parallel_context
 from .recording import Recorder
-from .stims import add_netstim
 from .synapses import SynapsePool
+from .wiring import add_stims, connect
 
 MAX_STEP = 10.0  # ms, upper bound of the spike-exchange interval (pc.set_maxstep)
 
@@ -39,10 +39,12 @@ class NeuronModel:
         self.gids = owned_gids(network.num_cells, self.rank, self.nhost)
         try:
             self.cells, self._detectors = self._create_cells(network)
-            self.synapses = SynapsePool(h, network.syn_mechs, run.linear_syn_mechs,
-                                        run.one_syn_per_netcon)
-            self.netcons = self._connect(network)
-            self.netstims, self.stim_netcons = self._add_stims(network, run.seed("stim"))
+            self.synapses = SynapsePool(h, self.cells, network.syn_mechs,
+                                        run.linear_syn_mechs, run.one_syn_per_netcon)
+            self.netcons = connect(pc, self.synapses, network.conns, self.gids,
+                                   network.section_names)
+            self.netstims, self.stim_netcons = add_stims(h, self.synapses, network, self.gids,
+                                                         run.seed("stim"))
             pc.set_maxstep(MAX_STEP)
             self.recorder = Recorder(h, pc, self.cells, run.traces, record_gids,
                                      run.record_step)
@@ -61,38 +63,6 @@ class NeuronModel:
             cells[gid] = cell
             detectors.append(detector)
         return cells, detectors
-
-    def _connect(self, network):
-        c = network.conns
-        mine = np.isin(c.post_gid, self.gids)
-        names = network.section_names
-        netcons = []
-        for pre, post, mech, w, d, sec, loc in zip(
-                c.pre_gid[mine].tolist(), c.post_gid[mine].tolist(), c.syn_mech[mine].tolist(),
-                c.weight[mine].tolist(), c.delay[mine].tolist(), c.sec[mine].tolist(),
-                c.loc[mine].tolist()):
-            syn = self.synapses.get(self.cells[post], names[sec], loc, mech)
-            nc = self.pc.gid_connect(pre, syn)
-            nc.weight[0] = w
-            nc.delay = d
-            netcons.append(nc)
-        return netcons
-
-    def _add_stims(self, network, seed):
-        s = network.stims
-        mine = np.isin(s.gid, self.gids)
-        names = network.section_names
-        stims, netcons = [], []
-        for gid, src, rule, sec, loc, mech, w, d in zip(
-                s.gid[mine].tolist(), s.source[mine].tolist(), s.rule[mine].tolist(),
-                s.sec[mine].tolist(), s.loc[mine].tolist(), s.syn_mech[mine].tolist(),
-                s.weight[mine].tolist(), s.delay[mine].tolist()):
-            source = network.stim_sources[src]
-            syn = self.synapses.get(self.cells[gid], names[sec], loc, mech)
-            ns, nc = add_netstim(self.h, source, gid, network.stim_rules[rule], seed, syn, w, d)
-            stims.append(ns)
-            netcons.append(nc)
-        return stims, netcons
 
     # -- running ------------------------------------------------------------------------
     def _check_hparams(self):

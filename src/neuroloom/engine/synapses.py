@@ -9,24 +9,23 @@ from __future__ import annotations
 
 
 class SynapsePool:
-    def __init__(self, h, syn_mechs, linear_mods, one_per_netcon: bool):
-        self._h = h
-        self._syn_mechs = syn_mechs
+    def __init__(self, h, cells: dict, syn_mechs, linear_mods, one_per_netcon: bool):
+        self._h, self._cells, self._syn_mechs = h, cells, syn_mechs
         self._shared = {i for i, m in enumerate(syn_mechs)
                         if m.mod in linear_mods and not one_per_netcon}
         self._by_place = {}
         self.instances = []
 
-    def get(self, cell, sec: str, loc: float, mech_code: int):
-        """The synapse a new connection should drive."""
-        key = (cell.gid, sec, loc, mech_code)
-        if mech_code in self._shared and key in self._by_place:
-            return self._by_place[key]
-        mech = self._syn_mechs[mech_code]
-        syn = getattr(self._h, mech.mod)(cell.segment(sec, loc))
-        for name, value in mech.params:
-            setattr(syn, name, value)
-        self.instances.append(syn)
-        if mech_code in self._shared:
-            self._by_place[key] = syn
+    def get(self, gid: int, sec: str, loc: float, mech_code: int):
+        """The synapse a new connection onto cell ``gid`` should drive."""
+        key = (gid, sec, loc, mech_code)
+        syn = self._by_place.get(key)
+        if syn is None:
+            mech = self._syn_mechs[mech_code]
+            syn = getattr(self._h, mech.mod)(self._cells[gid].segment(sec, loc))
+            for name, value in mech.params:
+                setattr(syn, name, value)
+            self.instances.append(syn)
+            if mech_code in self._shared:
+                self._by_place[key] = syn
         return syn

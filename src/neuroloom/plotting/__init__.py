@@ -1,7 +1,8 @@
 """Plots (the only package that imports matplotlib)."""
+from .conn import plot_conn
 from .figures import save_figure
 from .net2d import plot_2dnet
 from .raster import plot_raster
 from .traces import plot_traces
 
-__all__ = ["plot_2dnet", "plot_raster", "plot_traces", "save_figure"]
+__all__ = ["plot_conn", "plot_2dnet", "plot_raster", "plot_traces", "save_figure"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..errors import SpecError
 from ..model.include import resolve_include
-from ..plotting import plot_2dnet, plot_raster, plot_traces, save_figure
+from ..plotting import plot_2dnet, plot_conn, plot_raster, plot_traces, save_figure
 from ..validate.checker import Checker, item_path
 from ..validate.simconfig import plot_options
 from . import state
@@ -28,6 +28,10 @@ def plot2Dnet(**options):
     return _direct("plot2Dnet", options)
 
 
+def plotConn(**options):
+    return _direct("plotConn", options)
+
+
 def _direct(name, options):
     session = state.current()
     check = Checker()
@@ -41,11 +45,11 @@ def _direct(name, options):
 def run_plot(session, name: str, options: dict):
     """Draw one plot from validated options; returns (figure, data, saved path or None)."""
     network, rec = session.network, session.recordings
-    if rec is None and name != "plot2Dnet":
+    if rec is None and name not in ("plot2Dnet", "plotConn"):
         raise SpecError(f"analysis['{name}']: there are no results yet; run the simulation "
                         "first")
     time_range = options.get("timeRange") or (0.0, session.run_spec.duration)
-    include = options["include"]
+    include = options.get("include")
     if name == "plotRaster":
         fig, data = plot_raster(rec.spike_t, rec.spike_gid, network,
                                 resolve_include(include, network), time_range=time_range,
@@ -57,13 +61,21 @@ def run_plot(session, name: str, options: dict):
         gids = session.record_gids() if include is None else resolve_include(include, network)
         fig, data = plot_traces(rec.t, rec.traces, network, gids, time_range=time_range,
                                 fig_size=options["figSize"])
-    else:
+    elif name == "plot2Dnet":
         fig, data = plot_2dnet(network, resolve_include(include, network),
                                view=options["view"], show_conns=options["showConns"],
                                fig_size=options["figSize"])
+    else:
+        fig, data = plot_conn(network, resolve_include(options["includePre"], network),
+                              resolve_include(options["includePost"], network),
+                              feature=options["feature"], group_by=options["groupBy"],
+                              syn_or_conn=options["synOrConn"], order_by=options["orderBy"],
+                              fig_size=options["figSize"])
     path = None
     if options["saveFig"]:
         save = options["saveFig"]
-        path = session.output_path(FILE_SUFFIX[name]) if save is True else save
+        suffix = FILE_SUFFIX.get(name) or (f"_plot_conn_{options['groupBy']}_"
+                                           f"{options['feature']}_{options['graphType']}.png")
+        path = session.output_path(suffix) if save is True else save
         save_figure(fig, path)
     return fig, data, path

@@ -19,9 +19,22 @@ ANALYSIS_OPTIONS = {
     "plotTraces": {"include": None, "timeRange": None, "figSize": (10, 6), "saveFig": False},
     "plot2Dnet": {"include": ("allCells",), "view": "xy", "showConns": True,
                   "figSize": (6, 8), "saveFig": False},
+    "plotConn": {"includePre": ("allCells",), "includePost": ("allCells",),
+                 "feature": "strength", "groupBy": "pop", "orderBy": "gid",
+                 "synOrConn": "syn", "graphType": "matrix", "figSize": (8, 8),
+                 "saveFig": False},
 }
+CHOICES = {("plotConn", "feature"): ("strength", "weight", "delay", "probability", "numConns",
+                                     "convergence", "divergence"),
+           ("plotConn", "groupBy"): ("pop", "cell"),
+           ("plotConn", "synOrConn"): ("syn", "conn"),
+           ("plotConn", "graphType"): ("matrix",),
+           ("plotConn", "orderBy"): ("gid", "x", "y", "z", "xnorm", "ynorm", "znorm"),
+           ("plotRaster", "orderBy"): ("gid", "pop", "x", "y", "z", "xnorm", "ynorm",
+                                       "znorm"),
+           ("plot2Dnet", "view"): ("xy", "xz", "zy")}
 ANALYSIS_PENDING = dict.fromkeys(
-    ("plotConn", "plotSpikeHist", "plotRatePSD", "plotSpikeStats", "plotShape", "plotLFP",
+    ("plotSpikeHist", "plotRatePSD", "plotSpikeStats", "plotShape", "plotLFP",
      "plotRxDConcentration", "plotCSD", "granger", "nTE", "plotSyncs", "plotEPSPAmp"),
     "analysis (issue 5)")
 SIMCONFIG_PENDING = {
@@ -176,9 +189,17 @@ def plot_options(name, options, path, pop_labels, check) -> dict | None:
     defaults = ANALYSIS_OPTIONS[name]
     check.known_keys(options, path, defaults)
     merged = {**defaults, **options}
-    if merged["include"] is not None:
-        merged["include"] = _include(merged["include"], attr_path(path, "include"),
-                                     pop_labels, check)
+    for key in ("include", "includePre", "includePost"):
+        if merged.get(key) is not None:
+            merged[key] = _include(merged[key], attr_path(path, key), pop_labels, check)
+    for key, value in merged.items():
+        choices = CHOICES.get((name, key))
+        if choices is not None and value not in choices:
+            check.reference(value, attr_path(path, key), key, choices)
+    if (name, merged.get("groupBy"), merged.get("feature")) in (
+            ("plotConn", "cell", f) for f in ("probability", "convergence", "divergence")):
+        check.add(attr_path(path, "feature"), f"'{merged['feature']}' is a population "
+                                              "measure: use groupBy 'pop'")
     time_range = merged.get("timeRange")
     if time_range is not None and not (
             isinstance(time_range, (list, tuple)) and len(time_range) == 2
