@@ -22,7 +22,8 @@ def run_example(name, folder):
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     out = {}
-    for name, filename in (("tut1", "HHTut"), ("tut2", "tut2"), ("tut3", "tut3")):
+    for name, filename in (("tut1", "HHTut"), ("tut2", "tut2"), ("tut3", "tut3"),
+                           ("tut5", "tut5")):
         folder = tmp_path_factory.mktemp(name)
         stdout = run_example(name, folder)
         data = json.loads((folder / f"{filename}_data.json").read_text())
@@ -38,7 +39,7 @@ def pop_rates(data):
             for p in data["net"]["pops"]}
 
 
-@pytest.mark.parametrize("name", ["tut1", "tut2", "tut3"])
+@pytest.mark.parametrize("name", ["tut1", "tut2", "tut3", "tut5"])
 def test_writes_every_output_and_says_where(runs, name):
     folder, filename, stdout, data = runs[name]
     for suffix in OUTPUTS:
@@ -76,7 +77,7 @@ def test_tutorial1_network(runs):
     assert data["simData"]["Vsoma"]["cell_2"][0] == pytest.approx(-71)
 
 
-@pytest.mark.parametrize("name", ["tut1", "tut2", "tut3"])
+@pytest.mark.parametrize("name", ["tut1", "tut2", "tut3", "tut5"])
 def test_sonata_spikes_equal_simdata(runs, name):
     folder, filename, _, data = runs[name]
     reader = libsonata.SpikeReader(str(folder / f"{filename}_spikes.h5"))
@@ -89,3 +90,16 @@ def test_sonata_spikes_equal_simdata(runs, name):
     assert np.array_equal(np.asarray(t)[order], data["simData"]["spkt"])
     assert np.array_equal(np.asarray(gid)[order], data["simData"]["spkid"])
     assert len(t) > 100
+
+
+def test_tutorial5_layers_behave_as_the_tutorial_says(runs):
+    folder, _, _, data = runs["tut5"]
+    assert (folder / "tut5_plot_conn_pop_strength_matrix.png").stat().st_size > 1000
+    rates = pop_rates(data)
+    # NetPyNE 1.1.1: E2 23.3, E4 26.0, E5 18.3, I2 18.4, I4 7.4, I5 4.1 Hz
+    assert rates["E5"] < rates["E2"] and rates["I5"] < rates["I2"], rates
+    assert all(rate > 1 for rate in rates.values()), rates
+    cells, conns = data["net"]["cells"], data["net"]["conns"]
+    y = np.asarray(cells["y"])
+    post = np.asarray(conns["post_gid"])
+    assert y[post].min() >= 100  # E->all reaches only 100-1000 um; I->E only E cells
