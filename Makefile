@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DEMO   := demo_output
 
-.PHONY: setup setup-test demo test bench clean
+.PHONY: setup setup-test demo test bench bench-quick clean
 
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test
@@ -33,3 +33,11 @@ test: setup-test
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache
+
+# Builder benchmark beside NetPyNE 1.1.1 and a plain-NEURON floor (tens of minutes; see
+# bench/run.py). `make bench-quick` is a small smoke run.
+bench: setup
+	$(PY) bench/run.py
+
+bench-quick: setup
+	$(PY) bench/run.py --quick

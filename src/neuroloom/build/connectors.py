@@ -73,17 +73,32 @@ def _probability(amount, c):
 
 
 def _fixed_probability(p, c):
-    """Each candidate pair independently with probability p: the number of inputs of a
-    cell is Binomial(n, p) and they are a uniform sample of the candidates."""
+    """Each candidate pair independently with probability p, drawn as a Bernoulli process:
+    geometric gaps between the chosen candidates (as many draws as connections made)."""
     pres, posts = [], []
     in_pre = np.isin(c.mine, c.pre)
     for post, self_pre in zip(c.mine.tolist(), in_pre.tolist()):
-        gen = cell_generator(c.key, post)
         n = len(c.pre) - self_pre
-        chosen = _sample_others(gen, c.pre, post, self_pre, gen.binomial(n, p))
-        pres.append(chosen)
-        posts.append(np.full(len(chosen), post))
+        picks = _bernoulli_positions(cell_generator(c.key, post), n, p)
+        if self_pre:  # index the candidates with the post cell itself removed
+            picks = picks + (picks >= np.searchsorted(c.pre, post))
+        pres.append(c.pre[picks])
+        posts.append(np.full(len(picks), post))
     return np.concatenate(pres), np.concatenate(posts)
+
+
+def _bernoulli_positions(gen, n, p):
+    """Sorted indices in [0, n) of the successes of n Bernoulli(p) trials."""
+    if p <= 0 or n == 0:
+        return np.empty(0, np.int64)
+    if p >= 1:
+        return np.arange(n)
+    expected = n * p
+    positions = np.cumsum(gen.geometric(p, int(expected + 6 * np.sqrt(expected) + 10))) - 1
+    while positions[-1] < n:  # rarely needed: draw more gaps
+        more = np.cumsum(gen.geometric(p, int(expected) + 10)) + positions[-1]
+        positions = np.concatenate([positions, more])
+    return positions[:np.searchsorted(positions, n)]
 
 
 def _sample_others(gen, candidates, me, me_included, k):

@@ -16,18 +16,39 @@ from .draws import KeyedDraws, evaluate, subkey
 from .env import pair_env
 
 
+#: pairs handled at once: bounds the temporaries of string functions
+CHUNK_PAIRS = 1 << 21
+
+
 class RowIndex:
     """For every row: its pair, its synapse k (of n in the pair) and its mechanism m."""
 
     def __init__(self, syns_per_pair: np.ndarray, n_mechs: int):
         per_pair = syns_per_pair * n_mechs
+        if n_mechs == 1 and np.all(syns_per_pair == 1):  # the usual case: a row per pair
+            self.pair = slice(None)  # indexing with it is a free view
+            self.syn = self.mech = np.zeros(len(per_pair), dtype=np.int64)
+            self.n, self.count = syns_per_pair, len(per_pair)
+            return
         self.pair = np.repeat(np.arange(len(per_pair)), per_pair)
         offset = np.arange(len(self.pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
         self.syn, self.mech = offset // n_mechs, offset % n_mechs
         self.n = syns_per_pair[self.pair]
+        self.count = len(self.pair)
 
 
-def contacts(rule, code, pre, post, list_index, ctx) -> ConnTable:
+def contacts(rule, code, pre, post, list_index, ctx) -> list[ConnTable]:
+    """The rows of one rule, as tables to concatenate. Pairs are sorted by post cell and
+    handled in chunks that never split a post cell, so every cell's draws are the same as
+    in one piece."""
+    cuts = np.unique(np.searchsorted(post, post[::CHUNK_PAIRS], side="left"))
+    bounds = zip(cuts.tolist(), cuts[1:].tolist() + [len(pre)])
+    return [_contacts(rule, code, pre[a:b], post[a:b],
+                      None if list_index is None else list_index[a:b], ctx)
+            for a, b in bounds]
+
+
+def _contacts(rule, code, pre, post, list_index, ctx) -> ConnTable:
     key = ctx.rule_key
     env_for = lambda names: pair_env(ctx.cells, pre, post, ctx.variables, names)
 
@@ -56,12 +77,12 @@ def contacts(rule, code, pre, post, list_index, ctx) -> ConnTable:
     mech_codes = np.asarray([ctx.catalogs.syn_code[m] for m in rule.syn_mechs])
     return ConnTable(pre_gid=pre[rows.pair], post_gid=post[rows.pair],
                      syn_mech=mech_codes[rows.mech], weight=weight, delay=delay, sec=sec,
-                     loc=loc, rule=np.full(len(rows.pair), code))
+                     loc=loc, rule=np.full(rows.count, code))
 
 
 def _places(rule, post, rows, per_row, ctx):
     """Section code and location of every row."""
-    n_rows = len(rows.pair)
+    n_rows = rows.count
     sec = np.empty(n_rows, dtype=np.int16)
     loc = np.empty(n_rows)
     listed = isinstance(rule.loc, tuple)
@@ -86,7 +107,7 @@ def _places(rule, post, rows, per_row, ctx):
             raise ValueError(f"loc lists {len(rule.loc)} locations for the {len(names)} "
                              f"sections of cell type '{cell_type.label}'")
         # a single synapse goes to a random section of the list (the post cell's stream)
-        u = KeyedDraws(subkey(ctx.rule_key, "sec"), post[rows.pair[single]],
+        u = KeyedDraws(subkey(ctx.rule_key, "sec"), post[rows.pair][single],
                        (len(single),))(0, RANDOM["random"], [])
         choice = np.minimum((u * len(names)).astype(np.int64), len(names) - 1)
         sec[single] = codes[choice]

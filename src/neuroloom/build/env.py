@@ -27,9 +27,6 @@ def pair_env(cells, pre, post, net_variables, names) -> dict:
             cache[k] = getattr(cells, axis)[pre if which == "pre" else post]
         return cache[k]
 
-    def delta(axis):
-        return np.abs(coord("pre", axis) - coord("post", axis))
-
     for name in names:
         if name.startswith(("pre_", "post_")):
             which, axis = name.split("_", 1)
@@ -37,7 +34,12 @@ def pair_env(cells, pre, post, net_variables, names) -> dict:
         elif name in ("dist_3D", "dist_2D", "dist_norm3D", "dist_norm2D"):
             norm = "norm" if "norm" in name else ""
             axes = ("x", "y", "z") if name.endswith("3D") else ("x", "z")  # 2D: the x-z plane
-            env[name] = np.sqrt(sum(np.square(delta(a + norm)) for a in axes))
+            total = None
+            for axis in axes:  # in place: these arrays can hold millions of pairs
+                d = coord("pre", axis + norm) - coord("post", axis + norm)
+                np.multiply(d, d, out=d)
+                total = d if total is None else np.add(total, d, out=total)
+            env[name] = np.sqrt(total, out=total)
         elif name.startswith("dist_"):
-            env[name] = delta(name[5:])
+            env[name] = np.abs(coord("pre", name[5:]) - coord("post", name[5:]))
     return env

@@ -47,8 +47,8 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None) -> Net
                        catalogs=catalogs, variables=dict(net_spec.variables),
                        stim_seed=seeds["stim"])
     owned = None if owned is None else np.asarray(owned, dtype=np.int64)
-    conns = ConnTable.concat(_connect_rule(code, rule, ctx, seeds["conn"], owned)
-                             for code, rule in enumerate(net_spec.conn_rules))
+    conns = ConnTable.concat(part for code, rule in enumerate(net_spec.conn_rules)
+                             for part in _connect_rule(code, rule, ctx, seeds["conn"], owned))
     for rule in net_spec.sub_conn_rules:
         conns = redistribute(conns, rule, ctx)
     stims = place_stims(net_spec.stim_targets, net_spec.stim_sources, ctx, owned)
@@ -62,7 +62,7 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None) -> Net
                    size=net_spec.size, provenance=provenance)
 
 
-def _connect_rule(code, rule, ctx, seed, owned) -> ConnTable:
+def _connect_rule(code, rule, ctx, seed, owned) -> list[ConnTable]:
     pre = select_cells(rule.pre_conds, ctx.cells, ctx.pops, ctx.cell_types)
     post = select_cells(rule.post_conds, ctx.cells, ctx.pops, ctx.cell_types)
     mine = post if owned is None else post[np.isin(post, owned)]
