@@ -141,3 +141,26 @@ def test_verbose_reports_rules_and_population_rates(tmp_path):
     assert "population 'S':" in text and "population 'M':" in text
     saved = sorted(p.name for p in (tmp_path / "out" / "run1").iterdir())
     assert saved == ["tut2_data.json", "tut2_spikes.h5"]
+
+
+def test_spatial_rules_instantiate_with_per_target_stimulus_values(run_session):
+    net, cfg = tutorial_specs("tut5")
+    net.stimSourceParams['input'] = {'type': 'NetStim', 'interval': 'uniform(20,100)',
+                                     'number': 1000, 'start': 600, 'noise': 0.1}
+    net.stimTargetParams['input->E2'] = {'source': 'input', 'conds': {'pop': 'E2',
+                                                                     'cellList': [0, 1, 2]},
+                                         'weight': '0.1+normal(0.2,0.05)', 'delay': 1}
+    cfg.analysis = {}
+    cfg.duration = 100
+    s = run_session(net, cfg)
+    stims = s.network.stims
+    rows = np.flatnonzero(stims.rule == 1)
+    # stimuli are made in table order: their NEURON intervals are the values drawn per target
+    intervals = [s.model.netstims[i].interval for i in rows]
+    assert np.allclose(intervals, stims.extra['interval'][rows])
+    assert len(set(intervals)) == 3 and all(20 <= v <= 100 for v in intervals)
+    weights = [s.model.stim_netcons[i].weight[0] for i in rows]
+    assert np.allclose(weights, stims.weight[rows])
+    conns = s.network.conns
+    delays = [s.model.netcons.o(i).delay for i in range(50)]
+    assert np.allclose(delays, conns.delay[:50])

@@ -41,7 +41,7 @@ class NeuronModel:
             self.cells, self._detectors = self._create_cells(network)
             self.synapses = SynapsePool(h, self.cells, network.syn_mechs,
                                         run.linear_syn_mechs, run.one_syn_per_netcon)
-            self.netcons = connect(pc, self.synapses, network.conns, self.gids,
+            self.netcons = connect(h, pc, self.synapses, network.conns, self.gids,
                                    network.section_names)
             self.netstims, self.stim_netcons = add_stims(h, self.synapses, network, self.gids,
                                                          run.seed("stim"))
