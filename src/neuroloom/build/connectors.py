@@ -17,6 +17,11 @@ from .env import cell_env, pair_env
 BLOCK_PAIRS = 1 << 22
 
 
+class RuleError(Exception):
+    """A rule that is valid on its own but cannot be built on this network (e.g. a
+    connList index past the cells its conditions select)."""
+
+
 class Candidates:
     """What a connector needs: the cells, the pre/post candidates, keys and variables."""
 
@@ -153,7 +158,7 @@ def _conn_list(conn_list, c):
     (ascending gids); self-connections are left out."""
     pairs = np.asarray(conn_list, dtype=np.int64).reshape(-1, 2)
     if pairs[:, 0].max() >= len(c.pre) or pairs[:, 1].max() >= len(c.post):
-        raise ValueError(f"refers to presynaptic cell {pairs[:, 0].max()} and postsynaptic "
+        raise RuleError(f"refers to presynaptic cell {pairs[:, 0].max()} and postsynaptic "
                          f"cell {pairs[:, 1].max()}, but the conditions select "
                          f"{len(c.pre)} and {len(c.post)} cells")
     pre, post = c.pre[pairs[:, 0]], c.post[pairs[:, 1]]

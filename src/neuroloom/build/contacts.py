@@ -12,6 +12,7 @@ import numpy as np
 
 from ..expr import RANDOM
 from ..model.tables import ConnTable
+from .connectors import RuleError
 from .draws import KeyedDraws, evaluate, subkey
 from .env import pair_env
 
@@ -37,27 +38,43 @@ class RowIndex:
         self.count = len(self.pair)
 
 
-def contacts(rule, code, pre, post, list_index, ctx) -> list[ConnTable]:
-    """The rows of one rule, as tables to concatenate. Pairs are sorted by post cell and
-    handled in chunks that never split a post cell, so every cell's draws are the same as
-    in one piece."""
-    cuts = np.unique(np.searchsorted(post, post[::CHUNK_PAIRS], side="left"))
-    bounds = zip(cuts.tolist(), cuts[1:].tolist() + [len(pre)])
-    return [_contacts(rule, code, pre[a:b], post[a:b],
-                      None if list_index is None else list_index[a:b], ctx)
-            for a, b in bounds]
+class RulePairs:
+    """The connected pairs of one rule, with how many rows (synapses x mechanisms) each
+    becomes; ``write`` turns them into ConnTable rows."""
+
+    def __init__(self, rule, code, pre, post, list_index, ctx):
+        self.rule, self.code, self.ctx = rule, code, ctx
+        self.pre, self.post, self.list_index = pre, post, list_index
+        syns = rule.syns_per_conn
+        if hasattr(syns, "evaluate"):
+            env_for = lambda names: pair_env(ctx.cells, pre, post, ctx.variables, names)
+            drawn = evaluate(syns, env_for, subkey(ctx.rule_key, "synsPerConn"), post,
+                             (len(pre),))
+            self.syns = np.maximum(np.floor(drawn + 0.5), 1).astype(np.int64)
+        else:
+            self.syns = np.full(len(pre), int(syns), dtype=np.int64)
+        self.n_rows = int(self.syns.sum()) * len(rule.syn_mechs)
+
+    def write(self, out: ConnTable, offset: int) -> int:
+        """Write the rows into ``out`` from ``offset``; returns the offset after them.
+        Pairs are sorted by post cell and handled in chunks that never split a post cell,
+        so every cell's draws are the same as in one piece."""
+        post = self.post
+        cuts = np.unique(np.searchsorted(post, post[::CHUNK_PAIRS], side="left"))
+        for a, b in zip(cuts.tolist(), cuts[1:].tolist() + [len(post)]):
+            index = None if self.list_index is None else self.list_index[a:b]
+            offset = _write(self.rule, self.code, self.pre[a:b], post[a:b], index,
+                            self.syns[a:b], self.ctx, out, offset)
+        return offset
 
 
-def _contacts(rule, code, pre, post, list_index, ctx) -> ConnTable:
+def _write(rule, code, pre, post, list_index, syns, ctx, out, offset) -> int:
     key = ctx.rule_key
     env_for = lambda names: pair_env(ctx.cells, pre, post, ctx.variables, names)
 
     def per_pair(value, field):
         return evaluate(value, env_for, subkey(key, field), post, (len(pre),))
 
-    syns = rule.syns_per_conn
-    syns = (np.maximum(np.floor(per_pair(syns, "synsPerConn") + 0.5), 1).astype(np.int64)
-            if hasattr(syns, "evaluate") else np.full(len(pre), int(syns), dtype=np.int64))
     rows = RowIndex(syns, len(rule.syn_mechs))
 
     def per_row(value, field):
@@ -67,17 +84,20 @@ def _contacts(rule, code, pre, post, list_index, ctx) -> ConnTable:
             return np.asarray(value)[where]
         return per_pair(value, field)[rows.pair]
 
+    end = offset + rows.count
     weight = per_row(rule.weight, "weight") * rule.weight_scale
     delay = per_row(rule.delay, "delay")
     if rule.weight_factors:
         weight = weight * np.asarray(rule.weight_factors)[rows.mech]
     if rule.delay_factors:
         delay = delay * np.asarray(rule.delay_factors)[rows.mech]
-    sec, loc = _places(rule, post, rows, per_row, ctx)
+    out.weight[offset:end], out.delay[offset:end] = weight, delay
+    out.sec[offset:end], out.loc[offset:end] = _places(rule, post, rows, per_row, ctx)
+    out.pre_gid[offset:end], out.post_gid[offset:end] = pre[rows.pair], post[rows.pair]
     mech_codes = np.asarray([ctx.catalogs.syn_code[m] for m in rule.syn_mechs])
-    return ConnTable(pre_gid=pre[rows.pair], post_gid=post[rows.pair],
-                     syn_mech=mech_codes[rows.mech], weight=weight, delay=delay, sec=sec,
-                     loc=loc, rule=np.full(rows.count, code))
+    out.syn_mech[offset:end] = mech_codes[rows.mech]
+    out.rule[offset:end] = code
+    return end
 
 
 def _places(rule, post, rows, per_row, ctx):
@@ -104,7 +124,7 @@ def _places(rule, post, rows, per_row, ctx):
                            (rows.syn[spread] + 0.5) / rows.n[spread])
             continue
         if loc_by_sec and len(rule.loc) != len(names):
-            raise ValueError(f"loc lists {len(rule.loc)} locations for the {len(names)} "
+            raise RuleError(f"loc lists {len(rule.loc)} locations for the {len(names)} "
                              f"sections of cell type '{cell_type.label}'")
         # a single synapse goes to a random section of the list (the post cell's stream)
         u = KeyedDraws(subkey(ctx.rule_key, "sec"), post[rows.pair][single],

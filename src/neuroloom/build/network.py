@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -12,8 +13,8 @@ from ..model.network import Network, Provenance
 from ..model.tables import ConnTable
 from .catalogs import Catalogs
 from .conds import select_cells
-from .connectors import Candidates, connect
-from .contacts import contacts
+from .connectors import Candidates, RuleError, connect
+from .contacts import RulePairs
 from .placement import place_cells
 from .stims import place_stims
 from .subconn import redistribute
@@ -47,8 +48,14 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None) -> Net
                        catalogs=catalogs, variables=dict(net_spec.variables),
                        stim_seed=seeds["stim"])
     owned = None if owned is None else np.asarray(owned, dtype=np.int64)
-    conns = ConnTable.concat(part for code, rule in enumerate(net_spec.conn_rules)
-                             for part in _connect_rule(code, rule, ctx, seeds["conn"], owned))
+    # all pairs first, then one table of the right size written rule by rule: no
+    # concatenation of big pieces
+    pairs = [_rule_pairs(code, rule, ctx, seeds["conn"], owned)
+             for code, rule in enumerate(net_spec.conn_rules)]
+    conns = ConnTable.allocate(sum(p.n_rows for p in pairs))
+    offset = 0
+    while pairs:
+        offset = _write_rule(pairs.pop(0), conns, offset)
     for rule in net_spec.sub_conn_rules:
         conns = redistribute(conns, rule, ctx)
     stims = place_stims(net_spec.stim_targets, net_spec.stim_sources, ctx, owned)
@@ -62,17 +69,30 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None) -> Net
                    size=net_spec.size, provenance=provenance)
 
 
-def _connect_rule(code, rule, ctx, seed, owned) -> list[ConnTable]:
+def _rule_pairs(code, rule, ctx, seed, owned) -> RulePairs:
     pre = select_cells(rule.pre_conds, ctx.cells, ctx.pops, ctx.cell_types)
     post = select_cells(rule.post_conds, ctx.cells, ctx.pops, ctx.cell_types)
     mine = post if owned is None else post[np.isin(post, owned)]
-    ctx.rule_key = rng.stream_key(seed, "conn", rule.label)
-    candidates = Candidates(ctx.cells, pre, post, mine, ctx.rule_key, ctx.variables)
-    try:
+    rule_ctx = replace(ctx, rule_key=rng.stream_key(seed, "conn", rule.label))
+    candidates = Candidates(ctx.cells, pre, post, mine, rule_ctx.rule_key, ctx.variables)
+    with _rule_errors(rule):
         pre_gid, post_gid, index = connect(rule.connector, rule.amount, candidates,
                                            rule.conn_list)
-        return contacts(rule, code, pre_gid, post_gid, index, ctx)
-    except ValueError as err:
+        return RulePairs(rule, code, pre_gid, post_gid, index, rule_ctx)
+
+
+def _write_rule(pairs: RulePairs, conns, offset) -> int:
+    with _rule_errors(pairs.rule):
+        return pairs.write(conns, offset)
+
+
+@contextmanager
+def _rule_errors(rule):
+    """Problems found while building a rule (e.g. a connList index past the cells the
+    conditions select) are spec errors of that rule."""
+    try:
+        yield
+    except RuleError as err:
         raise SpecError(Problem(f"connParams['{rule.label}']", str(err))) from None
 
 

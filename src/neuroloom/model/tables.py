@@ -46,7 +46,12 @@ class Table:
 
     @classmethod
     def empty(cls):
-        return cls(**{name: np.empty(0, dtype) for name, dtype in cls.COLUMNS.items()})
+        return cls.allocate(0)
+
+    @classmethod
+    def allocate(cls, n: int):
+        """A table of n rows whose values are to be written (np.empty columns)."""
+        return cls(**{name: np.empty(n, dtype) for name, dtype in cls.COLUMNS.items()})
 
     @classmethod
     def concat(cls, parts):
