@@ -128,27 +128,27 @@ def _counts(amount, c, gids, prefix):
     return np.maximum(np.floor(values + 0.5), 0).astype(np.int64)
 
 
+def _each_picks(cells, candidates, counts, key):
+    """For every cell: ``count`` distinct candidates other than itself, from its own
+    generator. Returns (cell, chosen) gid arrays, grouped by cell."""
+    in_candidates = np.isin(cells, candidates)
+    own, chosen = [], []
+    for cell, self_in, k in zip(cells.tolist(), in_candidates.tolist(), counts.tolist()):
+        picks = _sample_others(cell_generator(key, cell), candidates, cell, self_in, k)
+        own.append(np.full(len(picks), cell))
+        chosen.append(picks)
+    return np.concatenate(own), np.concatenate(chosen)
+
+
 def _convergence(amount, c):
-    counts = _counts(amount, c, c.mine, "post_")
-    in_pre = np.isin(c.mine, c.pre)
-    pres, posts = [], []
-    for post, self_pre, k in zip(c.mine.tolist(), in_pre.tolist(), counts.tolist()):
-        chosen = _sample_others(cell_generator(c.key, post), c.pre, post, self_pre, k)
-        pres.append(chosen)
-        posts.append(np.full(len(chosen), post))
-    return np.concatenate(pres), np.concatenate(posts)
+    post, pre = _each_picks(c.mine, c.pre, _counts(amount, c, c.mine, "post_"), c.key)
+    return pre, post
 
 
 def _divergence(amount, c):
-    counts = _counts(amount, c, c.pre, "pre_")
-    in_post = np.isin(c.pre, c.post)
-    pres, posts = [], []
-    for pre, self_post, k in zip(c.pre.tolist(), in_post.tolist(), counts.tolist()):
-        chosen = _sample_others(cell_generator(c.key, pre), c.post, pre, self_post, k)
-        chosen = chosen[np.isin(chosen, c.mine)]
-        pres.append(np.full(len(chosen), pre))
-        posts.append(chosen)
-    pre, post = np.concatenate(pres), np.concatenate(posts)
+    pre, post = _each_picks(c.pre, c.post, _counts(amount, c, c.pre, "pre_"), c.key)
+    keep = np.isin(post, c.mine)
+    pre, post = pre[keep], post[keep]
     order = np.lexsort((pre, post))
     return pre[order], post[order]
 

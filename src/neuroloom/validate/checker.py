@@ -62,6 +62,19 @@ class Checker:
             return _MISSING
         return mapping[key]
 
+    def top_level(self, spec, pending: Mapping) -> None:
+        """The attributes of a NetParams/SimConfig: its options, NetPyNE options not
+        supported yet (errors), near misses of option names (typos, errors) and the user's
+        own variables (anything else, accepted)."""
+        options, kind = spec.DEFAULTS, type(spec).__name__
+        for name in spec.keys():
+            if name in options:
+                continue
+            if name in pending:
+                self.add(name, f"'{name}' is not supported yet ({pending[name]})")
+            elif (typo := looks_like_typo(name, options)) is not None:
+                self.add(name, f"unknown {kind} option '{name}'; did you mean '{typo}'?")
+
     # -- values -----------------------------------------------------------------------
     def number(self, value, path: str, *, minimum=None, maximum=None, positive=False,
                default=None):

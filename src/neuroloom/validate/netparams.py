@@ -6,7 +6,7 @@ from numbers import Real
 from ..specs.netparams import RULE_DICTS
 from . import rules
 from .cells import cell_type
-from .checker import Checker, item_path, looks_like_typo
+from .checker import Checker, item_path
 from .conds import Tags
 from .pops import pop_spec
 from .types import NetSpec
@@ -22,13 +22,7 @@ SCALARS = ("defaultWeight", "defaultDelay", "defaultThreshold", "scaleConnWeight
 
 def validate_net_params(net_params, check: Checker) -> NetSpec:
     options = net_params.DEFAULTS
-    for name in net_params.keys():
-        if name in options:
-            continue
-        if name in NETPARAMS_PENDING:
-            check.add(name, f"'{name}' is not supported yet ({NETPARAMS_PENDING[name]})")
-        elif (typo := looks_like_typo(name, options)) is not None:
-            check.add(name, f"unknown NetParams option '{name}'; did you mean '{typo}'?")
+    check.top_level(net_params, NETPARAMS_PENDING)
     rule_dicts = {name: check.mapping(net_params[name], name) or {} for name in RULE_DICTS}
     if rule_dicts["rxdParams"]:
         check.add("rxdParams", "is not supported yet (issue 9)")

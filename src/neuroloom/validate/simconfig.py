@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from numbers import Real
 
-from .checker import Checker, attr_path, item_path, looks_like_typo
+from .checker import Checker, attr_path, item_path
 from .types import OutputSpec, RunSpec, TraceSpec
 
 SEED_PURPOSES = ("conn", "stim", "loc")
@@ -53,13 +53,7 @@ PLOT_INCLUDE_SPECIAL = ("all", "allCells")
 
 def validate_sim_config(sim_config, pop_labels, check: Checker) -> tuple[RunSpec, OutputSpec]:
     options = sim_config.DEFAULTS
-    for name in sim_config.keys():
-        if name in options:
-            continue
-        if name in SIMCONFIG_PENDING:
-            check.add(name, f"'{name}' is not supported yet ({SIMCONFIG_PENDING[name]})")
-        elif (typo := looks_like_typo(name, options)) is not None:
-            check.add(name, f"unknown SimConfig option '{name}'; did you mean '{typo}'?")
+    check.top_level(sim_config, SIMCONFIG_PENDING)
     c = sim_config
     duration = check.number(c.duration, "duration", minimum=0, default=1000.0)
     dt = check.number(c.dt, "dt", positive=True, default=0.025)
