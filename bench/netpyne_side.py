@@ -21,11 +21,8 @@ Example::
     VENV/bin/python bench/netpyne_side.py --cells 2000 --variant probability --json out.json
 """
 
-import argparse
 import contextlib
-import json
 import os
-import resource
 import sys
 import time
 
@@ -34,28 +31,13 @@ os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
 # NetPyNE imports matplotlib at import time; keep it off any display.
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-# Fixed benchmark parameters (shared with bench/neuron_floor.py).
-SIZE_X, SIZE_Y, SIZE_Z = 100.0, 1000.0, 100.0  # um
-PROP_VELOCITY = 100.0  # um/ms
-PROB_LENGTH_CONST = 150.0  # um
-CONVERGENCE = 100
-E_FRACTION = 0.8
-
-
-def peak_rss_mb():
-    """Peak resident set size of this process so far, in MB (ru_maxrss is KB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def population_sizes(n_cells):
-    """Split N cells into (E, I) the same way on both benchmark sides."""
-    n_e = int(round(E_FRACTION * n_cells))
-    return n_e, n_cells - n_e
+from common import (CONVERGENCE, PROB_LENGTH_CONST, PROP_VELOCITY, SIZE,  # noqa: E402
+                    command_line, peak_rss_mb, population_sizes)
 
 
 def add_cells(net_params, n_cells):
     """Volume, populations and the two single-compartment HH cell types."""
-    net_params.sizeX, net_params.sizeY, net_params.sizeZ = SIZE_X, SIZE_Y, SIZE_Z
+    net_params.sizeX, net_params.sizeY, net_params.sizeZ = SIZE
     # Custom attributes on netParams are visible by name inside string functions.
     net_params.propVelocity = PROP_VELOCITY
     net_params.probLengthConst = PROB_LENGTH_CONST
@@ -164,30 +146,8 @@ def run(n_cells, variant, duration, seed):
     }
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description="Build and run the tutorial-5 style benchmark network with NetPyNE "
-                    "and print one JSON line of timings, counts and memory.")
-    parser.add_argument("--cells", type=int, required=True, help="total number of cells N")
-    parser.add_argument("--variant", choices=["probability", "convergence"],
-                        default="probability", help="connection rule style")
-    parser.add_argument("--duration", type=float, default=200.0, help="simulated ms")
-    parser.add_argument("--seed", type=int, default=1, help="NetPyNE RNG seed (default 1)")
-    parser.add_argument("--json", metavar="OUT.json", help="also write the result here")
-    args = parser.parse_args(argv)
-    if args.cells < 2:
-        parser.error("--cells must be at least 2")
-    return args
-
-
 def main(argv=None):
-    args = parse_args(argv)
-    result = run(args.cells, args.variant, args.duration, args.seed)
-    line = json.dumps(result, sort_keys=True)
-    if args.json:
-        with open(args.json, "w") as fh:
-            fh.write(line + "\n")
-    print(line, flush=True)
+    command_line(run, __doc__.split("\n\n")[0], argv)
 
 
 if __name__ == "__main__":

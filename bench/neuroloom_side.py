@@ -9,41 +9,33 @@ connection. Prints one JSON object as the last line of stdout.
 
     .venv/bin/python bench/neuroloom_side.py --cells 2000 --variant probability
 """
-import argparse
-import json
 import os
-import resource
 import time
 
 os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
 
+from common import (CONVERGENCE, PROB_LENGTH_CONST, PROP_VELOCITY, SIZE,  # noqa: E402
+                    command_line, peak_rss_mb, population_sizes)
 from neuroloom import __version__, specs  # noqa: E402
 from neuroloom.build import build_network  # noqa: E402
 from neuroloom.sim import Session  # noqa: E402
 from neuroloom.validate import validate  # noqa: E402
-
-E_FRACTION = 0.8
-CONVERGENCE = 100
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def make_specs(n_cells, variant, duration, seed):
     """The benchmark network: E/I 80/20 HH somas in 100 x 1000 x 100 um, background
     NetStims, E->all and I->E rules by probability or by convergence."""
     net = specs.NetParams()
-    net.sizeX, net.sizeY, net.sizeZ = 100, 1000, 100
-    net.propVelocity, net.probLengthConst = 100.0, 150.0
+    net.sizeX, net.sizeY, net.sizeZ = SIZE
+    net.propVelocity, net.probLengthConst = PROP_VELOCITY, PROB_LENGTH_CONST
     for label, (diam, length, ra, gnabar) in {"E": (15, 14, 120.0, 0.13),
                                               "I": (10, 9, 110.0, 0.11)}.items():
         net.cellParams[label] = {"secs": {"soma": {
             "geom": {"diam": diam, "L": length, "Ra": ra},
             "mechs": {"hh": {"gnabar": gnabar, "gkbar": 0.036, "gl": 0.003, "el": -70}}}}}
-    n_e = int(round(E_FRACTION * n_cells))
+    n_e, n_i = population_sizes(n_cells)
     net.popParams["E"] = {"cellType": "E", "numCells": n_e}
-    net.popParams["I"] = {"cellType": "I", "numCells": n_cells - n_e}
+    net.popParams["I"] = {"cellType": "I", "numCells": n_i}
     net.synMechParams["exc"] = {"mod": "Exp2Syn", "tau1": 0.8, "tau2": 5.3, "e": 0}
     net.synMechParams["inh"] = {"mod": "Exp2Syn", "tau1": 0.6, "tau2": 8.5, "e": -75}
     net.stimSourceParams["bkg"] = {"type": "NetStim", "rate": 20, "noise": 0.3}
@@ -101,22 +93,7 @@ def run(n_cells, variant, duration, seed, canonical_only=False):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cells", type=int, required=True)
-    parser.add_argument("--variant", choices=("probability", "convergence"),
-                        default="probability")
-    parser.add_argument("--duration", type=float, default=200.0)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--canonical-only", action="store_true",
-                        help="only build the numpy network (no NEURON)")
-    parser.add_argument("--json", metavar="OUT.json", help="also write the result here")
-    args = parser.parse_args(argv)
-    result = run(args.cells, args.variant, args.duration, args.seed, args.canonical_only)
-    line = json.dumps(result, sort_keys=True)
-    if args.json:
-        with open(args.json, "w") as fh:
-            fh.write(line + "\n")
-    print(line)
+    command_line(run, __doc__.split("\n\n")[0], argv, canonical_option=True)
 
 
 if __name__ == "__main__":

@@ -18,10 +18,7 @@ Example::
     .venv/bin/python bench/neuron_floor.py --cells 2000 --variant probability --json out.json
 """
 
-import argparse
-import json
 import os
-import resource
 import time
 
 os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")  # before neuron is imported
@@ -30,12 +27,11 @@ import neuron  # noqa: E402
 import numpy as np  # noqa: E402
 from neuron import h  # noqa: E402
 
-# Fixed benchmark parameters (shared with bench/netpyne_side.py).
-SIZE = np.array([100.0, 1000.0, 100.0])  # um: sizeX, sizeY, sizeZ
-PROP_VELOCITY = 100.0  # um/ms
-PROB_LENGTH_CONST = 150.0  # um
-CONVERGENCE = 100
-E_FRACTION = 0.8
+from common import (CONVERGENCE, PROB_LENGTH_CONST, PROP_VELOCITY,  # noqa: E402
+                    command_line, peak_rss_mb, population_sizes)
+from common import SIZE as SIZE_UM  # noqa: E402
+
+SIZE = np.array(SIZE_UM)
 # Upper bound on random numbers drawn per block (8 bytes each): keeps numpy temporaries
 # around 32 MB whatever N is, while blocks stay large enough to amortise Python overhead.
 BLOCK_ELEMS = 1 << 22
@@ -44,17 +40,6 @@ CELL_TYPES = {  # diam, L, Ra, gnabar (gkbar 0.036, gl 0.003, el -70 for both)
     "E": (15.0, 14.0, 120.0, 0.13),
     "I": (10.0, 9.0, 110.0, 0.11),
 }
-
-
-def peak_rss_mb():
-    """Peak resident set size of this process so far, in MB (ru_maxrss is KB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def population_sizes(n_cells):
-    """Split N cells into (E, I) the same way on both benchmark sides."""
-    n_e = int(round(E_FRACTION * n_cells))
-    return n_e, n_cells - n_e
 
 
 def distances(pos, pre, post):
@@ -221,30 +206,8 @@ def run(n_cells, variant, duration, seed):
     }
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description="Build and run the tutorial-5 style benchmark network with plain NEURON "
-                    "calls (the floor) and print one JSON line of timings, counts and memory.")
-    parser.add_argument("--cells", type=int, required=True, help="total number of cells N")
-    parser.add_argument("--variant", choices=["probability", "convergence"],
-                        default="probability", help="connection rule style")
-    parser.add_argument("--duration", type=float, default=200.0, help="simulated ms")
-    parser.add_argument("--seed", type=int, default=1, help="numpy RNG seed (default 1)")
-    parser.add_argument("--json", metavar="OUT.json", help="also write the result here")
-    args = parser.parse_args(argv)
-    if args.cells < 2:
-        parser.error("--cells must be at least 2")
-    return args
-
-
 def main(argv=None):
-    args = parse_args(argv)
-    result = run(args.cells, args.variant, args.duration, args.seed)
-    line = json.dumps(result, sort_keys=True)
-    if args.json:
-        with open(args.json, "w") as fh:
-            fh.write(line + "\n")
-    print(line, flush=True)
+    command_line(run, __doc__.split("\n\n")[0], argv)
 
 
 if __name__ == "__main__":

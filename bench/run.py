@@ -60,7 +60,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (a smoke run)")
     parser.add_argument("--out", default=str(HERE / "results" / "latest.json"))
+    parser.add_argument("--report", metavar="RESULTS.json",
+                        help="only print the report of an earlier run's results")
     args = parser.parse_args()
+    if args.report:
+        saved = json.loads(Path(args.report).read_text())
+        report(saved["runs"], saved["canonical"], saved["plan"])
+        return
     plan = QUICK if args.quick else FULL
     duration = plan["duration"]
     runs = []
@@ -74,21 +80,27 @@ def main():
     runs.append(measure("neuroloom", plan["convergence"], "convergence", duration))
     canonical = [measure("neuroloom", size, "probability", duration, canonical_only=True)
                  for size in plan["canonical"]]
-    report(runs, canonical, plan)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"runs": runs, "canonical": canonical}, indent=1) + "\n")
+    out.write_text(json.dumps({"plan": plan, "runs": runs, "canonical": canonical},
+                              indent=1) + "\n")
+    report(runs, canonical, plan)
     print(f"\nAll figures: {out}")
 
 
 def report(runs, canonical, plan):
-    print(f"\n{'tool':10s}{'N':>7s} {'variant':12s}{'build s':>9s}{'conns':>11s}"
+    print(f"\n{'tool':13s}{'N':>7s} {'variant':12s}{'build s':>9s}{'conns':>11s}"
           f"{'RSS MB':>9s}{'sim s':>8s}{'spikes':>8s}")
     for r in runs:
-        print(f"{r['tool']:10s}{r['cells']:7d} {r['variant']:12s}{r['build_s']:9.2f}"
+        print(f"{r['tool']:13s}{r['cells']:7d} {r['variant']:12s}{r['build_s']:9.2f}"
               f"{r['connections']:11d}{r['rss_end_mb']:9.0f}{r['simulate_s']:8.2f}"
               f"{r['spikes']:8d}")
     find = {(r["tool"], r["cells"], r["variant"]): r for r in runs}
+    largest = max(plan["probability"])
+    build_gb = {tool: find[(tool, largest, "probability")]["rss_build_mb"] / 1024
+                for tool in ("neuroloom", "neuron_floor")}
+    print(f"\nRSS MB is the peak of the whole process; at N={largest} the build alone "
+          f"peaked at {build_gb['neuroloom']:.1f} GB (floor {build_gb['neuron_floor']:.1f} GB)")
     n = plan["side_by_side"]
     ours, theirs = find[("neuroloom", n, "probability")], find[("netpyne", n, "probability")]
     print(f"\nN={n} side by side (targets: build >= 20x faster, RSS <= 1/4, simulate >= 5x):")
@@ -97,7 +109,8 @@ def report(runs, canonical, plan):
     print(f"  simulate NetPyNE / neuroloom = "
           f"{ratio(theirs['simulate_s'], ours['simulate_s']):6.1f}x")
     for size in plan["probability"]:
-        ours, floor = find[("neuroloom", size, "probability")], find[("floor", size, "probability")]
+        ours = find[("neuroloom", size, "probability")]
+        floor = find[("neuron_floor", size, "probability")]
         print(f"N={size} probability: build neuroloom / floor = "
               f"{ratio(ours['build_s'], floor['build_s']):.2f} (target <= 1.3 at the largest), "
               f"peak RSS {ours['rss_end_mb'] / 1024:.1f} GB (floor "
