@@ -26,6 +26,17 @@ def population_sizes(n_cells):
     return n_e, n_cells - n_e
 
 
+def record(tool, versions, variant, cells, duration, seed, build_s, connections, simulate_s,
+           spikes, rss_build_mb) -> dict:
+    """The measurement record every side prints (peak RSS at the end is taken now)."""
+    n_e, n_i = population_sizes(cells)
+    return {"tool": tool, "versions": versions, "variant": variant, "cells": cells,
+            "n_E": n_e, "n_I": n_i, "duration_ms": duration, "seed": seed,
+            "build_s": round(build_s, 4), "connections": connections,
+            "simulate_s": round(simulate_s, 4), "spikes": spikes,
+            "rss_build_mb": round(rss_build_mb, 1), "rss_end_mb": round(peak_rss_mb(), 1)}
+
+
 def command_line(run, description, argv=None, canonical_option=False):
     """Parse the shared options, call ``run(cells, variant, duration, seed[, canonical])``
     and print its record as one JSON line (also to --json)."""

@@ -32,7 +32,7 @@ os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from common import (CONVERGENCE, PROB_LENGTH_CONST, PROP_VELOCITY, SIZE,  # noqa: E402
-                    command_line, peak_rss_mb, population_sizes)
+                    command_line, peak_rss_mb, population_sizes, record)
 
 
 def add_cells(net_params, n_cells):
@@ -134,16 +134,8 @@ def run(n_cells, variant, duration, seed):
         simulate_s = time.perf_counter() - t0
         spikes = len(sim.allSimData["spkt"])
 
-    n_e, n_i = population_sizes(n_cells)
-    return {
-        "tool": "netpyne",
-        "versions": {"netpyne": netpyne.__version__, "neuron": neuron.__version__},
-        "variant": variant, "cells": n_cells, "n_E": n_e, "n_I": n_i,
-        "duration_ms": duration, "seed": seed,
-        "build_s": round(build_s, 4), "connections": connections,
-        "simulate_s": round(simulate_s, 4), "spikes": spikes,
-        "rss_build_mb": round(rss_build, 1), "rss_end_mb": round(peak_rss_mb(), 1),
-    }
+    return record("netpyne", {"netpyne": netpyne.__version__, "neuron": neuron.__version__}, variant, n_cells, duration, seed, build_s,
+                  connections, simulate_s, spikes, rss_build)
 
 
 def main(argv=None):

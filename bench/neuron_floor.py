@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 from neuron import h  # noqa: E402
 
 from common import (CONVERGENCE, PROB_LENGTH_CONST, PROP_VELOCITY,  # noqa: E402
-                    command_line, peak_rss_mb, population_sizes)
+                    command_line, peak_rss_mb, population_sizes, record)
 from common import SIZE as SIZE_UM  # noqa: E402
 
 SIZE = np.array(SIZE_UM)
@@ -194,16 +194,8 @@ def run(n_cells, variant, duration, seed):
     spikes = int(alive[2].size())
     simulate_s = time.perf_counter() - t0
 
-    n_e, n_i = population_sizes(n_cells)
-    return {
-        "tool": "neuron_floor",
-        "versions": {"neuron": neuron.__version__, "numpy": np.__version__},
-        "variant": variant, "cells": n_cells, "n_E": n_e, "n_I": n_i,
-        "duration_ms": duration, "seed": seed,
-        "build_s": round(build_s, 4), "connections": n_conns,
-        "simulate_s": round(simulate_s, 4), "spikes": spikes,
-        "rss_build_mb": round(rss_build, 1), "rss_end_mb": round(peak_rss_mb(), 1),
-    }
+    return record("neuron_floor", {"neuron": neuron.__version__, "numpy": np.__version__}, variant, n_cells, duration, seed, build_s,
+                  n_conns, simulate_s, spikes, rss_build)
 
 
 def main(argv=None):
