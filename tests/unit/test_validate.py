@@ -146,8 +146,10 @@ def test_user_variables_are_accepted_but_near_misses_are_typos():
      r"analysis\['plotTraces'\]\.include\[0\]: unknown population 'Q'"),
     (lambda n, c: setattr(c, 'printPopAvgRates', True),
      r"printPopAvgRates: 'printPopAvgRates' is not supported yet"),
-    (lambda n, c: n.cellParams['PYR']['secs']['soma'].update(pointps={}),
-     r"cellParams\['PYR'\]\.secs\['soma'\]\.pointps: 'pointps' is not supported yet"),
+    (lambda n, c: n.cellParams['PYR']['secs']['soma'].update(pointps={'izh': {'C': 1}}),
+     r"cellParams\['PYR'\]\.secs\['soma'\]\.pointps\['izh'\]\.mod: is required"),
+    (lambda n, c: n.cellParams['PYR']['secs']['soma']['geom'].update(pt3d=[[0, 0, 0, 1]]),
+     r"geom\.pt3d: must list at least two \[x, y, z, diam\] points"),
 ])
 def test_bad_values(tut2, edit, message):
     net, cfg = tut2

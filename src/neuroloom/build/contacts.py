@@ -133,8 +133,7 @@ def _places(rule, post, rows, per_row, ctx):
         sec[single] = codes[choice]
         loc[single] = np.asarray(rule.loc)[choice] if loc_by_sec else loc_all[single]
         # several synapses are spread evenly along the total length of the list
-        lengths = np.asarray([next(s.L for s in cell_type.sections if s.name == n)
-                              for n in names])
+        lengths = np.asarray([cell_type.section(n).L for n in names])
         cumulative = np.cumsum(lengths)
         position = (rows.syn[spread] + 0.5) / rows.n[spread] * cumulative[-1]
         which = np.minimum(np.searchsorted(cumulative, position, side="right"), len(names) - 1)

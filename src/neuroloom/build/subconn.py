@@ -58,7 +58,7 @@ def _units(cell_rows, conns, grouped):
 
 
 def _even(cell_type, targets, n):
-    lengths = np.asarray([_section(cell_type, t).L for t in targets])
+    lengths = np.asarray([cell_type.section(t).L for t in targets])
     cumulative = np.cumsum(lengths)
     position = (np.arange(n) + 0.5) / n * cumulative[-1]
     which = np.minimum(np.searchsorted(cumulative, position, side="right"), len(targets) - 1)
@@ -70,17 +70,13 @@ def _closest(cell_type, targets, rule):
     """The segment centre of the targets closest to the rule's target distance."""
     best = None
     for name in targets:
-        nseg = _section(cell_type, name).nseg
+        nseg = cell_type.section(name).nseg
         for x in ((np.arange(nseg) + 0.5) / nseg).tolist():
             d = path_distance(cell_type, (rule.ref_sec, rule.ref_seg), (name, x))
             score = abs(d - rule.target_distance)
             if best is None or score < best[0]:
                 best = (score, name, x)
     return best[1], best[2]
-
-
-def _section(cell_type, name):
-    return next(s for s in cell_type.sections if s.name == name)
 
 
 def path_distance(cell_type, a, b) -> float:
@@ -90,7 +86,7 @@ def path_distance(cell_type, a, b) -> float:
     for name, x_a, walked_a in up_a:  # the first section both paths reach
         if name in positions_b:
             x_b, walked_b = positions_b[name]
-            return walked_a + walked_b + abs(x_a - x_b) * _section(cell_type, name).L
+            return walked_a + walked_b + abs(x_a - x_b) * cell_type.section(name).L
     raise ValueError("the two points are not on one connected cell")
 
 
@@ -99,7 +95,7 @@ def _path_to_root(cell_type, name, x):
     out, walked = [], 0.0
     while True:
         out.append((name, x, walked))
-        sec = _section(cell_type, name)
+        sec = cell_type.section(name)
         if sec.parent is None:
             return out
         walked += abs(x - sec.child_x) * sec.L

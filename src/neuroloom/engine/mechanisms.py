@@ -32,6 +32,16 @@ def point_processes() -> frozenset[str]:
     return _names(POINT)
 
 
+def exists(name: str) -> bool:
+    return name in density_mechanisms() or name in point_processes()
+
+
+def forget() -> None:
+    """Drop what is known about NEURON's mechanisms (after loading new ones)."""
+    _names.cache_clear()
+    range_variables.cache_clear()
+
+
 @lru_cache(maxsize=None)
 def range_variables(mech: str) -> frozenset[str]:
     """Settable variables (PARAMETER, ASSIGNED, STATE) of a mechanism, without suffix."""

@@ -12,6 +12,18 @@ Params = tuple[tuple[str, object], ...]  # ordered (name, value) pairs
 
 
 @dataclass(frozen=True)
+class PointProcess:
+    """A point process that is part of a cell, e.g. an Izhikevich neuron on its soma."""
+
+    label: str
+    mod: str
+    loc: float
+    params: Params
+    vref: str | None = None  # its own voltage variable: spikes are read there, inputs go to it
+    syn_list: tuple[str, ...] = ()  # synMechs it receives itself (NetCon weight index = position)
+
+
+@dataclass(frozen=True)
 class Section:
     """One unbranched cable of a cell type, with NEURON's geometry and mechanisms."""
 
@@ -25,18 +37,46 @@ class Section:
     parent_x: float  # where on the parent (0..1)
     child_x: float  # which end of this section attaches (0 or 1)
     mechs: tuple[tuple[str, Params], ...]  # density mechanisms and their parameters
+    pointps: tuple[PointProcess, ...] = ()
+    ions: tuple[tuple[str, Params], ...] = ()  # ion -> e/i/o concentrations and potentials
+    vinit: float | None = None  # initial voltage of this section (mV)
+    pt3d: tuple[tuple[float, float, float, float], ...] = ()  # x, y, z, diam relative to cell
+
+
+@dataclass(frozen=True)
+class Artificial:
+    """An artificial cell model (NetStim, VecStim, IntFire1/2/4, ...) and its parameters."""
+
+    mod: str
+    params: Params = ()
 
 
 @dataclass(frozen=True)
 class CellType:
-    """A compartmental cell: sections, and where spikes are detected."""
+    """A cell model: compartmental (sections) or artificial, and where spikes come from."""
 
     label: str
     sections: tuple[Section, ...]
-    spike_sec: str
+    spike_sec: str  # compartmental cells: where spikes are detected
     spike_loc: float
     threshold: float  # mV
     sec_lists: tuple[tuple[str, tuple[str, ...]], ...] = ()  # named groups of sections
+    globals: Params = ()  # NEURON globals the cell type needs (e.g. of its mechanisms)
+    artificial: Artificial | None = None
+
+    @property
+    def is_artificial(self) -> bool:
+        return self.artificial is not None
+
+    def section(self, name: str) -> Section:
+        return next(s for s in self.sections if s.name == name)
+
+    @property
+    def spike_vref(self) -> PointProcess | None:
+        """The point process whose own voltage (vref) gives the spikes, if any."""
+        if not self.sections:
+            return None
+        return next((p for p in self.section(self.spike_sec).pointps if p.vref), None)
 
     @property
     def section_names(self) -> tuple[str, ...]:
@@ -52,7 +92,10 @@ class CellType:
 
     @property
     def default_sec(self) -> str:
-        """Where a synapse or stimulus goes when its rule names no section."""
+        """Where a synapse or stimulus goes when its rule names no section ('' for
+        artificial cells, which receive events themselves)."""
+        if not self.sections:
+            return ""
         return "soma" if "soma" in self.section_names else self.sections[0].name
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ..errors import FormatError
-from .catalog import CellType, Population, Section, StimSource, SynMech
+from .catalog import (Artificial, CellType, PointProcess, Population, Section, StimSource,
+                      SynMech)
 from .network import Network, Provenance
 from .tables import CellTable, ConnTable, StimTable
 
@@ -41,11 +42,11 @@ def network_from_dict(data: dict) -> Network:
         stims=_table(StimTable, data["stims"]),
         pops=tuple(Population(**p) for p in data["pops"]),
         cell_types=tuple(_cell_type_from_dict(t) for t in data["cellTypes"]),
-        syn_mechs=tuple(SynMech(label=m["label"], mod=m["mod"], params=_pairs(m["params"]))
+        syn_mechs=tuple(SynMech(label=m["label"], mod=m["mod"], params=_pairs_in(m["params"]))
                         for m in data["synMechs"]),
         stim_sources=tuple(StimSource(label=s["label"], type=s["type"],
-                                      params=_pairs(s["params"]),
-                                      param_functions=_pairs(s["param_functions"]))
+                                      params=_pairs_in(s["params"]),
+                                      param_functions=_pairs_in(s["param_functions"]))
                            for s in data["stimSources"]),
         section_names=tuple(data["sectionNames"]), conn_rules=tuple(data["connRules"]),
         stim_rules=tuple(data["stimRules"]), size=tuple(data["size"]),
@@ -66,28 +67,65 @@ def _table(cls, columns: dict):
 
 def _params_entry(entry) -> dict:
     out = asdict(entry)
-    out["params"] = [list(p) for p in entry.params]  # pairs keep their order
+    out["params"] = _pairs_out(entry.params)  # pairs keep their order
     if "param_functions" in out:
-        out["param_functions"] = [list(p) for p in entry.param_functions]
+        out["param_functions"] = _pairs_out(entry.param_functions)
     return out
 
 
-def _pairs(items) -> tuple:
-    return tuple((str(k), v) for k, v in items)
+def _pairs_out(items) -> list:
+    return [[k, list(v) if isinstance(v, tuple) else v] for k, v in items]
+
+
+def _pairs_in(items) -> tuple:
+    return tuple((str(k), tuple(v) if isinstance(v, list) else v) for k, v in items)
 
 
 def _cell_type_to_dict(cell_type: CellType) -> dict:
-    out = asdict(cell_type)
-    out["sec_lists"] = [[name, list(members)] for name, members in cell_type.sec_lists]
-    out["sections"] = [{**asdict(s), "mechs": [[m, [list(p) for p in params]]
-                                                for m, params in s.mechs]}
-                       for s in cell_type.sections]
-    return out
+    return {
+        "label": cell_type.label, "spike_sec": cell_type.spike_sec,
+        "spike_loc": cell_type.spike_loc, "threshold": cell_type.threshold,
+        "sec_lists": [[name, list(members)] for name, members in cell_type.sec_lists],
+        "globals": _pairs_out(cell_type.globals),
+        "artificial": None if cell_type.artificial is None else {
+            "mod": cell_type.artificial.mod,
+            "params": _pairs_out(cell_type.artificial.params)},
+        "sections": [_section_to_dict(s) for s in cell_type.sections],
+    }
+
+
+def _section_to_dict(sec: Section) -> dict:
+    return {
+        **{k: getattr(sec, k) for k in ("name", "diam", "L", "Ra", "cm", "nseg", "parent",
+                                        "parent_x", "child_x", "vinit")},
+        "mechs": [[m, _pairs_out(params)] for m, params in sec.mechs],
+        "pointps": [{"label": p.label, "mod": p.mod, "loc": p.loc,
+                     "params": _pairs_out(p.params), "vref": p.vref,
+                     "syn_list": list(p.syn_list)} for p in sec.pointps],
+        "ions": [[ion, _pairs_out(params)] for ion, params in sec.ions],
+        "pt3d": [list(point) for point in sec.pt3d],
+    }
 
 
 def _cell_type_from_dict(data: dict) -> CellType:
-    sections = tuple(
-        Section(**{**s, "mechs": tuple((m, _pairs(params)) for m, params in s["mechs"])})
-        for s in data["sections"])
-    sec_lists = tuple((name, tuple(members)) for name, members in data["sec_lists"])
-    return CellType(**{**data, "sections": sections, "sec_lists": sec_lists})
+    artificial = data["artificial"]
+    return CellType(
+        label=data["label"], spike_sec=data["spike_sec"], spike_loc=data["spike_loc"],
+        threshold=data["threshold"],
+        sec_lists=tuple((name, tuple(members)) for name, members in data["sec_lists"]),
+        globals=_pairs_in(data["globals"]),
+        artificial=None if artificial is None else Artificial(
+            mod=artificial["mod"], params=_pairs_in(artificial["params"])),
+        sections=tuple(_section_from_dict(s) for s in data["sections"]))
+
+
+def _section_from_dict(data: dict) -> Section:
+    return Section(
+        **{k: data[k] for k in ("name", "diam", "L", "Ra", "cm", "nseg", "parent", "parent_x",
+                                "child_x", "vinit")},
+        mechs=tuple((m, _pairs_in(params)) for m, params in data["mechs"]),
+        pointps=tuple(PointProcess(label=p["label"], mod=p["mod"], loc=p["loc"],
+                                   params=_pairs_in(p["params"]), vref=p["vref"],
+                                   syn_list=tuple(p["syn_list"])) for p in data["pointps"]),
+        ions=tuple((ion, _pairs_in(params)) for ion, params in data["ions"]),
+        pt3d=tuple(tuple(point) for point in data["pt3d"]))

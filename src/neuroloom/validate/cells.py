@@ -1,22 +1,25 @@
 """cellParams -> CellType catalog entries."""
 from __future__ import annotations
 
-from ..model.catalog import CellType, Section
+from numbers import Real
+
+import numpy as np
+
+from ..model.catalog import CellType, PointProcess, Section
 from ..suggest import hint
 from .checker import attr_path, item_path
 
 # NEURON's own defaults for a new section (NEURON 9)
 SECTION_DEFAULTS = {"diam": 500.0, "L": 100.0, "Ra": 35.4, "cm": 1.0, "nseg": 1}
 
-LATER = "cell models and imported cells (issue 4)"
-CELL_KEYS = ("secs", "secLists")
-CELL_PENDING = dict.fromkeys(("globals", "conds", "diversityFraction"), LATER)
-SEC_KEYS = ("geom", "topol", "mechs")
-SEC_PENDING = dict.fromkeys(("pointps", "ions", "vinit", "spikeGenLoc", "threshold",
-                             "synMechs", "weightNorm"), LATER)
-GEOM_KEYS = ("diam", "L", "Ra", "cm", "nseg")
-GEOM_PENDING = {"pt3d": LATER}
+CELL_KEYS = ("secs", "secLists", "globals", "conds")
+CELL_PENDING = {"diversityFraction": "not supported"}
+SEC_KEYS = ("geom", "topol", "mechs", "pointps", "ions", "vinit", "spikeGenLoc", "threshold")
+SEC_PENDING = dict.fromkeys(("synMechs", "weightNorm"), "not supported yet")
+GEOM_KEYS = ("diam", "L", "Ra", "cm", "nseg", "pt3d")
 TOPOL_KEYS = ("parentSec", "parentX", "childX")
+POINTP_RESERVED = ("mod", "loc", "vref", "synList")
+ION_KEYS = ("e", "i", "o")
 
 
 def cell_type(label, rule, path, threshold, check) -> CellType | None:
@@ -24,6 +27,9 @@ def cell_type(label, rule, path, threshold, check) -> CellType | None:
     if rule is None:
         return None
     check.known_keys(rule, path, CELL_KEYS, CELL_PENDING)
+    if rule.get("conds"):  # NetPyNE's old style: rules applied by conditions
+        check.add(attr_path(path, "conds"), "cell rules are chosen by the population's "
+                                            "cellType, not by conds")
     secs_path = attr_path(path, "secs")
     if "secs" not in rule:
         check.add(secs_path, "is required")
@@ -48,9 +54,24 @@ def cell_type(label, rule, path, threshold, check) -> CellType | None:
         check.add(secs_path, f"the sections of cell type '{label}' form a loop via parentSec")
         return None
     sec_lists = _sec_lists(rule.get("secLists", {}), attr_path(path, "secLists"), names, check)
-    spike_sec = "soma" if "soma" in names else next(s.name for s in sections if s.parent is None)
+    # spikes are detected where a section says spikeGenLoc, else on the soma, else the root
+    spike = next((name for name in names if "spikeGenLoc" in secs[name]), None)
+    spike_sec = spike or ("soma" if "soma" in names else
+                          next(s.name for s in sections if s.parent is None))
+    spike_params = secs[spike_sec]
+    spike_loc = check.number(spike_params.get("spikeGenLoc", 0.5),
+                             attr_path(item_path(secs_path, spike_sec), "spikeGenLoc"),
+                             minimum=0, maximum=1, default=0.5)
+    if "threshold" in spike_params:
+        threshold = check.number(spike_params["threshold"],
+                                 attr_path(item_path(secs_path, spike_sec), "threshold"),
+                                 default=threshold)
+    globals_ = check.mapping(rule.get("globals", {}), attr_path(path, "globals")) or {}
+    globals_ = tuple((str(k), check.number(v, attr_path(attr_path(path, "globals"), k),
+                                           default=0.0)) for k, v in globals_.items())
     return CellType(label=label, sections=tuple(sections), spike_sec=spike_sec,
-                    spike_loc=0.5, threshold=threshold, sec_lists=sec_lists)
+                    spike_loc=spike_loc, threshold=threshold, sec_lists=sec_lists,
+                    globals=globals_)
 
 
 def _sec_lists(lists, path, names, check):
@@ -87,14 +108,19 @@ def _section(name, sec, path, check) -> Section | None:
     if sec is None:
         return None
     check.known_keys(sec, path, SEC_KEYS, SEC_PENDING)
-    geom_path, topol_path, mechs_path = (attr_path(path, k) for k in SEC_KEYS)
+    geom_path, topol_path, mechs_path = (attr_path(path, k) for k in ("geom", "topol", "mechs"))
     geom = check.mapping(sec.get("geom", {}), geom_path) or {}
-    check.known_keys(geom, geom_path, GEOM_KEYS, GEOM_PENDING)
+    check.known_keys(geom, geom_path, GEOM_KEYS)
     values = dict(SECTION_DEFAULTS)
     for key in ("diam", "L", "Ra", "cm"):
         if key in geom:
             values[key] = check.number(geom[key], attr_path(geom_path, key), positive=True,
                                        default=values[key])
+    pt3d = _pt3d(geom.get("pt3d", ()), attr_path(geom_path, "pt3d"), check)
+    if pt3d:  # as in NEURON, 3D points set the length and diameter
+        points = np.asarray(pt3d)
+        values["L"] = float(np.sum(np.linalg.norm(np.diff(points[:, :3], axis=0), axis=1)))
+        values["diam"] = float(points[:, 3].mean())
     if "nseg" in geom:
         values["nseg"] = check.integer(geom["nseg"], attr_path(geom_path, "nseg"), minimum=1,
                                        default=1)
@@ -117,5 +143,73 @@ def _section(name, sec, path, check) -> Section | None:
         mech_specs.append((str(mech), tuple(
             (str(p), check.number(v, attr_path(mech_path, p), default=0.0))
             for p, v in params.items())))
+    pointps = _pointps(sec.get("pointps", {}), attr_path(path, "pointps"), check)
+    ions = _ions(sec.get("ions", {}), attr_path(path, "ions"), check)
+    vinit = None
+    if "vinit" in sec:
+        vinit = check.number(sec["vinit"], attr_path(path, "vinit"))
     return Section(name=str(name), parent=parent, parent_x=parent_x, child_x=child_x,
-                   mechs=tuple(mech_specs), **values)
+                   mechs=tuple(mech_specs), pointps=pointps, ions=ions, vinit=vinit,
+                   pt3d=pt3d, **values)
+
+
+def _pt3d(raw, path, check):
+    if not raw:
+        return ()
+    points = []
+    if isinstance(raw, (list, tuple)):
+        for i, point in enumerate(raw):
+            if (isinstance(point, (list, tuple)) and len(point) == 4
+                    and all(isinstance(v, Real) and not isinstance(v, bool) for v in point)):
+                points.append(tuple(float(v) for v in point))
+            else:
+                check.add(f"{path}[{i}]", f"must be [x, y, z, diam], not {point!r}")
+                return ()
+    if len(points) < 2:
+        check.add(path, "must list at least two [x, y, z, diam] points")
+        return ()
+    return tuple(points)
+
+
+def _pointps(raw, path, check):
+    raw = check.mapping(raw, path) or {}
+    out = []
+    for label, pointp in raw.items():
+        where = item_path(path, label)
+        pointp = check.mapping(pointp, where)
+        if pointp is None:
+            continue
+        mod = check.required(pointp, "mod", where)
+        if "mod" in pointp:
+            mod = check.string(mod, attr_path(where, "mod"))
+        loc = check.number(pointp.get("loc", 0.5), attr_path(where, "loc"), minimum=0,
+                           maximum=1, default=0.5)
+        vref = pointp.get("vref")
+        if vref is not None:
+            vref = check.string(vref, attr_path(where, "vref"))
+        syn_list = pointp.get("synList", [])
+        if not isinstance(syn_list, (list, tuple)) or not all(isinstance(m, str)
+                                                               for m in syn_list):
+            check.add(attr_path(where, "synList"), f"must be a list of synMech labels, not "
+                                                   f"{syn_list!r}")
+            syn_list = []
+        params = tuple((str(k), check.number(v, attr_path(where, k), default=0.0))
+                       for k, v in pointp.items() if k not in POINTP_RESERVED)
+        if isinstance(mod, str):
+            out.append(PointProcess(label=str(label), mod=mod, loc=loc, params=params,
+                                    vref=vref, syn_list=tuple(syn_list)))
+    return tuple(out)
+
+
+def _ions(raw, path, check):
+    raw = check.mapping(raw, path) or {}
+    out = []
+    for ion, values in raw.items():
+        where = item_path(path, ion)
+        values = check.mapping(values, where)
+        if values is None:
+            continue
+        check.known_keys(values, where, ION_KEYS)
+        out.append((str(ion), tuple((k, check.number(v, attr_path(where, k), default=0.0))
+                                    for k, v in values.items() if k in ION_KEYS)))
+    return tuple(out)

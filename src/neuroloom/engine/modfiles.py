@@ -1,0 +1,133 @@
+"""NMODL mechanisms: compiled on demand into a cache, loaded once.
+
+A folder of .mod files is compiled by nrnivmodl into
+``<cache>/mechanisms/<digest>/`` where the digest covers the files' names and contents, the
+NEURON version and the build flavour, so a changed file recompiles and an unchanged one is
+reused. Nothing is ever written into site-packages or the working directory. Loading is
+guarded: NEURON refuses to define a mechanism name twice (even from the same library loaded
+by another path, e.g. auto-loaded from ./x86_64), so a folder whose mechanisms all exist
+already is skipped, and one whose mechanisms partly exist is an error.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..errors import MechanismError
+from . import mechanisms
+from .neuron_env import neuron_h
+
+PACKAGE_MODS = Path(__file__).resolve().parent.parent / "mod"
+_NAME = re.compile(r"\b(?:SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+(\w+)")
+_COMMENT = re.compile(r"COMMENT.*?ENDCOMMENT|:[^\n]*", re.S)
+
+
+def cache_root() -> Path:
+    """$NEUROLOOM_CACHE, else $XDG_CACHE_HOME/neuroloom, else ~/.cache/neuroloom."""
+    if os.environ.get("NEUROLOOM_CACHE"):
+        return Path(os.environ["NEUROLOOM_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "neuroloom"
+
+
+def mod_files(folder) -> list[Path]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise MechanismError(f"mod folder {str(folder)!r} does not exist")
+    files = sorted(folder.glob("*.mod"))
+    if not files:
+        raise MechanismError(f"mod folder {str(folder)!r} holds no .mod files")
+    return files
+
+
+def mechanism_names(files) -> list[str]:
+    """The names the files define (SUFFIX, POINT_PROCESS, ARTIFICIAL_CELL)."""
+    names = []
+    for path in files:
+        text = _COMMENT.sub("", Path(path).read_text(errors="replace"))
+        names += _NAME.findall(text)
+    return names
+
+
+def compiled(folder, coreneuron: bool = False) -> Path:
+    """The cache folder holding the compiled library of ``folder`` (compiling it first
+    if needed). Concurrent processes wait for one another on a lock."""
+    files = mod_files(folder)
+    import neuron
+
+    digest = hashlib.sha256()
+    digest.update(f"{neuron.__version__}|coreneuron={coreneuron}|{sys.platform}".encode())
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    root = cache_root() / "mechanisms"
+    target = root / digest.hexdigest()[:20]
+    library = target / "x86_64" / "libnrnmech.so"
+    if library.exists():
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / f"{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not library.exists():
+            _build(files, target, coreneuron, folder)
+    return target
+
+
+def _build(files, target: Path, coreneuron: bool, folder) -> None:
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        for path in files:
+            shutil.copy2(path, work / path.name)
+        command = [_nrnivmodl()] + (["-coreneuron"] if coreneuron else [])
+        done = subprocess.run(command, cwd=work, capture_output=True, text=True)
+        if done.returncode != 0 or not (work / "x86_64" / "libnrnmech.so").exists():
+            output = (done.stdout + done.stderr).strip().splitlines()
+            raise MechanismError(f"nrnivmodl could not compile the mod files of "
+                                 f"{str(folder)!r}:\n" + "\n".join(output[-40:]))
+        os.replace(work, target)  # complete libraries only ever appear under their name
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _nrnivmodl() -> str:
+    beside_python = Path(sys.executable).parent / "nrnivmodl"
+    found = str(beside_python) if beside_python.exists() else shutil.which("nrnivmodl")
+    if not found:
+        raise MechanismError("nrnivmodl (part of NEURON) was not found")
+    return found
+
+
+def load(folder) -> list[str]:
+    """Compile (if needed) and load the mechanisms of ``folder``; returns their names."""
+    files = mod_files(folder)
+    names = mechanism_names(files)
+    neuron_h()  # NEURON started (headless) before anything is asked of it
+    present = [n for n in names if mechanisms.exists(n)]
+    if present and len(present) == len(names):
+        return names  # already loaded (by us earlier, or by NEURON from ./x86_64)
+    if present:
+        raise MechanismError(f"cannot load {str(folder)!r}: NEURON already has "
+                             f"{', '.join(present)} from another library")
+    import neuron
+
+    library = compiled(folder)
+    if not neuron.load_mechanisms(str(library), warn_if_already_loaded=False):
+        raise MechanismError(f"NEURON could not load the mechanisms compiled from "
+                             f"{str(folder)!r} ({library})")
+    mechanisms.forget()
+    missing = [n for n in names if not mechanisms.exists(n)]
+    if missing:
+        raise MechanismError(f"loading {str(folder)!r} did not define {', '.join(missing)}")
+    return names
+
+
+def load_package_mechanisms() -> list[str]:
+    """The mechanisms shipped with neuroloom (Izhikevich cells, VecStim)."""
+    return load(PACKAGE_MODS)
