@@ -14,11 +14,12 @@ class Catalogs:
         self.syn_code = {m.label: i for i, m in enumerate(syn_mechs)}
         self.source_code = {s.label: i for i, s in enumerate(stim_sources)}
         # per cell type code: the code of the section used when a rule names none
-        self._default_sec = np.array([self.sec_code[t.default_sec] for t in cell_types],
-                                     dtype=np.int16)
+        self._default_sec = np.array([self.sec_code.get(t.default_sec, -1)
+                                      for t in cell_types], dtype=np.int16)
 
     def sec_codes(self, sec: str | None, cell_type_codes: np.ndarray) -> np.ndarray:
-        """Section codes for rows whose target cells have these cell types."""
+        """Section codes for rows whose target cells have these cell types (-1 for
+        artificial cells, which have none)."""
         if sec is None:
             return self._default_sec[cell_type_codes]
         return np.full(len(cell_type_codes), self.sec_code[sec], dtype=np.int16)

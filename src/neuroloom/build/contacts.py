@@ -92,7 +92,7 @@ def _write(rule, code, pre, post, list_index, syns, ctx, out, offset) -> int:
     if rule.delay_factors:
         delay = delay * np.asarray(rule.delay_factors)[rows.mech]
     out.weight[offset:end], out.delay[offset:end] = weight, delay
-    out.sec[offset:end], out.loc[offset:end] = _places(rule, post, rows, per_row, ctx)
+    out.sec[offset:end], out.loc[offset:end] = places(rule, post, rows, per_row, ctx)
     out.pre_gid[offset:end], out.post_gid[offset:end] = pre[rows.pair], post[rows.pair]
     mech_codes = np.asarray([ctx.catalogs.syn_code[m] for m in rule.syn_mechs])
     out.syn_mech[offset:end] = mech_codes[rows.mech]
@@ -100,7 +100,7 @@ def _write(rule, code, pre, post, list_index, syns, ctx, out, offset) -> int:
     return end
 
 
-def _places(rule, post, rows, per_row, ctx):
+def places(rule, post, rows, per_row, ctx):
     """Section code and location of every row."""
     n_rows = rows.count
     sec = np.empty(n_rows, dtype=np.int16)
@@ -112,6 +112,10 @@ def _places(rule, post, rows, per_row, ctx):
     type_of_row = ctx.cells.cell_type[post[rows.pair]]
     for type_code in np.unique(type_of_row).tolist():
         cell_type = ctx.cell_types[type_code]
+        if cell_type.is_artificial:  # the cell itself receives the events
+            mine = type_of_row == type_code
+            sec[mine], loc[mine] = -1, 0.5
+            continue
         names = cell_type.resolve_secs(rule.sec) if rule.sec else (cell_type.default_sec,)
         codes = np.asarray([ctx.catalogs.sec_code[n] for n in names])
         mine = np.flatnonzero(type_of_row == type_code)

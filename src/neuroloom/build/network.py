@@ -18,6 +18,7 @@ from .contacts import RulePairs
 from .placement import place_cells
 from .stims import place_stims
 from .subconn import redistribute
+from .trains import spike_trains
 
 
 @dataclass
@@ -58,7 +59,10 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None) -> Net
         offset = _write_rule(pairs.pop(0), conns, offset)
     for rule in net_spec.sub_conn_rules:
         conns = redistribute(conns, rule, ctx)
-    stims = place_stims(net_spec.stim_targets, net_spec.stim_sources, ctx, owned)
+    with _rule_errors(None):
+        stims, stim_trains = place_stims(net_spec.stim_targets, net_spec.stim_sources, ctx,
+                                         owned)
+        trains = spike_trains(net_spec.pops, pops, seeds["stim"])
     provenance = Provenance(seeds=tuple(sorted(seeds.items())), spec_hash=spec_hash(net_spec),
                             version=__version__)
     return Network(cells=cells, conns=conns, stims=stims, pops=pops,
@@ -66,7 +70,8 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None) -> Net
                    stim_sources=sources, section_names=catalogs.section_names,
                    conn_rules=tuple(r.label for r in net_spec.conn_rules),
                    stim_rules=tuple(t.label for t in net_spec.stim_targets),
-                   size=net_spec.size, provenance=provenance)
+                   size=net_spec.size, spike_trains=trains, stim_trains=stim_trains,
+                   provenance=provenance)
 
 
 def _rule_pairs(code, rule, ctx, seed, owned) -> RulePairs:
@@ -93,7 +98,8 @@ def _rule_errors(rule):
     try:
         yield
     except RuleError as err:
-        raise SpecError(Problem(f"connParams['{rule.label}']", str(err))) from None
+        where = f"connParams['{rule.label}']" if rule is not None else ""
+        raise SpecError(Problem(where, str(err))) from None
 
 
 def spec_hash(net_spec) -> str:

@@ -1,46 +1,86 @@
-"""Stimulation rules (stimTargetParams) -> StimTable rows."""
+"""Stimulation rules (stimTargetParams) -> StimTable rows (and VecStim spike trains).
+
+A rule puts one source on every target cell. Spike sources (NetStim, VecStim) drive
+synPerConn synapses of the target through NetCons, one row each; the other sources
+(IClamp, VClamp, SEClamp, AlphaSynapse) are one row on the target's section. String values
+are evaluated per target from streams keyed by (seed, rule, field, target gid).
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import rng
-from ..model.tables import StimTable
+from ..model.tables import SpikeTrains, StimTable
 from .conds import select_cells
+from .connectors import RuleError
+from .contacts import RowIndex, places
 from .draws import evaluate, subkey
 from .env import cell_env
+from .trains import pulse_times
+
+SPIKE_SOURCES = ("NetStim", "VecStim")
 
 
-def place_stims(targets, sources, ctx, owned) -> StimTable:
-    """One row per (rule, target cell), rules in spec order, gids ascending. String values
-    are evaluated per target from streams keyed by (seed, rule, field, target gid)."""
+def place_stims(targets, sources, ctx, owned):
+    """(StimTable, SpikeTrains of its VecStim rows: StimTable.extra['train'] indexes it)."""
     by_label = {s.source.label: s for s in sources}
-    parts = []
+    parts, trains = [], []
     for rule_code, target in enumerate(targets):
+        source = by_label[target.source]
         gids = select_cells(target.conds, ctx.cells, ctx.pops, ctx.cell_types)
         if target.cell_list is not None:  # indices into the matching cells
             gids = gids[[i for i in target.cell_list if i < len(gids)]]
         if owned is not None:
             gids = gids[np.isin(gids, owned)]
-        key = rng.stream_key(ctx.stim_seed, "stim", target.label)
-        env_for = lambda names, g=gids: cell_env(ctx.cells, g, "post_", ctx.variables, names)
+        artificial = [ctx.cell_types[t].label for t in np.unique(ctx.cells.cell_type[gids])
+                      if ctx.cell_types[t].is_artificial]
+        if artificial and source.source.type not in SPIKE_SOURCES:
+            raise RuleError(f"stimTargetParams['{target.label}']: {source.source.type} "
+                            f"cannot act on artificial cells ({', '.join(artificial)})")
+        parts.append(_rows(rule_code, target, source, gids, ctx, trains))
+    table = StimTable.concat(parts)
+    gids = [g for g, _ in trains]
+    return table, (SpikeTrains.from_lists(gids, [t for _, t in trains]) if trains
+                   else SpikeTrains.empty())
 
-        def values(value, field, g=gids, k=key, e=env_for):
-            return evaluate(value, e, subkey(k, field), g, (len(g),))
 
-        source = by_label[target.source]
-        extra = {}
-        for name, expression in source.expressions:
-            v = values(expression, name)
-            if name == "rate":  # NEURON's NetStim takes the interval
-                name, v = "interval", 1000.0 / v
-            extra[name] = v
-        sec_name = target.sec[0] if target.sec else None
-        parts.append(StimTable(
-            gid=gids, source=np.full(len(gids), ctx.catalogs.source_code[target.source]),
-            rule=np.full(len(gids), rule_code),
-            sec=ctx.catalogs.sec_codes(sec_name, ctx.cells.cell_type[gids]),
-            loc=values(target.loc, "loc"),
-            syn_mech=np.full(len(gids), ctx.catalogs.syn_code[target.syn_mech]),
-            weight=values(target.weight, "weight") * target.weight_scale,
-            delay=values(target.delay, "delay"), extra=extra))
-    return StimTable.concat(parts)
+def _rows(rule_code, target, source, gids, ctx, trains) -> StimTable:
+    ctx.rule_key = rng.stream_key(ctx.stim_seed, "stim", target.label)
+    env_for = lambda names: cell_env(ctx.cells, gids, "post_", ctx.variables, names)
+    rows = RowIndex(np.full(len(gids), target.syns_per_conn, dtype=np.int64), 1)
+
+    def per_target(value, field):
+        return evaluate(value, env_for, subkey(ctx.rule_key, field), gids, (len(gids),))
+
+    def per_row(value, field):
+        if isinstance(value, tuple):  # locations listed per synapse
+            return np.asarray(value)[rows.syn]
+        return per_target(value, field)[rows.pair]
+
+    extra = {}
+    for name, expression in source.expressions:
+        v = per_target(expression, name)
+        if name == "rate":  # NEURON's NetStim takes the interval
+            name, v = "interval", 1000.0 / v
+        extra[name] = v[rows.pair]
+    if source.source.type == "VecStim":
+        params = dict(source.source.params)
+        first = len(trains)
+        for gid in gids.tolist():
+            key = rng.stream_key(ctx.stim_seed, "stim pulses", target.label)
+            pulses = [pulse_times(rng.generator(key, gid, k), *p)
+                      for k, p in enumerate(params.get("pulses", ()))]
+            trains.append((gid, np.sort(np.concatenate(
+                [np.asarray(params.get("spkTimes", ()), float), *pulses]))))
+        extra["train"] = (first + np.arange(len(gids)))[rows.pair].astype(float)
+    sec, loc = places(target, gids, rows, per_row, ctx)
+    synaptic = source.source.type in SPIKE_SOURCES
+    return StimTable(
+        gid=gids[rows.pair], source=np.full(rows.count, ctx.catalogs.source_code[target.source]),
+        rule=np.full(rows.count, rule_code), sec=sec, loc=loc,
+        syn_mech=np.full(rows.count, ctx.catalogs.syn_code[target.syn_mech] if synaptic
+                         else -1),
+        weight=per_row(target.weight, "weight") * target.weight_scale if synaptic
+        else np.zeros(rows.count),
+        delay=per_row(target.delay, "delay") if synaptic else np.zeros(rows.count),
+        extra=extra)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .catalog import CellType, Population, StimSource, SynMech
-from .tables import CellTable, ConnTable, StimTable
+from .tables import CellTable, ConnTable, SpikeTrains, StimTable
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,15 @@ class Network:
     conn_rules: tuple[str, ...]  # what ConnTable.rule codes mean
     stim_rules: tuple[str, ...]  # what StimTable.rule codes mean
     size: tuple[float, float, float] = (100.0, 100.0, 100.0)
+    spike_trains: SpikeTrains = field(default_factory=SpikeTrains.empty)  # VecStim cells
+    stim_trains: SpikeTrains = field(default_factory=SpikeTrains.empty)  # VecStim stimuli
     provenance: Provenance = field(default_factory=Provenance)
 
     def __eq__(self, other) -> bool:
         if type(self) is not type(other):
             return False
         names = ("cells", "conns", "stims", "pops", "cell_types", "syn_mechs", "stim_sources",
-                 "section_names", "conn_rules", "stim_rules", "size")
+                 "section_names", "conn_rules", "stim_rules", "size", "spike_trains", "stim_trains")
         return all(getattr(self, n) == getattr(other, n) for n in names)
 
     __hash__ = None

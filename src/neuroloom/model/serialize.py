@@ -7,7 +7,7 @@ from ..errors import FormatError
 from .catalog import (Artificial, CellType, PointProcess, Population, Section, StimSource,
                       SynMech)
 from .network import Network, Provenance
-from .tables import CellTable, ConnTable, StimTable
+from .tables import CellTable, ConnTable, SpikeTrains, StimTable
 
 FORMAT = "neuroloom-network/1"
 
@@ -26,6 +26,8 @@ def network_to_dict(network: Network) -> dict:
         "cells": _columns(network.cells),
         "conns": _columns(network.conns),
         "stims": _columns(network.stims),
+        "spikeTrains": _trains(network.spike_trains),
+        "stimTrains": _trains(network.stim_trains),
         "provenance": {**asdict(network.provenance),
                        "seeds": dict(network.provenance.seeds)},
     }
@@ -50,6 +52,8 @@ def network_from_dict(data: dict) -> Network:
                            for s in data["stimSources"]),
         section_names=tuple(data["sectionNames"]), conn_rules=tuple(data["connRules"]),
         stim_rules=tuple(data["stimRules"]), size=tuple(data["size"]),
+        spike_trains=SpikeTrains(**data["spikeTrains"]),
+        stim_trains=SpikeTrains(**data["stimTrains"]),
         provenance=Provenance(**prov))
 
 
@@ -57,6 +61,11 @@ def _columns(table) -> dict:
     out = {name: column.tolist() for name, column in table.columns().items()}
     out["extra"] = {name: column.tolist() for name, column in table.extra.items()}
     return out
+
+
+def _trains(trains) -> dict:
+    return {"gids": trains.gids.tolist(), "bounds": trains.bounds.tolist(),
+            "times": trains.times.tolist()}
 
 
 def _table(cls, columns: dict):

@@ -158,3 +158,44 @@ class StimTable(Table):
     COLUMNS = {"gid": np.int64, "source": np.int32, "rule": np.int32, "sec": np.int32,
                "loc": np.float64, "syn_mech": np.int32, "weight": np.float64,
                "delay": np.float64}
+
+
+@dataclass(frozen=True, eq=False)
+class SpikeTrains:
+    """Spike times replayed by cells (VecStim populations): cell ``gids[i]`` fires at
+    ``times[bounds[i]:bounds[i + 1]]`` (ms, sorted)."""
+
+    gids: np.ndarray
+    bounds: np.ndarray
+    times: np.ndarray
+
+    def __post_init__(self):
+        for name, dtype in (("gids", np.int64), ("bounds", np.int64), ("times", np.float64)):
+            object.__setattr__(self, name, np.ascontiguousarray(getattr(self, name), dtype))
+        if len(self.bounds) != len(self.gids) + 1:
+            raise ValueError("SpikeTrains: bounds must have one entry more than gids")
+
+    @classmethod
+    def empty(cls):
+        return cls(gids=np.empty(0), bounds=np.zeros(1), times=np.empty(0))
+
+    @classmethod
+    def from_lists(cls, gids, trains):
+        lengths = [len(t) for t in trains]
+        return cls(gids=np.asarray(gids), bounds=np.concatenate([[0], np.cumsum(lengths)]),
+                   times=np.concatenate([np.asarray(t, float) for t in trains] or [[]]))
+
+    def __len__(self) -> int:
+        return len(self.gids)
+
+    def __eq__(self, other) -> bool:
+        return type(self) is type(other) and all(
+            np.array_equal(getattr(self, n), getattr(other, n)) for n in ("gids", "bounds",
+                                                                          "times"))
+
+    __hash__ = None
+
+    def items(self):
+        """(gid, times) of every cell."""
+        for i, gid in enumerate(self.gids.tolist()):
+            yield gid, self.times[self.bounds[i]:self.bounds[i + 1]]

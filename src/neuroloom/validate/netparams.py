@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from numbers import Real
 
+from ..model.catalog import CellType
 from ..specs.netparams import RULE_DICTS
-from . import rules
+from . import rules, stims
 from .cells import cell_type
 from .checker import Checker, item_path
 from .conds import Tags
@@ -47,17 +48,27 @@ def validate_net_params(net_params, check: Checker) -> NetSpec:
                   check) for label, rule in cell_rules.items()) if t is not None}
     pops = _each(rule_dicts, "popParams", lambda label, rule, path: pop_spec(
         label, rule, path, cell_rules, cell_types, size, contexts, check))
+    for pop in pops:  # artificial populations bring their own cell type
+        if pop.artificial is None:
+            continue
+        made = CellType(label=pop.cell_type, sections=(), spike_sec="", spike_loc=0.5,
+                        threshold=defaults["defaultThreshold"], artificial=pop.artificial)
+        if cell_types.setdefault(pop.cell_type, made) != made:
+            check.add(item_path("popParams", pop.label), f"cellType '{pop.cell_type}' names "
+                                                         "another model already")
     syn_mechs = _each(rule_dicts, "synMechParams", lambda label, rule, path: rules.syn_mech(
         label, rule, path, check))
-    sources = _each(rule_dicts, "stimSourceParams", lambda label, rule, path: rules.stim_source(
+    sources = _each(rule_dicts, "stimSourceParams", lambda label, rule, path: stims.stim_source(
         label, rule, path, contexts, check))
-    tags = Tags(pops, cell_rules)
+    tags = Tags(pops, cell_types)
     mech_labels = [m.label for m in syn_mechs]
     valid_sources = [s.source.label for s in sources]
+    source_types = {label: rule.get("type") if isinstance(rule, dict) else None
+                    for label, rule in rule_dicts["stimSourceParams"].items()}
     stim_targets = _each(rule_dicts, "stimTargetParams", lambda label, rule, path:
-                         rules.stim_target(label, rule, path, list(rule_dicts["stimSourceParams"]),
-                                           valid_sources, mech_labels, tags, cell_types,
-                                           contexts, defaults, check))
+                         stims.stim_target(label, rule, path, source_types, valid_sources,
+                                           mech_labels, tags, cell_types, contexts, defaults,
+                                           check))
     conn_rules = _each(rule_dicts, "connParams", lambda label, rule, path: rules.conn_rule(
         label, rule, path, mech_labels, tags, cell_types, contexts, defaults, check))
     sub_conn_rules = _each(rule_dicts, "subConnParams", lambda label, rule, path:

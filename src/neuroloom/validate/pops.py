@@ -3,16 +3,18 @@ from __future__ import annotations
 
 from numbers import Real
 
-from .checker import attr_path
+from ..model.catalog import Artificial
+from .checker import attr_path, item_path, looks_like_typo
 from .types import PopSpec
 from .values import AXES, value
 
 POP_KEYS = ("cellType", "numCells", "cellModel", "density", "gridSpacing", "cellsList",
             "xRange", "yRange", "zRange", "xnormRange", "ynormRange", "znormRange")
-POP_PENDING = dict.fromkeys(("rate", "noise", "start", "number", "interval", "spkTimes",
-                             "pulses", "seed", "params", "diversity"),
-                            "artificial cell populations (issue 4)")
+POP_PENDING = {"diversity": "not supported"}
 ARTIFICIAL_MODELS = ("NetStim", "VecStim", "IntFire1", "IntFire2", "IntFire4")
+NETSTIM_KEYS = ("rate", "interval", "noise", "start", "number", "seed")
+VECSTIM_KEYS = ("spkTimes", "pulses")
+PULSE_KEYS = ("start", "end", "rate", "interval", "noise")
 METHODS = {"cellsList": "list", "numCells": "count", "density": "density",
            "gridSpacing": "grid"}
 RESERVED_TAGS = ("pop", "cellType", "cellModel")
@@ -22,17 +24,24 @@ def pop_spec(label, rule, path, cell_rules, cell_types, size, contexts, check) -
     rule = check.mapping(rule, path)
     if rule is None:
         return None
-    check.known_keys(rule, path, POP_KEYS, POP_PENDING)
     cell_model = rule.get("cellModel", "HH")
-    if cell_model in ARTIFICIAL_MODELS:
-        check.add(attr_path(path, "cellModel"),
-                  f"'{cell_model}' populations are not supported yet (issue 4)")
-        return None
+    if cell_model in ARTIFICIAL_MODELS or ("cellModel" in rule and "cellType" not in rule):
+        return _artificial(label, rule, path, cell_rules, size, contexts, check)
+    check.known_keys(rule, path, POP_KEYS, POP_PENDING)
     cell_model = check.string(cell_model, attr_path(path, "cellModel"), default="HH")
     cell_type = check.required(rule, "cellType", path)
     if "cellType" in rule:
         cell_type = check.reference(cell_type, attr_path(path, "cellType"), "cellType",
                                     cell_rules)
+    placement = _placement(rule, path, size, contexts, check)
+    # an invalid cell type is reported where it is defined; skip the pop then
+    if cell_type not in cell_types or placement is None:
+        return None
+    return PopSpec(label=str(label), cell_type=cell_type, cell_model=cell_model, **placement)
+
+
+def _placement(rule, path, size, contexts, check) -> dict | None:
+    """How many cells and where: method, ranges and the method's value."""
     given = [k for k in METHODS if k in rule]
     if len(given) != 1:
         check.add(path, "give exactly one of numCells, density, gridSpacing, cellsList"
@@ -51,11 +60,105 @@ def pop_spec(label, rule, path, cell_rules, cell_types, size, contexts, check) -
         fields["grid_spacing"] = _spacing(rule["gridSpacing"], where, check)
     else:
         fields["cells_list"] = _cells_list(rule["cellsList"], where, size, check)
-    # an invalid cell type is reported where it is defined; skip the pop then
-    if cell_type not in cell_types or any(v is None for v in fields.values()):
+    if any(v is None for v in fields.values()):
         return None
-    return PopSpec(label=str(label), cell_type=cell_type, cell_model=cell_model, method=method,
-                   norm_ranges=ranges, **fields)
+    return dict(method=method, norm_ranges=ranges, **fields)
+
+
+def _artificial(label, rule, path, cell_rules, size, contexts, check) -> PopSpec | None:
+    """A population of artificial cells (NetStim, VecStim, IntFire1/2/4 or a user's
+    ARTIFICIAL_CELL): its parameters go in popParams directly or under 'params'."""
+    model = check.string(rule.get("cellModel"), attr_path(path, "cellModel"))
+    type_label = rule.get("cellType", str(label))
+    if type_label in cell_rules:
+        check.add(attr_path(path, "cellType"), f"an artificial population's cellType must "
+                                               f"not name a cellParams rule ('{type_label}')")
+        return None
+    placement_keys = POP_KEYS
+    own = check.mapping(rule.get("params", {}), attr_path(path, "params")) or {}
+    params = {**{k: v for k, v in rule.items() if k not in placement_keys + ("params",)},
+              **own}
+    where = {k: attr_path(path, k) if k in rule else attr_path(attr_path(path, "params"), k)
+             for k in params}
+    if model == "NetStim":
+        check.known_keys(params, path, NETSTIM_KEYS)
+    elif model == "VecStim":
+        check.known_keys(params, path, VECSTIM_KEYS)
+    else:  # a model's own parameters; only near misses of population keys are typos
+        for name in list(params):
+            typo = looks_like_typo(str(name), POP_KEYS)
+            if typo is not None:
+                check.add(where[name], f"unknown key '{name}'; did you mean '{typo}'?")
+                del params[name]
+    fields = {"spike_times": (), "pulses": (), "noise_seed": None}
+    numeric = []
+    for name, raw in params.items():
+        if model == "VecStim" and name == "spkTimes":
+            fields["spike_times"] = _spike_times(raw, where[name], check)
+        elif model == "VecStim" and name == "pulses":
+            fields["pulses"] = pulses(raw, where[name], check)
+        elif model == "NetStim" and name == "seed":
+            fields["noise_seed"] = check.integer(raw, where[name], minimum=0)
+        elif model == "NetStim" and name == "rate":
+            rate = check.number(raw, where[name], positive=True)
+            if rate is not None:
+                numeric.append(("interval", 1000.0 / rate))
+        else:
+            number = check.number(raw, where[name])
+            if number is not None:
+                numeric.append((str(name), number))
+    if model == "NetStim" and "rate" in params and "interval" in params:
+        check.add(path, "give one of 'rate' (Hz) and 'interval' (ms), not both")
+    placement = _placement(rule, path, size, contexts, check)
+    if model is None or placement is None:
+        return None
+    return PopSpec(label=str(label), cell_type=str(type_label), cell_model=model,
+                   artificial=Artificial(mod=model, params=tuple(numeric)), **placement,
+                   **fields)
+
+
+def _spike_times(raw, path, check):
+    """A list of times shared by every cell, or one list per cell."""
+    if not isinstance(raw, (list, tuple)):
+        check.add(path, f"must be a list of spike times (ms) or one such list per cell, "
+                        f"not {raw!r}")
+        return ()
+    if raw and all(isinstance(t, (list, tuple)) for t in raw):
+        return tuple(_times(t, f"{path}[{i}]", check) for i, t in enumerate(raw))
+    return _times(raw, path, check)
+
+
+def _times(raw, path, check):
+    times = [check.number(t, f"{path}[{i}]") for i, t in enumerate(raw)]
+    return () if None in times else tuple(sorted(times))
+
+
+def pulses(raw, path, check):
+    """Pulses of firing: {start, end, rate (Hz) or interval (ms), noise} each."""
+    if not isinstance(raw, (list, tuple)):
+        check.add(path, f"must be a list of pulses, not {raw!r}")
+        return ()
+    out = []
+    for i, pulse in enumerate(raw):
+        where = item_path(path, i)
+        pulse = check.mapping(pulse, where)
+        if pulse is None:
+            continue
+        check.known_keys(pulse, where, PULSE_KEYS)
+        if ("rate" in pulse) == ("interval" in pulse):
+            check.add(where, "a pulse needs exactly one of 'rate' (Hz) and 'interval' (ms)")
+            continue
+        start = check.number(check.required(pulse, "start", where), attr_path(where, "start"))
+        end = check.number(check.required(pulse, "end", where), attr_path(where, "end"))
+        interval = (1000.0 / check.number(pulse["rate"], attr_path(where, "rate"), positive=True,
+                                          default=1.0)
+                    if "rate" in pulse else
+                    check.number(pulse["interval"], attr_path(where, "interval"), positive=True))
+        noise = check.number(pulse.get("noise", 0.0), attr_path(where, "noise"), minimum=0,
+                             maximum=1)
+        if None not in (start, end, interval, noise):
+            out.append((start, end, interval, noise))
+    return tuple(out)
 
 
 def _norm_ranges(rule, path, size, check):

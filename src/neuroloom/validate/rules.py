@@ -3,21 +3,15 @@ from __future__ import annotations
 
 from numbers import Real
 
-from ..model.catalog import StimSource, SynMech
+from ..model.catalog import SynMech
 from ..suggest import hint
 from .checker import attr_path
 from .conds import conds, matching_cell_types
-from .types import ConnRuleSpec, StimSourceSpec, StimTargetSpec, SubConnSpec
+from .types import ConnRuleSpec, SubConnSpec
 from .values import is_expression, value
 
 SYNMECH_PENDING = dict.fromkeys(("selfNetCon", "pointerParams", "loc"),
                                 "cell models and imported cells (issue 4)")
-STIM_TYPES = ("NetStim",)
-STIM_PENDING_TYPES = ("IClamp", "VClamp", "SEClamp", "AlphaSynapse", "VecStim")
-NETSTIM_KEYS = ("type", "rate", "interval", "noise", "start", "number")
-TARGET_KEYS = ("source", "conds", "weight", "delay", "synMech", "sec", "loc")
-TARGET_PENDING = dict.fromkeys(("synMechWeightFactor", "synsPerConn"),
-                               "stimulation types (issue 4)")
 CONNECTORS = ("probability", "convergence", "divergence", "connList")
 CONN_KEYS = ("preConds", "postConds", *CONNECTORS, "weight", "delay", "loc", "synMech",
              "synsPerConn", "sec", "synMechWeightFactor", "synMechDelayFactor")
@@ -46,48 +40,7 @@ def syn_mech(label, rule, path, check) -> SynMech | None:
     return SynMech(label=str(label), mod=mod, params=params)
 
 
-def stim_source(label, rule, path, contexts, check) -> StimSourceSpec | None:
-    rule = check.mapping(rule, path)
-    if rule is None:
-        return None
-    stim_type = check.required(rule, "type", path)
-    if stim_type in STIM_PENDING_TYPES:
-        check.add(attr_path(path, "type"), f"'{stim_type}' stimuli are not supported yet "
-                                           "(issue 4)")
-        return None
-    if stim_type not in STIM_TYPES:
-        if "type" in rule:
-            check.reference(stim_type, attr_path(path, "type"), "stimulus type",
-                            STIM_TYPES + STIM_PENDING_TYPES)
-        return None
-    check.known_keys(rule, path, NETSTIM_KEYS)
-    if ("rate" in rule) == ("interval" in rule):
-        check.add(path, "a NetStim needs exactly one of 'rate' (Hz) and 'interval' (ms)")
-        return None
-    bounds = {"rate": dict(positive=True), "interval": dict(positive=True),
-              "number": dict(minimum=0), "start": {}, "noise": dict(minimum=0, maximum=1)}
-    given = {"number": 1e9, "start": 0.0, "noise": 0.0,
-             **{k: v for k, v in rule.items() if k in bounds}}
-    params, functions, failed = [], [], False
-    for name, raw in given.items():
-        v = value(check, raw, attr_path(path, name), contexts.post(), default=None,
-                  **bounds[name])
-        if v is None:
-            failed = True
-        elif is_expression(v):
-            functions.append((name, v))
-        elif name == "rate":
-            params.append(("interval", 1000.0 / v))
-        else:
-            params.append((name, v))
-    if failed:
-        return None
-    source = StimSource(label=str(label), type="NetStim", params=tuple(params),
-                        param_functions=tuple((n, e.text) for n, e in functions))
-    return StimSourceSpec(source=source, expressions=tuple(functions))
-
-
-def _secs(rule, path, conditions, tags, cell_types, check):
+def secs(rule, path, conditions, tags, cell_types, check):
     """A rule's 'sec' as a tuple of section/secList names, checked against the cell types
     the rule's conditions can select."""
     sec = rule.get("sec")
@@ -99,8 +52,8 @@ def _secs(rule, path, conditions, tags, cell_types, check):
                                           f"them, not {sec!r}")
         return None
     for type_label in sorted(matching_cell_types(conditions, tags)):
-        if type_label not in cell_types:
-            continue
+        if type_label not in cell_types or cell_types[type_label].is_artificial:
+            continue  # artificial cells receive events themselves: no sections
         known = list(cell_types[type_label].section_names) + [
             n for n, _ in cell_types[type_label].sec_lists]
         for name in names:
@@ -110,7 +63,7 @@ def _secs(rule, path, conditions, tags, cell_types, check):
     return tuple(names)
 
 
-def _default_syn_mech(rule, path, syn_mechs, check):
+def default_syn_mech(rule, path, syn_mechs, check):
     mech = rule.get("synMech", syn_mechs[0] if syn_mechs else None)
     if mech is None:
         check.add(attr_path(path, "synMech"), "no synMechParams are defined to default to")
@@ -118,36 +71,6 @@ def _default_syn_mech(rule, path, syn_mechs, check):
     mechs = list(mech) if isinstance(mech, (list, tuple)) else [mech]
     out = [check.reference(m, attr_path(path, "synMech"), "synMech", syn_mechs) for m in mechs]
     return None if None in out else tuple(out)
-
-
-def stim_target(label, rule, path, sources, valid_sources, syn_mechs, tags, cell_types,
-                contexts, defaults, check) -> StimTargetSpec | None:
-    """``sources``: every stim source label; ``valid_sources``: those without problems."""
-    rule = check.mapping(rule, path)
-    if rule is None:
-        return None
-    check.known_keys(rule, path, TARGET_KEYS, TARGET_PENDING)
-    source = check.required(rule, "source", path)
-    if "source" in rule:
-        source = check.reference(source, attr_path(path, "source"), "stim source", sources)
-    conditions, cell_list = conds(rule.get("conds", {}), attr_path(path, "conds"), tags, check,
-                                  stims=True)
-    mechs = _default_syn_mech(rule, path, syn_mechs, check)
-    if mechs is not None and len(mechs) != 1:
-        check.add(attr_path(path, "synMech"), "a stimulus targets one synMech")
-    post = contexts.post()
-    weight = value(check, rule.get("weight", defaults["defaultWeight"]),
-                   attr_path(path, "weight"), post)
-    delay = value(check, rule.get("delay", defaults["defaultDelay"]), attr_path(path, "delay"),
-                  post, minimum=0, default=1.0)
-    loc = value(check, rule.get("loc", 0.5), attr_path(path, "loc"), post, minimum=0,
-                maximum=1, default=0.5)
-    sec = _secs(rule, path, conditions, tags, cell_types, check)
-    if source not in valid_sources or not mechs:
-        return None
-    return StimTargetSpec(label=str(label), source=source, conds=conditions,
-                          cell_list=cell_list, weight=weight, delay=delay, syn_mech=mechs[0],
-                          sec=sec, loc=loc, weight_scale=defaults["scaleConnWeightNetStims"])
 
 
 def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults,
@@ -172,12 +95,12 @@ def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults
                                  minimum=0, maximum=1 if connector == "probability" else None)
     elif connector == "connList":
         fields["conn_list"] = _conn_list(rule["connList"], attr_path(path, "connList"), check)
-    mechs = _default_syn_mech(rule, path, syn_mechs, check)
+    mechs = default_syn_mech(rule, path, syn_mechs, check)
     syns = value(check, rule.get("synsPerConn", 1), attr_path(path, "synsPerConn"),
                  contexts.pair(), minimum=1, default=1)
     if not is_expression(syns):
         syns = check.integer(syns, attr_path(path, "synsPerConn"), minimum=1, default=1)
-    sec = _secs(rule, path, post, tags, cell_types, check)
+    sec = secs(rule, path, post, tags, cell_types, check)
     axis = _list_axis(connector, fields.get("conn_list", ()), mechs or (), syns)
     pair = contexts.pair()
     weight = _listed(check, rule, "weight", defaults["defaultWeight"], path, pair, axis, {})
@@ -260,7 +183,7 @@ def sub_conn_rule(label, rule, path, syn_mechs, tags, cell_types, check) -> SubC
     check.known_keys(rule, path, SUBCONN_KEYS)
     pre, _ = conds(rule.get("preConds", {}), attr_path(path, "preConds"), tags, check)
     post, _ = conds(rule.get("postConds", {}), attr_path(path, "postConds"), tags, check)
-    sec = _secs(rule, path, post, tags, cell_types, check)
+    sec = secs(rule, path, post, tags, cell_types, check)
     group = rule.get("groupSynMechs", [])
     if not isinstance(group, (list, tuple)) or len(group) == 1:
         check.add(attr_path(path, "groupSynMechs"), f"must list two or more synMechs, "

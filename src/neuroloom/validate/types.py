@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from ..expr import Expression
-from ..model.catalog import CellType, Params, StimSource, SynMech
+from ..model.catalog import Artificial, CellType, Params, StimSource, SynMech
 
 #: a rule value: a number, a string function, or (where allowed) a list of numbers
 Value = Union[float, Expression, tuple]
@@ -36,6 +36,10 @@ class PopSpec:
     density: float | Expression | None = None  # cells per mm3
     grid_spacing: tuple[float, float, float] | None = None  # um
     cells_list: tuple = ()  # ((tag, value), ...) per cell
+    artificial: Artificial | None = None  # NetStim, VecStim, IntFire... cells
+    spike_times: tuple = ()  # VecStim: times shared by all cells, or one tuple per cell
+    pulses: tuple = ()  # VecStim: (start, end, interval, noise) pulses of firing
+    noise_seed: int | None = None  # NetStim: seed of its noise streams (default seeds.stim)
 
 
 @dataclass(frozen=True)
@@ -50,12 +54,15 @@ class StimTargetSpec:
     source: str
     conds: tuple[Cond, ...]
     cell_list: tuple[int, ...] | None  # indices into the cells matching conds
-    weight: Value
-    delay: Value
-    syn_mech: str
     sec: tuple[str, ...] | None  # None: the target cell type's default section
     loc: Value
+    # spike sources (NetStim, VecStim) drive synapses: the others leave these unset
+    weight: Value = 0.0
+    delay: Value = 0.0
+    syn_mech: str | None = None
+    syns_per_conn: int = 1
     weight_scale: float = 1.0  # netParams.scaleConnWeightNetStims
+    list_axis: str | None = None  # 'syn' when loc lists one location per synapse
 
 
 @dataclass(frozen=True)
