@@ -36,12 +36,12 @@ def test_same_seed_bit_identical_spikes_other_stim_seed_other_spikes(run_session
 
 def test_shared_and_one_per_connection_synapses_give_identical_spikes(run_session):
     shared = run_session(*tutorial_specs("tut2"))
-    assert len(shared.model.synapses.instances) == 40  # one Exp2Syn per cell soma
+    assert len(shared.model.targets.instances) == 40  # one Exp2Syn per cell soma
     net, cfg = tutorial_specs("tut2")
     cfg.oneSynPerNetcon = True
     separate = run_session(net, cfg)
     n_rows = len(shared.network.conns) + len(shared.network.stims)
-    assert len(separate.model.synapses.instances) == n_rows
+    assert len(separate.model.targets.instances) == n_rows
     a, b = spikes(shared), spikes(separate)
     assert len(a[0]) > 500
     assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
@@ -51,7 +51,7 @@ def test_nonlinear_mechanisms_are_never_shared(run_session):
     net, cfg = tutorial_specs("tut2")
     cfg.linearSynMechs = ['ExpSyn']  # Exp2Syn treated as nonlinear
     s = run_session(net, cfg, simulate=False)
-    assert len(s.model.synapses.instances) == len(s.network.conns) + len(s.network.stims)
+    assert len(s.model.targets.instances) == len(s.network.conns) + len(s.network.stims)
 
 
 def test_traces_recorded_for_plotted_and_recorded_cells(run_session):
@@ -156,10 +156,10 @@ def test_spatial_rules_instantiate_with_per_target_stimulus_values(run_session):
     stims = s.network.stims
     rows = np.flatnonzero(stims.rule == 1)
     # stimuli are made in table order: their NEURON intervals are the values drawn per target
-    intervals = [s.model.netstims[i].interval for i in rows]
+    intervals = [s.model.stimuli.sources[i].interval for i in rows]
     assert np.allclose(intervals, stims.extra['interval'][rows])
     assert len(set(intervals)) == 3 and all(20 <= v <= 100 for v in intervals)
-    weights = [s.model.stim_netcons[i].weight[0] for i in rows]
+    weights = [s.model.stimuli.netcons[i].weight[0] for i in rows]
     assert np.allclose(weights, stims.weight[rows])
     conns = s.network.conns
     delays = [s.model.netcons.o(i).delay for i in range(50)]

@@ -1,38 +1,113 @@
-"""Compartmental cells in NEURON: sections, geometry, topology, mechanisms."""
+"""Cells in NEURON: compartmental cells (sections, geometry, topology, mechanisms, ions,
+point processes) and artificial cells (NetStim, VecStim, IntFire...)."""
 from __future__ import annotations
+
+from .. import rng
 
 
 class CellInstance:
-    """The NEURON objects of one cell. Sections are owned here and die with it."""
+    """The NEURON objects of one compartmental cell. Sections are owned here and die
+    with it."""
 
-    def __init__(self, h, gid: int, cell_type):
+    def __init__(self, h, gid: int, cell_type, position):
         self.gid = gid
         self.cell_type = cell_type
-        self.secs = {}
+        self.secs, self.pointps = {}, {}
         for spec in cell_type.sections:
-            sec = h.Section(name=spec.name, cell=self)
-            sec.L, sec.nseg, sec.diam = spec.L, spec.nseg, spec.diam
-            sec.Ra, sec.cm = spec.Ra, spec.cm
-            for mech, params in spec.mechs:
-                sec.insert(mech)
-                for name, value in params:
-                    # 'gnabar_hh' on a section sets it in every segment
-                    setattr(sec, f"{name}_{mech}", value)
-            self.secs[spec.name] = sec
+            self.secs[spec.name] = self._section(h, spec, position)
         for spec in cell_type.sections:
             if spec.parent is not None:
                 self.secs[spec.name].connect(self.secs[spec.parent](spec.parent_x), spec.child_x)
 
+    def _section(self, h, spec, position):
+        sec = h.Section(name=spec.name, cell=self)
+        if spec.pt3d:
+            # 3D points set L and diam; they are placed at the cell's position, y downwards
+            # as NetPyNE does (y is depth)
+            x0, y0, z0 = position
+            for x, y, z, diam in spec.pt3d:
+                h.pt3dadd(x + x0, y - y0, z + z0, diam, sec=sec)
+        else:
+            sec.L, sec.diam = spec.L, spec.diam
+        sec.nseg, sec.Ra, sec.cm = spec.nseg, spec.Ra, spec.cm
+        for mech, params in spec.mechs:
+            sec.insert(mech)
+            for name, value in params:
+                setattr(sec, f"{name}_{mech}", value)  # 'gnabar_hh' sets every segment
+        for ion, values in spec.ions:
+            sec.insert(f"{ion}_ion")
+            for kind, value in values:  # e -> ena, i -> nai, o -> nao
+                setattr(sec, f"e{ion}" if kind == "e" else f"{ion}{kind}", value)
+        for pointp in spec.pointps:
+            obj = getattr(h, pointp.mod)(sec(pointp.loc))
+            for name, value in pointp.params:
+                setattr(obj, name, value)
+            self.pointps[(spec.name, pointp.label)] = obj
+        return sec
+
     def segment(self, sec: str, loc: float):
         return self.secs[sec](loc)
 
+    def target(self, sec: str):
+        """The point process that receives connections onto ``sec`` itself (one with a
+        vref), or None: then connections get synapses."""
+        for pointp in self.cell_type.section(sec).pointps:
+            if pointp.vref:
+                return self.pointps[(sec, pointp.label)]
+        return None
+
     def spike_detector(self, h):
-        """A NetCon watching v where this cell's spikes are detected (for pc.cell)."""
+        """A NetCon watching where this cell's spikes are detected (for pc.cell): the
+        voltage of a point process that has its own (vref), else the section's v."""
         t = self.cell_type
         sec = self.secs[t.spike_sec]
-        nc = h.NetCon(sec(t.spike_loc)._ref_v, None, sec=sec)
+        own = t.spike_vref
+        if own is not None:
+            pointp = self.pointps[(t.spike_sec, own.label)]
+            nc = h.NetCon(getattr(pointp, f"_ref_{own.vref}"), None, sec=sec)
+        else:
+            nc = h.NetCon(sec(t.spike_loc)._ref_v, None, sec=sec)
         nc.threshold = t.threshold
         return nc
+
+    def initial_voltages(self):
+        """(section, vinit) of the sections that start at their own voltage."""
+        return [(self.secs[s.name], s.vinit) for s in self.cell_type.sections
+                if s.vinit is not None]
+
+    def __repr__(self):
+        return f"{self.cell_type.label}[{self.gid}]"
+
+
+class ArtificialInstance:
+    """One artificial cell: a NetStim, VecStim, IntFire or a user's ARTIFICIAL_CELL."""
+
+    secs, pointps = {}, {}
+
+    def __init__(self, h, gid: int, cell_type, pop_label: str, seed: int, spike_times=None):
+        self.gid, self.cell_type = gid, cell_type
+        model = cell_type.artificial
+        self.obj = getattr(h, model.mod)()
+        for name, value in model.params:
+            setattr(self.obj, name, value)
+        if model.mod == "NetStim":
+            # noise keyed by (gid, population, seed): the same on any number of ranks
+            self.obj.noiseFromRandom123(gid, rng.stream_id32("pop", pop_label), seed)
+        self.times = None
+        if spike_times is not None:
+            self.times = h.Vector(spike_times)
+            self.obj.play(self.times)
+
+    def target(self, sec=None):
+        return self.obj
+
+    def spike_detector(self, h):
+        nc = h.NetCon(self.obj, None)
+        nc.threshold = self.cell_type.threshold
+        return nc
+
+    def initial_voltages(self):
+        return []
 
     def __repr__(self):
         return f"{self.cell_type.label}[{self.gid}]"

@@ -4,12 +4,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import Problem, SpecError
-from .cells import CellInstance
+from . import modfiles
+from .cells import ArtificialInstance, CellInstance
 from .mechanisms import check_mechanisms
 from .neuron_env import neuron_h, parallel_context
 from .recording import Recorder
-from .synapses import SynapsePool
-from .wiring import add_stims, connect
+from .synapses import Targets
+from .wiring import Stimuli, connect
 
 MAX_STEP = 10.0  # ms, upper bound of the spike-exchange interval (pc.set_maxstep)
 
@@ -34,18 +35,21 @@ class NeuronModel:
         if any(True for _ in h.allsec()):
             raise RuntimeError("NEURON already holds sections of another model; clear() it "
                                "before instantiating a new one")
+        modfiles.load_package_mechanisms()
+        for folder in run.mod_folders:
+            modfiles.load(folder)
         check_mechanisms(network)
-        self._check_hparams()
+        self._check_globals()
         self.gids = owned_gids(network.num_cells, self.rank, self.nhost)
         try:
-            self.cells, self._detectors = self._create_cells(network)
-            self.synapses = SynapsePool(h, self.cells, network.syn_mechs,
-                                        run.linear_syn_mechs, run.one_syn_per_netcon)
-            self.netcons = connect(h, pc, self.synapses, network.conns, self.gids,
-                                   network.section_names)
-            self.netstims, self.stim_netcons = add_stims(h, self.synapses, network, self.gids,
-                                                         run.seed("stim"))
+            self.cells, self._detectors = self._create_cells(network, run.seed("stim"))
+            self.targets = Targets(h, self.cells, network, run.linear_syn_mechs,
+                                   run.one_syn_per_netcon)
+            self.netcons = connect(h, pc, self.targets, network.conns, self.gids)
+            self.stimuli = Stimuli(h, self.cells, self.targets, network, self.gids,
+                                   run.seed("stim"))
             pc.set_maxstep(MAX_STEP)
+            self._vinit = h.FInitializeHandler(0, self._initial_voltages)
             self.recorder = Recorder(h, pc, self.cells, run.traces, record_gids,
                                      run.record_step)
         except BaseException:
@@ -53,10 +57,19 @@ class NeuronModel:
             raise
 
     # -- building -----------------------------------------------------------------------
-    def _create_cells(self, network):
+    def _create_cells(self, network, seed):
         cells, detectors = {}, []
+        trains = {gid: times for gid, times in network.spike_trains.items()}
+        c = network.cells
         for gid in self.gids.tolist():
-            cell = CellInstance(self.h, gid, network.cell_type_of(gid))
+            cell_type = network.cell_type_of(gid)
+            if cell_type.is_artificial:
+                model = cell_type.artificial
+                cell = ArtificialInstance(self.h, gid, cell_type, network.pop_of(gid).label,
+                                          seed if model.seed is None else model.seed,
+                                          trains.get(gid))
+            else:
+                cell = CellInstance(self.h, gid, cell_type, (c.x[gid], c.y[gid], c.z[gid]))
             self.pc.set_gid2node(gid, self.rank)
             detector = cell.spike_detector(self.h)
             self.pc.cell(gid, detector)
@@ -64,17 +77,33 @@ class NeuronModel:
             detectors.append(detector)
         return cells, detectors
 
+    def _initial_voltages(self):
+        """Sections with their own vinit start there (called by finitialize, before the
+        mechanisms' INITIAL blocks, so their states start from that voltage)."""
+        for cell in self.cells.values():
+            for sec, vinit in cell.initial_voltages():
+                sec.v = vinit
+
     # -- running ------------------------------------------------------------------------
-    def _check_hparams(self):
+    def _globals(self):
+        """NEURON globals to set before a run: the cell types' globals, then hParams
+        (which win, as in NetPyNE)."""
+        values = {}
+        for cell_type in self.network.cell_types:
+            values.update(cell_type.globals)
+        values.update(self.run_spec.hparams)
+        return values
+
+    def _check_globals(self):
         problems = [Problem(f"hParams.{name}", f"'{name}' is not a NEURON global variable")
-                    for name, _ in self.run_spec.hparams if not hasattr(self.h, name)]
+                    for name in self._globals() if not hasattr(self.h, name)]
         if problems:
             raise SpecError(problems)
 
     def run(self) -> dict:
         """Simulate from t=0 and return this rank's recordings."""
         h, run = self.h, self.run_spec
-        for name, value in run.hparams:
+        for name, value in self._globals().items():
             setattr(h, name, value)
         h.dt = run.dt
         h.tstop = run.duration
@@ -99,7 +128,6 @@ class NeuronModel:
     def clear(self):
         """Release every NEURON object of this model; NEURON is left with no sections."""
         self.pc.gid_clear()
-        for name in ("recorder", "netcons", "stim_netcons", "netstims", "synapses",
-                     "_detectors"):
+        for name in ("recorder", "_vinit", "netcons", "stimuli", "targets", "_detectors"):
             setattr(self, name, None)
         self.cells = {}

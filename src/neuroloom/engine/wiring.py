@@ -15,11 +15,11 @@ CHUNK = 200_000
 
 _CONNECT_PROC = """
 proc neuroloom_connect() { local i  localobj nc
-    // $o1 ParallelContext, $o2 pre gids, $o3 synapse indices into the List $o6,
-    // $o4 weights, $o5 delays; the NetCons are appended to the List $o7
+    // $o1 ParallelContext, $o2 pre gids, $o3 target indices into the List $o6,
+    // $o4 weights, $o5 delays, $o8 weight indices; the NetCons are appended to the List $o7
     for i = 0, $o2.size() - 1 {
         nc = $o1.gid_connect($o2.x[i], $o6.o($o3.x[i]))
-        nc.weight = $o4.x[i]
+        nc.weight[$o8.x[i]] = $o4.x[i]
         nc.delay = $o5.x[i]
         $o7.append(nc)
     }
@@ -32,7 +32,7 @@ def _chunks(rows: np.ndarray):
         yield rows[start:start + CHUNK]
 
 
-def connect(h, pc, synapses, conns, owned_gids, section_names):
+def connect(h, pc, targets, conns, owned_gids):
     """A NetCon per ConnTable row whose post cell this rank owns; returns the hoc List
     that holds them (NEURON deletes a NetCon when nothing refers to it any more)."""
     if not hasattr(h, "neuroloom_connect"):
@@ -40,45 +40,78 @@ def connect(h, pc, synapses, conns, owned_gids, section_names):
     netcons = h.List()
     rows = np.flatnonzero(np.isin(conns.post_gid, owned_gids))
     for chunk in _chunks(rows):
-        index = synapses.indices(conns.post_gid[chunk], conns.sec[chunk], conns.loc[chunk],
-                                 conns.syn_mech[chunk], section_names)
+        index, weight_index = targets.rows(conns.post_gid[chunk], conns.sec[chunk],
+                                           conns.loc[chunk], conns.syn_mech[chunk])
         h.neuroloom_connect(pc, h.Vector(conns.pre_gid[chunk].astype(np.float64)),
                             h.Vector(index.astype(np.float64)), h.Vector(conns.weight[chunk]),
-                            h.Vector(conns.delay[chunk]), synapses.hoc_list, netcons)
+                            h.Vector(conns.delay[chunk]), targets.hoc_list, netcons,
+                            h.Vector(weight_index.astype(np.float64)))
     return netcons
 
 
-def add_stims(h, synapses, network, owned_gids, seed):
-    """One NetStim per StimTable row, driving its synapse through a NetCon.
-
-    Each NetStim's noise is a Random123 stream keyed by (gid, rule, seed): the same spikes
-    whatever the order in which stimuli are created, hence on any number of ranks.
-    """
-    stims, names = network.stims, network.section_names
-    rows = np.flatnonzero(np.isin(stims.gid, owned_gids))
-    netstims, netcons = [], []
-    stream_of_rule = [rng.stream_id32("stim", label) for label in network.stim_rules]
-    for row in rows.tolist():
-        gid = int(stims.gid[row])
-        source = network.stim_sources[stims.source[row]]
-        ns = h.NetStim()
-        for name, value in _params(source, stims, row):
-            setattr(ns, name, value)
-        ns.noiseFromRandom123(gid, stream_of_rule[stims.rule[row]], seed)
-        syn = synapses.get(gid, names[stims.sec[row]], float(stims.loc[row]),
-                           int(stims.syn_mech[row]))
-        nc = h.NetCon(ns, syn)
-        nc.weight[0] = float(stims.weight[row])
-        nc.delay = float(stims.delay[row])
-        netstims.append(ns)
-        netcons.append(nc)
-    return netstims, netcons
+SPIKE_SOURCES = ("NetStim", "VecStim")
 
 
-def _params(source, stims, row):
+class Stimuli:
+    """The NEURON objects of this rank's stimuli: one source per (rule, target) and, for
+    spike sources, a NetCon per synapse."""
+
+    def __init__(self, h, cells, targets, network, owned_gids, seed):
+        self.sources, self.netcons, self.vectors = [], [], []
+        stims = network.stims
+        rows = np.flatnonzero(np.isin(stims.gid, owned_gids))
+        made = {}  # (rule, gid) -> source object
+        stream = [rng.stream_id32("stim", label) for label in network.stim_rules]
+        for row in rows.tolist():
+            gid, rule = int(stims.gid[row]), int(stims.rule[row])
+            source = network.stim_sources[stims.source[row]]
+            params = _params(source, stims, row)
+            if source.type not in SPIKE_SOURCES:
+                sec = network.section_names[stims.sec[row]]
+                obj = getattr(h, source.type)(cells[gid].segment(sec, stims.loc[row]))
+                _set(obj, params)
+                self.sources.append(obj)
+                continue
+            obj = made.get((rule, gid))
+            if obj is None:
+                obj = made[(rule, gid)] = self._spike_source(h, source, params, network,
+                                                             stims, row, gid, stream[rule],
+                                                             seed)
+            nc = h.NetCon(obj, targets.get(gid, int(stims.sec[row]), float(stims.loc[row]),
+                                           int(stims.syn_mech[row])))
+            nc.weight[0] = float(stims.weight[row])
+            nc.delay = float(stims.delay[row])
+            self.netcons.append(nc)
+
+    def _spike_source(self, h, source, params, network, stims, row, gid, stream, seed):
+        obj = getattr(h, source.type)()
+        if source.type == "NetStim":
+            _set(obj, params)
+            # noise keyed by (gid, rule, seed): the same spikes in any creation order,
+            # hence on any number of ranks
+            obj.noiseFromRandom123(gid, stream, seed)
+        else:
+            times = network.stim_trains.times_of(int(stims.extra["train"][row]))
+            vector = h.Vector(times)
+            obj.play(vector)
+            self.vectors.append(vector)
+        self.sources.append(obj)
+        return obj
+
+
+def _params(source, stims, row) -> dict:
     """The source's parameters, with the values drawn for this target where it has them."""
-    params = dict(source.params)
+    params = {k: v for k, v in source.params if k not in ("spkTimes", "pulses")}
     for name, column in stims.extra.items():
-        if not np.isnan(column[row]):
+        if name != "train" and not np.isnan(column[row]):
             params[name] = float(column[row])
-    return params.items()
+    return params
+
+
+def _set(obj, params: dict) -> None:
+    for name, value in params.items():
+        if isinstance(value, tuple):  # VClamp's dur and amp are arrays of three
+            for i, v in enumerate(value):
+                getattr(obj, name)[i] = v
+        else:
+            setattr(obj, name, value)

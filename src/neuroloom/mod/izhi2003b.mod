@@ -112,4 +112,12 @@ NET_RECEIVE (w) {
         u = u + d
     }
     : flag 0 (synaptic event arriving through a NetCon): ignored
+VERBATIM
+#ifdef CORENEURON_BUILD
+    /* CoreNEURON (NMODL-generated code) reads v into a local copy and does
+       not write a NET_RECEIVE assignment of v back to the node, so do it
+       here.  (nocmodl for NEURON writes it back itself.) */
+    nt->_actual_v[ml->nodeindices[id]] = v;
+#endif
+ENDVERBATIM
 }

@@ -36,12 +36,14 @@ How it is implemented here
     method; with CVODE u only advances when t increases and the result is
     first order in time.
   * Spikes are detected with WATCH in NET_RECEIVE: INITIAL sets u = 0.2*vr
-    and sends itself an event (net_send(0, 1)); that flag-1 event sets
-    v = vr and arms  WATCH (v > vpeak + uthr*u) 2 .  When it fires (flag 2)
-    the reset below is applied and, if alive != 0, net_event(t) is emitted
-    so NetCons whose source is this point process (h.NetCon(izh, target))
-    receive a spike.  Note that v is therefore reset to vr at the first
-    event delivery regardless of v_init.
+    and sends itself an event (net_send(0, 1)); that flag-1 event, which
+    NEURON delivers inside finitialize() (at t = 0, after the INITIAL
+    blocks), arms  WATCH (v > vpeak + uthr*u) 2  and then sets v = vr.
+    When the WATCH fires (flag 2) the reset below is applied and, if
+    alive != 0, net_event(t) is emitted so NetCons whose source is this
+    point process (h.NetCon(izh, target)) receive a spike.
+    So after finitialize(v_init) the section starts at v = vr whatever
+    v_init was (other mechanisms' INITIAL blocks still saw v_init).
   * NET_RECEIVE flag 0 (an event delivered to the Izhi2007b through a
     NetCon) does nothing: synaptic input should be provided by separate
     synapse point processes (ExpSyn, Exp2Syn, ...) on the same section.
@@ -178,9 +180,11 @@ FUNCTION dudt() {
 
 NET_RECEIVE (w) {
     if (flag == 1) {
-        : start of the run: put v at rest and arm the spike detector
-        v = vr
+        : start of the run: arm the spike detector and put v at rest.
+        : The order matters: arming a WATCH re-reads v from the node
+        : (NEURON 9 nocmodl), which would undo a v assignment made before it.
         WATCH (v > vpeak + uthr * u) 2
+        v = vr
     } else if (flag == 2) {
         : spike: emit it and apply the cell-type specific reset
         if (alive) {
@@ -203,4 +207,12 @@ NET_RECEIVE (w) {
         }
     }
     : flag 0 (synaptic event arriving through a NetCon): ignored
+VERBATIM
+#ifdef CORENEURON_BUILD
+    /* CoreNEURON (NMODL-generated code) reads v into a local copy and does
+       not write a NET_RECEIVE assignment of v back to the node, so do it
+       here.  (nocmodl for NEURON writes it back itself.) */
+    nt->_actual_v[ml->nodeindices[id]] = v;
+#endif
+ENDVERBATIM
 }

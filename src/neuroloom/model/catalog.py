@@ -49,6 +49,7 @@ class Artificial:
 
     mod: str
     params: Params = ()
+    seed: int | None = None  # NetStim: the seed of its noise streams (default: seeds['stim'])
 
 
 @dataclass(frozen=True)

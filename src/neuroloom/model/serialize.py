@@ -98,7 +98,8 @@ def _cell_type_to_dict(cell_type: CellType) -> dict:
         "globals": _pairs_out(cell_type.globals),
         "artificial": None if cell_type.artificial is None else {
             "mod": cell_type.artificial.mod,
-            "params": _pairs_out(cell_type.artificial.params)},
+            "params": _pairs_out(cell_type.artificial.params),
+            "seed": cell_type.artificial.seed},
         "sections": [_section_to_dict(s) for s in cell_type.sections],
     }
 
@@ -124,7 +125,8 @@ def _cell_type_from_dict(data: dict) -> CellType:
         sec_lists=tuple((name, tuple(members)) for name, members in data["sec_lists"]),
         globals=_pairs_in(data["globals"]),
         artificial=None if artificial is None else Artificial(
-            mod=artificial["mod"], params=_pairs_in(artificial["params"])),
+            mod=artificial["mod"], params=_pairs_in(artificial["params"]),
+            seed=artificial["seed"]),
         sections=tuple(_section_from_dict(s) for s in data["sections"]))
 
 

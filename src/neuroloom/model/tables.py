@@ -195,6 +195,9 @@ class SpikeTrains:
 
     __hash__ = None
 
+    def times_of(self, index: int) -> np.ndarray:
+        return self.times[self.bounds[index]:self.bounds[index + 1]]
+
     def items(self):
         """(gid, times) of every cell."""
         for i, gid in enumerate(self.gids.tolist()):

@@ -20,6 +20,8 @@ class SimConfig(SpecObject):
         # NetCons that drive them unless oneSynPerNetcon is set (same results, much cheaper)
         "oneSynPerNetcon": False,
         "linearSynMechs": ["ExpSyn", "Exp2Syn"],
+        # folders of the user's own .mod files: compiled into a cache and loaded
+        "modFolders": [],
         # recording
         "recordCells": [],
         "recordTraces": Dict(),

@@ -90,7 +90,8 @@ def _artificial(label, rule, path, cell_rules, size, contexts, check) -> PopSpec
             if typo is not None:
                 check.add(where[name], f"unknown key '{name}'; did you mean '{typo}'?")
                 del params[name]
-    fields = {"spike_times": (), "pulses": (), "noise_seed": None}
+    fields = {"spike_times": (), "pulses": ()}
+    seed = None
     numeric = []
     for name, raw in params.items():
         if model == "VecStim" and name == "spkTimes":
@@ -98,7 +99,7 @@ def _artificial(label, rule, path, cell_rules, size, contexts, check) -> PopSpec
         elif model == "VecStim" and name == "pulses":
             fields["pulses"] = pulses(raw, where[name], check)
         elif model == "NetStim" and name == "seed":
-            fields["noise_seed"] = check.integer(raw, where[name], minimum=0)
+            seed = check.integer(raw, where[name], minimum=0)
         elif model == "NetStim" and name == "rate":
             rate = check.number(raw, where[name], positive=True)
             if rate is not None:
@@ -113,7 +114,8 @@ def _artificial(label, rule, path, cell_rules, size, contexts, check) -> PopSpec
     if model is None or placement is None:
         return None
     return PopSpec(label=str(label), cell_type=str(type_label), cell_model=model,
-                   artificial=Artificial(mod=model, params=tuple(numeric)), **placement,
+                   artificial=Artificial(mod=model, params=tuple(numeric), seed=seed),
+                   **placement,
                    **fields)
 
 

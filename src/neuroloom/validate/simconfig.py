@@ -74,10 +74,14 @@ def validate_sim_config(sim_config, pop_labels, check: Checker) -> tuple[RunSpec
         check.add("linearSynMechs", f"must be a list of mechanism names, not {linear!r}")
         linear = options["linearSynMechs"]
     record_step = check.number(c.recordStep, "recordStep", positive=True, default=0.1)
+    folders = [c.modFolders] if isinstance(c.modFolders, str) else c.modFolders
+    if not isinstance(folders, (list, tuple)) or not all(isinstance(f, str) for f in folders):
+        check.add("modFolders", f"must be a folder or a list of folders, not {folders!r}")
+        folders = []
     run = RunSpec(
         duration=duration, dt=dt, hparams=hparams, seeds=tuple(seeds.items()),
         one_syn_per_netcon=check.boolean(c.oneSynPerNetcon, "oneSynPerNetcon"),
-        linear_syn_mechs=frozenset(linear),
+        linear_syn_mechs=frozenset(linear), mod_folders=tuple(folders),
         record_cells=_include(c.recordCells, "recordCells", pop_labels, check),
         traces=_traces(c.recordTraces, check),
         record_step=record_step, verbose=bool(c.verbose))

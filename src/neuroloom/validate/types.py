@@ -39,7 +39,6 @@ class PopSpec:
     artificial: Artificial | None = None  # NetStim, VecStim, IntFire... cells
     spike_times: tuple = ()  # VecStim: times shared by all cells, or one tuple per cell
     pulses: tuple = ()  # VecStim: (start, end, interval, noise) pulses of firing
-    noise_seed: int | None = None  # NetStim: seed of its noise streams (default seeds.stim)
 
 
 @dataclass(frozen=True)
@@ -130,6 +129,7 @@ class RunSpec:
     seeds: tuple[tuple[str, int], ...]
     one_syn_per_netcon: bool
     linear_syn_mechs: frozenset[str]
+    mod_folders: tuple[str, ...] = ()  # the user's own NMODL folders to compile and load
     record_cells: tuple = ()
     traces: tuple[TraceSpec, ...] = ()
     record_step: float = 0.1
