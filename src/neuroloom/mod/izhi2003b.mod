@@ -57,6 +57,7 @@ Example (Python)
 ENDCOMMENT
 
 NEURON {
+    THREADSAFE
     POINT_PROCESS Izhi2003b
     NONSPECIFIC_CURRENT i
     RANGE a, b, c, d, f, g, thresh, Iin, Cm, u

@@ -85,6 +85,7 @@ Example (Python, tutorial way)
 ENDCOMMENT
 
 NEURON {
+    THREADSAFE
     POINT_PROCESS Izhi2007b
     NONSPECIFIC_CURRENT i
     RANGE C, k, vr, vt, vpeak, u, a, b, c, d, Iin, celltype, alive

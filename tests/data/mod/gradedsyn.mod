@@ -13,18 +13,21 @@ Units: gmax (uS), e, vth, vslope, vpre, v (mV), tau (ms), s dimensionless,
 i (nA, outward positive, nonspecific).  s starts at sinf(vpre) in INITIAL
 and is integrated with METHOD cnexp (exact for fixed vpre over a step).
 
-Usage: the POINTER vpre must be linked to the presynaptic voltage, e.g.
+Usage: vpre is a RANGE variable that ParallelContext fills with the
+presynaptic voltage (pc.source_var on the presynaptic segment, pc.target_var
+on syn._ref_vpre, pc.setup_transfer), so it works across MPI ranks:
     syn = h.GradedSyn(post(0.5))
-    h.setpointer(pre(0.5)._ref_v, 'vpre', syn)
-or through pc.source_var / pc.target_var / pc.setup_transfer.
+    pc.source_var(pre(0.5)._ref_v, 7, sec=pre)
+    pc.target_var(syn, syn._ref_vpre, 7)
+    pc.setup_transfer()
 -----------------------------------------------------------------------------
 ENDCOMMENT
 
 NEURON {
+    THREADSAFE
     POINT_PROCESS GradedSyn
     NONSPECIFIC_CURRENT i
-    RANGE gmax, e, vslope, vth, tau, i
-    POINTER vpre
+    RANGE gmax, e, vslope, vth, tau, i, vpre
 }
 
 UNITS {
