@@ -12,6 +12,7 @@ class Catalogs:
             s.name for t in cell_types for s in t.sections))
         self.sec_code = {name: i for i, name in enumerate(self.section_names)}
         self.syn_code = {m.label: i for i, m in enumerate(syn_mechs)}
+        self.pointer = {m.label: m.pointer is not None for m in syn_mechs}
         self.source_code = {s.label: i for i, s in enumerate(stim_sources)}
         # per cell type code: the code of the section used when a rule names none
         self._default_sec = np.array([self.sec_code.get(t.default_sec, -1)

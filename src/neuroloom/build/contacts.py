@@ -97,6 +97,12 @@ def _write(rule, code, pre, post, list_index, syns, ctx, out, offset) -> int:
     mech_codes = np.asarray([ctx.catalogs.syn_code[m] for m in rule.syn_mechs])
     out.syn_mech[offset:end] = mech_codes[rows.mech]
     out.rule[offset:end] = code
+    if "pre_sec" in out.extra and any(ctx.catalogs.pointer[m] for m in rule.syn_mechs):
+        pre_types = ctx.cells.cell_type[pre[rows.pair]]
+        out.extra["pre_sec"][offset:end] = (ctx.catalogs.sec_codes(rule.pre_sec, pre_types)
+                                            if rule.pre_sec is None else
+                                            ctx.catalogs.sec_code[rule.pre_sec])
+        out.extra["pre_loc"][offset:end] = rule.pre_loc
     return end
 
 

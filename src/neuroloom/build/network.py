@@ -51,9 +51,16 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None) -> Net
     owned = None if owned is None else np.asarray(owned, dtype=np.int64)
     # all pairs first, then one table of the right size written rule by rule: no
     # concatenation of big pieces
-    pairs = [_rule_pairs(code, rule, ctx, seeds["conn"], owned)
+    pointer_mechs = {m.label for m in net_spec.syn_mechs if m.pointer is not None}
+    # gap junctions and graded synapses are built whole on every rank: a rank needs them
+    # for the presynaptic cells it owns too (it publishes their voltage)
+    pairs = [_rule_pairs(code, rule, ctx, seeds["conn"],
+                         None if pointer_mechs.intersection(rule.syn_mechs) else owned)
              for code, rule in enumerate(net_spec.conn_rules)]
     conns = ConnTable.allocate(sum(p.n_rows for p in pairs))
+    if pointer_mechs:  # where pointer synapses read the presynaptic cell
+        conns.extra.update(pre_sec=np.full(len(conns), np.nan),
+                           pre_loc=np.full(len(conns), np.nan))
     offset = 0
     while pairs:
         offset = _write_rule(pairs.pop(0), conns, offset)

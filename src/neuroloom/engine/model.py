@@ -8,6 +8,7 @@ from . import modfiles
 from .cells import ArtificialInstance, CellInstance
 from .mechanisms import check_mechanisms
 from .neuron_env import neuron_h, parallel_context
+from .pointers import PointerWiring
 from .recording import Recorder
 from .synapses import Targets
 from .wiring import Stimuli, connect
@@ -45,7 +46,8 @@ class NeuronModel:
             self.cells, self._detectors = self._create_cells(network, run.seed("stim"))
             self.targets = Targets(h, self.cells, network, run.linear_syn_mechs,
                                    run.one_syn_per_netcon)
-            self.netcons = connect(h, pc, self.targets, network.conns, self.gids)
+            self.netcons = connect(h, pc, self.targets, network, self.gids)
+            self.pointers = PointerWiring(h, pc, self.cells, network, self.gids)
             self.stimuli = Stimuli(h, self.cells, self.targets, network, self.gids,
                                    run.seed("stim"))
             pc.set_maxstep(MAX_STEP)
@@ -128,6 +130,7 @@ class NeuronModel:
     def clear(self):
         """Release every NEURON object of this model; NEURON is left with no sections."""
         self.pc.gid_clear()
-        for name in ("recorder", "_vinit", "netcons", "stimuli", "targets", "_detectors"):
+        for name in ("recorder", "_vinit", "netcons", "pointers", "stimuli", "targets",
+                     "_detectors"):
             setattr(self, name, None)
         self.cells = {}

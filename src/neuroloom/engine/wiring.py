@@ -32,13 +32,16 @@ def _chunks(rows: np.ndarray):
         yield rows[start:start + CHUNK]
 
 
-def connect(h, pc, targets, conns, owned_gids):
-    """A NetCon per ConnTable row whose post cell this rank owns; returns the hoc List
-    that holds them (NEURON deletes a NetCon when nothing refers to it any more)."""
+def connect(h, pc, targets, network, owned_gids):
+    """A NetCon per ConnTable row whose post cell this rank owns (not the rows of gap
+    junctions and graded synapses: see pointers.py); returns the hoc List that holds
+    them (NEURON deletes a NetCon when nothing refers to it any more)."""
     if not hasattr(h, "neuroloom_connect"):
         h(_CONNECT_PROC)
     netcons = h.List()
-    rows = np.flatnonzero(np.isin(conns.post_gid, owned_gids))
+    conns = network.conns
+    spiking = np.asarray([m.pointer is None for m in network.syn_mechs] + [True])
+    rows = np.flatnonzero(np.isin(conns.post_gid, owned_gids) & spiking[conns.syn_mech])
     for chunk in _chunks(rows):
         index, weight_index = targets.rows(conns.post_gid[chunk], conns.sec[chunk],
                                            conns.loc[chunk], conns.syn_mech[chunk])

@@ -101,12 +101,25 @@ class CellType:
 
 
 @dataclass(frozen=True)
+class Pointer:
+    """How a gap junction or graded synapse reads the other cell: its variable
+    ``target_var`` follows ``source_var`` of the other side (through ParallelContext);
+    a bidirectional one is mirrored on the presynaptic cell."""
+
+    target_var: str
+    source_var: str = "v"
+    bidirectional: bool = True
+
+
+@dataclass(frozen=True)
 class SynMech:
-    """A synaptic mechanism: a NEURON point process (``mod``) with its parameters."""
+    """A synaptic mechanism: a NEURON point process (``mod``) with its parameters. With
+    ``pointer`` it is driven by a voltage, not by spikes (gap junctions, graded synapses)."""
 
     label: str
     mod: str
     params: Params
+    pointer: Pointer | None = None
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ..errors import FormatError
-from .catalog import (Artificial, CellType, PointProcess, Population, Section, StimSource,
-                      SynMech)
+from .catalog import (Artificial, CellType, PointProcess, Pointer, Population, Section,
+                      StimSource, SynMech)
 from .network import Network, Provenance
 from .tables import CellTable, ConnTable, SpikeTrains, StimTable
 
@@ -44,7 +44,8 @@ def network_from_dict(data: dict) -> Network:
         stims=_table(StimTable, data["stims"]),
         pops=tuple(Population(**p) for p in data["pops"]),
         cell_types=tuple(_cell_type_from_dict(t) for t in data["cellTypes"]),
-        syn_mechs=tuple(SynMech(label=m["label"], mod=m["mod"], params=_pairs_in(m["params"]))
+        syn_mechs=tuple(SynMech(label=m["label"], mod=m["mod"], params=_pairs_in(m["params"]),
+                                pointer=None if m["pointer"] is None else Pointer(**m["pointer"]))
                         for m in data["synMechs"]),
         stim_sources=tuple(StimSource(label=s["label"], type=s["type"],
                                       params=_pairs_in(s["params"]),

@@ -1,6 +1,7 @@
 """NetParams -> NetSpec: checks every rule, fills in defaults, resolves references."""
 from __future__ import annotations
 
+from dataclasses import replace
 from numbers import Real
 
 from ..model.catalog import CellType
@@ -71,6 +72,7 @@ def validate_net_params(net_params, check: Checker) -> NetSpec:
                                            check))
     conn_rules = _each(rule_dicts, "connParams", lambda label, rule, path: rules.conn_rule(
         label, rule, path, mech_labels, tags, cell_types, contexts, defaults, check))
+    syn_mechs = _gap_junction_mechs(syn_mechs, conn_rules, check)
     sub_conn_rules = _each(rule_dicts, "subConnParams", lambda label, rule, path:
                            rules.sub_conn_rule(label, rule, path, mech_labels, tags, cell_types,
                                                check))
@@ -84,3 +86,25 @@ def _each(rule_dicts, name, make):
     """Validate every rule of one rule dict; invalid rules are left out (and reported)."""
     out = (make(label, rule, item_path(name, label)) for label, rule in rule_dicts[name].items())
     return tuple(r for r in out if r is not None)
+
+
+def _gap_junction_mechs(syn_mechs, conn_rules, check):
+    """connParams' gapJunction: True makes its synMechs read the other cell's v through
+    'vpeer', both ways (NetPyNE's convention), unless they give pointerParams."""
+    gap = {m for r in conn_rules if r.gap_junction for m in r.syn_mechs}
+    spiking = {m for r in conn_rules if not r.gap_junction for m in r.syn_mechs}
+    for label in sorted(gap & spiking):
+        check.add(item_path("synMechParams", label), "is used both by gap-junction rules and "
+                                                     "by spiking connections")
+    syn_mechs = tuple(replace(m, pointer=rules.GAP_JUNCTION)
+                      if m.label in gap and m.pointer is None else m for m in syn_mechs)
+    driven = {m.label for m in syn_mechs if m.pointer is not None}
+    for rule in conn_rules:
+        kinds = {m in driven for m in rule.syn_mechs}
+        path = item_path("connParams", rule.label)
+        if len(kinds) > 1:
+            check.add(f"{path}.synMech", "mixes voltage-driven (pointerParams) and spiking "
+                                         "synMechs")
+        elif kinds == {True} and rule.syns_per_conn != 1:
+            check.add(f"{path}.synsPerConn", "a gap junction or graded synapse is one contact")
+    return syn_mechs

@@ -3,18 +3,20 @@ from __future__ import annotations
 
 from numbers import Real
 
-from ..model.catalog import SynMech
+from ..model.catalog import Pointer, SynMech
 from ..suggest import hint
 from .checker import attr_path
 from .conds import conds, matching_cell_types
 from .types import ConnRuleSpec, SubConnSpec
 from .values import is_expression, value
 
-SYNMECH_PENDING = dict.fromkeys(("selfNetCon", "pointerParams", "loc"),
-                                "cell models and imported cells (issue 4)")
+SYNMECH_PENDING = dict.fromkeys(("selfNetCon", "loc"), "not supported")
+POINTER_KEYS = ("target_var", "source_var", "bidirectional")
+GAP_JUNCTION = Pointer(target_var="vpeer", source_var="v", bidirectional=True)
 CONNECTORS = ("probability", "convergence", "divergence", "connList")
 CONN_KEYS = ("preConds", "postConds", *CONNECTORS, "weight", "delay", "loc", "synMech",
-             "synsPerConn", "sec", "synMechWeightFactor", "synMechDelayFactor")
+             "synsPerConn", "sec", "synMechWeightFactor", "synMechDelayFactor",
+             "gapJunction", "preSec", "preLoc")
 CONN_PENDING = {**dict.fromkeys(("plast", "weightIndex", "shape"), "plasticity and "
                                 "time-varying weights (not yet)"),
                 **dict.fromkeys(("threshold", "disynapticBias", "connFunc", "synMechLocs",
@@ -32,12 +34,31 @@ def syn_mech(label, rule, path, check) -> SynMech | None:
             check.add(attr_path(path, key), f"'{key}' is not supported yet "
                                             f"({SYNMECH_PENDING[key]})")
     params = tuple((str(k), check.number(v, attr_path(path, k), default=0.0))
-                   for k, v in rule.items() if k != "mod" and k not in SYNMECH_PENDING)
+                   for k, v in rule.items()
+                   if k not in ("mod", "pointerParams") and k not in SYNMECH_PENDING)
+    pointer = None
+    if "pointerParams" in rule:
+        pointer = _pointer(rule["pointerParams"], attr_path(path, "pointerParams"), check)
     if not isinstance(mod, str):
         if "mod" in rule:
             check.add(attr_path(path, "mod"), f"must name a NEURON point process, not {mod!r}")
         return None
-    return SynMech(label=str(label), mod=mod, params=params)
+    return SynMech(label=str(label), mod=mod, params=params, pointer=pointer)
+
+
+def _pointer(raw, path, check) -> Pointer | None:
+    """How a gap junction or graded synapse reads the other cell's voltage."""
+    raw = check.mapping(raw, path)
+    if raw is None:
+        return None
+    check.known_keys(raw, path, POINTER_KEYS)
+    target = check.required(raw, "target_var", path)
+    if "target_var" in raw:
+        target = check.string(target, attr_path(path, "target_var"))
+    source = check.string(raw.get("source_var", "v"), attr_path(path, "source_var"),
+                          default="v")
+    both = check.boolean(raw.get("bidirectional", True), attr_path(path, "bidirectional"))
+    return Pointer(target_var=target, source_var=source, bidirectional=both) if target else None
 
 
 def secs(rule, path, conditions, tags, cell_types, check):
@@ -113,12 +134,28 @@ def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults
                       ("synMechDelayFactor", "delay_factors")):
         if key in rule:
             factors[name] = _factors(rule[key], attr_path(path, key), mechs, check)
+    pointer = _pointer_fields(rule, path, pre, tags, cell_types, check)
     if mechs is None:
         return None
     return ConnRuleSpec(label=str(label), pre_conds=pre, post_conds=post, connector=connector,
                         syn_mechs=mechs, weight=weight, delay=delay, loc=loc,
                         syns_per_conn=syns, sec=sec, weight_scale=defaults["scaleConnWeight"],
-                        list_axis=axis[0] if axis else None, **fields, **factors)
+                        list_axis=axis[0] if axis else None, **fields, **factors, **pointer)
+
+
+def _pointer_fields(rule, path, pre, tags, cell_types, check) -> dict:
+    """gapJunction, and where on the presynaptic cell a gap junction or graded synapse
+    reads (preSec, preLoc)."""
+    out = {"gap_junction": check.boolean(rule.get("gapJunction", False),
+                                         attr_path(path, "gapJunction"))}
+    if "preSec" in rule:
+        names = secs({"sec": rule["preSec"]}, path, pre, tags, cell_types, check)
+        if names is not None and len(names) != 1:
+            check.add(attr_path(path, "preSec"), "must name one section")
+        out["pre_sec"] = names[0] if names else None
+    out["pre_loc"] = check.number(rule.get("preLoc", 0.5), attr_path(path, "preLoc"),
+                                  minimum=0, maximum=1, default=0.5)
+    return out
 
 
 def _list_axis(connector, conn_list, mechs, syns):

@@ -82,6 +82,9 @@ class ConnRuleSpec:
     delay_factors: tuple[float, ...] | None = None  # synMechDelayFactor
     weight_scale: float = 1.0  # netParams.scaleConnWeight
     list_axis: str | None = None  # what value lists run over: 'conn', 'mech' or 'syn'
+    gap_junction: bool = False  # its synMechs read the other cell's voltage (pointers)
+    pre_sec: str | None = None  # where pointer synapses read the presynaptic cell
+    pre_loc: float = 0.5
 
 
 @dataclass(frozen=True)
