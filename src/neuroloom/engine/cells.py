@@ -33,7 +33,11 @@ class CellInstance:
         for mech, params in spec.mechs:
             sec.insert(mech)
             for name, value in params:
-                setattr(sec, f"{name}_{mech}", value)  # 'gnabar_hh' sets every segment
+                if isinstance(value, tuple):  # one value per segment
+                    for seg, v in zip(sec, value):
+                        setattr(getattr(seg, mech), name, v)
+                else:
+                    setattr(sec, f"{name}_{mech}", value)  # 'gnabar_hh' sets every segment
         for ion, values in spec.ions:
             sec.insert(f"{ion}_ion")
             for kind, value in values:  # e -> ena, i -> nai, o -> nao

@@ -40,6 +40,7 @@ def forget() -> None:
     """Drop what is known about NEURON's mechanisms (after loading new ones)."""
     _names.cache_clear()
     range_variables.cache_clear()
+    parameters.cache_clear()
 
 
 @lru_cache(maxsize=None)
@@ -55,6 +56,21 @@ def range_variables(mech: str) -> frozenset[str]:
             ms.name(name, i)
             var = name[0]
             out.add(var[: -len(suffix)] if suffix and var.endswith(suffix) else var)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=None)
+def parameters(mech: str) -> frozenset[str]:
+    """PARAMETER variables of a mechanism (what a cell description sets), no suffix."""
+    h = neuron_h()
+    name = h.ref("")
+    suffix = "" if mech in point_processes() else f"_{mech}"
+    ms = h.MechanismStandard(mech, 1)
+    out = set()
+    for i in range(int(ms.count())):
+        ms.name(name, i)
+        var = name[0]
+        out.add(var[: -len(suffix)] if suffix and var.endswith(suffix) else var)
     return frozenset(out)
 
 

@@ -42,3 +42,23 @@ class NetParams(SpecObject):
         "scaleConnWeight": 1.0,
         "scaleConnWeightNetStims": 1.0,
     }
+
+    def importCellParams(self, label, fileName, cellName=None, conds=None, cellArgs=None,
+                         importSynMechs=False, somaAtOrigin=True, cellInstance=False):
+        """Import a cell from a hoc template (.hoc, .tem), a Python class (.py), a
+        morphology (.swc, .asc) or a NeuroML2 file (.nml) into ``cellParams[label]``, a
+        plain entry (sections, geometry, pt3d, topology, mechanisms, ions, secLists) that
+        can be saved, exported and modified. With ``importSynMechs`` the cell's synapses
+        become synMechParams entries labelled '<cellName>_<mod>'. Returns the entry."""
+        from ..errors import SpecError
+        from ..importers.cells import import_cell
+
+        if conds:
+            raise SpecError(f"importCellParams('{label}'): conds are not used; a population "
+                            "selects the cell type by its cellType label")
+        params, syn_mechs = import_cell(fileName, cellName, cellArgs, importSynMechs,
+                                        somaAtOrigin, cellInstance)
+        self.cellParams[label] = params
+        for mod, mech in syn_mechs.items():
+            self.synMechParams[f"{cellName}_{mod}"] = mech
+        return self.cellParams[label]

@@ -141,7 +141,7 @@ def _section(name, sec, path, check) -> Section | None:
         if params is None:
             continue
         mech_specs.append((str(mech), tuple(
-            (str(p), check.number(v, attr_path(mech_path, p), default=0.0))
+            (str(p), _per_segment(v, attr_path(mech_path, p), values["nseg"], check))
             for p, v in params.items())))
     pointps = _pointps(sec.get("pointps", {}), attr_path(path, "pointps"), check)
     ions = _ions(sec.get("ions", {}), attr_path(path, "ions"), check)
@@ -151,6 +151,17 @@ def _section(name, sec, path, check) -> Section | None:
     return Section(name=str(name), parent=parent, parent_x=parent_x, child_x=child_x,
                    mechs=tuple(mech_specs), pointps=pointps, ions=ions, vinit=vinit,
                    pt3d=pt3d, **values)
+
+
+def _per_segment(raw, path, nseg, check):
+    """A mechanism parameter: one number for the whole section, or one per segment."""
+    if isinstance(raw, (list, tuple)):
+        if len(raw) != nseg:
+            check.add(path, f"lists {len(raw)} values for {nseg} segments")
+            return 0.0
+        items = [check.number(v, f"{path}[{i}]", default=0.0) for i, v in enumerate(raw)]
+        return tuple(items)
+    return check.number(raw, path, default=0.0)
 
 
 def _pt3d(raw, path, check):
