@@ -53,7 +53,7 @@ class RulePairs:
             self.syns = np.maximum(np.floor(drawn + 0.5), 1).astype(np.int64)
         else:
             self.syns = np.full(len(pre), int(syns), dtype=np.int64)
-        self.n_rows = int(self.syns.sum()) * len(rule.syn_mechs)
+        self.n_rows = int(self.syns.sum()) * max(1, len(rule.syn_mechs))
 
     def write(self, out: ConnTable, offset: int) -> int:
         """Write the rows into ``out`` from ``offset``; returns the offset after them.
@@ -75,7 +75,7 @@ def _write(rule, code, pre, post, list_index, syns, ctx, out, offset) -> int:
     def per_pair(value, field):
         return evaluate(value, env_for, subkey(key, field), post, (len(pre),))
 
-    rows = RowIndex(syns, len(rule.syn_mechs))
+    rows = RowIndex(syns, max(1, len(rule.syn_mechs)))
 
     def per_row(value, field):
         if isinstance(value, tuple):  # a list: runs over connList entries, mechs or synapses
@@ -94,7 +94,8 @@ def _write(rule, code, pre, post, list_index, syns, ctx, out, offset) -> int:
     out.weight[offset:end], out.delay[offset:end] = weight, delay
     out.sec[offset:end], out.loc[offset:end] = places(rule, post, rows, per_row, ctx)
     out.pre_gid[offset:end], out.post_gid[offset:end] = pre[rows.pair], post[rows.pair]
-    mech_codes = np.asarray([ctx.catalogs.syn_code[m] for m in rule.syn_mechs])
+    # no synMech: the targets are artificial cells, which receive events themselves
+    mech_codes = np.asarray([ctx.catalogs.syn_code[m] for m in rule.syn_mechs] or [-1])
     out.syn_mech[offset:end] = mech_codes[rows.mech]
     out.rule[offset:end] = code
     if "pre_sec" in out.extra and any(ctx.catalogs.pointer[m] for m in rule.syn_mechs):

@@ -33,8 +33,9 @@ def pulse_times(gen, start, end, interval, noise) -> np.ndarray:
     expected = int((end - start) / ((1 - noise) * interval + noise * interval)) + 1
     size = expected + int(6 * np.sqrt(expected)) + 10
     while True:
-        gaps = (1 - noise) * interval + (gen.exponential(noise * interval, size) if noise
-                                         else 0.0)
+        gaps = np.full(size, (1 - noise) * interval)
+        if noise:
+            gaps += gen.exponential(noise * interval, size)
         times = start + np.concatenate([[0.0], np.cumsum(gaps)])
         if times[-1] > end:
             return times[times <= end]

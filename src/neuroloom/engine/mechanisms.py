@@ -82,6 +82,14 @@ def check_mechanisms(network, extra_problems=()) -> None:
     problems = list(extra_problems)
     density, point = density_mechanisms(), point_processes()
     for cell_type in network.cell_types:
+        if cell_type.is_artificial:
+            model = cell_type.artificial
+            where = f"cellType '{cell_type.label}'"
+            if model.mod not in point:
+                problems.append(f"{where}: NEURON has no artificial cell '{model.mod}'; "
+                                f"{hint(model.mod, point)}")
+            else:
+                problems += _unknown_params(model.params, model.mod, where)
         for sec in cell_type.sections:
             where = f"cellType '{cell_type.label}', section '{sec.name}'"
             for mech, params in sec.mechs:
@@ -90,6 +98,20 @@ def check_mechanisms(network, extra_problems=()) -> None:
                                     f"{hint(mech, density)}")
                     continue
                 problems += _unknown_params(params, mech, f"{where}, mechanism '{mech}'")
+            for ion, _ in sec.ions:
+                if f"{ion}_ion" not in density:
+                    problems.append(f"{where}: NEURON has no ion '{ion}' (no mechanism "
+                                    "declares it)")
+            for pointp in sec.pointps:
+                pwhere = f"{where}, pointp '{pointp.label}'"
+                if pointp.mod not in point:
+                    problems.append(f"{pwhere}: NEURON has no point process '{pointp.mod}'; "
+                                    f"{hint(pointp.mod, point)}")
+                    continue
+                problems += _unknown_params(pointp.params, pointp.mod, pwhere)
+                if pointp.vref and pointp.vref not in range_variables(pointp.mod):
+                    problems.append(f"{pwhere}: '{pointp.mod}' has no variable vref "
+                                    f"'{pointp.vref}'")
     for syn in network.syn_mechs:
         where = f"synMechParams['{syn.label}']"
         if syn.mod not in point:

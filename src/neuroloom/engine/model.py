@@ -1,6 +1,8 @@
 """NeuronModel: a Network instantiated in NEURON, ready to run."""
 from __future__ import annotations
 
+import traceback
+
 import numpy as np
 
 from ..errors import Problem, SpecError
@@ -54,8 +56,11 @@ class NeuronModel:
             self._vinit = h.FInitializeHandler(0, self._initial_voltages)
             self.recorder = Recorder(h, pc, self.cells, run.traces, record_gids,
                                      run.record_step)
-        except BaseException:
-            self.clear()  # leave NEURON empty, so the next model can be built
+        except BaseException as err:
+            # leave NEURON empty, so the next model can be built: drop this model's objects
+            # and those the failed steps still hold in the traceback's frames
+            self.clear()
+            traceback.clear_frames(err.__traceback__)
             raise
 
     # -- building -----------------------------------------------------------------------

@@ -78,6 +78,8 @@ def _artificial(label, rule, path, cell_rules, size, contexts, check) -> PopSpec
     own = check.mapping(rule.get("params", {}), attr_path(path, "params")) or {}
     params = {**{k: v for k, v in rule.items() if k not in placement_keys + ("params",)},
               **own}
+    if model == "NetStim":  # NetPyNE's defaults, not NEURON's (number 10, start 50)
+        params = {"number": 1e9, "start": 0.0, "noise": 0.0, **params}
     where = {k: attr_path(path, k) if k in rule else attr_path(attr_path(path, "params"), k)
              for k in params}
     if model == "NetStim":

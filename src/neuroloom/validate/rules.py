@@ -84,9 +84,13 @@ def secs(rule, path, conditions, tags, cell_types, check):
     return tuple(names)
 
 
-def default_syn_mech(rule, path, syn_mechs, check):
+def default_syn_mech(rule, path, syn_mechs, check, optional=False):
+    """The rule's synMech(s), by default the first defined; ``optional`` when the targets
+    are artificial cells, which receive events themselves (then () without synMechs)."""
     mech = rule.get("synMech", syn_mechs[0] if syn_mechs else None)
     if mech is None:
+        if optional:
+            return ()
         check.add(attr_path(path, "synMech"), "no synMechParams are defined to default to")
         return None
     mechs = list(mech) if isinstance(mech, (list, tuple)) else [mech]
@@ -116,7 +120,9 @@ def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults
                                  minimum=0, maximum=1 if connector == "probability" else None)
     elif connector == "connList":
         fields["conn_list"] = _conn_list(rule["connList"], attr_path(path, "connList"), check)
-    mechs = default_syn_mech(rule, path, syn_mechs, check)
+    artificial_only = all(cell_types[t].is_artificial
+                          for t in matching_cell_types(post, tags) if t in cell_types)
+    mechs = default_syn_mech(rule, path, syn_mechs, check, optional=artificial_only)
     syns = value(check, rule.get("synsPerConn", 1), attr_path(path, "synsPerConn"),
                  contexts.pair(), minimum=1, default=1)
     if not is_expression(syns):

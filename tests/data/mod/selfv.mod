@@ -31,5 +31,8 @@ BREAKPOINT {
 }
 
 NET_RECEIVE (wa, wb) {
+    : NEURON zeroes NET_RECEIVE arguments after the first at finitialize unless the block
+    : has its own INITIAL: wb is a weight here, so keep it
+    INITIAL { }
     V = V + wa + 2 * wb
 }

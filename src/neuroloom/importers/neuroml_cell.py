@@ -1,0 +1,402 @@
+"""A NeuroML2 ``<cell>`` as a neuroloom (NetPyNE-style) cellParams dict, read with libNeuroML.
+
+Sections: a segmentGroup tagged neuroLexId sao864921383 (unbranched, non-overlapping: what
+NEURON exports write per section) is one section named after the group; any other segment,
+and every segment of a cell without such groups, is its own section named after the segment
+(``seg<id>`` if unnamed). nseg is the section's number of segments, or the group's
+``numberInternalDivisions`` property. A segment whose proximal and distal points coincide is
+NeuroML's sphere: it becomes a cylinder along y of length = diameter (the same area).
+Other segment groups become secLists of the sections they touch (includes, paths and subTrees
+resolved); empty ones and ones named like a section are left out; 'all' is always there.
+
+Biophysics apply to every section with at least one segment in the property's group, in file
+order per kind (a later entry wins). A cell without morphology gives ``{'secs': {},
+'secLists': {}, 'biophysics': [{'segmentGroup': g, ...}, ...]}``: each entry holds the keys of
+a section (geom cm/Ra, mechs, ions, vinit, threshold) to merge into the sections of group g of
+another morphology. Not mapped (a warning names them): channelPopulation, channelDensityGHK,
+channelDensityNonUniform*, densities on one segment, extracellularProperties.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import re
+import warnings
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+from pathlib import Path
+
+from ..errors import FormatError
+
+SECTION_LEX_ID = "sao864921383"  # NeuroLex: unbranched non-overlapping segment group
+
+
+class _Invalid(FormatError):
+    """A problem in the cell; re-raised as a FormatError naming the file and the cell."""
+
+
+# --- units: NeuroML writes "120.0 mS_per_cm2"; NEURON wants S/cm2, mV, ms, um, mM ----------
+_PREFIX = {"p": -12, "n": -9, "u": -6, "m": -3, "c": -2, "k": 3, "M": 6, "G": 9}
+# symbol -> (power of ten to SI, dimension); S is ohm^-1 so conductances and resistances agree
+_BASE = {"m": (0, {"m": 1}), "s": (0, {"s": 1}), "V": (0, {"V": 1}), "A": (0, {"A": 1}),
+         "F": (0, {"F": 1}), "ohm": (0, {"ohm": 1}), "S": (0, {"ohm": -1}),
+         "mol": (0, {"mol": 1}), "M": (3, {"mol": 1, "m": -3}), "Hz": (0, {"s": -1})}
+# the unit NEURON's mod files use for each dimension a cell can carry
+_NEURON_UNITS = ("mV", "ms", "um", "mM", "S_per_cm2", "uF_per_cm2", "ohm_cm", "nA", "uS",
+                 "per_ms", "cm_per_s")
+_QUANTITY = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z_0-9]*)\s*")
+
+
+def _unit(unit: str):
+    """(power of ten to SI, dimension) of a NeuroML unit name like 'mS_per_cm2'."""
+    exp, dims = 0, {}
+    parts = ([""] + unit[4:].split("_per_")) if unit.startswith("per_") else unit.split("_per_")
+    for i, part in enumerate(parts if unit else []):
+        for token in filter(None, part.split("_")):  # everything after a "_per_" divides
+            m = re.fullmatch(r"([A-Za-z]+)(\d*)", token)
+            sym, power = (m.group(1), int(m.group(2) or 1) * (-1 if i else 1)) if m else ("", 0)
+            if sym in _BASE:  # the whole symbol first: "m" is metre, "M" molar
+                scale, (base_exp, base_dims) = 0, _BASE[sym]
+            elif sym[:1] in _PREFIX and sym[1:] in _BASE:
+                scale, (base_exp, base_dims) = _PREFIX[sym[0]], _BASE[sym[1:]]
+            else:
+                raise _Invalid(f"unknown unit {unit!r}")
+            exp += (scale + base_exp) * power
+            for b, p in base_dims.items():
+                dims[b] = dims.get(b, 0) + p * power
+    return exp, tuple(sorted((b, p) for b, p in dims.items() if p))
+
+
+def convert(text, target: str | None = None) -> float:
+    """A NeuroML quantity in `target` units; without target, in NEURON's unit for its
+    dimension (SI for a dimension NEURON has no convention for, e.g. rho)."""
+    m = _QUANTITY.fullmatch(str(text))
+    if m is None:
+        raise _Invalid(f"not a quantity: {text!r}")
+    value, unit = m.group(1), m.group(2)
+    if unit == target:
+        return float(value)  # no arithmetic: values come out exactly as written
+    exp, dims = _unit(unit)
+    if target is None:
+        target = next((t for t in _NEURON_UNITS if _unit(t)[1] == dims), unit)
+    t_exp, t_dims = _unit(target)
+    if dims != t_dims:
+        raise _Invalid(f"{text!r} is not in units of {target}")
+    # decimal scaling of the written digits: "1e-7 m" is 0.1 um, not 0.09999999999999999
+    return float(Decimal(value).scaleb(exp - t_exp))
+
+
+# --- the file and the cell -----------------------------------------------------------------
+def cell_params_from_neuroml(path, cell_id=None) -> dict:
+    """cellParams dict of the ``<cell>`` `cell_id` (default: the first) of a NeuroML2 file."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no NeuroML2 file {path}")
+    from neuroml.loaders import read_neuroml2_file  # libNeuroML: only needed here
+
+    sink = io.StringIO()  # libNeuroML prints schema warnings and exits on a missing include
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            doc = read_neuroml2_file(str(path), include_includes=True)
+    except (Exception, SystemExit) as e:
+        raise FormatError(f"{path}: not a readable NeuroML2 file "
+                          f"({e or sink.getvalue().strip() or 'missing include'})") from None
+    ids = [c.id for c in doc.cells]
+    if not ids:
+        raise FormatError(f"{path}: the file has no <cell>")
+    cell = doc.cells[0] if cell_id is None else next(
+        (c for c in doc.cells if c.id == str(cell_id)), None)
+    if cell is None:
+        raise FormatError(f"{path}: no cell with id {cell_id!r}; cells in the file: {ids}")
+    skipped: list[str] = []
+    try:
+        params = _cell(cell, doc, path, skipped)
+    except _Invalid as e:
+        raise FormatError(f"{path}: cell {cell.id!r}: {e}") from None
+    if skipped:
+        warnings.warn(f"{path}: cell {cell.id!r}: not imported: {', '.join(skipped)}",
+                      stacklevel=2)
+    return params
+
+
+def _linked(inline, ref, candidates, what):
+    """A cell's morphology/biophysics, given inline or by the id of a top-level element."""
+    if inline is not None or not ref:
+        return inline
+    found = next((c for c in candidates if c.id == ref), None)
+    if found is None:
+        raise _Invalid(f"refers to {what} {ref!r}, which is not in the file")
+    return found
+
+
+def _cell(cell, doc, path, skipped) -> dict:
+    morph = _linked(cell.morphology, cell.morphology_attr, doc.morphology, "morphology")
+    bio = _linked(cell.biophysical_properties, cell.biophysical_properties_attr,
+                  doc.biophysical_properties, "biophysicalProperties")
+    entries = _biophysics(bio, doc, path, skipped) if bio is not None else []
+    if morph is None or not morph.segments:
+        return {"secs": {}, "secLists": {},
+                "biophysics": [{"segmentGroup": g, **part} for g, part in entries]}
+    secs, chains, resolve = _sections(morph)
+
+    def sections_in(group_id):
+        segs = resolve(group_id)
+        return [name for name, chain in chains.items() if segs.intersection(chain)]
+
+    for group_id, part in entries:
+        for name in sections_in(group_id):
+            _merge(secs[name], part)
+    sec_lists = {}
+    for g in morph.segment_groups:  # sections are no secLists; NEURON names must differ
+        if g.neuro_lex_id != SECTION_LEX_ID and g.id not in secs and sections_in(g.id):
+            sec_lists[g.id] = sections_in(g.id)
+    if "all" not in secs:
+        sec_lists["all"] = list(secs)
+    return {"secs": secs, "secLists": sec_lists}
+
+
+def _merge(dst: dict, src: dict) -> None:
+    """Deep-merge a partial section into a section (fresh dicts: sections share nothing)."""
+    for key, value in src.items():
+        if isinstance(value, dict):
+            _merge(dst.setdefault(key, {}), value)
+        else:
+            dst[key] = value
+
+
+# --- morphology ------------------------------------------------------------------------------
+def _sections(morph):
+    """(secs with geom and topol, {section: [segment ids from its root end]}, resolver)."""
+    segs = {s.id: s for s in morph.segments}
+    order = {s.id: i for i, s in enumerate(morph.segments)}
+    children: dict[int, list[int]] = {}
+    for s in morph.segments:
+        if s.parent is not None:
+            if s.parent.segments not in segs:
+                raise _Invalid(f"segment {s.id} has unknown parent {s.parent.segments}")
+            children.setdefault(s.parent.segments, []).append(s.id)
+    resolve, groups = _resolver(morph, segs, children), {g.id: g for g in morph.segment_groups}
+    chains, owner = {}, {}
+    for g in morph.segment_groups:
+        if g.neuro_lex_id == SECTION_LEX_ID:
+            ids = [i for i in sorted(resolve(g.id), key=order.get) if i not in owner]
+            if ids:
+                chains[g.id] = _chain(ids, segs, g.id)
+                owner.update((i, g.id) for i in ids)
+    for s in morph.segments:  # segments outside any section group: a section each
+        if s.id not in owner:
+            name = s.name if s.name and s.name not in chains else f"seg{s.id}"
+            chains[name], owner[s.id] = [s.id], name
+    chains = dict(sorted(chains.items(), key=lambda item: order[item[1][0]]))
+    secs, lengths = {}, {}
+    for name, chain in chains.items():
+        pt3d, lengths[name] = _geometry(chain, segs)
+        props = {p.tag: p.value for p in groups[name].properties} if name in groups else {}
+        nseg = int(props.get("numberInternalDivisions", len(chain)))
+        secs[name] = {"geom": {"pt3d": pt3d, "nseg": nseg}, "topol": {}, "mechs": {}, "ions": {}}
+    for name, chain in chains.items():
+        parent = segs[chain[0]].parent
+        if parent is None:
+            continue  # a root section: NetPyNE leaves its topol empty
+        psec = owner[parent.segments]
+        k, lens = chains[psec].index(parent.segments), lengths[psec]
+        fraction = 1.0 if parent.fraction_along is None else float(parent.fraction_along)
+        total = sum(lens)  # where along its section the parent segment's point lies
+        x = ((sum(lens[:k]) + fraction * lens[k]) / total if total > 0
+             else (k + fraction) / len(lens))
+        secs[name]["topol"] = {"parentSec": psec, "parentX": x, "childX": 0.0}
+    return secs, chains, resolve
+
+
+def _chain(ids, segs, name):
+    """The segments of an unbranched group in order from its root end."""
+    inside, nxt = set(ids), {}
+    heads = [i for i in ids if segs[i].parent is None or segs[i].parent.segments not in inside]
+    for i in ids:
+        p = segs[i].parent
+        if p is not None and p.segments in inside:
+            if p.segments in nxt:
+                raise _Invalid(f"section group {name!r} branches at segment {p.segments}")
+            nxt[p.segments] = i
+    if len(heads) != 1:
+        raise _Invalid(f"section group {name!r} is not one chain of connected segments")
+    while heads[-1] in nxt:
+        heads.append(nxt[heads[-1]])
+    return heads
+
+
+def _geometry(chain, segs):
+    """(pt3d, length of each segment) of a section."""
+    pts, lens = [], []
+    for i in chain:
+        seg = segs[i]
+        if seg.proximal is None and seg.parent is None:
+            raise _Invalid(f"root segment {i} has no proximal point")
+        # NeuroML: no proximal point means the parent's distal one
+        p = seg.proximal if seg.proximal is not None else segs[seg.parent.segments].distal
+        prox, dist = ([float(q.x), float(q.y), float(q.z), float(q.diameter)]
+                      for q in (p, seg.distal))
+        if not pts or pts[-1] != prox:  # keeps a diameter step NeuroML expresses this way
+            pts.append(prox)
+        pts.append(dist)
+        lens.append(math.dist(prox[:3], dist[:3]))
+    if len(chain) == 1 and lens[0] == 0.0:  # a sphere: a cylinder with L = diam, same area
+        x, y, z, d = pts[-1]
+        pts, lens = [[x, y - d / 2, z, d], [x, y + d / 2, z, d]], [d]
+    return pts, lens
+
+
+def _resolver(morph, segs, children):
+    """resolve(group id) -> set of segment ids, following includes, paths and subTrees."""
+    groups, memo = {g.id: g for g in morph.segment_groups}, {}
+
+    def ancestors(i):  # from segment i up to the root
+        out = [i]
+        while segs[out[-1]].parent is not None:
+            out.append(segs[out[-1]].parent.segments)
+        return out
+
+    def descendants(i):
+        out, stack = {i}, [i]
+        while stack:
+            stack += children.get(stack.pop(), [])
+            out.update(stack)
+        return out
+
+    def resolve(gid, stack=()):
+        if gid not in groups:
+            if gid == "all":  # libNeuroML's default group of biophysics
+                return set(segs)
+            raise _Invalid(f"no segment group {gid!r}; groups: {sorted(groups)}")
+        if gid in stack:
+            raise _Invalid(f"segment group {gid!r} includes itself")
+        if gid in memo:
+            return memo[gid]
+        g, out = groups[gid], set()
+        try:
+            out = {m.segments for m in g.members}
+            if out - set(segs):
+                raise KeyError(min(out - set(segs)))
+            for inc in g.includes:
+                out |= resolve(inc.segment_groups, stack + (gid,))
+            for el in list(g.paths) + list(g.sub_trees):
+                a, b = (e.segments if e is not None else None for e in (el.from_, el.to))
+                if b is None:  # from a segment on: its whole subtree
+                    out |= descendants(segs[a].id)
+                    continue
+                way = ancestors(b)  # to a segment: the way from `from` (or the root)
+                if a is not None and a not in way:
+                    raise _Invalid(f"segment group {gid!r}: no path from {a} to {b}")
+                out |= set(way[:way.index(a) + 1] if a is not None else way)
+        except KeyError as e:
+            raise _Invalid(f"segment group {gid!r} names unknown segment {e.args[0]}") from None
+        memo[gid] = out
+        return out
+
+    return resolve
+
+
+# --- biophysics ----------------------------------------------------------------------------
+def _gname(density_id, channel):
+    """Conductance parameter: 'gbar_NaTs' -> 'gbar', 'g_pas_soma' -> 'g' (NEURON exports);
+    else 'gmax', the name in the mod files jNeuroML generates."""
+    i = density_id.find("_" + channel)
+    while i > 0:
+        if density_id[i + 1 + len(channel):][:1] in ("", "_"):
+            return density_id[:i]
+        i = density_id.find("_" + channel, i + 1)
+    return "gmax"
+
+
+def _biophysics(bio, doc, path, skipped):
+    """[(segment group, partial section dict)] of each property, in file order per kind."""
+    out, mp, ip = [], bio.membrane_properties, bio.intracellular_properties
+
+    def add(el, part):
+        if getattr(el, "segments", None) is not None:  # one segment: finer than a section
+            skipped.append(f"{type(el).__name__} {getattr(el, 'id', '')} on one segment")
+        else:
+            out.append((el.segment_groups or "all", part))
+
+    if mp is not None:
+        for cd in list(mp.channel_densities) + list(mp.channel_density_v_shifts):
+            mech = {_gname(cd.id, cd.ion_channel): convert(cd.cond_density, "S_per_cm2")}
+            part = {"mechs": {cd.ion_channel: mech}}
+            if getattr(cd, "v_shift", None) is not None:
+                mech["vShift"] = convert(cd.v_shift, "mV")
+            if cd.erev is not None and cd.ion in (None, "non_specific"):
+                mech["e"] = convert(cd.erev, "mV")  # the mechanism's own reversal potential
+            elif cd.erev is not None:
+                part["ions"] = {cd.ion: {"e": convert(cd.erev, "mV")}}
+            add(cd, part)
+        for cd in list(mp.channel_density_nernsts) + list(mp.channel_density_ghk2s):
+            # erev follows the concentrations (NEURON computes it): nothing to set
+            add(cd, {"mechs": {cd.ion_channel: {
+                _gname(cd.id, cd.ion_channel): convert(cd.cond_density, "S_per_cm2")}}})
+        for el in mp.specific_capacitances:
+            add(el, {"geom": {"cm": convert(el.value, "uF_per_cm2")}})
+        for el in mp.init_memb_potentials:
+            add(el, {"vinit": convert(el.value, "mV")})
+        for el in mp.spike_threshes:
+            add(el, {"threshold": convert(el.value, "mV")})
+        for kind in ("channel_populations", "channel_density_ghks",
+                     "channel_density_non_uniforms", "channel_density_non_uniform_nernsts",
+                     "channel_density_non_uniform_ghks"):
+            skipped += [f"{kind} {el.id}" for el in getattr(mp, kind)]
+    if ip is not None:
+        for el in ip.resistivities:
+            add(el, {"geom": {"Ra": convert(el.value, "ohm_cm")}})
+        for sp in ip.species:
+            part = {"ions": {sp.ion or sp.id: {"i": convert(sp.initial_concentration, "mM"),
+                                               "o": convert(sp.initial_ext_concentration,
+                                                            "mM")}}}
+            if sp.concentration_model:
+                part["mechs"] = {sp.concentration_model: _concentration_model(
+                    sp.concentration_model, doc, path, skipped)}
+            add(sp, part)
+    if bio.extracellular_properties is not None:
+        skipped.append("extracellularProperties")
+    return out
+
+
+def _concentration_model(model_id, doc, path, skipped):
+    """Parameters (NEURON units) of the concentration model mechanism `model_id`."""
+    standard = list(doc.decaying_pool_concentration_models) + list(
+        doc.fixed_factor_concentration_models)
+    model = next((m for m in standard if m.id == model_id), None)
+    if model is not None:
+        out = {"restingConc": convert(model.resting_conc, "mM"),
+               "decayConstant": convert(model.decay_constant, "ms")}
+        if getattr(model, "shell_thickness", None) is not None:
+            out["shellThickness"] = convert(model.shell_thickness, "um")
+        if getattr(model, "rho", None) is not None:
+            out["rho"] = convert(model.rho)  # SI (mol/m/A/s): NEURON has no convention
+        return out
+    attrs = _xml_concentration_models(path, set()).get(model_id)
+    if attrs is not None:  # e.g. Allen's CaDynamics: decay, gamma, depth, minCai
+        return {k: convert(v) for k, v in attrs.items()
+                if k not in ("id", "type", "ion", "segmentGroup") and "}" not in k}
+    skipped.append(f"parameters of concentration model {model_id} (not in the file)")
+    return {}
+
+
+def _xml_concentration_models(path: Path, seen: set) -> dict:
+    """{id: attributes} of <concentrationModel> elements in a file and its includes: NEURON
+    exports write this generic element, which is not in the NeuroML2 schema and which
+    libNeuroML therefore drops."""
+    path = path.resolve()
+    if path in seen or not path.is_file():
+        return {}
+    seen.add(path)
+    out: dict = {}
+    with contextlib.suppress(ET.ParseError):
+        for el in ET.parse(path).getroot().iter():
+            tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+            if tag == "concentrationModel" and el.get("id"):
+                out.setdefault(el.get("id"), dict(el.attrib))
+            elif tag == "include" and el.get("href"):
+                for k, v in _xml_concentration_models(path.parent / el.get("href"),
+                                                      seen).items():
+                    out.setdefault(k, v)
+    return out
