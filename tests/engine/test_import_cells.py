@@ -123,3 +123,21 @@ def test_bad_imports():
     with pytest.raises(SpecError, match="conds are not used"):
         net.importCellParams('X', str(DATA / "pyr_class.py"), 'PyrCell',
                              conds={'cellType': 'X'})
+
+
+def test_neuroml_cell_import_instantiates_with_the_segments_lengths(clean_neuron):
+    from neuroml.loaders import read_neuroml2_file
+    path = ROOT / "tests" / "data" / "neuroml" / "NML2_SimpleMorphology.nml"
+    cell = read_neuroml2_file(str(path)).cells[0]
+    by_segment = {seg.id: cell.get_segment_length(seg.id) for seg in cell.morphology.segments}
+    net = specs.NetParams()
+    params = net.importCellParams('N', str(path), somaAtOrigin=False)
+    assert list(params['secs']) == ['Soma', 'MainDendrite1', 'MainDendrite2', 'Spine']
+    assert params['secLists']['spines'] == ['Spine']
+    session, instance = instantiated(net, 'N')
+    try:
+        lengths = {name: sec.L for name, sec in instance.secs.items()}
+        assert sum(lengths.values()) == pytest.approx(sum(by_segment.values()), rel=1e-6)
+        assert instance.secs['Spine'].parentseg().x == pytest.approx(0.5)
+    finally:
+        session.clear()

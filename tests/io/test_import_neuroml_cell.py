@@ -170,8 +170,9 @@ def test_allen_channel_densities_keep_values_and_parameter_names():
     for e in allen_entries(segmentGroup="soma"):
         for ion, values in e.get("ions", {}).items():
             ions.setdefault(ion, {}).update(values)
-    assert ions == {"k": {"e": -107.0}, "hcn": {"e": -45.0}, "na": {"e": 53.0},
-                    "ca": {"i": 1e-4, "o": 2.0}}
+    assert ions == {"k": {"e": -107.0}, "na": {"e": 53.0}, "ca": {"i": 1e-4, "o": 2.0}}
+    # 'hcn' is no NEURON ion: its reversal potential belongs to the Ih mechanism
+    assert mechs["Ih"] == {"gbar": 4.12225901169e-05, "ehcn": -45.0}
     axon = [e["mechs"]["pas"] for e in allen_entries(segmentGroup="axon") if "mechs" in e]
     assert axon == [{"g": 0.000457387600765, "e": -92.4991149902}]
 

@@ -309,6 +309,10 @@ def _gname(density_id, channel):
     return "gmax"
 
 
+#: ions NEURON (or the usual channel files) declare; others are a mechanism's own business
+NEURON_IONS = ("na", "k", "ca", "cl")
+
+
 def _biophysics(bio, doc, path, skipped):
     """[(segment group, partial section dict)] of each property, in file order per kind."""
     out, mp, ip = [], bio.membrane_properties, bio.intracellular_properties
@@ -327,6 +331,10 @@ def _biophysics(bio, doc, path, skipped):
                 mech["vShift"] = convert(cd.v_shift, "mV")
             if cd.erev is not None and cd.ion in (None, "non_specific"):
                 mech["e"] = convert(cd.erev, "mV")  # the mechanism's own reversal potential
+            elif cd.erev is not None and cd.ion not in NEURON_IONS:
+                # an ion NEURON does not know (e.g. Allen's 'hcn'): the mechanism's own
+                # reversal potential, as NEURON exports write it (Ih's ehcn)
+                mech[f"e{cd.ion}"] = convert(cd.erev, "mV")
             elif cd.erev is not None:
                 part["ions"] = {cd.ion: {"e": convert(cd.erev, "mV")}}
             add(cd, part)
