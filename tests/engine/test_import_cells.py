@@ -9,8 +9,7 @@ from neuroloom.engine.neuron_env import neuron_h
 from neuroloom.errors import FormatError, SpecError
 
 DATA = ROOT / "tests" / "data" / "cells"
-SWC = (ROOT.parent / "shared" / "sonata-examples" / "shared_components" / "morphologies"
-       / "Scnn1a_473845048_m.swc")
+SWC = ROOT / "tests" / "data" / "morphology" / "Pvalb_469628681_m.swc"
 
 
 def describe(sections, names):
@@ -87,7 +86,6 @@ def test_template_section_lists_and_synapses():
                                                  'childX': 0.0}
 
 
-@pytest.mark.skipif(not SWC.exists(), reason="the shared SONATA examples are not here")
 def test_swc_import_matches_neurons_own_reader(clean_neuron):
     h = neuron_h()
     h.load_file("import3d.hoc")
@@ -101,7 +99,7 @@ def test_swc_import_matches_neurons_own_reader(clean_neuron):
         h.delete_section(sec=sec)
     net = specs.NetParams()
     params = net.importCellParams('M', str(SWC), somaAtOrigin=False)
-    assert len(params['secs']) == len(sections) == 123
+    assert len(params['secs']) == len(sections) == 42
     assert set(params['secLists']) >= {'all', 'somatic', 'axonal', 'basal', 'apical'}
     session, cell = instantiated(net, 'M')
     try:
