@@ -78,6 +78,11 @@ def test_artificial_populations_drive_cells_through_conn_params(run_session):
     assert np.count_nonzero(gid >= 7) > 10
     assert {type(c).__name__ for c in s.model.cells.values()} == {"ArtificialInstance"}
     assert s.model.cells[7].obj.tau == 5 and s.model.cells[7].obj.refrac == 2
+    from neuroloom.sim.views import CellView
+    view = CellView(s, 7)
+    assert view.secs == {} and view.tags["cellModel"] == "IntFire1"
+    assert {(c["synMech"], c["sec"]) for c in view.conns} == {(None, None)}
+    assert len(view.conns) == 5
 
 
 def test_netstim_population_noise_is_keyed_by_gid(run_session):

@@ -55,6 +55,11 @@ def test_names_loading_once_and_conflicts(tmp_path):
         modfiles.load(tmp_path)
 
 
+def test_the_facade_loads_a_folder():
+    from neuroloom import sim
+    assert sorted(sim.loadMechanisms(str(TEST_MODS))) == ["ElectSyn", "GradedSyn", "SelfV"]
+
+
 def test_package_mechanisms_are_there():
     names = modfiles.load_package_mechanisms()
     assert sorted(names) == ["Izhi2003b", "Izhi2007b", "VecStim"]

@@ -44,6 +44,14 @@ def createSimulate(netParams=None, simConfig=None) -> None:
     simulate()
 
 
+def loadMechanisms(folder) -> list:
+    """Compile (once, into neuroloom's cache) and load a folder of .mod files; returns the
+    mechanism names. simConfig.modFolders does the same for a model."""
+    from ..engine.modfiles import load
+
+    return load(folder)
+
+
 def _given(value, name):
     if value is None:
         raise TypeError(f"{name} is required")
@@ -67,4 +75,4 @@ def __getattr__(name):
 
 
 __all__ = ["create", "simulate", "analyze", "createSimulateAnalyze", "createSimulate",
-           "Session"]
+           "loadMechanisms", "Session"]

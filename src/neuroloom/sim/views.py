@@ -64,7 +64,9 @@ class CellView:
         for spec in net.cell_type_of(self.gid).sections:
             sec = Dict(geom=Dict(diam=spec.diam, L=spec.L, Ra=spec.Ra, cm=spec.cm,
                                  nseg=spec.nseg),
-                       mechs=Dict({m: Dict(params) for m, params in spec.mechs}))
+                       mechs=Dict({m: Dict(params) for m, params in spec.mechs}),
+                       pointps=Dict({p.label: Dict(mod=p.mod, loc=p.loc, **dict(p.params))
+                                     for p in spec.pointps}))
             if spec.parent is not None:
                 sec["topol"] = Dict(parentSec=spec.parent, parentX=spec.parent_x,
                                     childX=spec.child_x)
@@ -78,8 +80,8 @@ class CellView:
         net = self._session.network
         c = net.conns
         rows = np.flatnonzero(c.post_gid == self.gid)
-        return [Dict(preGid=int(c.pre_gid[i]), sec=net.section_names[c.sec[i]],
-                     loc=float(c.loc[i]), synMech=net.syn_mechs[c.syn_mech[i]].label,
+        return [Dict(preGid=int(c.pre_gid[i]), sec=_section(net, c.sec[i]),
+                     loc=float(c.loc[i]), synMech=_syn_mech(net, c.syn_mech[i]),
                      weight=float(c.weight[i]), delay=float(c.delay[i]),
                      label=net.conn_rules[c.rule[i]]) for i in rows]
 
@@ -90,9 +92,20 @@ class CellView:
         rows = np.flatnonzero(s.gid == self.gid)
         return [Dict(source=net.stim_sources[s.source[i]].label,
                      type=net.stim_sources[s.source[i]].type,
-                     label=net.stim_rules[s.rule[i]], sec=net.section_names[s.sec[i]],
-                     loc=float(s.loc[i]), synMech=net.syn_mechs[s.syn_mech[i]].label,
+                     label=net.stim_rules[s.rule[i]], sec=_section(net, s.sec[i]),
+                     loc=float(s.loc[i]), synMech=_syn_mech(net, s.syn_mech[i]),
                      weight=float(s.weight[i]), delay=float(s.delay[i])) for i in rows]
 
     def __repr__(self):
         return f"Cell(gid={self.gid}, pop={self.tags['pop']!r})"
+
+
+def _section(net, code):
+    """Section name of a row; None for artificial cells, which have no sections."""
+    return net.section_names[code] if code >= 0 else None
+
+
+def _syn_mech(net, code):
+    """synMech label of a row; None when an artificial cell receives the event itself or
+    the stimulus is not synaptic."""
+    return net.syn_mechs[code].label if code >= 0 else None
