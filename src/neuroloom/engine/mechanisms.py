@@ -84,45 +84,36 @@ def check_mechanisms(network, extra_problems=()) -> None:
     for cell_type in network.cell_types:
         if cell_type.is_artificial:
             model = cell_type.artificial
-            where = f"cellType '{cell_type.label}'"
-            if model.mod not in point:
-                problems.append(f"{where}: NEURON has no artificial cell '{model.mod}'; "
-                                f"{hint(model.mod, point)}")
-            else:
-                problems += _unknown_params(model.params, model.mod, where)
+            problems += _check(model.mod, model.params, point, "artificial cell",
+                               f"cellType '{cell_type.label}'")
         for sec in cell_type.sections:
             where = f"cellType '{cell_type.label}', section '{sec.name}'"
             for mech, params in sec.mechs:
-                if mech not in density:
-                    problems.append(f"{where}: NEURON has no density mechanism '{mech}'; "
-                                    f"{hint(mech, density)}")
-                    continue
-                problems += _unknown_params(params, mech, f"{where}, mechanism '{mech}'")
-            for ion, _ in sec.ions:
-                if f"{ion}_ion" not in density:
-                    problems.append(f"{where}: NEURON has no ion '{ion}' (no mechanism "
-                                    "declares it)")
+                problems += _check(mech, params, density, "density mechanism", where,
+                                   f"{where}, mechanism '{mech}'")
+            problems += [f"{where}: NEURON has no ion '{ion}' (no mechanism declares it)"
+                         for ion, _ in sec.ions if f"{ion}_ion" not in density]
             for pointp in sec.pointps:
                 pwhere = f"{where}, pointp '{pointp.label}'"
-                if pointp.mod not in point:
-                    problems.append(f"{pwhere}: NEURON has no point process '{pointp.mod}'; "
-                                    f"{hint(pointp.mod, point)}")
-                    continue
-                problems += _unknown_params(pointp.params, pointp.mod, pwhere)
-                if pointp.vref and pointp.vref not in range_variables(pointp.mod):
+                problems += _check(pointp.mod, pointp.params, point, "point process", pwhere)
+                if (pointp.vref and pointp.mod in point
+                        and pointp.vref not in range_variables(pointp.mod)):
                     problems.append(f"{pwhere}: '{pointp.mod}' has no variable vref "
                                     f"'{pointp.vref}'")
     for syn in network.syn_mechs:
-        where = f"synMechParams['{syn.label}']"
-        if syn.mod not in point:
-            problems.append(f"{where}: NEURON has no point process '{syn.mod}'; "
-                            f"{hint(syn.mod, point)}")
-            continue
-        problems += _unknown_params(syn.params, syn.mod, where)
+        problems += _check(syn.mod, syn.params, point, "point process",
+                           f"synMechParams['{syn.label}']")
     if problems:
         raise MechanismError("\n".join(problems) if len(problems) == 1 else
                              f"{len(problems)} mechanism problems:\n"
                              + "\n".join(f"  - {p}" for p in problems))
+
+
+def _check(mod, params, known, kind, where, params_where=None) -> list[str]:
+    """The problems of one use of a mechanism: missing, or unknown parameters."""
+    if mod not in known:
+        return [f"{where}: NEURON has no {kind} '{mod}'; {hint(mod, known)}"]
+    return _unknown_params(params, mod, params_where or where)
 
 
 def _unknown_params(params, mech, where) -> list[str]:
