@@ -82,3 +82,27 @@ def test_netstim_starts_at_600_ms_on_its_deep_targets(tut6):
     rows = s.network.stims.rule == 3
     assert np.allclose([nc.weight[0] for nc in netcons], s.network.stims.weight[rows])
     assert len(set(s.network.stims.weight[rows])) == len(deep)
+
+
+def test_spike_source_with_several_synapses_per_target(run_session):
+    net, cfg = tutorial_specs("tut3")
+    net.stimTargetParams['bkg->PYR'].update(synsPerConn=3, sec='dend')
+    net.stimSourceParams['train'] = {'type': 'VecStim', 'spkTimes': [5, 10],
+                                     'pulses': [{'start': 50, 'end': 80, 'interval': 10,
+                                                 'noise': 0.5}]}
+    net.stimTargetParams['train->S'] = {'source': 'train', 'conds': {'pop': 'S'},
+                                        'weight': 0.02, 'delay': 2}
+    cfg.analysis = {}
+    cfg.saveJson = cfg.saveSpikesSonata = False
+    s = run_session(net, cfg)
+    stims = s.network.stims
+    bkg = stims.rule == 0
+    assert np.count_nonzero(bkg) == 40 * 3
+    assert np.allclose(stims.loc[bkg][:3], [1 / 6, 1 / 2, 5 / 6])  # spread along dend
+    netstims = [o for o in s.model.stimuli.sources if o.hname().startswith("NetStim")]
+    assert len(netstims) == 40  # one source per target, driving its three synapses
+    assert len(s.model.stimuli.netcons) == 40 * 3 + 20
+    trains = [s.network.stim_trains.times_of(i) for i in range(len(s.network.stim_trains))]
+    assert len(trains) == 20 and all(t[0] == 5 and t[1] == 10 for t in trains)
+    assert all(50 <= t[2] and t[-1] <= 80 for t in trains)
+    assert len({tuple(t) for t in trains}) > 1  # the pulses' noise is drawn per target
