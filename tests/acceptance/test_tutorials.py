@@ -111,3 +111,11 @@ def test_tutorial4_hybrid_network_fires_as_netpyne(runs):
     rates = pop_rates(runs["tut4"][3])
     assert rates["S"] == pytest.approx(51.9, rel=0.25), rates  # NetPyNE 1.1.1: S 51.9 Hz
     assert rates["M"] == pytest.approx(7.7, rel=0.25), rates  # NetPyNE 1.1.1: M 7.7 Hz
+
+
+def test_tutorial6_saves_its_range_cell_list(runs):
+    """cellList given as range(15) is saved as the list it stands for (NetPyNE 1.1.1 fails
+    to save this script: range is not JSON serializable)."""
+    data = runs["tut6"][3]
+    conds = data["netParams"]["stimTargetParams"]["Input_1->S"]["conds"]
+    assert conds["cellList"] == list(range(15))

@@ -4,7 +4,7 @@ graded synapses."""
 import numpy as np
 import pytest
 
-from helpers import ROOT, tutorial_specs
+from helpers import ROOT
 from neuroloom import specs
 from neuroloom.engine.neuron_env import neuron_h
 from neuroloom.errors import MechanismError, SpecError

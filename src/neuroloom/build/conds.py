@@ -17,7 +17,7 @@ def _matches(cond, cells, pops, cell_types) -> np.ndarray:
         wanted = set(cond.values)
         if cond.tag == "cellType":
             return np.isin(cells.cell_type, [i for i, t in enumerate(cell_types)
-                                             if t.label in wanted])
+                                             if t.user_label in wanted])
         attr = "label" if cond.tag == "pop" else "cell_model"
         return np.isin(cells.pop, [i for i, p in enumerate(pops) if getattr(p, attr) in wanted])
     if cond.tag in cells.extra:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import traceback
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -28,8 +29,8 @@ class NeuronModel:
     rank owns. Only one NeuronModel may be live per process: ``clear()`` the old one first.
     """
 
-    def __init__(self, network, run, record_gids, rank: int | None = None,
-                 nhost: int | None = None):
+    def __init__(self, network, run, rank: int | None = None, nhost: int | None = None):
+        """Check the network against NEURON's mechanisms; the steps below build it."""
         self.h = h = neuron_h()
         self.pc = pc = parallel_context()
         self.rank = int(pc.id()) if rank is None else rank
@@ -44,21 +45,51 @@ class NeuronModel:
         check_mechanisms(network)
         self._check_globals()
         self.gids = owned_gids(network.num_cells, self.rank, self.nhost)
-        try:
-            self.cells, self._detectors = self._create_cells(network, run.seed("stim"))
-            self.targets = Targets(h, self.cells, network, run.linear_syn_mechs,
+        self.cells, self._detectors = {}, []
+        self.targets = self.netcons = self.pointers = self.stimuli = None
+        self.recorder = self._vinit = None
+
+    def create_cells(self):
+        run = self.run_spec
+        with self._step():
+            self.cells, self._detectors = self._create_cells(self.network, run.seed("stim"))
+            self.targets = Targets(self.h, self.cells, self.network, run.linear_syn_mechs,
                                    run.one_syn_per_netcon)
-            self.netcons = connect(h, pc, self.targets, network, self.gids)
-            self.pointers = PointerWiring(h, pc, self.cells, network, self.gids)
-            self.stimuli = Stimuli(h, self.cells, self.targets, network, self.gids,
-                                   run.seed("stim"))
-            pc.set_maxstep(MAX_STEP)
-            self._vinit = h.FInitializeHandler(0, self._initial_voltages)
-            self.recorder = Recorder(h, pc, self.cells, run.traces, record_gids,
-                                     run.record_step)
+            self._vinit = self.h.FInitializeHandler(0, self._initial_voltages)
+
+    def use(self, network) -> None:
+        """Follow a modified network (same cells and rows, new values or variants): steps
+        still to come build from it."""
+        self.network = network
+        if self.targets is not None:
+            self.targets.use(network)
+
+    def connect_cells(self):
+        with self._step():
+            self.netcons, self.netcon_rows, self.netcon_weight_index = connect(
+                self.h, self.pc, self.targets, self.network, self.gids)
+            self.pointers = PointerWiring(self.h, self.pc, self.cells, self.network, self.gids)
+
+    def add_stims(self):
+        with self._step():
+            self.stimuli = Stimuli(self.h, self.cells, self.targets, self.network, self.gids,
+                                   self.run_spec.seed("stim"))
+
+    def setup_recording(self, trace_gids: dict):
+        """Spikes of every cell; each trace from its cells (trace label -> gids)."""
+        with self._step():
+            self.recorder = Recorder(self.h, self.pc, self.cells, self.run_spec.traces,
+                                     trace_gids, self.run_spec.record_step,
+                                     network=self.network, targets=self.targets,
+                                     stimuli=self.stimuli)
+
+    @contextmanager
+    def _step(self):
+        try:
+            yield
         except BaseException as err:
             # leave NEURON empty, so the next model can be built: drop this model's objects
-            # and those the failed steps still hold in the traceback's frames
+            # and those the failed step still holds in the traceback's frames
             self.clear()
             traceback.clear_frames(err.__traceback__)
             raise
@@ -114,6 +145,7 @@ class NeuronModel:
             setattr(h, name, value)
         h.dt = run.dt
         h.tstop = run.duration
+        self.pc.set_maxstep(MAX_STEP)
         h.finitialize(h.v_init)
         self.pc.psolve(run.duration)
         return self.recorder.collect()

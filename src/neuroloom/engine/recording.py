@@ -7,27 +7,34 @@ from ..errors import MechanismError
 
 
 class Recorder:
-    def __init__(self, h, pc, cells: dict, traces, trace_gids, record_step: float):
+    """``trace_gids``: trace label -> the cells it is recorded from (all ranks' cells;
+    each rank records its own). Point-process traces find their object in ``targets``
+    (synapses) and ``stimuli``."""
+
+    def __init__(self, h, pc, cells: dict, traces, trace_gids, record_step: float, *,
+                 network=None, targets=None, stimuli=None):
         self.spike_t = h.Vector()
         self.spike_gid = h.Vector()
         pc.spike_record(-1, self.spike_t, self.spike_gid)
         self.t = h.Vector()
         self.t.record(h._ref_t, record_step)
         self.traces = {}  # trace label -> {gid: Vector}
+        finder = _PointProcesses(network, targets, stimuli)
         problems = []
         for trace in traces:
             vectors = {}
-            for gid in trace_gids:
+            for gid in trace_gids[trace.label]:
                 cell = cells.get(int(gid))
                 if cell is None:
                     continue  # another rank owns it
-                sec = trace.sec or cell.cell_type.default_sec
-                if sec not in cell.secs:
-                    continue  # this cell type has no such section
-                ref = _reference(cell.segment(sec, trace.loc), trace)
+                ref = _reference(cell, trace, finder)
+                if ref is None:
+                    continue  # this cell has no such section or point process
                 if isinstance(ref, str):
+                    where = "" if trace.stim else \
+                        f", section '{trace.sec or cell.cell_type.default_sec}'"
                     problems.append(f"recordTraces['{trace.label}'] in cellType "
-                                    f"'{cell.cell_type.label}', section '{sec}': {ref}")
+                                    f"'{cell.cell_type.user_label}'{where}: {ref}")
                     continue
                 vec = h.Vector()
                 vec.record(ref, record_step)
@@ -47,16 +54,60 @@ class Recorder:
         }
 
 
-def _reference(seg, trace):
-    """A pointer to the traced variable, or a message saying why there is none."""
-    owner = seg
-    if trace.mech:
-        try:
-            owner = getattr(seg, trace.mech)
-        except (AttributeError, NameError):
-            return f"mechanism '{trace.mech}' is not inserted there"
+def _reference(cell, trace, finder):
+    """A pointer to the traced variable; None when this cell has nothing to record there;
+    or a message saying why the variable does not exist."""
+    sec = trace.sec or cell.cell_type.default_sec
+    if trace.stim is not None:
+        owner = finder.stim(cell.gid, trace.stim)
+    elif sec not in cell.secs:
+        return None
+    elif trace.syn_mech is not None:
+        owner = finder.synapse(cell.gid, sec, trace.loc, trace.syn_mech)
+    elif trace.pointp is not None:
+        owner = cell.pointps.get((sec, trace.pointp))
+    else:
+        owner = cell.segment(sec, trace.loc)
+        if trace.mech:
+            try:
+                owner = getattr(owner, trace.mech)
+            except (AttributeError, NameError):
+                return f"mechanism '{trace.mech}' is not inserted there"
+    if owner is None:
+        return None
     try:
         return getattr(owner, f"_ref_{trace.var}")
     except (AttributeError, NameError):
-        what = f"mechanism '{trace.mech}'" if trace.mech else "a section"
-        return f"'{trace.var}' is not a variable of {what}"
+        return f"'{trace.var}' is not a variable of {_what(trace)}"
+
+
+def _what(trace):
+    for key, label in (("mechanism", trace.mech), ("synMech", trace.syn_mech),
+                       ("pointp", trace.pointp), ("stim", trace.stim)):
+        if label is not None:
+            return f"{key} '{label}'"
+    return "a section"
+
+
+class _PointProcesses:
+    """The synapses and stimulus objects made for each cell, by their labels."""
+
+    def __init__(self, network, targets, stimuli):
+        self._synapses, self._stims = {}, {}
+        if targets is not None:
+            names, mechs = network.section_names, network.syn_mechs
+            for obj, (gid, sec, loc, mech) in zip(targets.instances, targets.places):
+                if mech >= 0:  # the first synapse made at each place
+                    key = (gid, names[sec], round(loc, 9), mechs[mech].user_label)
+                    self._synapses.setdefault(key, obj)
+        if stimuli is not None:
+            rules, gids = network.stim_rules, network.stims.gid
+            for row, (source, _) in sorted(stimuli.by_row.items()):
+                key = (int(gids[row]), rules[network.stims.rule[row]])
+                self._stims.setdefault(key, source)
+
+    def synapse(self, gid, sec, loc, label):
+        return self._synapses.get((gid, sec, round(loc, 9), label))
+
+    def stim(self, gid, label):
+        return self._stims.get((gid, label))

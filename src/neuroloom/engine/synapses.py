@@ -19,15 +19,39 @@ class Targets:
 
     def __init__(self, h, cells: dict, network, linear_mods, one_per_netcon: bool):
         self._h, self._cells = h, cells
-        self._syn_mechs, self._names = network.syn_mechs, network.section_names
-        self._cell_type = network.cells.cell_type
-        self._shared = np.array([m.mod in linear_mods and not one_per_netcon
-                                 for m in network.syn_mechs] + [False], dtype=bool)
-        self._own = _own_targets(network)
+        self._linear_mods, self._one_per_netcon = linear_mods, one_per_netcon
+        self.use(network)
         self._by_place = {}  # (gid, section, loc, mechanism) -> index of a shared synapse
         self._by_cell = {}  # (gid, section) -> index of a cell's own point process
         self.instances = []
+        self.places = []  # (gid, section code, loc, synMech code) of each synapse made
         self.hoc_list = h.List()
+
+    def use(self, network) -> None:
+        """Take the catalogs of a (modified) network: synapses made from now on follow it."""
+        self._syn_mechs, self._names = network.syn_mechs, network.section_names
+        self._cell_type = network.cells.cell_type
+        self._shared = np.array([m.mod in self._linear_mods and not self._one_per_netcon
+                                 for m in network.syn_mechs] + [False], dtype=bool)
+        self._own = _own_targets(network)
+
+    def modify(self, places: set, values: dict, remap: dict) -> int:
+        """Set ``values`` on the synapses made at these (gid, section, loc, synMech)
+        places, which now belong to synMech ``remap[old]`` where it has one; returns how
+        many synapses changed."""
+        count = 0
+        for i, place in enumerate(self.places):
+            if place not in places:
+                continue
+            for name, value in values.items():
+                setattr(self.instances[i], name, value)
+            mech = place[3]
+            if mech in remap:
+                self.places[i] = (*place[:3], remap[mech])
+                if self._by_place.get(place) == i:
+                    self._by_place[self.places[i]] = self._by_place.pop(place)
+            count += 1
+        return count
 
     def get(self, gid: int, sec_code: int, loc: float, mech_code: int):
         """What one connection or stimulus onto cell ``gid`` should drive."""
@@ -49,6 +73,7 @@ class Targets:
     def _own_index(self, gid, sec_code) -> int:
         key = (gid, sec_code)
         if key not in self._by_cell:
+            self.places.append((gid, sec_code, -1.0, -1))  # the cell's own point process
             self._by_cell[key] = self._add(
                 self._cells[gid].target(self._names[sec_code] if sec_code >= 0 else None))
         return self._by_cell[key]
@@ -82,6 +107,7 @@ class Targets:
         syn = getattr(self._h, mech.mod)(self._cells[gid].segment(self._names[sec_code], loc))
         for name, value in mech.params:
             setattr(syn, name, value)
+        self.places.append((gid, sec_code, loc, mech_code))
         return self._add(syn)
 
     def _add(self, obj) -> int:
@@ -96,7 +122,7 @@ def _own_targets(network) -> np.ndarray:
     no synMech)."""
     n_mechs = len(network.syn_mechs)
     table = np.full((len(network.cell_types), len(network.section_names) + 1, n_mechs + 1), -1)
-    labels = [m.label for m in network.syn_mechs]
+    labels = [m.user_label for m in network.syn_mechs]
     for t, cell_type in enumerate(network.cell_types):
         if cell_type.is_artificial:
             table[t] = 0

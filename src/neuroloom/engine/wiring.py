@@ -34,22 +34,24 @@ def _chunks(rows: np.ndarray):
 
 def connect(h, pc, targets, network, owned_gids):
     """A NetCon per ConnTable row whose post cell this rank owns (not the rows of gap
-    junctions and graded synapses: see pointers.py); returns the hoc List that holds
-    them (NEURON deletes a NetCon when nothing refers to it any more)."""
+    junctions and graded synapses: see pointers.py). Returns the hoc List that holds
+    them (NEURON deletes a NetCon when nothing refers to it any more), the table row of
+    each and the weight index each row's value went to."""
     if not hasattr(h, "neuroloom_connect"):
         h(_CONNECT_PROC)
-    netcons = h.List()
+    netcons, weight_indices = h.List(), []
     conns = network.conns
     spiking = np.asarray([m.pointer is None for m in network.syn_mechs] + [True])
     rows = np.flatnonzero(np.isin(conns.post_gid, owned_gids) & spiking[conns.syn_mech])
     for chunk in _chunks(rows):
         index, weight_index = targets.rows(conns.post_gid[chunk], conns.sec[chunk],
                                            conns.loc[chunk], conns.syn_mech[chunk])
+        weight_indices.append(weight_index)
         h.neuroloom_connect(pc, h.Vector(conns.pre_gid[chunk].astype(np.float64)),
                             h.Vector(index.astype(np.float64)), h.Vector(conns.weight[chunk]),
                             h.Vector(conns.delay[chunk]), targets.hoc_list, netcons,
                             h.Vector(weight_index.astype(np.float64)))
-    return netcons
+    return netcons, rows, np.concatenate(weight_indices or [np.empty(0, np.int64)])
 
 
 SPIKE_SOURCES = ("NetStim", "VecStim")
@@ -61,6 +63,7 @@ class Stimuli:
 
     def __init__(self, h, cells, targets, network, owned_gids, seed):
         self.sources, self.netcons, self.vectors = [], [], []
+        self.by_row = {}  # StimTable row -> (source object, NetCon or None)
         stims = network.stims
         rows = np.flatnonzero(np.isin(stims.gid, owned_gids))
         made = {}  # (rule, gid) -> source object
@@ -72,8 +75,9 @@ class Stimuli:
             if source.type not in SPIKE_SOURCES:
                 sec = network.section_names[stims.sec[row]]
                 obj = getattr(h, source.type)(cells[gid].segment(sec, stims.loc[row]))
-                _set(obj, params)
+                set_params(obj, params)
                 self.sources.append(obj)
+                self.by_row[row] = (obj, None)
                 continue
             obj = made.get((rule, gid))
             if obj is None:
@@ -85,11 +89,12 @@ class Stimuli:
             nc.weight[0] = float(stims.weight[row])
             nc.delay = float(stims.delay[row])
             self.netcons.append(nc)
+            self.by_row[row] = (obj, nc)
 
     def _spike_source(self, h, source, params, network, stims, row, gid, stream, seed):
         obj = getattr(h, source.type)()
         if source.type == "NetStim":
-            _set(obj, params)
+            set_params(obj, params)
             # noise keyed by (gid, rule, seed): the same spikes in any creation order,
             # hence on any number of ranks
             obj.noiseFromRandom123(gid, stream, seed)
@@ -111,7 +116,7 @@ def _params(source, stims, row) -> dict:
     return params
 
 
-def _set(obj, params: dict) -> None:
+def set_params(obj, params: dict) -> None:
     for name, value in params.items():
         if isinstance(value, tuple):  # VClamp's dur and amp are arrays of three
             for i, v in enumerate(value):

@@ -64,6 +64,12 @@ class CellType:
     sec_lists: tuple[tuple[str, tuple[str, ...]], ...] = ()  # named groups of sections
     globals: Params = ()  # NEURON globals the cell type needs (e.g. of its mechanisms)
     artificial: Artificial | None = None
+    variant_of: str = ""  # a modified copy for some cells (sim.net.modifyCells) of this type
+
+    @property
+    def user_label(self) -> str:
+        """The cellType label the user gave (a variant's is its original's)."""
+        return self.variant_of or self.label
 
     @property
     def is_artificial(self) -> bool:
@@ -120,6 +126,12 @@ class SynMech:
     mod: str
     params: Params
     pointer: Pointer | None = None
+    variant_of: str = ""  # a modified copy for some synapses (sim.net.modifySynMechs) of this
+
+    @property
+    def user_label(self) -> str:
+        """The synMech label the user gave (a variant's is its original's)."""
+        return self.variant_of or self.label
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ class Network:
         """The tutorial's cell tags: pop, cellType, cellModel and position."""
         pop = self.pop_of(gid)
         c = self.cells
-        return {"pop": pop.label, "cellType": self.cell_type_of(gid).label,
+        return {"pop": pop.label, "cellType": self.cell_type_of(gid).user_label,
                 "cellModel": pop.cell_model,
                 **{k: float(getattr(c, k)[gid]) for k in ("x", "y", "z", "xnorm", "ynorm",
                                                           "znorm")}}

@@ -12,7 +12,10 @@ from .tables import CellTable, ConnTable, SpikeTrains, StimTable
 FORMAT = "neuroloom-network/1"
 
 
-def network_to_dict(network: Network) -> dict:
+def network_to_dict(network: Network, arrays: bool = False) -> dict:
+    """Plain dicts; the tables' columns as lists, or with ``arrays`` as numpy arrays (for
+    HDF5, without a Python object per value)."""
+    column = (lambda values: values) if arrays else (lambda values: values.tolist())
     return {
         "format": FORMAT,
         "size": list(network.size),
@@ -23,11 +26,11 @@ def network_to_dict(network: Network) -> dict:
         "sectionNames": list(network.section_names),
         "connRules": list(network.conn_rules),
         "stimRules": list(network.stim_rules),
-        "cells": _columns(network.cells),
-        "conns": _columns(network.conns),
-        "stims": _columns(network.stims),
-        "spikeTrains": _trains(network.spike_trains),
-        "stimTrains": _trains(network.stim_trains),
+        "cells": _columns(network.cells, column),
+        "conns": _columns(network.conns, column),
+        "stims": _columns(network.stims, column),
+        "spikeTrains": _trains(network.spike_trains, column),
+        "stimTrains": _trains(network.stim_trains, column),
         "provenance": {**asdict(network.provenance),
                        "seeds": dict(network.provenance.seeds)},
     }
@@ -45,7 +48,8 @@ def network_from_dict(data: dict) -> Network:
         pops=tuple(Population(**p) for p in data["pops"]),
         cell_types=tuple(_cell_type_from_dict(t) for t in data["cellTypes"]),
         syn_mechs=tuple(SynMech(label=m["label"], mod=m["mod"], params=_pairs_in(m["params"]),
-                                pointer=None if m["pointer"] is None else Pointer(**m["pointer"]))
+                                pointer=None if m["pointer"] is None else Pointer(**m["pointer"]),
+                                variant_of=m.get("variant_of", ""))
                         for m in data["synMechs"]),
         stim_sources=tuple(StimSource(label=s["label"], type=s["type"],
                                       params=_pairs_in(s["params"]),
@@ -58,15 +62,15 @@ def network_from_dict(data: dict) -> Network:
         provenance=Provenance(**prov))
 
 
-def _columns(table) -> dict:
-    out = {name: column.tolist() for name, column in table.columns().items()}
-    out["extra"] = {name: column.tolist() for name, column in table.extra.items()}
+def _columns(table, column) -> dict:
+    out = {name: column(values) for name, values in table.columns().items()}
+    out["extra"] = {name: column(values) for name, values in table.extra.items()}
     return out
 
 
-def _trains(trains) -> dict:
-    return {"gids": trains.gids.tolist(), "bounds": trains.bounds.tolist(),
-            "times": trains.times.tolist()}
+def _trains(trains, column) -> dict:
+    return {"gids": column(trains.gids), "bounds": column(trains.bounds),
+            "times": column(trains.times)}
 
 
 def _table(cls, columns: dict):
@@ -93,7 +97,8 @@ def _pairs_in(items) -> tuple:
 
 def _cell_type_to_dict(cell_type: CellType) -> dict:
     return {
-        "label": cell_type.label, "spike_sec": cell_type.spike_sec,
+        "label": cell_type.label, "variant_of": cell_type.variant_of,
+        "spike_sec": cell_type.spike_sec,
         "spike_loc": cell_type.spike_loc, "threshold": cell_type.threshold,
         "sec_lists": [[name, list(members)] for name, members in cell_type.sec_lists],
         "globals": _pairs_out(cell_type.globals),
@@ -121,7 +126,8 @@ def _section_to_dict(sec: Section) -> dict:
 def _cell_type_from_dict(data: dict) -> CellType:
     artificial = data["artificial"]
     return CellType(
-        label=data["label"], spike_sec=data["spike_sec"], spike_loc=data["spike_loc"],
+        label=data["label"], variant_of=data.get("variant_of", ""),
+        spike_sec=data["spike_sec"], spike_loc=data["spike_loc"],
         threshold=data["threshold"],
         sec_lists=tuple((name, tuple(members)) for name, members in data["sec_lists"]),
         globals=_pairs_in(data["globals"]),

@@ -3,6 +3,9 @@ from .conn import plot_conn
 from .figures import save_figure
 from .net2d import plot_2dnet
 from .raster import plot_raster
+from .shape import plot_shape
+from .spikes import plot_rate_psd, plot_spike_hist, plot_spike_stats
 from .traces import plot_traces
 
-__all__ = ["plot_conn", "plot_2dnet", "plot_raster", "plot_traces", "save_figure"]
+__all__ = ["plot_conn", "plot_2dnet", "plot_raster", "plot_shape", "plot_rate_psd",
+           "plot_spike_hist", "plot_spike_stats", "plot_traces", "save_figure"]

@@ -4,12 +4,18 @@ from __future__ import annotations
 import numpy as np
 
 from ..analysis.rates import pop_rates
+from ..analysis.spectra import spike_histogram
+from ..analysis.synchrony import raster_sync
 from .figures import new_figure, pop_colour
 
 
 def plot_raster(spike_t, spike_gid, network, gids, *, time_range, order_by="gid",
-                order_inverse=False, pop_rates_legend=True, marker_size=3, fig_size=(10, 6)):
-    """Returns (figure, data). ``order_by``: 'gid' or a cell tag such as 'y' or 'pop'."""
+                order_inverse=False, pop_rates_legend=True, marker_size=3, fig_size=(10, 6),
+                sync_lines=False, spike_hist=False, spike_hist_bin=5.0):
+    """Returns (figure, data). ``order_by``: 'gid' or a cell tag such as 'y' or 'pop'.
+    ``sync_lines``: a faint vertical line at every spike, and NetPyNE's synchrony measure
+    of the spikes shown in the title (data['syncMeasure'], analysis.raster_sync).
+    ``spike_hist``: the spike count per ``spike_hist_bin`` ms drawn over the raster."""
     gids = np.asarray(gids, dtype=np.int64)
     row_of = np.full(network.num_cells, -1, dtype=np.int64)
     row_of[gids[_order(gids, network, order_by)]] = np.arange(len(gids))
@@ -28,17 +34,29 @@ def plot_raster(spike_t, spike_gid, network, gids, *, time_range, order_by="gid"
         label = f"{pop.label} ({rates[pop.label]:.3g} Hz)" if pop_rates_legend else pop.label
         ax.scatter(t[mine], rows[mine], s=marker_size, color=pop_colour(code), label=label,
                    linewidths=0)
+    data = {"spkTimes": t, "spkGids": g, "spkInds": rows, "popRates": rates}
+    title = "Raster plot"
+    if sync_lines:
+        ax.vlines(t, -1, len(gids), colors="red", linewidths=0.3, alpha=0.15, zorder=0)
+        data["syncMeasure"] = raster_sync(t, stop - start)
+        title += f" (sync = {data['syncMeasure']:.2f})"
+    if spike_hist:
+        starts, counts = spike_histogram(t, time_range, spike_hist_bin)
+        twin = ax.twinx()
+        twin.plot(starts + spike_hist_bin / 2, counts, color="k", linewidth=1, alpha=0.7)
+        twin.set_ylabel(f"Spikes per {spike_hist_bin:g} ms")
+        data["histCounts"], data["histBins"] = counts, starts
     ax.set_xlim(start, stop)
     ax.set_ylim(-1, len(gids))
     if order_inverse:
         ax.invert_yaxis()
     ax.set_xlabel("Time (ms)")
     ax.set_ylabel(f"Cells (ordered by {order_by})")
-    ax.set_title("Raster plot")
+    ax.set_title(title)
     if pops:
         ax.legend(loc="upper right", markerscale=3, fontsize="small")
     fig.tight_layout()
-    return fig, {"spkTimes": t, "spkGids": g, "spkInds": rows, "popRates": rates}
+    return fig, data
 
 
 def _order(gids, network, order_by):

@@ -1,4 +1,10 @@
-"""Saving a run: ``<saveFolder>/<filename>_data.json`` (and ``.pkl``), atomically."""
+"""Saving and loading runs: ``<saveFolder>/<filename>_data.{json,pkl,h5}``, atomically.
+
+The payload holds what saveDataInclude asks for: 'netParams', 'simConfig', 'netCells' (the
+network's tables and catalogs), 'netPops' (the populations only, without netCells) and
+'simData'. Loading never runs code from the file: JSON and HDF5 are data; a pickle is only
+read when the user explicitly loads a .pkl file.
+"""
 from __future__ import annotations
 
 import json
@@ -7,8 +13,12 @@ from pathlib import Path
 
 from .. import __version__
 from ..atomic import write_bytes_atomic
+from ..errors import FormatError
 from ..model.serialize import network_to_dict
 from ..specs.dicts import to_plain
+from .hdf5 import read_hdf5, write_hdf5
+
+INCLUDE = ("netParams", "netCells", "netPops", "simConfig", "simData")
 
 
 def output_path(save_folder: str, filename: str, suffix: str) -> Path:
@@ -16,22 +26,57 @@ def output_path(save_folder: str, filename: str, suffix: str) -> Path:
     return Path(save_folder or ".") / f"{filename}{suffix}"
 
 
-def data_payload(net_params, sim_config, network, sim_data) -> dict:
-    """Everything needed to reload and re-analyse a run, as plain data."""
-    return {
-        "neuroloom_version": __version__,
-        "netParams": net_params.todict(),
-        "simConfig": sim_config.todict(),
-        "net": network_to_dict(network),
-        "simData": to_plain(sim_data),
-    }
+def data_payload(net_params, sim_config, network, sim_data, include=INCLUDE) -> dict:
+    """Everything saveDataInclude asks for: plain data, with the network's columns and
+    the recordings as numpy arrays (each writer turns them into what its format holds)."""
+    payload = {"neuroloom_version": __version__}
+    if "netParams" in include:
+        payload["netParams"] = net_params.todict()
+    if "simConfig" in include:
+        payload["simConfig"] = sim_config.todict()
+    if "netCells" in include:
+        payload["net"] = network_to_dict(network, arrays=True)
+    elif "netPops" in include:
+        payload["net"] = {"pops": network_to_dict(network, arrays=True)["pops"]}
+    if "simData" in include and sim_data is not None:
+        payload["simData"] = sim_data
+    return payload
 
 
 def save_json(path, payload: dict) -> Path:
-    write_bytes_atomic(path, json.dumps(payload, allow_nan=True).encode())
+    write_bytes_atomic(path, json.dumps(to_plain(payload), allow_nan=True).encode())
     return Path(path)
 
 
 def save_pickle(path, payload: dict) -> Path:
-    write_bytes_atomic(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    # the same plain data as the JSON file (no numpy objects: any Python can read it)
+    write_bytes_atomic(path, pickle.dumps(to_plain(payload), protocol=pickle.HIGHEST_PROTOCOL))
     return Path(path)
+
+
+def save_hdf5(path, payload: dict) -> Path:
+    write_hdf5(path, payload)
+    return Path(path)
+
+
+def load_payload(path) -> dict:
+    """The payload of a saved .json, .pkl or .h5 file."""
+    path = Path(path)
+    if not path.exists():
+        raise FormatError(f"{str(path)!r} does not exist")
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        try:
+            payload = json.loads(path.read_bytes().decode("utf-8"))
+        except ValueError as err:  # not UTF-8 or not JSON
+            raise FormatError(f"{str(path)!r} is not a JSON file: {err}") from None
+    elif suffix in (".pkl", ".pickle"):
+        with open(path, "rb") as f:  # the user chose to load a pickle
+            payload = pickle.load(f)
+    elif suffix in (".h5", ".hdf5"):
+        payload = read_hdf5(path)
+    else:
+        raise FormatError(f"cannot load {str(path)!r}: use a .json, .pkl or .h5 data file")
+    if not isinstance(payload, dict) or "neuroloom_version" not in payload:
+        raise FormatError(f"{str(path)!r} is not a saved neuroloom run")
+    return payload

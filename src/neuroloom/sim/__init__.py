@@ -16,11 +16,51 @@ from .session import Session
 from .views import NetView
 
 
+def initialize(netParams=None, simConfig=None) -> None:
+    """Start a model: check the spec; then sim.net.createPops(), createCells(),
+    connectCells(), addStims(), sim.setupRecording(), runSim(), gatherData()..."""
+    session = Session(_given(netParams, "netParams"), _given(simConfig, "simConfig"))
+    state.replace(session)
+    session.initialize()
+
+
 def create(netParams=None, simConfig=None) -> None:
-    """Validate the spec, build the network and instantiate it in NEURON."""
+    """Validate the spec, build the network and instantiate it in NEURON (with no
+    arguments: the current model's remaining steps)."""
+    if netParams is None and simConfig is None and state.peek() is not None:
+        session = state.current()
+        if session.network is None:
+            session.create_pops()
+        for step, done in ((session.create_cells, session.model is not None),
+                           (session.connect_cells, _made(session, "netcons")),
+                           (session.add_stims, _made(session, "stimuli")),
+                           (session.setup_recording, _made(session, "recorder"))):
+            if not done:
+                step()
+        return
     session = Session(_given(netParams, "netParams"), _given(simConfig, "simConfig"))
     state.replace(session)
     session.create()
+
+
+def _made(session, attribute) -> bool:
+    return session.model is not None and getattr(session.model, attribute) is not None
+
+
+def setupRecording() -> None:
+    state.current().setup_recording()
+
+
+def runSim() -> None:
+    state.current().run_sim()
+
+
+def gatherData() -> None:
+    state.current().gather_data()
+
+
+def saveData() -> list:
+    return state.current().save_data()
 
 
 def simulate() -> None:
@@ -66,6 +106,8 @@ def __getattr__(name):
         return NetView(state.current())
     if name == "cfg":
         return state.current().sim_config
+    if name == "timingData":
+        return state.current().timing
     if name in ("allSimData", "simData"):
         return state.current().sim_data
     if name == "rank":
@@ -74,5 +116,9 @@ def __getattr__(name):
     raise AttributeError(f"module 'neuroloom.sim' has no attribute {name!r}")
 
 
-__all__ = ["create", "simulate", "analyze", "createSimulateAnalyze", "createSimulate",
-           "loadMechanisms", "Session"]
+from .files import load, loadNet, loadSimCfg, loadSimData, readCmdLineArgs  # noqa: E402
+
+__all__ = ["initialize", "create", "setupRecording", "runSim", "gatherData", "saveData",
+           "simulate", "analyze", "createSimulateAnalyze", "createSimulate", "load",
+           "loadNet", "loadSimCfg", "loadSimData", "readCmdLineArgs", "loadMechanisms",
+           "Session"]

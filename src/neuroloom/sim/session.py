@@ -1,51 +1,101 @@
 """Session: one model's spec, network, NEURON instance and results, explicitly.
 
 The tutorial's module-level ``sim`` API is a thin facade over the current Session; nothing
-else in the package uses global state.
+else in the package uses global state. The steps follow the tutorial: initialize,
+create_pops, create_cells, connect_cells, add_stims, setup_recording, run_sim, gather_data,
+save_data, plot_data; create, simulate and analyze group them.
 """
 from __future__ import annotations
 
+import json
 import time
+from contextlib import contextmanager
 
 import numpy as np
 
 from ..analysis.rates import pop_rates
+from ..atomic import write_bytes_atomic
 from ..build import build_network
+from ..build.conds import select_cells
 from ..engine import NeuronModel
 from ..model.include import resolve_include
-from ..results.save import data_payload, output_path, save_json, save_pickle
+from ..results import save as saving
 from ..results.simdata import Recordings
 from ..results.sonata_spikes import write_spikes
+from ..results.traces_io import save_csv, save_dat
 from ..validate import validate
 
 
 class Session:
-    def __init__(self, net_params, sim_config, *, rank: int | None = None,
-                 nhost: int | None = None, echo=print):
+    def __init__(self, net_params=None, sim_config=None, *, network=None,
+                 rank: int | None = None, nhost: int | None = None, echo=print):
+        """A model from its spec; ``network``: an already built (e.g. loaded) network to
+        instantiate as it is instead of building one from the spec."""
         self.net_params, self.sim_config = net_params, sim_config
         self.rank, self.nhost = rank, nhost
         self._echo = echo
+        self._given_network = network
         self.net_spec = self.run_spec = self.output = None
         self.network = self.model = self.recordings = None
-        self.sim_data = None
+        self.sim_data = self._raw = None  # _raw: this rank's recordings of the last run
+        self.timing: dict[str, float] = {}
         self.saved: list = []  # paths written by the last analyze()
 
     # -- the tutorial's steps -----------------------------------------------------------
-    def create(self) -> None:
-        """Validate the spec, build the network and instantiate it in NEURON."""
+    def initialize(self) -> None:
+        """Check the spec (all problems at once) and forget any earlier run."""
         self.clear()
-        self.recordings = self.sim_data = None
-        start = time.perf_counter()
-        self.net_spec, self.run_spec, self.output = validate(self.net_params, self.sim_config)
-        self.network = build_network(self.net_spec, dict(self.run_spec.seeds))
-        built = time.perf_counter()
-        self.model = NeuronModel(self.network, self.run_spec, self.record_gids(),
-                                 rank=self.rank, nhost=self.nhost)
-        self.rank, self.nhost = self.model.rank, self.model.nhost
-        net = self.network
+        self.recordings = self.sim_data = self._raw = None
+        self.network = None
+        self.timing = {}
+        with self._timed("initTime"):
+            self.net_spec, self.run_spec, self.output = validate(self.net_params,
+                                                                 self.sim_config)
+
+    def create_pops(self):
+        """The network: cells with positions, and (at once, it is cheap) its connections
+        and stimuli as tables; NEURON comes in the next steps."""
+        with self._timed("buildTime"):
+            self.network = self._given_network or build_network(
+                self.net_spec, dict(self.run_spec.seeds))
+        return self.network.pops
+
+    def create_cells(self):
+        self._need("network", "sim.net.createPops()")
+        with self._timed("createTime"):
+            self.model = NeuronModel(self.network, self.run_spec, rank=self.rank,
+                                     nhost=self.nhost)
+            self.rank, self.nhost = self.model.rank, self.model.nhost
+            self.model.create_cells()
+
+    def connect_cells(self):
+        self._need("model", "sim.net.createCells()")
+        with self._timed("connectTime"):
+            self.model.connect_cells()
+
+    def add_stims(self):
+        self._need("model", "sim.net.createCells()")
+        with self._timed("stimsTime"):
+            self.model.add_stims()
+
+    def setup_recording(self):
+        self._need("model", "sim.net.createCells()")
+        with self._timed("setupRecordingTime"):
+            self.model.setup_recording(self.trace_gids())
+
+    def create(self) -> None:
+        """All the steps up to a model ready to run."""
+        self.initialize()
+        self.create_pops()
+        self.create_cells()
+        self.connect_cells()
+        self.add_stims()
+        self.setup_recording()
+        net, timing = self.network, self.timing
+        in_neuron = sum(timing.get(k, 0.0) for k in ("createTime", "connectTime", "stimsTime"))
         self.log(f"Created {net.num_cells} cells in {len(net.pops)} populations, "
                  f"{len(net.conns)} connections and {len(net.stims)} stimuli "
-                 f"(build {built - start:.2f} s, NEURON {time.perf_counter() - built:.2f} s)")
+                 f"(build {timing.get('buildTime', 0.0):.2f} s, NEURON {in_neuron:.2f} s)")
         if self.run_spec.verbose:
             for rules, column, what in ((net.conn_rules, net.conns.rule, "connections"),
                                         (net.stim_rules, net.stims.rule, "stimuli")):
@@ -53,60 +103,127 @@ class Session:
                 for label, count in zip(rules, counts):
                     self.log(f"  rule '{label}': {count} {what}")
 
-    def simulate(self) -> None:
-        """Run the simulation and gather every rank's recordings on rank 0."""
-        if self.model is None:
-            raise RuntimeError("nothing to simulate: call sim.create(netParams, simConfig) "
-                               "first")
-        start = time.perf_counter()
-        raw = self.model.gather(self.model.run())
-        seconds = time.perf_counter() - start
+    def run_sim(self) -> None:
+        self._need("model", "sim.create()")
+        if self.model.recorder is None:
+            self.setup_recording()
+        with self._timed("runTime"):
+            self._raw = self.model.run()
+
+    def gather_data(self) -> None:
+        """Every rank's recordings, on rank 0."""
+        self._need("_raw", "sim.runSim()")
+        with self._timed("gatherTime"):
+            raw = self.model.gather(self._raw)
         if raw is None:
             return
         self.recordings = Recordings.from_raw(raw, self.run_spec.duration)
         self.sim_data = self.recordings.sim_data(self.network.num_cells)
-        self.log(f"Simulated {self.run_spec.duration:g} ms in {seconds:.2f} s: "
-                 f"{len(self.recordings.spike_t)} spikes, mean rate "
-                 f"{self.sim_data['avgRate']:.2f} Hz")
-        if self.run_spec.verbose:
+        self.log(f"Simulated {self.run_spec.duration:g} ms in "
+                 f"{self.timing.get('runTime', 0):.2f} s: {len(self.recordings.spike_t)} "
+                 f"spikes, mean rate {self.sim_data['avgRate']:.2f} Hz")
+        if self.output.print_pop_avg_rates or self.run_spec.verbose:
             rates = pop_rates(self.recordings.spike_t, self.recordings.spike_gid,
                               self.network.pops, (0.0, self.run_spec.duration))
+            if self.output.print_pop_avg_rates:
+                self.sim_data["popRates"] = rates
             for label, rate in rates.items():
                 self.log(f"  population '{label}': {rate:.2f} Hz")
+
+    def simulate(self) -> None:
+        """Run the simulation and gather the results."""
+        self.run_sim()
+        self.gather_data()
 
     def analyze(self) -> None:
         """Save the data and draw the plots simConfig asks for (rank 0 only)."""
         if self.recordings is None or not self.is_root:
             return
-        from .analysis import run_plot  # imports matplotlib: only when there are results
-
-        self.saved = self.save_data()
-        for name, options in self.output.analysis:
-            path = run_plot(self, name, dict(options))[2]
-            if path is not None:
-                self.saved.append(path)
+        self.saved = self.save_data() + self.plot_data()
         for path in self.saved:
             self.log(f"Saved {path}")
 
+    def plot_data(self) -> list:
+        from .analysis import run_plot  # imports matplotlib: only when there are results
+
+        paths = []
+        with self._timed("plotTime"):
+            for name, options in self.output.analysis:
+                path = run_plot(self, name, dict(options))[2]
+                if isinstance(path, list):
+                    paths += path
+                elif path is not None:
+                    paths.append(path)
+        return paths
+
+    # -- changing the built network ------------------------------------------------------
+    def modify(self, kind: str, params) -> int:
+        """Change the network's tables and, when instantiated, the NEURON objects; returns
+        how many connections, cells, synapses or stimuli were changed."""
+        from ..build import modify as build_modify
+        from ..engine import modify as live
+
+        self._need("network", "sim.net.createPops()")
+        model = self.model
+        if kind == "conns":
+            self.network, rows, values = build_modify.modify_conns(self.network, params)
+            changed = len(rows)
+            if model is not None and model.netcons is not None:
+                live.conns(model, rows, values)
+        elif kind == "cells":
+            self.network, gids, changes = build_modify.modify_cells(self.network, params)
+            changed = len(gids)
+            if model is not None:
+                live.cells(model, gids, changes)
+        elif kind == "synMechs":
+            self.network, places, remap, values = build_modify.modify_syn_mechs(
+                self.network, params)
+            changed = len(places)
+            if model is not None and model.targets is not None:
+                changed = live.syn_mechs(model, places, values, remap)
+        else:
+            self.network, rows, values = build_modify.modify_stims(self.network, params)
+            changed = len(rows)
+            if model is not None and model.stimuli is not None:
+                live.stims(model, rows, values)
+        if model is not None:
+            model.use(self.network)
+        self.log(f"Modified {changed} {kind}")
+        return changed
+
     # -- outputs ------------------------------------------------------------------------
     def save_data(self) -> list:
+        if not self.is_root:
+            return []
         out, paths = self.output, []
-        if out.save_json or out.save_pickle:
-            payload = data_payload(self.net_params, self.sim_config, self.network,
-                                   self.sim_data)
-            if out.save_json:
-                paths.append(save_json(self.output_path("_data.json"), payload))
-            if out.save_pickle:
-                paths.append(save_pickle(self.output_path("_data.pkl"), payload))
-        if out.save_spikes_sonata:
-            path = self.output_path("_spikes.h5")
-            write_spikes(path, self.recordings.spike_t, self.recordings.spike_gid,
-                         self.network.pops, self.network.provenance)
+        with self._timed("saveTime"):
+            if out.save_json or out.save_pickle or out.save_hdf5:
+                payload = saving.data_payload(self.net_params, self.sim_config, self.network,
+                                              self.sim_data, out.include)
+                for wanted, suffix, write in ((out.save_json, "_data.json", saving.save_json),
+                                              (out.save_pickle, "_data.pkl", saving.save_pickle),
+                                              (out.save_hdf5, "_data.h5", saving.save_hdf5)):
+                    if wanted:
+                        paths.append(write(self.output_path(suffix), payload))
+            rec = self.recordings
+            if out.save_spikes_sonata and rec is not None:
+                path = self.output_path("_spikes.h5")
+                write_spikes(path, rec.spike_t, rec.spike_gid, self.network.pops,
+                             self.network.provenance)
+                paths.append(path)
+            if out.save_dat and rec is not None:
+                paths += save_dat(lambda label: self.output_path(f"_{label}.dat"), rec.t,
+                                  rec.traces)
+            if out.save_csv and rec is not None:
+                paths.append(save_csv(self.output_path("_traces.csv"), rec.t, rec.traces))
+        if out.save_timing:
+            path = self.output_path("_timing.json")
+            write_bytes_atomic(path, json.dumps(self.timing, indent=1).encode())
             paths.append(path)
         return paths
 
     def output_path(self, suffix: str):
-        return output_path(self.output.save_folder, self.output.filename, suffix)
+        return saving.output_path(self.output.save_folder, self.output.filename, suffix)
 
     def record_gids(self) -> np.ndarray:
         """Cells whose traces are recorded: recordCells plus the cells plotTraces shows."""
@@ -117,6 +234,14 @@ class Session:
                 items += list(include)
         return resolve_include(items, self.network)
 
+    def trace_gids(self) -> dict:
+        """Each trace's cells: the recorded cells that satisfy its conds."""
+        gids = self.record_gids()
+        net = self.network
+        return {trace.label: np.intersect1d(gids, select_cells(trace.conds, net.cells,
+                                                               net.pops, net.cell_types))
+                for trace in self.run_spec.traces}
+
     # -- state --------------------------------------------------------------------------
     @property
     def is_root(self) -> bool:
@@ -125,6 +250,17 @@ class Session:
     def log(self, message: str) -> None:
         if self.is_root and self._echo is not None:
             self._echo(f"neuroloom: {message}")
+
+    def _need(self, attribute, step):
+        if getattr(self, attribute) is None:
+            raise RuntimeError(f"call {step} first")
+
+    @contextmanager
+    def _timed(self, key):
+        start = time.perf_counter()
+        yield
+        if self.output is None or self.output.timing:
+            self.timing[key] = self.timing.get(key, 0.0) + time.perf_counter() - start
 
     def clear(self) -> None:
         """Release the NEURON objects so another model can be built in this process."""

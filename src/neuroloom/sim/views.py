@@ -18,6 +18,38 @@ class NetView:
     def params(self):
         return self._session.net_params
 
+    # -- the tutorial's steps -------------------------------------------------------------
+    def createPops(self):
+        self._session.create_pops()
+        return self.pops
+
+    def createCells(self):
+        self._session.create_cells()
+        return self.cells
+
+    def connectCells(self):
+        self._session.connect_cells()
+
+    def addStims(self):
+        self._session.add_stims()
+
+    # -- changing the network ---------------------------------------------------------------
+    def modifyCells(self, params):
+        """{'conds': {tag: value...}, 'secs': {sec: {'geom': {...}, 'mechs': {...}}}}"""
+        return self._session.modify("cells", params)
+
+    def modifyConns(self, params):
+        """{'conds': {'label': rule, ...}, 'preConds', 'postConds', 'weight', 'delay'}"""
+        return self._session.modify("conns", params)
+
+    def modifySynMechs(self, params):
+        """{'conds': {'label': synMech, 'sec', 'loc'}, 'cellConds': {...}, param: value}"""
+        return self._session.modify("synMechs", params)
+
+    def modifyStims(self, params):
+        """{'conds': {'label': rule, 'source', ...}, 'cellConds': {...}, value...}"""
+        return self._session.modify("stims", params)
+
     @property
     def cells(self) -> list:
         """This rank's cells, in gid order."""
@@ -77,24 +109,42 @@ class CellView:
 
     @property
     def conns(self) -> list:
-        net = self._session.network
+        """The cell's incoming connections; with NEURON live, each has its NetCon."""
+        net, model = self._session.network, self._session.model
         c = net.conns
         rows = np.flatnonzero(c.post_gid == self.gid)
-        return [Dict(preGid=int(c.pre_gid[i]), sec=_section(net, c.sec[i]),
-                     loc=float(c.loc[i]), synMech=_syn_mech(net, c.syn_mech[i]),
-                     weight=float(c.weight[i]), delay=float(c.delay[i]),
-                     label=net.conn_rules[c.rule[i]]) for i in rows]
+        out = [Dict(preGid=int(c.pre_gid[i]), sec=_section(net, c.sec[i]),
+                    loc=float(c.loc[i]), synMech=_syn_mech(net, c.syn_mech[i]),
+                    weight=float(c.weight[i]), delay=float(c.delay[i]),
+                    label=net.conn_rules[c.rule[i]]) for i in rows]
+        if model is not None and model.netcons is not None:
+            positions = np.searchsorted(model.netcon_rows, rows)
+            for conn, row, pos in zip(out, rows, positions):
+                if pos < len(model.netcon_rows) and model.netcon_rows[pos] == row:
+                    conn["hObj"] = model.netcons.o(int(pos))
+        return out
 
     @property
     def stims(self) -> list:
-        net = self._session.network
+        """The cell's stimuli; with NEURON live, each has its source object (hObj) and, for
+        spike sources, the NetCon that delivers them (hNetcon)."""
+        net, model = self._session.network, self._session.model
         s = net.stims
         rows = np.flatnonzero(s.gid == self.gid)
-        return [Dict(source=net.stim_sources[s.source[i]].label,
-                     type=net.stim_sources[s.source[i]].type,
-                     label=net.stim_rules[s.rule[i]], sec=_section(net, s.sec[i]),
-                     loc=float(s.loc[i]), synMech=_syn_mech(net, s.syn_mech[i]),
-                     weight=float(s.weight[i]), delay=float(s.delay[i])) for i in rows]
+        out = [Dict(source=net.stim_sources[s.source[i]].label,
+                    type=net.stim_sources[s.source[i]].type,
+                    label=net.stim_rules[s.rule[i]], sec=_section(net, s.sec[i]),
+                    loc=float(s.loc[i]), synMech=_syn_mech(net, s.syn_mech[i]),
+                    weight=float(s.weight[i]), delay=float(s.delay[i])) for i in rows]
+        if model is not None and model.stimuli is not None:
+            for stim, row in zip(out, rows.tolist()):
+                if row not in model.stimuli.by_row:
+                    continue  # another rank's cell
+                source, netcon = model.stimuli.by_row[row]
+                stim["hObj"] = source
+                if netcon is not None:
+                    stim["hNetcon"] = netcon
+        return out
 
     def __repr__(self):
         return f"Cell(gid={self.gid}, pop={self.tags['pop']!r})"
@@ -108,4 +158,4 @@ def _section(net, code):
 def _syn_mech(net, code):
     """synMech label of a row; None when an artificial cell receives the event itself or
     the stimulus is not synaptic."""
-    return net.syn_mechs[code].label if code >= 0 else None
+    return net.syn_mechs[code].user_label if code >= 0 else None

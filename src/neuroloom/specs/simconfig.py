@@ -28,10 +28,18 @@ class SimConfig(SpecObject):
         "recordStep": 0.1,  # ms
         # saving
         "filename": "model_output",
+        "simLabel": "",  # when given, names the outputs instead of filename
         "saveFolder": "",
         "saveJson": True,
         "savePickle": False,
+        "saveHDF5": False,
+        "saveDat": False,  # traces as text, one file per trace
+        "saveCSV": False,  # traces as one CSV table
         "saveSpikesSonata": True,
+        "saveDataInclude": ["netParams", "netCells", "netPops", "simConfig", "simData"],
+        "timing": True,  # time each step (sim.timingData)
+        "saveTiming": False,
+        "printPopAvgRates": False,
         # plots
         "analysis": ODict(),
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..errors import SpecError
 from ..specs import NetParams, SimConfig
 from .checker import Checker
+from .conds import Tags
 from .netparams import validate_net_params
 from .simconfig import validate_sim_config
 from .types import NetSpec, OutputSpec, RunSpec
@@ -19,8 +20,8 @@ def validate(net_params: NetParams, sim_config: SimConfig) -> tuple[NetSpec, Run
         raise SpecError(f"simConfig must be a specs.SimConfig, not {type(sim_config).__name__}")
     check = Checker()
     net = validate_net_params(net_params, check)
-    pop_labels = list(net_params.popParams) if isinstance(net_params.popParams, dict) else []
-    run, output = validate_sim_config(sim_config, pop_labels, check)
+    tags = Tags(net.pops, {t.label: t for t in net.cell_types})
+    run, output = validate_sim_config(sim_config, net, tags, check)
     check.raise_if_any()
     return net, run, output
 

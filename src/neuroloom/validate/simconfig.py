@@ -4,19 +4,31 @@ from __future__ import annotations
 from numbers import Real
 
 from .checker import Checker, attr_path, item_path
+from .conds import conds as parse_conds
 from .types import OutputSpec, RunSpec, TraceSpec
 
 SEED_PURPOSES = ("conn", "stim", "loc")
-TRACE_KEYS = ("sec", "loc", "var", "mech")
-TRACE_PENDING = dict.fromkeys(("synMech", "pointp", "stim", "conds", "index"),
-                              "recording point processes and stimuli (issue 5)")
+TRACE_KEYS = ("sec", "loc", "var", "mech", "synMech", "pointp", "stim", "conds")
+TRACE_OWNERS = ("mech", "synMech", "pointp", "stim")  # at most one: whose variable it is
+TRACE_PENDING = {"index": "not supported"}
 
 #: plot name -> its options and their defaults
 ANALYSIS_OPTIONS = {
     "plotRaster": {"include": ("allCells",), "timeRange": None, "orderBy": "gid",
                    "orderInverse": False, "popRates": True, "markerSize": 3,
+                   "syncLines": False, "spikeHist": False, "spikeHistBin": 5.0,
                    "figSize": (10, 6), "saveFig": False},
-    "plotTraces": {"include": None, "timeRange": None, "figSize": (10, 6), "saveFig": False},
+    "plotTraces": {"include": None, "timeRange": None, "overlay": True, "oneFigPer": "trace",
+                   "figSize": (10, 6), "saveFig": False},
+    "plotSpikeHist": {"include": ("allCells",), "timeRange": None, "binSize": 5.0,
+                      "overlay": True, "figSize": (10, 4), "saveFig": False},
+    "plotRatePSD": {"include": ("allCells",), "timeRange": None, "binSize": 1.0,
+                    "maxFreq": 100.0, "segment": 256, "figSize": (8, 5), "saveFig": False},
+    "plotSpikeStats": {"include": ("allCells",), "timeRange": None,
+                       "stats": ("rate", "isicv", "sync"), "figSize": (10, 4),
+                       "saveFig": False},
+    "plotShape": {"include": ("allCells",), "cvar": None, "view": "xy", "figSize": (8, 8),
+                  "saveFig": False},
     "plot2Dnet": {"include": ("allCells",), "view": "xy", "showConns": True,
                   "figSize": (6, 8), "saveFig": False},
     "plotConn": {"includePre": ("allCells",), "includePost": ("allCells",),
@@ -32,26 +44,30 @@ CHOICES = {("plotConn", "feature"): ("strength", "weight", "delay", "probability
            ("plotConn", "orderBy"): ("gid", "x", "y", "z", "xnorm", "ynorm", "znorm"),
            ("plotRaster", "orderBy"): ("gid", "pop", "x", "y", "z", "xnorm", "ynorm",
                                        "znorm"),
-           ("plot2Dnet", "view"): ("xy", "xz", "zy")}
-ANALYSIS_PENDING = dict.fromkeys(
-    ("plotSpikeHist", "plotRatePSD", "plotSpikeStats", "plotShape", "plotLFP",
-     "plotRxDConcentration", "plotCSD", "granger", "nTE", "plotSyncs", "plotEPSPAmp"),
-    "analysis (issue 5)")
+           ("plot2Dnet", "view"): ("xy", "xz", "zy"),
+           ("plotShape", "view"): ("xy", "xz", "zy"),
+           ("plotTraces", "oneFigPer"): ("trace", "cell")}
+ANALYSIS_PENDING = {**dict.fromkeys(("plotLFP", "plotCSD", "plotRxDConcentration"),
+                                    "LFP and RxD (issue 9)"),
+                    **dict.fromkeys(("granger", "nTE", "plotSyncs", "plotEPSPAmp"),
+                                    "not supported")}
 SIMCONFIG_PENDING = {
-    **dict.fromkeys(("printPopAvgRates", "recordStim", "saveDataInclude", "simLabel",
-                     "saveMat", "saveDat", "saveHDF5", "saveCSV", "saveTiming", "timing",
-                     "gatherOnlySimData", "compactConnFormat", "saveCellSecs", "saveCellConns",
-                     "createNEURONObj", "createPyStruct", "addSynMechs", "includeParamsLabel",
-                     "backupCfgFile", "checkErrors", "checkErrorsVerbose"),
-                    "saving and analysis options (issue 5)"),
+    **dict.fromkeys(("recordStim", "saveMat", "gatherOnlySimData", "compactConnFormat",
+                     "saveCellSecs", "saveCellConns", "createNEURONObj", "createPyStruct",
+                     "addSynMechs", "includeParamsLabel", "backupCfgFile", "checkErrors",
+                     "checkErrorsVerbose"), "not supported"),
     **dict.fromkeys(("recordLFP", "saveLFPCells", "recordDipole"), "LFP (issue 9)"),
     **dict.fromkeys(("coreneuron", "cache_efficient", "gpu", "cvode_active", "cvode_atol",
                      "allowSelfConns"), "engine options (issue 8)"),
 }
 PLOT_INCLUDE_SPECIAL = ("all", "allCells")
+DATA_PARTS = ("netParams", "netCells", "netPops", "simConfig", "simData")
 
 
-def validate_sim_config(sim_config, pop_labels, check: Checker) -> tuple[RunSpec, OutputSpec]:
+def validate_sim_config(sim_config, net, tags, check: Checker) -> tuple[RunSpec, OutputSpec]:
+    """``net``: the validated NetSpec and ``tags`` its cell tags, which traces, recorded
+    cells and plots refer to."""
+    pop_labels = [p.label for p in net.pops]
     options = sim_config.DEFAULTS
     check.top_level(sim_config, SIMCONFIG_PENDING)
     c = sim_config
@@ -83,20 +99,34 @@ def validate_sim_config(sim_config, pop_labels, check: Checker) -> tuple[RunSpec
         one_syn_per_netcon=check.boolean(c.oneSynPerNetcon, "oneSynPerNetcon"),
         linear_syn_mechs=frozenset(linear), mod_folders=tuple(folders),
         record_cells=_include(c.recordCells, "recordCells", pop_labels, check),
-        traces=_traces(c.recordTraces, check),
+        traces=_traces(c.recordTraces, net, tags, check),
         record_step=record_step, verbose=bool(c.verbose))
+    include = c.saveDataInclude
+    if not isinstance(include, (list, tuple)) or not all(i in DATA_PARTS for i in include):
+        bad = [i for i in include if i not in DATA_PARTS] if isinstance(include, (list, tuple)) \
+            else [include]
+        check.add("saveDataInclude", f"unknown parts {bad}; valid parts are "
+                                     f"{', '.join(DATA_PARTS)}")
+        include = options["saveDataInclude"]
+    label = c.simLabel if isinstance(c.simLabel, str) else check.string(c.simLabel, "simLabel")
     output = OutputSpec(
-        filename=check.string(c.filename, "filename", default="model_output"),
+        filename=label or check.string(c.filename, "filename", default="model_output"),
         save_folder=c.saveFolder if isinstance(c.saveFolder, str) else
         check.string(c.saveFolder, "saveFolder", default=""),
         save_json=check.boolean(c.saveJson, "saveJson"),
         save_pickle=check.boolean(c.savePickle, "savePickle"),
+        save_hdf5=check.boolean(c.saveHDF5, "saveHDF5"),
+        save_dat=check.boolean(c.saveDat, "saveDat"),
+        save_csv=check.boolean(c.saveCSV, "saveCSV"),
         save_spikes_sonata=check.boolean(c.saveSpikesSonata, "saveSpikesSonata"),
-        analysis=_analysis(c.analysis, pop_labels, check))
+        save_timing=check.boolean(c.saveTiming, "saveTiming"),
+        timing=check.boolean(c.timing, "timing"),
+        print_pop_avg_rates=check.boolean(c.printPopAvgRates, "printPopAvgRates"),
+        include=tuple(include), analysis=_analysis(c.analysis, pop_labels, check))
     return run, output
 
 
-def _traces(traces, check) -> tuple[TraceSpec, ...]:
+def _traces(traces, net, tags, check) -> tuple[TraceSpec, ...]:
     traces = check.mapping(traces, "recordTraces") or {}
     out = []
     for label, rule in traces.items():
@@ -111,13 +141,26 @@ def _traces(traces, check) -> tuple[TraceSpec, ...]:
         sec = rule.get("sec")
         if sec is not None:
             sec = check.string(sec, attr_path(path, "sec"))
-        mech = rule.get("mech")
-        if mech is not None:
-            mech = check.string(mech, attr_path(path, "mech"))
+        owners = {key: check.string(rule[key], attr_path(path, key))
+                  for key in TRACE_OWNERS if key in rule}
+        if len(owners) > 1:
+            check.add(path, f"records from one of {', '.join(TRACE_OWNERS)}, not "
+                            f"{' and '.join(owners)}")
+        if "synMech" in owners:
+            check.reference(owners["synMech"], attr_path(path, "synMech"), "synMech",
+                            [m.label for m in net.syn_mechs])
+        if "stim" in owners:
+            check.reference(owners["stim"], attr_path(path, "stim"), "stimTarget",
+                            [t.label for t in net.stim_targets])
         loc = check.number(rule.get("loc", 0.5), attr_path(path, "loc"), minimum=0, maximum=1,
                            default=0.5)
+        cell_conds, _ = parse_conds(rule.get("conds", {}), attr_path(path, "conds"), tags,
+                                    check)
         if isinstance(var, str):
-            out.append(TraceSpec(label=str(label), var=var, sec=sec, loc=loc, mech=mech))
+            out.append(TraceSpec(label=str(label), var=var, sec=sec, loc=loc,
+                                 mech=owners.get("mech"), syn_mech=owners.get("synMech"),
+                                 pointp=owners.get("pointp"), stim=owners.get("stim"),
+                                 conds=tuple(cell_conds)))
     return tuple(out)
 
 
@@ -194,6 +237,11 @@ def plot_options(name, options, path, pop_labels, check) -> dict | None:
         choices = CHOICES.get((name, key))
         if choices is not None and value not in choices:
             check.reference(value, attr_path(path, key), key, choices)
+    stats = merged.get("stats") if name == "plotSpikeStats" else None
+    if stats is not None and (isinstance(stats, str) or not set(stats) <= {"rate", "isicv",
+                                                                         "sync"}):
+        check.add(attr_path(path, "stats"), f"must list some of 'rate', 'isicv', 'sync', not "
+                                            f"{stats!r}")
     if (name, merged.get("groupBy"), merged.get("feature")) in (
             ("plotConn", "cell", f) for f in ("probability", "convergence", "divergence")):
         check.add(attr_path(path, "feature"), f"'{merged['feature']}' is a population "

@@ -117,11 +117,19 @@ class NetSpec:
 
 @dataclass(frozen=True)
 class TraceSpec:
+    """A variable to record: of a section's segment (or a mechanism there), or of a point
+    process: a synapse (synMech label), the cell's own point process (pointp label) or a
+    stimulus (stimTarget label). ``conds`` narrows the recorded cells."""
+
     label: str
     var: str
     sec: str | None
     loc: float
-    mech: str | None
+    mech: str | None = None
+    syn_mech: str | None = None
+    pointp: str | None = None
+    stim: str | None = None
+    conds: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -149,4 +157,11 @@ class OutputSpec:
     save_json: bool
     save_pickle: bool
     save_spikes_sonata: bool
+    save_hdf5: bool = False
+    save_dat: bool = False
+    save_csv: bool = False
+    save_timing: bool = False
+    timing: bool = True
+    print_pop_avg_rates: bool = False
+    include: tuple[str, ...] = ("netParams", "netCells", "netPops", "simConfig", "simData")
     analysis: tuple[tuple[str, Params], ...] = field(default=())
