@@ -1,11 +1,15 @@
 """NMODL folders: compiled into a cache keyed by content, loaded once, errors explained."""
+import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 
 import pytest
 
 from helpers import ROOT
-from neuroloom.engine import modfiles
+from neuroloom.engine import mechanisms, modfiles
 from neuroloom.errors import MechanismError
 
 TEST_MODS = ROOT / "tests" / "data" / "mod"
@@ -60,6 +64,50 @@ def test_the_facade_loads_a_folder():
     assert sorted(sim.loadMechanisms(str(TEST_MODS))) == ["ElectSyn", "GradedSyn", "SelfV"]
 
 
-def test_package_mechanisms_are_there():
-    names = modfiles.load_package_mechanisms()
-    assert sorted(names) == ["Izhi2003b", "Izhi2007b", "VecStim"]
+def test_package_mechanisms_load_when_used():
+    modfiles.load_package_mechanisms({"Izhi2007b"})
+    assert mechanisms.exists("Izhi2007b") and mechanisms.exists("Izhi2003b")
+
+
+SPIKE_TRAINS_ONLY = """
+import json
+from neuroloom import specs, sim
+from neuroloom.engine import mechanisms
+net = specs.NetParams()
+net.popParams['src'] = {'cellModel': 'VecStim', 'numCells': 2, 'spkTimes': [5.0, 20.0]}
+net.popParams['lif'] = {'cellModel': 'IntFire1', 'numCells': 1, 'tau': 10, 'refrac': 1}
+net.connParams['c'] = {'preConds': {'pop': 'src'}, 'postConds': {'pop': 'lif'},
+                       'weight': 0.6, 'delay': 1}
+net.cellParams['PYR'] = {'secs': {'soma': {'geom': {'diam': 18.8, 'L': 18.8},
+                                           'mechs': {'hh': {}}}}}
+net.popParams['hh'] = {'cellType': 'PYR', 'numCells': 1}
+net.synMechParams['exc'] = {'mod': 'ExpSyn', 'tau': 2, 'e': 0}
+net.stimSourceParams['train'] = {'type': 'VecStim', 'spkTimes': [40.0]}
+net.stimTargetParams['train->hh'] = {'source': 'train', 'conds': {'pop': 'hh'},
+                                     'weight': 0.05, 'delay': 2, 'synMech': 'exc'}
+cfg = specs.SimConfig()
+cfg.duration, cfg.saveJson, cfg.saveSpikesSonata = 50, False, False
+sim.createSimulate(net, cfg)
+print(json.dumps(sorted(zip(sim.allSimData['spkt'].round(1).tolist(),
+                            sim.allSimData['spkid'].tolist()))))
+print(mechanisms.exists('VecStim'), mechanisms.exists('Izhi2007b'))
+"""
+
+
+def test_spike_trains_need_no_compiled_mechanism(tmp_path):
+    """VecStim cells and stimuli are replayed by NEURON's built-in PatternStim: a model
+    that uses no other mechanism compiles and loads nothing."""
+    cache = tmp_path / "cache"
+    result = subprocess.run([sys.executable, "-c", SPIKE_TRAINS_ONLY], capture_output=True,
+                            text=True, timeout=120, env={**os.environ,
+                                                        "NEUROLOOM_CACHE": str(cache)})
+    assert result.returncode == 0, result.stderr
+    spikes, loaded = result.stdout.strip().splitlines()[-2:]
+    # both trains fire; two coincident inputs of 0.6 make the IntFire1 fire 1 ms later;
+    # the stimulus train's spike at 40 ms, 2 ms on, makes the HH cell fire once
+    spikes = json.loads(spikes)
+    assert spikes[:6] == [[5.0, 0], [5.0, 1], [6.0, 2], [20.0, 0], [20.0, 1], [21.0, 2]]
+    assert len(spikes) == 7 and spikes[6][1] == 3 and 42 < spikes[6][0] < 46
+    assert loaded == "False False"
+    assert not cache.exists() or not any(cache.iterdir())
+

@@ -1,5 +1,5 @@
 """Cells in NEURON: compartmental cells (sections, geometry, topology, mechanisms, ions,
-point processes) and artificial cells (NetStim, VecStim, IntFire...)."""
+point processes) and artificial cells (NetStim, IntFire...)."""
 from __future__ import annotations
 
 from .. import rng
@@ -84,11 +84,12 @@ class CellInstance:
 
 
 class ArtificialInstance:
-    """One artificial cell: a NetStim, VecStim, IntFire or a user's ARTIFICIAL_CELL."""
+    """One artificial cell: a NetStim, IntFire or a user's ARTIFICIAL_CELL (VecStim cells
+    are not objects: their trains are replayed, see replay.py)."""
 
     secs, pointps = {}, {}
 
-    def __init__(self, h, gid: int, cell_type, pop_label: str, seed: int, spike_times=None):
+    def __init__(self, h, gid: int, cell_type, pop_label: str, seed: int):
         self.gid, self.cell_type = gid, cell_type
         model = cell_type.artificial
         self.obj = getattr(h, model.mod)()
@@ -97,10 +98,6 @@ class ArtificialInstance:
         if model.mod == "NetStim":
             # noise keyed by (gid, population, seed): the same on any number of ranks
             self.obj.noiseFromRandom123(gid, rng.stream_id32("pop", pop_label), seed)
-        self.times = None
-        if spike_times is not None:
-            self.times = h.Vector(spike_times)
-            self.obj.play(self.times)
 
     def target(self, sec=None):
         return self.obj

@@ -74,6 +74,18 @@ def parameters(mech: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def used_mechanisms(network) -> set[str]:
+    """Names of every NEURON mechanism the network's cells, synapses and stimuli use."""
+    used = {m.mod for m in network.syn_mechs} | {s.type for s in network.stim_sources}
+    for cell_type in network.cell_types:
+        if cell_type.is_artificial:
+            used.add(cell_type.artificial.mod)
+        for sec in cell_type.sections:
+            used.update(mech for mech, _ in sec.mechs)
+            used.update(p.mod for p in sec.pointps)
+    return used
+
+
 def check_mechanisms(network, extra_problems=()) -> None:
     """Every mechanism and parameter the network uses must exist in NEURON.
 
@@ -82,8 +94,8 @@ def check_mechanisms(network, extra_problems=()) -> None:
     problems = list(extra_problems)
     density, point = density_mechanisms(), point_processes()
     for cell_type in network.cell_types:
-        if cell_type.is_artificial:
-            model = cell_type.artificial
+        if cell_type.is_artificial and cell_type.artificial.mod != "VecStim":
+            model = cell_type.artificial  # (VecStim trains are replayed: see replay.py)
             problems += _check(model.mod, model.params, point, "artificial cell",
                                f"cellType '{cell_type.label}'")
         for sec in cell_type.sections:

@@ -9,10 +9,11 @@ import numpy as np
 from ..errors import Problem, SpecError
 from . import modfiles
 from .cells import ArtificialInstance, CellInstance
-from .mechanisms import check_mechanisms
+from .mechanisms import check_mechanisms, used_mechanisms
 from .neuron_env import neuron_h, parallel_context
 from .pointers import PointerWiring
 from .recording import Recorder
+from .replay import Replay, flatten, replayed_cell_gids, train_spikes
 from .synapses import Targets
 from .wiring import Stimuli, connect
 
@@ -39,15 +40,15 @@ class NeuronModel:
         if any(True for _ in h.allsec()):
             raise RuntimeError("NEURON already holds sections of another model; clear() it "
                                "before instantiating a new one")
-        modfiles.load_package_mechanisms()
         for folder in run.mod_folders:
             modfiles.load(folder)
+        modfiles.load_package_mechanisms(used_mechanisms(network))
         check_mechanisms(network)
         self._check_globals()
         self.gids = owned_gids(network.num_cells, self.rank, self.nhost)
         self.cells, self._detectors = {}, []
         self.targets = self.netcons = self.pointers = self.stimuli = None
-        self.recorder = self._vinit = None
+        self.recorder = self._vinit = self._replay = None
 
     def create_cells(self):
         run = self.run_spec
@@ -69,11 +70,14 @@ class NeuronModel:
             self.netcons, self.netcon_rows, self.netcon_weight_index = connect(
                 self.h, self.pc, self.targets, self.network, self.gids)
             self.pointers = PointerWiring(self.h, self.pc, self.cells, self.network, self.gids)
+            trains = self.network.spike_trains
+            index, times = flatten(trains, np.arange(len(trains)))
+            self._replay = Replay(self.h, trains.gids[index], times)
 
     def add_stims(self):
         with self._step():
-            self.stimuli = Stimuli(self.h, self.cells, self.targets, self.network, self.gids,
-                                   self.run_spec.seed("stim"))
+            self.stimuli = Stimuli(self.h, self.pc, self.cells, self.targets, self.network,
+                                   self.gids, self.run_spec.seed("stim"))
 
     def setup_recording(self, trace_gids: dict):
         """Spikes of every cell; each trace from its cells (trace label -> gids)."""
@@ -97,15 +101,14 @@ class NeuronModel:
     # -- building -----------------------------------------------------------------------
     def _create_cells(self, network, seed):
         cells, detectors = {}, []
-        trains = {gid: times for gid, times in network.spike_trains.items()}
         c = network.cells
-        for gid in self.gids.tolist():
+        replayed = replayed_cell_gids(network)
+        for gid in np.setdiff1d(self.gids, replayed).tolist():
             cell_type = network.cell_type_of(gid)
             if cell_type.is_artificial:
                 model = cell_type.artificial
                 cell = ArtificialInstance(self.h, gid, cell_type, network.pop_of(gid).label,
-                                          seed if model.seed is None else model.seed,
-                                          trains.get(gid))
+                                          seed if model.seed is None else model.seed)
             else:
                 cell = CellInstance(self.h, gid, cell_type, (c.x[gid], c.y[gid], c.z[gid]))
             self.pc.set_gid2node(gid, self.rank)
@@ -148,7 +151,12 @@ class NeuronModel:
         self.pc.set_maxstep(MAX_STEP)
         h.finitialize(h.v_init)
         self.pc.psolve(run.duration)
-        return self.recorder.collect()
+        local = self.recorder.collect()
+        if self.rank == 0:  # the replayed cells' spikes, once
+            times, gids = train_spikes(self.network, run.duration)
+            local["spike_t"] = np.concatenate([local["spike_t"], times])
+            local["spike_gid"] = np.concatenate([local["spike_gid"], gids])
+        return local
 
     def gather(self, local: dict) -> dict | None:
         """All ranks' recordings merged on rank 0 (None on the other ranks)."""
@@ -167,7 +175,7 @@ class NeuronModel:
     def clear(self):
         """Release every NEURON object of this model; NEURON is left with no sections."""
         self.pc.gid_clear()
-        for name in ("recorder", "_vinit", "netcons", "pointers", "stimuli", "targets",
-                     "_detectors"):
+        for name in ("recorder", "_vinit", "_replay", "netcons", "pointers", "stimuli",
+                     "targets", "_detectors"):
             setattr(self, name, None)
         self.cells = {}

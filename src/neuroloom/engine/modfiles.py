@@ -128,6 +128,11 @@ def load(folder) -> list[str]:
     return names
 
 
-def load_package_mechanisms() -> list[str]:
-    """The mechanisms shipped with neuroloom (Izhikevich cells, VecStim)."""
+def load_package_mechanisms(used) -> list[str]:
+    """The mechanisms shipped with neuroloom (Izhikevich cells) that ``used`` names and
+    NEURON does not have yet (your own modFolders, loaded first, may define them)."""
+    shipped = mechanism_names(mod_files(PACKAGE_MODS))
+    neuron_h()
+    if not any(name in used and not mechanisms.exists(name) for name in shipped):
+        return []
     return load(PACKAGE_MODS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rng
+from .replay import Replay, first_stim_gid, flatten
 
 CHUNK = 200_000
 
@@ -59,14 +60,16 @@ SPIKE_SOURCES = ("NetStim", "VecStim")
 
 class Stimuli:
     """The NEURON objects of this rank's stimuli: one source per (rule, target) and, for
-    spike sources, a NetCon per synapse."""
+    spike sources, a NetCon per synapse. VecStim trains have no source object: the
+    NetCons listen to a pseudo gid whose train is replayed (see replay.py)."""
 
-    def __init__(self, h, cells, targets, network, owned_gids, seed):
-        self.sources, self.netcons, self.vectors = [], [], []
-        self.by_row = {}  # StimTable row -> (source object, NetCon or None)
+    def __init__(self, h, pc, cells, targets, network, owned_gids, seed):
+        self.sources, self.netcons = [], []
+        self.by_row = {}  # StimTable row -> (source object or None, NetCon or None)
         stims = network.stims
         rows = np.flatnonzero(np.isin(stims.gid, owned_gids))
-        made = {}  # (rule, gid) -> source object
+        made = {}  # (rule, gid) -> NetStim
+        replayed = set()  # indices of this rank's VecStim trains
         stream = [rng.stream_id32("stim", label) for label in network.stim_rules]
         for row in rows.tolist():
             gid, rule = int(stims.gid[row]), int(stims.rule[row])
@@ -79,30 +82,31 @@ class Stimuli:
                 self.sources.append(obj)
                 self.by_row[row] = (obj, None)
                 continue
-            obj = made.get((rule, gid))
-            if obj is None:
-                obj = made[(rule, gid)] = self._spike_source(h, source, params, network,
-                                                             stims, row, gid, stream[rule],
+            target = targets.get(gid, int(stims.sec[row]), float(stims.loc[row]),
+                                 int(stims.syn_mech[row]))
+            if source.type == "VecStim":
+                train = int(stims.extra["train"][row])
+                obj, nc = None, pc.gid_connect(first_stim_gid(network) + train, target)
+                replayed.add(train)
+            else:
+                obj = made.get((rule, gid))
+                if obj is None:
+                    obj = made[(rule, gid)] = self._net_stim(h, params, gid, stream[rule],
                                                              seed)
-            nc = h.NetCon(obj, targets.get(gid, int(stims.sec[row]), float(stims.loc[row]),
-                                           int(stims.syn_mech[row])))
+                nc = h.NetCon(obj, target)
             nc.weight[0] = float(stims.weight[row])
             nc.delay = float(stims.delay[row])
             self.netcons.append(nc)
             self.by_row[row] = (obj, nc)
+        train, times = flatten(network.stim_trains, sorted(replayed))
+        self._replay = Replay(h, first_stim_gid(network) + train, times)
 
-    def _spike_source(self, h, source, params, network, stims, row, gid, stream, seed):
-        obj = getattr(h, source.type)()
-        if source.type == "NetStim":
-            set_params(obj, params)
-            # noise keyed by (gid, rule, seed): the same spikes in any creation order,
-            # hence on any number of ranks
-            obj.noiseFromRandom123(gid, stream, seed)
-        else:
-            times = network.stim_trains.times_of(int(stims.extra["train"][row]))
-            vector = h.Vector(times)
-            obj.play(vector)
-            self.vectors.append(vector)
+    def _net_stim(self, h, params, gid, stream, seed):
+        obj = h.NetStim()
+        set_params(obj, params)
+        # noise keyed by (gid, rule, seed): the same spikes in any creation order, hence on
+        # any number of ranks
+        obj.noiseFromRandom123(gid, stream, seed)
         self.sources.append(obj)
         return obj
 

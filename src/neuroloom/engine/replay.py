@@ -1,0 +1,56 @@
+"""Fixed spike trains (VecStim populations and stimuli, SONATA virtual nodes) replayed by
+NEURON's built-in PatternStim.
+
+A PatternStim plays (time, gid) pairs into the NetCons that ``pc.gid_connect`` made from
+those gids on this rank, exactly as if a cell with that gid had fired: the events arrive
+at spike time + delay. The replayed gids are not registered as cells, so no compiled
+mechanism (VecStim) is needed, and every rank simply replays the trains of all of them:
+each delivers only to its own NetCons. Stimulus trains use pseudo gids after the last cell
+(``first_stim_gid(network) + train index``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def first_stim_gid(network) -> int:
+    """The pseudo gid of stimulus train 0; cells use the gids below it."""
+    return network.num_cells
+
+
+class Replay:
+    """One PatternStim playing spikes of ``spike_gid`` at ``spike_t`` (its Vectors are
+    held here, so they live as long as the model)."""
+
+    def __init__(self, h, spike_gid, spike_t):
+        spike_gid = np.asarray(spike_gid, dtype=np.int64)
+        spike_t = np.asarray(spike_t, dtype=np.float64)
+        order = np.lexsort((spike_gid, spike_t))  # in time order
+        self._t = h.Vector(spike_t[order])
+        self._gid = h.Vector(spike_gid[order].astype(np.float64))
+        self._pattern = h.PatternStim()
+        self._pattern.play(self._t, self._gid)
+
+
+def flatten(trains, indices) -> tuple[np.ndarray, np.ndarray]:
+    """(train index of each spike, spike times) of the trains ``indices``."""
+    indices = np.asarray(indices, dtype=np.int64)
+    counts = np.diff(trains.bounds)[indices]
+    times = [trains.times_of(int(i)) for i in indices]
+    return np.repeat(indices, counts), np.concatenate(times or [np.empty(0)])
+
+
+def replayed_cell_gids(network) -> np.ndarray:
+    """Gids of the cells whose spikes are a fixed train (VecStim cells)."""
+    codes = [i for i, t in enumerate(network.cell_types)
+             if t.is_artificial and t.artificial.mod == "VecStim"]
+    return np.flatnonzero(np.isin(network.cells.cell_type, codes))
+
+
+def train_spikes(network, duration: float) -> tuple[np.ndarray, np.ndarray]:
+    """(times, gids) the replayed cells fire within a run of ``duration`` ms: they are
+    part of the recorded spikes, as a VecStim cell's would be."""
+    trains = network.spike_trains
+    index, times = flatten(trains, np.arange(len(trains)))
+    keep = times <= duration
+    return times[keep], trains.gids[index[keep]]
