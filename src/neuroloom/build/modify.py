@@ -21,18 +21,8 @@ CONN_CONDS = ("label", "synMech", "sec", "loc", "weight", "delay", "preGid", "po
 STIM_CONDS = ("label", "source", "sec", "loc", "weight", "delay", "gid")
 
 
-def _tags(network) -> Tags:
-    class PopLike:  # what validate.conds needs to know about a population
-        def __init__(self, pop):
-            self.label, self.cell_type, self.cell_model = pop.label, pop.cell_type, pop.cell_model
-            self.cells_list = ()
-    tags = Tags([PopLike(p) for p in network.pops], {t.user_label: t for t in network.cell_types})
-    tags.extra = sorted(network.cells.extra)  # the cells' own tags (cellsList)
-    return tags
-
-
 def selected_cells(network, raw, path, check) -> np.ndarray:
-    conditions, _ = parse_conds(raw or {}, path, _tags(network), check)
+    conditions, _ = parse_conds(raw or {}, path, Tags.of_network(network), check)
     return select_cells(conditions, network.cells, network.pops, network.cell_types)
 
 

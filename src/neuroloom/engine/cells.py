@@ -13,6 +13,8 @@ class CellInstance:
         self.gid = gid
         self.cell_type = cell_type
         self.secs, self.pointps = {}, {}
+        if not cell_type.place_pt3d:
+            position = (0.0, 0.0, 0.0)
         for spec in cell_type.sections:
             self.secs[spec.name] = self._section(h, spec, position)
         for spec in cell_type.sections:

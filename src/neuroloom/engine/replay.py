@@ -32,14 +32,6 @@ class Replay:
         self._pattern.play(self._t, self._gid)
 
 
-def flatten(trains, indices) -> tuple[np.ndarray, np.ndarray]:
-    """(train index of each spike, spike times) of the trains ``indices``."""
-    indices = np.asarray(indices, dtype=np.int64)
-    counts = np.diff(trains.bounds)[indices]
-    times = [trains.times_of(int(i)) for i in indices]
-    return np.repeat(indices, counts), np.concatenate(times or [np.empty(0)])
-
-
 def replayed_cell_gids(network) -> np.ndarray:
     """Gids of the cells whose spikes are a fixed train (VecStim cells)."""
     codes = [i for i, t in enumerate(network.cell_types)
@@ -51,6 +43,6 @@ def train_spikes(network, duration: float) -> tuple[np.ndarray, np.ndarray]:
     """(times, gids) the replayed cells fire within a run of ``duration`` ms: they are
     part of the recorded spikes, as a VecStim cell's would be."""
     trains = network.spike_trains
-    index, times = flatten(trains, np.arange(len(trains)))
+    index, times = trains.spikes()
     keep = times <= duration
     return times[keep], trains.gids[index[keep]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rng
-from .replay import Replay, first_stim_gid, flatten
+from .replay import Replay, first_stim_gid
 
 CHUNK = 200_000
 
@@ -98,7 +98,7 @@ class Stimuli:
             nc.delay = float(stims.delay[row])
             self.netcons.append(nc)
             self.by_row[row] = (obj, nc)
-        train, times = flatten(network.stim_trains, sorted(replayed))
+        train, times = network.stim_trains.spikes(sorted(replayed))
         self._replay = Replay(h, first_stim_gid(network) + train, times)
 
     def _net_stim(self, h, params, gid, stream, seed):

@@ -65,6 +65,10 @@ class CellType:
     globals: Params = ()  # NEURON globals the cell type needs (e.g. of its mechanisms)
     artificial: Artificial | None = None
     variant_of: str = ""  # a modified copy for some cells (sim.net.modifyCells) of this type
+    # 3D points moved to each cell's position (NetPyNE), or kept as given (SONATA: BMTK
+    # never moves morphologies, and NEURON keeps 3D points in single precision, so moving
+    # them changes lengths and areas in the last bits)
+    place_pt3d: bool = True
 
     @property
     def user_label(self) -> str:

@@ -18,14 +18,7 @@ def network_to_dict(network: Network, arrays: bool = False) -> dict:
     column = (lambda values: values) if arrays else (lambda values: values.tolist())
     return {
         "format": FORMAT,
-        "size": list(network.size),
-        "pops": [asdict(p) for p in network.pops],
-        "cellTypes": [_cell_type_to_dict(t) for t in network.cell_types],
-        "synMechs": [_params_entry(m) for m in network.syn_mechs],
-        "stimSources": [_params_entry(s) for s in network.stim_sources],
-        "sectionNames": list(network.section_names),
-        "connRules": list(network.conn_rules),
-        "stimRules": list(network.stim_rules),
+        **catalogs_to_dict(network),
         "cells": _columns(network.cells, column),
         "conns": _columns(network.conns, column),
         "stims": _columns(network.stims, column),
@@ -36,15 +29,23 @@ def network_to_dict(network: Network, arrays: bool = False) -> dict:
     }
 
 
-def network_from_dict(data: dict) -> Network:
-    if data.get("format") != FORMAT:
-        raise FormatError(f"not a saved neuroloom network (format {data.get('format')!r}, "
-                          f"expected {FORMAT!r})")
-    prov = dict(data["provenance"])
-    prov["seeds"] = tuple(sorted((k, int(v)) for k, v in prov["seeds"].items()))
-    return Network(
-        cells=_table(CellTable, data["cells"]), conns=_table(ConnTable, data["conns"]),
-        stims=_table(StimTable, data["stims"]),
+def catalogs_to_dict(network: Network) -> dict:
+    """The network's catalogs (everything but the tables and trains) as plain data."""
+    return {
+        "size": list(network.size),
+        "pops": [asdict(p) for p in network.pops],
+        "cellTypes": [_cell_type_to_dict(t) for t in network.cell_types],
+        "synMechs": [_params_entry(m) for m in network.syn_mechs],
+        "stimSources": [_params_entry(s) for s in network.stim_sources],
+        "sectionNames": list(network.section_names),
+        "connRules": list(network.conn_rules),
+        "stimRules": list(network.stim_rules),
+    }
+
+
+def catalogs_from_dict(data: dict) -> dict:
+    """Network keyword arguments of the catalogs ``catalogs_to_dict`` wrote."""
+    return dict(
         pops=tuple(Population(**p) for p in data["pops"]),
         cell_types=tuple(_cell_type_from_dict(t) for t in data["cellTypes"]),
         syn_mechs=tuple(SynMech(label=m["label"], mod=m["mod"], params=_pairs_in(m["params"]),
@@ -56,7 +57,18 @@ def network_from_dict(data: dict) -> Network:
                                       param_functions=_pairs_in(s["param_functions"]))
                            for s in data["stimSources"]),
         section_names=tuple(data["sectionNames"]), conn_rules=tuple(data["connRules"]),
-        stim_rules=tuple(data["stimRules"]), size=tuple(data["size"]),
+        stim_rules=tuple(data["stimRules"]), size=tuple(data["size"]))
+
+
+def network_from_dict(data: dict) -> Network:
+    if data.get("format") != FORMAT:
+        raise FormatError(f"not a saved neuroloom network (format {data.get('format')!r}, "
+                          f"expected {FORMAT!r})")
+    prov = dict(data["provenance"])
+    prov["seeds"] = tuple(sorted((k, int(v)) for k, v in prov["seeds"].items()))
+    return Network(
+        cells=_table(CellTable, data["cells"]), conns=_table(ConnTable, data["conns"]),
+        stims=_table(StimTable, data["stims"]), **catalogs_from_dict(data),
         spike_trains=SpikeTrains(**data["spikeTrains"]),
         stim_trains=SpikeTrains(**data["stimTrains"]),
         provenance=Provenance(**prov))
@@ -98,6 +110,7 @@ def _pairs_in(items) -> tuple:
 def _cell_type_to_dict(cell_type: CellType) -> dict:
     return {
         "label": cell_type.label, "variant_of": cell_type.variant_of,
+        "place_pt3d": cell_type.place_pt3d,
         "spike_sec": cell_type.spike_sec,
         "spike_loc": cell_type.spike_loc, "threshold": cell_type.threshold,
         "sec_lists": [[name, list(members)] for name, members in cell_type.sec_lists],
@@ -127,6 +140,7 @@ def _cell_type_from_dict(data: dict) -> CellType:
     artificial = data["artificial"]
     return CellType(
         label=data["label"], variant_of=data.get("variant_of", ""),
+        place_pt3d=data.get("place_pt3d", True),
         spike_sec=data["spike_sec"], spike_loc=data["spike_loc"],
         threshold=data["threshold"],
         sec_lists=tuple((name, tuple(members)) for name, members in data["sec_lists"]),

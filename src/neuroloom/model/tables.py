@@ -195,6 +195,14 @@ class SpikeTrains:
 
     __hash__ = None
 
+    def spikes(self, indices=None) -> tuple[np.ndarray, np.ndarray]:
+        """(train index of each spike, spike times) of the trains ``indices`` (all by
+        default), train after train."""
+        indices = np.arange(len(self)) if indices is None else np.asarray(indices, np.int64)
+        counts = np.diff(self.bounds)[indices]
+        times = [self.times_of(int(i)) for i in indices]
+        return np.repeat(indices, counts), np.concatenate(times or [np.empty(0)])
+
     def times_of(self, index: int) -> np.ndarray:
         return self.times[self.bounds[index]:self.bounds[index + 1]]
 

@@ -23,6 +23,18 @@ class Tags:
     def all(self):
         return list(CATALOG_TAGS) + list(AXES) + self.extra
 
+    @classmethod
+    def of_network(cls, network) -> "Tags":
+        """The tags of a built (or imported) network's cells."""
+        class PopLike:  # what the conditions need to know about a population
+            def __init__(self, pop):
+                self.label, self.cell_type = pop.label, pop.cell_type
+                self.cell_model, self.cells_list = pop.cell_model, ()
+        tags = cls([PopLike(p) for p in network.pops],
+                   {t.user_label: t for t in network.cell_types})
+        tags.extra = sorted(network.cells.extra)  # the cells' own tags
+        return tags
+
 
 def conds(raw, path, tags: Tags, check, *, stims=False):
     """Returns (conds, cell_list); cell_list (stims only) is None when not given."""
