@@ -1,0 +1,81 @@
+"""A compartmental cell type -> a NEURON hoc template, so that SONATA simulators that load
+`hoc:` templates (BMTK) build the same cell.
+
+The template creates one section array of size 1 per section (``soma[0]``: BMTK looks for
+``soma``), appends them to the ``all`` SectionList in the cell type's order (SONATA's
+section ids index that list), and sets geometry (3D points or L/diam), nseg, Ra, cm,
+density mechanisms (one value per segment where the cell type gives several) and ion
+reversal potentials/concentrations. Cell types with point processes or their own initial
+voltages cannot be written this way (TemplateError).
+"""
+from __future__ import annotations
+
+import re
+
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+HOC_WORDS = {"all", "init", "soma_", "this"}
+
+
+class TemplateError(ValueError):
+    """The cell type has something a plain hoc template cannot say."""
+
+
+def template_name(label: str, taken: set) -> str:
+    """A hoc identifier for a cell type label, unique among ``taken``."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", label)
+    if not name or not name[0].isalpha():
+        name = f"cell_{name}"
+    base, n = name, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def hoc_template(cell_type, name: str) -> str:
+    for sec in cell_type.sections:
+        if sec.pointps:
+            raise TemplateError(f"section '{sec.name}' has point processes")
+        if sec.vinit is not None:
+            raise TemplateError(f"section '{sec.name}' has its own vinit")
+        if not IDENTIFIER.match(sec.name) or sec.name in HOC_WORDS:
+            raise TemplateError(f"section name '{sec.name}' is not a hoc name")
+    names = [s.name for s in cell_type.sections]
+    lines = [f"begintemplate {name}", f"public init, all, {', '.join(names)}", "objref all",
+             f"create {', '.join(f'{n}[1]' for n in names)}", "", "proc init() {",
+             "    all = new SectionList()"]
+    lines += [f"    {n}[0] all.append()" for n in names]
+    for sec in cell_type.sections:
+        if sec.parent is not None:
+            lines.append(f"    connect {sec.name}[0]({_num(sec.child_x)}), "
+                         f"{sec.parent}[0]({_num(sec.parent_x)})")
+    for sec in cell_type.sections:
+        lines += [f"    {sec.name}[0] {{"] + [f"        {line}" for line in _body(sec)] + ["    }"]
+    lines += ["}", f"endtemplate {name}", ""]
+    return "\n".join(lines)
+
+
+def _body(sec) -> list[str]:
+    out = []
+    if sec.pt3d:
+        out.append("pt3dclear()")
+        out += [f"pt3dadd({_num(x)}, {_num(y)}, {_num(z)}, {_num(d)})" for x, y, z, d in sec.pt3d]
+    else:
+        out.append(f"L = {_num(sec.L)}  diam = {_num(sec.diam)}")
+    out.append(f"nseg = {sec.nseg}  Ra = {_num(sec.Ra)}  cm = {_num(sec.cm)}")
+    for mech, params in sec.mechs:
+        out.append(f"insert {mech}")
+        for param, value in params:
+            if isinstance(value, tuple):  # one value per segment, at its centre
+                out += [f"{param}_{mech}({_num((i + 0.5) / sec.nseg)}) = {_num(v)}"
+                        for i, v in enumerate(value)]
+            else:
+                out.append(f"{param}_{mech} = {_num(value)}")
+    for ion, values in sec.ions:
+        for kind, value in values:  # e -> e<ion>, i -> <ion>i, o -> <ion>o
+            out.append(f"{'e' + ion if kind == 'e' else ion + kind} = {_num(value)}")
+    return out
+
+
+def _num(value) -> str:
+    return repr(float(value))  # exact: repr round-trips a double

@@ -1,0 +1,460 @@
+"""The canonical Network -> a SONATA circuit and simulation config (no NEURON needed).
+
+    folder/circuit_config.json, simulation_config.json, node_sets.json
+    folder/network/<pop>_nodes.h5 + <pop>_node_types.csv       one per population
+    folder/network/<edges>_edges.h5 + <edges>_edge_types.csv   one per (source, target) pair
+    folder/components/...   hoc templates, point-neuron and synapse dynamics (BMTK's dialect)
+    folder/inputs/...       spike trains of VecStim populations and stimuli
+    folder/neuroloom_catalogs.json, neuroloom_stimuli.h5   (see sonata/extension.py)
+
+Written in the dialect BMTK runs and libsonata/bluepysnap read: populations (with their
+type) in the circuit config, edge indices under both names (libsonata reads
+node_id_to_ranges, BMTK node_id_to_range), section ids that index each cell's `all` list.
+Stimuli that are spike trains become virtual populations with edges and spike inputs; a
+current clamp whose values are the same on every target becomes a current_clamp input;
+the rest are written as neuroloom inputs other simulators will refuse. The whole folder is
+written next to its destination and renamed into place.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from ..atomic import atomic_dir
+from ..errors import FormatError
+from ..model.catalog import Population
+from ..sonata import conventions as sc
+from ..sonata import extension
+from ..sonata.index import edge_index
+from ..results.sonata_spikes import write_spikes
+from .hoc_template import TemplateError, hoc_template, template_name
+
+TYPE_ID_BASE = 100
+SPIKE_SOURCES = ("NetStim", "VecStim")
+
+
+def export(network, folder, sim_config=None) -> list[Path]:
+    """Write ``network`` (run as ``sim_config`` says) as SONATA into ``folder``; an
+    existing folder is replaced only if it is empty or an earlier export. Returns the
+    files written."""
+    _check(network)
+    folder = Path(folder)
+    with atomic_dir(folder, _earlier_export) as tmp:
+        writer = _Writer(tmp, network)
+        writer.write(sim_config)
+    return sorted(folder / p.relative_to(tmp) for p in writer.files)
+
+
+def _earlier_export(folder: Path) -> bool:
+    try:
+        return "neuroloom" in json.loads((folder / "circuit_config.json").read_text())
+    except (OSError, ValueError):
+        return False
+
+
+def _check(network) -> None:
+    pointers = [m.label for m in network.syn_mechs if m.pointer is not None]
+    if pointers:
+        raise FormatError(f"gap junctions and graded synapses (synMechs {pointers}) cannot "
+                          "be written as SONATA yet")
+    if network.conns.extra:
+        raise FormatError(f"connection attributes {sorted(network.conns.extra)} cannot be "
+                          "written as SONATA")
+    for pop in network.pops:
+        if not pop.label or "/" in pop.label:
+            raise FormatError(f"population '{pop.label}': SONATA population names cannot be "
+                              "empty or contain '/'")
+
+
+class _Writer:
+    def __init__(self, root: Path, network):
+        self.root, self.net = root, network
+        self.files: list[Path] = []
+        self.nodes, self.edges, self.inputs, self.node_sets = [], [], {}, {}
+        self.templates: dict[int, str] = {}  # cell type code -> hoc template name
+        for name in ("network", "inputs", "components/templates",
+                     "components/point_neuron_models", "components/synaptic_models",
+                     "components/morphologies", "components/biophysical_neuron_templates"):
+            (root / name).mkdir(parents=True, exist_ok=True)
+
+    def write(self, sim_config) -> None:
+        self._cell_types()
+        for code, pop in enumerate(self.net.pops):
+            self._population(code, pop)
+        self._connections()
+        self._stimuli()
+        self.files += [self.root / extension.CATALOGS, self.root / extension.STIMULI]
+        block = extension.write(self.root, self.net)
+        self._json("circuit_config.json", self._circuit(block))
+        self._json("node_sets.json", self.node_sets)
+        self._json("simulation_config.json", self._simulation(sim_config))
+
+    # -- catalogs ---------------------------------------------------------------------
+    def _cell_types(self) -> None:
+        taken = set()
+        for code, cell_type in enumerate(self.net.cell_types):
+            if cell_type.is_artificial:
+                if cell_type.artificial.mod != "VecStim":
+                    params = sc.dynamics_from_neuron(cell_type.artificial.mod,
+                                                     dict(cell_type.artificial.params))
+                    self._json(f"components/point_neuron_models/{_file_stem(cell_type.label)}"
+                               ".json", params)
+                continue
+            name = template_name(cell_type.label, taken)
+            try:
+                text = hoc_template(cell_type, name)
+            except TemplateError:
+                continue  # only neuroloom can build it (model_template neuroloom:<label>)
+            self._text(f"components/templates/{name}.hoc", text)
+            self.templates[code] = name
+
+    def _node_type(self, code: int) -> dict:
+        cell_type = self.net.cell_types[code]
+        row = {"node_type_id": TYPE_ID_BASE + code, "neuroloom_cell_type": cell_type.label}
+        if cell_type.is_artificial and cell_type.artificial.mod == "VecStim":
+            return {**row, "model_type": "virtual"}
+        if cell_type.is_artificial:
+            return {**row, "model_type": "point_process",
+                    "model_template": f"nrn:{cell_type.artificial.mod}",
+                    "dynamics_params": f"{_file_stem(cell_type.label)}.json"}
+        template = self.templates.get(code)
+        return {**row, "model_type": "biophysical",
+                "model_template": f"hoc:{template}" if template else
+                f"neuroloom:{cell_type.label}"}
+
+    # -- nodes ------------------------------------------------------------------------
+    def _population(self, code: int, pop: Population) -> None:
+        cells = self.net.cells
+        gids = np.arange(pop.gid_start, pop.gid_start + pop.size)
+        types = cells.cell_type[gids]
+        attributes = {a: getattr(cells, a)[gids] for a in sc.POSITION + sc.NORM_POSITION}
+        attributes.update({name: values[gids] for name, values in cells.extra.items()})
+        nodes_file = f"network/{pop.label}_nodes.h5"
+        self._nodes_h5(nodes_file, pop.label, TYPE_ID_BASE + types, attributes)
+        rows = [self._node_type(t) for t in sorted(set(types.tolist()))]
+        types_file = f"network/{pop.label}_node_types.csv"
+        self._csv(types_file, rows)
+        model_types = {r["model_type"] for r in rows}
+        self.nodes.append({"nodes_file": f"$NETWORK_DIR/{Path(nodes_file).name}",
+                           "node_types_file": f"$NETWORK_DIR/{Path(types_file).name}",
+                           "populations": {pop.label: {"type": _pop_type(model_types)}}})
+        self.node_sets[pop.label] = {"population": pop.label}
+        if model_types == {"virtual"}:
+            self._cell_trains(pop)
+
+    def _cell_trains(self, pop) -> None:
+        """A VecStim population's trains as a spike input of its nodes."""
+        trains = self.net.spike_trains
+        mine = (trains.gids >= pop.gid_start) & (trains.gids < pop.gid_start + pop.size)
+        counts = np.diff(trains.bounds)
+        gids = np.repeat(trains.gids, counts)
+        keep = np.repeat(mine, counts)
+        path = self.root / "inputs" / f"{pop.label}_spikes.h5"
+        write_spikes(path, trains.times[keep], gids[keep], [pop], self.net.provenance)
+        self.files.append(path)
+        self.inputs[f"{pop.label}_spikes"] = {
+            "input_type": "spikes", "module": "h5", "node_set": pop.label,
+            "input_file": f"$INPUT_DIR/{path.name}"}
+
+    def _nodes_h5(self, name, population, type_ids, attributes) -> None:
+        path = self.root / name
+        with h5py.File(path, "w") as f:
+            _sonata_root(f)
+            group = f.create_group(f"nodes/{population}")
+            n = len(type_ids)
+            group.create_dataset("node_id", data=np.arange(n, dtype=np.uint64))
+            group.create_dataset("node_type_id", data=np.asarray(type_ids, dtype=np.uint64))
+            group.create_dataset("node_group_id", data=np.zeros(n, dtype=np.uint32))
+            group.create_dataset("node_group_index", data=np.arange(n, dtype=np.uint64))
+            attrs = group.create_group("0")
+            for key, values in attributes.items():
+                values = np.asarray(values)
+                attrs.create_dataset(key, data=values.astype(h5py.string_dtype())
+                                     if values.dtype.kind == "U" else values)
+        self.files.append(path)
+
+    # -- connections ------------------------------------------------------------------
+    def _connections(self) -> None:
+        c, cells = self.net.conns, self.net.cells
+        pre_pop, post_pop = cells.pop[c.pre_gid], cells.pop[c.post_gid]
+        for src, tgt in sorted(set(zip(pre_pop.tolist(), post_pop.tolist()))):
+            rows = np.flatnonzero((pre_pop == src) & (post_pop == tgt))
+            source, target = self.net.pops[src], self.net.pops[tgt]
+            type_of = {key: TYPE_ID_BASE + i for i, key in enumerate(sorted(set(zip(
+                c.rule[rows].tolist(), c.syn_mech[rows].tolist()))))}
+            types = [self._edge_type(t, rule, mech) for (rule, mech), t in type_of.items()]
+            type_ids = np.array([type_of[k] for k in zip(c.rule[rows].tolist(),
+                                                         c.syn_mech[rows].tolist())])
+            self._edge_population(f"{source.label}_to_{target.label}", source, target,
+                                  c.pre_gid[rows] - source.gid_start,
+                                  c.post_gid[rows] - target.gid_start, type_ids, types,
+                                  self._edge_attributes(rows, c, c.post_gid, rows))
+
+    def _edge_attributes(self, rows, table, post_gid, order) -> dict:
+        attributes = {"syn_weight": table.weight[rows], "delay": table.delay[rows],
+                      "afferent_section_pos": table.loc[rows],
+                      sc.ROW: np.asarray(order, dtype=np.uint64)}
+        section_ids = self._section_ids(table.sec[rows], post_gid[rows])
+        if (section_ids >= 0).any():
+            attributes["afferent_section_id"] = section_ids.astype(np.int32)
+        return attributes
+
+    def _section_ids(self, sec_codes, post_gids) -> np.ndarray:
+        """Index of each contact's section in its cell's section list (-1: none)."""
+        types = self.net.cells.cell_type[post_gids]
+        out = np.full(len(sec_codes), -1, dtype=np.int64)
+        for code in np.unique(types).tolist():
+            names = self.net.cell_types[code].section_names
+            lookup = np.array([names.index(n) if n in names else -1
+                               for n in self.net.section_names] + [-1])
+            mine = types == code
+            out[mine] = lookup[sec_codes[mine]]
+        return out
+
+    def _edge_type(self, type_id, rule, mech) -> dict:
+        row = {"edge_type_id": type_id, "neuroloom_rule": self.net.conn_rules[rule]
+               if rule >= 0 else None}
+        return {**row, **self._synapse(mech)}
+
+    def _synapse(self, mech) -> dict:
+        if mech < 0:  # events go to the (point) cell itself
+            self._json("components/synaptic_models/instantaneous.json",
+                       {"level_of_detail": "instantaneous", "sign": 1})
+            return {"dynamics_params": "instantaneous.json", "neuroloom_syn_mech": None}
+        syn = self.net.syn_mechs[mech]
+        params = dict(syn.params)
+        model = next((k for k, (mod, _) in sc.SYNAPSE_MODELS.items() if mod == syn.mod), None)
+        if model is not None:  # BMTK's names for its own synapse models
+            names = sc.SYNAPSE_MODELS[model][1]
+            dynamics = {"level_of_detail": model, **{theirs: params[ours] for theirs, ours in
+                                                     names.items() if ours in params}}
+        else:
+            dynamics = {"level_of_detail": syn.mod, **params}
+        stem = _file_stem(syn.label)
+        self._json(f"components/synaptic_models/{stem}.json", dynamics)
+        return {"model_template": syn.mod, "dynamics_params": f"{stem}.json",
+                "neuroloom_syn_mech": syn.label}
+
+    def _edge_population(self, name, source, target, source_ids, target_ids, type_ids,
+                         types, attributes) -> None:
+        path = self.root / "network" / f"{name}_edges.h5"
+        with h5py.File(path, "w") as f:
+            _sonata_root(f)
+            group = f.create_group(f"edges/{name}")
+            n = len(type_ids)
+            for end, ids, pop in (("source", source_ids, source), ("target", target_ids,
+                                                                   target)):
+                ds = group.create_dataset(f"{end}_node_id", data=np.asarray(ids, np.uint64))
+                ds.attrs["node_population"] = pop.label
+            group.create_dataset("edge_type_id", data=np.asarray(type_ids, np.uint32))
+            group.create_dataset("edge_group_id", data=np.zeros(n, np.uint16))
+            group.create_dataset("edge_group_index", data=np.arange(n, dtype=np.uint32))
+            attrs = group.create_group("0")
+            for key, values in attributes.items():
+                attrs.create_dataset(key, data=values)
+            for direction, ids, pop in (("source_to_target", source_ids, source),
+                                        ("target_to_source", target_ids, target)):
+                node_ranges, ranges = edge_index(ids, pop.size)
+                index = group.create_group(f"indices/{direction}")
+                index.create_dataset(sc.INDEX_RANGES[0], data=node_ranges)
+                index[sc.INDEX_RANGES[1]] = index[sc.INDEX_RANGES[0]]  # hard link
+                index.create_dataset("range_to_edge_id", data=ranges)
+        self.files.append(path)
+        types_file = f"network/{name}_edge_types.csv"
+        self._csv(types_file, types)
+        self.edges.append({"edges_file": f"$NETWORK_DIR/{path.name}",
+                           "edge_types_file": f"$NETWORK_DIR/{Path(types_file).name}",
+                           "populations": {name: {"type": "chemical"}}})
+
+    # -- stimuli ----------------------------------------------------------------------
+    def _stimuli(self) -> None:
+        s = self.net.stims
+        taken = {p.label for p in self.net.pops}
+        for rule, label in enumerate(self.net.stim_rules):
+            rows = np.flatnonzero(s.rule == rule)
+            if not len(rows):
+                continue
+            source = self.net.stim_sources[s.source[rows[0]]]
+            if source.type in SPIKE_SOURCES:
+                self._spike_stimulus(label, source, rows, taken)
+            else:
+                self._point_stimulus(label, source, rows)
+
+    def _spike_stimulus(self, label, source, rows, taken) -> None:
+        """A virtual population (a node per source) with edges onto the targets."""
+        s, cells = self.net.stims, self.net.cells
+        name = _unique(f"stim_{_identifier(label)}", taken)
+        key = s.extra["train"][rows] if source.type == "VecStim" else s.gid[rows]
+        nodes, node_of_row = np.unique(key, return_inverse=True)
+        stim_pop = Population(label=name, cell_type="", cell_model=source.type, gid_start=0,
+                              size=len(nodes))
+        self._nodes_h5(f"network/{name}_nodes.h5", name, np.full(len(nodes), TYPE_ID_BASE),
+                       {})
+        self._csv(f"network/{name}_node_types.csv", [
+            {"node_type_id": TYPE_ID_BASE, "model_type": "virtual", sc.STIM_RULE: label}])
+        self.nodes.append({"nodes_file": f"$NETWORK_DIR/{name}_nodes.h5",
+                           "node_types_file": f"$NETWORK_DIR/{name}_node_types.csv",
+                           "populations": {name: {"type": "virtual"}}})
+        self.node_sets[name] = {"population": name}
+        target_pops = cells.pop[s.gid[rows]]
+        for tgt in sorted(set(target_pops.tolist())):
+            mine = rows[target_pops == tgt]
+            target = self.net.pops[tgt]
+            mechs = sorted(set(s.syn_mech[mine].tolist()))
+            type_of = {m: TYPE_ID_BASE + i for i, m in enumerate(mechs)}
+            types = [{"edge_type_id": t, **self._synapse(m)} for m, t in type_of.items()]
+            self._edge_population(f"{name}_to_{target.label}", stim_pop, target,
+                                  node_of_row[target_pops == tgt], s.gid[mine] - target.gid_start,
+                                  np.array([type_of[m] for m in s.syn_mech[mine].tolist()]),
+                                  types, self._edge_attributes(mine, s, s.gid, mine))
+        spec = {"input_type": "spikes", "node_set": name, sc.STIM_RULE: label}
+        if source.type == "VecStim":
+            trains = self.net.stim_trains
+            index, times = trains.spikes(nodes.astype(np.int64))
+            node_ids = np.searchsorted(nodes, index)
+            path = self.root / "inputs" / f"{name}_spikes.h5"
+            write_spikes(path, times, node_ids, [stim_pop], self.net.provenance)
+            self.files.append(path)
+            spec.update(module="h5", input_file=f"$INPUT_DIR/{path.name}")
+        else:  # no SONATA simulator generates NetStim noise: neuroloom's own input
+            spec.update(module="neuroloom_netstim", **(_uniform(source, s, rows) or {}))
+        self.inputs[label] = spec
+
+    def _point_stimulus(self, label, source, rows) -> None:
+        """A current clamp with the same values on every target, at the soma middle, is a
+        SONATA current_clamp input; anything else is neuroloom's own input."""
+        s = self.net.stims
+        name = f"stim_{_identifier(label)}"
+        self.node_sets[name] = self._node_set_of(s.gid[rows])
+        values = _uniform(source, s, rows)
+        at_soma = all(self.net.section_names[s.sec[r]] == self.net.cell_type_of(
+            s.gid[r]).spike_sec and s.loc[r] == 0.5 for r in rows.tolist())
+        spec = {"node_set": name, sc.STIM_RULE: label}
+        if source.type == "IClamp" and values is not None and at_soma:
+            spec.update(input_type="current_clamp", module="IClamp", amp=values.get("amp"),
+                        delay=values.get("del"), duration=values.get("dur"))
+        else:
+            spec.update(input_type="neuroloom", module=source.type)
+        self.inputs[label] = spec
+
+    def _node_set_of(self, gids) -> list | dict:
+        """A node set of these gids: per population, their node ids."""
+        cells = self.net.cells
+        parts = []
+        for code in sorted(set(cells.pop[gids].tolist())):
+            pop = self.net.pops[code]
+            mine = gids[cells.pop[gids] == code]
+            parts.append({"population": pop.label,
+                          "node_id": sorted(set((mine - pop.gid_start).tolist()))})
+        return parts[0] if len(parts) == 1 else parts
+
+    # -- configs ----------------------------------------------------------------------
+    def _circuit(self, block) -> dict:
+        return {
+            "manifest": {"$BASE_DIR": ".", "$NETWORK_DIR": "$BASE_DIR/network",
+                         "$COMPONENTS_DIR": "$BASE_DIR/components"},
+            "components": {
+                "morphologies_dir": "$COMPONENTS_DIR/morphologies",
+                "biophysical_neuron_models_dir": "$COMPONENTS_DIR/biophysical_neuron_templates",
+                "templates_dir": "$COMPONENTS_DIR/templates",
+                "point_neuron_models_dir": "$COMPONENTS_DIR/point_neuron_models",
+                "synaptic_models_dir": "$COMPONENTS_DIR/synaptic_models"},
+            "networks": {"nodes": self.nodes, "edges": self.edges},
+            "neuroloom": block,
+        }
+
+    def _simulation(self, cfg) -> dict:
+        from ..specs import SimConfig
+
+        cfg = cfg if cfg is not None else SimConfig()
+        hparams = {**SimConfig.DEFAULTS["hParams"], **dict(cfg.hParams)}
+        thresholds = [t.threshold for t in self.net.cell_types if not t.is_artificial]
+        reports = {}
+        for name, spec in dict(getattr(cfg, "sonataReports", {}) or {}).items():
+            gids = np.asarray(sorted({int(g) for g in spec.get("cells", [])}), dtype=np.int64)
+            self.node_sets[f"report_{name}"] = self._node_set_of(gids)
+            reports[name] = {"cells": f"report_{name}", "variable_name": spec["var"],
+                             "module": "membrane_report",
+                             "sections": spec.get("sections", "soma"),
+                             "file_name": spec.get("file", f"{name}.h5")}
+        return {
+            "manifest": {"$BASE_DIR": ".", "$OUTPUT_DIR": "$BASE_DIR/output",
+                         "$INPUT_DIR": "$BASE_DIR/inputs"},
+            "target_simulator": "NEURON",
+            "network": "$BASE_DIR/circuit_config.json",
+            "node_sets_file": "$BASE_DIR/node_sets.json",
+            "run": {"tstop": float(cfg.duration), "dt": float(cfg.dt),
+                    "spike_threshold": thresholds[0] if thresholds else -15.0,
+                    "nsteps_block": 5000},
+            "conditions": {"celsius": float(hparams["celsius"]),
+                           "v_init": float(hparams["v_init"])},
+            "inputs": self.inputs,
+            "output": {"output_dir": "$OUTPUT_DIR", "spikes_file": "spikes.h5",
+                       "spikes_sort_order": "time", "log_file": "log.txt"},
+            "reports": reports,
+            "neuroloom": {"seeds": {k: int(v) for k, v in dict(cfg.seeds).items()}},
+        }
+
+    # -- files ------------------------------------------------------------------------
+    def _json(self, name: str, data) -> None:
+        path = self.root / name
+        path.write_text(json.dumps(data, indent=2))
+        if path not in self.files:
+            self.files.append(path)
+
+    def _text(self, name: str, text: str) -> None:
+        path = self.root / name
+        path.write_text(text)
+        self.files.append(path)
+
+    def _csv(self, name: str, rows: list[dict]) -> None:
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=" ", quotechar='"', lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([sc.NONE if row.get(c) is None else row[c] for c in columns])
+        self._text(name, out.getvalue())
+
+
+def _sonata_root(f) -> None:
+    f.attrs["magic"] = np.uint32(0x0A7A)
+    f.attrs["version"] = np.array([0, 1], dtype=np.uint32)
+
+
+def _pop_type(model_types: set) -> str:
+    return model_types.pop() if len(model_types) == 1 else "biophysical"
+
+
+def _file_stem(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", label)
+
+
+def _identifier(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", label)
+
+
+def _unique(name: str, taken: set) -> str:
+    base, n = name, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def _uniform(source, stims, rows) -> dict | None:
+    """The source's parameters if every target gets the same values, else None."""
+    values = {k: v for k, v in source.params if isinstance(v, (int, float))}
+    for name, column in stims.extra.items():
+        if name == "train" or np.all(np.isnan(column[rows])):
+            continue
+        if len(np.unique(column[rows])) != 1:
+            return None
+        values[name] = float(column[rows][0])
+    return values

@@ -1,0 +1,372 @@
+"""Reading SONATA files as they are: configs (manifest variables, relative paths), node and
+edge populations (HDF5 groups and type CSVs merged into one value per node or edge), node
+sets and spike files. Every problem is a FormatError naming the file and the item.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from ..errors import FormatError
+from .conventions import NONE
+
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+
+
+# -- configs -----------------------------------------------------------------------------
+@dataclass
+class Config:
+    """A circuit config and, when given, the simulation config that runs it (manifest
+    variables substituted, paths absolute)."""
+
+    circuit: dict
+    simulation: dict | None
+    node_sets: dict = field(default_factory=dict)
+    circuit_path: Path | None = None
+    simulation_path: Path | None = None
+
+    def component(self, name: str) -> Path | None:
+        value = self.circuit.get("components", {}).get(name)
+        return Path(value) if value else None
+
+
+def load_config(path) -> Config:
+    """A SONATA config: a circuit config, a simulation config (whose "network" names the
+    circuit), or the top-level {"network": ..., "simulation": ...} file."""
+    path = Path(path).resolve()
+    data = _read_json(path)
+    if isinstance(data.get("network"), str) and isinstance(data.get("simulation"), str) \
+            and "run" not in data:
+        circuit_path = _relative(path, data["network"])
+        simulation_path = _relative(path, data["simulation"])
+        simulation = resolve(_read_json(simulation_path), simulation_path)
+    elif "networks" in data:
+        circuit_path, simulation_path = path, path if "run" in data else None
+        simulation = resolve(data, path) if "run" in data else None
+    elif "run" in data:
+        simulation_path, simulation = path, resolve(data, path)
+        if not isinstance(simulation.get("network"), str):
+            raise FormatError(f"{path}: a simulation config needs \"network\" (the circuit "
+                              "config) to be run on its own")
+        circuit_path = Path(simulation["network"])
+    else:
+        raise FormatError(f"{path}: not a SONATA config (no \"networks\", \"run\" or "
+                          "\"network\"/\"simulation\")")
+    circuit = resolve(_read_json(circuit_path), circuit_path)
+    if "networks" not in circuit:
+        raise FormatError(f"{circuit_path}: a circuit config needs \"networks\"")
+    node_sets = {}
+    for source in (circuit, simulation or {}):  # the simulation's node sets win
+        if source.get("node_sets_file"):
+            node_sets.update(_read_json(Path(source["node_sets_file"])))
+    if simulation is not None and isinstance(simulation.get("node_sets"), dict):
+        node_sets.update(simulation["node_sets"])
+    return Config(circuit, simulation, node_sets, circuit_path, simulation_path)
+
+
+def resolve(config: dict, path: Path) -> dict:
+    """The config with its manifest's $VARIABLES substituted; relative paths (values of
+    keys ending in _file, _dir, _files, and components) are made absolute against the
+    config's folder, as the SONATA specification says."""
+    base = path.parent
+    manifest = {}
+    for name, value in config.get("manifest", {}).items():
+        manifest[name.lstrip("$")] = _substitute(str(value), manifest, path)
+    for name, value in list(manifest.items()):
+        if not Path(value).is_absolute():
+            manifest[name] = str((base / value).resolve())
+
+    def walk(value, key=""):
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items() if k != "manifest"}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if isinstance(value, str):
+            value = _substitute(value, manifest, path)
+            if _is_path_key(key) and value and not Path(value).is_absolute():
+                value = str((base / value).resolve())
+        return value
+
+    return walk(config)
+
+
+#: file names relative to the output folder, not to the config
+OUTPUT_NAMES = ("spikes_file", "log_file", "file_name")
+
+
+def _is_path_key(key: str) -> bool:
+    return key not in OUTPUT_NAMES and key.endswith(("_file", "_dir", "_files", "network"))
+
+
+def _substitute(text: str, variables: dict, path: Path) -> str:
+    def replace(match):
+        name = match.group(1)
+        if name not in variables:
+            raise FormatError(f"{path}: ${name} is used but not defined in the manifest")
+        return variables[name]
+    return _VARIABLE.sub(replace, text)
+
+
+def _relative(path: Path, value: str) -> Path:
+    value = Path(value)
+    return value if value.is_absolute() else (path.parent / value).resolve()
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise FormatError(f"{path}: file not found") from None
+    except (ValueError, UnicodeDecodeError) as err:
+        raise FormatError(f"{path}: not valid JSON ({err})") from None
+    if not isinstance(data, dict):
+        raise FormatError(f"{path}: expected a JSON object")
+    return data
+
+
+# -- type CSVs ---------------------------------------------------------------------------
+def read_types(path, id_column: str) -> dict[int, dict]:
+    """Rows of a node/edge types CSV (space separated, NONE for missing) by type id."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        raise FormatError(f"{path}: file not found") from None
+    rows = list(csv.reader(text.splitlines(), delimiter=" ", quotechar='"',
+                           skipinitialspace=True))
+    rows = [r for r in rows if r]
+    if not rows or id_column not in rows[0]:
+        raise FormatError(f"{path}: the header has no '{id_column}' column")
+    header, types = rows[0], {}
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise FormatError(f"{path}, line {line}: {len(row)} values for {len(header)} "
+                              "columns")
+        values = {name: _csv_value(v) for name, v in zip(header, row)}
+        try:
+            types[int(values[id_column])] = values
+        except (TypeError, ValueError):
+            raise FormatError(f"{path}, line {line}: {id_column} {values[id_column]!r} is "
+                              "not an integer") from None
+    return types
+
+
+def _csv_value(text: str):
+    if text == NONE or text == "":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+# -- node and edge populations -----------------------------------------------------------
+@dataclass
+class Population:
+    """One node or edge population: its type ids and every attribute, one value per
+    element (from its HDF5 group, else from its type's CSV row; None where neither has
+    it)."""
+
+    name: str
+    file: Path
+    type_ids: np.ndarray
+    attributes: dict[str, np.ndarray]
+    types: dict[int, dict]
+    types_file: Path
+    source: str = ""  # edges: the node populations they connect
+    target: str = ""
+    source_ids: np.ndarray | None = None
+    target_ids: np.ndarray | None = None
+    dynamics: set = field(default_factory=set)  # attributes from a dynamics_params group
+
+    def __len__(self) -> int:
+        return len(self.type_ids)
+
+    def get(self, name: str, default=None) -> np.ndarray:
+        """Values of an attribute; ``default`` where it is missing."""
+        values = self.attributes.get(name)
+        if values is None:
+            return np.full(len(self), default, dtype=object)
+        if values.dtype == object:
+            return np.where(np.equal(values, None), default, values)
+        return values
+
+
+def read_node_populations(nodes_file, types_file) -> list[Population]:
+    types_file = Path(types_file)
+    types = read_types(types_file, "node_type_id")
+    out = []
+    with _open(nodes_file) as f:
+        root = _group(f, "nodes", nodes_file)
+        for name in root:
+            group = root[name]
+            type_ids = _dataset(group, "node_type_id", nodes_file, f"/nodes/{name}")
+            out.append(_population(name, Path(nodes_file), group, type_ids, types, types_file,
+                                   "node", f"/nodes/{name}"))
+    return out
+
+
+def read_edge_populations(edges_file, types_file) -> list[Population]:
+    types_file = Path(types_file)
+    types = read_types(types_file, "edge_type_id")
+    out = []
+    with _open(edges_file) as f:
+        root = _group(f, "edges", edges_file)
+        for name in root:
+            group, where = root[name], f"/edges/{name}"
+            type_ids = _dataset(group, "edge_type_id", edges_file, where)
+            pop = _population(name, Path(edges_file), group, type_ids, types, types_file,
+                              "edge", where)
+            for end in ("source", "target"):
+                ids = group.get(f"{end}_node_id")
+                if ids is None:
+                    raise FormatError(f"{edges_file}: {where}/{end}_node_id is missing")
+                label = ids.attrs.get("node_population")
+                if label is None:
+                    raise FormatError(f"{edges_file}: {where}/{end}_node_id has no "
+                                      "'node_population' attribute")
+                setattr(pop, end, label.decode() if isinstance(label, bytes) else str(label))
+                setattr(pop, f"{end}_ids", ids[()].astype(np.int64))
+                if len(ids) != len(type_ids):
+                    raise FormatError(f"{edges_file}: {where}/{end}_node_id has {len(ids)} "
+                                      f"values for {len(type_ids)} edges")
+            out.append(pop)
+    return out
+
+
+def _population(name, path, group, type_ids, types, types_file, kind, where) -> Population:
+    unknown = sorted(set(np.unique(type_ids).tolist()) - set(types))
+    if unknown:
+        raise FormatError(f"{path}: {where} uses {kind}_type_id {unknown[:5]} that "
+                          f"{types_file} does not define")
+    n = len(type_ids)
+    attributes, dynamics = {}, set()
+    columns = sorted({c for row in types.values() for c in row} - {f"{kind}_type_id"})
+    for column in columns:
+        per_type = {t: row.get(column) for t, row in types.items()}
+        attributes[column] = _by_type(per_type, type_ids)
+    group_ids = group.get(f"{kind}_group_id")
+    group_index = group.get(f"{kind}_group_index")
+    groups = [k for k in group if isinstance(group[k], h5py.Group) and k.isdigit()]
+    if groups and (group_ids is None or group_index is None):
+        raise FormatError(f"{path}: {where} has attribute groups but no {kind}_group_id/"
+                          f"{kind}_group_index")
+    if groups:
+        group_ids, group_index = group_ids[()].astype(np.int64), group_index[()].astype(np.int64)
+        for gid in groups:
+            rows = np.flatnonzero(group_ids == int(gid))
+            index = group_index[rows]
+            for attr, values, from_dynamics in _group_columns(group[gid]):
+                values = np.asarray(values)
+                if len(index) and index.max() >= len(values):
+                    raise FormatError(f"{path}: {where}/{gid}/{attr} has {len(values)} values "
+                                      f"but {kind}_group_index goes to {index.max()}")
+                column = attributes.get(attr)
+                if column is None or column.dtype != object and values.dtype.kind not in "biuf":
+                    column = np.full(n, None, dtype=object) if values.dtype.kind not in "biuf" \
+                        else np.full(n, np.nan)
+                if column.dtype != object and values.dtype.kind not in "biuf":
+                    column = column.astype(object)
+                if column.dtype == object or values.dtype.kind in "biuf":
+                    column = column.astype(object) if values.dtype.kind not in "biuf" \
+                        else _numeric(column)
+                taken = values[index]
+                if taken.dtype.kind == "S":
+                    taken = taken.astype(str)
+                column[rows] = taken
+                attributes[attr] = column
+                if from_dynamics:
+                    dynamics.add(attr)
+    return Population(name, path, type_ids.astype(np.int64), attributes, types, types_file,
+                      dynamics=dynamics)
+
+
+def _group_columns(group):
+    for attr, item in group.items():
+        if isinstance(item, h5py.Dataset):
+            yield attr, item[()], False
+        elif attr == "dynamics_params":
+            for name, dataset in item.items():
+                yield name, dataset[()], True
+
+
+def _by_type(per_type: dict, type_ids: np.ndarray) -> np.ndarray:
+    values = list(per_type.values())
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        table = {t: float(v) for t, v in per_type.items()}
+        lookup = np.vectorize(table.__getitem__, otypes=[np.float64])
+        return lookup(type_ids) if len(type_ids) else np.empty(0)
+    out = np.empty(len(type_ids), dtype=object)
+    for t, v in per_type.items():
+        out[type_ids == t] = v
+    return out
+
+
+def _numeric(column: np.ndarray) -> np.ndarray:
+    if column.dtype != object:
+        return column.astype(np.float64)
+    out = np.full(len(column), np.nan)
+    for i, v in enumerate(column):
+        if isinstance(v, (int, float)):
+            out[i] = v
+    return out
+
+
+def _open(path):
+    path = Path(path)
+    if not path.exists():
+        raise FormatError(f"{path}: file not found")
+    if not h5py.is_hdf5(path):
+        raise FormatError(f"{path}: not an HDF5 file")
+    return h5py.File(path, "r")
+
+
+def _group(f, name, path):
+    if name not in f or not isinstance(f[name], h5py.Group):
+        raise FormatError(f"{path}: no /{name} group")
+    return f[name]
+
+
+def _dataset(group, name, path, where) -> np.ndarray:
+    if name not in group:
+        raise FormatError(f"{path}: {where}/{name} is missing")
+    return group[name][()]
+
+
+# -- spike files -------------------------------------------------------------------------
+def read_spike_file(path, population: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """(node ids, times in ms) of a SONATA spike file for one node population: the current
+    layout /spikes/<population>/{node_ids,timestamps}, or the legacy /spikes/{gids,
+    timestamps} whose ids are node ids of the population the input names."""
+    with _open(path) as f:
+        spikes = _group(f, "spikes", path)
+        if "timestamps" in spikes and "gids" in spikes:  # legacy layout
+            ids, times = spikes["gids"][()], spikes["timestamps"][()]
+            where = "/spikes"
+        elif population is not None and population in spikes:
+            group = spikes[population]
+            where = f"/spikes/{population}"
+            for name in ("node_ids", "timestamps"):
+                if name not in group:
+                    raise FormatError(f"{path}: {where}/{name} is missing")
+            ids, times = group["node_ids"][()], group["timestamps"][()]
+        else:
+            raise FormatError(f"{path}: no spikes for population '{population}' (it has "
+                              f"{', '.join(sorted(spikes)) or 'none'})")
+        units = (spikes[where.split("/")[-1]] if where != "/spikes" else spikes).get(
+            "timestamps").attrs.get("units", "ms")
+    units = units.decode() if isinstance(units, bytes) else str(units)
+    if units not in ("ms", "s"):
+        raise FormatError(f"{path}: {where}/timestamps in unknown units {units!r}")
+    if len(ids) != len(times):
+        raise FormatError(f"{path}: {where} has {len(ids)} node ids for {len(times)} times")
+    times = np.asarray(times, dtype=np.float64) * (1000.0 if units == "s" else 1.0)
+    return np.asarray(ids, dtype=np.int64), times
