@@ -13,7 +13,8 @@ from .mechanisms import check_mechanisms, used_mechanisms
 from .neuron_env import neuron_h, parallel_context
 from .pointers import PointerWiring
 from .recording import Recorder
-from .replay import Replay, flatten, replayed_cell_gids, train_spikes
+from .reports import ReportProbes
+from .replay import Replay, replayed_cell_gids, train_spikes
 from .synapses import Targets
 from .wiring import Stimuli, connect
 
@@ -48,7 +49,7 @@ class NeuronModel:
         self.gids = owned_gids(network.num_cells, self.rank, self.nhost)
         self.cells, self._detectors = {}, []
         self.targets = self.netcons = self.pointers = self.stimuli = None
-        self.recorder = self._vinit = self._replay = None
+        self.recorder = self._reports = self._vinit = self._replay = None
 
     def create_cells(self):
         run = self.run_spec
@@ -71,7 +72,7 @@ class NeuronModel:
                 self.h, self.pc, self.targets, self.network, self.gids)
             self.pointers = PointerWiring(self.h, self.pc, self.cells, self.network, self.gids)
             trains = self.network.spike_trains
-            index, times = flatten(trains, np.arange(len(trains)))
+            index, times = trains.spikes()
             self._replay = Replay(self.h, trains.gids[index], times)
 
     def add_stims(self):
@@ -79,13 +80,16 @@ class NeuronModel:
             self.stimuli = Stimuli(self.h, self.pc, self.cells, self.targets, self.network,
                                    self.gids, self.run_spec.seed("stim"))
 
-    def setup_recording(self, trace_gids: dict):
-        """Spikes of every cell; each trace from its cells (trace label -> gids)."""
+    def setup_recording(self, trace_gids: dict, reports=(), report_gids=None):
+        """Spikes of every cell; each trace from its cells (trace label -> gids); each
+        SONATA report from its cells every time step."""
         with self._step():
             self.recorder = Recorder(self.h, self.pc, self.cells, self.run_spec.traces,
                                      trace_gids, self.run_spec.record_step,
                                      network=self.network, targets=self.targets,
                                      stimuli=self.stimuli)
+            self._reports = ReportProbes(self.h, self.cells, reports, report_gids or {},
+                                         self.run_spec.dt)
 
     @contextmanager
     def _step(self):
@@ -152,6 +156,7 @@ class NeuronModel:
         h.finitialize(h.v_init)
         self.pc.psolve(run.duration)
         local = self.recorder.collect()
+        local["reports"] = self._reports.collect()
         if self.rank == 0:  # the replayed cells' spikes, once
             times, gids = train_spikes(self.network, run.duration)
             local["spike_t"] = np.concatenate([local["spike_t"], times])
@@ -167,15 +172,16 @@ class NeuronModel:
             return None
         merged = {"spike_t": np.concatenate([p["spike_t"] for p in parts]),
                   "spike_gid": np.concatenate([p["spike_gid"] for p in parts]),
-                  "t": parts[0]["t"], "traces": {}}
-        for label in local["traces"]:
-            merged["traces"][label] = {g: v for p in parts for g, v in p["traces"][label].items()}
+                  "t": parts[0]["t"]}
+        for kind in ("traces", "reports"):
+            merged[kind] = {label: {g: v for p in parts for g, v in p[kind][label].items()}
+                            for label in local[kind]}
         return merged
 
     def clear(self):
         """Release every NEURON object of this model; NEURON is left with no sections."""
         self.pc.gid_clear()
-        for name in ("recorder", "_vinit", "_replay", "netcons", "pointers", "stimuli",
+        for name in ("recorder", "_reports", "_vinit", "_replay", "netcons", "pointers", "stimuli",
                      "targets", "_detectors"):
             setattr(self, name, None)
         self.cells = {}

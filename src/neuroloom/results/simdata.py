@@ -17,14 +17,17 @@ class Recordings:
     t: np.ndarray
     traces: dict = field(default_factory=dict)  # label -> {gid: samples}
     duration: float = 0.0
+    reports: dict = field(default_factory=dict)  # label -> {gid: (samples, sec ids, pos)}
 
     @classmethod
     def from_raw(cls, raw: dict, duration: float) -> "Recordings":
         t, gid = np.asarray(raw["spike_t"], np.float64), np.asarray(raw["spike_gid"], np.int64)
         order = np.lexsort((gid, t))
         traces = {label: dict(sorted(cells.items())) for label, cells in raw["traces"].items()}
+        reports = {label: dict(sorted(cells.items()))
+                   for label, cells in raw.get("reports", {}).items()}
         return cls(spike_t=t[order], spike_gid=gid[order], t=np.asarray(raw["t"]),
-                   traces=traces, duration=duration)
+                   traces=traces, duration=duration, reports=reports)
 
     def sim_data(self, num_cells: int) -> Dict:
         """The tutorial's simData: spkt, spkid, t, one entry per trace with 'cell_<gid>'

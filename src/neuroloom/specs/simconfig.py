@@ -35,7 +35,8 @@ class SimConfig(SpecObject):
         "saveHDF5": False,
         "saveDat": False,  # traces as text, one file per trace
         "saveCSV": False,  # traces as one CSV table
-        "saveSpikesSonata": True,
+        "saveSpikesSonata": True,  # or the spike file's name
+        "sonataReports": {},  # {name: {'cells', 'var', 'sections', 'file', 'units'}}
         "saveDataInclude": ["netParams", "netCells", "netPops", "simConfig", "simData"],
         "timing": True,  # time each step (sim.timingData)
         "saveTiming": False,

@@ -7,21 +7,24 @@ from __future__ import annotations
 from ..errors import SpecError
 from ..specs import NetParams, SimConfig
 from .checker import Checker
-from .conds import Tags
 from .netparams import validate_net_params
-from .simconfig import validate_sim_config
+from .simconfig import Names, validate_sim_config
 from .types import NetSpec, OutputSpec, RunSpec
 
 
-def validate(net_params: NetParams, sim_config: SimConfig) -> tuple[NetSpec, RunSpec, OutputSpec]:
+def validate(net_params: NetParams, sim_config: SimConfig, network=None
+             ) -> tuple[NetSpec, RunSpec, OutputSpec]:
+    """Both specs checked (all problems raised at once). ``network``: an already built or
+    imported network the simConfig is for (its populations, not netParams', are the ones
+    the simConfig may name)."""
     if not isinstance(net_params, NetParams):
         raise SpecError(f"netParams must be a specs.NetParams, not {type(net_params).__name__}")
     if not isinstance(sim_config, SimConfig):
         raise SpecError(f"simConfig must be a specs.SimConfig, not {type(sim_config).__name__}")
     check = Checker()
     net = validate_net_params(net_params, check)
-    tags = Tags(net.pops, {t.label: t for t in net.cell_types})
-    run, output = validate_sim_config(sim_config, net, tags, check)
+    names = Names.of_spec(net) if network is None else Names.of_network(network)
+    run, output = validate_sim_config(sim_config, names, check)
     check.raise_if_any()
     return net, run, output
 

@@ -1,11 +1,12 @@
 """SimConfig -> RunSpec + OutputSpec."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from numbers import Real
 
 from .checker import Checker, attr_path, item_path
-from .conds import conds as parse_conds
-from .types import OutputSpec, RunSpec, TraceSpec
+from .conds import Tags, conds as parse_conds
+from .types import OutputSpec, ReportSpec, RunSpec, TraceSpec
 
 SEED_PURPOSES = ("conn", "stim", "loc")
 TRACE_KEYS = ("sec", "loc", "var", "mech", "synMech", "pointp", "stim", "conds")
@@ -64,10 +65,32 @@ PLOT_INCLUDE_SPECIAL = ("all", "allCells")
 DATA_PARTS = ("netParams", "netCells", "netPops", "simConfig", "simData")
 
 
-def validate_sim_config(sim_config, net, tags, check: Checker) -> tuple[RunSpec, OutputSpec]:
-    """``net``: the validated NetSpec and ``tags`` its cell tags, which traces, recorded
-    cells and plots refer to."""
-    pop_labels = [p.label for p in net.pops]
+@dataclass(frozen=True)
+class Names:
+    """What a simConfig may refer to: the network's populations, synMechs and stimulus
+    rules, and the tags of its cells."""
+
+    pops: tuple
+    syn_mechs: tuple
+    stims: tuple
+    tags: Tags
+
+    @classmethod
+    def of_spec(cls, net) -> "Names":
+        return cls(tuple(p.label for p in net.pops), tuple(m.label for m in net.syn_mechs),
+                   tuple(t.label for t in net.stim_targets),
+                   Tags(net.pops, {t.label: t for t in net.cell_types}))
+
+    @classmethod
+    def of_network(cls, network) -> "Names":
+        return cls(tuple(p.label for p in network.pops),
+                   tuple(dict.fromkeys(m.user_label for m in network.syn_mechs)),
+                   tuple(network.stim_rules), Tags.of_network(network))
+
+
+def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSpec,
+                                                                           OutputSpec]:
+    pop_labels = list(names.pops)
     options = sim_config.DEFAULTS
     check.top_level(sim_config, SIMCONFIG_PENDING)
     c = sim_config
@@ -99,7 +122,7 @@ def validate_sim_config(sim_config, net, tags, check: Checker) -> tuple[RunSpec,
         one_syn_per_netcon=check.boolean(c.oneSynPerNetcon, "oneSynPerNetcon"),
         linear_syn_mechs=frozenset(linear), mod_folders=tuple(folders),
         record_cells=_include(c.recordCells, "recordCells", pop_labels, check),
-        traces=_traces(c.recordTraces, net, tags, check),
+        traces=_traces(c.recordTraces, names, check),
         record_step=record_step, verbose=bool(c.verbose))
     include = c.saveDataInclude
     if not isinstance(include, (list, tuple)) or not all(i in DATA_PARTS for i in include):
@@ -118,15 +141,49 @@ def validate_sim_config(sim_config, net, tags, check: Checker) -> tuple[RunSpec,
         save_hdf5=check.boolean(c.saveHDF5, "saveHDF5"),
         save_dat=check.boolean(c.saveDat, "saveDat"),
         save_csv=check.boolean(c.saveCSV, "saveCSV"),
-        save_spikes_sonata=check.boolean(c.saveSpikesSonata, "saveSpikesSonata"),
+        spikes_file=_spikes_file(c.saveSpikesSonata, label or c.filename, check),
         save_timing=check.boolean(c.saveTiming, "saveTiming"),
         timing=check.boolean(c.timing, "timing"),
         print_pop_avg_rates=check.boolean(c.printPopAvgRates, "printPopAvgRates"),
-        include=tuple(include), analysis=_analysis(c.analysis, pop_labels, check))
+        include=tuple(include), analysis=_analysis(c.analysis, pop_labels, check),
+        reports=_reports(c.sonataReports, pop_labels, check))
     return run, output
 
 
-def _traces(traces, net, tags, check) -> tuple[TraceSpec, ...]:
+def _spikes_file(value, filename, check) -> str:
+    """saveSpikesSonata: True (<filename>_spikes.h5), False, or the file's name."""
+    if isinstance(value, str) and value:
+        return value
+    return f"{filename}_spikes.h5" if check.boolean(value, "saveSpikesSonata") else ""
+
+
+REPORT_KEYS = ("cells", "var", "sections", "file", "units")
+
+
+def _reports(reports, pop_labels, check) -> tuple[ReportSpec, ...]:
+    out = []
+    for label, spec in (check.mapping(reports, "sonataReports") or {}).items():
+        path = item_path("sonataReports", label)
+        spec = check.mapping(spec, path)
+        if spec is None:
+            continue
+        check.known_keys(spec, path, REPORT_KEYS)
+        var = check.string(check.required(spec, "var", path), attr_path(path, "var"))
+        sections = spec.get("sections", "soma")
+        if sections not in ("soma", "all"):
+            check.add(attr_path(path, "sections"), f"must be 'soma' or 'all', not "
+                                                   f"{sections!r}")
+        out.append(ReportSpec(
+            label=str(label), cells=_include(spec.get("cells", ["all"]),
+                                             attr_path(path, "cells"), pop_labels, check),
+            var=var or "", sections=sections,
+            file=check.string(spec.get("file", f"{label}.h5"), attr_path(path, "file")) or "",
+            units=check.string(spec["units"], attr_path(path, "units")) or ""
+            if "units" in spec else ""))
+    return tuple(out)
+
+
+def _traces(traces, names, check) -> tuple[TraceSpec, ...]:
     traces = check.mapping(traces, "recordTraces") or {}
     out = []
     for label, rule in traces.items():
@@ -148,14 +205,14 @@ def _traces(traces, net, tags, check) -> tuple[TraceSpec, ...]:
                             f"{' and '.join(owners)}")
         if "synMech" in owners:
             check.reference(owners["synMech"], attr_path(path, "synMech"), "synMech",
-                            [m.label for m in net.syn_mechs])
+                            list(names.syn_mechs))
         if "stim" in owners:
             check.reference(owners["stim"], attr_path(path, "stim"), "stimTarget",
-                            [t.label for t in net.stim_targets])
+                            list(names.stims))
         loc = check.number(rule.get("loc", 0.5), attr_path(path, "loc"), minimum=0, maximum=1,
                            default=0.5)
-        cell_conds, _ = parse_conds(rule.get("conds", {}), attr_path(path, "conds"), tags,
-                                    check)
+        cell_conds, _ = parse_conds(rule.get("conds", {}), attr_path(path, "conds"),
+                                    names.tags, check)
         if isinstance(var, str):
             out.append(TraceSpec(label=str(label), var=var, sec=sec, loc=loc,
                                  mech=owners.get("mech"), syn_mech=owners.get("synMech"),

@@ -151,12 +151,25 @@ class RunSpec:
 
 
 @dataclass(frozen=True)
+class ReportSpec:
+    """A SONATA report: ``var`` of the cells ``cells`` (include items) at the middle of
+    their soma ('soma') or at every segment ('all'), every time step, into ``file``."""
+
+    label: str
+    cells: tuple
+    var: str
+    sections: str
+    file: str
+    units: str
+
+
+@dataclass(frozen=True)
 class OutputSpec:
     filename: str
     save_folder: str
     save_json: bool
     save_pickle: bool
-    save_spikes_sonata: bool
+    spikes_file: str  # the SONATA spike file to write ('' for none)
     save_hdf5: bool = False
     save_dat: bool = False
     save_csv: bool = False
@@ -165,3 +178,4 @@ class OutputSpec:
     print_pop_avg_rates: bool = False
     include: tuple[str, ...] = ("netParams", "netCells", "netPops", "simConfig", "simData")
     analysis: tuple[tuple[str, Params], ...] = field(default=())
+    reports: tuple[ReportSpec, ...] = ()
