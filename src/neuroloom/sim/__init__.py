@@ -92,6 +92,38 @@ def loadMechanisms(folder) -> list:
     return load(folder)
 
 
+def importSONATA(config, saveFolder=None, modFolders=(), instantiate: bool = True):
+    """A SONATA circuit and its simulation config become the current model (the
+    circuit's mechanisms_dir and ``modFolders`` are compiled and loaded); then
+    sim.simulate() and sim.saveData() write its spikes and reports where the config says,
+    or into ``saveFolder``. Returns the SonataModel (network, simConfig, node sets)."""
+    from ..importers import sonata
+    from ..specs import NetParams
+
+    model = sonata.load(config, modFolders)
+    if saveFolder is not None:
+        model.sim_config.saveFolder = str(saveFolder)
+    session = Session(NetParams(), model.sim_config, network=model.network)
+    state.replace(session)
+    if instantiate:
+        session.create()
+    else:
+        session.initialize()
+        session.create_pops()
+    return model
+
+
+def exportSONATA(folder, simConfig=None) -> list:
+    """Write the current network (and how it is run) as a SONATA circuit into
+    ``folder``; returns the files written."""
+    from ..exporters.sonata import export
+
+    session = state.current()
+    if session.network is None:
+        session.create_pops()
+    return export(session.network, folder, simConfig or session.sim_config)
+
+
 def _given(value, name):
     if value is None:
         raise TypeError(f"{name} is required")
@@ -121,4 +153,5 @@ from .files import load, loadNet, loadSimCfg, loadSimData, readCmdLineArgs  # no
 __all__ = ["initialize", "create", "setupRecording", "runSim", "gatherData", "saveData",
            "simulate", "analyze", "createSimulateAnalyze", "createSimulate", "load",
            "loadNet", "loadSimCfg", "loadSimData", "readCmdLineArgs", "loadMechanisms",
+           "importSONATA", "exportSONATA",
            "Session"]

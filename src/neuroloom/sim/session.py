@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from contextlib import contextmanager
 
 import numpy as np
@@ -21,6 +22,7 @@ from ..engine import NeuronModel
 from ..model.include import resolve_include
 from ..results import save as saving
 from ..results.simdata import Recordings
+from ..results.report_files import save_reports
 from ..results.sonata_spikes import write_spikes
 from ..results.traces_io import save_csv, save_dat
 from ..validate import validate
@@ -49,8 +51,8 @@ class Session:
         self.network = None
         self.timing = {}
         with self._timed("initTime"):
-            self.net_spec, self.run_spec, self.output = validate(self.net_params,
-                                                                 self.sim_config)
+            self.net_spec, self.run_spec, self.output = validate(
+                self.net_params, self.sim_config, self._given_network)
 
     def create_pops(self):
         """The network: cells with positions, and (at once, it is cheap) its connections
@@ -81,7 +83,8 @@ class Session:
     def setup_recording(self):
         self._need("model", "sim.net.createCells()")
         with self._timed("setupRecordingTime"):
-            self.model.setup_recording(self.trace_gids())
+            self.model.setup_recording(self.trace_gids(), self.output.reports, {
+                r.label: resolve_include(r.cells, self.network) for r in self.output.reports})
 
     def create(self) -> None:
         """All the steps up to a model ready to run."""
@@ -206,11 +209,13 @@ class Session:
                     if wanted:
                         paths.append(write(self.output_path(suffix), payload))
             rec = self.recordings
-            if out.save_spikes_sonata and rec is not None:
-                path = self.output_path("_spikes.h5")
+            if out.spikes_file and rec is not None:
+                path = Path(out.save_folder or ".") / out.spikes_file
                 write_spikes(path, rec.spike_t, rec.spike_gid, self.network.pops,
                              self.network.provenance)
                 paths.append(path)
+            if rec is not None:
+                paths += save_reports(out, rec, self.network, self.run_spec)
             if out.save_dat and rec is not None:
                 paths += save_dat(lambda label: self.output_path(f"_{label}.dat"), rec.t,
                                   rec.traces)

@@ -1,0 +1,546 @@
+"""SONATA "biophysical" cells built the way BMTK (bmtk.simulator.bionet 1.2.0) builds them,
+as NetPyNE-style cellParams dicts.
+
+A SONATA biophysical node gives a morphology (SWC), a ``model_template``, an optional
+``model_processing`` and ``dynamics_params``. :func:`bmtk_biophysical_cell` reproduces what
+BMTK's bionet does with them, step by step, in NEURON, then reads the result back with
+:mod:`neuroloom.engine.introspect`. The purpose is to reproduce BMTK runs, so BMTK's
+semantics are followed even where they differ from NeuroML's or the Allen Institute's:
+
+Morphology (``ctdb:Biophys1`` and ``nml:`` alike). The SWC is read by NEURON's own
+Import3d (not BMTK's optional old ``import3d.hoc``: runs with ``run.use_old_import3d`` are
+not reproduced) into a template object declaring ``soma, dend, apic, axon`` and the section
+lists ``all, somatic, basal, apical, axonal``, like BMTK's ``Biophys1.hoc``. The 3D points
+are kept where the SWC puts them (the soma is not moved to the origin). Only SWC types 1-4
+can be held by such a template: other types are a FormatError.
+
+``nml:<file>`` (BMTK's ``NMLLoad``; ``<file>`` relative to ``templates_dir``, BMTK's
+``biophysical_neuron_models_dir``). The NeuroML morphology is ignored. FIRST the axon is
+replaced by two stubs ``axon[0]``, ``axon[1]`` (L 30 um, diam 1 um, no 3D points, axon[0](0)
+on soma[0](0.5), axon[1](0) on axon[0](1), appended to ``axonal`` and ``all``); THEN every
+section of ``all`` gets the file's properties of its type (the first 4 letters of its name):
+the elements ``channelDensity``, ``channelDensityNernst``, ``resistivity``,
+``specificCapacitance`` and ``concentrationModel`` found anywhere in the file (NeuroML2
+namespace only), grouped by ``segmentGroup`` (``all`` = the four types; synonyms somatic,
+axonal, basal, dendritic, apical), one entry per ``id`` per group (a repeated id replaces
+the earlier one's values in its place), applied in file order:
+
+- ``resistivity`` -> Ra, ``specificCapacitance`` -> cm;
+- a ``channelDensity`` with ``ionChannel="pas"`` inserts pas with g = condDensity and
+  e = erev;
+- any other channel density inserts the mechanism ``ionChannel`` and sets the range
+  variable named by the element's ``id`` (e.g. ``gbar_NaTs``) to condDensity; if ``ion`` is
+  ``na`` (``k``) the section's ena (ek) becomes erev; other ions' erev are ignored;
+- ``concentrationModel`` inserts the mechanism named by its ``id`` and sets only
+  ``gamma_<type>`` and ``decay_<type>`` (not depth or minCai);
+- numbers are taken as written: units are ignored (NEURON's units are assumed), and
+  everything else in the file (``species`` initial concentrations, other densities, spike
+  thresholds, initial potentials...) is ignored, as BMTK does.
+
+``ctdb:Biophys1`` / ``ctdb:Biophys1.hoc``: the morphology alone (NEURON's defaults:
+Ra 35.4, cm 1, no mechanisms) until ``model_processing`` adds biophysics.
+
+``model_processing`` (comma-separated, applied in order): ``aibs_perisomatic``, which does
+nothing without ``dynamics_params``, else (BMTK's ``fix_axon_peri`` + ``set_params_peri``)
+replaces the axon by the two stubs as above and applies an Allen perisomatic fit: every
+section gets Ra = passive.ra, cm from passive.cm by section type, pas with e = passive.e_pas;
+each genome entry inserts its mechanism (unless "") and sets its ``name`` on the sections of
+its type; conditions.erev sets ena and ek per section type. The fit's celsius and v_init are
+run conditions, ignored here as BMTK ignores them. Other processing is unsupported.
+
+Finally, with ``dL``, every section gets ``nseg = 1 + 2 * int(L / (2 * dL))`` (after all of
+the above, as BMTK's ``set_segment_dl``).
+
+Numerically, the cell built from the dict by ``engine.cells.CellInstance`` at position
+(0, 0, 0) matches BMTK's to ~1e-9 mV; two things keep it from being bit-exact, neither
+expressible in a cellParams: BMTK's stubs get 3D points from its global ``define_shape()``
+(their axial resistance differs from these stylized ones in the last bit), and NEURON orders
+its nodes by the order sections were connected (``bmtk_connection_order=True`` lists
+``secs`` in BMTK's). A cell placed elsewhere would have its 3D points moved, which BMTK never does
+(their single-precision rounding changes lengths and areas by ~1e-5): the SONATA importer
+keeps them in place (CellType.place_pt3d False).
+
+Sections are named ``<type>_<index>`` after NEURON's ``<type>[<index>]`` (``soma_0``,
+``dend_12``, ``apic_3``, ``axon_1``) and listed (``secs`` and ``secLists['all']``) in the
+order of BMTK's ``hobj.all``, which SONATA's ``sec_id``/``afferent_section_id`` index: the
+order Import3d creates them in, soma, axon, dend then apic sections, each by index; when the
+axon is replaced its sections are gone and the two stubs ``axon_0``, ``axon_1`` come last
+(soma, dend, apic, axon). :func:`section_names` returns that order. Spikes are
+detected at ``soma_0(0.5)`` (``spikeGenLoc``); the threshold is the run's
+``spike_threshold``, which the caller passes to ``cell_type`` as its default threshold.
+
+What a cellParams dict cannot hold is refused with a FormatError naming the file and the
+item: a fit or NeuroML entry setting something other than a mechanism PARAMETER, Ra, cm or a
+reversal potential (e.g. L, diam, a STATE), non-uniform cm, SWC types other than 1-4; so is
+what BMTK itself fails on (missing attributes or fit keys, unknown segment groups, a
+morphology without axon whose axon is to be replaced: NEURON aborts BMTK's process), and
+templates (``hoc:``, ``python:``...) and processing other than the above. Reversal
+potentials NEURON computes itself (e.g. eca where a mechanism writes cai) are left out, as
+setting them has no effect; ion concentrations are never set (BMTK does not set them).
+"""
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import FormatError
+
+SECTION_TYPES = ("soma", "dend", "apic", "axon")  # Biophys1's section arrays
+SWC_TYPES = {1: "soma", 2: "axon", 3: "dend", 4: "apic"}
+TEMPLATES = ("ctdb:Biophys1", "ctdb:Biophys1.hoc")
+KNOWN_PROCESSING = ("aibs_allactive", "aibs_perisomatic_directed", "aibs_allactive_directed",
+                    "set_extracellular", "extracellular")  # BMTK's, not reproduced here
+STUB_LENGTH, STUB_DIAM = 30.0, 1.0
+
+_TEMPLATE = "NeuroloomBmtkBiophys"
+_TEMPLATE_HOC = f"""
+begintemplate {_TEMPLATE}
+public soma, dend, apic, axon
+public all, somatic, basal, apical, axonal
+objref all, somatic, basal, apical, axonal, this
+create soma[1], dend[1], apic[1], axon[1]
+proc init() {{ localobj reader, importer
+    all = new SectionList()
+    somatic = new SectionList()
+    basal = new SectionList()
+    apical = new SectionList()
+    axonal = new SectionList()
+    forall delete_section()
+    reader = new Import3d_SWC_read()
+    reader.quiet = 1
+    reader.input($s1)
+    importer = new Import3d_GUI(reader, 0)
+    importer.instantiate(this)
+}}
+endtemplate {_TEMPLATE}
+"""
+
+# einit bit of NEURON's ion_style(): the reversal potential is computed at finitialize
+_ION_EINIT = 0o40
+
+
+def bmtk_biophysical_cell(*, morphology: str | Path, model_template: str,
+                          model_processing: str | None, dynamics_params: dict | None,
+                          templates_dir: Path | None, dL: float | None,
+                          dynamics_params_file: str | Path | None = None,
+                          bmtk_connection_order: bool = False) -> dict:
+    """The cellParams dict (NetPyNE format) of the cell BMTK 1.2.0 builds for a SONATA
+    biophysical node (see the module's docstring for the exact semantics).
+
+    ``morphology``: the SWC file; ``model_template``: ``nml:<file>``, ``ctdb:Biophys1`` or
+    ``ctdb:Biophys1.hoc``; ``model_processing``: None or a comma-separated list
+    (``aibs_perisomatic``); ``dynamics_params``: the node's dynamics_params (an Allen fit
+    dict) or None (a SONATA ``NONE`` is None); ``templates_dir``: BMTK's ``biophysical_neuron_models_dir``; ``dL``: the
+    run's dL (None: nseg is left at 1). ``dynamics_params_file`` only names the fit in
+    error messages. ``bmtk_connection_order``: list ``secs`` in the order BMTK's NEURON
+    connected the sections instead (siblings in the same order: NEURON orders its nodes, and
+    so the last bits of the solution, by it); ``secLists['all']`` and :func:`section_names`
+    keep BMTK's ``hobj.all`` order. The mechanisms used must be loaded in NEURON. NEURON
+    is left with none of the cell's sections. Raises FormatError for what BMTK would refuse
+    or what a cellParams cannot represent."""
+    morphology = Path(morphology)
+    fit_name = str(dynamics_params_file) if dynamics_params_file else "dynamics_params"
+    if not morphology.is_file():
+        raise FormatError(f"morphology file {str(morphology)!r} does not exist")
+    _check_swc(morphology)
+    if dL is not None and not (isinstance(dL, (int, float)) and dL > 0):
+        raise FormatError(f"dL must be a positive number of um, not {dL!r}")
+    nml = _template_step(model_template, templates_dir)
+    steps = _processing_steps(model_processing, model_template)
+
+    from ..engine.neuron_env import neuron_h
+
+    h = neuron_h()
+    _define_template(h)
+    try:
+        cell = getattr(h, _TEMPLATE)(str(morphology))
+    except RuntimeError as err:
+        raise FormatError(f"NEURON's Import3d could not read the morphology "
+                          f"{str(morphology)!r}: {err}") from None
+    sections = []
+    try:
+        if not h.section_exists("soma", 0, cell):
+            raise FormatError(f"morphology {str(morphology)!r} has no soma (SWC type 1)")
+        if nml is not None:
+            _replace_axon(h, cell, str(morphology))
+            _apply_nml(cell, nml)
+        for _ in steps:  # only aibs_perisomatic gets here
+            if dynamics_params is not None:
+                _replace_axon(h, cell, str(morphology))
+                _apply_perisomatic(cell, dynamics_params, fit_name)
+        if dL is not None:
+            for sec in cell.all:
+                sec.nseg = 1 + 2 * int(sec.L / (2 * dL))
+        sections = list(cell.all)
+        params = _read_back(h, cell, sections, str(morphology))
+        if bmtk_connection_order:
+            params["secs"] = {name: params["secs"][name]
+                              for name in _connection_order(sections)}
+    finally:
+        del cell
+        _discard(sections)
+        del sections
+    return params
+
+
+def section_names(cell_params: dict) -> list[str]:
+    """The sections of a cell made by :func:`bmtk_biophysical_cell` in BMTK's ``hobj.all``
+    order: SONATA's ``sec_id`` ``i`` is section ``section_names(params)[i]``."""
+    return list(cell_params["secLists"]["all"])
+
+
+# --- inputs -----------------------------------------------------------------------------
+def _check_swc(path: Path) -> None:
+    """The SWC's point types must be ones a Biophys1-like template holds (1-4)."""
+    found = set()
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError as err:
+        raise FormatError(f"cannot read morphology {str(path)!r}: {err}") from None
+    for number, line in enumerate(lines, 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        parts = text.split()
+        try:
+            found.add(int(float(parts[1])))
+        except (IndexError, ValueError):
+            raise FormatError(f"{str(path)!r} line {number}: not an SWC point: "
+                              f"{line.strip()!r}") from None
+    other = sorted(found - set(SWC_TYPES))
+    if other:
+        raise FormatError(f"morphology {str(path)!r} has SWC point types {other}: BMTK's "
+                          "Biophys1 template holds only soma (1), axon (2), dend (3) and "
+                          "apic (4)")
+    if 1 not in found:
+        raise FormatError(f"morphology {str(path)!r} has no soma (SWC type 1)")
+
+
+def _template_step(model_template, templates_dir):
+    """The parsed NeuroML file of an ``nml:`` template, None for ctdb:Biophys1."""
+    if not isinstance(model_template, str) or ":" not in model_template:
+        raise FormatError(f"model_template {model_template!r} is not '<directive>:<name>'")
+    if model_template in TEMPLATES:
+        return None
+    directive, name = model_template.split(":")[:2]  # as BMTK splits it
+    if directive != "nml":
+        raise FormatError(f"model_template {model_template!r} is not supported: only "
+                          "'nml:<file>' and 'ctdb:Biophys1' are")
+    path = Path(templates_dir) / name if templates_dir is not None else Path(name)
+    if not path.is_file():
+        raise FormatError(f"NeuroML template {str(path)!r} (model_template "
+                          f"{model_template!r}) does not exist")
+    return _NmlTemplate.read(path)
+
+
+def _processing_steps(model_processing, model_template) -> list[str]:
+    if model_processing is None:
+        return []
+    items = model_processing.split(",") if isinstance(model_processing, str) \
+        else list(model_processing)
+    for item in items:
+        if item == "aibs_perisomatic":
+            continue
+        what = "is not supported" if item in KNOWN_PROCESSING else "is unknown"
+        raise FormatError(f"model_processing {item!r} (with model_template "
+                          f"{model_template!r}) {what}: only 'aibs_perisomatic' is")
+    return items
+
+
+# --- NeuroML templates (BMTK's reading of them) -------------------------------------------
+_NML_NS = "{http://www.neuroml.org/schema/neuroml2}"
+_NML_TAGS = ("channelDensity", "channelDensityNernst", "resistivity", "specificCapacitance",
+             "concentrationModel")
+_NML_GROUPS = {"soma": "soma", "somatic": "soma", "axon": "axon", "axonal": "axon",
+               "dend": "dend", "basal": "dend", "dendritic": "dend", "apic": "apic",
+               "apical": "apic"}
+
+
+@dataclass
+class _NmlEntry:
+    tag: str
+    id: str
+    values: dict
+
+
+@dataclass
+class _NmlTemplate:
+    path: Path
+    groups: dict  # section type -> {id: _NmlEntry}, in file order
+
+    @classmethod
+    def read(cls, path: Path) -> "_NmlTemplate":
+        try:
+            root = ET.parse(path).getroot()
+        except (ET.ParseError, OSError) as err:
+            raise FormatError(f"cannot read NeuroML template {str(path)!r}: {err}") from None
+        groups = {t: {} for t in SECTION_TYPES}
+        for elem in root.iter():
+            if not (isinstance(elem.tag, str) and elem.tag.startswith(_NML_NS)
+                    and elem.tag[len(_NML_NS):] in _NML_TAGS):
+                continue
+            tag = elem.tag[len(_NML_NS):]
+            entry = _NmlEntry(tag, elem.attrib.get("id", tag), _nml_values(path, tag, elem))
+            group = elem.attrib.get("segmentGroup")
+            if group is None:
+                raise FormatError(f"{str(path)!r}: <{tag} id={entry.id!r}> has no "
+                                  "segmentGroup")
+            if group.lower() == "all":
+                types = list(SECTION_TYPES)
+            elif group.lower() in _NML_GROUPS:
+                types = [_NML_GROUPS[group.lower()]]
+            else:
+                raise FormatError(f"{str(path)!r}: <{tag} id={entry.id!r}> has segmentGroup "
+                                  f"{group!r}; BMTK knows only all, "
+                                  + ", ".join(_NML_GROUPS))
+            for sec_type in types:
+                if sec_type in groups[sec_type]:  # BMTK's check: an id equal to the type
+                    raise FormatError(f"{str(path)!r}: <{tag} id={entry.id!r}> is refused by "
+                                      f"BMTK ({sec_type} already has an entry {sec_type!r})")
+                groups[sec_type][entry.id] = entry
+        return cls(path, groups)
+
+
+def _nml_values(path, tag, elem) -> dict:
+    attrib = elem.attrib
+
+    def need(key):
+        if key not in attrib:
+            raise FormatError(f"{str(path)!r}: <{tag} id={attrib.get('id', tag)!r}> has no "
+                              f"{key}")
+        return attrib[key]
+
+    def number(key):
+        text = need(key)
+        parts = text.split(" ")  # BMTK: "<number>" or "<number> <units>", units ignored
+        try:
+            if len(parts) in (1, 2):
+                return float(parts[0])
+        except ValueError:
+            pass
+        raise FormatError(f"{str(path)!r}: <{tag} id={attrib.get('id', tag)!r}> {key}="
+                          f"{text!r} is not '<number> <units>'")
+
+    if tag in ("channelDensity", "channelDensityNernst"):
+        out = {"ion": need("ion"), "ionChannel": need("ionChannel")}
+        out["erev"] = number("erev") if "erev" in attrib else None
+        out["condDensity"] = number("condDensity")
+        return out
+    if tag in ("resistivity", "specificCapacitance"):
+        return {"value": number("value")}
+    return {"type": need("type"), "decay": number("decay"), "gamma": number("gamma")}
+
+
+# --- the procedure in NEURON --------------------------------------------------------------
+def _define_template(h) -> None:
+    h.load_file("import3d.hoc")
+    if not hasattr(h, _TEMPLATE):
+        h(_TEMPLATE_HOC)
+
+
+def _sec_type(sec) -> str:
+    return sec.name().split(".")[-1][:4]
+
+
+def _replace_axon(h, cell, where) -> None:
+    """The axon becomes two 30 um x 1 um stubs at the end of ``all`` (BMTK's
+    fix_axon_peri). Its final define_shape() is not called: it would give 3D points to every
+    section of NEURON that has none; here it would only give them to the stubs, which then
+    differ from these in the last bit of their axial resistance."""
+    if not h.section_exists("axon", 0, cell):
+        # BMTK iterates over the deleted placeholder array: NEURON aborts the process
+        raise FormatError(f"morphology {where!r} has no axon (SWC type 2): BMTK cannot "
+                          "replace it by stubs (NEURON aborts)")
+    for i in range(int(len(cell.axon))):
+        if h.section_exists("axon", i, cell):
+            h.delete_section(sec=cell.axon[i])
+    h.execute("create axon[2]", cell)
+    for sec in cell.axon:
+        sec.L, sec.diam = STUB_LENGTH, STUB_DIAM
+        cell.axonal.append(sec=sec)
+        cell.all.append(sec=sec)
+    cell.axon[0].connect(cell.soma[0](0.5), 0)
+    cell.axon[1].connect(cell.axon[0](1), 0)
+
+
+def _apply_nml(cell, nml: _NmlTemplate) -> None:
+    where = str(nml.path)
+    for sec in cell.all:
+        for entry in nml.groups[_sec_type(sec)].values():
+            v, item = entry.values, f"<{entry.tag} id={entry.id!r}>"
+            if entry.tag == "resistivity":
+                _set(sec, "Ra", v["value"], where, item)
+            elif entry.tag == "specificCapacitance":
+                _set(sec, "cm", v["value"], where, item)
+            elif entry.tag == "channelDensity" and v["ionChannel"] == "pas":
+                if v["erev"] is None:
+                    raise FormatError(f"{where!r}: {item} (pas) has no erev")
+                _insert(sec, "pas", where, item)
+                _set(sec, "g_pas", v["condDensity"], where, item)
+                for seg in sec:
+                    seg.pas.e = v["erev"]
+            elif entry.tag == "concentrationModel":
+                _insert(sec, entry.id, where, item)
+                _set(sec, f"gamma_{v['type']}", v["gamma"], where, item)
+                _set(sec, f"decay_{v['type']}", v["decay"], where, item)
+            else:  # channelDensity, channelDensityNernst
+                _insert(sec, v["ionChannel"], where, item)
+                _set(sec, entry.id, v["condDensity"], where, item)
+                if v["ion"] in ("na", "k"):
+                    if v["erev"] is None:
+                        raise FormatError(f"{where!r}: {item} (ion {v['ion']}) has no erev; "
+                                          "BMTK would fail setting e" + v["ion"])
+                    _set(sec, f"e{v['ion']}", v["erev"], where, item)
+
+
+def _apply_perisomatic(cell, fit: dict, where: str) -> None:
+    """BMTK's set_params_peri."""
+    try:
+        passive, conditions, genome = fit["passive"][0], fit["conditions"][0], fit["genome"]
+        ra, e_pas = passive["ra"], passive["e_pas"]
+        cm = {c["section"]: c["cm"] for c in passive["cm"]}
+        genome = [(i, p["section"], p["mechanism"], p["name"], p["value"])
+                  for i, p in enumerate(genome)]
+        erevs = [(i, e["section"], e["ena"], e["ek"]) for i, e in enumerate(conditions["erev"])]
+    except (KeyError, IndexError, TypeError) as err:
+        raise FormatError(f"{where!r}: not an Allen perisomatic fit (passive, conditions, "
+                          f"genome): missing {err}") from None
+    for sec in cell.all:
+        if _sec_type(sec) not in cm:
+            raise FormatError(f"{where!r}: passive.cm has no entry for section type "
+                              f"{_sec_type(sec)!r}")
+        _set(sec, "Ra", ra, where, "passive.ra")
+        _set(sec, "cm", cm[_sec_type(sec)], where, f"passive.cm[{_sec_type(sec)}]")
+        _insert(sec, "pas", where, "passive")
+        for seg in sec:
+            seg.pas.e = _number(e_pas, where, "passive.e_pas")
+    for i, sec_type, mech, name, value in genome:
+        for sec in cell.all:
+            if _sec_type(sec) == sec_type:
+                if mech != "":
+                    _insert(sec, mech, where, f"genome[{i}] ({name})")
+                _set(sec, name, value, where, f"genome[{i}] ({name})")
+    for i, sec_type, ena, ek in erevs:
+        for sec in cell.all:
+            if _sec_type(sec) == sec_type:
+                _set(sec, "ena", ena, where, f"conditions.erev[{i}].ena")
+                _set(sec, "ek", ek, where, f"conditions.erev[{i}].ek")
+
+
+def _number(value, where, item) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise FormatError(f"{where!r}: {item} must be a number, not {value!r}")
+    return float(value)
+
+
+def _insert(sec, mech, where, item) -> None:
+    try:
+        sec.insert(mech)
+    except (ValueError, RuntimeError, TypeError) as err:
+        raise FormatError(f"{where!r}: {item}: cannot insert mechanism {mech!r} in "
+                          f"{sec.name()} ({err}); is it loaded?") from None
+
+
+def _set(sec, name, value, where, item) -> None:
+    """``setattr(sec, name, value)`` as BMTK does, refusing what a cellParams cannot
+    hold: only Ra, cm, a mechanism PARAMETER (gbar_NaTs) or a reversal potential (ena)."""
+    value = _number(value, where, item)
+    if not _representable(sec, name):
+        raise FormatError(f"{where!r}: {item} sets {name!r} on {sec.name()}, which a "
+                          "cellParams cannot hold (only Ra, cm, mechanism PARAMETERs and "
+                          "reversal potentials)")
+    try:
+        setattr(sec, name, value)
+    except (AttributeError, ValueError, RuntimeError, TypeError) as err:
+        raise FormatError(f"{where!r}: {item}: NEURON cannot set {name!r} on "
+                          f"{sec.name()}: {err}") from None
+
+
+def _representable(sec, name) -> bool:
+    from ..engine.mechanisms import density_mechanisms, parameters
+
+    if name in ("Ra", "cm"):
+        return True
+    mechs = density_mechanisms()
+    for i, char in enumerate(name):
+        if char == "_" and name[i + 1:] in mechs and name[:i] in parameters(name[i + 1:]):
+            return True
+    ion = name[1:]
+    return name.startswith("e") and f"{ion}_ion" in mechs
+
+
+# --- reading the result back --------------------------------------------------------------
+def _read_back(h, cell, sections, where) -> dict:
+    from ..engine import introspect
+
+    params, _ = introspect.cell_params(cell, sections)
+    theirs = introspect.section_names(sections, cell)
+    ours = {theirs[sec]: _local_name(sec) for sec in sections}  # 'dend[12]' -> 'dend_12'
+    secs = {}
+    for sec in sections:
+        spec = params["secs"][theirs[sec]]
+        if isinstance(spec["geom"]["cm"], list):
+            raise FormatError(f"{where!r}: {sec.name()} has a non-uniform cm, which a "
+                              "cellParams cannot hold")
+        if "topol" in spec:
+            spec["topol"]["parentSec"] = ours[spec["topol"]["parentSec"]]
+        spec["ions"] = _ions(h, sec, spec["ions"], where)
+        secs[ours[theirs[sec]]] = spec
+    soma = next(name for name in secs if name.startswith("soma_"))
+    secs[soma]["spikeGenLoc"] = 0.5  # BMTK: NetCon on soma[0](0.5)
+    lists = {}
+    for name in ("all", "somatic", "basal", "apical", "axonal"):
+        members = params["secLists"].get(name, [])
+        if members:
+            lists[name] = [ours[m] for m in members]
+    if lists.get("all") != list(secs):
+        raise FormatError(f"{where!r}: NEURON's section list 'all' does not hold the cell's "
+                          "sections in order")  # cannot happen with the template above
+    return {"secs": secs, "secLists": lists}
+
+
+def _connection_order(sections) -> list[str]:
+    """Section names, parents before children, siblings in the order they were connected
+    (NEURON lists a section's children last-connected first)."""
+    names = {sec: _local_name(sec) for sec in sections}
+    order = [names[sec] for sec in sections if sec.parentseg() is None]
+    by_name = {name: sec for sec, name in names.items()}
+    i = 0
+    while i < len(order):
+        order += [names[c] for c in reversed(list(by_name[order[i]].children()))]
+        i += 1
+    return order
+
+
+def _local_name(sec) -> str:
+    base, index = sec.name().split(".")[-1].rstrip("]").split("[")
+    return f"{base}_{index}"
+
+
+def _ions(h, sec, read, where) -> dict:
+    """The reversal potentials of ``read`` (introspected ions of ``sec``) that NEURON does
+    not compute itself at initialisation; concentrations are left at NEURON's defaults."""
+    out = {}
+    for ion, values in read.items():
+        if int(h.ion_style(f"{ion}_ion", sec=sec)) & _ION_EINIT or "e" not in values:
+            continue
+        if isinstance(values["e"], list):
+            raise FormatError(f"{where!r}: {sec.name()} has a non-uniform e{ion}, which a "
+                              "cellParams cannot hold")
+        out[ion] = {"e": values["e"]}
+    return out
+
+
+def _discard(sections) -> None:
+    from ..engine import introspect
+
+    introspect.discard(None, [s for s in sections if _alive(s)])
+
+
+def _alive(sec) -> bool:
+    try:
+        return bool(sec.is_valid())
+    except Exception:  # noqa: BLE001
+        return False

@@ -1,0 +1,292 @@
+"""SONATA circuit (+ simulation config) -> the canonical Network and a SimConfig.
+
+    model = neuroloom.importers.sonata.load("config.json")
+    model.network, model.sim_config        # or sim.importSONATA("config.json")
+
+Node populations become populations (node id = index in the population); every distinct
+cell model (model_type, model_template, model_processing, dynamics_params, morphology)
+becomes a cell type: virtual nodes replay their input spikes, point_process nodes are
+NEURON artificial cells (BMTK's dynamics in seconds converted), biophysical nodes are
+built as BMTK builds them (importers/allen_cells.py). Edges become connections
+(sonata_edges.py); spike inputs the virtual nodes' trains; current_clamp inputs IClamp
+stimuli. A circuit neuroloom exported carries its catalogs and stimulus table beside the
+SONATA files (see exporters/sonata.py), so it comes back exactly.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import FormatError
+from ..model.catalog import Artificial, CellType, Population
+from ..model.network import Network, Provenance
+from ..model.tables import CellTable, ConnTable, StimTable
+from ..sonata import conventions as sc
+from ..sonata import extension
+from ..sonata.files import Config, load_config, read_edge_populations, read_node_populations
+from ..sonata.node_sets import NodeSets
+from ..specs import SimConfig
+from .sonata_edges import connections, inputs
+from .sonata_run import sim_config
+
+DEFAULT_THRESHOLD = -15.0  # mV: BMTK's spike_threshold when the run config gives none
+
+
+@dataclass
+class SonataModel:
+    """An imported circuit: the network, the simConfig that runs it as the SONATA
+    simulation config says, and the node sets resolved to gids."""
+
+    network: Network
+    sim_config: SimConfig
+    node_sets: NodeSets
+    config: Config
+    mechanisms: list = field(default_factory=list)  # NMODL folders it needs (loaded)
+
+
+def load(path, mod_folders=()) -> SonataModel:
+    """``mod_folders``: NMODL folders to load besides the circuit's mechanisms_dir (the
+    mechanisms of biophysical cells must be in NEURON to build them)."""
+    config = load_config(path)
+    folders = [*_mechanism_folders(config), *map(Path, mod_folders)]
+    if folders:
+        from ..engine.modfiles import load as load_mechanisms
+
+        for folder in folders:
+            load_mechanisms(folder)
+    run = (config.simulation or {}).get("run", {})
+    nodes = _node_populations(config)
+    exported = extension.read(config.circuit, config.circuit_path)
+    stim_pops = {p.name for p in nodes if _stim_rule(p) is not None}
+    cell_nodes = [p for p in nodes if p.name not in stim_pops]
+    pops, cells, cell_types = _cells(cell_nodes, config, run, exported)
+    network = Network(cells=cells, conns=ConnTable.empty(), stims=StimTable.empty(),
+                      pops=tuple(pops), cell_types=tuple(cell_types), syn_mechs=(),
+                      stim_sources=(), section_names=(), conn_rules=(), stim_rules=(),
+                      size=_size(exported, cells),
+                      provenance=Provenance(source=f"sonata:{config.circuit_path}"))
+    node_sets = NodeSets(config.node_sets, cell_nodes, network)
+    edges = _edge_populations(config)
+    network = connections(network, edges, config, stim_pops, exported)
+    network = inputs(network, config, node_sets, cell_nodes, exported)
+    model = SonataModel(network, sim_config(config, node_sets), node_sets, config, folders)
+    model.sim_config.modFolders = [str(f) for f in folders]
+    return model
+
+
+# -- nodes -------------------------------------------------------------------------------
+def _node_populations(config: Config) -> list:
+    out = []
+    for entry in config.circuit["networks"].get("nodes", []):
+        if "nodes_file" not in entry or "node_types_file" not in entry:
+            raise FormatError(f"{config.circuit_path}: every networks.nodes entry needs "
+                              "nodes_file and node_types_file")
+        for pop in read_node_populations(entry["nodes_file"], entry["node_types_file"]):
+            declared = entry.get("populations", {}).get(pop.name, {})
+            pop.declared = declared
+            out.append(pop)
+    names = [p.name for p in out]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise FormatError(f"{config.circuit_path}: node population(s) {duplicates} defined "
+                          "twice")
+    return out
+
+
+def _edge_populations(config: Config) -> list:
+    out = []
+    for entry in config.circuit["networks"].get("edges", []):
+        if "edges_file" not in entry or "edge_types_file" not in entry:
+            raise FormatError(f"{config.circuit_path}: every networks.edges entry needs "
+                              "edges_file and edge_types_file")
+        out += read_edge_populations(entry["edges_file"], entry["edge_types_file"])
+    return out
+
+
+def _stim_rule(pop):
+    rules = pop.get(sc.STIM_RULE)
+    return rules[0] if len(rules) and rules[0] is not None else None
+
+
+def _cells(node_pops, config, run, exported):
+    """(Populations, CellTable, cell types) of the node populations."""
+    pops, parts, cell_types, codes = [], [], list(exported["cell_types"]) if exported else [], {}
+    by_label = {t.label: i for i, t in enumerate(cell_types)}
+    gid_start = 0
+    for pop_code, pop in enumerate(node_pops):
+        n = len(pop)
+        model_type = _model_types(pop)
+        type_codes = np.empty(n, dtype=np.int64)
+        fields = [model_type] + [pop.get(f) for f in sc.MODEL_FIELDS[1:]]
+        keys = [(pop.name, *(values[i] for values in fields)) for i in range(n)]
+        labels = pop.get("neuroloom_cell_type")
+        for i, key in enumerate(keys):
+            if exported and labels[i] is not None:
+                type_codes[i] = by_label[labels[i]]
+                continue
+            if key not in codes:
+                codes[key] = len(cell_types)
+                cell_types.append(_cell_type(f"{pop.name}_{int(pop.type_ids[i])}", key, pop,
+                                             config, run))
+            type_codes[i] = codes[key]
+        _no_rotations(pop)
+        declared = (exported or {}).get("pops", {}).get(pop.name)
+        used = sorted(set(type_codes.tolist()))
+        cell_model = declared.cell_model if declared else _cell_model(cell_types[used[0]]
+                                                                      if used else None)
+        cell_type = declared.cell_type if declared else (
+            cell_types[used[0]].label if len(used) == 1 else "")
+        pops.append(Population(label=pop.name, cell_type=cell_type, cell_model=cell_model,
+                               gid_start=gid_start, size=n))
+        parts.append(_cell_table(pop, pop_code, type_codes))
+        gid_start += n
+    return pops, CellTable.concat(parts), cell_types
+
+
+def _model_types(pop) -> np.ndarray:
+    declared = getattr(pop, "declared", {}).get("type")
+    types = pop.get("model_type", declared)
+    for value in set(types.tolist()):
+        if value is None:
+            raise FormatError(f"{pop.file}: population '{pop.name}' has nodes with no "
+                              f"model_type (in {pop.types_file} or the circuit config)")
+        if value not in sc.MODEL_TYPES:
+            raise FormatError(f"{pop.types_file}: population '{pop.name}': unknown model_type "
+                              f"{value!r} (supported: {', '.join(sc.MODEL_TYPES)})")
+    return types
+
+
+def _no_rotations(pop) -> None:
+    for name in sc.ROTATIONS:
+        values = pop.attributes.get(name)
+        if values is not None and np.any(np.asarray(values, dtype=float) != 0):
+            raise FormatError(f"{pop.file}: population '{pop.name}' rotates its cells "
+                              f"({name}); rotated morphologies are not supported")
+
+
+def _cell_type(label, key, pop, config, run) -> CellType:
+    _, model_type, template, processing, dynamics, morphology = key
+    where = f"{pop.types_file} (population '{pop.name}')"
+    if pop.dynamics:
+        raise FormatError(f"{pop.file}: population '{pop.name}' gives dynamics_params per "
+                          f"node ({', '.join(sorted(pop.dynamics))}); not supported")
+    threshold = float(run.get("spike_threshold", DEFAULT_THRESHOLD))
+    if model_type == "virtual":
+        return CellType(label=label, sections=(), spike_sec="", spike_loc=0.5,
+                        threshold=threshold, artificial=Artificial(mod="VecStim"))
+    if model_type == "point_process":
+        directive, mod = sc.model_template(template, where)
+        if directive != "nrn":
+            raise FormatError(f"{where}: point_process model_template {template!r} is not "
+                              "supported (use nrn:<NEURON artificial cell>)")
+        params = _json_params(config, "point_neuron_models_dir", dynamics, where)
+        params = {k: v for k, v in params.items() if isinstance(v, (int, float))}
+        return CellType(label=label, sections=(), spike_sec="", spike_loc=0.5,
+                        threshold=threshold, artificial=Artificial(
+                            mod=mod, params=tuple(sc.dynamics_to_neuron(mod, params).items())))
+    return _biophysical(label, template, processing, dynamics, morphology, pop, config, run,
+                        threshold, where)
+
+
+def _biophysical(label, template, processing, dynamics, morphology, pop, config, run,
+                 threshold, where) -> CellType:
+    from ..validate.cells import cell_type
+    from ..validate.checker import Checker
+    from .allen_cells import bmtk_biophysical_cell
+
+    directive, name = sc.model_template(template, where)
+    morph_dir = pop.declared.get("morphologies_dir") or config.component("morphologies_dir")
+    if morphology is None or morph_dir is None:
+        raise FormatError(f"{where}: biophysical cells need a morphology and "
+                          "components.morphologies_dir")
+    morph = Path(morph_dir) / str(morphology)
+    if not morph.suffix:
+        morph = morph.with_suffix(".swc")
+    models_dir = (pop.declared.get("biophysical_neuron_models_dir")
+                  or config.component("biophysical_neuron_models_dir"))
+    params = None
+    if dynamics is not None:
+        params = _json_params(config, "biophysical_neuron_models_dir", dynamics, where)
+    rule = bmtk_biophysical_cell(morphology=morph, model_template=template,
+                                 model_processing=processing, dynamics_params=params,
+                                 templates_dir=Path(models_dir) if models_dir else None,
+                                 dL=run.get("dL"))
+    check = Checker()
+    made = cell_type(label, rule, f"SONATA cell type '{label}'", threshold, check)
+    check.raise_if_any()
+    return replace(made, threshold=threshold, place_pt3d=False)
+
+
+def _json_params(config, component, name, where) -> dict:
+    if name is None:
+        return {}
+    folder = config.component(component)
+    path = Path(name) if Path(name).is_absolute() or folder is None else Path(folder) / name
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise FormatError(f"{where}: dynamics_params file {path} not found") from None
+    except ValueError as err:
+        raise FormatError(f"{path}: not valid JSON ({err})") from None
+    return data
+
+
+def _cell_model(cell_type) -> str:
+    if cell_type is None:
+        return ""
+    return cell_type.artificial.mod if cell_type.is_artificial else "biophysical"
+
+
+def _cell_table(pop, pop_code, type_codes) -> CellTable:
+    n = len(pop)
+    node_ids = pop.attributes.get("node_id")
+    index = np.arange(n) if node_ids is None else np.asarray(node_ids, dtype=np.int64)
+    xyz = [np.nan_to_num(np.asarray(pop.get(a, 0.0), dtype=float)) for a in sc.POSITION]
+    norm = [np.asarray(pop.get(a), dtype=object) for a in sc.NORM_POSITION]
+    skip = set(sc.MODEL_FIELDS) | set(sc.POSITION) | set(sc.NORM_POSITION) | set(
+        sc.ROTATIONS) | {"node_id", "neuroloom_cell_type", sc.STIM_RULE}
+    extra = {}
+    for name, values in pop.attributes.items():
+        if name in skip:
+            continue
+        values = np.asarray(values)
+        if values.dtype == object:
+            numeric = all(isinstance(v, (int, float)) or v is None for v in values)
+            extra[name] = (np.array([np.nan if v is None else v for v in values], float)
+                           if numeric else np.array(["" if v is None else str(v)
+                                                     for v in values]))
+        else:
+            extra[name] = values
+    return CellTable(pop=np.full(n, pop_code), cell_type=type_codes, index=index,
+                     x=xyz[0], y=xyz[1], z=xyz[2],
+                     xnorm=_norm(norm[0]), ynorm=_norm(norm[1]), znorm=_norm(norm[2]),
+                     extra=extra)
+
+
+def _norm(values) -> np.ndarray:
+    # filled in by _size once the network's size is known where the file has none
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+
+
+def _size(exported, cells) -> tuple[float, float, float]:
+    """The network's size: as exported, else the extent of the positions (100 um along an
+    axis where every cell is at 0, NetPyNE's default)."""
+    if exported:
+        return tuple(exported["size"])
+    size = []
+    for axis in ("x", "y", "z"):
+        values = np.abs(getattr(cells, axis))
+        size.append(float(values.max()) if len(values) and values.max() > 0 else 100.0)
+    for axis, extent in zip(("x", "y", "z"), size):
+        norm = getattr(cells, f"{axis}norm")
+        missing = np.isnan(norm)
+        norm[missing] = getattr(cells, axis)[missing] / extent
+    return tuple(size)
+
+
+def _mechanism_folders(config) -> list:
+    folder = config.component("mechanisms_dir")
+    return [folder] if folder is not None and folder.exists() else []
