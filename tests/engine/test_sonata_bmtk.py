@@ -7,6 +7,7 @@ from pathlib import Path
 
 import bmtk
 import h5py
+import pytest
 
 from helpers import tutorial_specs
 from neuroloom.exporters.sonata import export
@@ -37,13 +38,15 @@ def spikes(path, pops):
     return sorted(out)
 
 
-def test_bmtk_runs_an_exported_tutorial2_network(tmp_path, run_session):
-    """Tutorial 2 with its background drawn as VecStim trains (BMTK has no NetStim)."""
+@pytest.mark.parametrize("groups", [{}, {"cortex": ["M", "S"]}])
+def test_bmtk_runs_an_exported_tutorial2_network(groups, tmp_path, run_session):
+    """Tutorial 2 with its background drawn as VecStim trains (BMTK has no NetStim), its
+    populations exported as they are or as one SONATA node population."""
     net, cfg = tutorial_specs("tut2")
     net.stimSourceParams["bkg"] = {"type": "VecStim", "pulses": [
         {"start": 0, "end": 1000, "rate": 10, "noise": 0.5}]}
     cfg.analysis, cfg.saveJson = {}, False
-    cfg.saveFolder = str(tmp_path / "ours")
+    cfg.saveFolder, cfg.sonataPopulations = str(tmp_path / "ours"), groups
     ours = run_session(net, cfg)
     ours.save_data()
     folder = tmp_path / "circuit"
@@ -54,9 +57,10 @@ def test_bmtk_runs_an_exported_tutorial2_network(tmp_path, run_session):
     result = subprocess.run([sys.executable, "-c", RUN_BMTK, str(mods)], cwd=folder,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    theirs = spikes(folder / "output" / "spikes.h5", ["S", "M"])
-    mine = spikes(tmp_path / "ours" / "tut2_spikes.h5", ["S", "M"])
+    names = list(groups) or ["S", "M"]
+    theirs = spikes(folder / "output" / "spikes.h5", names)
+    mine = spikes(tmp_path / "ours" / "tut2_spikes.h5", names)
     assert len(mine) > 500
     assert theirs == mine
-    m_rate = sum(p == "M" for p, _, _ in mine) / 20
-    assert m_rate > 2 * sum(p == "S" for p, _, _ in mine) / 20  # S drives M as in tut2
+    in_m = [pop == "M" or (pop == "cortex" and node < 20) for pop, node, _ in mine]
+    assert sum(in_m) > 2 * (len(mine) - sum(in_m))  # S drives M as in tut2

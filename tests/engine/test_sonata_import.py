@@ -90,15 +90,20 @@ def test_300_intfire_model():
     assert net.cells.extra["ei"][:3].tolist() == ["e", "e", "e"]
 
 
-@pytest.mark.parametrize("name", ["tut2", "tut5"])
-def test_imported_export_reruns_bit_for_bit(name, tmp_path, run_session):
+GROUPS = {"excitatory": ["E2", "E4", "E5"], "inhibitory": ["I5", "I4", "I2"]}
+
+
+@pytest.mark.parametrize("name, groups", [("tut2", {}), ("tut5", {}), ("tut5", GROUPS)])
+def test_imported_export_reruns_bit_for_bit(name, groups, tmp_path, run_session):
     net, cfg = tutorial_specs(name)
-    cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
+    cfg.analysis, cfg.saveJson, cfg.saveFolder = {}, False, str(tmp_path)
+    cfg.saveSpikesSonata, cfg.sonataPopulations = "original_spikes.h5", groups
     original = run_session(net, cfg)
     spikes = original.recordings.spike_t.copy(), original.recordings.spike_gid.copy()
+    original.save_data()
     original.clear()
     folder = tmp_path / "circuit"
-    export(original.network, folder, cfg)
+    export(original.network, folder, cfg)  # node populations as cfg.sonataPopulations
     try:
         sim.importSONATA(folder / "simulation_config.json", saveFolder=tmp_path / "out")
         sim.simulate()
@@ -108,6 +113,13 @@ def test_imported_export_reruns_bit_for_bit(name, tmp_path, run_session):
         assert written == [tmp_path / "out" / "spikes.h5"]
     finally:
         state.peek().clear()
+    names = list(groups) or [p.label for p in original.network.pops]
+    with h5py.File(tmp_path / "original_spikes.h5") as before, h5py.File(written[0]) as after:
+        assert sorted(before["spikes"]) == sorted(after["spikes"]) == sorted(names)
+        for pop in names:  # the same node ids and times, population by population
+            for column in ("node_ids", "timestamps"):
+                np.testing.assert_array_equal(before["spikes"][pop][column][()],
+                                              after["spikes"][pop][column][()])
 
 
 def test_export_through_the_facade(tmp_path, monkeypatch):

@@ -129,3 +129,61 @@ def test_export_refuses_what_sonata_cannot_hold_and_leaves_nothing(tmp_path):
     export(network, tmp_path / "c", cfg)
     export(network, tmp_path / "c", cfg)  # an earlier export is replaced
     assert sonata.load(tmp_path / "c" / "circuit_config.json").network == network
+
+
+GROUPS = {"excitatory": ["E2", "E4", "E5"], "inhibitory": ["I5", "I4", "I2"]}
+
+
+def test_grouped_populations_are_one_node_population_each(tmp_path):
+    network, cfg = built("tut5")
+    folder = tmp_path / "circuit"
+    export(network, folder, cfg, populations=GROUPS)
+    checked = subprocess.run([sys.executable, VALIDATOR, str(folder / "circuit_config.json")],
+                             capture_output=True, text=True, timeout=120)
+    assert "0 error(s), 0 warning(s)" in checked.stdout, checked.stdout + checked.stderr
+    snap = bluepysnap.Circuit(str(folder / "circuit_config.json"))
+    assert {"excitatory", "inhibitory"} <= set(snap.nodes.population_names)
+    assert not {"E2", "I4"} & set(snap.nodes.population_names)
+    gids_of = {}
+    for name, labels in GROUPS.items():
+        pops = [network.pop(label) for label in labels]
+        gids_of[name] = np.concatenate([np.arange(p.gid_start, p.gid_start + p.size)
+                                        for p in pops])
+        nodes = snap.nodes[name].get(properties=["y", "pop_name"])
+        np.testing.assert_array_equal(nodes["y"], network.cells.y[gids_of[name]])
+        assert nodes["pop_name"].tolist() == [p.label for p in pops for _ in range(p.size)]
+    c = network.conns
+    seen = 0
+    for name in snap.edges.population_names:
+        edges = snap.edges[name]
+        if edges.source.name not in GROUPS:
+            continue
+        found = edges.get(None, ["@source_node", "@target_node", "syn_weight"])
+        pre = gids_of[edges.source.name][found["@source_node"].to_numpy()]
+        post = gids_of[edges.target.name][found["@target_node"].to_numpy()]
+        got = sorted(zip(pre.tolist(), post.tolist(), found["syn_weight"].tolist()))
+        rows = np.isin(c.pre_gid, pre) & np.isin(c.post_gid, post)
+        assert got == sorted(zip(c.pre_gid[rows].tolist(), c.post_gid[rows].tolist(),
+                                 c.weight[rows].tolist()))
+        seen += len(found)
+    assert seen == len(c)
+    model = sonata.load(folder / "simulation_config.json")
+    assert model.network == network
+    assert model.sim_config.sonataPopulations == GROUPS
+    i4 = network.pop("I4")  # a node set on the node types' pop_name
+    np.testing.assert_array_equal(model.node_sets.gids("I4"),
+                                  np.arange(i4.gid_start, i4.gid_start + i4.size))
+
+
+@pytest.mark.parametrize("groups, message", [
+    ({"cortex": ["E2", "E22"]},
+     r"^populations\['cortex'\]: unknown population 'E22'; did you mean 'E2'"),
+    ({"a": ["E2"], "b": ["E2", "I2"]}, r"\['b'\]: population 'E2' is also in 'a'"),
+    ({"E4": ["E2"]}, r"\['E4'\]: 'E4' is the name of a population outside this group"),
+    ({"x/y": ["E2"]}, "not a valid SONATA population name"),
+])
+def test_bad_groupings_are_refused(groups, message, tmp_path):
+    network, cfg = built("tut5")
+    with pytest.raises(FormatError, match=message):
+        export(network, tmp_path / "c", cfg, populations=groups)
+    assert list(tmp_path.iterdir()) == []

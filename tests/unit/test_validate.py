@@ -152,6 +152,10 @@ def test_user_variables_are_accepted_but_near_misses_are_typos():
      r"cellParams\['PYR'\]\.secs\['soma'\]\.pointps\['izh'\]\.mod: is required"),
     (lambda n, c: n.cellParams['PYR']['secs']['soma']['geom'].update(pt3d=[[0, 0, 0, 1]]),
      r"geom\.pt3d: must list at least two \[x, y, z, diam\] points"),
+    (lambda n, c: setattr(c, 'sonataPopulations', {'net': ['S', 'MM']}),
+     r"sonataPopulations\['net'\]: unknown population 'MM'; did you mean 'M'\?"),
+    (lambda n, c: setattr(c, 'sonataPopulations', {'M': ['S']}),
+     r"sonataPopulations\['M'\]: 'M' is the name of a population outside this group"),
 ])
 def test_bad_values(tut2, edit, message):
     net, cfg = tut2

@@ -1,13 +1,15 @@
 """The canonical Network -> a SONATA circuit and simulation config (no NEURON needed).
 
     folder/circuit_config.json, simulation_config.json, node_sets.json
-    folder/network/<pop>_nodes.h5 + <pop>_node_types.csv       one per population
+    folder/network/<pop>_nodes.h5 + <pop>_node_types.csv       one per node population
     folder/network/<edges>_edges.h5 + <edges>_edge_types.csv   one per (source, target) pair
     folder/components/...   hoc templates, point-neuron and synapse dynamics (BMTK's dialect)
     folder/inputs/...       spike trains of VecStim populations and stimuli
     folder/neuroloom_catalogs.json, neuroloom_stimuli.h5   (see sonata/extension.py)
 
-Written in the dialect BMTK runs and libsonata/bluepysnap read: populations (with their
+Node populations are the neuroloom populations, or the groups of them the user picks
+(``populations`` / simConfig.sonataPopulations, see sonata/layout.py): a group's nodes
+file names each node's population in a pop_name attribute. Written in the dialect BMTK runs and libsonata/bluepysnap read: populations (with their
 type) in the circuit config, edge indices under both names (libsonata reads
 node_id_to_ranges, BMTK node_id_to_range), section ids that index each cell's `all` list.
 Stimuli that are spike trains become virtual populations with edges and spike inputs; a
@@ -32,6 +34,7 @@ from ..model.catalog import Population
 from ..sonata import conventions as sc
 from ..sonata import extension
 from ..sonata.index import edge_index
+from ..sonata.layout import NodeLayout, NodePopulation
 from ..results.sonata_spikes import write_spikes
 from .hoc_template import TemplateError, hoc_template, template_name
 
@@ -39,14 +42,20 @@ TYPE_ID_BASE = 100
 SPIKE_SOURCES = ("NetStim", "VecStim")
 
 
-def export(network, folder, sim_config=None) -> list[Path]:
+def export(network, folder, sim_config=None, populations=None) -> list[Path]:
     """Write ``network`` (run as ``sim_config`` says) as SONATA into ``folder``; an
-    existing folder is replaced only if it is empty or an earlier export. Returns the
-    files written."""
-    _check(network)
+    existing folder is replaced only if it is empty or an earlier export. Node populations:
+    ``populations`` ({name: [population labels]}), else the simConfig's
+    sonataPopulations, else one per population. Returns the files written."""
+    where = "populations"
+    if populations is None:
+        populations = dict(getattr(sim_config, "sonataPopulations", None) or {})
+        where = "simConfig.sonataPopulations"
+    _check(network, populations)
+    layout = NodeLayout(network.pops, populations, where)
     folder = Path(folder)
     with atomic_dir(folder, _earlier_export) as tmp:
-        writer = _Writer(tmp, network)
+        writer = _Writer(tmp, network, layout)
         writer.write(sim_config)
     return sorted(folder / p.relative_to(tmp) for p in writer.files)
 
@@ -58,7 +67,10 @@ def _earlier_export(folder: Path) -> bool:
         return False
 
 
-def _check(network) -> None:
+def _check(network, grouping) -> None:
+    if grouping and "pop_name" in network.cells.extra:
+        raise FormatError("grouped SONATA populations name each node's population in a "
+                          "pop_name column, which the cells' own 'pop_name' tag would hide")
     pointers = [m.label for m in network.syn_mechs if m.pointer is not None]
     if pointers:
         raise FormatError(f"gap junctions and graded synapses (synMechs {pointers}) cannot "
@@ -73,8 +85,8 @@ def _check(network) -> None:
 
 
 class _Writer:
-    def __init__(self, root: Path, network):
-        self.root, self.net = root, network
+    def __init__(self, root: Path, network, layout: NodeLayout):
+        self.root, self.net, self.layout = root, network, layout
         self.files: list[Path] = []
         self.nodes, self.edges, self.inputs, self.node_sets = [], [], {}, {}
         self.templates: dict[int, str] = {}  # cell type code -> hoc template name
@@ -85,12 +97,14 @@ class _Writer:
 
     def write(self, sim_config) -> None:
         self._cell_types()
-        for code, pop in enumerate(self.net.pops):
-            self._population(code, pop)
+        for node_pop in self.layout:
+            self._population(node_pop)
         self._connections()
         self._stimuli()
         self.files += [self.root / extension.CATALOGS, self.root / extension.STIMULI]
         block = extension.write(self.root, self.net)
+        block["node_populations"] = {p.name: [m.label for m in p.members]
+                                     for p in self.layout}
         self._json("circuit_config.json", self._circuit(block))
         self._json("node_sets.json", self.node_sets)
         self._json("simulation_config.json", self._simulation(sim_config))
@@ -114,9 +128,9 @@ class _Writer:
             self._text(f"components/templates/{name}.hoc", text)
             self.templates[code] = name
 
-    def _node_type(self, code: int) -> dict:
+    def _node_type(self, type_id: int, code: int) -> dict:
         cell_type = self.net.cell_types[code]
-        row = {"node_type_id": TYPE_ID_BASE + code, "neuroloom_cell_type": cell_type.label}
+        row = {"node_type_id": type_id, "neuroloom_cell_type": cell_type.label}
         if cell_type.is_artificial and cell_type.artificial.mod == "VecStim":
             return {**row, "model_type": "virtual"}
         if cell_type.is_artificial:
@@ -129,37 +143,49 @@ class _Writer:
                 f"neuroloom:{cell_type.label}"}
 
     # -- nodes ------------------------------------------------------------------------
-    def _population(self, code: int, pop: Population) -> None:
-        cells = self.net.cells
-        gids = np.arange(pop.gid_start, pop.gid_start + pop.size)
-        types = cells.cell_type[gids]
+    def _population(self, node_pop: NodePopulation) -> None:
+        """A node population; a node type per (population, cell type), numbered
+        TYPE_ID_BASE + the cell type's code when the node population is one population."""
+        cells, gids, name = self.net.cells, node_pop.gids, node_pop.name
+        grouped = [m.label for m in node_pop.members] != [name]
+        member = cells.pop[gids]
+        keys = list(zip(member.tolist(), cells.cell_type[gids].tolist()))
+        distinct = sorted(set(keys))
+        type_of = {key: TYPE_ID_BASE + (i if grouped else key[1])
+                   for i, key in enumerate(distinct)}
         attributes = {a: getattr(cells, a)[gids] for a in sc.POSITION + sc.NORM_POSITION}
-        attributes.update({name: values[gids] for name, values in cells.extra.items()})
-        nodes_file = f"network/{pop.label}_nodes.h5"
-        self._nodes_h5(nodes_file, pop.label, TYPE_ID_BASE + types, attributes)
-        rows = [self._node_type(t) for t in sorted(set(types.tolist()))]
-        types_file = f"network/{pop.label}_node_types.csv"
+        attributes.update({key: values[gids] for key, values in cells.extra.items()})
+        if grouped:  # in the nodes file, where every SONATA reader looks
+            attributes["pop_name"] = np.array([self.net.pops[p].label for p in member])
+        nodes_file = f"network/{name}_nodes.h5"
+        self._nodes_h5(nodes_file, name, [type_of[k] for k in keys], attributes)
+        rows = [self._node_type(type_of[key], key[1]) for key in distinct]
+        types_file = f"network/{name}_node_types.csv"
         self._csv(types_file, rows)
         model_types = {r["model_type"] for r in rows}
         self.nodes.append({"nodes_file": f"$NETWORK_DIR/{Path(nodes_file).name}",
                            "node_types_file": f"$NETWORK_DIR/{Path(types_file).name}",
-                           "populations": {pop.label: {"type": _pop_type(model_types)}}})
-        self.node_sets[pop.label] = {"population": pop.label}
+                           "populations": {name: {"type": _pop_type(model_types)}}})
+        self.node_sets[name] = {"population": name}
+        for pop in node_pop.members if grouped else ():
+            self.node_sets.setdefault(pop.label, {"population": name, "pop_name": pop.label})
         if model_types == {"virtual"}:
-            self._cell_trains(pop)
+            self._cell_trains(node_pop)
 
-    def _cell_trains(self, pop) -> None:
-        """A VecStim population's trains as a spike input of its nodes."""
+    def _cell_trains(self, node_pop: NodePopulation) -> None:
+        """A population of VecStim cells: their trains as a spike input of its nodes."""
         trains = self.net.spike_trains
-        mine = (trains.gids >= pop.gid_start) & (trains.gids < pop.gid_start + pop.size)
+        mine = np.isin(trains.gids, node_pop.gids)
         counts = np.diff(trains.bounds)
         gids = np.repeat(trains.gids, counts)
         keep = np.repeat(mine, counts)
-        path = self.root / "inputs" / f"{pop.label}_spikes.h5"
-        write_spikes(path, trains.times[keep], gids[keep], [pop], self.net.provenance)
+        path = self.root / "inputs" / f"{node_pop.name}_spikes.h5"
+        write_spikes(path, trains.times[keep], gids[keep],
+                     NodeLayout(node_pop.members, {node_pop.name: [
+                         m.label for m in node_pop.members]}), self.net.provenance)
         self.files.append(path)
-        self.inputs[f"{pop.label}_spikes"] = {
-            "input_type": "spikes", "module": "h5", "node_set": pop.label,
+        self.inputs[f"{node_pop.name}_spikes"] = {
+            "input_type": "spikes", "module": "h5", "node_set": node_pop.name,
             "input_file": f"$INPUT_DIR/{path.name}"}
 
     def _nodes_h5(self, name, population, type_ids, attributes) -> None:
@@ -181,19 +207,19 @@ class _Writer:
 
     # -- connections ------------------------------------------------------------------
     def _connections(self) -> None:
-        c, cells = self.net.conns, self.net.cells
-        pre_pop, post_pop = cells.pop[c.pre_gid], cells.pop[c.post_gid]
+        c = self.net.conns
+        pre_pop, pre_node = self.layout.locate(c.pre_gid)
+        post_pop, post_node = self.layout.locate(c.post_gid)
         for src, tgt in sorted(set(zip(pre_pop.tolist(), post_pop.tolist()))):
             rows = np.flatnonzero((pre_pop == src) & (post_pop == tgt))
-            source, target = self.net.pops[src], self.net.pops[tgt]
+            source, target = self.layout.populations[src], self.layout.populations[tgt]
             type_of = {key: TYPE_ID_BASE + i for i, key in enumerate(sorted(set(zip(
                 c.rule[rows].tolist(), c.syn_mech[rows].tolist()))))}
             types = [self._edge_type(t, rule, mech) for (rule, mech), t in type_of.items()]
             type_ids = np.array([type_of[k] for k in zip(c.rule[rows].tolist(),
                                                          c.syn_mech[rows].tolist())])
-            self._edge_population(f"{source.label}_to_{target.label}", source, target,
-                                  c.pre_gid[rows] - source.gid_start,
-                                  c.post_gid[rows] - target.gid_start, type_ids, types,
+            self._edge_population(f"{source.name}_to_{target.name}", source, target,
+                                  pre_node[rows], post_node[rows], type_ids, types,
                                   self._edge_attributes(rows, c, c.post_gid, rows))
 
     def _edge_attributes(self, rows, table, post_gid, order) -> dict:
@@ -251,7 +277,7 @@ class _Writer:
             for end, ids, pop in (("source", source_ids, source), ("target", target_ids,
                                                                    target)):
                 ds = group.create_dataset(f"{end}_node_id", data=np.asarray(ids, np.uint64))
-                ds.attrs["node_population"] = pop.label
+                ds.attrs["node_population"] = pop.name
             group.create_dataset("edge_type_id", data=np.asarray(type_ids, np.uint32))
             group.create_dataset("edge_group_id", data=np.zeros(n, np.uint16))
             group.create_dataset("edge_group_index", data=np.arange(n, dtype=np.uint32))
@@ -260,7 +286,7 @@ class _Writer:
                 attrs.create_dataset(key, data=values)
             for direction, ids, pop in (("source_to_target", source_ids, source),
                                         ("target_to_source", target_ids, target)):
-                node_ranges, ranges = edge_index(ids, pop.size)
+                node_ranges, ranges = edge_index(ids, len(pop))
                 index = group.create_group(f"indices/{direction}")
                 index.create_dataset(sc.INDEX_RANGES[0], data=node_ranges)
                 index[sc.INDEX_RANGES[1]] = index[sc.INDEX_RANGES[0]]  # hard link
@@ -275,7 +301,7 @@ class _Writer:
     # -- stimuli ----------------------------------------------------------------------
     def _stimuli(self) -> None:
         s = self.net.stims
-        taken = {p.label for p in self.net.pops}
+        taken = {p.label for p in self.net.pops} | {p.name for p in self.layout}
         for rule, label in enumerate(self.net.stim_rules):
             rows = np.flatnonzero(s.rule == rule)
             if not len(rows):
@@ -288,12 +314,13 @@ class _Writer:
 
     def _spike_stimulus(self, label, source, rows, taken) -> None:
         """A virtual population (a node per source) with edges onto the targets."""
-        s, cells = self.net.stims, self.net.cells
+        s = self.net.stims
         name = _unique(f"stim_{_identifier(label)}", taken)
         key = s.extra["train"][rows] if source.type == "VecStim" else s.gid[rows]
         nodes, node_of_row = np.unique(key, return_inverse=True)
         stim_pop = Population(label=name, cell_type="", cell_model=source.type, gid_start=0,
                               size=len(nodes))
+        stim_nodes = NodePopulation(name, (stim_pop,), np.arange(len(nodes)))
         self._nodes_h5(f"network/{name}_nodes.h5", name, np.full(len(nodes), TYPE_ID_BASE),
                        {})
         self._csv(f"network/{name}_node_types.csv", [
@@ -302,15 +329,16 @@ class _Writer:
                            "node_types_file": f"$NETWORK_DIR/{name}_node_types.csv",
                            "populations": {name: {"type": "virtual"}}})
         self.node_sets[name] = {"population": name}
-        target_pops = cells.pop[s.gid[rows]]
+        target_pops, target_nodes = self.layout.locate(s.gid[rows])
         for tgt in sorted(set(target_pops.tolist())):
             mine = rows[target_pops == tgt]
-            target = self.net.pops[tgt]
+            target = self.layout.populations[tgt]
             mechs = sorted(set(s.syn_mech[mine].tolist()))
             type_of = {m: TYPE_ID_BASE + i for i, m in enumerate(mechs)}
             types = [{"edge_type_id": t, **self._synapse(m)} for m, t in type_of.items()]
-            self._edge_population(f"{name}_to_{target.label}", stim_pop, target,
-                                  node_of_row[target_pops == tgt], s.gid[mine] - target.gid_start,
+            self._edge_population(f"{name}_to_{target.name}", stim_nodes, target,
+                                  node_of_row[target_pops == tgt],
+                                  target_nodes[target_pops == tgt],
                                   np.array([type_of[m] for m in s.syn_mech[mine].tolist()]),
                                   types, self._edge_attributes(mine, s, s.gid, mine))
         spec = {"input_type": "spikes", "node_set": name, sc.STIM_RULE: label}
@@ -344,14 +372,12 @@ class _Writer:
         self.inputs[label] = spec
 
     def _node_set_of(self, gids) -> list | dict:
-        """A node set of these gids: per population, their node ids."""
-        cells = self.net.cells
+        """A node set of these gids: per node population, their node ids."""
+        pop_of, node_of = self.layout.locate(gids)
         parts = []
-        for code in sorted(set(cells.pop[gids].tolist())):
-            pop = self.net.pops[code]
-            mine = gids[cells.pop[gids] == code]
-            parts.append({"population": pop.label,
-                          "node_id": sorted(set((mine - pop.gid_start).tolist()))})
+        for code in sorted(set(pop_of.tolist())):
+            parts.append({"population": self.layout.populations[code].name,
+                          "node_id": sorted(set(node_of[pop_of == code].tolist()))})
         return parts[0] if len(parts) == 1 else parts
 
     # -- configs ----------------------------------------------------------------------

@@ -26,6 +26,7 @@ from ..model.network import Network, Provenance
 from ..model.tables import CellTable, ConnTable, StimTable
 from ..sonata import conventions as sc
 from ..sonata import extension
+from ..sonata.layout import NodeLayout
 from ..sonata.files import Config, load_config, read_edge_populations, read_node_populations
 from ..sonata.node_sets import NodeSets
 from ..specs import SimConfig
@@ -62,17 +63,20 @@ def load(path, mod_folders=()) -> SonataModel:
     exported = extension.read(config.circuit, config.circuit_path)
     stim_pops = {p.name for p in nodes if _stim_rule(p) is not None}
     cell_nodes = [p for p in nodes if p.name not in stim_pops]
-    pops, cells, cell_types = _cells(cell_nodes, config, run, exported)
+    pops, cells, cell_types, layout = _cells(cell_nodes, config, run, exported)
     network = Network(cells=cells, conns=ConnTable.empty(), stims=StimTable.empty(),
                       pops=tuple(pops), cell_types=tuple(cell_types), syn_mechs=(),
                       stim_sources=(), section_names=(), conn_rules=(), stim_rules=(),
                       size=_size(exported, cells),
                       provenance=Provenance(source=f"sonata:{config.circuit_path}"))
-    node_sets = NodeSets(config.node_sets, cell_nodes, network)
+    node_sets = NodeSets(config.node_sets, cell_nodes, layout)
     edges = _edge_populations(config)
-    network = connections(network, edges, config, stim_pops, exported)
-    network = inputs(network, config, node_sets, cell_nodes, exported)
+    network = connections(network, edges, config, stim_pops, exported, layout)
+    network = inputs(network, config, node_sets, layout, exported)
     model = SonataModel(network, sim_config(config, node_sets), node_sets, config, folders)
+    model.sim_config.sonataPopulations = {  # outputs keep the circuit's populations
+        p.name: [m.label for m in p.members] for p in layout
+        if [m.label for m in p.members] != [p.name]}
     model.sim_config.modFolders = [str(f) for f in folders]
     return model
 
@@ -112,15 +116,16 @@ def _stim_rule(pop):
 
 
 def _cells(node_pops, config, run, exported):
-    """(Populations, CellTable, cell types) of the node populations."""
-    pops, parts, cell_types, codes = [], [], list(exported["cell_types"]) if exported else [], {}
+    """(Populations, CellTable, cell types, NodeLayout) of the node populations: one
+    population per node population, or, for a circuit neuroloom exported with grouped
+    populations (simConfig.sonataPopulations), the populations it was made of."""
+    cell_types = list(exported["cell_types"]) if exported else []
     by_label = {t.label: i for i, t in enumerate(cell_types)}
-    gid_start = 0
-    for pop_code, pop in enumerate(node_pops):
+    codes, members, grouping = {}, [], {}
+    for pop in node_pops:
         n = len(pop)
-        model_type = _model_types(pop)
         type_codes = np.empty(n, dtype=np.int64)
-        fields = [model_type] + [pop.get(f) for f in sc.MODEL_FIELDS[1:]]
+        fields = [_model_types(pop)] + [pop.get(f) for f in sc.MODEL_FIELDS[1:]]
         keys = [(pop.name, *(values[i] for values in fields)) for i in range(n)]
         labels = pop.get("neuroloom_cell_type")
         for i, key in enumerate(keys):
@@ -133,17 +138,48 @@ def _cells(node_pops, config, run, exported):
                                              config, run))
             type_codes[i] = codes[key]
         _no_rotations(pop)
-        declared = (exported or {}).get("pops", {}).get(pop.name)
+        mine = _members(pop, exported)
+        grouped = [label for label, _ in mine] != [pop.name]
+        if grouped:  # in node id order
+            grouping[pop.name] = [label for label, _ in mine]
+        members += [(label, pop, rows, type_codes[rows], grouped) for label, rows in mine]
+    if exported:  # the populations in their original order (gids as they were)
+        order = list(exported["pops"])
+        members.sort(key=lambda member: order.index(member[0]))
+    pops, parts, gid_start = [], [], 0
+    for code, (label, pop, rows, type_codes, grouped) in enumerate(members):
+        declared = (exported or {}).get("pops", {}).get(label)
         used = sorted(set(type_codes.tolist()))
         cell_model = declared.cell_model if declared else _cell_model(cell_types[used[0]]
                                                                       if used else None)
         cell_type = declared.cell_type if declared else (
             cell_types[used[0]].label if len(used) == 1 else "")
-        pops.append(Population(label=pop.name, cell_type=cell_type, cell_model=cell_model,
-                               gid_start=gid_start, size=n))
-        parts.append(_cell_table(pop, pop_code, type_codes))
-        gid_start += n
-    return pops, CellTable.concat(parts), cell_types
+        pops.append(Population(label=label, cell_type=cell_type, cell_model=cell_model,
+                               gid_start=gid_start, size=len(type_codes)))
+        parts.append(_cell_table(pop, rows, code, type_codes, grouped))
+        gid_start += len(type_codes)
+    return pops, CellTable.concat(parts), cell_types, NodeLayout(pops, grouping)
+
+
+def _members(pop, exported) -> list[tuple[str, slice]]:
+    """(population label, node rows) of the populations a node population holds: itself,
+    or the group neuroloom exported, one after the other as the nodes' pop_name say."""
+    labels = (exported or {}).get("node_populations", {}).get(pop.name, [pop.name])
+    if labels == [pop.name]:
+        return [(pop.name, slice(0, len(pop)))]
+    declared = exported["pops"]
+    missing = [label for label in labels if label not in declared]
+    if missing:
+        raise FormatError(f"{pop.file}: population '{pop.name}' groups {missing}, which the "
+                          "neuroloom catalogs do not have")
+    sizes = [declared[label].size for label in labels]
+    expected = np.repeat(np.array(labels, dtype=object), sizes)
+    found = pop.get("pop_name")
+    if len(found) != len(expected) or not np.array_equal(found, expected):
+        raise FormatError(f"{pop.file}: the pop_name of population '{pop.name}' does "
+                          f"not list {labels} one after the other with {sizes} nodes")
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    return [(label, slice(int(a), int(b))) for label, a, b in zip(labels, bounds, bounds[1:])]
 
 
 def _model_types(pop) -> np.ndarray:
@@ -240,19 +276,25 @@ def _cell_model(cell_type) -> str:
     return cell_type.artificial.mod if cell_type.is_artificial else "biophysical"
 
 
-def _cell_table(pop, pop_code, type_codes) -> CellTable:
-    n = len(pop)
+def _cell_table(pop, rows, pop_code, type_codes, grouped) -> CellTable:
+    """The cells of the node ``rows`` of a node population (``grouped``: one of the
+    populations of a group neuroloom exported)."""
+    n = len(type_codes)
     node_ids = pop.attributes.get("node_id")
-    index = np.arange(n) if node_ids is None else np.asarray(node_ids, dtype=np.int64)
-    xyz = [np.nan_to_num(np.asarray(pop.get(a, 0.0), dtype=float)) for a in sc.POSITION]
-    norm = [np.asarray(pop.get(a), dtype=object) for a in sc.NORM_POSITION]
+    index = np.arange(n) if node_ids is None else \
+        np.asarray(node_ids, dtype=np.int64)[rows] - rows.start
+    xyz = [np.nan_to_num(np.asarray(pop.get(a, 0.0), dtype=float)[rows])
+           for a in sc.POSITION]
+    norm = [np.asarray(pop.get(a), dtype=object)[rows] for a in sc.NORM_POSITION]
     skip = set(sc.MODEL_FIELDS) | set(sc.POSITION) | set(sc.NORM_POSITION) | set(
         sc.ROTATIONS) | {"node_id", "neuroloom_cell_type", sc.STIM_RULE}
+    if grouped:
+        skip.add("pop_name")  # how neuroloom marks the populations of a group
     extra = {}
     for name, values in pop.attributes.items():
         if name in skip:
             continue
-        values = np.asarray(values)
+        values = np.asarray(values)[rows]
         if values.dtype == object:
             numeric = all(isinstance(v, (int, float)) or v is None for v in values)
             extra[name] = (np.array([np.nan if v is None else v for v in values], float)

@@ -45,13 +45,14 @@ class _Catalog:
         return self.codes[label]
 
 
-def connections(network, edge_pops, config, stim_pops, ext):
+def connections(network, edge_pops, config, stim_pops, ext, layout):
     """The network with the connections of every edge population (from stimulus
-    populations neuroloom exported: none, the stimulus table comes back whole)."""
+    populations neuroloom exported: none, the stimulus table comes back whole);
+    ``layout`` gives the gid of each node."""
     syn_mechs = _Catalog(ext["syn_mechs"] if ext else (), fixed=bool(ext))
     sections = _Catalog(ext["section_names"] if ext else (), fixed=bool(ext))
     rules = _Catalog(ext["conn_rules"] if ext else (), fixed=bool(ext))
-    pops = {p.label: p for p in network.pops}
+    pops = {p.name: p for p in layout}
     parts, rows = [], []
     for edges in edge_pops:
         if edges.source in stim_pops and ext:
@@ -77,11 +78,11 @@ def _edges(network, edges, pops, config, syn_mechs, sections, rules, ext) -> Con
     source, target = pops[edges.source], pops[edges.target]
     for ids, pop, end in ((edges.source_ids, source, "source"), (edges.target_ids, target,
                                                                   "target")):
-        if n and (ids.min() < 0 or ids.max() >= pop.size):
+        if n and (ids.min() < 0 or ids.max() >= len(pop)):
             raise FormatError(f"{where}/{end}_node_id: node ids up to {ids.max()} for "
-                              f"population '{pop.label}' of {pop.size} nodes")
-    pre = edges.source_ids + source.gid_start
-    post = edges.target_ids + target.gid_start
+                              f"population '{pop.name}' of {len(pop)} nodes")
+    pre = source.gids[edges.source_ids]
+    post = target.gids[edges.target_ids]
     post_types = network.cells.cell_type[post]
     artificial = np.array([network.cell_types[t].is_artificial for t in post_types], bool)
     weight = sc.as_float_array(edges.get("syn_weight"), f"{where} syn_weight") \
@@ -185,7 +186,7 @@ def _synapse(row, config, where):
 
 
 # -- inputs ------------------------------------------------------------------------------
-def inputs(network, config, node_sets, node_pops, ext):
+def inputs(network, config, node_sets, layout, ext):
     """The network with the virtual cells' spike trains and the stimuli of the simulation
     config's inputs (of an exported circuit: its stimulus table)."""
     virtual = np.flatnonzero(np.isin(network.cells.cell_type, [
@@ -200,7 +201,7 @@ def inputs(network, config, node_sets, node_pops, ext):
             continue  # a stimulus of the exported network: in its stimulus table
         kind = spec.get("input_type")
         if kind == "spikes":
-            _spike_input(spec, where, node_sets, network, trains)
+            _spike_input(spec, where, node_sets, layout, trains)
         elif kind == "current_clamp":
             stims.append(_current_clamp(name, spec, where, node_sets, network,
                                         len(sources), len(rules), section_names))
@@ -222,25 +223,26 @@ def inputs(network, config, node_sets, node_pops, ext):
                    section_names=tuple(section_names))
 
 
-def _spike_input(spec, where, node_sets, network, trains) -> None:
+def _spike_input(spec, where, node_sets, layout, trains) -> None:
     if spec.get("module") not in sc.SPIKE_MODULES:
         raise FormatError(f"{where}: spike input module {spec.get('module')!r} is not "
                           f"supported ({', '.join(sc.SPIKE_MODULES)})")
     if "input_file" not in spec or "node_set" not in spec:
         raise FormatError(f"{where}: a spike input needs input_file and node_set")
     population = node_sets.population(spec["node_set"], where)
-    pop = network.pop(population)
+    pop = layout[population]
     ids, times = read_spike_file(spec["input_file"], population)
     allowed = set(node_sets.gids(spec["node_set"], where).tolist())
-    bad = ids[(ids < 0) | (ids >= pop.size)]
+    bad = ids[(ids < 0) | (ids >= len(pop))]
     if len(bad):
         raise FormatError(f"{spec['input_file']}: node id {bad[0]} is not in population "
-                          f"'{population}' ({pop.size} nodes)")
-    gids = ids + pop.gid_start
-    for gid in np.unique(gids).tolist():
+                          f"'{population}' ({len(pop)} nodes)")
+    gids = pop.gids[ids]
+    for node_id in np.unique(ids).tolist():
+        gid = int(pop.gids[node_id])
         if gid not in trains:
-            raise FormatError(f"{where}: spikes for node {gid - pop.gid_start} of "
-                              f"'{population}', which is not a virtual node")
+            raise FormatError(f"{where}: spikes for node {node_id} of '{population}', "
+                              "which is not a virtual node")
         if gid in allowed:
             trains[gid].append(times[gids == gid])
 

@@ -10,21 +10,26 @@ from ..sonata.conventions import UNITS
 from .sonata_reports import ReportBlock, write_report
 
 
-def save_reports(output, recordings, network, run) -> list[Path]:
-    """Write every report of ``output.reports``; frame k is the value at k*dt, for the
-    round(duration/dt) steps of the run (see sonata_reports for the convention)."""
+def save_reports(output, recordings, layout, run) -> list[Path]:
+    """Write every report of ``output.reports``, a block per node population of
+    ``layout`` (a NodeLayout); frame k is the value at k*dt, for the round(duration/dt)
+    steps of the run (see sonata_reports for the convention)."""
     paths = []
     frames = int(round(run.duration / run.dt))
     for report in output.reports:
         cells = recordings.reports.get(report.label, {})
         blocks = []
-        for pop in network.pops:
-            gids = [g for g in cells if pop.gid_start <= g < pop.gid_start + pop.size]
-            if not gids:
+        recorded = np.array(sorted(cells), dtype=np.int64)
+        pop_of, node_of = layout.locate(recorded)
+        for code, node_pop in enumerate(layout):
+            mine = pop_of == code
+            if not mine.any():
                 continue
-            parts = [cells[g] for g in gids]
+            order = np.argsort(node_of[mine], kind="stable")
+            gids, node_ids = recorded[mine][order], node_of[mine][order]
+            parts = [cells[int(g)] for g in gids]
             blocks.append(ReportBlock(
-                population=pop.label, node_ids=np.array(gids) - pop.gid_start,
+                population=node_pop.name, node_ids=node_ids,
                 element_counts=np.array([len(ids) for _, ids, _ in parts]),
                 element_ids=np.concatenate([ids for _, ids, _ in parts]),
                 element_pos=np.concatenate([pos for _, _, pos in parts]),

@@ -2,7 +2,8 @@
 
 Written the way the strict reader (libsonata) wants it: one group per node population, node
 ids uint64 and timestamps float64 in ms, uncompressed, and ``sorting`` as an HDF5 enum.
-Node ids are the cells' indices inside their population, as in a SONATA circuit.
+Node populations and node ids follow a NodeLayout (sonata/layout.py): by default one per
+neuroloom population, node id = the cell's index in it, as in an exported circuit.
 """
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ import h5py
 import numpy as np
 
 from ..atomic import atomic_path
+from ..sonata.layout import NodeLayout
 
 SORTING = h5py.enum_dtype({"none": 0, "by_id": 1, "by_time": 2}, basetype=np.uint8)
 BY_TIME = 2
 
 
-def write_spikes(path, spike_t, spike_gid, pops, provenance) -> None:
-    """Write spikes (sorted by time) grouped by population, atomically."""
+def write_spikes(path, spike_t, spike_gid, populations, provenance) -> None:
+    """Write spikes (sorted by time) grouped by node population, atomically;
+    ``populations``: a NodeLayout or the neuroloom Populations."""
+    layout = NodeLayout.of(populations)
     spike_t = np.asarray(spike_t, np.float64)
     spike_gid = np.asarray(spike_gid, np.int64)
     order = np.lexsort((spike_gid, spike_t))
@@ -29,26 +33,27 @@ def write_spikes(path, spike_t, spike_gid, pops, provenance) -> None:
             f.attrs["spec_hash"] = provenance.spec_hash
             f.attrs["seeds"] = json.dumps(dict(provenance.seeds))
             spikes = f.create_group("spikes")
-            for pop in pops:
-                mine = (spike_gid >= pop.gid_start) & (spike_gid < pop.gid_start + pop.size)
-                group = spikes.create_group(pop.label)
+            pop_of, node_of = layout.locate(spike_gid)
+            for code, node_pop in enumerate(layout):
+                mine = pop_of == code
+                group = spikes.create_group(node_pop.name)
                 group.attrs.create("sorting", BY_TIME, dtype=SORTING)
-                group.create_dataset("node_ids", data=(spike_gid[mine] - pop.gid_start)
-                                     .astype(np.uint64))
+                group.create_dataset("node_ids", data=node_of[mine].astype(np.uint64))
                 ts = group.create_dataset("timestamps", data=spike_t[mine])
                 ts.attrs["units"] = "ms"
 
 
-def read_spikes(path, pops) -> tuple[np.ndarray, np.ndarray]:
-    """Spike times and gids from a SONATA spike file written for these populations."""
+def read_spikes(path, populations) -> tuple[np.ndarray, np.ndarray]:
+    """Spike times and gids from a SONATA spike file written for these populations (a
+    NodeLayout or the neuroloom Populations)."""
     times, gids = [], []
     with h5py.File(path, "r") as f:
-        for pop in pops:
-            if pop.label not in f["spikes"]:
+        for node_pop in NodeLayout.of(populations):
+            if node_pop.name not in f["spikes"]:
                 continue
-            group = f["spikes"][pop.label]
+            group = f["spikes"][node_pop.name]
             times.append(group["timestamps"][()])
-            gids.append(group["node_ids"][()].astype(np.int64) + pop.gid_start)
+            gids.append(node_pop.gids[group["node_ids"][()].astype(np.int64)])
     if not times:
         return np.empty(0), np.empty(0, np.int64)
     t, g = np.concatenate(times), np.concatenate(gids)

@@ -113,15 +113,16 @@ def importSONATA(config, saveFolder=None, modFolders=(), instantiate: bool = Tru
     return model
 
 
-def exportSONATA(folder, simConfig=None) -> list:
+def exportSONATA(folder, simConfig=None, populations=None) -> list:
     """Write the current network (and how it is run) as a SONATA circuit into
-    ``folder``; returns the files written."""
+    ``folder``; node populations as ``populations`` ({name: [population labels]}) or
+    simConfig.sonataPopulations say, else one per population. Returns the files written."""
     from ..exporters.sonata import export
 
     session = state.current()
     if session.network is None:
         session.create_pops()
-    return export(session.network, folder, simConfig or session.sim_config)
+    return export(session.network, folder, simConfig or session.sim_config, populations)
 
 
 def _given(value, name):

@@ -24,6 +24,7 @@ from ..results import save as saving
 from ..results.simdata import Recordings
 from ..results.report_files import save_reports
 from ..results.sonata_spikes import write_spikes
+from ..sonata.layout import NodeLayout
 from ..results.traces_io import save_csv, save_dat
 from ..validate import validate
 
@@ -211,11 +212,11 @@ class Session:
             rec = self.recordings
             if out.spikes_file and rec is not None:
                 path = Path(out.save_folder or ".") / out.spikes_file
-                write_spikes(path, rec.spike_t, rec.spike_gid, self.network.pops,
+                write_spikes(path, rec.spike_t, rec.spike_gid, self.node_layout(),
                              self.network.provenance)
                 paths.append(path)
             if rec is not None:
-                paths += save_reports(out, rec, self.network, self.run_spec)
+                paths += save_reports(out, rec, self.node_layout(), self.run_spec)
             if out.save_dat and rec is not None:
                 paths += save_dat(lambda label: self.output_path(f"_{label}.dat"), rec.t,
                                   rec.traces)
@@ -226,6 +227,10 @@ class Session:
             write_bytes_atomic(path, json.dumps(self.timing, indent=1).encode())
             paths.append(path)
         return paths
+
+    def node_layout(self) -> NodeLayout:
+        """The SONATA node populations outputs are written for (simConfig.sonataPopulations)."""
+        return NodeLayout(self.network.pops, dict(self.output.sonata_populations))
 
     def output_path(self, suffix: str):
         return saving.output_path(self.output.save_folder, self.output.filename, suffix)

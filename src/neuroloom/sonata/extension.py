@@ -48,7 +48,8 @@ def write(folder: Path, network) -> dict:
 
 def read(circuit: dict, circuit_path) -> dict | None:
     """Network keyword arguments from the files a circuit's "neuroloom" block names (None
-    for a circuit neuroloom did not write), plus 'pops': {label: declared population}."""
+    for a circuit neuroloom did not write), plus 'pops': {label: declared population} and
+    'node_populations': {SONATA node population: [population labels]}."""
     block = circuit.get("neuroloom")
     if not block:
         return None
@@ -63,6 +64,7 @@ def read(circuit: dict, circuit_path) -> dict | None:
                           "found") from None
     out = catalogs_from_dict(data)
     out["pops"] = {p.label: p for p in out["pops"]}
+    out["node_populations"] = block.get("node_populations", {})
     if not stimuli_path.exists():
         raise FormatError(f"{circuit_path}: {stimuli_path} (neuroloom.stimuli_file) not found")
     with h5py.File(stimuli_path, "r") as f:

@@ -292,10 +292,17 @@ def _population(name, path, group, type_ids, types, types_file, kind, where) -> 
 def _group_columns(group):
     for attr, item in group.items():
         if isinstance(item, h5py.Dataset):
-            yield attr, item[()], False
+            yield attr, _values(item), False
         elif attr == "dynamics_params":
             for name, dataset in item.items():
-                yield name, dataset[()], True
+                yield name, _values(dataset), True
+
+
+def _values(dataset) -> np.ndarray:
+    """A dataset's values; strings as str (h5py gives variable-length ones as bytes)."""
+    if h5py.check_string_dtype(dataset.dtype) is not None:
+        return dataset.asstr()[()]
+    return dataset[()]
 
 
 def _by_type(per_type: dict, type_ids: np.ndarray) -> np.ndarray:

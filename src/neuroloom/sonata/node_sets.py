@@ -14,10 +14,12 @@ from ..errors import FormatError
 
 
 class NodeSets:
-    def __init__(self, definitions: dict, node_pops, network):
+    def __init__(self, definitions: dict, node_pops, layout):
+        """``node_pops``: the populations as read (their attributes); ``layout``: the
+        NodeLayout that gives each node's gid."""
         self.definitions = definitions
         self._pops = {p.name: p for p in node_pops}
-        self._starts = {p.label: p.gid_start for p in network.pops}
+        self._layout = layout
 
     def gids(self, node_set, where: str = "node set") -> np.ndarray:
         """Ascending gids of a node set given by name or inline."""
@@ -67,15 +69,13 @@ class NodeSets:
         return np.concatenate(parts) if parts else np.empty(0, np.int64)
 
     def _population(self, name, mask) -> np.ndarray:
-        n = len(self._pops[name])
-        ids = np.arange(n) if mask is None else np.flatnonzero(mask)
-        return ids.astype(np.int64) + self._starts[name]
+        gids = self._layout[name].gids
+        return gids if mask is None else gids[mask]
 
     def population(self, node_set, where: str = "node set") -> str:
         """The one population a node set lies in (spike inputs need one)."""
-        gids = self.gids(node_set, where)
-        names = {label for label, start in self._starts.items() if label in self._pops
-                 and np.any((gids >= start) & (gids < start + len(self._pops[label])))}
+        codes, _ = self._layout.locate(self.gids(node_set, where))
+        names = {self._layout.populations[c].name for c in np.unique(codes).tolist()}
         if len(names) == 1:
             return names.pop()
         raise FormatError(f"{where}: node set {node_set!r} must lie in one population, not "

@@ -37,6 +37,7 @@ class SimConfig(SpecObject):
         "saveCSV": False,  # traces as one CSV table
         "saveSpikesSonata": True,  # or the spike file's name
         "sonataReports": {},  # {name: {'cells', 'var', 'sections', 'file', 'units'}}
+        "sonataPopulations": {},  # {SONATA node population: [population labels]}
         "saveDataInclude": ["netParams", "netCells", "netPops", "simConfig", "simData"],
         "timing": True,  # time each step (sim.timingData)
         "saveTiming": False,

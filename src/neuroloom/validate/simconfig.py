@@ -6,6 +6,7 @@ from numbers import Real
 
 from .checker import Checker, attr_path, item_path
 from .conds import Tags, conds as parse_conds
+from ..sonata.layout import grouping_problems
 from .types import OutputSpec, ReportSpec, RunSpec, TraceSpec
 
 SEED_PURPOSES = ("conn", "stim", "loc")
@@ -146,7 +147,8 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         timing=check.boolean(c.timing, "timing"),
         print_pop_avg_rates=check.boolean(c.printPopAvgRates, "printPopAvgRates"),
         include=tuple(include), analysis=_analysis(c.analysis, pop_labels, check),
-        reports=_reports(c.sonataReports, pop_labels, check))
+        reports=_reports(c.sonataReports, pop_labels, check),
+        sonata_populations=_sonata_populations(c.sonataPopulations, pop_labels, check))
     return run, output
 
 
@@ -155,6 +157,16 @@ def _spikes_file(value, filename, check) -> str:
     if isinstance(value, str) and value:
         return value
     return f"{filename}_spikes.h5" if check.boolean(value, "saveSpikesSonata") else ""
+
+
+def _sonata_populations(grouping, pop_labels, check) -> tuple:
+    grouping = check.mapping(grouping, "sonataPopulations") or {}
+    problems = grouping_problems(grouping, pop_labels)
+    for key, message in problems:
+        check.add(f"sonataPopulations{key}", message)
+    if problems:
+        return ()
+    return tuple((name, tuple(labels)) for name, labels in grouping.items())
 
 
 REPORT_KEYS = ("cells", "var", "sections", "file", "units")

@@ -179,3 +179,4 @@ class OutputSpec:
     include: tuple[str, ...] = ("netParams", "netCells", "netPops", "simConfig", "simData")
     analysis: tuple[tuple[str, Params], ...] = field(default=())
     reports: tuple[ReportSpec, ...] = ()
+    sonata_populations: tuple[tuple[str, tuple[str, ...]], ...] = ()  # grouped node pops
