@@ -194,3 +194,41 @@ def test_unknown_point_neuron_template_and_node_set(broken):
     (broken / "simulation_config.json").write_text(json.dumps(config))
     with pytest.raises(FormatError, match=r"inputs\['LGN_spikes'\]: unknown node set 'lgnn'"):
         sonata.load(broken / "config.json")
+
+
+def test_izhikevich_cells_are_point_process_nodes(tmp_path, run_session):
+    """Tutorial 4 with Izhikevich cells in both populations and a VecStim background,
+    exported, then imported as any SONATA circuit (without neuroloom's own files): the
+    nrn:Izhi2007b nodes fire the original spikes bit for bit."""
+    net, cfg = tutorial_specs("tut4")
+    net.popParams["M"]["cellType"] = "PYR_Izhi"
+    net.connParams["S->M"]["sec"] = "soma"
+    net.stimSourceParams["bkg"] = {"type": "VecStim", "pulses": [
+        {"start": 0, "end": 1000, "rate": 10, "noise": 0.5}]}
+    cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
+    original = run_session(net, cfg)
+    spikes = original.recordings.spike_t.copy(), original.recordings.spike_gid.copy()
+    original.clear()
+    folder = tmp_path / "circuit"
+    export(original.network, folder, cfg)
+    types = (folder / "network" / "M_node_types.csv").read_text()
+    assert "point_process nrn:Izhi2007b" in types
+    dynamics = json.loads((folder / "components" / "point_neuron_models" /
+                           "PYR_Izhi.json").read_text())
+    assert dynamics["vpeak"] == 35 and dynamics["celltype"] == 1
+    config = json.loads((folder / "circuit_config.json").read_text())
+    del config["neuroloom"]  # a foreign circuit from here on
+    (folder / "circuit_config.json").write_text(json.dumps(config))
+    for name in ("neuroloom_catalogs.json", "neuroloom_stimuli.h5"):
+        (folder / name).unlink()
+    try:
+        model = sim.importSONATA(folder / "simulation_config.json")
+        izhi = model.network.cell_type_of(0)
+        assert [p.mod for p in izhi.sections[0].pointps] == ["Izhi2007b"]
+        sim.simulate()
+        cells = sim.allSimData["spkid"] < 40  # the background is a population here
+        assert cells.sum() == len(spikes[0]) > 100
+        np.testing.assert_array_equal(sim.allSimData["spkt"][cells], spikes[0])
+        np.testing.assert_array_equal(sim.allSimData["spkid"][cells], spikes[1])
+    finally:
+        state.peek().clear()

@@ -9,13 +9,15 @@
 
 Node populations are the neuroloom populations, or the groups of them the user picks
 (``populations`` / simConfig.sonataPopulations, see sonata/layout.py): a group's nodes
-file names each node's population in a pop_name attribute. Written in the dialect BMTK runs and libsonata/bluepysnap read: populations (with their
-type) in the circuit config, edge indices under both names (libsonata reads
-node_id_to_ranges, BMTK node_id_to_range), section ids that index each cell's `all` list.
-Stimuli that are spike trains become virtual populations with edges and spike inputs; a
-current clamp whose values are the same on every target becomes a current_clamp input;
-the rest are written as neuroloom inputs other simulators will refuse. The whole folder is
-written next to its destination and renamed into place.
+file names each node's population in a pop_name attribute. Izhikevich cells in the form
+of NetPyNE's tutorials are point_process nodes (``nrn:Izhi2007b``, see
+conventions.IZHIKEVICH). Written in the dialect BMTK runs and libsonata/bluepysnap read:
+populations (with their type) in the circuit config, edge indices under both names
+(libsonata reads node_id_to_ranges, BMTK node_id_to_range), section ids that index each
+cell's `all` list. Stimuli that are spike trains become virtual populations with edges
+and spike inputs; a current clamp whose values are the same on every target becomes a
+current_clamp input; the rest are written as neuroloom inputs other simulators will
+refuse. The whole folder is written next to its destination and renamed into place.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from ..model.catalog import Population
 from ..sonata import conventions as sc
 from ..sonata import extension
 from ..sonata.index import edge_index
+from ..sonata.izhikevich import as_point_process
 from ..sonata.layout import NodeLayout, NodePopulation
 from ..results.sonata_spikes import write_spikes
 from .hoc_template import TemplateError, hoc_template, template_name
@@ -90,6 +93,7 @@ class _Writer:
         self.files: list[Path] = []
         self.nodes, self.edges, self.inputs, self.node_sets = [], [], {}, {}
         self.templates: dict[int, str] = {}  # cell type code -> hoc template name
+        self.point_cells: dict[int, str] = {}  # code -> mechanism of an Izhikevich cell
         for name in ("network", "inputs", "components/templates",
                      "components/point_neuron_models", "components/synaptic_models",
                      "components/morphologies", "components/biophysical_neuron_templates"):
@@ -120,6 +124,12 @@ class _Writer:
                     self._json(f"components/point_neuron_models/{_file_stem(cell_type.label)}"
                                ".json", params)
                 continue
+            izhikevich = as_point_process(cell_type)
+            if izhikevich is not None:  # neuroloom's point_process dialect
+                self.point_cells[code] = izhikevich[0]
+                self._json(f"components/point_neuron_models/{_file_stem(cell_type.label)}"
+                           ".json", izhikevich[1])
+                continue
             name = template_name(cell_type.label, taken)
             try:
                 text = hoc_template(cell_type, name)
@@ -133,9 +143,9 @@ class _Writer:
         row = {"node_type_id": type_id, "neuroloom_cell_type": cell_type.label}
         if cell_type.is_artificial and cell_type.artificial.mod == "VecStim":
             return {**row, "model_type": "virtual"}
-        if cell_type.is_artificial:
-            return {**row, "model_type": "point_process",
-                    "model_template": f"nrn:{cell_type.artificial.mod}",
+        if cell_type.is_artificial or code in self.point_cells:
+            mod = self.point_cells.get(code) or cell_type.artificial.mod
+            return {**row, "model_type": "point_process", "model_template": f"nrn:{mod}",
                     "dynamics_params": f"{_file_stem(cell_type.label)}.json"}
         template = self.templates.get(code)
         return {**row, "model_type": "biophysical",

@@ -27,6 +27,7 @@ from ..model.tables import CellTable, ConnTable, StimTable
 from ..sonata import conventions as sc
 from ..sonata import extension
 from ..sonata.layout import NodeLayout
+from ..sonata.izhikevich import izhikevich_cell
 from ..sonata.files import Config, load_config, read_edge_populations, read_node_populations
 from ..sonata.node_sets import NodeSets
 from ..specs import SimConfig
@@ -61,7 +62,9 @@ def load(path, mod_folders=()) -> SonataModel:
     run = (config.simulation or {}).get("run", {})
     nodes = _node_populations(config)
     exported = extension.read(config.circuit, config.circuit_path)
-    stim_pops = {p.name for p in nodes if _stim_rule(p) is not None}
+    # stimuli neuroloom exported come back from its stimulus table; for any other
+    # reader they are virtual populations like any other
+    stim_pops = {p.name for p in nodes if _stim_rule(p) is not None} if exported else set()
     cell_nodes = [p for p in nodes if p.name not in stim_pops]
     pops, cells, cell_types, layout = _cells(cell_nodes, config, run, exported)
     network = Network(cells=cells, conns=ConnTable.empty(), stims=StimTable.empty(),
@@ -220,6 +223,8 @@ def _cell_type(label, key, pop, config, run) -> CellType:
                               "supported (use nrn:<NEURON artificial cell>)")
         params = _json_params(config, "point_neuron_models_dir", dynamics, where)
         params = {k: v for k, v in params.items() if isinstance(v, (int, float))}
+        if mod in sc.IZHIKEVICH:
+            return izhikevich_cell(label, mod, params, threshold, where)
         return CellType(label=label, sections=(), spike_sec="", spike_loc=0.5,
                         threshold=threshold, artificial=Artificial(
                             mod=mod, params=tuple(sc.dynamics_to_neuron(mod, params).items())))
@@ -229,8 +234,7 @@ def _cell_type(label, key, pop, config, run) -> CellType:
 
 def _biophysical(label, template, processing, dynamics, morphology, pop, config, run,
                  threshold, where) -> CellType:
-    from ..validate.cells import cell_type
-    from ..validate.checker import Checker
+    from ..validate.cells import cell_type_from_file
     from .allen_cells import bmtk_biophysical_cell
 
     directive, name = sc.model_template(template, where)
@@ -250,9 +254,7 @@ def _biophysical(label, template, processing, dynamics, morphology, pop, config,
                                  model_processing=processing, dynamics_params=params,
                                  templates_dir=Path(models_dir) if models_dir else None,
                                  dL=run.get("dL"))
-    check = Checker()
-    made = cell_type(label, rule, f"SONATA cell type '{label}'", threshold, check)
-    check.raise_if_any()
+    made = cell_type_from_file(label, rule, threshold, where)
     return replace(made, threshold=threshold, place_pt3d=False)
 
 

@@ -22,6 +22,20 @@ POINTP_RESERVED = ("mod", "loc", "vref", "synList")
 ION_KEYS = ("e", "i", "o")
 
 
+def cell_type_from_file(label, rule, threshold, where: str) -> CellType:
+    """A cellParams rule made from a model file -> CellType with this threshold; its
+    problems as one FormatError naming ``where`` (the file and item it came from)."""
+    from ..errors import FormatError
+    from .checker import Checker
+
+    check = Checker()
+    made = cell_type(label, rule, f"cell type '{label}'", threshold, check)
+    if check.problems:
+        problems = "; ".join(str(p) for p in check.problems)
+        raise FormatError(f"{where}: {problems}")
+    return made
+
+
 def cell_type(label, rule, path, threshold, check) -> CellType | None:
     rule = check.mapping(rule, path)
     if rule is None:
