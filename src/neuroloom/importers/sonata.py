@@ -14,7 +14,6 @@ SONATA files (see exporters/sonata.py), so it comes back exactly.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -221,7 +220,7 @@ def _cell_type(label, key, pop, config, run) -> CellType:
         if directive != "nrn":
             raise FormatError(f"{where}: point_process model_template {template!r} is not "
                               "supported (use nrn:<NEURON artificial cell>)")
-        params = _json_params(config, "point_neuron_models_dir", dynamics, where)
+        params = config.dynamics("point_neuron_models_dir", dynamics, where)
         params = {k: v for k, v in params.items() if isinstance(v, (int, float))}
         if mod in sc.IZHIKEVICH:
             return izhikevich_cell(label, mod, params, threshold, where)
@@ -249,27 +248,13 @@ def _biophysical(label, template, processing, dynamics, morphology, pop, config,
                   or config.component("biophysical_neuron_models_dir"))
     params = None
     if dynamics is not None:
-        params = _json_params(config, "biophysical_neuron_models_dir", dynamics, where)
+        params = config.dynamics("biophysical_neuron_models_dir", dynamics, where)
     rule = bmtk_biophysical_cell(morphology=morph, model_template=template,
                                  model_processing=processing, dynamics_params=params,
                                  templates_dir=Path(models_dir) if models_dir else None,
                                  dL=run.get("dL"))
     made = cell_type_from_file(label, rule, threshold, where)
     return replace(made, threshold=threshold, place_pt3d=False)
-
-
-def _json_params(config, component, name, where) -> dict:
-    if name is None:
-        return {}
-    folder = config.component(component)
-    path = Path(name) if Path(name).is_absolute() or folder is None else Path(folder) / name
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise FormatError(f"{where}: dynamics_params file {path} not found") from None
-    except ValueError as err:
-        raise FormatError(f"{path}: not valid JSON ({err})") from None
-    return data
 
 
 def _cell_model(cell_type) -> str:

@@ -7,7 +7,6 @@ at ``afferent_section_id``/``afferent_section_pos`` (or the older ``sec_id``/``s
 """
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -159,16 +158,7 @@ def _places(network, edges, post_types, artificial, sections, where):
 def _synapse(row, config, where):
     """(SynMech or None for an instantaneous event, sign) of an edge type."""
     name = row.get("dynamics_params")
-    params = {}
-    if name is not None:
-        folder = config.component("synaptic_models_dir")
-        path = Path(name) if folder is None else Path(folder) / name
-        try:
-            params = json.loads(path.read_text())
-        except FileNotFoundError:
-            raise FormatError(f"{where}: dynamics_params file {path} not found") from None
-        except ValueError as err:
-            raise FormatError(f"{path}: not valid JSON ({err})") from None
+    params = config.dynamics("synaptic_models_dir", name, where)
     kind = str(row.get("model_template") or params.get("level_of_detail") or "").lower()
     if kind in sc.INSTANTANEOUS or (not kind and params.get("level_of_detail") is None):
         return None, float(params.get("sign", 1))

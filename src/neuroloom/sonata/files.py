@@ -35,6 +35,20 @@ class Config:
         value = self.circuit.get("components", {}).get(name)
         return Path(value) if value else None
 
+    def dynamics(self, component: str, name, where: str) -> dict:
+        """A dynamics_params JSON file, relative to the ``component`` folder ({} for
+        none)."""
+        if name is None:
+            return {}
+        folder = self.component(component)
+        path = Path(name) if Path(name).is_absolute() or folder is None else folder / name
+        try:
+            return json.loads(path.read_text())
+        except FileNotFoundError:
+            raise FormatError(f"{where}: dynamics_params file {path} not found") from None
+        except ValueError as err:
+            raise FormatError(f"{path}: not valid JSON ({err})") from None
+
 
 def load_config(path) -> Config:
     """A SONATA config: a circuit config, a simulation config (whose "network" names the
