@@ -120,7 +120,7 @@ def test_hh_cell_biophysics_in_neuron_units():
     assert soma["geom"]["cm"] == 1.0  # 1.0 uF_per_cm2
     assert soma["geom"]["Ra"] == 30.0  # 0.03 kohm_cm
     assert soma["mechs"] == {
-        "passiveChan": {"gmax": 3.0e-4, "e": -54.3},  # 3.0 S_per_m2, non_specific erev
+        "pas": {"g": 3.0e-4, "e": -54.3},  # a passive channel is NEURON's pas (3.0 S_per_m2)
         "naChan": {"gmax": 0.12},  # 120.0 mS_per_cm2
         "kChan": {"gmax": 0.036},  # 360 S_per_m2
     }

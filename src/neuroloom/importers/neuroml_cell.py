@@ -21,13 +21,12 @@ from __future__ import annotations
 import contextlib
 import io
 import math
-import re
 import warnings
 import xml.etree.ElementTree as ET
-from decimal import Decimal
 from pathlib import Path
 
 from ..errors import FormatError
+from ..neuroml.units import UnitError, convert
 
 SECTION_LEX_ID = "sao864921383"  # NeuroLex: unbranched non-overlapping segment group
 
@@ -36,55 +35,7 @@ class _Invalid(FormatError):
     """A problem in the cell; re-raised as a FormatError naming the file and the cell."""
 
 
-# --- units: NeuroML writes "120.0 mS_per_cm2"; NEURON wants S/cm2, mV, ms, um, mM ----------
-_PREFIX = {"p": -12, "n": -9, "u": -6, "m": -3, "c": -2, "k": 3, "M": 6, "G": 9}
-# symbol -> (power of ten to SI, dimension); S is ohm^-1 so conductances and resistances agree
-_BASE = {"m": (0, {"m": 1}), "s": (0, {"s": 1}), "V": (0, {"V": 1}), "A": (0, {"A": 1}),
-         "F": (0, {"F": 1}), "ohm": (0, {"ohm": 1}), "S": (0, {"ohm": -1}),
-         "mol": (0, {"mol": 1}), "M": (3, {"mol": 1, "m": -3}), "Hz": (0, {"s": -1})}
-# the unit NEURON's mod files use for each dimension a cell can carry
-_NEURON_UNITS = ("mV", "ms", "um", "mM", "S_per_cm2", "uF_per_cm2", "ohm_cm", "nA", "uS",
-                 "per_ms", "cm_per_s")
-_QUANTITY = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z_0-9]*)\s*")
-
-
-def _unit(unit: str):
-    """(power of ten to SI, dimension) of a NeuroML unit name like 'mS_per_cm2'."""
-    exp, dims = 0, {}
-    parts = ([""] + unit[4:].split("_per_")) if unit.startswith("per_") else unit.split("_per_")
-    for i, part in enumerate(parts if unit else []):
-        for token in filter(None, part.split("_")):  # everything after a "_per_" divides
-            m = re.fullmatch(r"([A-Za-z]+)(\d*)", token)
-            sym, power = (m.group(1), int(m.group(2) or 1) * (-1 if i else 1)) if m else ("", 0)
-            if sym in _BASE:  # the whole symbol first: "m" is metre, "M" molar
-                scale, (base_exp, base_dims) = 0, _BASE[sym]
-            elif sym[:1] in _PREFIX and sym[1:] in _BASE:
-                scale, (base_exp, base_dims) = _PREFIX[sym[0]], _BASE[sym[1:]]
-            else:
-                raise _Invalid(f"unknown unit {unit!r}")
-            exp += (scale + base_exp) * power
-            for b, p in base_dims.items():
-                dims[b] = dims.get(b, 0) + p * power
-    return exp, tuple(sorted((b, p) for b, p in dims.items() if p))
-
-
-def convert(text, target: str | None = None) -> float:
-    """A NeuroML quantity in `target` units; without target, in NEURON's unit for its
-    dimension (SI for a dimension NEURON has no convention for, e.g. rho)."""
-    m = _QUANTITY.fullmatch(str(text))
-    if m is None:
-        raise _Invalid(f"not a quantity: {text!r}")
-    value, unit = m.group(1), m.group(2)
-    if unit == target:
-        return float(value)  # no arithmetic: values come out exactly as written
-    exp, dims = _unit(unit)
-    if target is None:
-        target = next((t for t in _NEURON_UNITS if _unit(t)[1] == dims), unit)
-    t_exp, t_dims = _unit(target)
-    if dims != t_dims:
-        raise _Invalid(f"{text!r} is not in units of {target}")
-    # decimal scaling of the written digits: "1e-7 m" is 0.1 um, not 0.09999999999999999
-    return float(Decimal(value).scaleb(exp - t_exp))
+_PROBLEMS = (_Invalid, UnitError)
 
 
 # --- the file and the cell -----------------------------------------------------------------
@@ -109,15 +60,21 @@ def cell_params_from_neuroml(path, cell_id=None) -> dict:
         (c for c in doc.cells if c.id == str(cell_id)), None)
     if cell is None:
         raise FormatError(f"{path}: no cell with id {cell_id!r}; cells in the file: {ids}")
+    return cell_params_from_objects(cell, doc, path)[0]
+
+
+def cell_params_from_objects(cell, doc, path):
+    """(cellParams dict, sites) of a libNeuroML cell read from ``doc``; sites maps each
+    segment id to (section, fraction where the segment starts, where it ends)."""
     skipped: list[str] = []
     try:
-        params = _cell(cell, doc, path, skipped)
-    except _Invalid as e:
+        params, sites = _cell(cell, doc, path, skipped)
+    except _PROBLEMS as e:
         raise FormatError(f"{path}: cell {cell.id!r}: {e}") from None
     if skipped:
         warnings.warn(f"{path}: cell {cell.id!r}: not imported: {', '.join(skipped)}",
-                      stacklevel=2)
-    return params
+                      stacklevel=3)
+    return params, sites
 
 
 def _linked(inline, ref, candidates, what):
@@ -137,8 +94,8 @@ def _cell(cell, doc, path, skipped) -> dict:
     entries = _biophysics(bio, doc, path, skipped) if bio is not None else []
     if morph is None or not morph.segments:
         return {"secs": {}, "secLists": {},
-                "biophysics": [{"segmentGroup": g, **part} for g, part in entries]}
-    secs, chains, resolve = _sections(morph)
+                "biophysics": [{"segmentGroup": g, **part} for g, part in entries]}, {}
+    secs, chains, resolve, lengths = _sections(morph)
 
     def sections_in(group_id):
         segs = resolve(group_id)
@@ -153,7 +110,21 @@ def _cell(cell, doc, path, skipped) -> dict:
             sec_lists[g.id] = sections_in(g.id)
     if "all" not in secs:
         sec_lists["all"] = list(secs)
-    return {"secs": secs, "secLists": sec_lists}
+    return {"secs": secs, "secLists": sec_lists}, _sites(chains, lengths)
+
+
+def _sites(chains, lengths) -> dict:
+    """{segment id: (section, start, end)}: where along its section each segment lies."""
+    out = {}
+    for name, chain in chains.items():
+        total, run = sum(lengths[name]), 0.0
+        for k, (seg_id, length) in enumerate(zip(chain, lengths[name])):
+            if total > 0:
+                start, run = run / total, run + length
+                out[seg_id] = (name, start, run / total if k < len(chain) - 1 else 1.0)
+            else:
+                out[seg_id] = (name, k / len(chain), (k + 1) / len(chain))
+    return out
 
 
 def _merge(dst: dict, src: dict) -> None:
@@ -206,7 +177,7 @@ def _sections(morph):
         x = ((sum(lens[:k]) + fraction * lens[k]) / total if total > 0
              else (k + fraction) / len(lens))
         secs[name]["topol"] = {"parentSec": psec, "parentX": x, "childX": 0.0}
-    return secs, chains, resolve
+    return secs, chains, resolve, lengths
 
 
 def _chain(ids, segs, name):
@@ -324,7 +295,12 @@ def _biophysics(bio, doc, path, skipped):
             out.append((el.segment_groups or "all", part))
 
     if mp is not None:
-        for cd in list(mp.channel_densities) + list(mp.channel_density_v_shifts):
+        for group, part in _builtin_mechanisms(mp.channel_densities, doc):
+            out.append((group, part))
+        recognised = {id(cd) for cd in mp.channel_densities} - {
+            id(cd) for cd in _unrecognised(mp.channel_densities, doc)}
+        for cd in [cd for cd in mp.channel_densities if id(cd) not in recognised] + list(
+                mp.channel_density_v_shifts):
             mech = {_gname(cd.id, cd.ion_channel): convert(cd.cond_density, "S_per_cm2")}
             part = {"mechs": {cd.ion_channel: mech}}
             if getattr(cd, "v_shift", None) is not None:
@@ -366,6 +342,44 @@ def _biophysics(bio, doc, path, skipped):
     if bio.extracellular_properties is not None:
         skipped.append("extracellularProperties")
     return out
+
+
+def _ion_channels(doc) -> dict:
+    return {c.id: c for c in list(doc.ion_channel) + list(doc.ion_channel_hhs)
+            + list(doc.ion_channel_v_shifts) + list(doc.ion_channel_kses)}
+
+
+def _by_group(densities) -> dict:
+    groups: dict = {}
+    for cd in densities:
+        if getattr(cd, "segments", None) is None:
+            groups.setdefault(cd.segment_groups or "all", []).append(cd)
+    return groups
+
+
+def _builtin_mechanisms(densities, doc) -> list:
+    """[(group, part)] of NEURON's hh and pas found among a group's channel densities
+    (neuroml/channels.py: exactly those channels, whatever their ids)."""
+    from ..neuroml.channels import recognise_mechanisms
+
+    out, channels = [], _ion_channels(doc)
+    for group, mine in _by_group(densities).items():
+        found = recognise_mechanisms(mine, channels)
+        if found.mechs:
+            part = {"mechs": found.mechs}
+            if found.ions:
+                part["ions"] = found.ions
+            out.append((group, part))
+    return out
+
+
+def _unrecognised(densities, doc) -> list:
+    from ..neuroml.channels import recognise_mechanisms
+
+    channels, left = _ion_channels(doc), []
+    for group, mine in _by_group(densities).items():
+        left += recognise_mechanisms(mine, channels).unrecognised
+    return left + [cd for cd in densities if getattr(cd, "segments", None) is not None]
 
 
 def _concentration_model(model_id, doc, path, skipped):
