@@ -125,6 +125,45 @@ def exportSONATA(folder, simConfig=None, populations=None) -> list:
     return export(session.network, folder, simConfig or session.sim_config, populations)
 
 
+def importNeuroML2(fileName, simConfig=None, simulate: bool = True, analyze: bool = True,
+                   modFolders=()):
+    """A NeuroML2 or LEMS file becomes the current model, instantiated; then (by default)
+    simulated and analysed. ``simConfig`` replaces the run settings a LEMS file gives.
+    Returns the NeuroMLModel (network, simConfig)."""
+    from ..importers import neuroml
+    from ..specs import NetParams
+
+    model = neuroml.load(fileName, modFolders)
+    if simConfig is not None:
+        model.sim_config = simConfig
+    session = Session(NetParams(), model.sim_config, network=model.network)
+    state.replace(session)
+    session.create()
+    if simulate:
+        session.simulate()
+    if simulate and analyze:
+        session.analyze()
+    return model
+
+
+def importNeuroML2SimulateAnalyze(fileName, simConfig=None):
+    return importNeuroML2(fileName, simConfig, simulate=True, analyze=True)
+
+
+def exportNeuroML2(reference, connections: bool = True, stimulations: bool = True,
+                   format: str = "xml") -> list:
+    """Write the current network as ``<reference>.net.nml`` (or ``.net.h5`` with
+    format='hdf5') and ``LEMS_<reference>.xml`` into simConfig.saveFolder; returns both."""
+    from ..exporters.neuroml import export
+
+    session = state.current()
+    if session.network is None:
+        session.create_pops()
+    folder = session.output.save_folder or "."
+    return export(session.network, reference, folder, session.sim_config, format,
+                  connections=connections, stimulations=stimulations)
+
+
 def _given(value, name):
     if value is None:
         raise TypeError(f"{name} is required")
@@ -154,5 +193,6 @@ from .files import load, loadNet, loadSimCfg, loadSimData, readCmdLineArgs  # no
 __all__ = ["initialize", "create", "setupRecording", "runSim", "gatherData", "saveData",
            "simulate", "analyze", "createSimulateAnalyze", "createSimulate", "load",
            "loadNet", "loadSimCfg", "loadSimData", "readCmdLineArgs", "loadMechanisms",
-           "importSONATA", "exportSONATA",
+           "importSONATA", "exportSONATA", "importNeuroML2", "importNeuroML2SimulateAnalyze",
+           "exportNeuroML2",
            "Session"]

@@ -1,0 +1,595 @@
+"""The canonical Network -> a NeuroML2 document (XML or HDF5) and a LEMS simulation file
+(no NEURON needed).
+
+    <reference>.net.nml (or .net.h5)     cells, channels, synapses, inputs and the network
+    LEMS_<reference>.xml                 runs it: `pynml LEMS_<reference>.xml -neuron -run`
+
+What is written (libNeuroML objects for the components, see neuroml_cells.py for cells):
+- populations with an instance and location per cell (um, as the float's repr);
+- a projection per (connectivity rule, pre population, post population, synapse), with a
+  connectionWD per connection: id = the connection's row in neuroloom's table, pre/post cell,
+  post segment and fraction along it (from the section and location), weight (NEURON's
+  NetCon weight: synapses have gbase 1 uS) and delay;
+- synapses: ExpSyn -> expOneSynapse, Exp2Syn -> expTwoSynapse;
+- stimuli as inputLists: IClamp -> pulseGenerator, spike trains (VecStim) ->
+  timedSynapticInput (each spike at its time plus the stimulus delay), AlphaSynapse ->
+  alphaSynapse driven by one spike at its onset, NetStim with noise 1 -> Poisson firing
+  synapses; artificial cells: VecStim -> spikeArray (a population per cell, as each cell has
+  its own train), NetStim -> spikeGeneratorPoisson.
+NeuroML has no exact form for a NetStim with 0 < noise < 1 (written as Poisson firing at
+its mean rate), NEURON's VClamp/SEClamp (written as voltageClampTriple), connectivity
+rule labels, normalised positions and cell tags. All of neuroloom's network is carried
+exactly in an annotation of the <network> (see neuroml/annotation.py), which neuroloom's
+importer reads back, so import(export(net)) == net. Other tools ignore it.
+
+XML is written in one pass, connection by connection, without an object per connection;
+HDF5 follows libNeuroML's layout (/neuroml/network/population_<id>, projection_<id>,
+inputList_<id>) with float64 columns, and the components as XML in the root's
+`neuroml_top_level` attribute.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import h5py
+import neuroml
+import numpy as np
+from neuroml.writers import NeuroMLWriter
+
+from ..atomic import atomic_path
+from ..errors import FormatError
+from ..neuroml import annotation
+from ..neuroml import conventions as nc
+from .neuroml_cells import export_cell
+
+FORMATS = ("xml", "hdf5")
+
+
+def export(network, reference: str, folder=".", sim_config=None, format: str = "xml",
+           connections: bool = True, stimulations: bool = True) -> list[Path]:
+    """Write ``<folder>/<reference>.net.nml`` (or ``.net.h5``) and
+    ``<folder>/LEMS_<reference>.xml``; returns both paths."""
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}, not {format!r}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    run = _Run.of(sim_config)
+    doc_id = nc.nml_id(reference, set(), "network")
+    plan = _Plan(network, run, connections, stimulations)
+    suffix = ".net.nml" if format == "xml" else ".net.h5"
+    path = folder / f"{reference}{suffix}"
+    with atomic_path(path, suffix=suffix) as tmp:
+        if format == "xml":
+            _write_xml(tmp, doc_id, plan)
+        else:
+            _write_hdf5(tmp, doc_id, plan)
+    lems = folder / f"LEMS_{reference}.xml"
+    with atomic_path(lems, suffix=".xml") as tmp:
+        Path(tmp).write_text(lems_text(plan, path.name, run))
+    return [path, lems]
+
+
+@dataclass
+class _Run:
+    duration: float = 1000.0
+    dt: float = 0.025
+    celsius: float = 6.3
+    v_init: float = -65.0
+    seeds: dict = field(default_factory=dict)  # NetStim noise streams depend on them
+
+    @classmethod
+    def of(cls, cfg) -> "_Run":
+        if cfg is None:
+            return cls()
+        hparams = {"celsius": 6.3, "v_init": -65.0, **dict(getattr(cfg, "hParams", {}))}
+        seeds = {k: int(v) for k, v in dict(getattr(cfg, "seeds", {}) or {}).items()}
+        return cls(float(cfg.duration), float(cfg.dt), float(hparams["celsius"]),
+                   float(hparams["v_init"]), seeds)
+
+
+# -- what goes where -------------------------------------------------------------------------
+@dataclass
+class _Projection:
+    id: str
+    pre: str
+    post: str
+    synapse: str
+    rows: np.ndarray
+
+
+@dataclass
+class _InputList:
+    id: str
+    population: str
+    component: str
+    rows: np.ndarray  # StimTable rows
+    weights: bool = False
+
+
+@dataclass
+class _Plan:
+    """Ids and components of everything the document holds."""
+
+    net: object
+    run: _Run
+    connections: bool = True
+    stimulations: bool = True
+    doc: neuroml.NeuroMLDocument = None
+    pop_ids: list = field(default_factory=list)  # per neuroloom population: NeuroML ids
+    components: list = field(default_factory=list)  # per neuroloom population
+    cells: dict = field(default_factory=dict)  # cell type code -> ExportedCell
+    synapses: dict = field(default_factory=dict)  # syn mech code -> id
+    projections: list = field(default_factory=list)
+    inputs: list = field(default_factory=list)
+    input_components: dict = field(default_factory=dict)  # parameters -> component id
+    notes: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.doc = neuroml.NeuroMLDocument(id="components")
+        self.taken: set = set()
+        _check(self.net)
+        self._cells()
+        if self.connections:
+            self._projections()
+        if self.stimulations:
+            self._inputs()
+
+    def add(self, component) -> None:
+        self.doc.add(component, validate=False)
+
+    # populations and cells
+    def _cells(self) -> None:
+        net, channels = self.net, {}
+        for code, pop in enumerate(net.pops):
+            types = np.unique(net.cells.cell_type[pop.gid_start:pop.gid_start + pop.size])
+            if len(types) > 1:
+                raise FormatError(f"population '{pop.label}' has cells of several types "
+                                  f"({[net.cell_types[t].label for t in types]}); a NeuroML "
+                                  "population has one component")
+            cell_type = net.cell_types[int(types[0])] if len(types) else None
+            if cell_type is not None and cell_type.is_artificial:
+                ids, comps = self._artificial(pop, cell_type)
+            else:
+                comp = self._cell(int(types[0]), channels) if cell_type else "none"
+                ids, comps = [nc.nml_id(pop.label, self.taken, "pop")], [comp]
+            self.pop_ids.append(ids)
+            self.components.append(comps)
+        for channel in channels.values():
+            self.add(channel)
+
+    def _cell(self, code: int, channels: dict) -> str:
+        if code not in self.cells:
+            cell_type = self.net.cell_types[code]
+            cell_id = nc.nml_id(cell_type.label, self.taken, "cell")
+            exported = export_cell(cell_type, cell_id, self.run.v_init)
+            self.cells[code] = exported
+            self.add(exported.component)
+            channels.update((c.id, c) for c in exported.channels)
+        return self.cells[code].component.id
+
+    def _artificial(self, pop, cell_type):
+        mod, params = cell_type.artificial.mod, dict(cell_type.artificial.params)
+        if mod == "VecStim":  # each cell its own train: a population of one per cell
+            trains = {int(g): i for i, g in enumerate(self.net.spike_trains.gids)}
+            ids, comps = [], []
+            for k in range(pop.size):
+                train = trains.get(pop.gid_start + k)
+                times = self.net.spike_trains.times_of(train) if train is not None else []
+                comp = nc.nml_id(f"{pop.label}_{k}_spikes", self.taken)
+                self.add(neuroml.SpikeArray(id=comp, spikes=[
+                    neuroml.Spike(id=i, time=nc.quantity(t, "ms")) for i, t in enumerate(times)]))
+                ids.append(nc.nml_id(f"{pop.label}_{k}", self.taken, "pop"))
+                comps.append(comp)
+            return ids, comps
+        if mod == "NetStim":
+            rate = _rate(params)
+            comp = nc.nml_id(f"{pop.label}_poisson", self.taken)
+            self.add(neuroml.SpikeGeneratorPoisson(id=comp, average_rate=nc.quantity(rate, "Hz")))
+            if params.get("noise", 0.5) != 1:
+                self.notes.append(f"population {pop.label}: NetStim noise "
+                                  f"{params.get('noise', 0.5)} written as Poisson firing")
+            return [nc.nml_id(pop.label, self.taken, "pop")], [comp]
+        raise FormatError(f"population '{pop.label}': artificial cell {mod} has no NeuroML "
+                          "form (VecStim and NetStim have)")
+
+    # connections
+    def _synapse(self, code: int) -> str:
+        if code < 0:
+            raise FormatError("connections onto artificial cells have no NeuroML form")
+        if code not in self.synapses:
+            syn = self.net.syn_mechs[code]
+            syn_id = nc.nml_id(syn.label, self.taken, "syn")
+            self.add(synapse_component(syn, syn_id))
+            self.synapses[code] = syn_id
+        return self.synapses[code]
+
+    def _projections(self) -> None:
+        c, cells = self.net.conns, self.net.cells
+        if len(c) == 0:
+            return
+        pre_pop, post_pop = cells.pop[c.pre_gid], cells.pop[c.post_gid]
+        keys = np.stack([c.rule.astype(np.int64), pre_pop, post_pop, c.syn_mech])
+        unique, inverse = np.unique(keys, axis=1, return_inverse=True)
+        order = np.argsort(inverse.ravel(), kind="stable")
+        bounds = np.searchsorted(inverse.ravel()[order], np.arange(unique.shape[1] + 1))
+        for k, (rule, pre, post, mech) in enumerate(unique.T.tolist()):
+            rows = order[bounds[k]:bounds[k + 1]]
+            label = self.net.conn_rules[rule] if rule >= 0 else "conn"
+            proj_id = nc.nml_id(f"{label}_{self.net.pops[pre].label}_"
+                                f"{self.net.pops[post].label}_{self.net.syn_mechs[mech].label}"
+                                if mech >= 0 else label, self.taken, "proj")
+            self._single_cell_pops(pre, post)
+            self.projections.append(_Projection(proj_id, self.pop_ids[pre][0],
+                                                self.pop_ids[post][0], self._synapse(mech),
+                                                rows))
+
+    def _single_cell_pops(self, *codes) -> None:
+        for code in codes:
+            if len(self.pop_ids[code]) > 1:
+                raise FormatError(f"population '{self.net.pops[code].label}' (VecStim cells "
+                                  "with their own trains) is written as a population per "
+                                  "cell, so its connections cannot be a projection yet")
+
+    # stimuli
+    def _inputs(self) -> None:
+        s = self.net.stims
+        for rule, label in enumerate(self.net.stim_rules):
+            rows = np.flatnonzero(s.rule == rule)
+            if not len(rows):
+                continue
+            source = self.net.stim_sources[s.source[rows[0]]]
+            for pop in np.unique(self.net.cells.pop[s.gid[rows]]).tolist():
+                mine = rows[self.net.cells.pop[s.gid[rows]] == pop]
+                self._single_cell_pops(pop)
+                self._input(label, source, pop, mine)
+
+    def _input(self, label, source, pop, rows) -> None:
+        s = self.net.stims
+        by_component: dict[str, list] = {}
+        for row in rows.tolist():
+            values = _stim_values(source, s, row)
+            comp = self._input_component(label, source, values, row)
+            by_component.setdefault(comp, []).append(row)
+        weighted = source.type in ("NetStim", "VecStim")
+        for comp, mine in by_component.items():
+            list_id = nc.nml_id(f"{label}_{self.pop_ids[pop][0]}_{comp}", self.taken, "input")
+            self.inputs.append(_InputList(list_id, self.pop_ids[pop][0], comp,
+                                          np.asarray(mine), weighted))
+
+    def _input_component(self, label, source, values, row) -> str:
+        """The component an input uses (one per distinct parameter set)."""
+        s, kind = self.net.stims, source.type
+        key = (label, kind, tuple(sorted(values.items())),
+               int(s.syn_mech[row]) if kind in ("NetStim", "VecStim") else -1)
+        if kind == "VecStim":
+            key += (int(s.extra["train"][row]), float(s.delay[row]))
+        cache = self.input_components
+        if key in cache:
+            return cache[key]
+        comp = nc.nml_id(f"{label}_{kind}", self.taken, "stim")
+        if kind == "IClamp":
+            self.add(neuroml.PulseGenerator(
+                id=comp, delay=nc.quantity(values.get("del", 0.0), "ms"),
+                duration=nc.quantity(values.get("dur", 0.0), "ms"),
+                amplitude=nc.quantity(values.get("amp", 0.0), "nA")))
+        elif kind == "VecStim":
+            train = int(s.extra["train"][row])
+            times = self.net.stim_trains.times_of(train) + float(s.delay[row])
+            self.add(neuroml.TimedSynapticInput(
+                id=comp, synapse=self._synapse(int(s.syn_mech[row])),
+                spike_target=f"./{self._synapse(int(s.syn_mech[row]))}",
+                spikes=[neuroml.Spike(id=i, time=nc.quantity(t, "ms"))
+                        for i, t in enumerate(times)]))
+        elif kind == "NetStim":
+            syn = self._synapse(int(s.syn_mech[row]))
+            start, number = values.get("start", 0.0), values.get("number", 10.0)
+            rate = _rate(values)
+            if values.get("noise", 0.5) != 1:
+                self.notes.append(f"stimulation {label}: NetStim noise {values.get('noise')} "
+                                  "written as Poisson firing")
+            duration = number * 1000.0 / rate if number < nc.ENDLESS else 1e9
+            self.add(neuroml.TransientPoissonFiringSynapse(
+                id=comp, average_rate=nc.quantity(rate, "Hz"), delay=nc.quantity(start, "ms"),
+                duration=nc.quantity(duration, "ms"), synapse=syn, spike_target=f"./{syn}"))
+        elif kind == "AlphaSynapse":
+            syn = nc.nml_id(f"{label}_alpha", self.taken, "syn")
+            self.add(neuroml.AlphaSynapse(
+                id=syn, tau=nc.quantity(values.get("tau", 0.1), "ms"),
+                gbase=nc.quantity(values.get("gmax", 0.0), "uS"),
+                erev=nc.quantity(values.get("e", 0.0), "mV")))
+            self.add(neuroml.TimedSynapticInput(
+                id=comp, synapse=syn, spike_target=f"./{syn}",
+                spikes=[neuroml.Spike(id=0, time=nc.quantity(values.get("onset", 0.0), "ms"))]))
+        elif kind in ("VClamp", "SEClamp"):
+            self.add(_voltage_clamp(comp, kind, values))
+            self.notes.append(f"stimulation {label}: {kind} written as voltageClampTriple")
+        else:
+            raise FormatError(f"stimulation '{label}': {kind} has no NeuroML form")
+        cache[key] = comp
+        return comp
+
+
+def synapse_component(syn, syn_id: str):
+    """The NeuroML synapse of a synMech (libNeuroML object)."""
+    if syn.mod not in nc.SYNAPSES:
+        raise FormatError(f"synMech '{syn.label}': {syn.mod} has no NeuroML form here "
+                          f"(exported: {', '.join(nc.SYNAPSES)})")
+    element, names = nc.SYNAPSES[syn.mod]
+    values = {**nc.SYNAPSE_DEFAULTS[syn.mod], **dict(syn.params)}
+    unknown = set(values) - set(names)
+    if unknown:
+        raise FormatError(f"synMech '{syn.label}': {sorted(unknown)} have no NeuroML form")
+    kwargs = {_snake(attr): nc.quantity(values[ours], unit)
+              for ours, (attr, unit) in names.items()}
+    cls = {"expOneSynapse": neuroml.ExpOneSynapse, "expTwoSynapse": neuroml.ExpTwoSynapse}
+    return cls[element](id=syn_id, gbase=nc.GBASE, **kwargs)
+
+
+def _check(network) -> None:
+    pointers = [m.label for m in network.syn_mechs if m.pointer is not None]
+    if pointers:
+        raise FormatError(f"gap junctions and graded synapses (synMechs {pointers}) are not "
+                          "exported to NeuroML yet")
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{ch.lower()}" if ch.isupper() else ch for ch in name)
+
+
+def _rate(params) -> float:
+    """A NetStim's mean rate in Hz (interval in ms)."""
+    if "rate" in params:
+        return float(params["rate"])
+    return 1000.0 / float(params.get("interval", 10.0))
+
+
+def _stim_values(source, stims, row) -> dict:
+    """The source's numeric parameters for one target (string functions evaluated)."""
+    values = {k: v for k, v in source.params if isinstance(v, (int, float))}
+    for name, column in stims.extra.items():
+        if name != "train" and column.dtype.kind == "f" and not np.isnan(column[row]):
+            values[name] = float(column[row])
+    return values
+
+
+def _voltage_clamp(comp, kind, values):
+    if kind == "VClamp":
+        durations = values.get("dur", (0.0, 0.0, 0.0))
+        amps = values.get("amp", (0.0, 0.0, 0.0))
+        resistance = values.get("rstim", 1.0)
+    else:
+        durations = [values.get(f"dur{i}", 0.0) for i in (1, 2, 3)]
+        amps = [values.get(f"amp{i}", 0.0) for i in (1, 2, 3)]
+        resistance = values.get("rs", 1.0)
+    durations, amps = list(durations) + [0.0] * 3, list(amps) + [0.0] * 3
+    return neuroml.VoltageClampTriple(
+        id=comp, active="1", delay=nc.quantity(durations[0], "ms"),
+        duration=nc.quantity(durations[1], "ms"),
+        conditioning_voltage=nc.quantity(amps[0], "mV"),
+        testing_voltage=nc.quantity(amps[1], "mV"), return_voltage=nc.quantity(amps[2], "mV"),
+        simple_series_resistance=nc.quantity(resistance * 1e6, "ohm"))
+
+
+# -- XML ---------------------------------------------------------------------------------------
+def _components_xml(plan: _Plan, doc_id: str) -> str:
+    """The document without its network: libNeuroML writes the components."""
+    plan.doc.id = doc_id
+    if plan.notes:
+        plan.doc.notes = "Exported by neuroloom. " + "; ".join(plan.notes)
+    out = io.StringIO()
+    NeuroMLWriter.write(plan.doc, out, close=False)
+    text = out.getvalue().rstrip()
+    if not text.endswith("</neuroml>"):  # an empty document is one self-closing tag
+        text = text[:-2] + ">\n</neuroml>"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text[:-len("</neuroml>")]
+
+
+def _write_xml(path, doc_id: str, plan: _Plan) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(_components_xml(plan, doc_id))
+        f.write(f'    <network id="network" type="networkWithTemperature" '
+                f'temperature="{nc.num(plan.run.celsius)}degC">\n')
+        f.write(annotation.xml(plan.net, _ids(plan), plan.run, indent="        "))
+        for code, pop in enumerate(plan.net.pops):
+            _population_xml(f, plan, code, pop)
+        for proj in plan.projections:
+            _projection_xml(f, plan, proj)
+        for inputs in plan.inputs:
+            _input_list_xml(f, plan, inputs)
+        f.write("    </network>\n</neuroml>\n")
+
+
+def _ids(plan: _Plan) -> dict:
+    """NeuroML ids of what the annotation describes."""
+    return {"pops": plan.pop_ids,
+            "projections": {p.id: int(plan.net.conns.rule[p.rows[0]]) for p in plan.projections},
+            "cellTypes": {e.component.id: code for code, e in plan.cells.items()},
+            "synapses": {syn_id: code for code, syn_id in plan.synapses.items()}}
+
+
+def _population_xml(f, plan, code, pop) -> None:
+    cells = plan.net.cells
+    gids = range(pop.gid_start, pop.gid_start + pop.size)
+    ids, comps = plan.pop_ids[code], plan.components[code]
+    if len(ids) == 1:
+        f.write(f'        <population id="{ids[0]}" component="{comps[0]}" size="{pop.size}" '
+                'type="populationList">\n')
+        f.writelines(_instance(k, cells, g) for k, g in enumerate(gids))
+        f.write("        </population>\n")
+        return
+    for k, (pop_id, comp, gid) in enumerate(zip(ids, comps, gids)):
+        f.write(f'        <population id="{pop_id}" component="{comp}" size="1" '
+                f'type="populationList">\n{_instance(0, cells, gid)}        </population>\n')
+
+
+def _instance(k, cells, gid) -> str:
+    return (f'            <instance id="{k}"><location x="{nc.num(cells.x[gid])}" '
+            f'y="{nc.num(cells.y[gid])}" z="{nc.num(cells.z[gid])}"/></instance>\n')
+
+
+def _cell_refs(plan, gids) -> list[str]:
+    """'../<pop>/<index>/<component>' of each gid."""
+    cells = plan.net.cells
+    pops, index = cells.pop[gids], cells.index[gids]
+    return [f"../{plan.pop_ids[p][0]}/{i}/{plan.components[p][0]}"
+            for p, i in zip(pops.tolist(), index.tolist())]
+
+
+def _post_sites(plan, gids, secs, locs):
+    """(segment ids, fractions along) of connections onto these cells."""
+    types = plan.net.cells.cell_type[gids]
+    names = plan.net.section_names
+    seg = np.zeros(len(gids), dtype=np.int64)
+    frac = np.full(len(gids), 0.5)
+    for code in np.unique(types).tolist():
+        exported = plan.cells.get(code)
+        mine = np.flatnonzero(types == code)
+        if exported is None or not exported.segments:
+            continue
+        cache = {}
+        for i in mine.tolist():
+            key = (int(secs[i]), float(locs[i]))
+            if key not in cache:
+                cache[key] = exported.locate(names[key[0]], key[1])
+            seg[i], frac[i] = cache[key]
+    return seg, frac
+
+
+def _pre_site(plan, code) -> tuple[int, float]:
+    exported = plan.cells.get(code)
+    if exported is None or not exported.segments:
+        return 0, 0.5
+    cell_type = plan.net.cell_types[code]
+    return exported.locate(cell_type.spike_sec, cell_type.spike_loc)
+
+
+def _projection_xml(f, plan, proj) -> None:
+    c, rows = plan.net.conns, proj.rows
+    f.write(f'        <projection id="{proj.id}" presynapticPopulation="{proj.pre}" '
+            f'postsynapticPopulation="{proj.post}" synapse="{proj.synapse}">\n')
+    pre_ref, post_ref = _cell_refs(plan, c.pre_gid[rows]), _cell_refs(plan, c.post_gid[rows])
+    pre_seg, pre_frac = _pre_site(plan, int(plan.net.cells.cell_type[c.pre_gid[rows[0]]]))
+    post_seg, post_frac = _post_sites(plan, c.post_gid[rows], c.sec[rows], c.loc[rows])
+    pre = f'preSegmentId="{pre_seg}" preFractionAlong="{nc.num(pre_frac)}"'
+    weights, delays = c.weight[rows].tolist(), c.delay[rows].tolist()
+    f.writelines(
+        f'            <connectionWD id="{row}" preCellId="{a}" {pre} postCellId="{b}" '
+        f'postSegmentId="{s}" postFractionAlong="{nc.num(x)}" weight="{nc.num(w)}" '
+        f'delay="{nc.num(d)}ms"/>\n'
+        for row, a, b, s, x, w, d in zip(rows.tolist(), pre_ref, post_ref, post_seg.tolist(),
+                                         post_frac.tolist(), weights, delays))
+    f.write("        </projection>\n")
+
+
+def _input_list_xml(f, plan, inputs) -> None:
+    s, rows = plan.net.stims, inputs.rows
+    f.write(f'        <inputList id="{inputs.id}" population="{inputs.population}" '
+            f'component="{inputs.component}">\n')
+    refs = _cell_refs(plan, s.gid[rows])
+    seg, frac = _post_sites(plan, s.gid[rows], s.sec[rows], s.loc[rows])
+    for row, ref, sg, fr in zip(rows.tolist(), refs, seg.tolist(), frac.tolist()):
+        tag, weight = ("inputW", f' weight="{nc.num(s.weight[row])}"') if inputs.weights \
+            else ("input", "")
+        f.write(f'            <{tag} id="{row}" target="{ref}" destination="synapses" '
+                f'segmentId="{sg}" fractionAlong="{nc.num(fr)}"{weight}/>\n')
+    f.write("        </inputList>\n")
+
+
+# -- HDF5 --------------------------------------------------------------------------------------
+def _write_hdf5(path, doc_id: str, plan: _Plan) -> None:
+    # no XML declaration: libNeuroML parses this attribute as a str, which lxml refuses
+    # with one
+    components = _components_xml(plan, doc_id).split("\n", 1)[1] + "</neuroml>\n"
+    with h5py.File(path, "w") as f:
+        root = f.create_group("neuroml")
+        root.attrs["id"] = doc_id
+        root.attrs["notes"] = "Exported by neuroloom"
+        root.attrs["neuroml_top_level"] = components
+        net = root.create_group("network", track_order=True)  # populations in their order
+        net.attrs["id"] = "network"
+        net.attrs["notes"] = ""
+        net.attrs["temperature"] = f"{nc.num(plan.run.celsius)}degC"
+        net.attrs[nc.ANNOTATION_TAG] = annotation.text(plan.net, _ids(plan), plan.run)
+        cells = plan.net.cells
+        for code, pop in enumerate(plan.net.pops):
+            gids = np.arange(pop.gid_start, pop.gid_start + pop.size)
+            for k, (pop_id, comp) in enumerate(zip(plan.pop_ids[code], plan.components[code])):
+                mine = gids if len(plan.pop_ids[code]) == 1 else gids[k:k + 1]
+                group = net.create_group(f"population_{pop_id}")
+                group.attrs.update(id=pop_id, component=comp, size=len(mine),
+                                   type="populationList")
+                _columns(group, pop_id, [cells.x[mine], cells.y[mine], cells.z[mine]],
+                         ("x", "y", "z"))
+        c = plan.net.conns
+        for proj in plan.projections:
+            rows = proj.rows
+            group = net.create_group(f"projection_{proj.id}")
+            group.attrs.update(id=proj.id, type="projection", presynapticPopulation=proj.pre,
+                               postsynapticPopulation=proj.post, synapse=proj.synapse)
+            pre_seg, pre_frac = _pre_site(plan, int(cells.cell_type[c.pre_gid[rows[0]]]))
+            post_seg, post_frac = _post_sites(plan, c.post_gid[rows], c.sec[rows], c.loc[rows])
+            n = len(rows)
+            _columns(group, proj.id, [
+                rows, cells.index[c.pre_gid[rows]], cells.index[c.post_gid[rows]],
+                np.full(n, pre_seg), post_seg, np.full(n, pre_frac), post_frac,
+                c.weight[rows], c.delay[rows]],
+                ("id", "pre_cell_id", "post_cell_id", "pre_segment_id", "post_segment_id",
+                 "pre_fraction_along", "post_fraction_along", "weight", "delay"))
+        s = plan.net.stims
+        for inputs in plan.inputs:
+            rows = inputs.rows
+            group = net.create_group(f"inputList_{inputs.id}")
+            group.attrs.update(id=inputs.id, component=inputs.component,
+                               population=inputs.population)
+            seg, frac = _post_sites(plan, s.gid[rows], s.sec[rows], s.loc[rows])
+            columns = [rows, cells.index[s.gid[rows]], seg, frac]
+            names = ["id", "target_cell_id", "segment_id", "fraction_along"]
+            if inputs.weights:
+                columns.append(s.weight[rows])
+                names.append("weight")
+            _columns(group, inputs.id, columns, names)
+
+
+def _columns(group, name, columns, names) -> None:
+    data = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns]) if len(
+        columns[0]) else np.zeros((0, len(columns)))
+    dataset = group.create_dataset(name, data=data)
+    for i, column in enumerate(names):
+        dataset.attrs[f"column_{i}"] = column
+
+
+# -- LEMS --------------------------------------------------------------------------------------
+def lems_text(plan: _Plan, network_file: str, run: _Run) -> str:
+    """A LEMS simulation of the network that records every cell's spikes (ID_TIME, in
+    seconds) into results/<reference>.spikes."""
+    name = Path(network_file).name.split(".")[0]
+    selections = []
+    k = 0
+    for code, pop in enumerate(plan.net.pops):
+        ids = plan.pop_ids[code]
+        for i in range(pop.size):
+            select = f"{ids[0]}/{i}/{plan.components[code][0]}" if len(ids) == 1 \
+                else f"{ids[i]}/0/{plan.components[code][i]}"
+            selections.append(f'            <EventSelection id="{k}" select="{select}" '
+                              f'eventPort="spike"/>')
+            k += 1
+    events = "\n".join(selections)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Lems xmlns="http://www.neuroml.org/lems/0.7.6"
+      xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+      xsi:schemaLocation="http://www.neuroml.org/lems/0.7.6 https://raw.githubusercontent.com/LEMS/LEMS/development/Schemas/LEMS/LEMS_v0.7.6.xsd">
+    <!-- written by neuroloom: event selection k is the cell with gid k -->
+    <Target component="sim_{name}"/>
+    <Include file="Cells.xml"/>
+    <Include file="Networks.xml"/>
+    <Include file="Simulation.xml"/>
+    <Include file="{network_file}"/>
+    <Simulation id="sim_{name}" length="{nc.num(run.duration)}ms" step="{nc.num(run.dt)}ms" target="network" seed="1">
+        <EventOutputFile id="spikes" fileName="results/{name}.spikes" format="ID_TIME">
+{events}
+        </EventOutputFile>
+    </Simulation>
+</Lems>
+"""

@@ -1,0 +1,515 @@
+"""Reading NeuroML2 (XML and HDF5) and LEMS simulation files into plain data, fast.
+
+One streaming pass with expat per file (following includes): the components (cells,
+channels, synapses, inputs...) are kept as small element trees for the converters, the
+network is kept as columns (populations with positions; projections, electrical
+projections and input lists as numpy arrays), never as an object per connection. Every
+problem is a FormatError naming the file, the line and the element.
+
+A LEMS file may hold NeuroML elements inline (as <Component type=...> or by type name);
+its <Simulation> gives the duration, time step and the network it runs. HDF5 files follow
+libNeuroML's layout (/neuroml with the components as XML in `neuroml_top_level`,
+/neuroml/network/population_<id>, projection_<id>, inputList_<id>).
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.parsers import expat
+
+import numpy as np
+
+from ..errors import FormatError
+from .conventions import ANNOTATION_TAG
+
+#: top-level NeuroML2 components (libNeuroML's NeuroMLDocument) and the LEMS-level ones the
+#: NeuroML core definitions add; anything else must be a ComponentType defined in the file
+COMPONENT_TYPES = frozenset("""
+extracellularProperties intracellularProperties morphology ionChannel ionChannelHH
+ionChannelVShift ionChannelKS ionChannelPassive decayingPoolConcentrationModel
+fixedFactorConcentrationModel alphaCurrentSynapse alphaSynapse expOneSynapse expTwoSynapse
+expThreeSynapse blockingPlasticSynapse doubleSynapse gapJunction silentSynapse
+linearGradedSynapse gradedSynapse biophysicalProperties cell cell2CaPools baseCell iafTauCell
+iafTauRefCell iafCell iafRefCell izhikevichCell izhikevich2007Cell adExIaFCell
+fitzHughNagumoCell fitzHughNagumo1969Cell pinskyRinzelCA3Cell hindmarshRose1984Cell
+pulseGenerator pulseGeneratorDL sineGenerator sineGeneratorDL rampGenerator rampGeneratorDL
+compoundInput compoundInputDL voltageClamp voltageClampTriple spikeArray timedSynapticInput
+spikeGenerator spikeGeneratorRandom spikeGeneratorPoisson spikeGeneratorRefPoisson
+poissonFiringSynapse transientPoissonFiringSynapse IF_curr_alpha IF_curr_exp IF_cond_alpha
+IF_cond_exp EIF_cond_exp_isfa_ista EIF_cond_alpha_isfa_ista HH_cond_exp expCondSynapse
+alphaCondSynapse expCurrSynapse alphaCurrSynapse SpikeSourcePoisson pointCellCondBased
+pointCellCondBasedCa""".split())
+NOT_COMPONENTS = frozenset({"notes", "annotation", "property", "include", "Include",
+                            "Target", "Dimension", "Unit", "Constant", "Simulation",
+                            "ComponentType", "network", "Component"})
+#: LEMS definitions jNeuroML has built in (a LEMS file includes them by these names)
+CORE_LEMS = frozenset({"Cells.xml", "Networks.xml", "Simulation.xml", "Inputs.xml",
+                       "Synapses.xml", "Channels.xml", "PyNN.xml", "NeuroMLCoreDimensions.xml",
+                       "NeuroMLCoreCompTypes.xml"})
+_CELL_REF = re.compile(r"^\.\./([A-Za-z_][A-Za-z0-9_]*)(?:/(\d+)(?:/[A-Za-z_0-9]+)?|\[(\d+)\])$")
+
+
+@dataclass
+class Component:
+    type: str
+    id: str
+    element: ET.Element
+    file: Path
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}: <{self.type} id=\"{self.id}\">"
+
+
+@dataclass
+class PopulationData:
+    id: str
+    component: str
+    size: int
+    where: str
+    instance_ids: np.ndarray | None = None  # None: no instances
+    x: np.ndarray | None = None
+    y: np.ndarray | None = None
+    z: np.ndarray | None = None
+
+
+@dataclass
+class ProjectionData:
+    """A projection, electrical projection or input list as columns."""
+
+    kind: str  # 'projection', 'electricalProjection', 'inputList'
+    id: str
+    pre: str  # presynaptic population ('' for an input list)
+    post: str  # postsynaptic or target population
+    component: str  # synapse or input component
+    where: str
+    columns: dict = field(default_factory=dict)  # name -> list, then numpy arrays
+
+
+@dataclass
+class Document:
+    path: Path
+    components: dict = field(default_factory=dict)  # id -> Component
+    populations: list = field(default_factory=list)
+    projections: list = field(default_factory=list)  # ProjectionData (all three kinds)
+    network_id: str = ""
+    temperature: str | None = None
+    annotation: str | None = None  # neuroloom's (see neuroml/annotation.py)
+    simulation: dict | None = None  # LEMS: {'length', 'step', 'target'}
+    component_types: set = field(default_factory=set)  # LEMS ComponentTypes defined
+    files: list = field(default_factory=list)  # every file read (for cache digests)
+
+
+def read(path) -> Document:
+    """A NeuroML2 document (.nml/.xml), LEMS file or NeuroML HDF5 file (.h5) with its
+    includes."""
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise FormatError(f"{path}: file not found")
+    doc = Document(path)
+    if path.suffix.lower() in (".h5", ".hdf5"):
+        _read_hdf5(path, doc)
+    else:
+        _Parser(doc, path).parse()
+    _finish(doc)
+    return doc
+
+
+# -- XML ---------------------------------------------------------------------------------------
+class _Parser:
+    def __init__(self, doc: Document, path: Path, text: bytes | None = None):
+        self.doc, self.path, self.text = doc, path, text
+        self.stack: list[str] = []
+        self.builder: ET.TreeBuilder | None = None
+        self.component = None  # (type, id, line) being built
+        self.current = None  # the population/projection/input list being read
+
+    def parse(self) -> None:
+        if self.path in self.doc.files and self.text is None:
+            return
+        self.doc.files.append(self.path)
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.data
+        self.parser = parser
+        try:
+            if self.text is not None:
+                parser.Parse(self.text, True)
+            else:
+                with open(self.path, "rb") as f:
+                    parser.ParseFile(f)
+        except expat.ExpatError as err:
+            raise FormatError(f"{self.path}:{err.lineno}: not well-formed XML "
+                              f"({expat.errors.messages[err.code]})") from None
+
+    @property
+    def line(self) -> int:
+        return self.parser.CurrentLineNumber
+
+    def where(self, tag, attrs=None) -> str:
+        ident = f' id="{attrs["id"]}"' if attrs and "id" in attrs else ""
+        return f"{self.path}:{self.line}: <{tag}{ident}>"
+
+    # events
+    def start(self, name, attrs) -> None:
+        tag = name.rsplit(":", 1)[-1]
+        depth = len(self.stack)
+        self.stack.append(tag)
+        if self.builder is not None:
+            self.builder.start(tag, attrs)
+            return
+        if depth == 0:
+            if tag not in ("neuroml", "Lems"):
+                raise FormatError(f"{self.where(tag)}: not a NeuroML2 or LEMS document")
+            return
+        parent = self.stack[-2]
+        if parent in ("neuroml", "Lems"):
+            self._top_level(tag, attrs)
+        elif "annotation" in self.stack or "notes" in self.stack:
+            return
+        elif tag == "property" and parent == "network":
+            if attrs.get("tag") == ANNOTATION_TAG:  # neuroloom's own (neuroml/annotation.py)
+                self.doc.annotation = attrs.get("value", "")
+        elif "network" in self.stack:
+            self._network(tag, attrs)
+
+    def end(self, name) -> None:
+        tag = self.stack.pop()
+        if self.builder is not None:
+            self.builder.end(tag)
+            if len(self.stack) == 1:  # the component is complete
+                kind, ident, line = self.component
+                element = self.builder.close()
+                self.builder = None
+                if ident in self.doc.components:
+                    raise FormatError(f"{self.path}:{line}: <{kind} id=\"{ident}\">: id "
+                                      f"defined twice (also at "
+                                      f"{self.doc.components[ident].where})")
+                self.doc.components[ident] = Component(kind, ident, element, self.path, line)
+            return
+        if tag in ("population", "projection", "electricalProjection", "inputList"):
+            self.current = None
+
+    def data(self, text) -> None:
+        if self.builder is not None:
+            self.builder.data(text)
+
+
+    # top level
+    def _top_level(self, tag, attrs) -> None:
+        if tag in ("include", "Include"):
+            self._include(attrs.get("href") or attrs.get("file"), tag)
+        elif tag == "network":
+            self.doc.network_id = attrs.get("id", "")
+            self.doc.temperature = attrs.get("temperature")
+        elif tag == "Simulation":
+            self.doc.simulation = {"length": attrs.get("length"), "step": attrs.get("step"),
+                                   "target": attrs.get("target"), "where": self.where(tag)}
+        elif tag == "ComponentType":
+            self.doc.component_types.add(attrs.get("name"))
+        elif tag not in NOT_COMPONENTS or tag == "Component":
+            kind = attrs.get("type") if tag == "Component" else tag
+            if "id" not in attrs:
+                raise FormatError(f"{self.where(tag)}: a component needs an id")
+            self.component = (kind, attrs["id"], self.line)
+            self.builder = ET.TreeBuilder()
+            self.builder.start(kind, {k: v for k, v in attrs.items() if k != "type"
+                                      or tag != "Component"})
+
+    def _include(self, href, tag) -> None:
+        if not href:
+            raise FormatError(f"{self.where(tag)}: include without a file")
+        target = (self.path.parent / href).resolve()
+        if not target.is_file():
+            if Path(href).name in CORE_LEMS:
+                return  # jNeuroML's own definitions
+            raise FormatError(f"{self.where(tag)}: included file {href} not found")
+        if target.suffix.lower() in (".h5", ".hdf5"):
+            if target not in self.doc.files:
+                _read_hdf5(target, self.doc)
+        else:
+            _Parser(self.doc, target).parse()
+
+    # network
+    def _network(self, tag, attrs) -> None:
+        doc = self.doc
+        if tag == "population":
+            self._require(tag, attrs, ("id", "component"))
+            pop = PopulationData(attrs["id"], attrs["component"], int(attrs.get("size", 0)),
+                                 self.where(tag, attrs))
+            doc.populations.append(pop)
+            self.current = pop
+        elif tag == "instance" and isinstance(self.current, PopulationData):
+            pop = self.current
+            if pop.instance_ids is None:
+                pop.instance_ids, pop.x, pop.y, pop.z = [], [], [], []
+            pop.instance_ids.append(int(attrs["id"]))
+        elif tag == "location" and isinstance(self.current, PopulationData):
+            for axis in ("x", "y", "z"):
+                getattr(self.current, axis).append(float(attrs.get(axis, 0.0)))
+        elif tag in ("projection", "electricalProjection"):
+            self._require(tag, attrs, ("id", "presynapticPopulation", "postsynapticPopulation"))
+            proj = ProjectionData(tag, attrs["id"], attrs["presynapticPopulation"],
+                                  attrs["postsynapticPopulation"], attrs.get("synapse", ""),
+                                  self.where(tag, attrs), {k: [] for k in CONNECTION_COLUMNS})
+            doc.projections.append(proj)
+            self.current = proj
+        elif tag in CONNECTIONS and isinstance(self.current, ProjectionData):
+            self._connection(tag, attrs)
+        elif tag == "inputList":
+            self._require(tag, attrs, ("id", "population", "component"))
+            inputs = ProjectionData("inputList", attrs["id"], "", attrs["population"],
+                                    attrs["component"], self.where(tag, attrs),
+                                    {k: [] for k in INPUT_COLUMNS})
+            doc.projections.append(inputs)
+            self.current = inputs
+        elif tag in ("input", "inputW") and isinstance(self.current, ProjectionData):
+            self._input(tag, attrs)
+        elif tag == "explicitInput":
+            self._require(tag, attrs, ("target", "input"))
+            pop, index = self._cell_ref(attrs["target"], tag, attrs, bare=True)
+            inputs = ProjectionData("inputList", f"explicit_{len(doc.projections)}", "", pop,
+                                    attrs["input"], self.where(tag, attrs),
+                                    {k: [] for k in INPUT_COLUMNS})
+            for name, value in (("id", 0), ("cell", index), ("segment", 0),
+                                ("fraction", 0.5), ("weight", 1.0)):
+                inputs.columns[name].append(value)
+            doc.projections.append(inputs)
+        elif tag not in NETWORK_ELEMENTS:
+            raise FormatError(f"{self.where(tag, attrs)}: unknown element in a network")
+
+    def _require(self, tag, attrs, names) -> None:
+        missing = [n for n in names if n not in attrs]
+        if missing:
+            raise FormatError(f"{self.where(tag, attrs)}: missing attribute(s) "
+                              f"{', '.join(missing)}")
+
+    def _cell_ref(self, ref, tag, attrs, bare=False) -> tuple[str, int]:
+        m = _CELL_REF.match(ref if not bare or ref.startswith("../") else f"../{ref}")
+        if m is None:
+            raise FormatError(f"{self.where(tag, attrs)}: cannot read cell reference {ref!r}")
+        return m.group(1), int(m.group(2) or m.group(3))
+
+    def _connection(self, tag, attrs) -> None:
+        proj, columns = self.current, self.current.columns
+        unknown = set(attrs) - CONNECTION_ATTRIBUTES[tag]
+        if unknown:
+            raise FormatError(f"{self.where(tag, attrs)}: unknown attribute(s) "
+                              f"{', '.join(sorted(unknown))}")
+        pre_key, post_key = CONNECTION_ENDS[tag]
+        if pre_key not in attrs or post_key not in attrs:
+            raise FormatError(f"{self.where(tag, attrs)}: missing {pre_key} or {post_key}")
+        pre_pop, pre = self._cell_ref(attrs[pre_key], tag, attrs)
+        post_pop, post = self._cell_ref(attrs[post_key], tag, attrs)
+        if pre_pop != proj.pre or post_pop != proj.post:
+            raise FormatError(f"{self.where(tag, attrs)}: connects {pre_pop} -> {post_pop} "
+                              f"inside projection {proj.pre} -> {proj.post}")
+        try:
+            columns["id"].append(int(attrs.get("id", len(columns["id"]))))
+            columns["pre"].append(pre)
+            columns["post"].append(post)
+            columns["pre_segment"].append(int(attrs.get("preSegment", attrs.get(
+                "preSegmentId", 0))))
+            columns["pre_fraction"].append(float(attrs.get("preFractionAlong", 0.5)))
+            columns["post_segment"].append(int(attrs.get("postSegment", attrs.get(
+                "postSegmentId", 0))))
+            columns["post_fraction"].append(float(attrs.get("postFractionAlong", 0.5)))
+            columns["weight"].append(float(attrs.get("weight", 1.0)))
+            columns["delay"].append(attrs.get("delay", "0ms"))
+            columns["synapse"].append(attrs.get("synapse", proj.component))
+        except ValueError as err:
+            raise FormatError(f"{self.where(tag, attrs)}: {err}") from None
+
+    def _input(self, tag, attrs) -> None:
+        columns = self.current.columns
+        unknown = set(attrs) - INPUT_ATTRIBUTES
+        if unknown:
+            raise FormatError(f"{self.where(tag, attrs)}: unknown attribute(s) "
+                              f"{', '.join(sorted(unknown))}")
+        if "target" not in attrs:
+            raise FormatError(f"{self.where(tag, attrs)}: missing target")
+        pop, cell = self._cell_ref(attrs["target"], tag, attrs)
+        if pop != self.current.post:
+            raise FormatError(f"{self.where(tag, attrs)}: targets population {pop} inside an "
+                              f"input list for {self.current.post}")
+        try:
+            columns["id"].append(int(attrs.get("id", len(columns["id"]))))
+            columns["cell"].append(cell)
+            columns["segment"].append(int(attrs.get("segmentId", 0)))
+            columns["fraction"].append(float(attrs.get("fractionAlong", 0.5)))
+            columns["weight"].append(float(attrs.get("weight", 1.0)))
+        except ValueError as err:
+            raise FormatError(f"{self.where(tag, attrs)}: {err}") from None
+
+
+CONNECTION_COLUMNS = ("id", "pre", "post", "pre_segment", "pre_fraction", "post_segment",
+                      "post_fraction", "weight", "delay", "synapse")
+INPUT_COLUMNS = ("id", "cell", "segment", "fraction", "weight")
+_OLD_FORMAT = {"id", "neuroLexId", "preCellId", "preSegmentId", "preFractionAlong",
+               "postCellId", "postSegmentId", "postFractionAlong"}
+_NEW_FORMAT = {"id", "neuroLexId", "preCell", "preSegment", "preFractionAlong", "postCell",
+               "postSegment", "postFractionAlong"}
+CONNECTION_ATTRIBUTES = {
+    "connection": _OLD_FORMAT, "connectionWD": _OLD_FORMAT | {"weight", "delay"},
+    "electricalConnection": _NEW_FORMAT | {"synapse"},
+    "electricalConnectionInstance": _NEW_FORMAT | {"synapse"},
+    "electricalConnectionInstanceW": _NEW_FORMAT | {"synapse", "weight"}}
+CONNECTION_ENDS = {"connection": ("preCellId", "postCellId"),
+                   "connectionWD": ("preCellId", "postCellId")}
+CONNECTION_ENDS.update(dict.fromkeys(("electricalConnection", "electricalConnectionInstance",
+                                      "electricalConnectionInstanceW"),
+                                     ("preCell", "postCell")))
+CONNECTIONS = frozenset(CONNECTION_ATTRIBUTES)
+INPUT_ATTRIBUTES = {"id", "target", "destination", "segmentId", "fractionAlong", "weight"}
+NETWORK_ELEMENTS = frozenset({"notes", "property", "annotation", "layout", "random", "unstructured",
+                              "grid", "space", "structure", "region", "rectangularExtent",
+                              "extracellularProperties"})
+
+
+def _finish(doc: Document) -> None:
+    """Lists to arrays, and the checks every file must pass."""
+    for pop in doc.populations:
+        if pop.instance_ids is not None:
+            for name in ("instance_ids", "x", "y", "z"):
+                setattr(pop, name, np.asarray(getattr(pop, name), dtype=np.int64 if name
+                                              == "instance_ids" else np.float64))
+            if pop.size and pop.size != len(pop.instance_ids):
+                raise FormatError(f"{pop.where}: size {pop.size} but "
+                                  f"{len(pop.instance_ids)} instances")
+            pop.size = len(pop.instance_ids)
+    for proj in doc.projections:
+        cols = proj.columns
+        for name, values in list(cols.items()):
+            if name == "synapse" or isinstance(values, np.ndarray):
+                continue
+            if name == "delay":
+                cols[name] = _times(values, proj.where)
+                continue
+            cols[name] = np.asarray(values, dtype=np.float64 if name in (
+                "pre_fraction", "post_fraction", "weight", "fraction") else np.int64)
+
+
+def _times(texts, where) -> np.ndarray:
+    """Delays such as '5.0ms' in ms (the common units without unit arithmetic)."""
+    from .units import convert
+
+    out = np.empty(len(texts))
+    for i, text in enumerate(texts):
+        if text.endswith("ms") and not text.endswith(" ms"):
+            try:
+                out[i] = float(text[:-2])
+                continue
+            except ValueError:
+                pass
+        try:
+            out[i] = convert(text, "ms")
+        except FormatError as err:
+            raise FormatError(f"{where}: connection {i}: {err}") from None
+    return out
+
+
+# -- HDF5 --------------------------------------------------------------------------------------
+def _read_hdf5(path: Path, doc: Document) -> None:
+    import h5py
+
+    doc.files.append(path)
+    try:
+        f = h5py.File(path, "r")
+    except OSError as err:
+        raise FormatError(f"{path}: not an HDF5 file ({err})") from None
+    with f:
+        root = f.get("neuroml")
+        if root is None:
+            raise FormatError(f"{path}: no /neuroml group (not a NeuroML HDF5 file)")
+        top = _attr(root, "neuroml_top_level")
+        if top:
+            _Parser(doc, path, top.encode()).parse()
+        net = root.get("network")
+        if net is None:
+            return
+        doc.network_id = _attr(net, "id")
+        doc.temperature = _attr(net, "temperature") or None
+        doc.annotation = _attr(net, "neuroloom") or None
+        for name, group in net.items():
+            where = f"{path}: /neuroml/network/{name}"
+            kind = name.split("_", 1)[0]
+            if kind == "population":
+                _hdf5_population(group, where, doc)
+            elif kind in ("projection", "inputList"):
+                _hdf5_table(group, where, doc, kind)
+            else:
+                raise FormatError(f"{where}: unknown group")
+
+
+def _attr(group, name) -> str:
+    value = group.attrs.get(name, "")
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, np.ndarray):
+        value = value.ravel()[0] if value.size else ""
+        return value.decode() if isinstance(value, bytes) else str(value)
+    return str(value)
+
+
+def _hdf5_columns(dataset, where) -> dict:
+    names = {}
+    for key, value in dataset.attrs.items():
+        if key.startswith("column_"):
+            value = value.decode() if isinstance(value, bytes) else str(
+                value[0] if isinstance(value, np.ndarray) else value)
+            names[value] = int(key[len("column_"):])
+    data = dataset[()]
+    if data.ndim != 2:
+        raise FormatError(f"{where}: expected a 2D table")
+    return {name: data[:, i] for name, i in names.items()}
+
+
+def _hdf5_population(group, where, doc) -> None:
+    pop_id = _attr(group, "id")
+    pop = PopulationData(pop_id, _attr(group, "component"), int(_attr(group, "size") or 0),
+                         where)
+    if pop_id in group:
+        cols = _hdf5_columns(group[pop_id], where)
+        pop.x, pop.y, pop.z = (cols[a].astype(np.float64) for a in ("x", "y", "z"))
+        pop.instance_ids = np.arange(len(pop.x))
+    doc.populations.append(pop)
+
+
+def _hdf5_table(group, where, doc, kind) -> None:
+    table_id = _attr(group, "id")
+    if kind == "projection":
+        ptype = _attr(group, "type") or "projection"
+        proj = ProjectionData(ptype, table_id, _attr(group, "presynapticPopulation"),
+                              _attr(group, "postsynapticPopulation"),
+                              _attr(group, "synapse") or _attr(group, "postComponent"), where)
+        cols = _hdf5_columns(group[table_id], where) if table_id in group else {}
+        n = len(next(iter(cols.values()))) if cols else 0
+        get = (lambda name, default: cols[name] if name in cols else np.full(n, default))
+        proj.columns = {
+            "id": get("id", 0).astype(np.int64) if "id" in cols else np.arange(n),
+            "pre": get("pre_cell_id", 0).astype(np.int64),
+            "post": get("post_cell_id", 0).astype(np.int64),
+            "pre_segment": get("pre_segment_id", 0).astype(np.int64),
+            "pre_fraction": get("pre_fraction_along", 0.5).astype(np.float64),
+            "post_segment": get("post_segment_id", 0).astype(np.int64),
+            "post_fraction": get("post_fraction_along", 0.5).astype(np.float64),
+            "weight": get("weight", 1.0).astype(np.float64),
+            "delay": get("delay", 0.0).astype(np.float64),  # ms
+            "synapse": None}
+    else:
+        proj = ProjectionData("inputList", table_id, "", _attr(group, "population"),
+                              _attr(group, "component"), where)
+        cols = _hdf5_columns(group[table_id], where) if table_id in group else {}
+        n = len(next(iter(cols.values()))) if cols else 0
+        get = (lambda name, default: cols[name] if name in cols else np.full(n, default))
+        proj.columns = {"id": get("id", 0).astype(np.int64),
+                        "cell": get("target_cell_id", 0).astype(np.int64),
+                        "segment": get("segment_id", 0).astype(np.int64),
+                        "fraction": get("fraction_along", 0.5).astype(np.float64),
+                        "weight": get("weight", 1.0).astype(np.float64)}
+    doc.projections.append(proj)
