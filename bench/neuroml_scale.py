@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """NeuroML2 export and import at scale: 10000 cells, 1 000 000 connections.
 
-The network is the builder benchmark's (bench/neuroloom_side.py, convergence variant: every
-cell gets 100 inputs). Each step runs in its own process, so its peak RSS is its own:
+The network is the builder benchmark's (bench/neuroloom_side.py, convergence variant) with
+its E->all rule only: every cell gets 100 inputs. Each step runs in its own process, so its peak RSS is its own:
 
     build      the canonical network alone (the baseline every other step starts from)
     export-xml / export-hdf5    build, then write <out>/scale.net.nml / .net.h5 (+ LEMS)
@@ -38,6 +38,7 @@ def network(cells):
     from neuroloom.validate import validate
 
     net, cfg = make_specs(cells, "convergence", 100.0, 1)
+    del net.connParams["I->E"]  # E->all alone: 100 inputs per cell, 1 000 000 at N=10000
     net_spec, run_spec, _ = validate(net, cfg)
     return build_network(net_spec, dict(run_spec.seeds)), cfg
 

@@ -472,15 +472,20 @@ def _projection_xml(f, plan, proj) -> None:
     pre_ref, post_ref = _cell_refs(plan, c.pre_gid[rows]), _cell_refs(plan, c.post_gid[rows])
     pre_seg, pre_frac = _pre_site(plan, int(plan.net.cells.cell_type[c.pre_gid[rows[0]]]))
     post_seg, post_frac = _post_sites(plan, c.post_gid[rows], c.sec[rows], c.loc[rows])
-    pre = f'preSegmentId="{pre_seg}" preFractionAlong="{nc.num(pre_frac)}"'
+    pre = _site_text("pre", pre_seg, pre_frac)
     weights, delays = c.weight[rows].tolist(), c.delay[rows].tolist()
     f.writelines(
-        f'            <connectionWD id="{row}" preCellId="{a}" {pre} postCellId="{b}" '
-        f'postSegmentId="{s}" postFractionAlong="{nc.num(x)}" weight="{nc.num(w)}" '
-        f'delay="{nc.num(d)}ms"/>\n'
+        f'            <connectionWD id="{row}" preCellId="{a}"{pre} postCellId="{b}"'
+        f'{_site_text("post", s, x)} weight="{nc.num(w)}" delay="{nc.num(d)}ms"/>\n'
         for row, a, b, s, x, w, d in zip(rows.tolist(), pre_ref, post_ref, post_seg.tolist(),
                                          post_frac.tolist(), weights, delays))
     f.write("        </projection>\n")
+
+
+def _site_text(end: str, segment: int, fraction: float) -> str:
+    """Segment and fraction attributes, left out where they are NeuroML's defaults."""
+    text = f' {end}SegmentId="{segment}"' if segment else ""
+    return text + (f' {end}FractionAlong="{nc.num(fraction)}"' if fraction != 0.5 else "")
 
 
 def _input_list_xml(f, plan, inputs) -> None:
