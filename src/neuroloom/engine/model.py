@@ -154,7 +154,18 @@ class NeuronModel:
         h.tstop = run.duration
         self.pc.set_maxstep(MAX_STEP)
         h.finitialize(h.v_init)
-        self.pc.psolve(run.duration)
+        if self._shortest_delay() < run.dt:
+            # ParallelContext needs delays of at least dt to exchange spikes between ranks;
+            # on one rank NEURON's own event queue delivers shorter ones (NeuroML's default
+            # connection delay is 0)
+            if self.nhost > 1:
+                raise SpecError([Problem("connParams", f"a connection delay is shorter than "
+                                                       f"dt ({run.dt} ms): not possible on "
+                                                       "several ranks")])
+            h.load_file("stdrun.hoc")
+            h.continuerun(run.duration)
+        else:
+            self.pc.psolve(run.duration)
         local = self.recorder.collect()
         local["reports"] = self._reports.collect()
         if self.rank == 0:  # the replayed cells' spikes, once
@@ -162,6 +173,12 @@ class NeuronModel:
             local["spike_t"] = np.concatenate([local["spike_t"], times])
             local["spike_gid"] = np.concatenate([local["spike_gid"], gids])
         return local
+
+    def _shortest_delay(self) -> float:
+        delays = [self.network.conns.delay, self.network.stims.delay[
+            self.network.stims.syn_mech >= 0]]
+        values = np.concatenate(delays)
+        return float(values.min()) if len(values) else np.inf
 
     def gather(self, local: dict) -> dict | None:
         """All ranks' recordings merged on rank 0 (None on the other ranks)."""

@@ -329,7 +329,8 @@ class _Standard:
         self.sites = {}  # cell type code -> {segment: (section name, start, end)}
         self.syn_mechs, self.syn_codes, self.gbase = [], {}, {}
         self.section_names: list[str] = []
-        self.trains: dict[int, np.ndarray] = {}
+        self.trains: dict[str, np.ndarray] = {}  # spike times of spikeArray/timedSynapticInput
+        self.cell_trains: dict[int, np.ndarray] = {}  # gid -> its train
         self.folders: list = []
         self._generated = None
         self._libneuroml = None
@@ -340,7 +341,7 @@ class _Standard:
             from ..engine.modfiles import load as load_mechanisms
             from ..neuroml.generated import generate_mechanisms
 
-            self._generated = generate_mechanisms(self.doc.path)
+            self._generated = generate_mechanisms(self.doc.path, self.doc.network_id or None)
             load_mechanisms(self._generated.folder)
             self.folders.append(self._generated.folder)
         return self._generated
@@ -358,9 +359,9 @@ class _Standard:
                                    index=np.arange(data.size), x=x, y=y, z=z,
                                    xnorm=np.empty(data.size), ynorm=np.empty(data.size),
                                    znorm=np.empty(data.size)))
-            if data.component in self.trains:
+            if data.component in self.trains:  # every cell of a spikeArray population
                 for i in range(data.size):
-                    self.trains.setdefault(("cell", gid + i), self.trains[data.component])
+                    self.cell_trains[gid + i] = self.trains[data.component]
             gid += data.size
         cells = CellTable.concat(parts) if parts else CellTable.empty()
         size = _size(cells)
@@ -369,9 +370,8 @@ class _Standard:
         by_id = {p.label: p for p in pops}
         conns, rules = self._connections(by_id, cells)
         stims, sources, stim_rules, stim_trains = self._inputs(by_id, cells)
-        cell_trains = {g: t for (kind, g), t in self.trains.items() if kind == "cell"}
-        gids = sorted(cell_trains)
-        spike_trains = SpikeTrains.from_lists(gids, [cell_trains[g] for g in gids]) \
+        gids = sorted(self.cell_trains)
+        spike_trains = SpikeTrains.from_lists(gids, [self.cell_trains[g] for g in gids]) \
             if gids else SpikeTrains.empty()
         return Network(cells=cells, conns=conns, stims=stims, pops=tuple(pops),
                        cell_types=tuple(self.cell_types), syn_mechs=tuple(self.syn_mechs),
@@ -419,7 +419,7 @@ class _Standard:
         for sec in params["secs"].values():
             mechs = sec.get("mechs", {})
             for name in [m for m in mechs if m not in BUILTIN_MECHANISMS]:
-                info = self.generated().component(name)
+                info = self._component(name, comp.where)
                 values = mechs.pop(name)
                 mechs[info.mechanism] = {
                     (info.conductance if k == "gmax" and info.conductance else k): v
@@ -461,11 +461,24 @@ class _Standard:
     def _abstract(self, comp) -> CellType:
         from ..validate.cells import cell_type_from_file
 
-        info = self.generated().component(comp.id)
-        L, diam, cm = info.section
-        rule = {"secs": {"soma": {"geom": {"L": L, "diam": diam, "cm": cm},
-                                  "pointps": {comp.id: {"mod": info.mechanism}}}}}
-        return cell_type_from_file(comp.id, rule, info.threshold, comp.where)
+        info = self._component(comp.id, comp.where)
+        if not info.drives_v:
+            raise FormatError(f"{comp.where}: {comp.type} keeps its voltage to itself; "
+                              "its spikes cannot be detected in NEURON")
+        soma = {"geom": {"L": info.section.L, "diam": info.section.diam,
+                         "cm": info.section.cm},
+                "pointps": {comp.id: {"mod": info.mechanism}}}
+        start = _initial_voltage(info)
+        if start is not None:  # the mechanism puts v there at t = 0 (by an event)
+            soma["vinit"] = start
+        threshold = info.spikes.threshold
+        return cell_type_from_file(comp.id, {"secs": {"soma": soma}}, threshold, comp.where)
+
+    def _component(self, comp_id, where):
+        generated = self.generated()
+        if comp_id not in generated.components:
+            raise FormatError(f"{where}: jNeuroML wrote no NEURON code for '{comp_id}'")
+        return generated[comp_id]
 
     # synapses
     def _synapse(self, comp_id: str, where) -> int:
@@ -484,7 +497,7 @@ class _Standard:
             syn = SynMech(label=comp_id, mod=NATIVE_SYNAPSES[comp.type], params=tuple(params))
             self.gbase[comp_id] = _quantity(el.get("gbase"), "uS", comp.where)
         else:
-            info = self.generated().component(comp_id)
+            info = self._component(comp_id, comp.where)
             syn = SynMech(label=comp_id, mod=info.mechanism, params=())
             self.gbase[comp_id] = 1.0
         self.syn_codes[comp_id] = len(self.syn_mechs)
@@ -600,7 +613,7 @@ class _Standard:
             return StimSource(label=comp.id, type="NetStim", params=(
                 ("interval", 1000.0 / rate), ("number", number), ("start", start),
                 ("noise", 1.0)))
-        info = self.generated().component(comp.id)
+        info = self._component(comp.id, comp.where)
         return StimSource(label=comp.id, type=info.mechanism, params=())
 
 
@@ -618,6 +631,15 @@ def _as_neuroml(element, kind) -> ET.Element:
         copy.extend(list(element))
         return copy
     return element
+
+
+def _initial_voltage(info):
+    for name in ("v0", "leakReversal", "v_init", "v_rest"):
+        try:
+            return info.parameter(name)
+        except KeyError:
+            continue
+    return None
 
 
 def _tag(element) -> str:

@@ -270,6 +270,19 @@ class _Parser:
             self.current = inputs
         elif tag in ("input", "inputW") and isinstance(self.current, ProjectionData):
             self._input(tag, attrs)
+        elif tag == "synapticConnection":  # an old form of a single connection
+            self._require(tag, attrs, ("from", "to", "synapse"))
+            pre_pop, pre = self._cell_ref(attrs["from"], tag, attrs, bare=True)
+            post_pop, post = self._cell_ref(attrs["to"], tag, attrs, bare=True)
+            proj = ProjectionData("projection", f"synapticConnection_{len(doc.projections)}",
+                                  pre_pop, post_pop, attrs["synapse"], self.where(tag, attrs),
+                                  {k: [] for k in CONNECTION_COLUMNS})
+            for name, value in (("id", 0), ("pre", pre), ("post", post), ("pre_segment", 0),
+                                ("pre_fraction", 0.5), ("post_segment", 0),
+                                ("post_fraction", 0.5), ("weight", 1.0), ("delay", "0ms"),
+                                ("synapse", attrs["synapse"])):
+                proj.columns[name].append(value)
+            doc.projections.append(proj)
         elif tag == "explicitInput":
             self._require(tag, attrs, ("target", "input"))
             pop, index = self._cell_ref(attrs["target"], tag, attrs, bare=True)
