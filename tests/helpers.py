@@ -1,10 +1,14 @@
 """Shared test helpers."""
 from __future__ import annotations
 
+import os
 import runpy
+import subprocess
 import sys
 from pathlib import Path
 from unittest import mock
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -44,3 +48,17 @@ def tutorial_specs(name: str):
     finally:
         sys.path.remove(str(EXAMPLES))
     return captured["netParams"], captured["simConfig"]
+
+
+def jneuroml_neuron(lems: Path) -> np.ndarray:
+    """(gid, t ms) rows of jNeuroML's NEURON export run of our LEMS file."""
+    (lems.parent / "results").mkdir(exist_ok=True)
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "NEURON_HOME": str(bin_dir.parent),
+           "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    run = subprocess.run([str(bin_dir / "pynml"), lems.name, "-neuron", "-run", "-nogui"],
+                         cwd=lems.parent, env=env, capture_output=True, text=True, timeout=600)
+    spikes = lems.parent / "results" / f"{lems.stem[len('LEMS_'):]}.spikes"
+    assert spikes.exists(), run.stdout[-3000:] + run.stderr[-3000:]
+    rows = np.loadtxt(spikes, ndmin=2)
+    return np.column_stack([rows[:, 0], rows[:, 1] * 1000.0])  # seconds -> ms

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import shared
+from helpers import jneuroml_neuron, shared
 from neuroloom import sim
 from neuroloom.sim import state
 
@@ -46,3 +46,29 @@ def test_the_examples_have_spikes_to_compare():
     assert counts == {"LEMS_NML2_Ex1_HH.xml": 4, "LEMS_NML2_Ex2_Izh.xml": 0,
                       "LEMS_NML2_Ex3_Net.xml": 3, "LEMS_NML2_Ex5_DetCell.xml": 7,
                       "LEMS_NML2_Ex12_Net2.xml": 13}
+
+
+def test_gap_junctions_couple_as_in_jneuroml(tmp_path):
+    """An electricalProjection (gapJunction) between two iafCells: the driven cell is loaded
+    by the junction and fires the spikes jNeuroML's NEURON export fires (29, not the 27 it
+    fires uncoupled)."""
+    import shutil
+
+    source = Path(__file__).parents[1] / "data" / "neuroml" / "LEMS_gap_junction.xml"
+    lems = tmp_path / "LEMS_gap.xml"
+    shutil.copy(source, lems)
+    theirs = jneuroml_neuron(lems)
+    uncoupled = tmp_path / "LEMS_uncoupled.xml"
+    uncoupled.write_text(source.read_text().replace('conductance="0.5nS"', 'conductance="0nS"'))
+    runs = {}
+    for path in (lems, uncoupled):
+        try:
+            sim.importNeuroML2(str(path), analyze=False)
+            runs[path.name] = (np.asarray(sim.allSimData["spkid"]),
+                               np.asarray(sim.allSimData["spkt"]))
+        finally:
+            state.peek().clear()
+    gids, times = runs[lems.name]
+    assert len(times) == len(theirs) == 29 and len(runs[uncoupled.name][1]) == 27
+    np.testing.assert_array_equal(gids, theirs[:, 0])
+    assert np.abs(times - theirs[:, 1]).max() < 0.02

@@ -1,14 +1,9 @@
 """NeuroML2 runs: a network exported and imported again fires the original spikes bit for
 bit; jNeuroML's own NEURON export of our file fires the same spikes per population."""
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from helpers import tutorial_specs
+from helpers import jneuroml_neuron, tutorial_specs
 from neuroloom import sim
 from neuroloom.exporters.neuroml import export
 from neuroloom.sim import state
@@ -35,20 +30,6 @@ def test_round_tripped_networks_fire_the_same_spikes(name, tmp_path, run_session
         np.testing.assert_array_equal(sim.allSimData["spkid"], spikes[1])
     finally:
         state.peek().clear()
-
-
-def jneuroml_neuron(lems: Path) -> np.ndarray:
-    """(gid, t ms) rows of jNeuroML's NEURON export run of our LEMS file."""
-    (lems.parent / "results").mkdir(exist_ok=True)
-    bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "NEURON_HOME": str(bin_dir.parent),
-           "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    run = subprocess.run([str(bin_dir / "pynml"), lems.name, "-neuron", "-run", "-nogui"],
-                         cwd=lems.parent, env=env, capture_output=True, text=True, timeout=600)
-    spikes = lems.parent / "results" / f"{lems.stem[len('LEMS_'):]}.spikes"
-    assert spikes.exists(), run.stdout[-3000:] + run.stderr[-3000:]
-    rows = np.loadtxt(spikes, ndmin=2)
-    return np.column_stack([rows[:, 0], rows[:, 1] * 1000.0])  # seconds -> ms
 
 
 def test_jneuroml_runs_an_exported_tutorial_network(tmp_path, run_session):

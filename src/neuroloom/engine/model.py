@@ -175,8 +175,11 @@ class NeuronModel:
         return local
 
     def _shortest_delay(self) -> float:
-        delays = [self.network.conns.delay, self.network.stims.delay[
-            self.network.stims.syn_mech >= 0]]
+        """Of the connections that carry spikes (gap junctions have no delay)."""
+        net = self.network
+        spiking = np.array([m.pointer is None for m in net.syn_mechs] + [True], dtype=bool)
+        delays = [net.conns.delay[spiking[net.conns.syn_mech]],
+                  net.stims.delay[net.stims.syn_mech >= 0]]
         values = np.concatenate(delays)
         return float(values.min()) if len(values) else np.inf
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import FormatError
-from ..model.catalog import Artificial, CellType, Population, StimSource, SynMech
+from ..model.catalog import Artificial, CellType, Pointer, Population, StimSource, SynMech
 from ..model.network import Network, Provenance
 from ..model.tables import CellTable, ConnTable, SpikeTrains, StimTable
 from ..neuroml import annotation
@@ -504,6 +504,22 @@ class _Standard:
         self.syn_mechs.append(syn)
         return self.syn_codes[comp_id]
 
+    def _gap_junction(self, comp_id: str, where) -> int:
+        """A gap junction: jNeuroML's mechanism, its vpeer following the other cell's v on
+        both sides."""
+        if comp_id in self.syn_codes:
+            return self.syn_codes[comp_id]
+        if comp_id not in self.doc.components:
+            raise FormatError(f"{where}: gap junction '{comp_id}' is not defined")
+        info = self._component(comp_id, where)
+        if info.pointer != "vpeer":
+            raise FormatError(f"{where}: '{comp_id}' is not a gap junction")
+        self.syn_codes[comp_id] = len(self.syn_mechs)
+        self.syn_mechs.append(SynMech(label=comp_id, mod=info.mechanism, params=(),
+                                      pointer=Pointer(target_var="vpeer", source_var="v",
+                                                      bidirectional=True)))
+        return self.syn_codes[comp_id]
+
     def _section_code(self, name: str) -> int:
         if name not in self.section_names:
             self.section_names.append(name)
@@ -540,19 +556,31 @@ class _Standard:
         for proj in self.doc.projections:
             if proj.kind == "inputList":
                 continue
-            if proj.kind == "electricalProjection":
-                raise FormatError(f"{proj.where}: electrical projections are not imported yet")
             c = proj.columns
-            syn = self._synapse(proj.component, proj.where)
+            electrical = proj.kind == "electricalProjection"
+            if electrical:
+                if len(set(c["synapse"])) > 1:
+                    raise FormatError(f"{proj.where}: one gap junction component per "
+                                      "electrical projection, please")
+                syn = self._gap_junction(c["synapse"][0] if c["synapse"] else "", proj.where)
+            else:
+                syn = self._synapse(proj.component, proj.where)
             pre = pops[proj.pre].gid_start + c["pre"]
             post = pops[proj.post].gid_start + c["post"]
             sec, loc = self._sites(cells.cell_type[post], c["post_segment"], c["post_fraction"])
             n = len(pre)
             rules.append(proj.id)
+            extra = {}
+            if electrical:  # where the junction reads the presynaptic cell (engine/pointers.py)
+                extra["pre_sec"], extra["pre_loc"] = (np.asarray(a, dtype=np.float64) for a in
+                                                      self._sites(cells.cell_type[pre],
+                                                                  c["pre_segment"],
+                                                                  c["pre_fraction"]))
+            weight = c["weight"] if electrical else c["weight"] * self.gbase[proj.component]
             parts.append(ConnTable(pre_gid=pre, post_gid=post, syn_mech=np.full(n, syn),
-                                   weight=c["weight"] * self.gbase[proj.component],
-                                   delay=c["delay"], sec=sec, loc=loc,
-                                   rule=np.full(n, len(rules) - 1)))
+                                   weight=weight, delay=np.asarray(c["delay"], dtype=float),
+                                   sec=sec, loc=loc,
+                                   rule=np.full(n, len(rules) - 1), extra=extra))
         return (ConnTable.concat(parts) if parts else ConnTable.empty()), rules
 
     # inputs

@@ -31,7 +31,9 @@ renames ids that are NEURON keywords (``pas`` -> mechanism ``pas_nml2``): the co
 read from the mod's TITLE ("Component(id=... type=...)"). One compatibility edit: the forward
 declarations of nrn_random_pick/nrn_random_arg in the mods of Poisson spike sources and inputs
 (copied from an old netstim.mod) clash with NEURON 9's headers ("ambiguating new declaration")
-and are wrapped in ``#ifndef NRN_VERSION_GTEQ_8_2_0``; the rest is as generated.
+and are wrapped in ``#ifndef NRN_VERSION_GTEQ_8_2_0``; and ``POINTER vpeer`` of gap junctions
+and graded synapses becomes ``RANGE vpeer`` (neuroloom sets it through
+ParallelContext.target_var, see engine/pointers.py); the rest is as generated.
 
 What the generated code does (read from the mod files and the ``*_nrn.py`` jNeuroML 0.14.0
 writes for LEMS_NML2_Ex12_Net2, LEMS_NML2_Ex2_Izh and networks of every kind below):
@@ -107,7 +109,7 @@ from ..atomic import atomic_dir
 from ..errors import FormatError
 from . import jnml
 
-GENERATOR_VERSION = "1"  # part of the cache key: bump when the output or its description changes
+GENERATOR_VERSION = "2"  # part of the cache key: bump when the output or its description changes
 KINDS = ("abstract_cell", "spike_source", "cell_template", "channel", "concentration",
          "synapse", "continuous_synapse", "input")
 DUMMY_L = DUMMY_DIAM = 10.0  # um: jNeuroML's dummy section for point processes (radius 5)
@@ -403,7 +405,8 @@ def _describe(mods, hocs, scan: _Scan, python: "_Python", digest: str, work: Pat
     components = []
     for mod, info in infos:
         new = renames[info.name]
-        (work / f"{new}.mod").write_text(_neuron9_random(_rename_mod(mod.read_text(), new)))
+        (work / f"{new}.mod").write_text(
+            _vpeer_range(_neuron9_random(_rename_mod(mod.read_text(), new))))
         components.append(_component(ids[mod], info, new, scan, python))
     mech_vars = {info.name: info.variables for _, info in infos}
     for hoc, text, name in templates:
@@ -688,6 +691,14 @@ def _neuron9_random(text: str) -> str:
     old = re.compile(r"^(double nrn_random_pick\(void\* r\);\s*\n"
                      r"void\* nrn_random_arg\(int argpos\);\s*\n)", re.M)
     return old.sub(lambda m: "#ifndef NRN_VERSION_GTEQ_8_2_0\n" + m[1] + "#endif\n", text)
+
+
+def _vpeer_range(text: str) -> str:
+    """Gap junctions and graded synapses read the other cell's voltage into vpeer. neuroloom
+    fills it with ParallelContext.target_var (so it works across ranks), which in NEURON 9
+    takes a variable of the point process itself, not a POINTER: vpeer (already ASSIGNED)
+    becomes a RANGE variable."""
+    return re.sub(r"^(\s*)POINTER vpeer\b.*$", r"\1RANGE vpeer", text, flags=re.M)
 
 
 # --- hoc templates -------------------------------------------------------------------------

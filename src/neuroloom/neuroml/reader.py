@@ -308,6 +308,11 @@ class _Parser:
             raise FormatError(f"{self.where(tag, attrs)}: cannot read cell reference {ref!r}")
         return m.group(1), int(m.group(2) or m.group(3))
 
+    def _index(self, text, tag, attrs) -> int:
+        if not text.isdigit():
+            raise FormatError(f"{self.where(tag, attrs)}: cell index {text!r} is not a number")
+        return int(text)
+
     def _connection(self, tag, attrs) -> None:
         proj, columns = self.current, self.current.columns
         unknown = set(attrs) - CONNECTION_ATTRIBUTES[tag]
@@ -317,8 +322,13 @@ class _Parser:
         pre_key, post_key = CONNECTION_ENDS[tag]
         if pre_key not in attrs or post_key not in attrs:
             raise FormatError(f"{self.where(tag, attrs)}: missing {pre_key} or {post_key}")
-        pre_pop, pre = self._cell_ref(attrs[pre_key], tag, attrs)
-        post_pop, post = self._cell_ref(attrs[post_key], tag, attrs)
+        if tag == "electricalConnection":  # cells given by index in the populations
+            (pre_pop, pre), (post_pop, post) = ((end, self._index(attrs[key], tag, attrs))
+                                                for end, key in ((proj.pre, pre_key),
+                                                                 (proj.post, post_key)))
+        else:
+            pre_pop, pre = self._cell_ref(attrs[pre_key], tag, attrs)
+            post_pop, post = self._cell_ref(attrs[post_key], tag, attrs)
         if pre_pop != proj.pre or post_pop != proj.post:
             raise FormatError(f"{self.where(tag, attrs)}: connects {pre_pop} -> {post_pop} "
                               f"inside projection {proj.pre} -> {proj.post}")
