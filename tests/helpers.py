@@ -62,3 +62,14 @@ def jneuroml_neuron(lems: Path) -> np.ndarray:
     assert spikes.exists(), run.stdout[-3000:] + run.stderr[-3000:]
     rows = np.loadtxt(spikes, ndmin=2)
     return np.column_stack([rows[:, 0], rows[:, 1] * 1000.0])  # seconds -> ms
+
+
+def built_network(name):
+    """(network, simConfig) of an example, built without NEURON."""
+    from neuroloom.sim.session import Session
+
+    net, cfg = tutorial_specs(name)
+    session = Session(net, cfg, echo=None)
+    session.initialize()
+    session.create_pops()
+    return session.network, cfg

@@ -11,23 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import tutorial_specs
+from helpers import built_network as built, tutorial_specs
 from neuroloom.errors import FormatError
 from neuroloom.exporters.neuroml import export
 from neuroloom.importers import neuroml
-from neuroloom.sim.session import Session
 
 EXAMPLES = ["tut1", "tut2", "tut3", "tut4", "tut5", "tut6", "tut7"]
 PARTS = ("cells", "conns", "stims", "pops", "cell_types", "syn_mechs", "stim_sources",
          "section_names", "conn_rules", "stim_rules", "size", "spike_trains", "stim_trains")
-
-
-def built(name):
-    net, cfg = tutorial_specs(name)
-    session = Session(net, cfg, echo=None)
-    session.initialize()
-    session.create_pops()
-    return session.network, cfg
 
 
 def strip_annotation(path, to):
@@ -188,3 +179,21 @@ def test_a_failed_export_leaves_nothing(tmp_path):
     with pytest.raises(FormatError, match="synMech 'exc': MySyn has no NeuroML form"):
         export(replace(network, syn_mechs=(syn,)), "tut2", tmp_path, cfg)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_through_the_facade(tmp_path):
+    from neuroloom import sim
+    from neuroloom.sim import state
+
+    net, cfg = tutorial_specs("tut2")
+    cfg.saveFolder = str(tmp_path)
+    sim.initialize(netParams=net, simConfig=cfg)
+    sim.net.createPops()
+    try:
+        path, lems = sim.exportNeuroML2("tut2", connections=False, format="hdf5")
+        assert (path, lems) == (tmp_path / "tut2.net.h5", tmp_path / "LEMS_tut2.xml")
+        back = neuroml.load(lems).network
+        assert len(back.conns) == 0 and back.cells == state.current().network.cells
+        assert len(back.stims) == len(state.current().network.stims)
+    finally:
+        state.peek().clear()

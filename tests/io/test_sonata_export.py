@@ -10,23 +10,14 @@ import libsonata
 import numpy as np
 import pytest
 
-from helpers import shared, tutorial_specs
+from helpers import built_network as built, shared, tutorial_specs
 from neuroloom.errors import FormatError
 from neuroloom.exporters.sonata import export
 from neuroloom.importers import sonata
-from neuroloom.sim.session import Session
 from neuroloom.sonata.index import edges_of
 
 VALIDATOR = str(shared("tools", "validate_sonata.py"))
 EXAMPLES = ["tut1", "tut2", "tut3", "tut4", "tut5", "tut6", "tut7"]
-
-
-def built(name):
-    net, cfg = tutorial_specs(name)
-    session = Session(net, cfg, echo=None)
-    session.initialize()
-    session.create_pops()
-    return session.network, cfg
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

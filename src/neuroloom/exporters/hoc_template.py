@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from ..naming import unique
+
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 HOC_WORDS = {"all", "init", "soma_", "this"}
 
@@ -25,11 +27,7 @@ def template_name(label: str, taken: set) -> str:
     name = re.sub(r"[^A-Za-z0-9_]", "_", label)
     if not name or not name[0].isalpha():
         name = f"cell_{name}"
-    base, n = name, 2
-    while name in taken:
-        name, n = f"{base}_{n}", n + 1
-    taken.add(name)
-    return name
+    return unique(name, taken)
 
 
 def hoc_template(cell_type, name: str) -> str:

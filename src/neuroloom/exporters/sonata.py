@@ -33,6 +33,7 @@ import numpy as np
 from ..atomic import atomic_dir
 from ..errors import FormatError
 from ..model.catalog import Population
+from ..naming import unique
 from ..sonata import conventions as sc
 from ..sonata import extension
 from ..sonata.index import edge_index
@@ -325,7 +326,7 @@ class _Writer:
     def _spike_stimulus(self, label, source, rows, taken) -> None:
         """A virtual population (a node per source) with edges onto the targets."""
         s = self.net.stims
-        name = _unique(f"stim_{_identifier(label)}", taken)
+        name = unique(f"stim_{_identifier(label)}", taken)
         key = s.extra["train"][rows] if source.type == "VecStim" else s.gid[rows]
         nodes, node_of_row = np.unique(key, return_inverse=True)
         stim_pop = Population(label=name, cell_type="", cell_model=source.type, gid_start=0,
@@ -474,14 +475,6 @@ def _file_stem(label: str) -> str:
 
 def _identifier(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", label)
-
-
-def _unique(name: str, taken: set) -> str:
-    base, n = name, 2
-    while name in taken:
-        name, n = f"{base}_{n}", n + 1
-    taken.add(name)
-    return name
 
 
 def _uniform(source, stims, rows) -> dict | None:

@@ -45,7 +45,6 @@ from ..neuroml.reader import COMPONENT_TYPES, read
 from ..neuroml.units import UnitError, convert
 
 DEFAULT_THRESHOLD = 0.0  # mV: jNeuroML's spike threshold for a <cell> without spikeThresh
-ABSTRACT_THRESHOLD = 0.0  # mV (overridden per component by the generated mechanisms)
 
 
 @dataclass
@@ -210,7 +209,7 @@ class _Exact:
         d = self.data
         pops = d["pops"]
         code_of = {comp: code for comp, code in d["cellTypes"].items()}
-        artificial = {t.label: i for i, t in enumerate(d["cell_types"])}
+        by_label = {t.label: i for i, t in enumerate(d["cell_types"])}  # artificial cells
         parts, where = [], {}  # NeuroML population -> (neuroloom pop, first index)
         for k, (pop, ids) in enumerate(zip(pops, d["population_ids"])):
             xyz, types = [], []
@@ -219,7 +218,7 @@ class _Exact:
                 where[pop_id] = (k, j if len(ids) > 1 else 0)
                 xyz.append(_positions(data))
                 comp = data.component
-                types.append(np.full(data.size, code_of.get(comp, artificial.get(
+                types.append(np.full(data.size, code_of.get(comp, by_label.get(
                     pop.cell_type, -1))))
             x, y, z = (np.concatenate([p[i] for p in xyz]) if xyz else np.empty(0)
                        for i in range(3))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ..naming import unique
+
 NAMESPACE = "http://www.neuroml.org/schema/neuroml2"
 SCHEMA = ("http://www.neuroml.org/schema/neuroml2 "
           "https://raw.github.com/NeuroML/NeuroML2/development/Schemas/NeuroML2/"
@@ -49,11 +51,7 @@ def nml_id(label: str, taken: set, prefix: str = "id") -> str:
     name = re.sub(r"_{3,}", "__", name)
     if not name or not (name[0].isalpha() or name[0] == "_"):
         name = f"{prefix}_{name}"
-    base, n = name, 2
-    while name in taken:
-        name, n = f"{base}_{n}", n + 1
-    taken.add(name)
-    return name
+    return unique(name, taken)
 
 
 def num(value) -> str:
