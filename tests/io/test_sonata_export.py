@@ -10,7 +10,7 @@ import libsonata
 import numpy as np
 import pytest
 
-from helpers import built_network as built, shared, tutorial_specs
+from helpers import built_network as built, shared
 from neuroloom.errors import FormatError
 from neuroloom.exporters.sonata import export
 from neuroloom.importers import sonata
