@@ -1,7 +1,10 @@
-"""Importing NEURON: headless, with the standard run system, once per process."""
+"""Importing NEURON: headless, with the standard run system and, in an MPI job, MPI
+(engine/mpi.py), once per process."""
 from __future__ import annotations
 
 import os
+
+from . import mpi
 
 _h = None
 
@@ -13,8 +16,11 @@ def neuron_h():
         # without a display every `from neuron import h` prints warnings; -nogui silences
         # them and must be set before neuron is imported for the first time
         os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
+        parallel = mpi.prepare()  # before NEURON starts: it reads MPI_LIB_NRN_PATH
         from neuron import h
 
+        if parallel:
+            mpi.initialise(h)
         h.load_file("stdrun.hoc")
         _h = h
     return _h

@@ -1,0 +1,84 @@
+"""Running under MPI: find the MPI library NEURON needs, and refuse to run when NEURON did
+not join the MPI job.
+
+NEURON loads MPI dynamically and does not find the pip `mpich` wheel's library by itself;
+when it cannot load one it silently runs every process as an independent serial copy
+(nhost 1, exit code 0): N copies of the whole model, each writing the same files. So, when
+this process was started by an MPI launcher (mpiexec/mpirun/srun set the variables below),
+neuroloom points NEURON at the wheel's library (MPI_LIB_NRN_PATH, unless you set it) before
+NEURON starts, initialises MPI, and checks that NEURON sees as many processes as the
+launcher started. ``nrniv -python -mpi script.py`` initialises MPI itself; the same check
+applies.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+from pathlib import Path
+
+#: (rank, size) variables of the launchers: MPICH/Hydra (PMI), Open MPI, Slurm
+LAUNCHER_VARIABLES = (("PMI_RANK", "PMI_SIZE"), ("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"),
+                      ("SLURM_PROCID", "SLURM_NTASKS"))
+
+
+class MPIError(RuntimeError):
+    """NEURON and the MPI launcher disagree on the processes of the job."""
+
+
+def launched_size() -> int:
+    """How many processes the MPI launcher started (1 when there is no launcher)."""
+    for _, size in LAUNCHER_VARIABLES:
+        if os.environ.get(size, "").isdigit():
+            return int(os.environ[size])
+    return 1
+
+
+def wheel_library() -> Path | None:
+    """The `mpich` wheel's libmpi.so.<n> (its libmpi.so is a linker script NEURON cannot
+    load)."""
+    try:
+        from importlib import metadata
+
+        dist = metadata.distribution("mpich")
+    except Exception:  # noqa: BLE001 - no mpich wheel: the system's MPI may be found
+        return None
+    for file in dist.files or ():
+        if Path(str(file)).name.startswith("libmpi.so."):
+            path = Path(dist.locate_file(file)).resolve()
+            if path.exists():
+                return path
+    return None
+
+
+def prepare() -> bool:
+    """Before NEURON is imported: whether this is an MPI job, with MPI_LIB_NRN_PATH set to
+    the wheel's library when it is and you did not set it."""
+    if launched_size() <= 1 and "-mpi" not in sys.argv:
+        return False
+    if not os.environ.get("MPI_LIB_NRN_PATH"):
+        library = wheel_library()
+        if library is not None:
+            os.environ["MPI_LIB_NRN_PATH"] = str(library)
+    return True
+
+
+def initialise(h) -> None:
+    """Start MPI in NEURON (a no-op if it runs already) and check it joined the job."""
+    h.nrnmpi_init()
+    pc = h.ParallelContext()
+    check(int(pc.nhost()))
+    # A rank that leaves first takes the others down with it (NEURON finalises MPI at
+    # exit), e.g. rank 0 while it still saves and plots: every rank waits for all at exit.
+    atexit.register(pc.barrier)
+
+
+def check(nhost: int) -> None:
+    size = launched_size()
+    if size != nhost:
+        library = os.environ.get("MPI_LIB_NRN_PATH", "(not set)")
+        raise MPIError(
+            f"the MPI launcher started {size} processes but NEURON runs {nhost}: NEURON could "
+            f"not load the MPI library (MPI_LIB_NRN_PATH={library}) and would run {size} "
+            "independent copies of the model. Install the `mpich` wheel in this environment "
+            "or point MPI_LIB_NRN_PATH at your MPI's libmpi.so")

@@ -1,0 +1,70 @@
+"""MPI: `mpiexec -n N python tutorial.py` runs the tutorial scripts unchanged, in parallel,
+with the spikes of the serial run bit for bit; a broken MPI setup stops the run instead of
+running copies of the model."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+from helpers import EXAMPLES
+from neuroloom.engine import mpi
+
+MPIEXEC = Path(sys.executable).parent / "mpiexec"
+
+
+def run(script, folder: Path, ranks: int, **env) -> subprocess.CompletedProcess:
+    folder.mkdir()
+    command = [sys.executable, str(EXAMPLES / script)]
+    if ranks > 1:
+        command = [str(MPIEXEC), "-n", str(ranks), *command]
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("PMI_", "OMPI_", "SLURM_", "MPI_LIB"))}
+    return subprocess.run(command, cwd=folder, env={**clean, **env}, capture_output=True,
+                          text=True, timeout=600)
+
+
+def spikes(path: Path) -> dict:
+    with h5py.File(path, "r") as f:
+        return {pop: (g["node_ids"][()], g["timestamps"][()]) for pop, g in f["spikes"].items()}
+
+
+@pytest.mark.parametrize("name, ranks", [("tut2", 2), ("tut5", 2), ("tut6", 2)])
+def test_ranks_fire_the_serial_spikes(name, ranks, tmp_path):
+    serial = run(f"{name}.py", tmp_path / "serial", 1)
+    assert serial.returncode == 0, serial.stderr[-2000:]
+    parallel = run(f"{name}.py", tmp_path / "mpi", ranks)
+    assert parallel.returncode == 0, parallel.stderr[-2000:]
+    one, two = (spikes(tmp_path / d / f"{name}_spikes.h5") for d in ("serial", "mpi"))
+    assert one.keys() == two.keys()
+    for pop in one:
+        np.testing.assert_array_equal(one[pop][0], two[pop][0])
+        np.testing.assert_array_equal(one[pop][1], two[pop][1])
+    assert sum(len(ids) for ids, _ in one.values()) > 20
+    # written once, by rank 0, with every figure the script asks for
+    assert (tmp_path / "mpi" / f"{name}_raster.png").exists()
+    assert parallel.stdout.count("Simulated") == 1
+
+
+def test_a_missing_mpi_library_stops_the_run(tmp_path):
+    broken = run("tut2.py", tmp_path / "broken", 2, MPI_LIB_NRN_PATH="/nowhere/libmpi.so.12")
+    assert broken.returncode != 0
+    assert "the MPI launcher started 2 processes but NEURON runs 1" in broken.stderr
+    assert "MPI_LIB_NRN_PATH=/nowhere/libmpi.so.12" in broken.stderr
+    assert not (tmp_path / "broken" / "tut2_spikes.h5").exists()
+
+
+def test_launcher_detection_and_library(monkeypatch):
+    for rank, size in mpi.LAUNCHER_VARIABLES:
+        monkeypatch.delenv(rank, raising=False)
+        monkeypatch.delenv(size, raising=False)
+    assert mpi.launched_size() == 1
+    monkeypatch.setenv("PMI_SIZE", "3")
+    assert mpi.launched_size() == 3
+    library = mpi.wheel_library()
+    assert library is not None and library.name.startswith("libmpi.so.") and library.is_file()
+    with pytest.raises(mpi.MPIError, match="started 3 processes but NEURON runs 1"):
+        mpi.check(1)
