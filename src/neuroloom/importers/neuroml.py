@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,10 +38,10 @@ from ..errors import FormatError
 from ..model.catalog import Artificial, CellType, Pointer, Population, StimSource, SynMech
 from ..model.network import Network, Provenance
 from ..model.tables import CellTable, ConnTable, SpikeTrains, StimTable
-from ..neuroml import annotation
 from ..neuroml import conventions as nc
 from ..neuroml.reader import COMPONENT_TYPES, read
 from ..neuroml.units import UnitError, convert
+from .neuroml_exact import ExactNetwork, exact_description
 
 DEFAULT_THRESHOLD = 0.0  # mV: jNeuroML's spike threshold for a <cell> without spikeThresh
 
@@ -66,9 +65,9 @@ def load(path, mod_folders=()) -> NeuroMLModel:
     doc = read(path)
     _check_references(doc)
     run = _run(doc)
-    exact = _annotation(doc)
+    exact = exact_description(doc)
     if exact is not None:
-        network = _Exact(doc, exact).network()
+        network = ExactNetwork(doc, exact).network()
         folders = []
     else:
         builder = _Standard(doc, run)
@@ -135,188 +134,9 @@ def _sim_config(doc, run, exact):
     return cfg
 
 
-# -- the annotation ------------------------------------------------------------------------------
-def _annotation(doc) -> dict | None:
-    """neuroloom's own description, if the file has one and its components agree with it."""
-    if not doc.annotation:
-        return None
-    data = annotation.read(doc.annotation, str(doc.path))
-    problem = _disagreement(doc, data)
-    if problem:
-        warnings.warn(f"{doc.path}: the file differs from what neuroloom exported ({problem});"
-                      " it is read as it is", stacklevel=3)
-        return None
-    return data
-
-
-def _disagreement(doc, data) -> str:
-    from ..exporters.neuroml import synapse_component
-    from ..exporters.neuroml_cells import export_cell
-
-    v_init = data["run"]["v_init"]
-    for comp_id, code in data.get("cellTypes", {}).items():
-        if comp_id not in doc.components:
-            return f"cell {comp_id} is missing"
-        made = export_cell(data["cell_types"][code], comp_id, v_init).component
-        if not _same(_element(made), doc.components[comp_id].element):
-            return f"cell {comp_id} was changed"
-    for syn_id, code in data.get("synapses", {}).items():
-        if syn_id not in doc.components:
-            return f"synapse {syn_id} is missing"
-        made = synapse_component(data["syn_mechs"][code], syn_id)
-        if not _same(_element(made), doc.components[syn_id].element):
-            return f"synapse {syn_id} was changed"
-    expected = {i for ids in data["population_ids"] for i in ids}
-    if expected != {p.id for p in doc.populations}:
-        return "its populations differ"
-    if set(data["projection_rules"]) != {p.id for p in doc.projections
-                                         if p.kind == "projection"}:
-        return "its projections differ"
-    return ""
-
-
-def _element(obj) -> ET.Element:
-    """A libNeuroML object as an element tree (as neuroloom writes it)."""
-    tag = type(obj).__name__
-    tag = {"Cell": "cell", "Izhikevich2007Cell": "izhikevich2007Cell",
-           "ExpOneSynapse": "expOneSynapse", "ExpTwoSynapse": "expTwoSynapse"}.get(tag, tag)
-    out = io.StringIO()
-    obj.export(out, 0, name_=tag, namespacedef_="")
-    return ET.fromstring(out.getvalue())
-
-
-def _same(a: ET.Element, b: ET.Element) -> bool:
-    if a.tag.rsplit("}", 1)[-1] != b.tag.rsplit("}", 1)[-1] or a.attrib != b.attrib:
-        return False
-    children_a = [c for c in a if isinstance(c.tag, str)]
-    children_b = [c for c in b if isinstance(c.tag, str)]
-    if len(children_a) != len(children_b):
-        return False
-    if (a.text or "").strip() != (b.text or "").strip():
-        return False
-    return all(_same(x, y) for x, y in zip(children_a, children_b))
-
-
-# -- exactly as exported --------------------------------------------------------------------------
-class _Exact:
-    """The network from neuroloom's annotation plus the file's positions and connections."""
-
-    def __init__(self, doc, data):
-        self.doc, self.data = doc, data
-        self.pops = {p.id: p for p in doc.populations}
-
-    def network(self) -> Network:
-        d = self.data
-        pops = d["pops"]
-        code_of = {comp: code for comp, code in d["cellTypes"].items()}
-        by_label = {t.label: i for i, t in enumerate(d["cell_types"])}  # artificial cells
-        parts, where = [], {}  # NeuroML population -> (neuroloom pop, first index)
-        for k, (pop, ids) in enumerate(zip(pops, d["population_ids"])):
-            xyz, types = [], []
-            for j, pop_id in enumerate(ids):
-                data = self.pops[pop_id]
-                where[pop_id] = (k, j if len(ids) > 1 else 0)
-                xyz.append(_positions(data))
-                comp = data.component
-                types.append(np.full(data.size, code_of.get(comp, by_label.get(
-                    pop.cell_type, -1))))
-            x, y, z = (np.concatenate([p[i] for p in xyz]) if xyz else np.empty(0)
-                       for i in range(3))
-            n = pop.size
-            parts.append(CellTable(pop=np.full(n, k), cell_type=np.concatenate(types).astype(
-                np.int64) if types else np.empty(0, np.int64), index=np.arange(n),
-                x=x, y=y, z=z, xnorm=np.empty(n), ynorm=np.empty(n), znorm=np.empty(n)))
-        cells = CellTable.concat(parts)
-        cols = d["cell_columns"]
-        cells = replace(cells, xnorm=cols["xnorm"], ynorm=cols["ynorm"], znorm=cols["znorm"],
-                        extra=d["cell_extra"])
-        if np.any(cells.cell_type < 0):
-            raise FormatError(f"{self.doc.path}: a population's cell type is unknown")
-        conns = self._connections(pops, where, cells)
-        return Network(cells=cells, conns=conns, stims=d["stims"], pops=pops,
-                       cell_types=d["cell_types"], syn_mechs=d["syn_mechs"],
-                       stim_sources=d["stim_sources"], section_names=d["section_names"],
-                       conn_rules=d["conn_rules"], stim_rules=d["stim_rules"], size=d["size"],
-                       spike_trains=d["spike_trains"], stim_trains=d["stim_trains"],
-                       provenance=Provenance(source=f"neuroml:{self.doc.path}"))
-
-    def _connections(self, pops, where, cells) -> ConnTable:
-        from ..exporters.neuroml_cells import export_cell
-
-        d = self.data
-        syn_code = d["synapses"]
-        sites = {}  # cell type code -> {segment id: (section code, start, end)}
-        for comp_id, code in d["cellTypes"].items():
-            exported = export_cell(d["cell_types"][code], comp_id, d["run"]["v_init"])
-            names = list(d["section_names"])
-            sites[code] = {seg: (names.index(sec) if sec in names else -1, start, end)
-                           for sec, segs in exported.segments.items()
-                           for seg, start, end in _segment_spans(segs)}
-        parts, order = [], []
-        for proj in self.doc.projections:
-            if proj.kind != "projection":
-                continue
-            c = proj.columns
-            pre_pop, _ = where[proj.pre]
-            post_pop, _ = where[proj.post]
-            pre = pops[pre_pop].gid_start + c["pre"]
-            post = pops[post_pop].gid_start + c["post"]
-            sec, loc = _locations(sites, cells.cell_type[post], c["post_segment"],
-                                  c["post_fraction"])
-            n = len(pre)
-            parts.append(ConnTable(
-                pre_gid=pre, post_gid=post, syn_mech=np.full(n, syn_code[proj.component]),
-                weight=c["weight"], delay=c["delay"], sec=sec, loc=loc,
-                rule=np.full(n, d["projection_rules"][proj.id])))
-            order.append(c["id"])
-        conns = ConnTable.concat(parts)
-        if parts:
-            conns = conns.take(np.argsort(np.concatenate(order), kind="stable"))
-        return conns
-
-
-def _segment_spans(segments):
-    """(segment id, start, end) along its section, from exporters.neuroml_cells."""
-    start = 0.0
-    for seg_id, end in zip(segments.ids, segments.ends):
-        yield seg_id, start, (1.0 if seg_id == segments.ids[-1] else end)
-        start = end
-
-
-def _locations(sites, types, segments, fractions):
-    """(section codes, locations) of contacts on these cells' segments."""
-    n = len(types)
-    sec, loc = np.full(n, -1, dtype=np.int64), np.asarray(fractions, dtype=np.float64).copy()
-    for code in np.unique(types).tolist():
-        mine = np.flatnonzero(types == code)
-        table = sites.get(code)
-        if not table:
-            continue
-        for i in mine.tolist():
-            seg = int(segments[i])
-            if seg not in table:
-                raise FormatError(f"cell type {code}: no segment {seg}")
-            s, start, end = table[seg]
-            sec[i] = s
-            loc[i] = fractions[i] if (start, end) == (0.0, 1.0) else \
-                start + fractions[i] * (end - start)
-    return sec, loc
-
-
-def _positions(pop) -> tuple:
-    if pop.instance_ids is None:
-        return np.zeros(pop.size), np.zeros(pop.size), np.zeros(pop.size)
-    order = np.argsort(pop.instance_ids, kind="stable")
-    if not np.array_equal(pop.instance_ids[order], np.arange(pop.size)):
-        raise FormatError(f"{pop.where}: instance ids must be 0..{pop.size - 1}")
-    return pop.x[order], pop.y[order], pop.z[order]
-
-
 # -- any NeuroML ----------------------------------------------------------------------------------
 SPIKE_SOURCES = {"spikeArray", "spikeGenerator", "spikeGeneratorPoisson"}
 NATIVE_SYNAPSES = {"expOneSynapse": "ExpSyn", "expTwoSynapse": "Exp2Syn"}
-NATIVE_INPUTS = {"pulseGenerator", "timedSynapticInput", "poissonFiringSynapse",
-                 "transientPoissonFiringSynapse"}
 
 
 class _Standard:
@@ -353,7 +173,7 @@ class _Standard:
             pops.append(Population(label=data.id, cell_type=cell_type.label,
                                    cell_model=_cell_model(cell_type), gid_start=gid,
                                    size=data.size))
-            x, y, z = _positions(data)
+            x, y, z = data.positions()
             parts.append(CellTable(pop=np.full(data.size, k), cell_type=np.full(data.size, code),
                                    index=np.arange(data.size), x=x, y=y, z=z,
                                    xnorm=np.empty(data.size), ynorm=np.empty(data.size),

@@ -107,6 +107,8 @@ from xml.sax.saxutils import quoteattr
 
 from ..atomic import atomic_dir
 from ..errors import FormatError
+from .generated_code import (JnmlPython, Mod, Section, neuron9_random, parse_mod,
+                             parse_python, rename_hoc, rename_mod, vpeer_range)
 from . import jnml
 
 GENERATOR_VERSION = "2"  # part of the cache key: bump when the output or its description changes
@@ -118,16 +120,6 @@ _MAX_ID = 40
 
 
 # --- the description -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Section:
-    """The dummy section a point cell's mechanism sits on (at 0.5)."""
-
-    L: float  # um
-    diam: float  # um
-    cm: float  # uF/cm2
-    observed: bool  # read from jNeuroML's python; False: computed with the same rule
-
-
 @dataclass(frozen=True)
 class SpikeDetection:
     """How jNeuroML's export detects the spikes of a cell or spike source."""
@@ -361,7 +353,7 @@ def _generate(path, scan, mode, target, digest, work: Path, timeout) -> None:
     if not mods and not hocs:
         tail = " | ".join(line for line in output.splitlines()[-10:] if line.strip())
         raise FormatError(f"{path}: jNeuroML generated no NEURON code ({tail})")
-    python = _parse_python(expected[0].read_text()) if expected else _Python()
+    python = parse_python(expected[0].read_text()) if expected else JnmlPython()
     components = _describe(mods, hocs, scan, python, digest, work)
     description = {
         "format": GENERATOR_VERSION, "digest": digest, "source": str(path),
@@ -384,8 +376,8 @@ def _wrapper(document: Path, network: str) -> str:
             f'</Lems>\n')
 
 
-def _describe(mods, hocs, scan: _Scan, python: "_Python", digest: str, work: Path):
-    infos = [(mod, _parse_mod(mod.read_text(errors="replace"))) for mod in mods]
+def _describe(mods, hocs, scan: _Scan, python: "JnmlPython", digest: str, work: Path):
+    infos = [(mod, parse_mod(mod.read_text(errors="replace"))) for mod in mods]
     renames: dict[str, str] = {}  # jNeuroML mechanism/template name -> new name
     taken: set[str] = set()
     ids = {}
@@ -406,12 +398,12 @@ def _describe(mods, hocs, scan: _Scan, python: "_Python", digest: str, work: Pat
     for mod, info in infos:
         new = renames[info.name]
         (work / f"{new}.mod").write_text(
-            _vpeer_range(_neuron9_random(_rename_mod(mod.read_text(), new))))
+            vpeer_range(neuron9_random(rename_mod(mod.read_text(), new))))
         components.append(_component(ids[mod], info, new, scan, python))
     mech_vars = {info.name: info.variables for _, info in infos}
     for hoc, text, name in templates:
         new = renames[name]
-        (work / f"{new}.hoc").write_text(_rename_hoc(text, name, renames, mech_vars))
+        (work / f"{new}.hoc").write_text(rename_hoc(text, name, renames, mech_vars))
         observed = python.spikes.get(name)
         components.append(GeneratedComponent(
             id=name, nml_type=scan.types.get(name) or python.types.get(name, "cell"),
@@ -438,7 +430,7 @@ def _new_name(cid: str, digest: str, taken: set) -> str:
     return name
 
 
-def _component(cid: str, info: "_Mod", new: str, scan: _Scan, python: "_Python"):
+def _component(cid: str, info: "Mod", new: str, scan: _Scan, python: "JnmlPython"):
     nml_type = scan.types.get(cid) or info.title_type or python.types.get(cid, "")
     kind = _kind(info, nml_type, scan)
     params = tuple((n, v, u) for n, (v, u) in info.parameters.items())
@@ -476,7 +468,7 @@ _KIND_BASES = (  # NeuroML2 core base types -> kind, most specific first
     ("baseIonChannel", "channel"))
 
 
-def _kind(info: "_Mod", nml_type: str, scan: "_Scan") -> str:
+def _kind(info: "Mod", nml_type: str, scan: "_Scan") -> str:
     """The kind from the NeuroML type's core base type (jNeuroML's own type definitions,
     plus ComponentTypes of the document), else from what the mod does."""
     if info.block == "POINT_PROCESS" or info.block == "ARTIFICIAL_CELL":
@@ -486,7 +478,7 @@ def _kind(info: "_Mod", nml_type: str, scan: "_Scan") -> str:
     return _kind_of_mod(info)
 
 
-def _kind_of_mod(info: "_Mod") -> str:
+def _kind_of_mod(info: "Mod") -> str:
     if info.block == "SUFFIX":
         concentration = any(w in (f"{ion}i", f"{ion}o") for ion, _, ws in info.useions
                             for w in ws)
@@ -503,7 +495,7 @@ def _kind_of_mod(info: "_Mod") -> str:
     return "input"
 
 
-def _rule_section(info: "_Mod") -> Section:
+def _rule_section(info: "Mod") -> Section:
     """The dummy section as jNeuroML's python builds it: L = diam = 10 um and a capacitance
     matching the mod's current (C when i = v_I * C, else 1 nF)."""
     area = math.pi * DUMMY_DIAM * DUMMY_L  # um2 (= 4 pi r^2 of jNeuroML's sphere of radius 5)
@@ -535,7 +527,7 @@ def _spikes(cid, kind, info, nml_type, scan, python) -> SpikeDetection:
                           value)
 
 
-def _jnml_threshold(nml_type: str, info: "_Mod", scan: _Scan) -> float:
+def _jnml_threshold(nml_type: str, info: "Mod", scan: _Scan) -> float:
     """The NetCon threshold jNeuroML's export uses for a point cell (its rule, from
     org.neuroml.export NRNUtils.getThreshold): 'thresh' for the iaf types, v_thresh or v_spike
     for PyNN cells, else 0."""
@@ -573,219 +565,6 @@ def _core_types() -> tuple[tuple[str, str | None], ...]:
                     if element.tag.rsplit("}", 1)[-1] == "ComponentType":
                         found.append((element.get("name"), element.get("extends")))
     return tuple(found)
-
-
-# --- mod files -----------------------------------------------------------------------------
-@dataclass
-class _Mod:
-    name: str = ""
-    block: str = ""  # SUFFIX, POINT_PROCESS or ARTIFICIAL_CELL
-    title_id: str = ""
-    title_type: str = ""
-    useions: list = field(default_factory=list)  # (ion, reads, writes)
-    nonspecific: bool = False
-    electrode: bool = False
-    pointers: set = field(default_factory=set)
-    variables: set = field(default_factory=set)  # declared: RANGE, GLOBAL, blocks' names
-    parameters: dict = field(default_factory=dict)  # name -> (value, unit)
-    net_receive: str | None = None  # first argument of NET_RECEIVE
-    net_event: bool = False
-    watches: list = field(default_factory=list)
-    capacitance: str | None = None  # i = v_I * <capacitance>
-    random: bool = False
-
-
-def _code_lines(text: str):
-    """(line number, code without comments) of the lines outside COMMENT and VERBATIM."""
-    skip = None
-    for number, line in enumerate(text.splitlines()):
-        stripped = line.strip()
-        if skip:
-            if stripped.startswith(skip):
-                skip = None
-            continue
-        if stripped.startswith("COMMENT"):
-            skip = "ENDCOMMENT"
-            continue
-        if stripped.startswith("VERBATIM"):
-            skip = "ENDVERBATIM"
-            continue
-        yield number, re.split(r"[:?]", line, maxsplit=1)[0]
-
-
-def _block(code: str, name: str) -> str:
-    found = re.search(rf"\b{name}\s*\{{(.*?)\}}", code, re.S)
-    return found[1] if found else ""
-
-
-def _parse_mod(text: str) -> _Mod:
-    info = _Mod()
-    title = re.search(r"^TITLE.*?Component\(id=(\S+?) type=(\w+)\)", text, re.M)
-    if title:
-        info.title_id, info.title_type = title[1], title[2]
-    code = "\n".join(line for _, line in _code_lines(text))
-    neuron = _block(code, "NEURON")
-    decl = re.search(r"\b(SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+(\w+)", neuron)
-    if not decl:
-        raise FormatError("a mod file generated by jNeuroML has no mechanism name")
-    info.block, info.name = decl[1], decl[2]
-    for line in neuron.splitlines():
-        words = line.replace(",", " ").split()
-        if not words:
-            continue
-        if words[0] == "USEION":
-            reads, writes, current = [], [], None
-            for word in words[2:]:
-                if word in ("READ", "WRITE", "VALENCE"):
-                    current = word
-                elif current == "READ":
-                    reads.append(word)
-                elif current == "WRITE":
-                    writes.append(word)
-            info.useions.append((words[1], tuple(reads), tuple(writes)))
-        elif words[0] in ("RANGE", "GLOBAL"):
-            info.variables.update(words[1:])
-        elif words[0] == "NONSPECIFIC_CURRENT":
-            info.nonspecific = True
-            info.variables.update(words[1:])
-        elif words[0] == "ELECTRODE_CURRENT":
-            info.electrode = True
-            info.variables.update(words[1:])
-        elif words[0] in ("POINTER", "BBCOREPOINTER"):
-            info.pointers.update(words[1:])
-    for line in _block(code, "PARAMETER").splitlines():
-        found = re.match(r"\s*(\w+)\s*=\s*([-+]?[\d.]+(?:[eE][-+]?\d+)?)\s*(?:\(([^)]*)\))?",
-                         line)
-        if found:
-            info.parameters[found[1]] = (float(found[2]), (found[3] or "").strip())
-        word = re.match(r"\s*(\w+)", line)
-        if word:
-            info.variables.add(word[1])
-    for name in ("ASSIGNED", "STATE"):
-        for line in _block(code, name).splitlines():
-            word = re.match(r"\s*(\w+)", line)
-            if word:
-                info.variables.add(word[1])
-    received = re.search(r"\bNET_RECEIVE\s*\(\s*(\w+)", code)
-    info.net_receive = received[1] if received else None
-    info.net_event = bool(re.search(r"\bnet_event\s*\(", code))
-    info.watches = re.findall(r"\bWATCH\s*\((.*?)\)\s*-?\d+", code)
-    scaled = re.search(r"^\s*i\s*=\s*v_I\s*(?:\*\s*(\w+))?\s*$", code, re.M)
-    info.capacitance = scaled[1] if scaled else None
-    info.random = "noiseFromRandom" in code
-    return info
-
-
-def _rename_mod(text: str, new: str) -> str:
-    lines = text.splitlines(keepends=True)
-    for number, code in _code_lines(text):
-        found = re.match(r"(\s*(?:SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+)(\w+)", code)
-        if found:
-            lines[number] = found[1] + new + lines[number][found.end():]
-            return "".join(lines)
-    raise FormatError("a mod file generated by jNeuroML has no mechanism name")
-
-
-def _neuron9_random(text: str) -> str:
-    """Wrap the old forward declarations that clash with NEURON 9's nrnrandom.h."""
-    old = re.compile(r"^(double nrn_random_pick\(void\* r\);\s*\n"
-                     r"void\* nrn_random_arg\(int argpos\);\s*\n)", re.M)
-    return old.sub(lambda m: "#ifndef NRN_VERSION_GTEQ_8_2_0\n" + m[1] + "#endif\n", text)
-
-
-def _vpeer_range(text: str) -> str:
-    """Gap junctions and graded synapses read the other cell's voltage into vpeer. neuroloom
-    fills it with ParallelContext.target_var (so it works across ranks), which in NEURON 9
-    takes a variable of the point process itself, not a POINTER: vpeer (already ASSIGNED)
-    becomes a RANGE variable."""
-    return re.sub(r"^(\s*)POINTER vpeer\b.*$", r"\1RANGE vpeer", text, flags=re.M)
-
-
-# --- hoc templates -------------------------------------------------------------------------
-_HOC_PIECES = re.compile(r'(/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*")', re.S)
-
-
-def _rename_hoc(text: str, template: str, renames: dict, mech_vars: dict) -> str:
-    """The template with its own name and the mechanisms it uses renamed (code and string
-    literals only; comments are left as written)."""
-    def word(m) -> str:
-        keyword, space, name = m[1], m[2], m[3]
-        if keyword in ("begintemplate", "endtemplate"):
-            return keyword + space + (renames[template] if name == template else name)
-        if keyword:  # insert, uninsert, new
-            return keyword + space + (renames[name] if name in mech_vars else name)
-        for mech, names in mech_vars.items():  # <variable>_<mechanism>, e.g. gmax_naChan
-            if name.endswith("_" + mech) and name[:-len(mech) - 1] in names:
-                return name[:-len(mech)] + renames[mech]
-        return name
-
-    def code(piece: str) -> str:
-        return re.sub(r"\b(?:(begintemplate|endtemplate|insert|uninsert|new)(\s+))?"
-                      r"([A-Za-z_]\w*)\b", word, piece)
-
-    out = []
-    for i, piece in enumerate(_HOC_PIECES.split(text)):
-        if i % 2 == 0:
-            out.append(code(piece))
-        elif piece.startswith('"') and piece[1:-1] in mech_vars:
-            out.append(f'"{renames[piece[1:-1]]}"')
-        else:
-            out.append(piece)
-    return "".join(out)
-
-
-# --- jNeuroML's python ---------------------------------------------------------------------
-@dataclass
-class _Python:
-    types: dict = field(default_factory=dict)  # population component id -> NeuroML type
-    sections: dict = field(default_factory=dict)  # component id -> Section (observed)
-    spikes: dict = field(default_factory=dict)  # presynaptic component -> (source, threshold)
-    roles: dict = field(default_factory=dict)  # jNeuroML mechanism name -> {roles}
-    ion_globals: list = field(default_factory=list)
-
-
-_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-
-
-def _parse_python(text: str) -> _Python:
-    py = _Python()
-    pops = {}  # population -> component
-    for pop, comp, ntype in re.findall(
-            r"Population (\w+) contains \d+ instance\(s\) of component: (\S+) of type: (\w+)",
-            text):
-        pops[pop] = comp
-        py.types.setdefault(comp, ntype)
-        geometry = [re.search(rf"h\.{re.escape(pop)}\[i\]{suffix} = ({_NUMBER})", text)
-                    for suffix in (r"\.L", r"\(0\.5\)\.diam", r"\(0\.5\)\.cm")]
-        if all(geometry) and comp not in py.sections:
-            L, diam, cm = (float(g[1]) for g in geometry)
-            py.sections[comp] = Section(L, diam, cm, True)
-    objects = {}  # hoc object -> jNeuroML mechanism name
-    for obj, mech in re.findall(r"(\w+)(?:\[[^\]]*\])? = new (\w+)\(", text):
-        objects[obj] = mech
-        if obj.startswith("m_"):
-            py.roles.setdefault(mech, set()).add("population")
-    netcon = re.compile(r'h\("(?P<pre>\S+) [^"]*?new NetCon\((?P<src>[^,]+), (?P<dst>\w+)'
-                        rf'(?:\[[^\]]*\])?, (?P<thr>{_NUMBER}), ')
-    for m in netcon.finditer(text):
-        if m["dst"] in objects:
-            py.roles.setdefault(objects[m["dst"]], set()).add("synapse")
-        pre = re.match(r"(\w+)\[\d+\](\.\w+)?", m["pre"])  # pop[i] or a_pop[i].section
-        comp = None
-        if pre:
-            comp = pops.get(pre[1][2:] if pre[2] and pre[1].startswith("a_") else pre[1])
-        if comp and comp not in py.spikes:
-            source = "v" if m["src"].startswith("&v(") else "point_process"
-            py.spikes[comp] = (source, float(m["thr"]))
-    for obj in re.findall(r"setpointer (\w+)(?:\[[^\]]*\])?\.vpeer", text):
-        if obj in objects:
-            py.roles.setdefault(objects[obj], set()).add("continuous")
-    for obj, mech in re.findall(r"\{ *(\w+)(?:\[[^\]]*\])? = new (\w+)\(", text):
-        if not obj.startswith(("m_", "syn_")):
-            py.roles.setdefault(mech, set()).add("input")
-    py.ion_globals = [(name, float(value)) for name, value in re.findall(
-        rf'h\("(\w+0_\w+_ion) = ({_NUMBER})"\)', text)]
-    return py
 
 
 # --- reading the description back ----------------------------------------------------------

@@ -75,6 +75,15 @@ class PopulationData:
     y: np.ndarray | None = None
     z: np.ndarray | None = None
 
+    def positions(self) -> tuple:
+        """(x, y, z) of cells 0..size-1 (0 for a population without instances)."""
+        if self.instance_ids is None:
+            return np.zeros(self.size), np.zeros(self.size), np.zeros(self.size)
+        order = np.argsort(self.instance_ids, kind="stable")
+        if not np.array_equal(self.instance_ids[order], np.arange(self.size)):
+            raise FormatError(f"{self.where}: instance ids must be 0..{self.size - 1}")
+        return self.x[order], self.y[order], self.z[order]
+
 
 @dataclass
 class ProjectionData:
