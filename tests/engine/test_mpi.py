@@ -68,3 +68,23 @@ def test_launcher_detection_and_library(monkeypatch):
     assert library is not None and library.name.startswith("libmpi.so.") and library.is_file()
     with pytest.raises(mpi.MPIError, match="started 3 processes but NEURON runs 1"):
         mpi.check(1)
+
+
+def test_the_run_command(tmp_path):
+    """`neuroloom run [-n N] script.py`: the tutorial's runsim."""
+    command = str(Path(sys.executable).parent / "neuroloom")
+    results = {}
+    for ranks in (1, 2):
+        folder = tmp_path / f"n{ranks}"
+        folder.mkdir()
+        done = subprocess.run([command, "run", "-n", str(ranks), str(EXAMPLES / "tut2.py")],
+                              cwd=folder, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        results[ranks] = spikes(folder / "tut2_spikes.h5")
+    for pop in results[1]:
+        np.testing.assert_array_equal(results[1][pop][1], results[2][pop][1])
+    missing = subprocess.run([command, "run", "nowhere.py"], capture_output=True, text=True,
+                             cwd=tmp_path)
+    assert missing.returncode == 2 and "no script nowhere.py" in missing.stderr
+    version = subprocess.run([command, "--version"], capture_output=True, text=True)
+    assert version.stdout.strip().startswith("neuroloom ")
