@@ -88,3 +88,34 @@ def test_the_run_command(tmp_path):
     assert missing.returncode == 2 and "no script nowhere.py" in missing.stderr
     version = subprocess.run([command, "--version"], capture_output=True, text=True)
     assert version.stdout.strip().startswith("neuroloom ")
+
+
+SONATA_RUN = """
+import sys
+from neuroloom import sim
+sim.importSONATA(sys.argv[1], saveFolder='.')
+sim.simulate()
+sim.saveData()
+"""
+
+
+def test_a_sonata_circuit_on_two_ranks(tmp_path):
+    """The official 300_intfire example: the same spikes on 1 and 2 ranks."""
+    from helpers import shared
+
+    config = str(shared("sonata-examples", "300_intfire", "config.json"))
+    (tmp_path / "run.py").write_text(SONATA_RUN)
+    results = {}
+    for ranks in (1, 2):
+        folder = tmp_path / f"n{ranks}"
+        folder.mkdir()
+        command = [sys.executable, str(tmp_path / "run.py"), config]
+        if ranks > 1:
+            command = [str(MPIEXEC), "-n", "2", *command]
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        results[ranks] = spikes(folder / "spikes.h5")
+    assert len(results[1]["v1"][0]) == 4322  # the reference output's spikes
+    for pop in results[1]:
+        np.testing.assert_array_equal(results[1][pop][0], results[2][pop][0])
+        np.testing.assert_array_equal(results[1][pop][1], results[2][pop][1])
