@@ -1,12 +1,13 @@
 """NeuronModel: a Network instantiated in NEURON, ready to run."""
 from __future__ import annotations
 
+import os
 import traceback
 from contextlib import contextmanager
 
 import numpy as np
 
-from ..errors import Problem, SpecError
+from ..errors import MechanismError, Problem, SpecError
 from . import modfiles
 from .cells import ArtificialInstance, CellInstance
 from .mechanisms import check_mechanisms, used_mechanisms
@@ -18,6 +19,8 @@ from .replay import Replay, replayed_cell_gids, train_spikes
 from .synapses import Targets
 from .wiring import Stimuli, connect
 
+_NOT_RUN = object()
+_CORENEURON_LIBRARY = _NOT_RUN  # the library CoreNEURON's first run here loaded (None: none)
 MAX_STEP = 10.0  # ms, upper bound of the spike-exchange interval (pc.set_maxstep)
 
 
@@ -49,7 +52,7 @@ class NeuronModel:
         self.gids = owned_gids(network.num_cells, self.rank, self.nhost)
         self.cells, self._detectors = {}, []
         self.targets = self.netcons = self.pointers = self.stimuli = None
-        self.recorder = self._reports = self._vinit = self._replay = None
+        self.recorder = self._reports = self._vinit = self.replay = None
 
     def create_cells(self):
         run = self.run_spec
@@ -73,23 +76,31 @@ class NeuronModel:
             self.pointers = PointerWiring(self.h, self.pc, self.cells, self.network, self.gids)
             trains = self.network.spike_trains
             index, times = trains.spikes()
-            self._replay = Replay(self.h, trains.gids[index], times)
+            self.replay = Replay(self.h)
+            self.replay.add(trains.gids[index], times)
 
     def add_stims(self):
         with self._step():
             self.stimuli = Stimuli(self.h, self.pc, self.cells, self.targets, self.network,
-                                   self.gids, self.run_spec.seed("stim"))
+                                   self.gids, self.run_spec.seed("stim"), self.replay)
 
     def setup_recording(self, trace_gids: dict, reports=(), report_gids=None):
         """Spikes of every cell; each trace from its cells (trace label -> gids); each
         SONATA report from its cells every time step."""
         with self._step():
-            self.recorder = Recorder(self.h, self.pc, self.cells, self.run_spec.traces,
-                                     trace_gids, self.run_spec.record_step,
-                                     network=self.network, targets=self.targets,
-                                     stimuli=self.stimuli)
+            run = self.run_spec
+            stride = None
+            if run.coreneuron:
+                stride = int(round(run.record_step / run.dt))
+                if stride < 1 or abs(stride * run.dt - run.record_step) > 1e-9:
+                    raise SpecError([Problem("recordStep", f"with CoreNEURON it must be a "
+                                                           f"multiple of dt ({run.dt} ms)")])
+            self.recorder = Recorder(self.h, self.pc, self.cells, run.traces, trace_gids,
+                                     run.record_step, network=self.network,
+                                     targets=self.targets, stimuli=self.stimuli,
+                                     stride=stride)
             self._reports = ReportProbes(self.h, self.cells, reports, report_gids or {},
-                                         self.run_spec.dt)
+                                         run.dt, every_step=run.coreneuron)
 
     @contextmanager
     def _step(self):
@@ -153,19 +164,14 @@ class NeuronModel:
         h.dt = run.dt
         h.tstop = run.duration
         self.pc.set_maxstep(MAX_STEP)
-        h.finitialize(h.v_init)
-        if self._shortest_delay() < run.dt:
-            # ParallelContext needs delays of at least dt to exchange spikes between ranks;
-            # on one rank NEURON's own event queue delivers shorter ones (NeuroML's default
-            # connection delay is 0)
-            if self.nhost > 1:
-                raise SpecError([Problem("connParams", f"a connection delay is shorter than "
-                                                       f"dt ({run.dt} ms): not possible on "
-                                                       "several ranks")])
-            h.load_file("stdrun.hoc")
-            h.continuerun(run.duration)
-        else:
-            self.pc.psolve(run.duration)
+        if run.coreneuron:
+            self._coreneuron(True)
+        try:
+            h.finitialize(h.v_init)
+            self._advance(run)
+        finally:
+            if run.coreneuron:
+                self._coreneuron(False)
         local = self.recorder.collect()
         local["reports"] = self._reports.collect()
         if self.rank == 0:  # the replayed cells' spikes, once
@@ -173,6 +179,42 @@ class NeuronModel:
             local["spike_t"] = np.concatenate([local["spike_t"], times])
             local["spike_gid"] = np.concatenate([local["spike_gid"], gids])
         return local
+
+    def _advance(self, run) -> None:
+        if self._shortest_delay() <= 0:
+            # ParallelContext refuses a minimum delay of 0 (NeuroML's default connection
+            # delay); on one rank NEURON's own event queue delivers such events
+            if self.nhost > 1 or run.coreneuron:
+                raise SpecError([Problem("connParams", "a connection delay of 0 ms is "
+                                                       "possible only on one rank, without "
+                                                       "CoreNEURON")])
+            self.h.load_file("stdrun.hoc")
+            self.h.continuerun(run.duration)
+        else:
+            self.pc.psolve(run.duration)
+
+    def _coreneuron(self, on: bool) -> None:
+        """Run on CoreNEURON (in memory, spikes and traces come back) or back on NEURON."""
+        from neuron import coreneuron
+
+        if on:
+            folders = list(self.run_spec.mod_folders)
+            if modfiles.package_mechanisms_used(used_mechanisms(self.network)):
+                folders.append(modfiles.PACKAGE_MODS)
+            library = modfiles.coreneuron_library(folders)
+            global _CORENEURON_LIBRARY
+            if _CORENEURON_LIBRARY is not _NOT_RUN and _CORENEURON_LIBRARY != library:
+                # CoreNEURON keeps the mechanisms of its first run for the whole process
+                # (another library crashes it)
+                raise MechanismError(
+                    "CoreNEURON already ran in this process with "
+                    f"{_CORENEURON_LIBRARY or 'built-in mechanisms only'}; a model that "
+                    f"needs {library or 'built-in mechanisms only'} must run in a new process")
+            _CORENEURON_LIBRARY = library
+            if library is not None:  # CoreNEURON loads it itself, from this variable
+                os.environ["CORENEURONLIB"] = str(library)
+            self.h.cvode.cache_efficient(1)
+        coreneuron.enable, coreneuron.verbose = on, 0
 
     def _shortest_delay(self) -> float:
         """Of the connections that carry spikes (gap junctions have no delay)."""
@@ -201,7 +243,7 @@ class NeuronModel:
     def clear(self):
         """Release every NEURON object of this model; NEURON is left with no sections."""
         self.pc.gid_clear()
-        for name in ("recorder", "_reports", "_vinit", "_replay", "netcons", "pointers", "stimuli",
+        for name in ("recorder", "_reports", "_vinit", "replay", "netcons", "pointers", "stimuli",
                      "targets", "_detectors"):
             setattr(self, name, None)
         self.cells = {}

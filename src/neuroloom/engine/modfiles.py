@@ -128,6 +128,11 @@ def load(folder) -> list[str]:
     return names
 
 
+def package_mechanisms_used(used) -> bool:
+    """Whether ``used`` names a mechanism shipped with neuroloom (Izhikevich cells)."""
+    return any(name in used for name in mechanism_names(mod_files(PACKAGE_MODS)))
+
+
 def load_package_mechanisms(used) -> list[str]:
     """The mechanisms shipped with neuroloom (Izhikevich cells) that ``used`` names and
     NEURON does not have yet (your own modFolders, loaded first, may define them)."""
@@ -136,3 +141,17 @@ def load_package_mechanisms(used) -> list[str]:
     if not any(name in used and not mechanisms.exists(name) for name in shipped):
         return []
     return load(PACKAGE_MODS)
+
+
+def coreneuron_library(folders) -> Path | None:
+    """CoreNEURON's library for the mechanisms of ``folders`` (compiled with -coreneuron
+    from the same files NEURON loaded), or None when only built-ins are used. CoreNEURON
+    loads a single library: the mechanisms must come from one folder."""
+    folders = [Path(f) for f in folders if mod_files(f)]
+    if not folders:
+        return None
+    if len(folders) > 1:
+        raise MechanismError("CoreNEURON loads the mechanisms of one folder, not "
+                             f"{len(folders)} ({', '.join(map(str, folders))}): put them "
+                             "in one modFolder")
+    return compiled(folders[0], coreneuron=True) / "x86_64" / "libcorenrnmech.so"

@@ -12,12 +12,23 @@ class Recorder:
     (synapses) and ``stimuli``."""
 
     def __init__(self, h, pc, cells: dict, traces, trace_gids, record_step: float, *,
-                 network=None, targets=None, stimuli=None):
+                 network=None, targets=None, stimuli=None, stride: int | None = None):
+        """``stride``: record every time step and keep every stride-th sample (CoreNEURON
+        hands back only vectors recorded every step), instead of sampling every
+        record_step."""
         self.spike_t = h.Vector()
         self.spike_gid = h.Vector()
         pc.spike_record(-1, self.spike_t, self.spike_gid)
+        self.stride = stride
+
+        def record(vec, ref):
+            if stride is None:
+                vec.record(ref, record_step)
+            else:
+                vec.record(ref)
+
         self.t = h.Vector()
-        self.t.record(h._ref_t, record_step)
+        record(self.t, h._ref_t)
         self.traces = {}  # trace label -> {gid: Vector}
         finder = _PointProcesses(network, targets, stimuli)
         problems = []
@@ -37,7 +48,7 @@ class Recorder:
                                     f"'{cell.cell_type.user_label}'{where}: {ref}")
                     continue
                 vec = h.Vector()
-                vec.record(ref, record_step)
+                record(vec, ref)
                 vectors[int(gid)] = vec
             self.traces[trace.label] = vectors
         if problems:
@@ -45,11 +56,12 @@ class Recorder:
 
     def collect(self) -> dict:
         """This rank's recordings as numpy arrays (picklable, for gathering)."""
+        every = slice(None, None, self.stride)
         return {
             "spike_t": np.array(self.spike_t),
             "spike_gid": np.array(self.spike_gid).astype(np.int64),
-            "t": np.array(self.t),
-            "traces": {label: {gid: np.array(v) for gid, v in vecs.items()}
+            "t": np.array(self.t)[every],
+            "traces": {label: {gid: np.array(v)[every] for gid, v in vecs.items()}
                        for label, vecs in self.traces.items()},
         }
 

@@ -19,16 +19,25 @@ def first_stim_gid(network) -> int:
 
 
 class Replay:
-    """One PatternStim playing spikes of ``spike_gid`` at ``spike_t`` (its Vectors are
-    held here, so they live as long as the model)."""
+    """The model's one PatternStim (CoreNEURON allows only one), playing every train added
+    to it; its Vectors are held here, so they live as long as the model."""
 
-    def __init__(self, h, spike_gid, spike_t):
-        spike_gid = np.asarray(spike_gid, dtype=np.int64)
-        spike_t = np.asarray(spike_t, dtype=np.float64)
-        order = np.lexsort((spike_gid, spike_t))  # in time order
-        self._t = h.Vector(spike_t[order])
-        self._gid = h.Vector(spike_gid[order].astype(np.float64))
-        self._pattern = h.PatternStim()
+    def __init__(self, h):
+        self._h = h
+        self._gids, self._times = [], []
+        self._pattern = self._t = self._gid = None
+
+    def add(self, spike_gid, spike_t) -> None:
+        self._gids.append(np.asarray(spike_gid, dtype=np.int64))
+        self._times.append(np.asarray(spike_t, dtype=np.float64))
+        gids, times = np.concatenate(self._gids), np.concatenate(self._times)
+        if not len(times):
+            return
+        order = np.lexsort((gids, times))  # in time order
+        self._t = self._h.Vector(times[order])
+        self._gid = self._h.Vector(gids[order].astype(np.float64))
+        if self._pattern is None:
+            self._pattern = self._h.PatternStim()
         self._pattern.play(self._t, self._gid)
 
 

@@ -10,7 +10,10 @@ from ..errors import MechanismError
 class ReportProbes:
     """``report_gids``: report label -> the gids it covers (each rank records its own)."""
 
-    def __init__(self, h, cells: dict, reports, report_gids: dict, dt: float):
+    def __init__(self, h, cells: dict, reports, report_gids: dict, dt: float,
+                 every_step: bool = False):
+        """``every_step``: record without a sampling interval (CoreNEURON hands back only
+        such vectors); the same samples, one per time step."""
         self._vectors = {}  # label -> {gid: (Vectors, section ids, positions)}
         problems = []
         for report in reports:
@@ -29,7 +32,10 @@ class ReportProbes:
                                         f"'{cell.cell_type.user_label}'")
                         break
                     vec = h.Vector()
-                    vec.record(ref, dt)
+                    if every_step:
+                        vec.record(ref)
+                    else:
+                        vec.record(ref, dt)
                     vectors.append(vec)
                 names = cell.cell_type.section_names
                 mine[int(gid)] = (vectors, np.array([names.index(s) for s, _ in places]),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rng
-from .replay import Replay, first_stim_gid
+from .replay import first_stim_gid
 
 CHUNK = 200_000
 
@@ -63,7 +63,7 @@ class Stimuli:
     spike sources, a NetCon per synapse. VecStim trains have no source object: the
     NetCons listen to a pseudo gid whose train is replayed (see replay.py)."""
 
-    def __init__(self, h, pc, cells, targets, network, owned_gids, seed):
+    def __init__(self, h, pc, cells, targets, network, owned_gids, seed, replay):
         self.sources, self.netcons = [], []
         self.by_row = {}  # StimTable row -> (source object or None, NetCon or None)
         stims = network.stims
@@ -99,7 +99,7 @@ class Stimuli:
             self.netcons.append(nc)
             self.by_row[row] = (obj, nc)
         train, times = network.stim_trains.spikes(sorted(replayed))
-        self._replay = Replay(h, first_stim_gid(network) + train, times)
+        replay.add(first_stim_gid(network) + train, times)  # the model's one PatternStim
 
     def _net_stim(self, h, params, gid, stream, seed):
         obj = h.NetStim()

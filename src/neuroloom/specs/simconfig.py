@@ -16,6 +16,7 @@ class SimConfig(SpecObject):
         "hParams": Dict({"celsius": 6.3, "v_init": -65.0, "clamp_resist": 0.001}),
         "seeds": Dict({"conn": 1, "stim": 1, "loc": 1}),
         "verbose": False,
+        "coreneuron": False,  # run on CoreNEURON (same spikes, faster on big networks)
         # synapses: linear mechanisms at one (cell, section, location) are shared by the
         # NetCons that drive them unless oneSynPerNetcon is set (same results, much cheaper)
         "oneSynPerNetcon": False,

@@ -59,7 +59,7 @@ SIMCONFIG_PENDING = {
                      "addSynMechs", "includeParamsLabel", "backupCfgFile", "checkErrors",
                      "checkErrorsVerbose"), "not supported"),
     **dict.fromkeys(("recordLFP", "saveLFPCells", "recordDipole"), "LFP (issue 9)"),
-    **dict.fromkeys(("coreneuron", "cache_efficient", "gpu", "cvode_active", "cvode_atol",
+    **dict.fromkeys(("cache_efficient", "gpu", "cvode_active", "cvode_atol",
                      "allowSelfConns"), "engine options (issue 8)"),
 }
 PLOT_INCLUDE_SPECIAL = ("all", "allCells")
@@ -124,7 +124,8 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         linear_syn_mechs=frozenset(linear), mod_folders=tuple(folders),
         record_cells=_include(c.recordCells, "recordCells", pop_labels, check),
         traces=_traces(c.recordTraces, names, check),
-        record_step=record_step, verbose=bool(c.verbose))
+        record_step=record_step, verbose=bool(c.verbose),
+        coreneuron=check.boolean(c.coreneuron, "coreneuron"))
     include = c.saveDataInclude
     if not isinstance(include, (list, tuple)) or not all(i in DATA_PARTS for i in include):
         bad = [i for i in include if i not in DATA_PARTS] if isinstance(include, (list, tuple)) \

@@ -145,6 +145,7 @@ class RunSpec:
     traces: tuple[TraceSpec, ...] = ()
     record_step: float = 0.1
     verbose: bool = False
+    coreneuron: bool = False  # run on CoreNEURON (in memory)
 
     def seed(self, purpose: str) -> int:
         return dict(self.seeds)[purpose]
