@@ -119,3 +119,51 @@ def test_a_sonata_circuit_on_two_ranks(tmp_path):
     for pop in results[1]:
         np.testing.assert_array_equal(results[1][pop][0], results[2][pop][0])
         np.testing.assert_array_equal(results[1][pop][1], results[2][pop][1])
+
+
+def test_lpt_balances_cost_and_keeps_the_spikes(tmp_path):
+    """loadBalance='lpt': cells by cost over the ranks, per-rank timing in timingData, the
+    serial spikes."""
+    script = tmp_path / "tut5_lpt.py"
+    script.write_text((EXAMPLES / "tut5.py").read_text().replace(
+        "sim.createSimulateAnalyze(", "simConfig.loadBalance = 'lpt'\n"
+        "simConfig.saveTiming = True\nsim.createSimulateAnalyze("))
+    results = {}
+    for ranks in (1, 2):
+        folder = tmp_path / f"n{ranks}"
+        folder.mkdir()
+        command = [sys.executable, str(script)]
+        if ranks > 1:
+            command = [str(MPIEXEC), "-n", "2", *command]
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        results[ranks] = spikes(folder / "tut5_spikes.h5")
+    for pop in results[1]:
+        np.testing.assert_array_equal(results[1][pop][1], results[2][pop][1])
+    import json
+
+    timing = json.loads((tmp_path / "n2" / "tut5_timing.json").read_text())
+    assert [r["rank"] for r in timing["ranks"]] == [0, 1]
+    assert sum(r["cells"] for r in timing["ranks"]) == 300
+    assert all(r["runTime"] >= r["waitTime"] >= 0 for r in timing["ranks"])
+
+
+def test_lpt_assignment():
+    from dataclasses import replace
+
+    from helpers import built_network
+    from neuroloom.engine import balance
+
+    network, _ = built_network("tut5")
+    costs = balance.cell_costs(network)
+    ranks = balance.ranks_of(network, 3, "lpt")
+    loads = [costs[ranks == r].sum() for r in range(3)]
+    assert max(loads) - min(loads) <= costs.max()  # LPT's guarantee
+    assert np.array_equal(balance.ranks_of(network, 3), np.arange(300) % 3)
+    heavy = replace(network, conns=network.conns.take(np.flatnonzero(network.conns.post_gid
+                                                                     < 50)))
+    lpt = balance.ranks_of(heavy, 2, "lpt")
+    heavy_costs = balance.cell_costs(heavy)
+    lpt_loads = [heavy_costs[lpt == r].sum() for r in range(2)]
+    rr_loads = [heavy_costs[np.arange(300) % 2 == r].sum() for r in range(2)]
+    assert abs(lpt_loads[0] - lpt_loads[1]) <= abs(rr_loads[0] - rr_loads[1])

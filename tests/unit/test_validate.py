@@ -154,6 +154,8 @@ def test_user_variables_are_accepted_but_near_misses_are_typos():
      r"geom\.pt3d: must list at least two \[x, y, z, diam\] points"),
     (lambda n, c: setattr(c, 'sonataPopulations', {'net': ['S', 'MM']}),
      r"sonataPopulations\['net'\]: unknown population 'MM'; did you mean 'M'\?"),
+    (lambda n, c: setattr(c, 'loadBalance', 'greedy'),
+     r"loadBalance: must be one of 'roundrobin', 'lpt', not 'greedy'"),
     (lambda n, c: setattr(c, 'sonataPopulations', {'M': ['S']}),
      r"sonataPopulations\['M'\]: 'M' is the name of a population outside this group"),
 ])

@@ -1,4 +1,5 @@
 """The NEURON engine: the only package that imports neuron."""
-from .model import NeuronModel, owned_gids
+from .balance import owned_gids
+from .model import NeuronModel
 
 __all__ = ["NeuronModel", "owned_gids"]

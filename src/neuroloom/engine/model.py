@@ -9,6 +9,7 @@ import numpy as np
 
 from ..errors import MechanismError, Problem, SpecError
 from . import modfiles
+from .balance import owned_gids
 from .cells import ArtificialInstance, CellInstance
 from .mechanisms import check_mechanisms, used_mechanisms
 from .neuron_env import neuron_h, parallel_context
@@ -22,11 +23,6 @@ from .wiring import Stimuli, connect
 _NOT_RUN = object()
 _CORENEURON_LIBRARY = _NOT_RUN  # the library CoreNEURON's first run here loaded (None: none)
 MAX_STEP = 10.0  # ms, upper bound of the spike-exchange interval (pc.set_maxstep)
-
-
-def owned_gids(num_cells: int, rank: int, nhost: int) -> np.ndarray:
-    """Round-robin distribution of cells to ranks."""
-    return np.arange(rank, num_cells, nhost, dtype=np.int64)
 
 
 class NeuronModel:
@@ -49,7 +45,7 @@ class NeuronModel:
         modfiles.load_package_mechanisms(used_mechanisms(network))
         check_mechanisms(network)
         self._check_globals()
-        self.gids = owned_gids(network.num_cells, self.rank, self.nhost)
+        self.gids = owned_gids(network, self.rank, self.nhost, run.load_balance)
         self.cells, self._detectors = {}, []
         self.targets = self.netcons = self.pointers = self.stimuli = None
         self.recorder = self._reports = self._vinit = self.replay = None
@@ -224,6 +220,16 @@ class NeuronModel:
                   net.stims.delay[net.stims.syn_mech >= 0]]
         values = np.concatenate(delays)
         return float(values.min()) if len(values) else np.inf
+
+    def gather_timing(self, timing: dict) -> list | None:
+        """Each rank's cells, cost share and seconds (build steps, run, and the part of the
+        run spent waiting for other ranks), on rank 0; None on one rank."""
+        if self.nhost == 1:
+            return None
+        mine = {"rank": self.rank, "cells": len(self.gids),
+                "waitTime": float(self.pc.wait_time()),
+                **{k: v for k, v in timing.items() if isinstance(v, float)}}
+        return self.pc.py_gather(mine, 0)
 
     def gather(self, local: dict) -> dict | None:
         """All ranks' recordings merged on rank 0 (None on the other ranks)."""

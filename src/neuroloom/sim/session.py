@@ -119,8 +119,11 @@ class Session:
         self._need("_raw", "sim.runSim()")
         with self._timed("gatherTime"):
             raw = self.model.gather(self._raw)
+            per_rank = self.model.gather_timing(self.timing)
         if raw is None:
             return
+        if per_rank is not None:
+            self.timing["ranks"] = per_rank
         self.recordings = Recordings.from_raw(raw, self.run_spec.duration)
         self.sim_data = self.recordings.sim_data(self.network.num_cells)
         self.log(f"Simulated {self.run_spec.duration:g} ms in "

@@ -17,6 +17,7 @@ class SimConfig(SpecObject):
         "seeds": Dict({"conn": 1, "stim": 1, "loc": 1}),
         "verbose": False,
         "coreneuron": False,  # run on CoreNEURON (same spikes, faster on big networks)
+        "loadBalance": "roundrobin",  # or 'lpt': by compartments and synapses (MPI)
         # synapses: linear mechanisms at one (cell, section, location) are shared by the
         # NetCons that drive them unless oneSynPerNetcon is set (same results, much cheaper)
         "oneSynPerNetcon": False,

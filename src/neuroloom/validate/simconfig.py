@@ -125,7 +125,8 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         record_cells=_include(c.recordCells, "recordCells", pop_labels, check),
         traces=_traces(c.recordTraces, names, check),
         record_step=record_step, verbose=bool(c.verbose),
-        coreneuron=check.boolean(c.coreneuron, "coreneuron"))
+        coreneuron=check.boolean(c.coreneuron, "coreneuron"),
+        load_balance=_load_balance(c.loadBalance, check))
     include = c.saveDataInclude
     if not isinstance(include, (list, tuple)) or not all(i in DATA_PARTS for i in include):
         bad = [i for i in include if i not in DATA_PARTS] if isinstance(include, (list, tuple)) \
@@ -151,6 +152,16 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         reports=_reports(c.sonataReports, pop_labels, check),
         sonata_populations=_sonata_populations(c.sonataPopulations, pop_labels, check))
     return run, output
+
+
+def _load_balance(value, check) -> str:
+    from ..engine.balance import METHODS
+
+    if value not in METHODS:
+        check.add("loadBalance", f"must be one of {', '.join(map(repr, METHODS))}, not "
+                                 f"{value!r}")
+        return METHODS[0]
+    return value
 
 
 def _spikes_file(value, filename, check) -> str:

@@ -146,6 +146,7 @@ class RunSpec:
     record_step: float = 0.1
     verbose: bool = False
     coreneuron: bool = False  # run on CoreNEURON (in memory)
+    load_balance: str = "roundrobin"  # which rank builds which cells (engine/balance.py)
 
     def seed(self, purpose: str) -> int:
         return dict(self.seeds)[purpose]
