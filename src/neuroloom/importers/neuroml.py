@@ -41,6 +41,7 @@ from ..model.tables import CellTable, ConnTable, SpikeTrains, StimTable
 from ..neuroml import conventions as nc
 from ..neuroml.reader import COMPONENT_TYPES, read
 from ..neuroml.units import UnitError, convert
+from .neuroml_cell import location
 from .neuroml_exact import ExactNetwork, exact_description
 
 DEFAULT_THRESHOLD = 0.0  # mV: jNeuroML's spike threshold for a <cell> without spikeThresh
@@ -126,8 +127,10 @@ def _sim_config(doc, run, exact):
 
     cfg = SimConfig()
     cfg.duration, cfg.dt = run["duration"], run["dt"]
-    v_init = exact["run"]["v_init"] if exact else -65.0
-    cfg.hParams = {"celsius": run["celsius"], "v_init": v_init, "clamp_resist": 0.001}
+    hparams = {**SimConfig.DEFAULTS["hParams"], "celsius": run["celsius"]}
+    if exact:
+        hparams["v_init"] = exact["run"]["v_init"]
+    cfg.hParams = hparams
     cfg.filename = Path(doc.path).name.split(".")[0]
     if exact and exact["run"].get("seeds"):
         cfg.seeds = dict(exact["run"]["seeds"])
@@ -358,16 +361,12 @@ class _Standard:
             if table is None:  # an abstract cell: its one section, in the middle
                 sec[mine], loc[mine] = self._section_code(cell_type.sections[0].name), 0.5
                 continue
-            codes = {}
             for i in mine.tolist():
-                seg = int(segments[i])
-                if seg not in table:
-                    raise FormatError(f"cell '{cell_type.label}' has no segment {seg}")
-                name, start, end = table[seg]
-                codes.setdefault(name, self._section_code(name))
-                sec[i] = codes[name]
-                loc[i] = start + fractions[i] * (end - start) if (start, end) != (0.0, 1.0) \
-                    else fractions[i]
+                found = location(table, int(segments[i]), fractions[i])
+                if found is None:
+                    raise FormatError(f"cell '{cell_type.label}' has no segment "
+                                      f"{int(segments[i])}")
+                sec[i], loc[i] = self._section_code(found[0]), found[1]
         return sec, loc
 
     def _connections(self, pops, cells):

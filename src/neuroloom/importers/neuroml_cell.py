@@ -113,6 +113,16 @@ def _cell(cell, doc, path, skipped) -> dict:
     return {"secs": secs, "secLists": sec_lists}, _sites(chains, lengths)
 
 
+def location(sites: dict, segment: int, fraction: float):
+    """(section, location along it) of a point ``fraction`` along ``segment``; ``sites``
+    as cell_params_from_objects gives them (None: no such segment). A section of one
+    segment gives the fraction itself, untouched."""
+    if segment not in sites:
+        return None
+    section, start, end = sites[segment]
+    return section, fraction if (start, end) == (0.0, 1.0) else start + fraction * (end - start)
+
+
 def _sites(chains, lengths) -> dict:
     """{segment id: (section, start, end)}: where along its section each segment lies."""
     out = {}

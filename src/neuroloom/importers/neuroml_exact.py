@@ -18,6 +18,7 @@ from ..errors import FormatError
 from ..model.network import Network, Provenance
 from ..model.tables import CellTable, ConnTable
 from ..neuroml import annotation
+from .neuroml_cell import location
 
 
 def exact_description(doc) -> dict | None:
@@ -38,12 +39,14 @@ def _disagreement(doc, data) -> str:
     from ..exporters.neuroml_cells import export_cell
 
     v_init = data["run"]["v_init"]
+    data["exported_cells"] = {}  # code -> ExportedCell: its segments place the synapses
     for comp_id, code in data.get("cellTypes", {}).items():
         if comp_id not in doc.components:
             return f"cell {comp_id} is missing"
-        made = export_cell(data["cell_types"][code], comp_id, v_init).component
-        if not _same(_element(made), doc.components[comp_id].element):
+        made = export_cell(data["cell_types"][code], comp_id, v_init)
+        if not _same(_element(made.component), doc.components[comp_id].element):
             return f"cell {comp_id} was changed"
+        data["exported_cells"][code] = made
     for syn_id, code in data.get("synapses", {}).items():
         if syn_id not in doc.components:
             return f"synapse {syn_id} is missing"
@@ -124,14 +127,11 @@ class ExactNetwork:
                        provenance=Provenance(source=f"neuroml:{self.doc.path}"))
 
     def _connections(self, pops, where, cells) -> ConnTable:
-        from ..exporters.neuroml_cells import export_cell
-
         d = self.data
         syn_code = d["synapses"]
         sites = {}  # cell type code -> {segment id: (section code, start, end)}
-        for comp_id, code in d["cellTypes"].items():
-            exported = export_cell(d["cell_types"][code], comp_id, d["run"]["v_init"])
-            names = list(d["section_names"])
+        names = list(d["section_names"])
+        for code, exported in d["exported_cells"].items():
             sites[code] = {seg: (names.index(sec) if sec in names else -1, start, end)
                            for sec, segs in exported.segments.items()
                            for seg, start, end in _segment_spans(segs)}
@@ -176,11 +176,8 @@ def _locations(sites, types, segments, fractions):
         if not table:
             continue
         for i in mine.tolist():
-            seg = int(segments[i])
-            if seg not in table:
-                raise FormatError(f"cell type {code}: no segment {seg}")
-            s, start, end = table[seg]
-            sec[i] = s
-            loc[i] = fractions[i] if (start, end) == (0.0, 1.0) else \
-                start + fractions[i] * (end - start)
+            found = location(table, int(segments[i]), fractions[i])
+            if found is None:
+                raise FormatError(f"cell type {code}: no segment {int(segments[i])}")
+            sec[i], loc[i] = found
     return sec, loc

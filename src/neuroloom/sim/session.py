@@ -213,13 +213,14 @@ class Session:
                     if wanted:
                         paths.append(write(self.output_path(suffix), payload))
             rec = self.recordings
+            layout = self.node_layout()
             if out.spikes_file and rec is not None:
                 path = Path(out.save_folder or ".") / out.spikes_file
-                write_spikes(path, rec.spike_t, rec.spike_gid, self.node_layout(),
+                write_spikes(path, rec.spike_t, rec.spike_gid, layout,
                              self.network.provenance)
                 paths.append(path)
             if rec is not None:
-                paths += save_reports(out, rec, self.node_layout(), self.run_spec)
+                paths += save_reports(out, rec, layout, self.run_spec)
             if out.save_dat and rec is not None:
                 paths += save_dat(lambda label: self.output_path(f"_{label}.dat"), rec.t,
                                   rec.traces)

@@ -215,43 +215,42 @@ class Population:
 
 
 def read_node_populations(nodes_file, types_file) -> list[Population]:
-    types_file = Path(types_file)
-    types = read_types(types_file, "node_type_id")
-    out = []
-    with _open(nodes_file) as f:
-        root = _group(f, "nodes", nodes_file)
-        for name in root:
-            group = root[name]
-            type_ids = _dataset(group, "node_type_id", nodes_file, f"/nodes/{name}")
-            out.append(_population(name, Path(nodes_file), group, type_ids, types, types_file,
-                                   "node", f"/nodes/{name}"))
-    return out
+    return _read_populations(nodes_file, types_file, "node", lambda group, pop, where: None)
 
 
 def read_edge_populations(edges_file, types_file) -> list[Population]:
+    def ends(group, pop, where):
+        for end in ("source", "target"):
+            ids = group.get(f"{end}_node_id")
+            if ids is None:
+                raise FormatError(f"{edges_file}: {where}/{end}_node_id is missing")
+            label = ids.attrs.get("node_population")
+            if label is None:
+                raise FormatError(f"{edges_file}: {where}/{end}_node_id has no "
+                                  "'node_population' attribute")
+            setattr(pop, end, label.decode() if isinstance(label, bytes) else str(label))
+            setattr(pop, f"{end}_ids", ids[()].astype(np.int64))
+            if len(ids) != len(pop.type_ids):
+                raise FormatError(f"{edges_file}: {where}/{end}_node_id has {len(ids)} "
+                                  f"values for {len(pop.type_ids)} edges")
+
+    return _read_populations(edges_file, types_file, "edge", ends)
+
+
+def _read_populations(path, types_file, kind, more) -> list[Population]:
+    """The ``kind`` ('node'/'edge') populations of one h5 file with their types CSV;
+    ``more(group, population, where)`` reads what only that kind has."""
     types_file = Path(types_file)
-    types = read_types(types_file, "edge_type_id")
+    types = read_types(types_file, f"{kind}_type_id")
     out = []
-    with _open(edges_file) as f:
-        root = _group(f, "edges", edges_file)
+    with _open(path) as f:
+        root = _group(f, f"{kind}s", path)
         for name in root:
-            group, where = root[name], f"/edges/{name}"
-            type_ids = _dataset(group, "edge_type_id", edges_file, where)
-            pop = _population(name, Path(edges_file), group, type_ids, types, types_file,
-                              "edge", where)
-            for end in ("source", "target"):
-                ids = group.get(f"{end}_node_id")
-                if ids is None:
-                    raise FormatError(f"{edges_file}: {where}/{end}_node_id is missing")
-                label = ids.attrs.get("node_population")
-                if label is None:
-                    raise FormatError(f"{edges_file}: {where}/{end}_node_id has no "
-                                      "'node_population' attribute")
-                setattr(pop, end, label.decode() if isinstance(label, bytes) else str(label))
-                setattr(pop, f"{end}_ids", ids[()].astype(np.int64))
-                if len(ids) != len(type_ids):
-                    raise FormatError(f"{edges_file}: {where}/{end}_node_id has {len(ids)} "
-                                      f"values for {len(type_ids)} edges")
+            group, where = root[name], f"/{kind}s/{name}"
+            type_ids = _dataset(group, f"{kind}_type_id", path, where)
+            pop = _population(name, Path(path), group, type_ids, types, types_file, kind,
+                              where)
+            more(group, pop, where)
             out.append(pop)
     return out
 
