@@ -37,13 +37,6 @@ GBASE = "1uS"
 #: a NetStim with this many spikes or more never stops
 ENDLESS = 1e8
 
-_ID = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-
-
-def is_id(text: str) -> bool:
-    return bool(_ID.match(text))
-
-
 def nml_id(label: str, taken: set, prefix: str = "id") -> str:
     """A valid NeuroML id for a neuroloom label ('S->M' -> 'S__M'), unique among ``taken``
     (which it joins)."""

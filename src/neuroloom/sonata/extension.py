@@ -18,7 +18,6 @@ import json
 from pathlib import Path
 
 import h5py
-import numpy as np
 
 from ..errors import FormatError
 from ..model.serialize import catalogs_from_dict, catalogs_to_dict
@@ -78,9 +77,3 @@ def read(circuit: dict, circuit_path) -> dict | None:
     out["stims"] = StimTable(**columns, extra=extra)
     out["stim_trains"] = SpikeTrains(**trains)
     return out
-
-
-def same_order(values, order) -> np.ndarray:
-    """Positions of ``values`` in ``order`` (labels -> catalog codes)."""
-    index = {label: i for i, label in enumerate(order)}
-    return np.array([index[v] for v in values], dtype=np.int64)
