@@ -56,3 +56,8 @@ class FormatError(NeuroloomError, ValueError):
 
 class MechanismError(NeuroloomError, RuntimeError):
     """A NEURON mechanism is missing, has no such parameter, or failed to compile."""
+
+
+class BatchError(NeuroloomError, RuntimeError):
+    """Runs of a batch failed; the others finished. The message names each failed run and
+    where its log is."""

@@ -39,3 +39,19 @@ class Recordings:
         data["avgRate"] = (len(self.spike_t) / num_cells / seconds
                            if num_cells and seconds > 0 else 0.0)
         return data
+
+
+SAVED_ARRAYS = ("spkt", "spkid", "t")
+
+
+def saved_sim_data(raw) -> Dict:
+    """simData as saved -> as the run made it (numpy arrays for spikes and traces)."""
+    out = Dict()
+    for key, value in raw.items():
+        if key in SAVED_ARRAYS:
+            out[key] = np.asarray(value, dtype=np.int64 if key == "spkid" else np.float64)
+        elif isinstance(value, dict) and value and all(k.startswith("cell_") for k in value):
+            out[key] = Dict({cell: np.asarray(v, dtype=float) for cell, v in value.items()})
+        else:
+            out[key] = value
+    return out

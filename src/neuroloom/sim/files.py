@@ -7,22 +7,18 @@ model code and is run, as the tutorial's batch workflow needs.
 from __future__ import annotations
 
 import json
-import runpy
 import sys
 from pathlib import Path
-
-import numpy as np
 
 from ..errors import FormatError
 from ..model.serialize import network_from_dict
 from ..results.save import load_payload
+from ..results.simdata import saved_sim_data
 from ..specs import NetParams, SimConfig
 from ..specs.dicts import Dict
+from ..specs.files import load_spec_file
 from . import state
 from .session import Session
-
-ARRAYS = ("spkt", "spkid", "t")
-
 
 def load(filename, instantiate: bool = True):
     """Load a saved run (.json, .pkl, .h5): its netParams, simConfig, network and simData
@@ -41,7 +37,7 @@ def load(filename, instantiate: bool = True):
         if network is not None:
             session.create_pops()
     if "simData" in payload:
-        session.sim_data = sim_data(payload["simData"])
+        session.sim_data = saved_sim_data(payload["simData"])
     return session
 
 
@@ -71,21 +67,18 @@ def loadSimData(filename) -> Dict:
     if session is None:
         session = Session(NetParams(), SimConfig())
         state.replace(session)
-    session.sim_data = sim_data(payload["simData"])
+    session.sim_data = saved_sim_data(payload["simData"])
     return session.sim_data
 
 
-def sim_data(raw) -> Dict:
-    """simData as saved -> as the run made it (numpy arrays for spikes and traces)."""
-    out = Dict()
-    for key, value in raw.items():
-        if key in ARRAYS:
-            out[key] = np.asarray(value, dtype=np.int64 if key == "spkid" else np.float64)
-        elif isinstance(value, dict) and value and all(k.startswith("cell_") for k in value):
-            out[key] = Dict({cell: np.asarray(v, dtype=float) for cell, v in value.items()})
-        else:
-            out[key] = value
-    return out
+def _default(filename) -> Path:
+    """A default spec file: in the working folder, else beside the script that runs."""
+    path = Path(filename)
+    script = getattr(sys.modules["__main__"], "__file__", None)
+    if path.exists() or path.is_absolute() or script is None:
+        return path
+    beside = Path(script).resolve().parent / path
+    return beside if beside.exists() else path
 
 
 def _network(payload):
@@ -108,33 +101,9 @@ def readCmdLineArgs(simConfigDefault="cfg.py", netParamsDefault="netParams.py"):
     init script uses them. The simConfig is loaded first and offered to the netParams
     file as ``__main__.cfg`` (tutorial 8's netParams does ``from __main__ import cfg``)."""
     args = dict(arg.split("=", 1) for arg in sys.argv[1:] if "=" in arg)
-    cfg = _load_spec(args.get("simConfig", simConfigDefault), SimConfig,
-                     ("simConfig", "cfg"))
+    cfg = load_spec_file(args.get("simConfig") or _default(simConfigDefault), SimConfig,
+                         ("simConfig", "cfg"))
     sys.modules["__main__"].cfg = cfg
-    net = _load_spec(args.get("netParams", netParamsDefault), NetParams, ("netParams",))
+    net = load_spec_file(args.get("netParams") or _default(netParamsDefault), NetParams,
+                         ("netParams",))
     return cfg, net
-
-
-def _load_spec(filename, kind, names):
-    path = Path(filename)
-    if not path.exists():
-        raise FormatError(f"spec file {str(path)!r} does not exist")
-    if path.suffix.lower() == ".json":
-        data = json.loads(path.read_text())
-        for name in names:  # a saved run, or the spec alone
-            if isinstance(data, dict) and name in data and isinstance(data[name], dict):
-                data = data[name]
-                break
-        return kind(data)
-    if path.suffix.lower() != ".py":
-        raise FormatError(f"spec file {str(path)!r} must be .py or .json")
-    sys.path.insert(0, str(path.parent.resolve()))
-    try:
-        module = runpy.run_path(str(path), run_name=f"neuroloom_spec_{path.stem}")
-    finally:
-        sys.path.pop(0)
-    for name in names:
-        if isinstance(module.get(name), kind):
-            return module[name]
-    raise FormatError(f"{str(path)!r} defines no {kind.__name__} named "
-                      f"{' or '.join(names)}")
