@@ -155,6 +155,7 @@ class Batch:
             params = parse_params(self.params, self.groupedParams)
         else:
             params = search.parse_ranges(self.params)
+            search.check(self.method, self._options_of_method())
         cfg = self.cfg if self.cfg is not None else load_spec_file(
             self.cfgFile, SimConfig, ("cfg", "simConfig"))
         if not isinstance(cfg, SimConfig):

@@ -52,19 +52,31 @@ def parse_ranges(params) -> list[Param]:
     return out
 
 
-def optimise(method, params, options, evaluate, seed, say, label: str, trials_file: Path):
-    """Search ``params`` with ``method``; ``evaluate`` runs [(run label, {param: value})]
-    and returns [(RunResult, simData or None)]."""
-    from .batch import BatchOutcome
-
+def check(method: str, options: dict) -> None:
+    """The optimisation options, before anything runs or is written."""
     known = OPTUNA_OPTIONS if method == "optuna" else EVOL_OPTIONS
     where = "optimCfg" if method == "optuna" else "evolCfg"
     for key in options:
         if key not in known:
             raise SpecError(f"Batch.{where}.{key}: not an option; {hint(key, known)}")
-    fitness_func = options.get("fitnessFunc")
-    if not callable(fitness_func):
+    if not callable(options.get("fitnessFunc")):
         raise SpecError(f"Batch.{where}.fitnessFunc: a function fitness(simData, **args)")
+    if method == "evol" and options.get("evolAlgorithm", "custom") != "custom":
+        raise SpecError("Batch.evolCfg.evolAlgorithm: only 'custom' (neuroloom's genetic "
+                        "algorithm) is offered")
+    if method == "optuna":
+        try:
+            import optuna  # noqa: F401
+        except ImportError:
+            raise SpecError("Batch.method 'optuna' needs Optuna: pip install optuna "
+                            "(or neuroloom[optuna])") from None
+
+
+def optimise(method, params, options, evaluate, seed, say, label: str, trials_file: Path):
+    """Search ``params`` with ``method`` (options already checked); ``evaluate`` runs
+    [(run label, {param: value})] and returns [(RunResult, simData or None)]."""
+    from .batch import BatchOutcome
+
     search = _Search(params, options, evaluate, say, label, trials_file)
     if method == "optuna":
         _optuna(search, seed)
@@ -85,22 +97,31 @@ class _Search:
         self.target = options.get("targetFitness")
         self.deadline = time.monotonic() + float(options.get("maxtime", math.inf))
         self.trials, self.results = [], []
+        self.known = {}  # values -> (label of the run, fitness, ok)
 
     def run_round(self, candidates: list[tuple[str, list]]) -> list[float]:
-        """Run (label, values in params' order) candidates; their fitness."""
+        """Run (label, values in params' order) candidates; their fitness. A candidate equal
+        to an earlier one (a GA copies parents) is scored from that run, not run again."""
+        fresh = {}
+        for label, values in candidates:
+            if tuple(values) not in self.known and tuple(values) not in fresh:
+                fresh[tuple(values)] = label
         named = [(label, {p.label: v for p, v in zip(self.params, values)})
-                 for label, values in candidates]
-        scores = []
-        for (label, values), (result, data) in zip(named, self.evaluate(named)):
+                 for values, label in fresh.items()]
+        for (values, label), (result, data) in zip(fresh.items(), self.evaluate(named)):
             score = self.failed_score
             if data is not None:
                 score = float(self.options["fitnessFunc"](
                     data, **self.options.get("fitnessFuncArgs", {})))
-            scores.append(score)
             self.results.append(result)
-            self.trials.append({"label": label, "params": {
-                p.name: v for p, v in zip(self.params, values.values())}, "fitness": score,
-                "ok": result.ok})
+            self.known[values] = (label, score, result.ok)
+        scores = []
+        for label, values in candidates:
+            ran, score, ok = self.known[tuple(values)]
+            scores.append(score)
+            trial = {"label": label, "params": {p.name: v for p, v in zip(self.params, values)},
+                     "fitness": score, "ok": ok}
+            self.trials.append(trial if ran == label else {**trial, "sameAs": ran})
         self._save()
         best = self.best()
         self.say(f"{len(self.trials)} trials, best fitness {best['fitness']:.4g} "
@@ -126,11 +147,8 @@ class _Search:
 
 
 def _optuna(search: _Search, seed) -> None:
-    try:
-        import optuna
-    except ImportError:
-        raise SpecError("Batch.method 'optuna' needs Optuna: pip install optuna "
-                        "(or neuroloom[optuna])") from None
+    import optuna
+
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="maximize" if search.maximize else "minimize",
                                 sampler=optuna.samplers.TPESampler(seed=seed))
@@ -148,9 +166,6 @@ def _optuna(search: _Search, seed) -> None:
 
 def _evol(search: _Search, seed) -> None:
     options = search.options
-    if options.get("evolAlgorithm", "custom") != "custom":
-        raise SpecError("Batch.evolCfg.evolAlgorithm: only 'custom' (neuroloom's genetic "
-                        "algorithm) is offered")
     rng = np.random.default_rng(seed)
     low = np.array([p.values[0] for p in search.params])
     high = np.array([p.values[1] for p in search.params])
