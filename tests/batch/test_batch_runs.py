@@ -149,3 +149,20 @@ def test_a_failing_run_is_reported_and_the_others_finish(tmp_path):
     data = folder / "tut8_data"
     assert len(list(data.glob("tauWeight_?_0.json"))) == 3
     assert not list(data.glob("tauWeight_?_1.json"))
+
+
+def test_the_tutorials_analysis_reads_the_grid(grid):
+    from neuroloom.batch import load
+    from neuroloom.plotting import plot_heatmap
+
+    table = load(grid / "tut8_data")
+    assert len(table) == 9 and not table.unfinished
+    weights, taus, rates = table.grid("connWeight", "synMechTau2", "popRates.M")
+    assert list(weights) == [0.005, 0.01, 0.15] and list(taus) == [3.0, 5.0, 7.0]
+    for i in range(3):
+        for j in range(3):
+            assert rates[i, j] == m_rate(grid / "tut8_data" / f"tauWeight_{i}_{j}.json")
+    figure = plot_heatmap(table, "connWeight", "synMechTau2", "popRates.M",
+                          filename=grid / "tut8_analysis.png")
+    assert (grid / "tut8_analysis.png").stat().st_size > 10_000
+    assert figure.axes[0].get_xlabel() == "connWeight"
