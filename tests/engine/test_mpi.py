@@ -49,6 +49,34 @@ def test_ranks_fire_the_serial_spikes(name, ranks, tmp_path):
     assert parallel.stdout.count("Simulated") == 1
 
 
+EXIT = """
+import atexit, os, sys, time
+rank = os.environ["PMI_RANK"]
+def late():  # registered before neuroloom's exit handler, so it runs after it
+    if rank == "0":
+        time.sleep(1)
+    open(f"done{rank}", "w").close()
+atexit.register(late)
+from neuroloom.engine.neuron_env import neuron_h
+h = neuron_h()
+if sys.argv[1:] == ["quit"]:
+    h.quit()
+"""
+
+
+@pytest.mark.parametrize("ending", ["", "quit"])
+def test_every_rank_finishes(ending, tmp_path):
+    """Hydra kills the ranks still running when one exits without MPI_Finalize (NEURON
+    under python never calls it): neuroloom finalises at exit, and not twice when the
+    script ends with h.quit()."""
+    (tmp_path / "exit.py").write_text(EXIT)
+    done = subprocess.run([str(MPIEXEC), "-n", "2", sys.executable, "exit.py", ending],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert (tmp_path / "done0").exists() and (tmp_path / "done1").exists()
+    assert "finalizing" not in done.stderr
+
+
 def test_a_missing_mpi_library_stops_the_run(tmp_path):
     broken = run("tut2.py", tmp_path / "broken", 2, MPI_LIB_NRN_PATH="/nowhere/libmpi.so.12")
     assert broken.returncode != 0

@@ -68,9 +68,22 @@ def initialise(h) -> None:
     h.nrnmpi_init()
     pc = h.ParallelContext()
     check(int(pc.nhost()))
-    # A rank that leaves first takes the others down with it (NEURON finalises MPI at
-    # exit), e.g. rank 0 while it still saves and plots: every rank waits for all at exit.
-    atexit.register(pc.barrier)
+    atexit.register(_finish, pc)
+
+
+def _finish(pc) -> None:
+    """At exit: wait for every rank (rank 0 may still save and plot), then finalise MPI.
+    NEURON under `python` never calls MPI_Finalize, and Hydra SIGKILLs the ranks still
+    running when one exits unfinalised (exit code 9, seen on 3 ranks on 2 cores)."""
+    import ctypes
+
+    from neuron import nrn_dll_sym
+
+    if not nrn_dll_sym("nrnmpi_use", ctypes.c_int).value:
+        return  # the script ended MPI itself (h.quit())
+    pc.barrier()
+    if "mpi4py.MPI" not in sys.modules:  # mpi4py finalises at exit itself, after its users
+        nrn_dll_sym("nrnmpi_terminate")()
 
 
 def check(nhost: int) -> None:
