@@ -2,6 +2,7 @@
 with the spikes of the serial run bit for bit; a broken MPI setup stops the run instead of
 running copies of the model."""
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,9 +23,13 @@ def run(script, folder: Path, ranks: int, **env) -> subprocess.CompletedProcess:
     if ranks > 1:
         command = [str(MPIEXEC), "-n", str(ranks), *command]
     clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("PMI_", "OMPI_", "SLURM_", "MPI_LIB"))}
+             if not k.startswith(("PMI_", "OMPI_", "SLURM_", "MPI_", "MPIR_CVAR_"))}
     return subprocess.run(command, cwd=folder, env={**clean, **env}, capture_output=True,
                           text=True, timeout=600)
+
+
+def simulate_seconds(stdout: str) -> float:
+    return float(re.search(r"Simulated \S+ ms in (\S+) s", stdout).group(1))
 
 
 def spikes(path: Path) -> dict:
@@ -32,21 +37,30 @@ def spikes(path: Path) -> dict:
         return {pop: (g["node_ids"][()], g["timestamps"][()]) for pop, g in f["spikes"].items()}
 
 
-@pytest.mark.parametrize("name, ranks", [("tut2", 2), ("tut5", 2), ("tut6", 2)])
-def test_ranks_fire_the_serial_spikes(name, ranks, tmp_path):
+def assert_same_spikes(one: dict, other: dict) -> None:
+    assert one.keys() == other.keys()
+    for pop in one:
+        np.testing.assert_array_equal(one[pop][0], other[pop][0])
+        np.testing.assert_array_equal(one[pop][1], other[pop][1])
+
+
+@pytest.mark.parametrize("name", ["tut2", "tut5", "tut6"])
+def test_ranks_fire_the_serial_spikes(name, tmp_path):
+    """On 2 and 3 ranks (3 ranks on 2 cores: oversubscribed)."""
     serial = run(f"{name}.py", tmp_path / "serial", 1)
     assert serial.returncode == 0, serial.stderr[-2000:]
-    parallel = run(f"{name}.py", tmp_path / "mpi", ranks)
-    assert parallel.returncode == 0, parallel.stderr[-2000:]
-    one, two = (spikes(tmp_path / d / f"{name}_spikes.h5") for d in ("serial", "mpi"))
-    assert one.keys() == two.keys()
-    for pop in one:
-        np.testing.assert_array_equal(one[pop][0], two[pop][0])
-        np.testing.assert_array_equal(one[pop][1], two[pop][1])
+    one = spikes(tmp_path / "serial" / f"{name}_spikes.h5")
     assert sum(len(ids) for ids, _ in one.values()) > 20
-    # written once, by rank 0, with every figure the script asks for
-    assert (tmp_path / "mpi" / f"{name}_raster.png").exists()
-    assert parallel.stdout.count("Simulated") == 1
+    for ranks in (2, 3):
+        parallel = run(f"{name}.py", tmp_path / f"n{ranks}", ranks)
+        assert parallel.returncode == 0, parallel.stderr[-2000:]
+        assert_same_spikes(one, spikes(tmp_path / f"n{ranks}" / f"{name}_spikes.h5"))
+        # written once, by rank 0, with every figure the script asks for
+        assert (tmp_path / f"n{ranks}" / f"{name}_raster.png").exists()
+        assert parallel.stdout.count("Simulated") == 1
+        if name == "tut5" and ranks > (os.cpu_count() or 1):
+            # spinning MPICH ranks took 106 s here; yielding ones 0.7 s (mpi.YIELDING)
+            assert simulate_seconds(parallel.stdout) < 20
 
 
 EXIT = """
@@ -98,6 +112,26 @@ def test_launcher_detection_and_library(monkeypatch):
         mpi.check(1)
 
 
+def test_oversubscribed_ranks_yield(monkeypatch):
+    """More ranks than cores: MPICH is told to sleep while waiting; your own setting wins."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    # prepare() adds variables: keep them out of this process's real environment
+    monkeypatch.setattr(os, "environ", {k: v for k, v in os.environ.items()
+                                        if k not in mpi.YIELDING})
+    monkeypatch.setenv("MPI_LIB_NRN_PATH", "/some/libmpi.so")
+    monkeypatch.setenv("PMI_SIZE", "2")
+    monkeypatch.setenv("MPI_LOCALNRANKS", "2")
+    assert mpi.prepare() and not any(name in os.environ for name in mpi.YIELDING)
+    monkeypatch.setenv("MPI_LOCALNRANKS", "3")
+    monkeypatch.setenv("MPIR_CVAR_CH4_PROGRESS_THROTTLE", "0")
+    assert mpi.prepare()
+    assert os.environ["MPIR_CVAR_CH4_PROGRESS_THROTTLE"] == "0"
+    assert os.environ["MPIR_CVAR_CH4_PROGRESS_THROTTLE_NO_PROGRESS_COUNT"] == "16"
+    monkeypatch.delenv("MPI_LOCALNRANKS")  # another launcher: all ranks on this node
+    monkeypatch.setenv("PMI_SIZE", "4")
+    assert mpi.oversubscribed()
+
+
 def test_the_run_command(tmp_path):
     """`neuroloom run [-n N] script.py`: the tutorial's runsim."""
     command = str(Path(sys.executable).parent / "neuroloom")
@@ -127,26 +161,25 @@ sim.saveData()
 """
 
 
-def test_a_sonata_circuit_on_two_ranks(tmp_path):
-    """The official 300_intfire example: the same spikes on 1 and 2 ranks."""
+def test_a_sonata_circuit_on_two_and_three_ranks(tmp_path):
+    """The official 300_intfire example: the same spikes on 1, 2 and 3 ranks."""
     from helpers import shared
 
     config = str(shared("sonata-examples", "300_intfire", "config.json"))
     (tmp_path / "run.py").write_text(SONATA_RUN)
     results = {}
-    for ranks in (1, 2):
+    for ranks in (1, 2, 3):
         folder = tmp_path / f"n{ranks}"
         folder.mkdir()
         command = [sys.executable, str(tmp_path / "run.py"), config]
         if ranks > 1:
-            command = [str(MPIEXEC), "-n", "2", *command]
+            command = [str(MPIEXEC), "-n", str(ranks), *command]
         done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]
         results[ranks] = spikes(folder / "spikes.h5")
     assert len(results[1]["v1"][0]) == 4322  # the reference output's spikes
-    for pop in results[1]:
-        np.testing.assert_array_equal(results[1][pop][0], results[2][pop][0])
-        np.testing.assert_array_equal(results[1][pop][1], results[2][pop][1])
+    assert_same_spikes(results[1], results[2])
+    assert_same_spikes(results[1], results[3])
 
 
 def test_lpt_balances_cost_and_keeps_the_spikes(tmp_path):
