@@ -15,11 +15,13 @@ from helpers import EXAMPLES
 from neuroloom.engine import mpi
 
 MPIEXEC = Path(sys.executable).parent / "mpiexec"
+NRNIV = Path(sys.executable).parent / "nrniv"  # the neuron wheel's wrapper: venv paths set
 
 
-def run(script, folder: Path, ranks: int, **env) -> subprocess.CompletedProcess:
+def run(script, folder: Path, ranks: int, program=(sys.executable,),
+        **env) -> subprocess.CompletedProcess:
     folder.mkdir()
-    command = [sys.executable, str(EXAMPLES / script)]
+    command = [*map(str, program), str(EXAMPLES / script)]
     if ranks > 1:
         command = [str(MPIEXEC), "-n", str(ranks), *command]
     clean = {k: v for k, v in os.environ.items()
@@ -61,6 +63,26 @@ def test_ranks_fire_the_serial_spikes(name, tmp_path):
         if name == "tut5" and ranks > (os.cpu_count() or 1):
             # spinning MPICH ranks took 106 s here; yielding ones 0.7 s (mpi.YIELDING)
             assert simulate_seconds(parallel.stdout) < 20
+
+
+def test_nrniv_runs_a_tutorial_under_mpi(tmp_path):
+    """`mpiexec -n 2 nrniv -python -mpi tut2.py`: the serial spikes. nrniv starts MPI
+    before Python, so MPI_LIB_NRN_PATH must be in its environment; without -mpi neuroloom
+    sets it as under python."""
+    serial = run("tut2.py", tmp_path / "serial", 1)
+    assert serial.returncode == 0, serial.stderr[-2000:]
+    one = spikes(tmp_path / "serial" / "tut2_spikes.h5")
+    library = str(mpi.wheel_library())
+    for folder, flags, env in (("mpi", ["-mpi"], {"MPI_LIB_NRN_PATH": library}),
+                               ("nompi", [], {})):
+        done = run("tut2.py", tmp_path / folder, 2, program=(NRNIV, "-python", *flags), **env)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "numprocs=2" in done.stdout and done.stdout.count("Simulated") == 1
+        assert_same_spikes(one, spikes(tmp_path / folder / "tut2_spikes.h5"))
+    # NEURON's own stop (before any Python runs), which the README's advice relies on
+    bare = run("tut2.py", tmp_path / "bare", 2, program=(NRNIV, "-python", "-mpi"))
+    assert bare.returncode != 0 and "MPI_LIB_NRN_PATH" in bare.stdout + bare.stderr
+    assert not (tmp_path / "bare" / "tut2_spikes.h5").exists()
 
 
 EXIT = """

@@ -7,8 +7,12 @@ when it cannot load one it silently runs every process as an independent serial 
 this process was started by an MPI launcher (mpiexec/mpirun/srun set the variables below),
 neuroloom points NEURON at the wheel's library (MPI_LIB_NRN_PATH, unless you set it) before
 NEURON starts, initialises MPI, and checks that NEURON sees as many processes as the
-launcher started. ``nrniv -python -mpi script.py`` initialises MPI itself; the same check
-applies.
+launcher started. ``nrniv -python -mpi script.py`` initialises MPI before Python starts,
+so MPI_LIB_NRN_PATH (and, with more ranks than cores, YIELDING's variables) must already
+be in its environment; without the library nrniv stops with exit code 1.
+`python -c "from neuroloom.engine import mpi; print(mpi.wheel_library())"` prints it.
+``nrniv -python script.py`` (no -mpi) needs neither: neuroloom starts MPI there. The same
+check applies to both.
 """
 from __future__ import annotations
 
