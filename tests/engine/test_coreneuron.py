@@ -65,3 +65,36 @@ def test_coreneuron_needs_one_mechanism_folder(tmp_path):
     with pytest.raises(MechanismError, match="CoreNEURON loads the mechanisms of one folder"):
         modfiles.coreneuron_library([one, two])
     assert modfiles.coreneuron_library([]) is None
+
+
+CORENEURON_MAPS = """
+import os
+libraries = {line.rsplit("/", 1)[-1].strip() for line in open("/proc/self/maps")}
+with open(f"libraries{os.environ.get('PMI_RANK', '')}.txt", "w") as out:
+    out.write("\\n".join(sorted(libraries)))
+"""
+
+
+def test_coreneuron_on_two_ranks_fires_neurons_spikes(tmp_path):
+    """`mpiexec -n 2` of tutorial 2 with simConfig.coreneuron: serial NEURON's spikes, bit
+    for bit, and each rank really ran CoreNEURON with its MPI library."""
+    from helpers import EXAMPLES
+    from test_mpi import MPIEXEC, assert_same_spikes, run, spikes
+
+    script = tmp_path / "tut2_core.py"
+    script.write_text((EXAMPLES / "tut2.py").read_text().replace(
+        "sim.createSimulateAnalyze(", "simConfig.coreneuron = True\nsim.createSimulateAnalyze(")
+        + CORENEURON_MAPS)
+    serial = run("tut2.py", tmp_path / "neuron", 1)
+    assert serial.returncode == 0, serial.stderr[-2000:]
+    (tmp_path / "core").mkdir()
+    done = subprocess.run([str(MPIEXEC), "-n", "2", sys.executable, str(script)],
+                          cwd=tmp_path / "core", capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "numprocs=2" in done.stdout and done.stdout.count("Simulated") == 1
+    one = spikes(tmp_path / "neuron" / "tut2_spikes.h5")
+    assert sum(len(ids) for ids, _ in one.values()) == 960
+    assert_same_spikes(one, spikes(tmp_path / "core" / "tut2_spikes.h5"))
+    for rank in (0, 1):
+        loaded = (tmp_path / "core" / f"libraries{rank}.txt").read_text().split()
+        assert {"libcorenrnmech_internal.so", "libcorenrnmpi_mpich.so"} <= set(loaded)
