@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
+from ..atomic import write_bytes_atomic
 from ..engine.mpi import MPIError, launched_size
 from .runner import RunJob, RunResult, execute
 
@@ -141,6 +142,4 @@ def _collect(jobs, report, pool, own_pool=True) -> list[RunResult]:
 
 
 def _write_text(path: Path, text: str) -> None:
-    from ..atomic import write_bytes_atomic
-
     write_bytes_atomic(path, text.encode())
