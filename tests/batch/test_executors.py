@@ -40,6 +40,23 @@ def test_mpi_pool_runs_the_grid_like_the_local_pool(tmp_path):
     assert (mpi / "tut8_data" / "tauWeight_batch.json").exists()
 
 
+def test_the_tutorials_nrniv_command(tmp_path):
+    """`mpiexec -np 2 nrniv -python -mpi tut8_batch.py`, as the tutorial runs a batch
+    (nrniv starts MPI before Python: MPI_LIB_NRN_PATH must be in its environment)."""
+    from neuroloom.engine.mpi import wheel_library
+
+    folder = tutorial8(tmp_path / "nrniv", local=False, **SMALL)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PMI_", "OMPI_", "SLURM_"))}
+    done = subprocess.run([str(MPIEXEC), "-np", "2", str(Path(sys.executable).parent / "nrniv"),
+                           "-python", "-mpi", "tut8_batch.py"], cwd=folder, capture_output=True,
+                          text=True, timeout=300,
+                          env={**env, "MPI_LIB_NRN_PATH": str(wheel_library())})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "numprocs=2" in done.stdout and "without mpiexec" not in done.stdout
+    assert done.stdout.count("run 3/3") == 1
+    assert len(list((folder / "tut8_data").glob("tauWeight_0_?.json"))) == 3
+
+
 def test_mpi_type_without_a_launcher_runs_locally(tmp_path):
     folder = tutorial8(tmp_path / "plain", local=False, **SMALL)
     done = run_batch(folder)
