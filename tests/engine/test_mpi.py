@@ -113,6 +113,21 @@ def test_every_rank_finishes(ending, tmp_path):
     assert "finalizing" not in done.stderr
 
 
+def test_an_error_on_one_rank_ends_the_job(tmp_path):
+    """Rank 1 fails after building: rank 0, already simulating, must not wait for it
+    forever."""
+    script = tmp_path / "tut2_fails.py"
+    script.write_text((EXAMPLES / "tut2.py").read_text().replace(
+        "sim.createSimulateAnalyze(netParams = netParams, simConfig = simConfig)",
+        "import os\nsim.create(netParams, simConfig)\nif os.environ['PMI_RANK'] == '1':\n"
+        "    raise RuntimeError('rank 1 fails')\nsim.simulate()\nsim.saveData()"))
+    done = subprocess.run([str(MPIEXEC), "-n", "2", sys.executable, str(script)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "RuntimeError: rank 1 fails" in done.stderr
+    assert not (tmp_path / "tut2_data.json").exists()
+
+
 def test_a_missing_mpi_library_stops_the_run(tmp_path):
     broken = run("tut2.py", tmp_path / "broken", 2, MPI_LIB_NRN_PATH="/nowhere/libmpi.so.12")
     assert broken.returncode != 0

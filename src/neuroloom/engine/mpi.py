@@ -92,6 +92,20 @@ def initialise(h) -> None:
     pc = h.ParallelContext()
     check(int(pc.nhost()))
     atexit.register(_finish, pc)
+    if pc.nhost() > 1:
+        sys.excepthook = _aborting(sys.excepthook)
+
+
+def _aborting(hook):
+    """An uncaught error on one rank ends the job: the other ranks would wait for it in the
+    next collective step (or at the exit barrier) forever."""
+    def excepthook(kind, value, traceback):
+        hook(kind, value, traceback)
+        sys.stderr.flush()
+        from neuron import nrn_dll_sym
+
+        nrn_dll_sym("nrnmpi_abort")(1)
+    return excepthook
 
 
 def _finish(pc) -> None:
