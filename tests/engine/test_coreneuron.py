@@ -98,3 +98,20 @@ def test_coreneuron_on_two_ranks_fires_neurons_spikes(tmp_path):
     for rank in (0, 1):
         loaded = (tmp_path / "core" / f"libraries{rank}.txt").read_text().split()
         assert {"libcorenrnmech_internal.so", "libcorenrnmpi_mpich.so"} <= set(loaded)
+
+
+def test_a_zero_delay_is_refused_before_coreneuron_starts():
+    from helpers import tutorial_specs
+    from neuroloom.errors import SpecError
+    from neuroloom.sim.session import Session
+
+    net, cfg = tutorial_specs("tut2")
+    net.connParams["S->M"]["delay"] = 0
+    cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
+    cfg.coreneuron, cfg.duration = True, 10
+    session = Session(net, cfg, echo=None)
+    session.create()
+    with pytest.raises(SpecError, match=r"connParams\['S->M'\].delay: a connection delay of "
+                                        "0 ms is possible only on one rank, without CoreNEURON"):
+        session.simulate()
+    session.clear()

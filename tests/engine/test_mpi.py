@@ -128,6 +128,22 @@ def test_an_error_on_one_rank_ends_the_job(tmp_path):
     assert not (tmp_path / "tut2_data.json").exists()
 
 
+def test_a_delay_not_longer_than_dt_is_named_on_several_ranks(tmp_path):
+    """NEURON needs every delay > dt on several ranks: the rule is named, not NEURON's
+    'mindelay is 0' stop; one rank runs it."""
+    script = tmp_path / "tut2_short_delay.py"
+    script.write_text((EXAMPLES / "tut2.py").read_text().replace(
+        "'delay': 5,                     # transmission delay (ms)", "'delay': 0.02,"))
+    done = subprocess.run([str(MPIEXEC), "-n", "2", sys.executable, str(script)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert ("connParams['S->M'].delay: a connection delay of 0.02 ms is not longer than dt "
+            "(0.025 ms)") in done.stderr
+    serial = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120)
+    assert serial.returncode == 0, serial.stderr[-2000:]
+
+
 def test_a_missing_mpi_library_stops_the_run(tmp_path):
     broken = run("tut2.py", tmp_path / "broken", 2, MPI_LIB_NRN_PATH="/nowhere/libmpi.so.12")
     assert broken.returncode != 0

@@ -159,6 +159,7 @@ class NeuronModel:
             setattr(h, name, value)
         h.dt = run.dt
         h.tstop = run.duration
+        self._check_delays(run)
         self.pc.set_maxstep(MAX_STEP)
         if run.coreneuron:
             self._coreneuron(True)
@@ -176,14 +177,25 @@ class NeuronModel:
             local["spike_gid"] = np.concatenate([local["spike_gid"], gids])
         return local
 
+    def _check_delays(self, run) -> None:
+        """Before NEURON initialises (where it would stop every rank with 'mindelay is 0
+        (or less than dt)'): every rank sees the whole network, so all raise alike."""
+        shortest = self._shortest_delay()
+        several = self.nhost > 1 or run.coreneuron
+        if shortest <= 0 and several:
+            # NeuroML's default connection delay; on one rank NEURON's own event queue
+            # delivers such events (continuerun)
+            raise SpecError([Problem(self._rule_with_delay(shortest),
+                                     "a connection delay of 0 ms is possible only on one "
+                                     "rank, without CoreNEURON")])
+        if self.nhost > 1 and shortest <= run.dt:
+            raise SpecError([Problem(self._rule_with_delay(shortest),
+                                     f"a connection delay of {shortest:g} ms is not longer "
+                                     f"than dt ({run.dt:g} ms): on several MPI ranks NEURON "
+                                     "needs every delay > dt (it runs on one rank)")])
+
     def _advance(self, run) -> None:
         if self._shortest_delay() <= 0:
-            # ParallelContext refuses a minimum delay of 0 (NeuroML's default connection
-            # delay); on one rank NEURON's own event queue delivers such events
-            if self.nhost > 1 or run.coreneuron:
-                raise SpecError([Problem("connParams", "a connection delay of 0 ms is "
-                                                       "possible only on one rank, without "
-                                                       "CoreNEURON")])
             self.h.load_file("stdrun.hoc")
             self.h.continuerun(run.duration)
         else:
@@ -220,6 +232,16 @@ class NeuronModel:
                   net.stims.delay[net.stims.syn_mech >= 0]]
         values = np.concatenate(delays)
         return float(values.min()) if len(values) else np.inf
+
+    def _rule_with_delay(self, delay: float) -> str:
+        """The spec path of a rule that makes a connection (or stimulus) with ``delay``."""
+        net = self.network
+        for table, rules, kind in ((net.conns, net.conn_rules, "connParams"),
+                                   (net.stims, net.stim_rules, "stimTargetParams")):
+            hits = np.flatnonzero(table.delay == delay)
+            if len(hits) and 0 <= table.rule[hits[0]] < len(rules):
+                return f"{kind}[{rules[table.rule[hits[0]]]!r}].delay"
+        return "connParams"
 
     def gather_timing(self, timing: dict) -> list | None:
         """Each rank's cells, cost share and seconds (build steps, run, and the part of the
