@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+import time
 from pathlib import Path
 
 #: (rank, size) variables of the launchers: MPICH/Hydra (PMI), Open MPI, Slurm
@@ -102,6 +103,9 @@ def _aborting(hook):
     def excepthook(kind, value, traceback):
         hook(kind, value, traceback)
         sys.stderr.flush()
+        # Hydra drops output it has not forwarded yet when a rank aborts: without a pause
+        # an error every rank raises at once (a bad spec) reached nobody
+        time.sleep(0.5)
         from neuron import nrn_dll_sym
 
         nrn_dll_sym("nrnmpi_abort")(1)
