@@ -99,7 +99,10 @@ class Batch:
         jobs, skipped = [], []
         for run in runs:
             job = self._job(plan, run)
-            (skipped if job is None else jobs).append(run.label if job is None else job)
+            if job is None:
+                skipped.append(run.label)
+            else:
+                jobs.append(job)
         if skipped:
             self._say(f"{len(skipped)} of {len(runs)} runs already finished: skipped")
         self._counter = [0, len(jobs)]
@@ -109,9 +112,9 @@ class Batch:
             runs=[done.get(r.label, RunResult(r.label, True, 0.0, "skipped")) for r in runs],
             skipped=skipped)
 
-    def _job(self, plan, run: Run, label: str | None = None) -> RunJob | None:
+    def _job(self, plan, run: Run) -> RunJob | None:
         """The run's job, or None when ``skip`` is on and the same run has finished."""
-        label = label or run.label
+        label = run.label
         cfg = apply(plan.cfg, run.values)
         cfg.simLabel, cfg.saveFolder = label, plan.folder_name
         public = json.dumps({"simConfig": to_plain(cfg.todict())}, indent=4)
