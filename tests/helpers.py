@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import os
-import runpy
 import subprocess
 import sys
 from pathlib import Path
-from unittest import mock
 
 import numpy as np
 
@@ -23,31 +21,12 @@ def shared(*parts) -> Path:
     raise FileNotFoundError("the shared reference data (../shared) is not on this machine")
 
 
-class _Captured(Exception):
-    pass
-
-
 def tutorial_specs(name: str):
     """(netParams, simConfig) of an example script, without running it: the script stops
     at its call to sim.createSimulateAnalyze (or sim.initialize)."""
-    import neuroloom.sim
+    from neuroloom.sim.sources import specs_of_script
 
-    captured = {}
-
-    def capture(netParams=None, simConfig=None):
-        captured.update(netParams=netParams, simConfig=simConfig)
-        raise _Captured
-
-    sys.path.insert(0, str(EXAMPLES))  # tut1 imports its parameter module HHTut
-    try:
-        with mock.patch.object(neuroloom.sim, "createSimulateAnalyze", capture), \
-                mock.patch.object(neuroloom.sim, "initialize", capture):
-            runpy.run_path(str(EXAMPLES / f"{name}.py"), run_name="tutorial")
-    except _Captured:
-        pass
-    finally:
-        sys.path.remove(str(EXAMPLES))
-    return captured["netParams"], captured["simConfig"]
+    return specs_of_script(EXAMPLES / f"{name}.py")
 
 
 def jneuroml_neuron(lems: Path) -> np.ndarray:

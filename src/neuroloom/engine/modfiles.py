@@ -60,6 +60,7 @@ def compiled(folder, coreneuron: bool = False) -> Path:
     """The cache folder holding the compiled library of ``folder`` (compiling it first
     if needed). Concurrent processes wait for one another on a lock."""
     files = mod_files(folder)
+    neuron_h()  # NEURON started headless (a bare import prints display warnings)
     import neuron
 
     digest = hashlib.sha256()

@@ -82,6 +82,9 @@ def _check_references(doc) -> None:
     for comp in doc.components.values():
         if comp.type not in known:
             raise FormatError(f"{comp.where}: unknown component type '{comp.type}'")
+        synapse = comp.element.get("synapse")  # Poisson inputs name the synapse they drive
+        if synapse is not None and synapse not in doc.components:
+            raise FormatError(f"{comp.where}: synapse '{synapse}' is not defined")
     pops = {}
     for pop in doc.populations:
         if pop.id in pops:

@@ -346,7 +346,10 @@ def _open(path):
         raise FormatError(f"{path}: file not found")
     if not h5py.is_hdf5(path):
         raise FormatError(f"{path}: not an HDF5 file")
-    return h5py.File(path, "r")
+    try:
+        return h5py.File(path, "r")
+    except OSError as err:  # e.g. truncated: the signature is there, the rest is not
+        raise FormatError(f"{path}: a damaged HDF5 file ({err})") from None
 
 
 def _group(f, name, path):

@@ -1,0 +1,52 @@
+"""The `neuroloom` command.
+
+    neuroloom run [-n N] SCRIPT.py [args]     run a model script, serially or on N MPI processes
+    neuroloom batch [-n N] BATCH.py [args]    run a batch script (tutorial 8)
+    neuroloom convert SRC DST [--to neuroml|sonata|json] [--format xml|hdf5] [--check]
+    neuroloom validate PATH                   every problem of a model, with its location
+    neuroloom info PATH                       what a model holds
+    neuroloom mechs build [DIR ...]           compile (and cache) mechanisms
+    neuroloom --version
+
+Exit codes: 0 done, 1 the model or a run has problems, 2 the command line is wrong. Errors
+are one line; --debug shows the traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import __version__
+from ..errors import NeuroloomError
+
+
+def main(argv=None) -> int:
+    parser = _parser()
+    options = parser.parse_args(argv)
+    try:
+        return options.handler(options, parser)
+    except (NeuroloomError, OSError) as error:
+        if options.debug:
+            raise
+        print(f"neuroloom {options.command}: {type(error).__name__}: {error}",
+              file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import convert, inspect, mechs, run
+
+    parser = argparse.ArgumentParser(prog="neuroloom", description=__doc__.split("\n\n")[0],
+                                     epilog=__doc__.split("\n\n", 1)[1],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"neuroloom {__version__}")
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", help="show full tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (run, convert, inspect, mechs):
+        module.add_commands(commands, [debug])
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Any model source as one canonical network: a model script, a saved run, a NeuroML2 (or
+LEMS) file, or a SONATA circuit. The command line's convert, validate and info read models
+through here.
+
+A model script is run up to its first sim.create*/initialize call, which hands over its
+specs and stops it: nothing is simulated. A script (or parameter module) that makes no such
+call gives the NetParams and SimConfig objects it defines.
+"""
+from __future__ import annotations
+
+import json
+import runpy
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import FormatError
+from ..specs import NetParams, SimConfig
+
+SCRIPT, SAVED, NEUROML, SONATA = "script", "saved run", "NeuroML2", "SONATA"
+SAVED_SUFFIXES = (".json", ".pkl", ".pickle", ".h5", ".hdf5")
+STOPPING_CALLS = ("createSimulateAnalyze", "createSimulate", "create", "initialize")
+
+
+@dataclass
+class Model:
+    network: object  # the canonical Network
+    sim_config: SimConfig
+    net_params: NetParams | None  # the spec, when the source has one
+    kind: str
+    path: Path
+
+
+class _Handed(Exception):
+    """A script handed its specs over; it stops here."""
+
+
+def kind_of(path) -> str:
+    """What a path holds, from its name and (for .json/.h5) a look inside."""
+    path = Path(path)
+    if path.is_dir():
+        return SONATA
+    if not path.exists():
+        raise FormatError(f"{str(path)!r} does not exist")
+    name = path.name.lower()
+    if name.endswith(".py"):
+        return SCRIPT
+    if name.endswith((".nml", ".xml", ".nml.h5")):
+        return NEUROML
+    if name.endswith(".json"):
+        try:
+            data = json.loads(path.read_text())
+        except ValueError as error:
+            raise FormatError(f"{str(path)!r} is not a JSON file: {error}") from None
+        if isinstance(data, dict) and ("networks" in data or "manifest" in data
+                                       or {"run", "network"} <= data.keys()):
+            return SONATA
+        return SAVED
+    if name.endswith((".h5", ".hdf5")):
+        import h5py
+
+        with h5py.File(path, "r") as f:
+            return NEUROML if "neuroml" in f else SAVED
+    if name.endswith((".pkl", ".pickle")):
+        return SAVED
+    raise FormatError(f"{str(path)!r}: not a model script (.py), saved run (.json, .pkl, "
+                      ".h5), NeuroML2 file (.nml, .xml, .nml.h5) or SONATA circuit (a folder "
+                      "or its config .json)")
+
+
+def specs_of_script(path, argv=()) -> tuple[NetParams, SimConfig]:
+    """(netParams, simConfig) of a model script, without running its simulation."""
+    import neuroloom.sim as sim
+
+    path = Path(path).resolve()
+    handed = {}
+
+    def hand_over(netParams=None, simConfig=None):
+        handed.update(netParams=netParams, simConfig=simConfig)
+        raise _Handed
+
+    with _script_context(path, argv), _replaced(sim, STOPPING_CALLS, hand_over):
+        try:
+            module = runpy.run_path(str(path), run_name="__main__")
+        except _Handed:
+            module = {}
+    net_params = handed.get("netParams") or _defined(module, NetParams, path)
+    sim_config = handed.get("simConfig") or _defined(module, SimConfig, path)
+    return net_params, sim_config
+
+
+def open_model(path, mod_folders=()) -> Model:
+    """The network a source describes, built without NEURON where the source allows."""
+    path = Path(path)
+    kind = kind_of(path)
+    if kind == SCRIPT:
+        net_params, sim_config = specs_of_script(path)
+        return Model(_built(net_params, sim_config), sim_config, net_params, kind, path)
+    if kind == SAVED:
+        return _saved(path)
+    if kind == NEUROML:
+        from ..importers import neuroml
+
+        model = neuroml.load(path, mod_folders)
+        return Model(model.network, model.sim_config, None, kind, path)
+    from ..importers import sonata
+
+    model = sonata.load(sonata_config(path), mod_folders)
+    return Model(model.network, model.sim_config, None, kind, path)
+
+
+def sonata_config(path) -> Path:
+    """A SONATA folder's config: the one that names both circuit and run, if any."""
+    path = Path(path)
+    if not path.is_dir():
+        return path
+    for name in ("simulation_config.json", "config.json", "circuit_config.json"):
+        if (path / name).is_file():
+            return path / name
+    raise FormatError(f"{str(path)!r} holds no SONATA config (simulation_config.json, "
+                      "config.json or circuit_config.json)")
+
+
+def _saved(path: Path) -> Model:
+    from ..model.serialize import network_from_dict
+    from ..results.save import load_payload
+
+    payload = load_payload(path)
+    net_params = NetParams(payload["netParams"]) if "netParams" in payload else None
+    sim_config = SimConfig(payload.get("simConfig", {}))
+    net = payload.get("net") or {}
+    if "cells" in net:
+        network = network_from_dict(net)
+    elif net_params is not None:
+        network = _built(net_params, sim_config)
+    else:
+        raise FormatError(f"{str(path)!r} holds neither the network nor its netParams")
+    return Model(network, sim_config, net_params, SAVED, path)
+
+
+def _built(net_params, sim_config):
+    from .session import Session
+
+    session = Session(net_params, sim_config, echo=None)
+    session.initialize()
+    session.create_pops()
+    return session.network
+
+
+def _defined(module: dict, kind, path: Path):
+    found = [value for value in module.values() if isinstance(value, kind)]
+    if len(found) != 1:
+        what = "no" if not found else "several"
+        raise FormatError(f"{str(path)!r} calls no sim.create*/initialize and defines {what} "
+                          f"{kind.__name__} objects")
+    return found[0]
+
+
+@contextmanager
+def _script_context(path: Path, argv):
+    """Run as `python script.py` would: its folder importable and first on sys.path, its
+    own argv; both restored afterwards."""
+    saved_argv, saved_path = sys.argv, list(sys.path)
+    sys.argv = [str(path), *argv]
+    sys.path.insert(0, str(path.parent))
+    try:
+        yield
+    finally:
+        sys.argv, sys.path[:] = saved_argv, saved_path
+
+
+@contextmanager
+def _replaced(module, names, function):
+    saved = {name: getattr(module, name) for name in names}
+    for name in names:
+        setattr(module, name, function)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(module, name, value)
