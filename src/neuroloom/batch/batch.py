@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..atomic import write_bytes_atomic
 from ..errors import BatchError, SpecError
+from ..progress import Progress
 from ..specs import SimConfig
 from ..specs.dicts import to_plain
 from ..specs.files import load_spec_file
@@ -105,8 +106,7 @@ class Batch:
                 jobs.append(job)
         if skipped:
             self._say(f"{len(skipped)} of {len(runs)} runs already finished: skipped")
-        self._counter = [0, len(jobs)]
-        results = run_jobs(jobs) if jobs else []
+        results = self._run_jobs(run_jobs, jobs)
         done = {r.label: r for r in results}
         return BatchOutcome(
             runs=[done.get(r.label, RunResult(r.label, True, 0.0, "skipped")) for r in runs],
@@ -133,10 +133,25 @@ class Batch:
         return RunJob(label=label, folder=str(plan.folder), command=command, cwd=str(Path.cwd()),
                       data_suffix=plan.data_suffix, cfg_text=own)
 
+    def _run_jobs(self, run_jobs, jobs) -> list[RunResult]:
+        """Run ``jobs``: a bar on an interactive terminal, else a line per finished run."""
+        if not jobs:
+            return []
+        self._finished = 0
+        with Progress(f"batch {self.batchLabel}", len(jobs), "runs",
+                      enabled=self.verbose) as self._progress:
+            return run_jobs(jobs)
+
     def _report(self, result: RunResult) -> None:
-        self._counter[0] += 1
+        self._finished += 1
+        if self._progress.mode == "bar":
+            self._progress.update(self._finished)
+            if not result.ok:
+                self._progress.write(f"neuroloom: batch {self.batchLabel}: {result.label} "
+                                     "FAILED")
+            return
         state = f"done in {result.seconds:.1f} s" if result.ok else "FAILED"
-        self._say(f"run {self._counter[0]}/{self._counter[1]} {result.label}: {state}")
+        self._say(f"run {self._finished}/{self._progress.total:g} {result.label}: {state}")
 
     def _say(self, message: str) -> None:
         if self.verbose:
@@ -267,8 +282,7 @@ class _Evaluator:
             runs.append(run)
             if job is not None:
                 jobs.append(job)
-        self.batch._counter = [0, len(jobs)]
-        results = {r.label: r for r in (self.run_jobs(jobs) if jobs else [])}
+        results = {r.label: r for r in self.batch._run_jobs(self.run_jobs, jobs)}
         out = []
         for run in runs:
             result = results.get(run.label, RunResult(run.label, True, 0.0, "skipped"))

@@ -1,0 +1,69 @@
+"""Progress: a bar on a terminal, sparse plain lines elsewhere, nothing when off."""
+import io
+import os
+import pty
+import subprocess
+import sys
+
+from neuroloom.progress import Progress
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_plain_lines_are_sparse_with_time_left():
+    clock, stream = Clock(), io.StringIO()
+    progress = Progress("simulating", 1000, "ms", stream=stream, clock=clock)
+    assert progress.mode == "lines"
+    for step in range(1, 11):
+        clock.now = 2.0 * step  # 2 s per 100 ms: 20 s in all
+        progress.update(100 * step)
+    lines = stream.getvalue().splitlines()
+    # the first after 5 s (at 6 s), then 10 s later (at 16 s)
+    assert lines == ["neuroloom: simulating 30% (300/1000 ms, 6.0 s, about 14 s left)",
+                     "neuroloom: simulating 80% (800/1000 ms, 16.0 s, about 4 s left)"]
+
+
+def test_off_means_silent():
+    stream = io.StringIO()
+    with Progress("simulating", 10, "ms", enabled=False, stream=stream) as progress:
+        progress.update(10)
+        assert progress.mode is None
+    assert stream.getvalue() == ""
+
+
+BAR = """
+import time
+from neuroloom.progress import Progress
+with Progress("simulating", 100, "ms") as p:
+    for i in range(1, 11):
+        time.sleep(0.15)
+        p.update(10 * i)
+print("finished", flush=True)
+"""
+
+
+def test_a_bar_on_a_terminal_and_none_in_a_pipe():
+    main, secondary = pty.openpty()
+    done = subprocess.run([sys.executable, "-c", BAR], stdout=subprocess.PIPE,
+                          stderr=secondary, timeout=60)
+    os.close(secondary)
+    terminal = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        terminal += chunk
+    os.close(main)
+    assert done.returncode == 0 and b"finished" in done.stdout
+    assert b"simulating:" in terminal and b"ms [" in terminal  # tqdm's bar, after 1 s
+    piped = subprocess.run([sys.executable, "-c", BAR], capture_output=True, timeout=60)
+    assert piped.returncode == 0 and piped.stderr == b""  # a short step: no line either
