@@ -12,23 +12,38 @@ def spike_histogram(spike_t, time_range, bin_size) -> tuple[np.ndarray, np.ndarr
     return edges[:-1], counts
 
 
-def welch_psd(signal, fs, segment=256):
-    """(frequencies in Hz, power spectral density) by Welch's method: Hann-windowed
-    segments overlapping by half, mean removed, averaged periodograms (one-sided)."""
+def short_time_psd(signal, fs, segment=256, overlap=None, nfft=None):
+    """(frequencies in Hz, segment start indices, one-sided PSD of each segment as a
+    segments x frequencies array): Hann-windowed segments of ``segment`` samples sharing
+    ``overlap`` samples with the next (half by default), each with its mean removed and
+    zero-padded to ``nfft`` samples (``segment`` by default). A signal shorter than
+    ``segment`` is one segment of its own length."""
     x = np.asarray(signal, dtype=float)
-    segment = min(segment, len(x))
+    if overlap is None:
+        overlap = segment - segment // 2
+    if segment > len(x):  # one segment: the overlap must shrink with it
+        segment = len(x)
+        overlap = min(overlap, segment - 1)
     if segment < 4:
         raise ValueError("too few samples for a spectrum")
-    step = segment // 2
+    if not 0 <= overlap < segment:
+        raise ValueError(f"the overlap ({overlap}) must be >= 0 and < the segment "
+                         f"({segment} samples)")
+    nfft = segment if nfft is None else max(nfft, segment)
+    starts = np.arange(0, len(x) - segment + 1, segment - overlap)
+    pieces = np.lib.stride_tricks.sliding_window_view(x, segment)[starts]
     window = np.hanning(segment)
-    scale = fs * np.sum(window ** 2)
-    spectra = []
-    for start in range(0, len(x) - segment + 1, step):
-        piece = x[start:start + segment]
-        spectra.append(np.abs(np.fft.rfft((piece - piece.mean()) * window)) ** 2 / scale)
-    psd = np.mean(spectra, axis=0)
-    psd[1:-1 if segment % 2 == 0 else None] *= 2  # fold the negative frequencies in
-    return np.fft.rfftfreq(segment, 1 / fs), psd
+    tapered = (pieces - pieces.mean(axis=1, keepdims=True)) * window
+    psd = np.abs(np.fft.rfft(tapered, n=nfft, axis=1)) ** 2 / (fs * np.sum(window ** 2))
+    psd[:, 1:-1 if nfft % 2 == 0 else None] *= 2  # fold the negative frequencies in
+    return np.fft.rfftfreq(nfft, 1 / fs), starts, psd
+
+
+def welch_psd(signal, fs, segment=256, overlap=None, nfft=None):
+    """(frequencies in Hz, power spectral density) by Welch's method: the mean of the
+    segments' periodograms (short_time_psd; by default overlapping by half)."""
+    freqs, _, psd = short_time_psd(signal, fs, segment, overlap, nfft)
+    return freqs, psd.mean(axis=0)
 
 
 def rate_psd(spike_t, n_cells, time_range, bin_size=1.0, segment=256):
