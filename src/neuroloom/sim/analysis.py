@@ -12,7 +12,10 @@ from ..errors import SpecError
 from ..model.include import resolve_include
 from ..validate.checker import Checker, item_path
 from ..validate.simconfig import plot_options
+from ..model.rxd import species_regions
 from . import state
+from .rxd_plots import RXD_PLOTS, run_rxd_plot
+from .lfp_plots import LFP_PLOTS, run_lfp_plot
 
 SUFFIX = {"plotRaster": "_raster.png", "plotTraces": "_traces.png", "plot2Dnet": "_2Dnet.png",
           "plotSpikeHist": "_spikeHist.png", "plotRatePSD": "_ratePSD.png",
@@ -52,6 +55,24 @@ def plotShape(**options):
     return _direct("plotShape", options)
 
 
+def plotLFP(**options):
+    """Tutorial 9's LFP plots: 'timeSeries', 'PSD', 'spectrogram', 'locations' (one
+    figure each; a list when several); sim/lfp_plots.py names their files."""
+    return _direct("plotLFP", options)
+
+
+def plotCSD(**options):
+    """Current source density of a laminar array of electrodes (simConfig.recordLFP)."""
+    return _direct("plotCSD", options)
+
+
+def plotRxDConcentration(speciesLabel=None, regionLabel=None, **options):
+    """A species' concentration in a region at the end of the run (tutorial 10):
+    an extracellular grid averaged across the plane, or the cells coloured by it."""
+    return _direct("plotRxDConcentration", {"speciesLabel": speciesLabel,
+                                            "regionLabel": regionLabel, **options})
+
+
 def plotData():
     """Every plot simConfig.analysis asks for; returns the saved files."""
     return state.current().plot_data()
@@ -73,7 +94,8 @@ def _direct(name, options):
     session = state.current()
     check = Checker()
     options = plot_options(name, options, item_path("analysis", name),
-                           [p.label for p in session.network.pops], check)
+                           [p.label for p in session.network.pops], check,
+                           species_regions(session.network.rxd))
     check.raise_if_any()
     fig, data, _ = run_plot(session, name, options)
     return fig, data
@@ -88,6 +110,10 @@ def _recordings(session, name):
 
 def run_plot(session, name: str, options: dict):
     """Draw one plot from validated options; returns (figure(s), data, saved paths)."""
+    if name in RXD_PLOTS:
+        return run_rxd_plot(session, name, options)
+    if name in LFP_PLOTS:
+        return run_lfp_plot(session, name, options)
     network = session.network
     rec = None if name in NEEDS_NO_RUN else _recordings(session, name)
     window = tuple(options.get("timeRange") or (0.0, session.run_spec.duration))
@@ -156,4 +182,6 @@ def _save(session, name, options, fig, gids):
 
 
 __all__ = ["plotRaster", "plotTraces", "plot2Dnet", "plotConn", "plotSpikeHist",
-           "plotRatePSD", "plotSpikeStats", "plotShape", "plotData", "popAvgRates"]
+           "plotRxDConcentration",
+           "plotRatePSD", "plotSpikeStats", "plotShape", "plotLFP", "plotCSD", "plotData",
+           "popAvgRates"]

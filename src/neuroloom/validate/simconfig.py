@@ -8,6 +8,7 @@ from .checker import Checker, attr_path, item_path
 from .conds import Tags, conds as parse_conds
 from ..sonata.layout import grouping_problems
 from .types import OutputSpec, ReportSpec, RunSpec, TraceSpec
+from .lfp_plots import LFP_ANALYSIS_OPTIONS, check_lfp_plot_options
 
 SEED_PURPOSES = ("conn", "stim", "loc")
 TRACE_KEYS = ("sec", "loc", "var", "mech", "synMech", "pointp", "stim", "conds")
@@ -37,6 +38,7 @@ ANALYSIS_OPTIONS = {
                  "feature": "strength", "groupBy": "pop", "orderBy": "gid",
                  "synOrConn": "syn", "graphType": "matrix", "figSize": (8, 8),
                  "saveFig": False},
+    **LFP_ANALYSIS_OPTIONS,  # plotLFP, plotCSD: validate/lfp_plots.py
 }
 CHOICES = {("plotConn", "feature"): ("strength", "weight", "delay", "probability", "numConns",
                                      "convergence", "divergence"),
@@ -49,8 +51,7 @@ CHOICES = {("plotConn", "feature"): ("strength", "weight", "delay", "probability
            ("plot2Dnet", "view"): ("xy", "xz", "zy"),
            ("plotShape", "view"): ("xy", "xz", "zy"),
            ("plotTraces", "oneFigPer"): ("trace", "cell")}
-ANALYSIS_PENDING = {**dict.fromkeys(("plotLFP", "plotCSD", "plotRxDConcentration"),
-                                    "LFP and RxD (issue 9)"),
+ANALYSIS_PENDING = {"plotRxDConcentration": "RxD (issue 9)",
                     **dict.fromkeys(("granger", "nTE", "plotSyncs", "plotEPSPAmp"),
                                     "not supported")}
 SIMCONFIG_PENDING = {
@@ -311,6 +312,8 @@ def plot_options(name, options, path, pop_labels, check) -> dict | None:
     defaults = ANALYSIS_OPTIONS[name]
     check.known_keys(options, path, defaults)
     merged = {**defaults, **options}
+    if name in LFP_ANALYSIS_OPTIONS:
+        check_lfp_plot_options(name, merged, path, pop_labels, check)
     for key in ("include", "includePre", "includePost"):
         if merged.get(key) is not None:
             merged[key] = _include(merged[key], attr_path(path, key), pop_labels, check)

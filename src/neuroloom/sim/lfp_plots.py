@@ -1,0 +1,132 @@
+"""``sim.analysis.plotLFP`` and ``plotCSD`` (and simConfig.analysis['plotLFP'/'plotCSD']):
+the session's recorded LFP (simData['LFP'], samples x electrodes in mV, at simData['t'])
+and its electrodes (simConfig.recordLFP) drawn by plotting/lfp.py and plotting/csd.py.
+
+Files, as NetPyNE names them, with saveFig=True: one per plot type,
+<filename>_LFP_timeseries.png, _LFP_psd.png, _LFP_timefreq.png (the spectrogram) and
+_LFP_locations.png; <filename>_CSD.png. saveFig='<name>.png' names the file of a single
+plot type; with several, each gets its type appended: <name>_timeseries.png, ...
+plotLFP's saveData=True writes the returned data to <filename>_lfp.pkl.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .. import plotting
+from ..analysis.lfp import SIGMA
+from ..errors import Problem, SpecError
+from ..results.save import save_json, save_pickle
+from ..validate.checker import attr_path, item_path
+
+LFP_PLOTS = ("plotLFP", "plotCSD")
+LFP_FILES = {"timeSeries": "timeseries", "PSD": "psd", "spectrogram": "timefreq",
+             "locations": "locations"}
+
+
+def run_lfp_plot(session, name: str, options: dict):
+    """Draw plotLFP or plotCSD from validated options; returns (figure(s), data, saved
+    paths)."""
+    path = item_path("analysis", name)
+    t, lfp, positions, sigma = recorded_lfp(session, name, options.get("pop"))
+    window = options["timeRange"]
+    try:
+        if name == "plotLFP":
+            _check_electrodes(options["electrodes"], lfp.shape[1], path)
+            figs, data = _plot_lfp(session, t, lfp, positions, window, options)
+            saved = _save_lfp(session, options, figs, data)
+            figures = list(figs.values())
+            return (figures[0] if len(figures) == 1 else figures), data, saved
+        fig, data = plotting.plot_csd(
+            t, lfp, positions, time_range=window, spacing_um=options["spacing_um"],
+            vaknin=options["vaknin"], norm=options["norm"], filt_freq=options["filtFreq"],
+            filt_order=options["filtOrder"], sigma=sigma, overlay=options["overlay"],
+            hlines=options["hlines"], layer_bounds=options["layerBounds"],
+            smooth=options["smooth"], fig_size=options["figSize"],
+            font_size=options["fontSize"])
+    except SpecError:
+        raise
+    except ValueError as error:  # options that do not fit this recording
+        raise SpecError(Problem(path, str(error))) from None
+    saved = None
+    if options["saveFig"]:
+        saved = session.output_path("_CSD.png") if options["saveFig"] is True \
+            else options["saveFig"]
+        plotting.save_figure(fig, saved, dpi=options["dpi"])
+    return fig, data, saved
+
+
+def recorded_lfp(session, name, pop=None):
+    """(t, LFP as samples x electrodes, electrode positions, sigma) of the session's run;
+    a SpecError naming what is missing when there is none."""
+    path = item_path("analysis", name)
+    if session.recordings is None:
+        raise SpecError(Problem(path, "there are no results yet; run the simulation first"))
+    spec = getattr(session.run_spec, "lfp", None)
+    config = session.sim_config if session.sim_config is not None else {}
+    positions = spec.electrodes if spec is not None else config.get("recordLFP")
+    data = session.sim_data or {}
+    if positions is None or len(positions) == 0 or data.get("LFP") is None:
+        raise SpecError(Problem(path, f"{name} needs simConfig.recordLFP (the electrode "
+                                      "positions [[x, y, z], ...] in um): this run "
+                                      "recorded no LFP"))
+    lfp = data["LFP"]
+    if pop is not None:
+        pops = data.get("LFPPops") or {}
+        if pop not in pops:
+            raise SpecError(Problem(attr_path(path, "pop"), f"no LFP of population '{pop}' "
+                                    "was recorded: it needs simConfig.saveLFPPops (True or "
+                                    "a list with that population)"))
+        lfp = pops[pop]
+    lfp = np.asarray(lfp, dtype=float)
+    positions = np.asarray(positions, dtype=float).reshape(-1, 3)
+    if lfp.ndim != 2 or lfp.shape[1] != len(positions):
+        raise SpecError(Problem(path, f"simData['LFP'] has shape {lfp.shape}: expected "
+                                      f"samples x {len(positions)} electrodes"))
+    sigma = spec.sigma if spec is not None else config.get("lfpSigma", SIGMA)
+    return np.asarray(data["t"], dtype=float), lfp, positions, sigma
+
+
+def _check_electrodes(electrodes, count, path) -> None:
+    problems = [Problem(f"{attr_path(path, 'electrodes')}[{i}]",
+                        f"there is no electrode {item}: simConfig.recordLFP has {count} "
+                        f"(0 to {count - 1})")
+                for i, item in enumerate(electrodes)
+                if not isinstance(item, str) and not 0 <= item < count]
+    if problems:
+        raise SpecError(problems)
+
+
+def _plot_lfp(session, t, lfp, positions, window, o):
+    return plotting.plot_lfp(
+        t, lfp, positions, session.network, time_range=window, electrodes=o["electrodes"],
+        plots=o["plots"], nfft=o["NFFT"], noverlap=o["noverlap"], nperseg=o["nperseg"],
+        min_freq=o["minFreq"], max_freq=o["maxFreq"], step_freq=o["stepFreq"],
+        smooth=o["smooth"], separation=o["separation"], include_axon=o["includeAxon"],
+        logx=o["logx"], logy=o["logy"], norm_signal=o["normSignal"], norm_psd=o["normPSD"],
+        norm_spec=o["normSpec"], filt_freq=o["filtFreq"], filt_order=o["filtOrder"],
+        detrend=o["detrend"], transform_method=o["transformMethod"],
+        max_plots=o["maxPlots"], overlay=o["overlay"], colors=o["colors"],
+        fig_size=o["figSize"], font_size=o["fontSize"], line_width=o["lineWidth"])
+
+
+def _save_lfp(session, options, figs, data) -> list:
+    paths = []
+    save = options["saveFig"]
+    for kind, fig in figs.items() if save else ():
+        if save is True:
+            path = session.output_path(f"_LFP_{LFP_FILES[kind]}.png")
+        elif len(figs) == 1:
+            path = save
+        else:
+            given = Path(save)
+            path = given.with_name(f"{given.stem}_{LFP_FILES[kind]}{given.suffix or '.png'}")
+        plotting.save_figure(fig, path, dpi=options["dpi"])
+        paths.append(path)
+    keep = options["saveData"]
+    if keep:
+        path = session.output_path("_lfp.pkl") if keep is True else Path(keep)
+        writer = save_json if path.suffix.lower() == ".json" else save_pickle
+        paths.append(writer(path, data))
+    return paths

@@ -1,0 +1,151 @@
+"""The options of the LFP plots, simConfig.analysis['plotLFP'] and ['plotCSD'] (and
+sim.analysis.plotLFP / plotCSD): their defaults, NetPyNE's names, and their checks.
+
+plotLFP's saveData (not a figure option elsewhere) saves the plot's data: True ->
+<filename>_lfp.pkl as NetPyNE names it, or a file name ending in .pkl or .json.
+showFig must stay False: figures are drawn without a GUI and returned (or saved).
+"""
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+from .checker import attr_path
+
+LFP_PLOT_TYPES = ("timeSeries", "PSD", "spectrogram", "locations")
+LFP_TRANSFORMS = ("morlet", "fft")
+CSD_OVERLAYS = ("LFP", "CSD")  # or None
+
+LFP_ANALYSIS_OPTIONS = {
+    "plotLFP": {"timeRange": None, "electrodes": ("avg", "all"), "plots": LFP_PLOT_TYPES,
+                "pop": None, "NFFT": 256, "noverlap": 128, "nperseg": 256, "minFreq": 1,
+                "maxFreq": 100, "stepFreq": 1, "smooth": 0, "separation": 1.0,
+                "includeAxon": True, "logx": False, "logy": False, "normSignal": False,
+                "normPSD": False, "normSpec": False, "filtFreq": False, "filtOrder": 3,
+                "detrend": False, "transformMethod": "morlet", "maxPlots": 8,
+                "overlay": False, "colors": None, "figSize": (8, 8), "fontSize": 14,
+                "lineWidth": 1.5, "dpi": 200, "saveData": None, "saveFig": False,
+                "showFig": False},
+    "plotCSD": {"timeRange": None, "spacing_um": None, "vaknin": True, "norm": False,
+                "filtFreq": False, "filtOrder": 3, "overlay": "LFP", "hlines": False,
+                "layerBounds": None, "smooth": True, "figSize": (8, 8), "fontSize": 12,
+                "dpi": 200, "saveFig": False, "showFig": False},
+}
+FLAGS = ("includeAxon", "logx", "logy", "normSignal", "normPSD", "normSpec", "detrend",
+         "overlay", "vaknin", "norm", "hlines", "smooth")
+WHOLE = {"NFFT": 4, "nperseg": 4, "noverlap": 0, "smooth": 0, "filtOrder": 1, "maxPlots": 1,
+         "dpi": 1}  # option -> its minimum
+POSITIVE = ("minFreq", "maxFreq", "stepFreq", "separation", "fontSize", "lineWidth",
+            "spacing_um")
+
+
+def check_lfp_plot_options(name, merged, path, pop_labels, check) -> None:
+    """Checks ``merged`` (the options over their defaults) in place, recording problems;
+    lists become tuples."""
+    for key, value in merged.items():
+        where = attr_path(path, key)
+        if key in FLAGS and not (name == "plotCSD" and key == "overlay"):
+            check.boolean(value, where)
+        elif key in WHOLE:
+            check.integer(value, where, minimum=WHOLE[key])
+        elif key in POSITIVE and value is not None:
+            check.number(value, where, positive=True)
+    if name == "plotLFP":
+        _check_lfp(merged, path, pop_labels, check)
+    else:
+        overlay = merged["overlay"]
+        if overlay is not None and overlay not in CSD_OVERLAYS:
+            check.reference(overlay, attr_path(path, "overlay"), "overlay", CSD_OVERLAYS)
+        bounds = merged["layerBounds"]
+        if bounds is not None and not (hasattr(bounds, "items") and all(
+                isinstance(v, Real) and not isinstance(v, bool) for v in bounds.values())):
+            check.add(attr_path(path, "layerBounds"), f"must be {{label: depth in um}}, "
+                                                      f"not {bounds!r}")
+    _check_filter(merged["filtFreq"], attr_path(path, "filtFreq"), check)
+    size = merged["figSize"]
+    if not (isinstance(size, (list, tuple)) and len(size) == 2 and all(
+            isinstance(v, Real) and not isinstance(v, bool) and v > 0 for v in size)):
+        check.add(attr_path(path, "figSize"), f"must be (width, height) in inches, not "
+                                              f"{size!r}")
+    if merged["showFig"] is not False:
+        check.add(attr_path(path, "showFig"), "figures are not shown (they are drawn "
+                                              "without a GUI): use the returned figure or "
+                                              "saveFig")
+
+
+def _check_lfp(merged, path, pop_labels, check) -> None:
+    merged["electrodes"] = _electrodes(merged["electrodes"], attr_path(path, "electrodes"),
+                                       check)
+    plots = merged["plots"]
+    plots = (plots,) if isinstance(plots, str) else plots
+    if not isinstance(plots, (list, tuple)) or not plots:
+        check.add(attr_path(path, "plots"), f"must list some of {', '.join(LFP_PLOT_TYPES)}, "
+                                            f"not {plots!r}")
+        plots = ()
+    for i, kind in enumerate(plots):
+        if kind not in LFP_PLOT_TYPES:
+            check.reference(kind, f"{attr_path(path, 'plots')}[{i}]", "LFP plot",
+                            LFP_PLOT_TYPES)
+    merged["plots"] = tuple(dict.fromkeys(plots))
+    method = merged["transformMethod"]
+    if method not in LFP_TRANSFORMS:
+        check.reference(method, attr_path(path, "transformMethod"), "transformMethod",
+                        LFP_TRANSFORMS)
+    low, high = merged["minFreq"], merged["maxFreq"]
+    if all(isinstance(v, Real) for v in (low, high)) and low >= high:
+        check.add(attr_path(path, "maxFreq"), f"must be above minFreq ({low}), not {high}")
+    nfft, nperseg, noverlap = (merged[k] for k in ("NFFT", "nperseg", "noverlap"))
+    if method == "fft" and all(isinstance(v, Integral) for v in (nfft, nperseg, noverlap)):
+        # the PSD's segments are NFFT samples long; the spectrogram's nperseg, padded to NFFT
+        if "PSD" in plots and noverlap >= nfft:
+            check.add(attr_path(path, "noverlap"), f"must be below NFFT ({nfft}) for the "
+                                                   f"PSD, not {noverlap}")
+        if "spectrogram" in plots and noverlap >= nperseg:
+            check.add(attr_path(path, "noverlap"), f"must be below nperseg ({nperseg}) for "
+                                                   f"the spectrogram, not {noverlap}")
+        if "spectrogram" in plots and nfft < nperseg:
+            check.add(attr_path(path, "NFFT"), f"must be at least nperseg ({nperseg}): the "
+                                               "spectrogram's segments are zero-padded to "
+                                               "NFFT samples")
+    pop = merged["pop"]
+    if pop is not None:
+        check.reference(pop, attr_path(path, "pop"), "population", pop_labels)
+    colours = merged["colors"]
+    if colours is not None and (isinstance(colours, str) or not isinstance(
+            colours, (list, tuple)) or not colours):
+        check.add(attr_path(path, "colors"), f"must be a list of colours, not {colours!r}")
+    save = merged["saveData"]
+    if not (save is None or isinstance(save, bool) or (
+            isinstance(save, str) and save.lower().endswith((".pkl", ".json")))):
+        check.add(attr_path(path, "saveData"), f"must be True, False or a file name ending "
+                                               f"in .pkl or .json, not {save!r}")
+
+
+def _electrodes(value, path, check) -> tuple:
+    """'avg', 'all' and electrode indices; the count of electrodes is known at plot time."""
+    items = (value,) if isinstance(value, (str, Integral)) else value
+    if not isinstance(items, (list, tuple)) or not items:
+        check.add(path, f"must list 'avg', 'all' or electrode indices, not {value!r}")
+        return ()
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            if item not in ("avg", "all"):
+                check.reference(item, f"{path}[{i}]", "electrode", ("avg", "all"))
+        elif isinstance(item, bool) or not isinstance(item, Integral) or item < 0:
+            check.add(f"{path}[{i}]", f"must be 'avg', 'all' or an electrode index, not "
+                                      f"{item!r}")
+    return tuple(int(i) if isinstance(i, Integral) and not isinstance(i, bool) else i
+                 for i in items)
+
+
+def _check_filter(value, path, check) -> None:
+    """False (none), a low-pass cut-off in Hz, or [low, high] for a band-pass."""
+    if value is False or value is None:
+        return
+    if isinstance(value, Real) and not isinstance(value, bool) and value > 0:
+        return
+    if (isinstance(value, (list, tuple)) and len(value) == 2
+            and all(isinstance(v, Real) and not isinstance(v, bool) for v in value)
+            and 0 < value[0] < value[1]):
+        return
+    check.add(path, f"must be False, a low-pass cut-off in Hz or [low, high] Hz with "
+                    f"0 < low < high, not {value!r}")
