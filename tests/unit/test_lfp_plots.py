@@ -91,6 +91,11 @@ def test_psd_options_overlay_log_axes_and_normalisation(session):
     fig, data = sim.analysis.plotLFP(plots=["PSD"], electrodes=["all"], maxPlots=4)
     columns = {round(ax.get_position().x0, 3) for ax in fig.axes}
     assert len(fig.axes) == 10 and len(columns) == 3  # at most 4 panels per column
+    _, smooth = sim.analysis.plotLFP(plots=["PSD"], electrodes=[9], smooth=3)
+    _, raw = sim.analysis.plotLFP(plots=["PSD"], electrodes=[9])
+    peak = int(np.argmax(raw["allSignal"][0]))
+    assert smooth["allSignal"][0][peak] == pytest.approx(raw["allSignal"][0][peak - 1:peak + 2]
+                                                         .mean())
     fig, data = sim.analysis.plotLFP(plots=["PSD"], electrodes=[9], transformMethod="fft",
                                      NFFT=4096, noverlap=2048)
     assert data["peakFreqs"][0] == pytest.approx(55, abs=10000 / 4096)
@@ -183,6 +188,8 @@ def test_simconfig_analysis_runs_them_after_the_run(session, tmp_path):
     ({"filtFreq": [30, 10]}, r"filtFreq: must be False, a low-pass cut-off"),
     ({"showFig": True}, r"showFig: figures are not shown"),
     ({"saveData": "lfp.txt"}, r"saveData: must be True, False or a file name"),
+    ({"smooth": -1}, r"smooth: must be >= 0"),
+    ({"logy": "yes"}, r"logy: must be True or False"),
     ({"plots": ["PSD"], "transformMethod": "fft", "maxFreq": 20}, r"no frequency .* NFFT"),
 ])
 def test_plot_lfp_option_errors(session, options, message):

@@ -30,10 +30,11 @@ LFP_ANALYSIS_OPTIONS = {
                 "layerBounds": None, "smooth": True, "figSize": (8, 8), "fontSize": 12,
                 "dpi": 200, "saveFig": False, "showFig": False},
 }
-FLAGS = ("includeAxon", "logx", "logy", "normSignal", "normPSD", "normSpec", "detrend",
-         "overlay", "vaknin", "norm", "hlines", "smooth")
+FLAGS = {"plotLFP": ("includeAxon", "logx", "logy", "normSignal", "normPSD", "normSpec",
+                     "detrend", "overlay"),
+         "plotCSD": ("vaknin", "norm", "hlines", "smooth")}
 WHOLE = {"NFFT": 4, "nperseg": 4, "noverlap": 0, "smooth": 0, "filtOrder": 1, "maxPlots": 1,
-         "dpi": 1}  # option -> its minimum
+         "dpi": 1}  # option -> its minimum (plotLFP's smooth: a number of frequencies)
 POSITIVE = ("minFreq", "maxFreq", "stepFreq", "separation", "fontSize", "lineWidth",
             "spacing_um")
 
@@ -43,7 +44,7 @@ def check_lfp_plot_options(name, merged, path, pop_labels, check) -> None:
     lists become tuples."""
     for key, value in merged.items():
         where = attr_path(path, key)
-        if key in FLAGS and not (name == "plotCSD" and key == "overlay"):
+        if key in FLAGS[name]:
             check.boolean(value, where)
         elif key in WHOLE:
             check.integer(value, where, minimum=WHOLE[key])
