@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Regenerate the tutorial figures in docs/figures/ from the examples.
+
+Runs examples/tut1.py ... tut7.py, then tut8_batch.py and tut8_analysis.py, each in a
+fresh temporary folder with the venv's Python (the one running this script), and copies
+the PNGs they write into docs/figures/ under the tutorial's name
+(``HHTut_raster.png`` -> ``tut1_raster.png``, ``model_output_traces.png`` ->
+``tut7_traces_2.png``, ...). The figures are committed, so building the docs needs no
+NEURON; run this again after a change to the examples or the plots:
+
+    .venv/bin/python docs/make_figures.py            # every tutorial (about a minute)
+    .venv/bin/python docs/make_figures.py 2 5        # only tutorials 2 and 5
+
+Tutorial 7 draws its plots three times (weight 0, weight 0.5, longer somas) into the same
+files; it runs through a small wrapper that keeps each stage's figures (``_1``, ``_2``,
+``_3``) and saves the last, interactive plotRaster/plotTraces calls, which the script
+does not save. The script itself runs unchanged.
+
+A PNG larger than MAX_BYTES is downscaled with matplotlib's image functions.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+EXAMPLES = ROOT / "examples"
+FIGURES = HERE / "figures"
+MAX_BYTES = 1_000_000
+
+# tutorial -> (files to copy into the run folder, script to run, {output PNG: figure name})
+TUTORIALS = {
+    "1": (["HHTut.py", "tut1.py"], "tut1.py",
+          {"HHTut_2Dnet.png": "tut1_2Dnet.png", "HHTut_raster.png": "tut1_raster.png",
+           "HHTut_traces.png": "tut1_traces.png"}),
+    **{str(n): ([f"tut{n}.py"], f"tut{n}.py",
+                {f"tut{n}_{plot}.png": f"tut{n}_{plot}.png" for plot in plots})
+       for n, plots in ((2, ("2Dnet", "raster", "traces")), (3, ("2Dnet", "raster", "traces")),
+                        (4, ("2Dnet", "raster", "traces")),
+                        (5, ("2Dnet", "raster", "traces", "plot_conn_pop_strength_matrix")),
+                        (6, ("raster", "traces")))},
+    "7": (["tut7.py"], "tut7.py",
+          {f"tut7_{plot}_{stage}.png": f"tut7_{plot}_{stage}.png"
+           for plot, stages in (("2Dnet", (1,)), ("raster", (1, 2, 3)), ("traces", (1, 2, 3)))
+           for stage in stages}),
+    "8": (["tut8_batch.py", "tut8_cfg.py", "tut8_init.py", "tut8_netParams.py",
+           "tut8_analysis.py"], "tut8_batch.py",
+          {"tut8_analysis.png": "tut8_analysis.png",
+           **{f"tut8_data/tauWeight_1_{w}_raster.png": f"tut8_raster_tau5_w{w}.png"
+              for w in range(3)},
+           **{f"tut8_data/tauWeight_1_{w}_traces.png": f"tut8_traces_tau5_w{w}.png"
+              for w in (1, 2)}}),
+}
+
+# Runs tut7.py unchanged, keeping each plotData() stage's figures and saving the final
+# interactive plots (the script calls them without saveFig).
+TUT7_WRAPPER = """
+import runpy, shutil
+from pathlib import Path
+import neuroloom.sim.analysis as analysis
+
+stage = [0]
+plot_data, plot_raster, plot_traces = analysis.plotData, analysis.plotRaster, analysis.plotTraces
+
+def keep_stage():
+    stage[0] += 1
+    saved = plot_data()
+    for path in saved:
+        path = Path(path)
+        plot = path.stem.split('model_output_', 1)[1]
+        shutil.copyfile(path, f'tut7_{plot}_{stage[0]}.png')
+    return saved
+
+def last_raster(**options):
+    options.setdefault('saveFig', 'tut7_raster_3.png')
+    return plot_raster(**options)
+
+def last_traces(**options):
+    options.setdefault('saveFig', 'tut7_traces_3.png')
+    return plot_traces(**options)
+
+analysis.plotData, analysis.plotRaster, analysis.plotTraces = keep_stage, last_raster, last_traces
+runpy.run_path('tut7.py', run_name='__main__')
+"""
+
+
+def run_tutorial(name: str, python: str) -> list[Path]:
+    files, script, outputs = TUTORIALS[name]
+    written = []
+    with tempfile.TemporaryDirectory(prefix=f"neuroloom_tut{name}_") as tmp:
+        folder = Path(tmp)
+        for file in files:
+            shutil.copy(EXAMPLES / file, folder / file)
+        commands = [[python, "-c", TUT7_WRAPPER] if name == "7" else [python, script]]
+        if name == "8":
+            commands.append([python, "tut8_analysis.py"])
+        for command in commands:
+            print(f"tutorial {name}: {' '.join(command[:2]) if name != '7' else 'tut7.py'}",
+                  flush=True)
+            done = subprocess.run(command, cwd=folder, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise SystemExit(f"tutorial {name} failed ({' '.join(command[:2])}):\n"
+                                 f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+        for output, figure in outputs.items():
+            source = folder / output
+            if not source.exists():
+                produced = sorted(p.name for p in folder.rglob("*.png"))
+                raise SystemExit(f"tutorial {name} wrote no {output} (it wrote: {produced})")
+            target = FIGURES / figure
+            shutil.copyfile(source, target)
+            shrink(target)
+            written.append(target)
+    return written
+
+
+def shrink(path: Path) -> None:
+    """Halve the pixel size of a PNG until it is below MAX_BYTES."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.image as mpimg
+    from matplotlib.figure import Figure
+
+    while path.stat().st_size > MAX_BYTES:
+        image = mpimg.imread(path)
+        image = image[::2, ::2]
+        height, width = image.shape[:2]
+        fig = Figure(figsize=(width / 100, height / 100), dpi=100)
+        fig.figimage(image, resize=False)
+        fig.savefig(path, dpi=100, format="png")
+        print(f"  downscaled {path.name} to {width}x{height}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("tutorials", nargs="*", metavar="N",
+                        help="tutorials to run (default: all, 1-8)")
+    args = parser.parse_args()
+    unknown = sorted(set(args.tutorials) - set(TUTORIALS))
+    if unknown:
+        parser.error(f"no tutorial {', '.join(unknown)} (choose from 1-8)")
+    FIGURES.mkdir(exist_ok=True)
+    for name in args.tutorials or sorted(TUTORIALS):
+        for path in run_tutorial(name, sys.executable):
+            print(f"  {path.relative_to(ROOT)}  {path.stat().st_size / 1024:.0f} kB")
+
+
+if __name__ == "__main__":
+    main()
