@@ -19,12 +19,12 @@ What is written (libNeuroML objects for the components, see neuroml_cells.py for
 NeuroML has no exact form for a NetStim with 0 < noise < 1 (written as Poisson firing at
 its mean rate), NEURON's VClamp/SEClamp (written as voltageClampTriple), connectivity
 rule labels, normalised positions and cell tags. All of neuroloom's network is carried
-exactly in an annotation of the <network> (see neuroml/annotation.py), which neuroloom's
+exactly in an annotation of the `<network>` (see neuroml/annotation.py), which neuroloom's
 importer reads back, so import(export(net)) == net. Other tools ignore it.
 
 XML is written in one pass, connection by connection, without an object per connection;
-HDF5 follows libNeuroML's layout (/neuroml/network/population_<id>, projection_<id>,
-inputList_<id>) with float64 columns, and the components as XML in the root's
+HDF5 follows libNeuroML's layout (`/neuroml/network/population_<id>`, `projection_<id>`,
+`inputList_<id>`) with float64 columns, and the components as XML in the root's
 `neuroml_top_level` attribute.
 """
 from __future__ import annotations

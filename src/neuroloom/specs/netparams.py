@@ -49,7 +49,7 @@ class NetParams(SpecObject):
         morphology (.swc, .asc) or a NeuroML2 file (.nml) into ``cellParams[label]``, a
         plain entry (sections, geometry, pt3d, topology, mechanisms, ions, secLists) that
         can be saved, exported and modified. With ``importSynMechs`` the cell's synapses
-        become synMechParams entries labelled '<cellName>_<mod>'. Returns the entry."""
+        become synMechParams entries labelled `'<cellName>_<mod>'`. Returns the entry."""
         from ..errors import SpecError
         from ..importers.cells import import_cell
 
