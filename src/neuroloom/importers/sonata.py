@@ -69,7 +69,7 @@ def load(path, mod_folders=()) -> SonataModel:
     network = Network(cells=cells, conns=ConnTable.empty(), stims=StimTable.empty(),
                       pops=tuple(pops), cell_types=tuple(cell_types), syn_mechs=(),
                       stim_sources=(), section_names=(), conn_rules=(), stim_rules=(),
-                      size=_size(exported, cells),
+                      size=_size(exported, cells), rxd=exported["rxd"] if exported else None,
                       provenance=Provenance(source=f"sonata:{config.circuit_path}"))
     node_sets = NodeSets(config.node_sets, cell_nodes, layout)
     edges = _edge_populations(config)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .catalog import CellType, Population, StimSource, SynMech
+from .rxd import RxD
 from .tables import CellTable, ConnTable, SpikeTrains, StimTable
 
 
@@ -38,12 +39,14 @@ class Network:
     spike_trains: SpikeTrains = field(default_factory=SpikeTrains.empty)  # VecStim cells
     stim_trains: SpikeTrains = field(default_factory=SpikeTrains.empty)  # VecStim stimuli
     provenance: Provenance = field(default_factory=Provenance)
+    rxd: RxD | None = None  # reaction-diffusion (netParams.rxdParams)
 
     def __eq__(self, other) -> bool:
         if type(self) is not type(other):
             return False
         names = ("cells", "conns", "stims", "pops", "cell_types", "syn_mechs", "stim_sources",
-                 "section_names", "conn_rules", "stim_rules", "size", "spike_trains", "stim_trains")
+                 "section_names", "conn_rules", "stim_rules", "size", "spike_trains",
+                 "stim_trains", "rxd")
         return all(getattr(self, n) == getattr(other, n) for n in names)
 
     __hash__ = None

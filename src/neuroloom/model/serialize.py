@@ -7,6 +7,7 @@ from ..errors import FormatError
 from .catalog import (Artificial, CellType, PointProcess, Pointer, Population, Section,
                       StimSource, SynMech)
 from .network import Network, Provenance
+from .rxd import rxd_from_dict, rxd_to_dict
 from .tables import CellTable, ConnTable, SpikeTrains, StimTable
 
 FORMAT = "neuroloom-network/1"
@@ -40,6 +41,7 @@ def catalogs_to_dict(network: Network) -> dict:
         "sectionNames": list(network.section_names),
         "connRules": list(network.conn_rules),
         "stimRules": list(network.stim_rules),
+        "rxd": rxd_to_dict(network.rxd),
     }
 
 
@@ -57,7 +59,8 @@ def catalogs_from_dict(data: dict) -> dict:
                                       param_functions=_pairs_in(s["param_functions"]))
                            for s in data["stimSources"]),
         section_names=tuple(data["sectionNames"]), conn_rules=tuple(data["connRules"]),
-        stim_rules=tuple(data["stimRules"]), size=tuple(data["size"]))
+        stim_rules=tuple(data["stimRules"]), size=tuple(data["size"]),
+        rxd=rxd_from_dict(data.get("rxd")))
 
 
 def network_from_dict(data: dict) -> Network:
