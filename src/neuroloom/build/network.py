@@ -78,7 +78,7 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None) -> Net
                    conn_rules=tuple(r.label for r in net_spec.conn_rules),
                    stim_rules=tuple(t.label for t in net_spec.stim_targets),
                    size=net_spec.size, spike_trains=trains, stim_trains=stim_trains,
-                   provenance=provenance)
+                   provenance=provenance, rxd=net_spec.rxd)
 
 
 def _rule_pairs(code, rule, ctx, seed, owned) -> RulePairs:

@@ -11,6 +11,7 @@ from .cells import cell_type
 from .checker import Checker, item_path
 from .conds import Tags
 from .pops import pop_spec
+from .rxd import validate_rxd
 from .types import NetSpec
 from .values import Contexts
 
@@ -26,8 +27,6 @@ def validate_net_params(net_params, check: Checker) -> NetSpec:
     options = net_params.DEFAULTS
     check.top_level(net_params, NETPARAMS_PENDING)
     rule_dicts = {name: check.mapping(net_params[name], name) or {} for name in RULE_DICTS}
-    if rule_dicts["rxdParams"]:
-        check.add("rxdParams", "is not supported yet (issue 9)")
 
     size = tuple(check.number(net_params[a], a, positive=True, default=100.0)
                  for a in ("sizeX", "sizeY", "sizeZ"))
@@ -79,7 +78,9 @@ def validate_net_params(net_params, check: Checker) -> NetSpec:
     return NetSpec(cell_types=tuple(cell_types.values()), pops=pops, syn_mechs=syn_mechs,
                    stim_sources=sources, stim_targets=stim_targets, conn_rules=conn_rules,
                    sub_conn_rules=sub_conn_rules, size=size, shape=shape, scale=scale,
-                   variables=variables)
+                   variables=variables,
+                   rxd=validate_rxd(rule_dicts["rxdParams"], [p.label for p in pops],
+                                    tuple(cell_types.values()), check))
 
 
 def _each(rule_dicts, name, make):

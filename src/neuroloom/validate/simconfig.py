@@ -8,6 +8,8 @@ from .checker import Checker, attr_path, item_path
 from .conds import Tags, conds as parse_conds
 from ..sonata.layout import grouping_problems
 from .types import OutputSpec, ReportSpec, RunSpec, TraceSpec
+from ..model.rxd import species_regions
+from .rxd_options import RXD_ANALYSIS_OPTIONS, check_rxd_plot_options, check_trace_var
 from .lfp_plots import LFP_ANALYSIS_OPTIONS, check_lfp_plot_options
 
 SEED_PURPOSES = ("conn", "stim", "loc")
@@ -38,6 +40,7 @@ ANALYSIS_OPTIONS = {
                  "feature": "strength", "groupBy": "pop", "orderBy": "gid",
                  "synOrConn": "syn", "graphType": "matrix", "figSize": (8, 8),
                  "saveFig": False},
+    **RXD_ANALYSIS_OPTIONS,  # plotRxDConcentration: validate/rxd_options.py
     **LFP_ANALYSIS_OPTIONS,  # plotLFP, plotCSD: validate/lfp_plots.py
 }
 CHOICES = {("plotConn", "feature"): ("strength", "weight", "delay", "probability", "numConns",
@@ -51,8 +54,7 @@ CHOICES = {("plotConn", "feature"): ("strength", "weight", "delay", "probability
            ("plot2Dnet", "view"): ("xy", "xz", "zy"),
            ("plotShape", "view"): ("xy", "xz", "zy"),
            ("plotTraces", "oneFigPer"): ("trace", "cell")}
-ANALYSIS_PENDING = {"plotRxDConcentration": "RxD (issue 9)",
-                    **dict.fromkeys(("granger", "nTE", "plotSyncs", "plotEPSPAmp"),
+ANALYSIS_PENDING = {**dict.fromkeys(("granger", "nTE", "plotSyncs", "plotEPSPAmp"),
                                     "not supported")}
 SIMCONFIG_PENDING = {
     **dict.fromkeys(("recordStim", "saveMat", "gatherOnlySimData", "compactConnFormat",
@@ -76,18 +78,21 @@ class Names:
     syn_mechs: tuple
     stims: tuple
     tags: Tags
+    rxd: tuple = ()  # (label, its regions) of the rxd species, states and parameters
 
     @classmethod
     def of_spec(cls, net) -> "Names":
         return cls(tuple(p.label for p in net.pops), tuple(m.label for m in net.syn_mechs),
                    tuple(t.label for t in net.stim_targets),
-                   Tags(net.pops, {t.label: t for t in net.cell_types}))
+                   Tags(net.pops, {t.label: t for t in net.cell_types}),
+                   species_regions(net.rxd))
 
     @classmethod
     def of_network(cls, network) -> "Names":
         return cls(tuple(p.label for p in network.pops),
                    tuple(dict.fromkeys(m.user_label for m in network.syn_mechs)),
-                   tuple(network.stim_rules), Tags.of_network(network))
+                   tuple(network.stim_rules), Tags.of_network(network),
+                   species_regions(network.rxd))
 
 
 def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSpec,
@@ -149,7 +154,7 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         save_timing=check.boolean(c.saveTiming, "saveTiming"),
         timing=check.boolean(c.timing, "timing"),
         print_pop_avg_rates=check.boolean(c.printPopAvgRates, "printPopAvgRates"),
-        include=tuple(include), analysis=_analysis(c.analysis, pop_labels, check),
+        include=tuple(include), analysis=_analysis(c.analysis, pop_labels, check, names.rxd),
         reports=_reports(c.sonataReports, pop_labels, check),
         sonata_populations=_sonata_populations(c.sonataPopulations, pop_labels, check))
     return run, output
@@ -220,6 +225,7 @@ def _traces(traces, names, check) -> tuple[TraceSpec, ...]:
         var = check.required(rule, "var", path)
         if "var" in rule:
             var = check.string(var, attr_path(path, "var"))
+            check_trace_var(var, attr_path(path, "var"), names.rxd, check)
         sec = rule.get("sec")
         if sec is not None:
             sec = check.string(sec, attr_path(path, "sec"))
@@ -283,7 +289,7 @@ def _include(include, path, pop_labels, check) -> tuple:
     return tuple(items)
 
 
-def _analysis(analysis, pop_labels, check) -> tuple:
+def _analysis(analysis, pop_labels, check, rxd=()) -> tuple:
     analysis = check.mapping(analysis, "analysis") or {}
     out = []
     for name, options in analysis.items():
@@ -297,21 +303,23 @@ def _analysis(analysis, pop_labels, check) -> tuple:
         if options is False or options is None:
             continue
         options = plot_options(name, {} if options is True else options, path, pop_labels,
-                               check)
+                               check, rxd)
         if options is not None:
             out.append((name, tuple(options.items())))
     return tuple(out)
 
 
-def plot_options(name, options, path, pop_labels, check) -> dict | None:
+def plot_options(name, options, path, pop_labels, check, rxd=()) -> dict | None:
     """The options of one plot, checked, with defaults filled in and 'include' resolved
-    to normalised items (None: every recorded cell)."""
+    to normalised items (None: every recorded cell). ``rxd``: Names.rxd."""
     options = check.mapping(options, path)
     if options is None:
         return None
     defaults = ANALYSIS_OPTIONS[name]
     check.known_keys(options, path, defaults)
     merged = {**defaults, **options}
+    if name in RXD_ANALYSIS_OPTIONS:
+        check_rxd_plot_options(merged, path, rxd, check)
     if name in LFP_ANALYSIS_OPTIONS:
         check_lfp_plot_options(name, merged, path, pop_labels, check)
     for key in ("include", "includePre", "includePost"):

@@ -11,6 +11,7 @@ from typing import Union
 
 from ..expr import Expression
 from ..model.catalog import Artificial, CellType, Params, StimSource, SynMech
+from ..model.rxd import RxD
 
 #: a rule value: a number, a string function, or (where allowed) a list of numbers
 Value = Union[float, Expression, tuple]
@@ -113,6 +114,7 @@ class NetSpec:
     shape: str = "cuboid"
     scale: float = 1.0
     variables: Params = ()  # every numeric NetParams attribute, for string functions
+    rxd: RxD | None = None  # reaction-diffusion (rxdParams)
 
 
 @dataclass(frozen=True)
