@@ -17,6 +17,7 @@ from .pointers import PointerWiring
 from .recording import Recorder
 from .reports import ReportProbes
 from .replay import Replay, replayed_cell_gids, train_spikes
+from .rxd import RxDModel, merge_snapshots
 from .synapses import Targets
 from .wiring import Stimuli, connect
 
@@ -46,6 +47,10 @@ class NeuronModel:
         check_mechanisms(network)
         self._check_globals()
         self.gids = owned_gids(network, self.rank, self.nhost, run.load_balance)
+        if network.rxd is not None and run.coreneuron:
+            raise SpecError([Problem("coreneuron", "CoreNEURON does not run NEURON's rxd "
+                                                   "(rxdParams)")])
+        self.rxd = None  # reaction-diffusion, made by add_rxd()
         self.cells, self._detectors = {}, []
         self.targets = self.netcons = self.pointers = self.stimuli = None
         self.recorder = self._reports = self._vinit = self.replay = None
@@ -80,6 +85,13 @@ class NeuronModel:
             self.stimuli = Stimuli(self.h, self.pc, self.cells, self.targets, self.network,
                                    self.gids, self.run_spec.seed("stim"), self.replay)
 
+    def add_rxd(self):
+        """Reaction-diffusion in the sections of this rank's cells (engine/rxd.py)."""
+        if self.network.rxd is None or self.rxd is not None:
+            return
+        with self._step():
+            self.rxd = RxDModel(self.h, self.pc, self.cells, self.network, self.nhost)
+
     def setup_recording(self, trace_gids: dict, reports=(), report_gids=None):
         """Spikes of every cell; each trace from its cells (trace label -> gids); each
         SONATA report from its cells every time step."""
@@ -94,7 +106,7 @@ class NeuronModel:
             self.recorder = Recorder(self.h, self.pc, self.cells, run.traces, trace_gids,
                                      run.record_step, network=self.network,
                                      targets=self.targets, stimuli=self.stimuli,
-                                     stride=stride)
+                                     stride=stride, rxd=self.rxd)
             self._reports = ReportProbes(self.h, self.cells, reports, report_gids or {},
                                          run.dt, every_step=run.coreneuron)
 
@@ -171,6 +183,8 @@ class NeuronModel:
                 self._coreneuron(False)
         local = self.recorder.collect()
         local["reports"] = self._reports.collect()
+        # the final concentrations; an extracellular grid once (every rank holds it whole)
+        local["rxd"] = {} if self.rxd is None else self.rxd.snapshot(self.rank == 0)
         if self.rank == 0:  # the replayed cells' spikes, once
             times, gids = train_spikes(self.network, run.duration)
             local["spike_t"] = np.concatenate([local["spike_t"], times])
@@ -266,11 +280,15 @@ class NeuronModel:
         for kind in ("traces", "reports"):
             merged[kind] = {label: {g: v for p in parts for g, v in p[kind][label].items()}
                             for label in local[kind]}
+        merged["rxd"] = merge_snapshots([p.get("rxd") for p in parts])
         return merged
 
     def clear(self):
         """Release every NEURON object of this model; NEURON is left with no sections."""
         self.pc.gid_clear()
+        if self.rxd is not None:  # before the sections it lives in
+            self.rxd.release()
+            self.rxd = None
         for name in ("recorder", "_reports", "_vinit", "replay", "netcons", "pointers", "stimuli",
                      "targets", "_detectors"):
             setattr(self, name, None)

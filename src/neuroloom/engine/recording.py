@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import MechanismError
+from ..model.rxd import TRACE_VAR
 
 
 class Recorder:
@@ -12,10 +13,11 @@ class Recorder:
     (synapses) and ``stimuli``."""
 
     def __init__(self, h, pc, cells: dict, traces, trace_gids, record_step: float, *,
-                 network=None, targets=None, stimuli=None, stride: int | None = None):
+                 network=None, targets=None, stimuli=None, stride: int | None = None,
+                 rxd=None):
         """``stride``: record every time step and keep every stride-th sample (CoreNEURON
         hands back only vectors recorded every step), instead of sampling every
-        record_step."""
+        record_step. ``rxd``: the RxDModel whose species 'ca[er]'-style traces read."""
         self.spike_t = h.Vector()
         self.spike_gid = h.Vector()
         pc.spike_record(-1, self.spike_t, self.spike_gid)
@@ -38,7 +40,7 @@ class Recorder:
                 cell = cells.get(int(gid))
                 if cell is None:
                     continue  # another rank owns it
-                ref = _reference(cell, trace, finder)
+                ref = _reference(cell, trace, finder, rxd)
                 if ref is None:
                     continue  # this cell has no such section or point process
                 if isinstance(ref, str):
@@ -66,10 +68,17 @@ class Recorder:
         }
 
 
-def _reference(cell, trace, finder):
+def _reference(cell, trace, finder, rxd=None):
     """A pointer to the traced variable; None when this cell has nothing to record there;
     or a message saying why the variable does not exist."""
     sec = trace.sec or cell.cell_type.default_sec
+    species = TRACE_VAR.match(trace.var)  # 'ca[cyt]'
+    if species is not None:
+        if sec not in cell.secs:
+            return None
+        if rxd is None:
+            return "no reaction-diffusion (rxdParams) to record from"
+        return rxd.reference(cell, sec, trace.loc, *species.groups())
     if trace.stim is not None:
         owner = finder.stim(cell.gid, trace.stim)
     elif sec not in cell.secs:

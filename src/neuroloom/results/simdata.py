@@ -18,6 +18,7 @@ class Recordings:
     traces: dict = field(default_factory=dict)  # label -> {gid: samples}
     duration: float = 0.0
     reports: dict = field(default_factory=dict)  # label -> {gid: (samples, sec ids, pos)}
+    rxd: dict = field(default_factory=dict)  # final concentrations (engine/rxd.py snapshot)
 
     @classmethod
     def from_raw(cls, raw: dict, duration: float) -> "Recordings":
@@ -27,7 +28,8 @@ class Recordings:
         reports = {label: dict(sorted(cells.items()))
                    for label, cells in raw.get("reports", {}).items()}
         return cls(spike_t=t[order], spike_gid=gid[order], t=np.asarray(raw["t"]),
-                   traces=traces, duration=duration, reports=reports)
+                   traces=traces, duration=duration, reports=reports,
+                   rxd=raw.get("rxd") or {})
 
     def sim_data(self, num_cells: int) -> Dict:
         """The tutorial's simData: spkt, spkid, t, one entry per trace with 'cell_<gid>'

@@ -81,8 +81,17 @@ class Session:
         with self._timed("stimsTime"):
             self.model.add_stims()
 
+    def add_rxd(self):
+        """Reaction-diffusion (rxdParams) in the cells' sections; done by setup_recording
+        when not called before (traces may record its species)."""
+        self._need("model", "sim.net.createCells()")
+        with self._timed("rxdTime"):
+            self.model.add_rxd()
+
     def setup_recording(self):
         self._need("model", "sim.net.createCells()")
+        if self.network.rxd is not None and self.model.rxd is None:
+            self.add_rxd()
         with self._timed("setupRecordingTime"):
             self.model.setup_recording(self.trace_gids(), self.output.reports, {
                 r.label: resolve_include(r.cells, self.network) for r in self.output.reports})
@@ -94,6 +103,7 @@ class Session:
         self.create_cells()
         self.connect_cells()
         self.add_stims()
+        self.add_rxd()
         self.setup_recording()
         net, timing = self.network, self.timing
         in_neuron = sum(timing.get(k, 0.0) for k in ("createTime", "connectTime", "stimsTime"))

@@ -33,6 +33,10 @@ class NetView:
     def addStims(self):
         self._session.add_stims()
 
+    def addRxD(self, nthreads=None):
+        """Reaction-diffusion (rxdParams); ``nthreads`` is NetPyNE's and not used."""
+        self._session.add_rxd()
+
     # -- changing the network ---------------------------------------------------------------
     def modifyCells(self, params):
         """{'conds': {tag: value...}, 'secs': {sec: {'geom': {...}, 'mechs': {...}}}}"""
