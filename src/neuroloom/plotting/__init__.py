@@ -6,10 +6,11 @@ from .figures import save_figure
 from .lfp import plot_lfp
 from .net2d import plot_2dnet
 from .raster import plot_raster
+from .rxd import plot_rxd_concentration
 from .shape import plot_shape
 from .spikes import plot_rate_psd, plot_spike_hist, plot_spike_stats
 from .traces import plot_traces
 
 __all__ = ["plot_conn", "plot_csd", "plot_2dnet", "plot_heatmap", "plot_lfp", "plot_raster",
            "plot_shape", "plot_rate_psd", "plot_spike_hist", "plot_spike_stats", "plot_traces",
-           "save_figure"]
+           "plot_rxd_concentration", "save_figure"]
