@@ -11,6 +11,7 @@ from helpers import EXAMPLES
 
 COVERED = {"tut1", "tut2", "tut3", "tut4", "tut5", "tut6", "tut7", "HHTut", "tut8_batch",
            "tut8_cfg", "tut8_init", "tut8_netParams", "tut8_analysis"}
+COVERED |= {"rxd_net"}  # tests/engine/test_rxd.py runs it, serially and on 2 MPI ranks
 
 
 def run(name, folder):
@@ -43,8 +44,16 @@ def convert_round_trip(folder, out):
     assert (folder / "round_trip" / "tut2.net.h5").exists()
 
 
+def rxd_buffering(folder, out):
+    line = next(line for line in out.splitlines() if line.startswith("equilibrium:"))
+    numbers = [float(word.strip("(),")) for word in line.split() if word[:1].isdigit()]
+    ca, ca_run, cabuf, cabuf_run = numbers
+    assert ca_run == pytest.approx(ca, rel=1e-6) and cabuf_run == pytest.approx(cabuf, rel=1e-6)
+    assert (folder / "rxd_buffering_rxd_concentration.png").exists()
+
+
 GALLERY = {"neuroml_import": neuroml_import, "sonata_import": sonata_import,
-           "convert_round_trip": convert_round_trip}
+           "convert_round_trip": convert_round_trip, "rxd_buffering": rxd_buffering}
 
 
 @pytest.mark.parametrize("name", sorted(GALLERY))

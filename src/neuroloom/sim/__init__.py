@@ -122,7 +122,9 @@ def exportSONATA(folder, simConfig=None, populations=None) -> list:
     session = state.current()
     if session.network is None:
         session.create_pops()
-    return export(session.network, folder, simConfig or session.sim_config, populations)
+    files = export(session.network, folder, simConfig or session.sim_config, populations)
+    _note_rxd(session, "SONATA", "neuroloom_catalogs.json")
+    return files
 
 
 def importNeuroML2(fileName, simConfig=None, simulate: bool = True, analyze: bool = True,
@@ -160,8 +162,17 @@ def exportNeuroML2(reference, connections: bool = True, stimulations: bool = Tru
     if session.network is None:
         session.create_pops()
     folder = session.output.save_folder or "."
-    return export(session.network, reference, folder, session.sim_config, format,
-                  connections=connections, stimulations=stimulations)
+    files = export(session.network, reference, folder, session.sim_config, format,
+                   connections=connections, stimulations=stimulations)
+    _note_rxd(session, "NeuroML2", "the network's 'neuroloom' property")
+    return files
+
+
+def _note_rxd(session, fmt: str, where: str) -> None:
+    if session.network.rxd is not None:
+        session.log(f"{fmt} has no reaction-diffusion: the rxdParams are kept in {where}, "
+                    "which neuroloom reads back; other simulators run the network without "
+                    "them")
 
 
 def _given(value, name):
