@@ -1,19 +1,24 @@
 """Cell shapes as line segments, for drawing (no NEURON needed).
 
 Sections with 3D points use them (placed at the cell's position as the engine places them:
-x and z added, y subtracted); sections without are laid out as straight lines of their
-length, fanned out from the point where they attach.
+x and z added, y subtracted, unless the cell type keeps them as given); sections without are
+laid out as straight lines of their length, fanned out from the point where they attach (a
+root section from the cell's position, y subtracted as well: y is depth). Each section's
+points run from its 0 end to its 1 end, so positions along it are NEURON's.
 """
 from __future__ import annotations
 
 import numpy as np
 
 
-def cell_segments(network, gid) -> dict[str, np.ndarray]:
-    """Section name -> (n, 3) points of that section, in um."""
+def cell_segments(network, gid, placed=None) -> dict[str, np.ndarray]:
+    """Section name -> (n, 3) points of that section, in um. ``placed``: section name ->
+    its points as NEURON holds them (the engine's), used instead of the spec's."""
     cell_type = network.cell_type_of(gid)
     c = network.cells
-    origin = np.array([c.x[gid], c.y[gid], c.z[gid]])
+    origin = np.array([c.x[gid], -c.y[gid], c.z[gid]])
+    shift = origin if cell_type.place_pt3d else np.zeros(3)
+    placed = placed or {}
     points, children = {}, {}
     for sec in cell_type.sections:
         children.setdefault(sec.parent, []).append(sec)
@@ -22,13 +27,17 @@ def cell_segments(network, gid) -> dict[str, np.ndarray]:
         queue[i] = (sec, np.pi * i)  # roots fan out from the cell position
     while queue:
         sec, angle = queue.pop(0)
-        if sec.pt3d:
-            p = np.asarray(sec.pt3d)[:, :3] + origin * np.array([1, -1, 1])
+        if sec.name in placed:
+            p = np.asarray(placed[sec.name], dtype=float)
+        elif sec.pt3d:
+            p = np.asarray(sec.pt3d)[:, :3] + shift
         else:
             start = origin.copy() if sec.parent is None else _point_at(
                 points[sec.parent], sec.parent_x)
             direction = np.array([np.cos(angle), np.sin(angle), 0.0])
             p = np.vstack([start, start + direction * sec.L])
+            if sec.child_x == 1:  # attached by its 1 end: drawn from there
+                p = p[::-1]
         points[sec.name] = p
         kids = children.get(sec.name, [])
         for k, child in enumerate(kids):
