@@ -1,6 +1,7 @@
 """The examples gallery runs: every script in examples/ that the tutorial tests do not
 already run, in a fresh folder, with the outputs it announces. (tut1-tut6: test_tutorials;
-tut7: tests/engine/test_tutorial7; tut8: tests/batch.)"""
+tut7: tests/engine/test_tutorial7; tut8: tests/batch; lfp_cell, lfp_net:
+tests/engine/test_lfp.)"""
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ import pytest
 from helpers import EXAMPLES
 
 COVERED = {"tut1", "tut2", "tut3", "tut4", "tut5", "tut6", "tut7", "HHTut", "tut8_batch",
-           "tut8_cfg", "tut8_init", "tut8_netParams", "tut8_analysis"}
+           "tut8_cfg", "tut8_init", "tut8_netParams", "tut8_analysis", "lfp_cell", "lfp_net"}
 COVERED |= {"rxd_net"}  # tests/engine/test_rxd.py runs it, serially and on 2 MPI ranks
 
 

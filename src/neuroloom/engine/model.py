@@ -11,6 +11,7 @@ from ..errors import MechanismError, Problem, SpecError
 from . import modfiles
 from .balance import owned_gids
 from .cells import ArtificialInstance, CellInstance
+from .lfp import LFPRecorder, merge as merge_lfp
 from .mechanisms import check_mechanisms, used_mechanisms
 from .neuron_env import neuron_h, parallel_context
 from .pointers import PointerWiring
@@ -53,7 +54,7 @@ class NeuronModel:
         self.rxd = None  # reaction-diffusion, made by add_rxd()
         self.cells, self._detectors = {}, []
         self.targets = self.netcons = self.pointers = self.stimuli = None
-        self.recorder = self._reports = self._vinit = self.replay = None
+        self.recorder = self._reports = self._vinit = self.replay = self.lfp = None
 
     def create_cells(self):
         run = self.run_spec
@@ -94,7 +95,8 @@ class NeuronModel:
 
     def setup_recording(self, trace_gids: dict, reports=(), report_gids=None):
         """Spikes of every cell; each trace from its cells (trace label -> gids); each
-        SONATA report from its cells every time step."""
+        SONATA report from its cells every time step; the membrane currents of this rank's
+        cells for the LFP and current dipole (engine/lfp.py) when asked for."""
         with self._step():
             run = self.run_spec
             stride = None
@@ -103,6 +105,11 @@ class NeuronModel:
                 if stride < 1 or abs(stride * run.dt - run.record_step) > 1e-9:
                     raise SpecError([Problem("recordStep", f"with CoreNEURON it must be a "
                                                            f"multiple of dt ({run.dt} ms)")])
+            if self.lfp is not None:  # recording set up again: no second set of vectors
+                self.lfp.release()
+            # first: it turns on i_membrane_, which traces may then record too
+            self.lfp = None if run.lfp is None else LFPRecorder(
+                self.h, self.cells, self.network, run.lfp, run.record_step, stride=stride)
             self.recorder = Recorder(self.h, self.pc, self.cells, run.traces, trace_gids,
                                      run.record_step, network=self.network,
                                      targets=self.targets, stimuli=self.stimuli,
@@ -185,6 +192,7 @@ class NeuronModel:
         local["reports"] = self._reports.collect()
         # the final concentrations; an extracellular grid once (every rank holds it whole)
         local["rxd"] = {} if self.rxd is None else self.rxd.snapshot(self.rank == 0)
+        local["lfp"] = None if self.lfp is None else self.lfp.collect(len(local["t"]))
         if self.rank == 0:  # the replayed cells' spikes, once
             times, gids = train_spikes(self.network, run.duration)
             local["spike_t"] = np.concatenate([local["spike_t"], times])
@@ -270,7 +278,7 @@ class NeuronModel:
     def gather(self, local: dict) -> dict | None:
         """All ranks' recordings merged on rank 0 (None on the other ranks)."""
         if self.nhost == 1:
-            return local
+            return {**local, "lfp": merge_lfp([local.get("lfp")])}
         parts = self.pc.py_gather(local, 0)
         if self.rank != 0:
             return None
@@ -281,6 +289,7 @@ class NeuronModel:
             merged[kind] = {label: {g: v for p in parts for g, v in p[kind][label].items()}
                             for label in local[kind]}
         merged["rxd"] = merge_snapshots([p.get("rxd") for p in parts])
+        merged["lfp"] = merge_lfp([p.get("lfp") for p in parts])
         return merged
 
     def clear(self):
@@ -289,7 +298,9 @@ class NeuronModel:
         if self.rxd is not None:  # before the sections it lives in
             self.rxd.release()
             self.rxd = None
+        if self.lfp is not None:
+            self.lfp.release()
         for name in ("recorder", "_reports", "_vinit", "replay", "netcons", "pointers", "stimuli",
-                     "targets", "_detectors"):
+                     "targets", "_detectors", "lfp"):
             setattr(self, name, None)
         self.cells = {}

@@ -8,6 +8,9 @@ datasets, the spec, catalogs and provenance as JSON text.
     /net/{spikeTrains,stimTrains}/{gids,bounds,times}
     /simData/scalars     JSON text (avgRate, popRates, ...)
     /simData/{spkt,spkid,t}, /simData/traces/<label>/cell_<gid>
+    /simData/{LFP,dipoleSum}                 time x channels
+    /simData/{LFPCells,dipoleCells,LFPPops,dipolePops}/{keys,data}   gids or population
+                         labels, and their signals stacked (cells x time x channels)
 
 JSON text is kept in string datasets, not attributes: HDF5 attributes are limited to
 64 kB, which a detailed cell model's spec exceeds.
@@ -22,11 +25,12 @@ import numpy as np
 from ..atomic import atomic_path
 from ..errors import FormatError
 from ..specs.dicts import to_plain
+from .simdata import LFP_ARRAYS, LFP_BY_GID, LFP_BY_POP
 
 FORMAT = "neuroloom-data/1"
 TABLES = ("cells", "conns", "stims")
 TRAINS = ("spikeTrains", "stimTrains")
-ARRAYS = ("spkt", "spkid", "t")
+ARRAYS = ("spkt", "spkid", "t") + LFP_ARRAYS
 
 
 def write_hdf5(path, payload: dict) -> None:
@@ -72,6 +76,8 @@ def _write_sim_data(group, sim_data: dict) -> None:
     for key, value in sim_data.items():
         if key in ARRAYS:
             group.create_dataset(key, data=np.asarray(value))
+        elif key in LFP_BY_GID + LFP_BY_POP:
+            _write_stacked(group.create_group(key), value, key in LFP_BY_GID)
         elif isinstance(value, dict) and value and all(k.startswith("cell_") for k in value):
             trace = traces.create_group(key)
             for cell, samples in value.items():
@@ -122,7 +128,22 @@ def _read_sim_data(group) -> dict:
             out[key] = group[key][()]
     for label, trace in group["traces"].items():
         out[label] = {cell: samples[()] for cell, samples in trace.items()}
+    for key in LFP_BY_GID + LFP_BY_POP:
+        if key in group:
+            keys, data = group[key]["keys"][()], group[key]["data"][()]
+            out[key] = {(int(k) if key in LFP_BY_GID else k.decode("utf-8")): signal
+                        for k, signal in zip(keys, data)}
     return out
+
+
+def _write_stacked(group, signals: dict, by_gid: bool) -> None:
+    """Signals of equal shape by gid or population label: keys and one 3D dataset
+    (labels are not dataset names: a label may hold '/')."""
+    keys = list(signals)
+    group.create_dataset("keys", data=np.asarray(keys, dtype=np.int64) if by_gid else
+                         np.asarray(keys, dtype=object), dtype=None if by_gid else
+                         h5py.string_dtype("utf-8"))
+    group.create_dataset("data", data=np.asarray([signals[k] for k in keys], dtype=float))
 
 
 def _put_json(group, name, value) -> None:

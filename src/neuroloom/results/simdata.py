@@ -19,6 +19,7 @@ class Recordings:
     duration: float = 0.0
     reports: dict = field(default_factory=dict)  # label -> {gid: (samples, sec ids, pos)}
     rxd: dict = field(default_factory=dict)  # final concentrations (engine/rxd.py snapshot)
+    lfp: dict = field(default_factory=dict)  # simData's LFP and dipole entries (engine/lfp.py)
 
     @classmethod
     def from_raw(cls, raw: dict, duration: float) -> "Recordings":
@@ -29,14 +30,18 @@ class Recordings:
                    for label, cells in raw.get("reports", {}).items()}
         return cls(spike_t=t[order], spike_gid=gid[order], t=np.asarray(raw["t"]),
                    traces=traces, duration=duration, reports=reports,
-                   rxd=raw.get("rxd") or {})
+                   rxd=raw.get("rxd") or {},
+                   lfp=raw.get("lfp") or {})
 
     def sim_data(self, num_cells: int) -> Dict:
         """The tutorial's simData: spkt, spkid, t, one entry per trace with 'cell_<gid>'
-        keys, and avgRate (spikes per cell per second over the run)."""
+        keys, avgRate (spikes per cell per second over the run), and the LFP and dipole
+        entries asked for (time x electrodes in mV, time x 3 in nA um; engine/lfp.py)."""
         data = Dict(spkt=self.spike_t, spkid=self.spike_gid, t=self.t)
         for label, cells in self.traces.items():
             data[label] = Dict({f"cell_{gid}": samples for gid, samples in cells.items()})
+        for key, value in self.lfp.items():
+            data[key] = Dict(value) if isinstance(value, dict) else value
         seconds = self.duration / 1000.0
         data["avgRate"] = (len(self.spike_t) / num_cells / seconds
                            if num_cells and seconds > 0 else 0.0)
@@ -44,6 +49,11 @@ class Recordings:
 
 
 SAVED_ARRAYS = ("spkt", "spkid", "t")
+#: simData's LFP and dipole entries: arrays (time x channels), and dicts of them by gid
+#: (saveLFPCells, saveDipoleCells) or by population (saveLFPPops, saveDipolePops)
+LFP_ARRAYS = ("LFP", "dipoleSum")
+LFP_BY_GID = ("LFPCells", "dipoleCells")
+LFP_BY_POP = ("LFPPops", "dipolePops")
 
 
 def saved_sim_data(raw) -> Dict:
@@ -52,8 +62,19 @@ def saved_sim_data(raw) -> Dict:
     for key, value in raw.items():
         if key in SAVED_ARRAYS:
             out[key] = np.asarray(value, dtype=np.int64 if key == "spkid" else np.float64)
+        elif key in LFP_ARRAYS:
+            out[key] = _signal(value)
+        elif key in LFP_BY_GID + LFP_BY_POP:  # JSON made the gids strings
+            out[key] = Dict({int(k) if key in LFP_BY_GID else k: _signal(v)
+                             for k, v in value.items()})
         elif isinstance(value, dict) and value and all(k.startswith("cell_") for k in value):
             out[key] = Dict({cell: np.asarray(v, dtype=float) for cell, v in value.items()})
         else:
             out[key] = value
     return out
+
+
+def _signal(value) -> np.ndarray:
+    """time x channels, also when a run of no samples was saved as []."""
+    array = np.asarray(value, dtype=np.float64)
+    return array if array.ndim == 2 else array.reshape(len(array), -1)

@@ -28,6 +28,15 @@ class SimConfig(SpecObject):
         "recordCells": [],
         "recordTraces": Dict(),
         "recordStep": 0.1,  # ms
+        # extracellular potential (engine/lfp.py): electrodes [[x, y, z], ...] in um, y is
+        # depth as in cell positions; mV in simData['LFP'] (time x electrode)
+        "recordLFP": [],
+        "saveLFPCells": False,  # True or a cell list: simData['LFPCells'][gid]
+        "saveLFPPops": False,  # True or population labels: simData['LFPPops'][pop]
+        "lfpSigma": 0.3,  # conductivity of the extracellular medium, S/m
+        "recordDipole": False,  # current dipole moment (nA um) in simData['dipoleSum']
+        "saveDipoleCells": False,  # True or a cell list: simData['dipoleCells'][gid]
+        "saveDipolePops": False,  # True or population labels: simData['dipolePops'][pop]
         # saving
         "filename": "model_output",
         "simLabel": "",  # when given, names the outputs instead of filename

@@ -6,6 +6,7 @@ from numbers import Real
 
 from .checker import Checker, attr_path, item_path
 from .conds import Tags, conds as parse_conds
+from .lfp import lfp_spec
 from ..sonata.layout import grouping_problems
 from .types import OutputSpec, ReportSpec, RunSpec, TraceSpec
 from ..model.rxd import species_regions
@@ -60,8 +61,7 @@ SIMCONFIG_PENDING = {
     **dict.fromkeys(("recordStim", "saveMat", "gatherOnlySimData", "compactConnFormat",
                      "saveCellSecs", "saveCellConns", "createNEURONObj", "createPyStruct",
                      "addSynMechs", "includeParamsLabel", "backupCfgFile", "checkErrors",
-                     "checkErrorsVerbose"), "not supported"),
-    **dict.fromkeys(("recordLFP", "saveLFPCells", "recordDipole"), "LFP (issue 9)"),
+                     "checkErrorsVerbose", "recordDipolesHNN"), "not supported"),
     **dict.fromkeys(("cache_efficient", "gpu", "cvode_active", "cvode_atol",
                      "allowSelfConns"), "engine options (issue 8)"),
 }
@@ -132,7 +132,8 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         traces=_traces(c.recordTraces, names, check),
         record_step=record_step, verbose=bool(c.verbose),
         coreneuron=check.boolean(c.coreneuron, "coreneuron"),
-        load_balance=_load_balance(c.loadBalance, check))
+        load_balance=_load_balance(c.loadBalance, check),
+        lfp=lfp_spec(c, pop_labels, check, _include))
     include = c.saveDataInclude
     if not isinstance(include, (list, tuple)) or not all(i in DATA_PARTS for i in include):
         bad = [i for i in include if i not in DATA_PARTS] if isinstance(include, (list, tuple)) \

@@ -135,6 +135,21 @@ class TraceSpec:
 
 
 @dataclass(frozen=True)
+class LFPSpec:
+    """Extracellular recording (engine/lfp.py): electrode positions as the user gives
+    them (um, y is depth), the medium's conductivity (S/m), the current dipole, and whose
+    own signals to keep (include items for cells, population labels)."""
+
+    electrodes: tuple[tuple[float, float, float], ...] = ()  # () when only the dipole
+    sigma: float = 0.3
+    dipole: bool = False
+    lfp_cells: tuple = ()
+    lfp_pops: tuple[str, ...] = ()
+    dipole_cells: tuple = ()
+    dipole_pops: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RunSpec:
     duration: float
     dt: float
@@ -149,6 +164,7 @@ class RunSpec:
     verbose: bool = False
     coreneuron: bool = False  # run on CoreNEURON (in memory)
     load_balance: str = "roundrobin"  # which rank builds which cells (engine/balance.py)
+    lfp: LFPSpec | None = None  # LFP and current dipoles, when asked for
 
     def seed(self, purpose: str) -> int:
         return dict(self.seeds)[purpose]
