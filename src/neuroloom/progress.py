@@ -21,7 +21,8 @@ class Progress:
         self.label, self.total, self.unit = label, float(total), unit
         self.stream = stream if stream is not None else sys.stderr
         self.clock, self.start = clock, clock()
-        self.echo = echo or (lambda text: print(text, file=self.stream, flush=True))
+        self.echo = echo or (lambda text: print(f"neuroloom: {text}", file=self.stream,
+                                                flush=True))
         self.done = 0.0
         self._bar = None
         self._next_line = self.start + FIRST_LINE
@@ -50,7 +51,7 @@ class Progress:
     def write(self, text: str) -> None:
         """A message that does not break the bar."""
         if self._bar is not None:
-            self._bar.write(text, file=self.stream)
+            self._bar.write(f"neuroloom: {text}", file=self.stream)
         else:
             self.echo(text)
 
@@ -58,7 +59,7 @@ class Progress:
         wall = self.clock() - self.start
         fraction = done / self.total if self.total > 0 else 1.0
         left = wall * (1 - fraction) / fraction if fraction > 0 else float("nan")
-        return (f"neuroloom: {self.label} {100 * fraction:.0f}% ({done:g}/{self.total:g} "
+        return (f"{self.label} {100 * fraction:.0f}% ({done:g}/{self.total:g} "
                 f"{self.unit}, {wall:.1f} s, about {left:.0f} s left)")
 
     def close(self) -> None:

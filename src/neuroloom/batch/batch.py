@@ -147,7 +147,7 @@ class Batch:
         if self._progress.mode == "bar":
             self._progress.update(self._finished)
             if not result.ok:
-                self._progress.write(f"neuroloom: batch {self.batchLabel}: {result.label} "
+                self._progress.write(f"batch {self.batchLabel}: {result.label} "
                                      "FAILED")
             return
         state = f"done in {result.seconds:.1f} s" if result.ok else "FAILED"

@@ -25,6 +25,7 @@ from .wiring import Stimuli, connect
 _NOT_RUN = object()
 _CORENEURON_LIBRARY = _NOT_RUN  # the library CoreNEURON's first run here loaded (None: none)
 MAX_STEP = 10.0  # ms, upper bound of the spike-exchange interval (pc.set_maxstep)
+PROGRESS_STEPS = 100  # pieces of a run when its progress is reported
 
 
 class NeuronModel:
@@ -171,8 +172,9 @@ class NeuronModel:
         if problems:
             raise SpecError(problems)
 
-    def run(self) -> dict:
-        """Simulate from t=0 and return this rank's recordings."""
+    def run(self, progress=None) -> dict:
+        """Simulate from t=0 and return this rank's recordings; ``progress(t)`` is called
+        as the simulated time advances (on every rank: the run goes in the same steps)."""
         h, run = self.h, self.run_spec
         for name, value in self._globals().items():
             setattr(h, name, value)
@@ -184,7 +186,7 @@ class NeuronModel:
             self._coreneuron(True)
         try:
             h.finitialize(h.v_init)
-            self._advance(run)
+            self._advance(run, progress)
         finally:
             if run.coreneuron:
                 self._coreneuron(False)
@@ -216,12 +218,23 @@ class NeuronModel:
                                      f"than dt ({run.dt:g} ms): on several MPI ranks NEURON "
                                      "needs every delay > dt (it runs on one rank)")])
 
-    def _advance(self, run) -> None:
-        if self._shortest_delay() <= 0:
+    def _advance(self, run, progress=None) -> None:
+        """To the end of the run, in PROGRESS_STEPS pieces when progress is reported
+        (NEURON continues exactly where a piece stopped: the same spikes, tested).
+        CoreNEURON runs in one piece: each call would copy the model to it and back."""
+        zero_delay = self._shortest_delay() <= 0
+        if zero_delay:
             self.h.load_file("stdrun.hoc")
-            self.h.continuerun(run.duration)
-        else:
-            self.pc.psolve(run.duration)
+        advance = self.h.continuerun if zero_delay else self.pc.psolve
+        if progress is None or run.coreneuron:
+            advance(run.duration)
+            return
+        steps = max(1, round(run.duration / run.dt))
+        pieces = min(PROGRESS_STEPS, steps)
+        for piece in range(1, pieces + 1):
+            stop = steps * piece // pieces * run.dt  # on the dt grid, never 0
+            advance(stop)
+            progress(stop)
 
     def _coreneuron(self, on: bool) -> None:
         """Run on CoreNEURON (in memory, spikes and traces come back) or back on NEURON."""

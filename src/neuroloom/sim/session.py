@@ -20,6 +20,7 @@ from ..build import build_network
 from ..build.conds import select_cells
 from ..engine import NeuronModel
 from ..model.include import resolve_include
+from ..progress import Progress
 from ..results import save as saving
 from ..results.simdata import Recordings
 from ..results.report_files import save_reports
@@ -121,8 +122,11 @@ class Session:
         self._need("model", "sim.create()")
         if self.model.recorder is None:
             self.setup_recording()
-        with self._timed("runTime"):
-            self._raw = self.model.run()
+        run = self.run_spec
+        with self._timed("runTime"), Progress("simulating", run.duration, "ms",
+                                              enabled=run.progress and self.is_root,
+                                              echo=self.log) as progress:
+            self._raw = self.model.run(progress.update if run.progress else None)
 
     def gather_data(self) -> None:
         """Every rank's recordings, on rank 0."""

@@ -16,6 +16,7 @@ class SimConfig(SpecObject):
         "hParams": Dict({"celsius": 6.3, "v_init": -65.0, "clamp_resist": 0.001}),
         "seeds": Dict({"conn": 1, "stim": 1, "loc": 1}),
         "verbose": False,
+        "progress": True,  # a bar on an interactive terminal, plain lines elsewhere
         "coreneuron": False,  # run on CoreNEURON (same spikes, faster on big networks)
         "loadBalance": "roundrobin",  # or 'lpt': by compartments and synapses (MPI)
         # synapses: linear mechanisms at one (cell, section, location) are shared by the

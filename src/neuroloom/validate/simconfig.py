@@ -131,6 +131,7 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         record_cells=_include(c.recordCells, "recordCells", pop_labels, check),
         traces=_traces(c.recordTraces, names, check),
         record_step=record_step, verbose=bool(c.verbose),
+        progress=check.boolean(c.progress, "progress"),
         coreneuron=check.boolean(c.coreneuron, "coreneuron"),
         load_balance=_load_balance(c.loadBalance, check),
         lfp=lfp_spec(c, pop_labels, check, _include))

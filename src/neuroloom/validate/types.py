@@ -162,6 +162,7 @@ class RunSpec:
     traces: tuple[TraceSpec, ...] = ()
     record_step: float = 0.1
     verbose: bool = False
+    progress: bool = True  # report the run's progress (rank 0 shows it)
     coreneuron: bool = False  # run on CoreNEURON (in memory)
     load_balance: str = "roundrobin"  # which rank builds which cells (engine/balance.py)
     lfp: LFPSpec | None = None  # LFP and current dipoles, when asked for

@@ -27,6 +27,12 @@ def test_plain_lines_are_sparse_with_time_left():
     # the first after 5 s (at 6 s), then 10 s later (at 16 s)
     assert lines == ["neuroloom: simulating 30% (300/1000 ms, 6.0 s, about 14 s left)",
                      "neuroloom: simulating 80% (800/1000 ms, 16.0 s, about 4 s left)"]
+    echoed = []
+    progress = Progress("exporting", 10, "files", stream=io.StringIO(), clock=clock,
+                        echo=echoed.append)
+    clock.now += 6
+    progress.update(5)
+    assert echoed == ["exporting 50% (5/10 files, 6.0 s, about 6 s left)"]
 
 
 def test_off_means_silent():
@@ -53,17 +59,43 @@ def test_a_bar_on_a_terminal_and_none_in_a_pipe():
     done = subprocess.run([sys.executable, "-c", BAR], stdout=subprocess.PIPE,
                           stderr=secondary, timeout=60)
     os.close(secondary)
-    terminal = b""
-    while True:
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        terminal += chunk
+    terminal = read_all(main)
     os.close(main)
     assert done.returncode == 0 and b"finished" in done.stdout
     assert b"simulating:" in terminal and b"ms [" in terminal  # tqdm's bar, after 1 s
     piped = subprocess.run([sys.executable, "-c", BAR], capture_output=True, timeout=60)
     assert piped.returncode == 0 and piped.stderr == b""  # a short step: no line either
+
+
+def read_all(fd) -> bytes:
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            return out
+        if not chunk:
+            return out
+        out += chunk
+
+
+def test_a_simulation_shows_its_progress_on_a_terminal_only(tmp_path):
+    """Tutorial 5 run for 6 s of model time (about 3 s of wall time here)."""
+    from helpers import EXAMPLES
+
+    script = tmp_path / "tut5_long.py"
+    script.write_text((EXAMPLES / "tut5.py").read_text().replace(
+        "sim.createSimulateAnalyze(", "simConfig.duration = 6000\nsimConfig.analysis = {}\n"
+                                      "sim.createSimulateAnalyze("))
+    main, secondary = pty.openpty()
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, stdout=subprocess.PIPE,
+                          stderr=secondary, timeout=300)
+    os.close(secondary)
+    terminal = read_all(main)
+    os.close(main)
+    assert done.returncode == 0, terminal[-2000:]
+    assert b"simulating:" in terminal and b"/6000 ms [" in terminal
+    piped = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                           timeout=300)
+    assert piped.returncode == 0
+    assert b"%|" not in piped.stderr + piped.stdout and b"\r" not in piped.stderr
