@@ -1,22 +1,9 @@
 """simConfig's LFP and dipole options: defaults, accepted forms, and every problem with
 its dotted path (no NEURON needed)."""
 import numpy as np
-import pytest
 
-from helpers import tutorial_specs
-from neuroloom.errors import SpecError
 from neuroloom.validate import validate
-
-
-@pytest.fixture
-def tut2():
-    return tutorial_specs("tut2")
-
-
-def problems(net, cfg):
-    with pytest.raises(SpecError) as info:
-        validate(net, cfg)
-    return [str(p) for p in info.value.problems]
+from test_validate import problems, tut2  # noqa: F401 - tut2 is a fixture
 
 
 def test_off_by_default(tut2):

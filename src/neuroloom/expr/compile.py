@@ -103,7 +103,7 @@ class _Compiler:
     def node(self, node) -> Callable:
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
-            self.fail(node, f"{_describe(node)} is not allowed in a string function")
+            self.fail(node, f"{describe_node(node)} is not allowed in a string function")
         return method(node)
 
     # -- leaves -----------------------------------------------------------------------
@@ -178,7 +178,7 @@ class _Compiler:
     def _Call(self, node):
         if not isinstance(node.func, ast.Name):
             self.fail(node.func, f"only the known functions can be called, not "
-                                 f"{_describe(node.func)}")
+                                 f"{describe_node(node.func)}")
         name = node.func.id
         if node.keywords:
             self.fail(node, f"{name}(): keyword arguments are not allowed")
@@ -201,11 +201,13 @@ class _Compiler:
         return lambda env, draw: draw(site, function, [a(env, draw) for a in args])
 
 
-def _describe(node) -> str:
+def describe_node(node) -> str:
+    """How an error message names a piece of syntax (also used by kinetics.py)."""
     if isinstance(node, ast.Attribute):
         return f"attribute access ('.{node.attr}')"
-    names = {"Subscript": "indexing", "Lambda": "lambda", "ListComp": "a comprehension",
+    names = {"Subscript": "indexing", "Lambda": "a lambda", "ListComp": "a comprehension",
              "GeneratorExp": "a generator", "Starred": "unpacking", "JoinedStr": "an f-string",
              "NamedExpr": "assignment", "List": "a list", "Tuple": "a tuple",
-             "Dict": "a dict", "Set": "a set"}
+             "Dict": "a dict", "Set": "a set", "Constant": "a number", "BinOp": "arithmetic",
+             "Call": "a call", "Compare": "a comparison", "Name": "a name"}
     return names.get(type(node).__name__, f"'{type(node).__name__}'")

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ExpressionError, Problem
 from ..suggest import closest
+from .compile import describe_node
 
 SCHEME, SPECIES, RATE, INITIAL = "scheme", "species", "rate", "initial"
 MAX_LENGTH = 4000  # characters: keeps parsing and nesting bounded
@@ -205,7 +206,7 @@ class _Parser:
         if isinstance(node, ast.Name):
             return ("ref", self._species(node, allow_parameter), None)
         what = "a species or state" if not allow_parameter else "a species"
-        self.fail(node, f"must be {what} ('ca' or 'ca[cyt]'), not {_describe(node)}")
+        self.fail(node, f"must be {what} ('ca' or 'ca[cyt]'), not {describe_node(node)}")
 
     def _species(self, node, allow_parameter):
         name = node.id
@@ -231,7 +232,7 @@ class _Parser:
     def node(self, node):
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
-            self.fail(node, f"{_describe(node)} is not allowed here")
+            self.fail(node, f"{describe_node(node)} is not allowed here")
         return method(node)
 
     def _initial_only(self, node, what):
@@ -305,7 +306,7 @@ class _Parser:
             return self._isinstance(node), "bool"
         if name is None:
             self.fail(node.func, f"only the known functions can be called, not "
-                                 f"{_describe(node.func)}")
+                                 f"{describe_node(node.func)}")
         if name not in FUNCTIONS:
             self.fail(node, f"unknown function '{name}'{_hint(name, FUNCTIONS)}")
         count = FUNCTIONS[name][0]
@@ -378,14 +379,3 @@ def _dotted(node) -> str | None:
 def _hint(name, known) -> str:
     match = closest(name, sorted(known))
     return f"; did you mean '{match}'?" if match else ""
-
-
-def _describe(node) -> str:
-    if isinstance(node, ast.Attribute):
-        return f"attribute access ('.{node.attr}')"
-    names = {"Subscript": "indexing", "Lambda": "a lambda", "ListComp": "a comprehension",
-             "GeneratorExp": "a generator", "Starred": "unpacking", "JoinedStr": "an f-string",
-             "NamedExpr": "assignment", "List": "a list", "Tuple": "a tuple",
-             "Dict": "a dict", "Set": "a set", "Constant": "a number", "BinOp": "arithmetic",
-             "Call": "a call", "Compare": "a comparison", "Name": "a name"}
-    return names.get(type(node).__name__, f"'{type(node).__name__}'")
