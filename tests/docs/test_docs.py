@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 CONFIG = ROOT / "mkdocs.yml"
 KEY_PAGES = ["index.html", "install/index.html", "quickstart/index.html",
-             *[f"tutorials/tut{n}/index.html" for n in range(1, 9)],
+             *[f"tutorials/tut{n}/index.html" for n in range(1, 11)],
              "migration/index.html", "neuroml/index.html", "sonata/index.html",
              "mpi/index.html", "batch/index.html", "cli/index.html", "api/index.html",
              "benchmarks/index.html"]
@@ -69,7 +69,10 @@ def test_strict_build(tmp_path):
     api = (site / "api" / "index.html").read_text()
     for anchor in ("neuroloom.sim.createSimulateAnalyze", "neuroloom.specs.NetParams",
                    "neuroloom.batch.Batch", "neuroloom.exporters.sonata.export",
-                   "neuroloom.importers.neuroml.load"):
+                   "neuroloom.importers.neuroml.load", "neuroloom.sim.analysis.plotLFP",
+                   "neuroloom.sim.analysis.plotCSD",
+                   "neuroloom.sim.analysis.plotRxDConcentration",
+                   "neuroloom.sim.views.NetView.addRxD"):
         assert f'id="{anchor}"' in api, f"the API reference lacks {anchor}"
     tut2 = (site / "tutorials" / "tut2" / "index.html").read_text()
     assert "../../figures/tut2_raster.png" in tut2
@@ -128,7 +131,8 @@ def test_tutorial_pages_show_the_examples_as_they_are():
     for n in range(1, 8):
         assert f"examples/tut{n}.py" in shown
     for name in ("tut8_batch.py", "tut8_cfg.py", "tut8_init.py", "tut8_netParams.py",
-                 "tut8_analysis.py", "HHTut.py"):
+                 "tut8_analysis.py", "HHTut.py", "lfp_cell.py", "lfp_net.py",
+                 "rxd_buffering.py", "rxd_net.py"):
         assert f"examples/{name}" in shown
 
 
