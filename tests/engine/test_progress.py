@@ -5,6 +5,8 @@ import pty
 import subprocess
 import sys
 
+import numpy as np
+
 from neuroloom.progress import Progress
 
 
@@ -99,3 +101,38 @@ def test_a_simulation_shows_its_progress_on_a_terminal_only(tmp_path):
                            timeout=300)
     assert piped.returncode == 0
     assert b"%|" not in piped.stderr + piped.stdout and b"\r" not in piped.stderr
+
+
+def test_each_step_reports_its_progress(monkeypatch):
+    """Building, creating cells, connecting and simulating each go to 100%, on rank 0;
+    with progress off nothing is reported and the spikes are the same."""
+    import neuroloom.sim.session as session_module
+    from helpers import tutorial_specs
+    from neuroloom.sim.session import Session
+
+    reported = {}
+
+    class Recording(Progress):
+        def update(self, done):
+            reported.setdefault(self.label, []).append(done / self.total)
+            super().update(done)
+
+    monkeypatch.setattr(session_module, "Progress", Recording)
+    spikes = []
+    for progress in (True, False):
+        net, cfg = tutorial_specs("tut5")
+        cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
+        cfg.duration, cfg.progress = 200, progress
+        session = Session(net, cfg, echo=lambda text: None)
+        session.create()
+        session.simulate()
+        spikes.append(session.recordings.spike_t.copy())
+        session.clear()
+        if progress:
+            assert set(reported) == {"building", "creating cells", "connecting", "simulating"}
+            for label, fractions in reported.items():
+                assert fractions == sorted(fractions) and fractions[-1] == 1.0, label
+            assert len(reported["simulating"]) == 100
+            reported.clear()
+    assert reported == {}
+    np.testing.assert_array_equal(spikes[0], spikes[1])

@@ -34,12 +34,14 @@ class BuildContext:
     rule_key: int = 0
 
 
-def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None) -> Network:
+def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None,
+                  progress=None) -> Network:
     """Build the network a spec describes.
 
     ``owned``: the gids whose incoming connections and stimuli this process builds (a
     rank's share under MPI); None builds all. Every rank places every cell (cheap, and
     presynaptic positions are needed), and any split gives the same rows as the whole.
+    ``progress(fraction)`` after each connectivity rule.
     """
     type_codes = {t.label: i for i, t in enumerate(net_spec.cell_types)}
     pops, cells = place_cells(net_spec, type_codes, seeds["loc"])
@@ -54,9 +56,12 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None) -> Net
     pointer_mechs = {m.label for m in net_spec.syn_mechs if m.pointer is not None}
     # gap junctions and graded synapses are built whole on every rank: a rank needs them
     # for the presynaptic cells it owns too (it publishes their voltage)
-    pairs = [_rule_pairs(code, rule, ctx, seeds["conn"],
-                         None if pointer_mechs.intersection(rule.syn_mechs) else owned)
-             for code, rule in enumerate(net_spec.conn_rules)]
+    pairs = []
+    for code, rule in enumerate(net_spec.conn_rules):
+        pairs.append(_rule_pairs(code, rule, ctx, seeds["conn"],
+                                 None if pointer_mechs.intersection(rule.syn_mechs) else owned))
+        if progress is not None:
+            progress((code + 1) / len(net_spec.conn_rules))
     conns = ConnTable.allocate(sum(p.n_rows for p in pairs))
     if pointer_mechs:  # where pointer synapses read the presynaptic cell
         conns.extra.update(pre_sec=np.full(len(conns), np.nan),

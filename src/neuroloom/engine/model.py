@@ -57,10 +57,12 @@ class NeuronModel:
         self.targets = self.netcons = self.pointers = self.stimuli = None
         self.recorder = self._reports = self._vinit = self.replay = self.lfp = None
 
-    def create_cells(self):
+    def create_cells(self, progress=None):
+        """``progress(fraction)`` as this rank's cells are made."""
         run = self.run_spec
         with self._step():
-            self.cells, self._detectors = self._create_cells(self.network, run.seed("stim"))
+            self.cells, self._detectors = self._create_cells(self.network, run.seed("stim"),
+                                                             progress)
             self.targets = Targets(self.h, self.cells, self.network, run.linear_syn_mechs,
                                    run.one_syn_per_netcon)
             self._vinit = self.h.FInitializeHandler(0, self._initial_voltages)
@@ -72,10 +74,11 @@ class NeuronModel:
         if self.targets is not None:
             self.targets.use(network)
 
-    def connect_cells(self):
+    def connect_cells(self, progress=None):
+        """``progress(fraction)`` as this rank's connections are made."""
         with self._step():
             self.netcons, self.netcon_rows, self.netcon_weight_index = connect(
-                self.h, self.pc, self.targets, self.network, self.gids)
+                self.h, self.pc, self.targets, self.network, self.gids, progress)
             self.pointers = PointerWiring(self.h, self.pc, self.cells, self.network, self.gids)
             trains = self.network.spike_trains
             index, times = trains.spikes()
@@ -130,11 +133,15 @@ class NeuronModel:
             raise
 
     # -- building -----------------------------------------------------------------------
-    def _create_cells(self, network, seed):
+    def _create_cells(self, network, seed, progress=None):
         cells, detectors = {}, []
         c = network.cells
         replayed = replayed_cell_gids(network)
-        for gid in np.setdiff1d(self.gids, replayed).tolist():
+        made = np.setdiff1d(self.gids, replayed).tolist()
+        every = max(1, len(made) // 100)
+        for count, gid in enumerate(made, 1):
+            if progress is not None and (count % every == 0 or count == len(made)):
+                progress(count / len(made))
             cell_type = network.cell_type_of(gid)
             if cell_type.is_artificial:
                 model = cell_type.artificial

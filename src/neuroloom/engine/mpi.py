@@ -39,6 +39,15 @@ def launched_size() -> int:
     return 1
 
 
+def launched_rank() -> int:
+    """This process's rank as the MPI launcher numbered it (0 without a launcher): known
+    before NEURON starts MPI."""
+    for rank, _ in LAUNCHER_VARIABLES:
+        if os.environ.get(rank, "").isdigit():
+            return int(os.environ[rank])
+    return 0
+
+
 def wheel_library() -> Path | None:
     """The `mpich` wheel's libmpi.so.<n> (its libmpi.so is a linker script NEURON cannot
     load)."""

@@ -33,11 +33,12 @@ def _chunks(rows: np.ndarray):
         yield rows[start:start + CHUNK]
 
 
-def connect(h, pc, targets, network, owned_gids):
+def connect(h, pc, targets, network, owned_gids, progress=None):
     """A NetCon per ConnTable row whose post cell this rank owns (not the rows of gap
     junctions and graded synapses: see pointers.py). Returns the hoc List that holds
     them (NEURON deletes a NetCon when nothing refers to it any more), the table row of
-    each and the weight index each row's value went to."""
+    each and the weight index each row's value went to. ``progress(fraction)`` after
+    each chunk."""
     if not hasattr(h, "neuroloom_connect"):
         h(_CONNECT_PROC)
     netcons, weight_indices = h.List(), []
@@ -52,6 +53,8 @@ def connect(h, pc, targets, network, owned_gids):
                             h.Vector(index.astype(np.float64)), h.Vector(conns.weight[chunk]),
                             h.Vector(conns.delay[chunk]), targets.hoc_list, netcons,
                             h.Vector(weight_index.astype(np.float64)))
+        if progress is not None:
+            progress(len(netcons) / len(rows))
     return netcons, rows, np.concatenate(weight_indices or [np.empty(0, np.int64)])
 
 

@@ -19,6 +19,7 @@ from ..atomic import write_bytes_atomic
 from ..build import build_network
 from ..build.conds import select_cells
 from ..engine import NeuronModel
+from ..engine.mpi import launched_rank
 from ..model.include import resolve_include
 from ..progress import Progress
 from ..results import save as saving
@@ -59,9 +60,9 @@ class Session:
     def create_pops(self):
         """The network: cells with positions, and (at once, it is cheap) its connections
         and stimuli as tables; NEURON comes in the next steps."""
-        with self._timed("buildTime"):
+        with self._timed("buildTime"), self._progress("building") as progress:
             self.network = self._given_network or build_network(
-                self.net_spec, dict(self.run_spec.seeds))
+                self.net_spec, dict(self.run_spec.seeds), progress=progress)
         return self.network.pops
 
     def create_cells(self):
@@ -70,12 +71,13 @@ class Session:
             self.model = NeuronModel(self.network, self.run_spec, rank=self.rank,
                                      nhost=self.nhost)
             self.rank, self.nhost = self.model.rank, self.model.nhost
-            self.model.create_cells()
+            with self._progress("creating cells") as progress:
+                self.model.create_cells(progress)
 
     def connect_cells(self):
         self._need("model", "sim.net.createCells()")
-        with self._timed("connectTime"):
-            self.model.connect_cells()
+        with self._timed("connectTime"), self._progress("connecting") as progress:
+            self.model.connect_cells(progress)
 
     def add_stims(self):
         self._need("model", "sim.net.createCells()")
@@ -124,7 +126,8 @@ class Session:
             self.setup_recording()
         run = self.run_spec
         with self._timed("runTime"), Progress("simulating", run.duration, "ms",
-                                              enabled=run.progress and self.is_root,
+                                              enabled=run.progress and self.is_root
+                                              and self._echo is not None,
                                               echo=self.log) as progress:
             self._raw = self.model.run(progress.update if run.progress else None)
 
@@ -278,6 +281,17 @@ class Session:
     def log(self, message: str) -> None:
         if self.is_root and self._echo is not None:
             self._echo(f"neuroloom: {message}")
+
+    @contextmanager
+    def _progress(self, label):
+        """A callback taking the fraction done of a step, shown on rank 0 (the launcher's
+        rank 0 before NEURON numbers the ranks), or None when progress is off."""
+        root = self.rank == 0 if self.rank is not None else launched_rank() == 0
+        if not (self.run_spec.progress and root and self._echo is not None):
+            yield None
+            return
+        with Progress(label, 100, "%", echo=self.log) as bar:
+            yield lambda fraction: bar.update(100 * fraction)
 
     def _need(self, attribute, step):
         if getattr(self, attribute) is None:
