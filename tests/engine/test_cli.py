@@ -34,6 +34,15 @@ def test_convert_round_trips_neuroml_sonata_neuroml(name, tmp_path):
     assert open_model(back).network == network
 
 
+def test_convert_says_rxd_travels_only_with_neuroloom(tmp_path):
+    done = neuroloom("convert", EXAMPLES / "rxd_net.py", tmp_path / "net.net.nml", "--check",
+                     "--duration", "50")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "note: NeuroML2 has no reaction-diffusion" in done.stdout
+    assert "check: spikes identical" in done.stdout
+    assert open_model(tmp_path / "net.net.nml").network.rxd is not None
+
+
 def test_convert_to_a_saved_run_and_back(tmp_path):
     done = neuroloom("convert", EXAMPLES / "tut2.py", tmp_path / "tut2.json")
     assert done.returncode == 0, done.stderr[-2000:]
