@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import contextmanager
 
 FIRST_LINE, EVERY = 5.0, 10.0  # seconds, for plain lines
 
@@ -72,6 +73,17 @@ class Progress:
 
     def __exit__(self, *exc):
         self.close()
+
+
+@contextmanager
+def fraction_progress(label: str, enabled: bool = True, echo=None):
+    """A callback taking the fraction done of a step (shown in percent), or None when
+    progress is off."""
+    if not enabled:
+        yield None
+        return
+    with Progress(label, 100, "%", echo=echo) as bar:
+        yield lambda fraction: bar.update(100 * fraction)
 
 
 def _size(stream) -> tuple[int, int]:

@@ -117,7 +117,10 @@ def test_each_step_reports_its_progress(monkeypatch):
             reported.setdefault(self.label, []).append(done / self.total)
             super().update(done)
 
+    import neuroloom.progress as progress_module
+
     monkeypatch.setattr(session_module, "Progress", Recording)
+    monkeypatch.setattr(progress_module, "Progress", Recording)
     spikes = []
     for progress in (True, False):
         net, cfg = tutorial_specs("tut5")
@@ -136,3 +139,32 @@ def test_each_step_reports_its_progress(monkeypatch):
             reported.clear()
     assert reported == {}
     np.testing.assert_array_equal(spikes[0], spikes[1])
+
+
+def test_imports_and_exports_report_their_progress(monkeypatch, tmp_path):
+    """NeuroML2 and SONATA, both ways, each to 100%."""
+    import neuroloom.progress as progress_module
+    from helpers import tutorial_specs
+    from neuroloom import sim
+
+    reported = {}
+
+    class Recording(Progress):
+        def update(self, done):
+            reported.setdefault(self.label, []).append(done / self.total)
+            super().update(done)
+
+    monkeypatch.setattr(progress_module, "Progress", Recording)
+    net, cfg = tutorial_specs("tut5")
+    cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
+    cfg.saveFolder = str(tmp_path)
+    sim.create(net, cfg)
+    nml, _ = sim.exportNeuroML2("tut5")
+    sim.exportSONATA(tmp_path / "circuit")
+    sim.importNeuroML2(nml, cfg, simulate=False)
+    sim.importSONATA(tmp_path / "circuit" / "simulation_config.json")
+    for label in ("exporting NeuroML2", "exporting SONATA", "importing NeuroML2",
+                  "importing SONATA"):
+        fractions = reported[label]
+        assert fractions == sorted(fractions) and fractions[-1] == 1.0, label
+        assert len(fractions) >= (1 if label == "importing NeuroML2" else 2), label  # < 1 MB

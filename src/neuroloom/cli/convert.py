@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..progress import fraction_progress
 from ..specs import NetParams
 from ..sim.sources import open_model
 
@@ -42,10 +43,12 @@ def convert(options, parser) -> int:
     to, fmt = target(options.destination, options.to, options.format)
     if fmt is not None and to != "neuroml":
         parser.error("--format is for NeuroML2 targets")
-    source = open_model(options.source, options.mod)
+    with fraction_progress("reading") as progress:
+        source = open_model(options.source, options.mod, progress)
     print(f"read {source.kind} {source.path}: {source.network.num_cells} cells, "
           f"{len(source.network.conns)} connections")
-    written = write(source, Path(options.destination), to, fmt or "xml")
+    with fraction_progress("writing") as progress:
+        written = write(source, Path(options.destination), to, fmt or "xml", progress)
     if to == "sonata":
         print(f"wrote SONATA circuit {options.destination} ({len(written)} files; run it "
               f"with {written[0]})")
@@ -79,12 +82,12 @@ def target(destination: str, to: str | None, fmt: str | None) -> tuple[str, str 
     return to, fmt
 
 
-def write(model, destination: Path, to: str, fmt: str) -> list[Path]:
+def write(model, destination: Path, to: str, fmt: str, progress=None) -> list[Path]:
     """The files written, the one that opens the result first."""
     if to == "sonata":
         from ..exporters.sonata import export
 
-        files = export(model.network, destination, model.sim_config)
+        files = export(model.network, destination, model.sim_config, progress=progress)
         config = destination / "simulation_config.json"
         return [config, *[f for f in files if Path(f) != config]]
     if to == "json":
@@ -96,7 +99,8 @@ def write(model, destination: Path, to: str, fmt: str) -> list[Path]:
     from ..exporters.neuroml import export
 
     folder, reference = _neuroml_name(destination)
-    network_file, lems = export(model.network, reference, folder, model.sim_config, fmt)
+    network_file, lems = export(model.network, reference, folder, model.sim_config, fmt,
+                                progress=progress)
     return [Path(network_file), Path(lems)]
 
 

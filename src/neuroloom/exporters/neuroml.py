@@ -43,21 +43,23 @@ from ..errors import FormatError
 from ..neuroml import annotation
 from ..neuroml import conventions as nc
 from .neuroml_cells import export_cell
+from .neuroml_lems import lems_text
 
 FORMATS = ("xml", "hdf5")
 
 
 def export(network, reference: str, folder=".", sim_config=None, format: str = "xml",
-           connections: bool = True, stimulations: bool = True) -> list[Path]:
+           connections: bool = True, stimulations: bool = True, progress=None) -> list[Path]:
     """Write ``<folder>/<reference>.net.nml`` (or ``.net.h5``) and
-    ``<folder>/LEMS_<reference>.xml``; returns both paths."""
+    ``<folder>/LEMS_<reference>.xml``; returns both paths. ``progress(fraction)`` after
+    each projection."""
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {format!r}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     run = _Run.of(sim_config)
     doc_id = nc.nml_id(reference, set(), "network")
-    plan = _Plan(network, run, connections, stimulations)
+    plan = _Plan(network, run, connections, stimulations, progress=progress)
     suffix = ".net.nml" if format == "xml" else ".net.h5"
     path = folder / f"{reference}{suffix}"
     with atomic_path(path, suffix=suffix) as tmp:
@@ -125,6 +127,13 @@ class _Plan:
     inputs: list = field(default_factory=list)
     input_components: dict = field(default_factory=dict)  # parameters -> component id
     notes: list = field(default_factory=list)
+    progress: object = None  # called with the fraction of connections written
+    written: int = 0
+
+    def wrote(self, projection) -> None:
+        self.written += len(projection.rows)
+        if self.progress is not None:
+            self.progress(self.written / max(1, len(self.net.conns)))
 
     def __post_init__(self):
         self.doc = neuroml.NeuroMLDocument(id="components")
@@ -396,6 +405,7 @@ def _write_xml(path, doc_id: str, plan: _Plan) -> None:
             _population_xml(f, plan, code, pop)
         for proj in plan.projections:
             _projection_xml(f, plan, proj)
+            plan.wrote(proj)
         for inputs in plan.inputs:
             _input_list_xml(f, plan, inputs)
         f.write("    </network>\n</neuroml>\n")
@@ -542,6 +552,7 @@ def _write_hdf5(path, doc_id: str, plan: _Plan) -> None:
                 c.weight[rows], c.delay[rows]],
                 ("id", "pre_cell_id", "post_cell_id", "pre_segment_id", "post_segment_id",
                  "pre_fraction_along", "post_fraction_along", "weight", "delay"))
+            plan.wrote(proj)
         s = plan.net.stims
         for inputs in plan.inputs:
             rows = inputs.rows
@@ -566,35 +577,3 @@ def _columns(group, name, columns, names) -> None:
 
 
 # -- LEMS --------------------------------------------------------------------------------------
-def lems_text(plan: _Plan, network_file: str, run: _Run) -> str:
-    """A LEMS simulation of the network that records every cell's spikes (ID_TIME, in
-    seconds) into results/<reference>.spikes."""
-    name = Path(network_file).name.split(".")[0]
-    selections = []
-    k = 0
-    for code, pop in enumerate(plan.net.pops):
-        ids = plan.pop_ids[code]
-        for i in range(pop.size):
-            select = f"{ids[0]}/{i}/{plan.components[code][0]}" if len(ids) == 1 \
-                else f"{ids[i]}/0/{plan.components[code][i]}"
-            selections.append(f'            <EventSelection id="{k}" select="{select}" '
-                              f'eventPort="spike"/>')
-            k += 1
-    events = "\n".join(selections)
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<Lems xmlns="http://www.neuroml.org/lems/0.7.6"
-      xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-      xsi:schemaLocation="http://www.neuroml.org/lems/0.7.6 https://raw.githubusercontent.com/LEMS/LEMS/development/Schemas/LEMS/LEMS_v0.7.6.xsd">
-    <!-- written by neuroloom: event selection k is the cell with gid k -->
-    <Target component="sim_{name}"/>
-    <Include file="Cells.xml"/>
-    <Include file="Networks.xml"/>
-    <Include file="Simulation.xml"/>
-    <Include file="{network_file}"/>
-    <Simulation id="sim_{name}" length="{nc.num(run.duration)}ms" step="{nc.num(run.dt)}ms" target="network" seed="1">
-        <EventOutputFile id="spikes" fileName="results/{name}.spikes" format="ID_TIME">
-{events}
-        </EventOutputFile>
-    </Simulation>
-</Lems>
-"""

@@ -46,11 +46,12 @@ TYPE_ID_BASE = 100
 SPIKE_SOURCES = ("NetStim", "VecStim")
 
 
-def export(network, folder, sim_config=None, populations=None) -> list[Path]:
+def export(network, folder, sim_config=None, populations=None, progress=None) -> list[Path]:
     """Write ``network`` (run as ``sim_config`` says) as SONATA into ``folder``; an
     existing folder is replaced only if it is empty or an earlier export. Node populations:
     ``populations`` ({name: [population labels]}), else the simConfig's
-    sonataPopulations, else one per population. Returns the files written."""
+    sonataPopulations, else one per population. Returns the files written.
+    ``progress(fraction)`` after each edge population."""
     where = "populations"
     if populations is None:
         populations = dict(getattr(sim_config, "sonataPopulations", None) or {})
@@ -59,7 +60,7 @@ def export(network, folder, sim_config=None, populations=None) -> list[Path]:
     layout = NodeLayout(network.pops, populations, where)
     folder = Path(folder)
     with atomic_dir(folder, _earlier_export) as tmp:
-        writer = _Writer(tmp, network, layout)
+        writer = _Writer(tmp, network, layout, progress)
         writer.write(sim_config)
     return sorted(folder / p.relative_to(tmp) for p in writer.files)
 
@@ -89,8 +90,8 @@ def _check(network, grouping) -> None:
 
 
 class _Writer:
-    def __init__(self, root: Path, network, layout: NodeLayout):
-        self.root, self.net, self.layout = root, network, layout
+    def __init__(self, root: Path, network, layout: NodeLayout, progress=None):
+        self.root, self.net, self.layout, self.progress = root, network, layout, progress
         self.files: list[Path] = []
         self.nodes, self.edges, self.inputs, self.node_sets = [], [], {}, {}
         self.templates: dict[int, str] = {}  # cell type code -> hoc template name
@@ -221,6 +222,7 @@ class _Writer:
         c = self.net.conns
         pre_pop, pre_node = self.layout.locate(c.pre_gid)
         post_pop, post_node = self.layout.locate(c.post_gid)
+        written = 0
         for src, tgt in sorted(set(zip(pre_pop.tolist(), post_pop.tolist()))):
             rows = np.flatnonzero((pre_pop == src) & (post_pop == tgt))
             source, target = self.layout.populations[src], self.layout.populations[tgt]
@@ -232,6 +234,9 @@ class _Writer:
             self._edge_population(f"{source.name}_to_{target.name}", source, target,
                                   pre_node[rows], post_node[rows], type_ids, types,
                                   self._edge_attributes(rows, c, c.post_gid, rows))
+            written += len(rows)
+            if self.progress is not None:
+                self.progress(written / len(c))
 
     def _edge_attributes(self, rows, table, post_gid, order) -> dict:
         attributes = {"syn_weight": table.weight[rows], "delay": table.delay[rows],

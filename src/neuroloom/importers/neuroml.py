@@ -55,15 +55,16 @@ class NeuroMLModel:
     exact: bool = False  # rebuilt from neuroloom's annotation
 
 
-def load(path, mod_folders=()) -> NeuroMLModel:
+def load(path, mod_folders=(), progress=None) -> NeuroMLModel:
     """The network of a NeuroML2 document or LEMS file (``mod_folders``: NMODL folders to
-    load first, for channels you supply as mechanisms)."""
+    load first, for channels you supply as mechanisms); ``progress(fraction)`` while the
+    file is read."""
     if mod_folders:
         from ..engine.modfiles import load as load_mechanisms
 
         for folder in mod_folders:
             load_mechanisms(folder)
-    doc = read(path)
+    doc = read(path, progress)
     _check_references(doc)
     run = _run(doc)
     exact = exact_description(doc)

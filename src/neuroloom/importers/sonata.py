@@ -48,9 +48,10 @@ class SonataModel:
     mechanisms: list = field(default_factory=list)  # NMODL folders it needs (loaded)
 
 
-def load(path, mod_folders=()) -> SonataModel:
+def load(path, mod_folders=(), progress=None) -> SonataModel:
     """``mod_folders``: NMODL folders to load besides the circuit's mechanisms_dir (the
-    mechanisms of biophysical cells must be in NEURON to build them)."""
+    mechanisms of biophysical cells must be in NEURON to build them). ``progress(fraction)``
+    after the nodes and after each edge population (edges are most of a circuit)."""
     config = load_config(path)
     folders = [*_mechanism_folders(config), *map(Path, mod_folders)]
     if folders:
@@ -73,8 +74,16 @@ def load(path, mod_folders=()) -> SonataModel:
                       provenance=Provenance(source=f"sonata:{config.circuit_path}"))
     node_sets = NodeSets(config.node_sets, cell_nodes, layout)
     edges = _edge_populations(config)
-    network = connections(network, edges, config, stim_pops, exported, layout)
+    report = None if progress is None else (
+        lambda done: progress(0.1 + 0.85 * done / max(1, len(edges))))
+    if report is not None:
+        progress(0.1)  # the nodes
+    network = connections(network, edges, config, stim_pops, exported, layout, report)
+    if report is not None:
+        report(len(edges))
     network = inputs(network, config, node_sets, layout, exported)
+    if progress is not None:
+        progress(1.0)
     model = SonataModel(network, sim_config(config, node_sets), node_sets, config, folders)
     model.sim_config.sonataPopulations = {  # outputs keep the circuit's populations
         p.name: [m.label for m in p.members] for p in layout

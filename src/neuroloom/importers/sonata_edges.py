@@ -44,16 +44,18 @@ class _Catalog:
         return self.codes[label]
 
 
-def connections(network, edge_pops, config, stim_pops, ext, layout):
+def connections(network, edge_pops, config, stim_pops, ext, layout, progress=None):
     """The network with the connections of every edge population (from stimulus
     populations neuroloom exported: none, the stimulus table comes back whole);
-    ``layout`` gives the gid of each node."""
+    ``layout`` gives the gid of each node; ``progress(i)`` after the i-th population."""
     syn_mechs = _Catalog(ext["syn_mechs"] if ext else (), fixed=bool(ext))
     sections = _Catalog(ext["section_names"] if ext else (), fixed=bool(ext))
     rules = _Catalog(ext["conn_rules"] if ext else (), fixed=bool(ext))
     pops = {p.name: p for p in layout}
     parts, rows = [], []
-    for edges in edge_pops:
+    for done, edges in enumerate(edge_pops, 1):
+        if progress is not None:
+            progress(done - 1)
         if edges.source in stim_pops and ext:
             continue
         for end in (edges.source, edges.target):

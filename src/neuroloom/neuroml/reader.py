@@ -112,9 +112,9 @@ class Document:
     files: list = field(default_factory=list)  # every file read (for cache digests)
 
 
-def read(path) -> Document:
+def read(path, progress=None) -> Document:
     """A NeuroML2 document (.nml/.xml), LEMS file or NeuroML HDF5 file (.h5) with its
-    includes."""
+    includes; ``progress(fraction)`` as the file's bytes are read."""
     path = Path(path).resolve()
     if not path.is_file():
         raise FormatError(f"{path}: file not found")
@@ -122,15 +122,18 @@ def read(path) -> Document:
     if path.suffix.lower() in (".h5", ".hdf5"):
         _read_hdf5(path, doc)
     else:
-        _Parser(doc, path).parse()
+        _Parser(doc, path, progress=progress).parse()
     _finish(doc)
     return doc
 
 
 # -- XML ---------------------------------------------------------------------------------------
+READ_CHUNK = 1 << 20  # bytes handed to expat at a time (progress is reported between)
+
+
 class _Parser:
-    def __init__(self, doc: Document, path: Path, text: bytes | None = None):
-        self.doc, self.path, self.text = doc, path, text
+    def __init__(self, doc: Document, path: Path, text: bytes | None = None, progress=None):
+        self.doc, self.path, self.text, self.progress = doc, path, text, progress
         self.stack: list[str] = []
         self.builder: ET.TreeBuilder | None = None
         self.component = None  # (type, id, line) being built
@@ -150,11 +153,19 @@ class _Parser:
             if self.text is not None:
                 parser.Parse(self.text, True)
             else:
-                with open(self.path, "rb") as f:
-                    parser.ParseFile(f)
+                self._parse_file(parser)
         except expat.ExpatError as err:
             raise FormatError(f"{self.path}:{err.lineno}: not well-formed XML "
                               f"({expat.errors.messages[err.code]})") from None
+
+    def _parse_file(self, parser) -> None:
+        size = max(1, self.path.stat().st_size)
+        with open(self.path, "rb") as f:
+            while chunk := f.read(READ_CHUNK):
+                parser.Parse(chunk, False)
+                if self.progress is not None:
+                    self.progress(f.tell() / size)
+            parser.Parse(b"", True)
 
     @property
     def line(self) -> int:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from ..engine.mpi import launched_rank
+from ..progress import fraction_progress
 from . import state
 from .session import Session
 from .views import NetView
@@ -100,7 +102,8 @@ def importSONATA(config, saveFolder=None, modFolders=(), instantiate: bool = Tru
     from ..importers import sonata
     from ..specs import NetParams
 
-    model = sonata.load(config, modFolders)
+    with fraction_progress("importing SONATA", launched_rank() == 0) as progress:
+        model = sonata.load(config, modFolders, progress)
     if saveFolder is not None:
         model.sim_config.saveFolder = str(saveFolder)
     session = Session(NetParams(), model.sim_config, network=model.network)
@@ -122,7 +125,10 @@ def exportSONATA(folder, simConfig=None, populations=None) -> list:
     session = state.current()
     if session.network is None:
         session.create_pops()
-    files = export(session.network, folder, simConfig or session.sim_config, populations)
+    with fraction_progress("exporting SONATA", session.reports_progress(),
+                           session.log) as progress:
+        files = export(session.network, folder, simConfig or session.sim_config, populations,
+                       progress)
     _note_rxd(session, "SONATA", "neuroloom_catalogs.json")
     return files
 
@@ -135,7 +141,8 @@ def importNeuroML2(fileName, simConfig=None, simulate: bool = True, analyze: boo
     from ..importers import neuroml
     from ..specs import NetParams
 
-    model = neuroml.load(fileName, modFolders)
+    with fraction_progress("importing NeuroML2", launched_rank() == 0) as progress:
+        model = neuroml.load(fileName, modFolders, progress)
     if simConfig is not None:
         model.sim_config = simConfig
     session = Session(NetParams(), model.sim_config, network=model.network)
@@ -162,8 +169,10 @@ def exportNeuroML2(reference, connections: bool = True, stimulations: bool = Tru
     if session.network is None:
         session.create_pops()
     folder = session.output.save_folder or "."
-    files = export(session.network, reference, folder, session.sim_config, format,
-                   connections=connections, stimulations=stimulations)
+    with fraction_progress("exporting NeuroML2", session.reports_progress(),
+                           session.log) as progress:
+        files = export(session.network, reference, folder, session.sim_config, format,
+                       connections=connections, stimulations=stimulations, progress=progress)
     _note_rxd(session, "NeuroML2", "the network's 'neuroloom' property")
     return files
 

@@ -21,7 +21,7 @@ from ..build.conds import select_cells
 from ..engine import NeuronModel
 from ..engine.mpi import launched_rank
 from ..model.include import resolve_include
-from ..progress import Progress
+from ..progress import Progress, fraction_progress
 from ..results import save as saving
 from ..results.simdata import Recordings
 from ..results.report_files import save_reports
@@ -286,12 +286,13 @@ class Session:
     def _progress(self, label):
         """A callback taking the fraction done of a step, shown on rank 0 (the launcher's
         rank 0 before NEURON numbers the ranks), or None when progress is off."""
+        with fraction_progress(label, self.reports_progress(), self.log) as progress:
+            yield progress
+
+    def reports_progress(self) -> bool:
         root = self.rank == 0 if self.rank is not None else launched_rank() == 0
-        if not (self.run_spec.progress and root and self._echo is not None):
-            yield None
-            return
-        with Progress(label, 100, "%", echo=self.log) as bar:
-            yield lambda fraction: bar.update(100 * fraction)
+        return bool(self.run_spec is None or self.run_spec.progress) and root \
+            and self._echo is not None
 
     def _need(self, attribute, step):
         if getattr(self, attribute) is None:

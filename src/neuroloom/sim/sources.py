@@ -90,8 +90,9 @@ def specs_of_script(path, argv=()) -> tuple[NetParams, SimConfig]:
     return net_params, sim_config
 
 
-def open_model(path, mod_folders=()) -> Model:
-    """The network a source describes, built without NEURON where the source allows."""
+def open_model(path, mod_folders=(), progress=None) -> Model:
+    """The network a source describes, built without NEURON where the source allows;
+    ``progress(fraction)`` while a NeuroML2 file or SONATA circuit is read."""
     path = Path(path)
     kind = kind_of(path)
     if kind == SCRIPT:
@@ -102,11 +103,11 @@ def open_model(path, mod_folders=()) -> Model:
     if kind == NEUROML:
         from ..importers import neuroml
 
-        model = neuroml.load(path, mod_folders)
+        model = neuroml.load(path, mod_folders, progress)
         return Model(model.network, model.sim_config, None, kind, path)
     from ..importers import sonata
 
-    model = sonata.load(sonata_config(path), mod_folders)
+    model = sonata.load(sonata_config(path), mod_folders, progress)
     return Model(model.network, model.sim_config, None, kind, path)
 
 

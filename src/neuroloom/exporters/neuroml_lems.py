@@ -1,0 +1,40 @@
+"""The LEMS simulation file written beside an exported NeuroML2 network."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..neuroml import conventions as nc
+
+
+def lems_text(plan, network_file: str, run) -> str:
+    """A LEMS simulation of the network that records every cell's spikes (ID_TIME, in
+    seconds) into results/<reference>.spikes."""
+    name = Path(network_file).name.split(".")[0]
+    selections = []
+    k = 0
+    for code, pop in enumerate(plan.net.pops):
+        ids = plan.pop_ids[code]
+        for i in range(pop.size):
+            select = f"{ids[0]}/{i}/{plan.components[code][0]}" if len(ids) == 1 \
+                else f"{ids[i]}/0/{plan.components[code][i]}"
+            selections.append(f'            <EventSelection id="{k}" select="{select}" '
+                              f'eventPort="spike"/>')
+            k += 1
+    events = "\n".join(selections)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Lems xmlns="http://www.neuroml.org/lems/0.7.6"
+      xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+      xsi:schemaLocation="http://www.neuroml.org/lems/0.7.6 https://raw.githubusercontent.com/LEMS/LEMS/development/Schemas/LEMS/LEMS_v0.7.6.xsd">
+    <!-- written by neuroloom: event selection k is the cell with gid k -->
+    <Target component="sim_{name}"/>
+    <Include file="Cells.xml"/>
+    <Include file="Networks.xml"/>
+    <Include file="Simulation.xml"/>
+    <Include file="{network_file}"/>
+    <Simulation id="sim_{name}" length="{nc.num(run.duration)}ms" step="{nc.num(run.dt)}ms" target="network" seed="1">
+        <EventOutputFile id="spikes" fileName="results/{name}.spikes" format="ID_TIME">
+{events}
+        </EventOutputFile>
+    </Simulation>
+</Lems>
+"""
