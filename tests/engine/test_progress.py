@@ -163,6 +163,11 @@ def test_imports_and_exports_report_their_progress(monkeypatch, tmp_path):
     sim.exportSONATA(tmp_path / "circuit")
     sim.importNeuroML2(nml, cfg, simulate=False)
     sim.importSONATA(tmp_path / "circuit" / "simulation_config.json")
+    from neuroloom.engine.neuron_env import neuron_h
+    from neuroloom.sim import state
+
+    state.peek().clear()  # the next tests start from an empty NEURON
+    assert list(neuron_h().allsec()) == []
     for label in ("exporting NeuroML2", "exporting SONATA", "importing NeuroML2",
                   "importing SONATA"):
         fractions = reported[label]
