@@ -141,3 +141,20 @@ def test_batch_runs_a_batch_script(tmp_path):
     done = neuroloom("batch", "tut8_batch.py", cwd=folder)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert (folder / "tut8_data" / "tauWeight_0_0.json").exists()
+
+
+def test_the_shared_reference_models(tmp_path):
+    """The official SONATA example and a NeuroML2 example: info, validate, convert."""
+    from helpers import shared
+
+    circuit = shared("sonata-examples", "300_intfire", "config.json")
+    info = neuroloom("info", circuit)
+    assert info.returncode == 0, info.stderr
+    assert "cells: 420 in 3 populations" in info.stdout and "connections: 87720" in info.stdout
+    assert "  v1_to_v1: 61560" in info.stdout
+    done = neuroloom("convert", circuit, tmp_path / "intfire.json", "--check", "--duration", 300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "check: spikes identical (171 spikes in 300 ms)" in done.stdout
+    hh = shared("neuroml-examples", "examples", "NML2_SingleCompHHCell.nml")
+    valid = neuroloom("validate", hh)
+    assert valid.returncode == 0 and "valid NeuroML2 (1 cells" in valid.stdout

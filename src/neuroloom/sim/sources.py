@@ -54,7 +54,8 @@ def kind_of(path) -> str:
         except ValueError as error:
             raise FormatError(f"{str(path)!r} is not a JSON file: {error}") from None
         if isinstance(data, dict) and ("networks" in data or "manifest" in data
-                                       or {"run", "network"} <= data.keys()):
+                                       or {"run", "network"} <= data.keys()
+                                       or {"network", "simulation"} <= data.keys()):
             return SONATA
         return SAVED
     if name.endswith((".h5", ".hdf5")):
