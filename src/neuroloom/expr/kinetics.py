@@ -1,8 +1,9 @@
 """Reaction-diffusion strings -> checked trees of plain tuples; never eval'd.
 
-NetPyNE exec()s the strings of ``rxdParams`` (reaction schemes such as '2 * ca + buf', rates
+NetPyNE runs the strings of ``rxdParams`` (reaction schemes such as '2 * ca + buf', rates
 such as 'gserca / ((kserca / (1000. * ca[cyt])) ** 2 + 1)', initial concentrations such as
-'caco_init if node.region == ecs else caci_init') with NEURON's rxd objects in scope.
+'caco_init if node.region == ecs else caci_init') as Python code, with NEURON's rxd objects
+in scope.
 neuroloom parses them with Python's ``ast``, keeps only what is listed here and turns them
 into trees of tuples: engine/rxd.py maps a tree onto rxd objects (functions onto
 rxd.rxdmath), and ``evaluate`` computes an initial value node by node. Unknown names are
