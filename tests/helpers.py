@@ -45,10 +45,7 @@ def jneuroml_neuron(lems: Path) -> np.ndarray:
 
 def built_network(name):
     """(network, simConfig) of an example, built without NEURON."""
-    from neuroloom.sim.session import Session
+    from neuroloom.sim.sources import build_network
 
     net, cfg = tutorial_specs(name)
-    session = Session(net, cfg, echo=None)
-    session.initialize()
-    session.create_pops()
-    return session.network, cfg
+    return build_network(net, cfg), cfg

@@ -21,12 +21,11 @@ import numpy as np
 
 from ..errors import FormatError
 from ..suggest import hint
+from .runner import data_suffix
 from .table import BatchTable, as_column
 
 BATCH_SUFFIX = "_batch.json"
 RUN_SUFFIX = r"(?:_\d+)+|_trial_\d+|_gen_\d+_cand_\d+"  # grid/list, optuna, evol
-#: a run saves its data in the first format its cfg turns on, as Batch looks for it
-DATA_FORMATS = (("saveJson", ".json"), ("savePickle", ".pkl"), ("saveHDF5", ".h5"))
 FIXED_RESULTS = ("avgRate", "numSpikes")
 
 
@@ -128,7 +127,7 @@ def _follow(cfg: dict, path: tuple, cfg_file: Path):
 
 
 def _data_suffix(cfg: dict) -> str:
-    return next((suffix for option, suffix in DATA_FORMATS if cfg.get(option)), ".json")
+    return data_suffix(cfg) or ".json"
 
 
 def _run_results(data_file: Path) -> dict | None:

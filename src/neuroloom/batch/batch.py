@@ -31,7 +31,7 @@ from ..specs.files import load_spec_file
 from ..suggest import hint
 from . import executors, search
 from .params import Run, apply, grid_runs, list_runs, parse_params
-from .runner import RunJob, RunResult, staged_cfg
+from .runner import RunJob, RunResult, data_suffix, staged_cfg
 
 METHODS = ("grid", "list", "optuna", "evol")
 RUN_OPTIONS = {"type", "script", "skip", "nrnCommand"}
@@ -303,8 +303,8 @@ def _first_runs(method, label, params):
 
 
 def _data_suffix(cfg) -> str:
-    for option, suffix in (("saveJson", ".json"), ("savePickle", ".pkl"), ("saveHDF5", ".h5")):
-        if cfg.get(option):
-            return suffix
-    raise SpecError("Batch.cfg: the runs would save no data (saveJson, savePickle and "
-                    "saveHDF5 are all off); a batch reads each run's data file")
+    suffix = data_suffix(cfg)
+    if suffix is None:
+        raise SpecError("Batch.cfg: the runs would save no data (saveJson, savePickle and "
+                        "saveHDF5 are all off); a batch reads each run's data file")
+    return suffix

@@ -22,7 +22,13 @@ from pathlib import Path
 #: variables mpiexec sets for the processes it starts, and the task variables of Slurm
 MPI_JOB_PREFIXES = ("PMI_", "PMIX_", "OMPI_", "HYDRA_", "MPI_LOCALRANKID", "MPI_LOCALNRANKS")
 SLURM_TASK_PREFIXES = ("SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID")
-DATA_SUFFIXES = ("_data.json", "_data.pkl", "_data.h5")
+#: a run saves its data in each format its cfg turns on; the first is the one a batch reads
+DATA_FORMATS = (("saveJson", ".json"), ("savePickle", ".pkl"), ("saveHDF5", ".h5"))
+
+
+def data_suffix(cfg) -> str | None:
+    """The suffix of the data file a batch reads for a run with ``cfg`` (None: none saved)."""
+    return next((suffix for option, suffix in DATA_FORMATS if cfg.get(option)), None)
 
 
 @dataclass(frozen=True)
@@ -107,9 +113,9 @@ def publish(job: RunJob) -> None:
 
 def _public_name(name: str, label: str) -> str:
     """``<label>_data.pkl`` -> ``<label>.pkl``, as the tutorial names a run's data."""
-    for suffix in DATA_SUFFIXES:
-        if name == f"{label}{suffix}":
-            return label + suffix[len("_data"):]
+    for _, suffix in DATA_FORMATS:
+        if name == f"{label}_data{suffix}":
+            return label + suffix
     return name
 
 

@@ -125,9 +125,9 @@ class Session:
         if self.model.recorder is None:
             self.setup_recording()
         run = self.run_spec
+        # every rank runs in the same pieces when progress is on; rank 0 shows it
         with self._timed("runTime"), Progress("simulating", run.duration, "ms",
-                                              enabled=run.progress and self.is_root
-                                              and self._echo is not None,
+                                              enabled=self.reports_progress(),
                                               echo=self.log) as progress:
             self._raw = self.model.run(progress.update if run.progress else None)
 

@@ -98,7 +98,7 @@ def open_model(path, mod_folders=(), progress=None) -> Model:
     kind = kind_of(path)
     if kind == SCRIPT:
         net_params, sim_config = specs_of_script(path)
-        return Model(_built(net_params, sim_config), sim_config, net_params, kind, path)
+        return Model(build_network(net_params, sim_config), sim_config, net_params, kind, path)
     if kind == SAVED:
         return _saved(path)
     if kind == NEUROML:
@@ -135,13 +135,14 @@ def _saved(path: Path) -> Model:
     if "cells" in net:
         network = network_from_dict(net)
     elif net_params is not None:
-        network = _built(net_params, sim_config)
+        network = build_network(net_params, sim_config)
     else:
         raise FormatError(f"{str(path)!r} holds neither the network nor its netParams")
     return Model(network, sim_config, net_params, SAVED, path)
 
 
-def _built(net_params, sim_config):
+def build_network(net_params, sim_config):
+    """The network a spec describes, validated and built without NEURON."""
     from .session import Session
 
     session = Session(net_params, sim_config, echo=None)
