@@ -53,14 +53,17 @@ def load(path, mod_folders=(), progress=None) -> SonataModel:
     mechanisms of biophysical cells must be in NEURON to build them). ``progress(fraction)``
     after the nodes and after each edge population (edges are most of a circuit)."""
     config = load_config(path)
-    folders = [*_mechanism_folders(config), *map(Path, mod_folders)]
+    nodes = _node_populations(config)
+    # the circuit's own mechanisms are for its biophysical cells: a circuit of point and
+    # virtual cells runs on NEURON's built-ins, with nothing compiled
+    biophysical = any("biophysical" in set(_model_types(p).tolist()) for p in nodes)
+    folders = [*(_mechanism_folders(config) if biophysical else []), *map(Path, mod_folders)]
     if folders:
         from ..engine.modfiles import load as load_mechanisms
 
         for folder in folders:
             load_mechanisms(folder)
     run = (config.simulation or {}).get("run", {})
-    nodes = _node_populations(config)
     exported = extension.read(config.circuit, config.circuit_path)
     # stimuli neuroloom exported come back from its stimulus table; for any other
     # reader they are virtual populations like any other
@@ -327,4 +330,6 @@ def _size(exported, cells) -> tuple[float, float, float]:
 
 def _mechanism_folders(config) -> list:
     folder = config.component("mechanisms_dir")
-    return [folder] if folder is not None and folder.exists() else []
+    if folder is None or not folder.exists():
+        return []
+    return [sc.mod_folder(folder)]

@@ -7,6 +7,8 @@ IntFire time constants in SECONDS (BMTK multiplies by 1000 before setting them).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from ..errors import FormatError
@@ -29,6 +31,21 @@ REPORT_POINTERS = ("index_pointers", "index_pointer")
 NORM_POSITION = ("xnorm", "ynorm", "znorm")
 ROW = "neuroloom_row"
 STIM_RULE = "neuroloom_stim_rule"  # node-types column: a virtual population that is a stimulus
+
+# -- components --------------------------------------------------------------------------
+#: where BMTK (and every official example) keeps the .mod files of a mechanisms_dir
+MOD_SUBFOLDER = "modfiles"
+
+
+def mod_folder(mechanisms_dir: Path) -> Path:
+    """The folder holding the .mod files of a ``mechanisms_dir``: its ``modfiles/``
+    subfolder (BMTK's layout: nrnivmodl runs there and the library is loaded from the
+    mechanisms_dir) when that has .mod files, else the folder itself."""
+    nested = Path(mechanisms_dir) / MOD_SUBFOLDER
+    if nested.is_dir() and any(nested.glob("*.mod")):
+        return nested
+    return Path(mechanisms_dir)
+
 
 # -- units -------------------------------------------------------------------------------
 #: BMTK point-neuron dynamics given in seconds (NEURON wants ms)
