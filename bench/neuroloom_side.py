@@ -17,7 +17,7 @@ os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
 from common import (CONVERGENCE, PROB_LENGTH_CONST, PROP_VELOCITY, SIZE,  # noqa: E402
                     command_line, peak_rss_mb, population_sizes)
 from neuroloom import __version__, specs  # noqa: E402
-from neuroloom.build import build_network  # noqa: E402
+from neuroloom.builder import build_network  # noqa: E402
 from neuroloom.sim import Session  # noqa: E402
 from neuroloom.validate import validate  # noqa: E402
 

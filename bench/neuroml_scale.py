@@ -34,7 +34,7 @@ STEPS = ("build", "export-xml", "export-hdf5", "import-xml", "import-hdf5")
 def network(cells):
     from neuroloom_side import make_specs
 
-    from neuroloom.build import build_network
+    from neuroloom.builder import build_network
     from neuroloom.validate import validate
 
     net, cfg = make_specs(cells, "convergence", 100.0, 1)

@@ -6,7 +6,7 @@ import pytest
 
 from helpers import tutorial_specs
 from neuroloom import specs
-from neuroloom.build import build_network, network_from_specs
+from neuroloom.builder import build_network, network_from_specs
 from neuroloom.model import ConnTable, StimTable
 from neuroloom.validate import validate
 

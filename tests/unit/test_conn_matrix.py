@@ -4,7 +4,7 @@ import pytest
 
 from helpers import tutorial_specs
 from neuroloom.analysis.connectivity import conn_matrix
-from neuroloom.build import network_from_specs
+from neuroloom.builder import network_from_specs
 from neuroloom.plotting import plot_conn
 
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from neuroloom import specs
-from neuroloom.build import network_from_specs
+from neuroloom.builder import network_from_specs
 
 
 def net_with(pops, **options):

@@ -8,7 +8,7 @@ import pytest
 
 from helpers import EXAMPLES
 from neuroloom import specs
-from neuroloom.build import network_from_specs
+from neuroloom.builder import network_from_specs
 from neuroloom.errors import ExpressionError, SpecError
 from neuroloom.exporters import neuroml as neuroml_export, sonata as sonata_export
 from neuroloom.expr import kinetics

@@ -3,7 +3,7 @@ import json
 import pickle
 
 from helpers import tutorial_specs
-from neuroloom.build import network_from_specs
+from neuroloom.builder import network_from_specs
 from neuroloom.errors import FormatError
 from neuroloom.model.serialize import network_from_dict, network_to_dict
 

@@ -10,7 +10,7 @@ sys.modules['neuron'] = None          # any `import neuron` now raises ImportErr
 sys.path.insert(0, {str(ROOT / 'tests')!r})
 from helpers import tutorial_specs
 from neuroloom import specs, sim
-from neuroloom.build import network_from_specs
+from neuroloom.builder import network_from_specs
 from neuroloom.model.serialize import network_to_dict
 network = network_from_specs(*tutorial_specs('tut2'))
 print(network.num_cells, len(network.conns) > 0, network.tags(0)['pop'],

@@ -1,5 +1,5 @@
 """Applying modifications to the live NEURON objects (the network's tables are changed by
-build/modify.py; these keep NEURON in step with them)."""
+builder/modify.py; these keep NEURON in step with them)."""
 from __future__ import annotations
 
 import numpy as np

@@ -16,8 +16,8 @@ import numpy as np
 
 from ..analysis.rates import pop_rates
 from ..atomic import write_bytes_atomic
-from ..build import build_network
-from ..build.conds import select_cells
+from ..builder import build_network
+from ..builder.conds import select_cells
 from ..engine import NeuronModel
 from ..engine.mpi import launched_rank
 from ..model.include import resolve_include
@@ -184,7 +184,7 @@ class Session:
     def modify(self, kind: str, params) -> int:
         """Change the network's tables and, when instantiated, the NEURON objects; returns
         how many connections, cells, synapses or stimuli were changed."""
-        from ..build import modify as build_modify
+        from ..builder import modify as build_modify
         from ..engine import modify as live
 
         self._need("network", "sim.net.createPops()")
