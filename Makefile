@@ -28,7 +28,9 @@ demo: setup
 	@echo "Demo outputs (tutorial 2 network) are in $(CURDIR)/$(DEMO):"
 	@ls -1 $(DEMO) | sed 's/^/  /'
 
+# lint-imports checks the architecture's contracts (pyproject.toml, docs/architecture.md)
 test: setup-test
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q
 
 clean:

@@ -45,7 +45,7 @@ def jneuroml_neuron(lems: Path) -> np.ndarray:
 
 def built_network(name):
     """(network, simConfig) of an example, built without NEURON."""
-    from neuroloom.sim.sources import build_network
+    from neuroloom.builder import network_from_specs as build_network
 
     net, cfg = tutorial_specs(name)
     return build_network(net, cfg), cfg

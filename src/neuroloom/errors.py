@@ -58,6 +58,11 @@ class MechanismError(NeuroloomError, RuntimeError):
     """A NEURON mechanism is missing, has no such parameter, or failed to compile."""
 
 
+class MPIError(NeuroloomError, RuntimeError):
+    """NEURON and the MPI launcher disagree on the processes of the job, or a model cannot
+    run on several ranks as given."""
+
+
 class BatchError(NeuroloomError, RuntimeError):
     """Runs of a batch failed; the others finished. The message names each failed run and
     where its log is."""

@@ -13,6 +13,8 @@ import sys
 import time
 from contextlib import contextmanager
 
+from tqdm import tqdm
+
 FIRST_LINE, EVERY = 5.0, 10.0  # seconds, for plain lines
 
 
@@ -29,8 +31,6 @@ class Progress:
         self._next_line = self.start + FIRST_LINE
         self.mode = _mode(enabled, self.stream)
         if self.mode == "bar":
-            from tqdm import tqdm
-
             # a terminal that never set its size says 0 x 0, where tqdm draws nothing
             columns, lines = _size(self.stream)
             self._bar = tqdm(total=self.total, desc=label, unit=unit, file=self.stream,

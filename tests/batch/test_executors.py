@@ -9,6 +9,7 @@ from pathlib import Path
 
 import h5py
 import numpy as np
+import pytest
 
 from test_batch_runs import run_batch, tutorial8
 
@@ -22,6 +23,7 @@ def spikes(path: Path):
         return {pop: g["timestamps"][()] for pop, g in f["spikes"].items()}
 
 
+@pytest.mark.mpi
 def test_mpi_pool_runs_the_grid_like_the_local_pool(tmp_path):
     local = tutorial8(tmp_path / "local", **SMALL)
     done = run_batch(local)
@@ -40,6 +42,7 @@ def test_mpi_pool_runs_the_grid_like_the_local_pool(tmp_path):
     assert (mpi / "tut8_data" / "tauWeight_batch.json").exists()
 
 
+@pytest.mark.mpi
 def test_the_tutorials_nrniv_command(tmp_path):
     """`mpiexec -np 2 nrniv -python -mpi tut8_batch.py`, as the tutorial runs a batch
     (nrniv starts MPI before Python: MPI_LIB_NRN_PATH must be in its environment)."""

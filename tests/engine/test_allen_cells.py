@@ -87,7 +87,7 @@ def build_bmtk(bmtk, morphology, model_template, model_processing, dynamics_para
 
 def build_ours(morphology, model_template, model_processing, dynamics_params):
     from neuroloom.engine.cells import CellInstance
-    from neuroloom.importers.allen_cells import bmtk_biophysical_cell, section_names
+    from neuroloom.engine.bmtk_cells import bmtk_biophysical_cell, section_names
     from neuroloom.validate.cells import cell_type
     from neuroloom.validate.checker import Checker
 
@@ -210,7 +210,7 @@ def test_nml_template_then_perisomatic_fit_matches_bmtk(bmtk, clean_neuron):
 
 
 def test_section_names_and_order(bmtk, clean_neuron):
-    from neuroloom.importers.allen_cells import bmtk_biophysical_cell, section_names
+    from neuroloom.engine.bmtk_cells import bmtk_biophysical_cell, section_names
 
     params = bmtk_biophysical_cell(morphology=MORPHOLOGIES / "Rorb_325404214_m.swc",
                                    model_template="nml:nml/Cell_473863510.cell.nml",
@@ -240,7 +240,7 @@ def test_section_names_and_order(bmtk, clean_neuron):
 def test_biophys1_without_fit_keeps_the_axon(bmtk, clean_neuron):
     """ctdb:Biophys1 alone (or aibs_perisomatic without dynamics_params): the bare
     morphology, axon included, in Import3d's order (soma, axon, dend, apic)."""
-    from neuroloom.importers.allen_cells import section_names
+    from neuroloom.engine.bmtk_cells import section_names
 
     swc = MORPHOLOGIES / "Rorb_325404214_m.swc"
     hobj = build_bmtk(bmtk, swc, "ctdb:Biophys1", "aibs_perisomatic", None)
@@ -261,7 +261,7 @@ def test_bmtk_connection_order_makes_the_cell_bit_exact(bmtk, clean_neuron):
     """Sections connected in BMTK's order and stubs shaped by define_shape() as BMTK's are:
     the soma voltage is then identical to the last bit."""
     from neuroloom.engine.cells import CellInstance
-    from neuroloom.importers.allen_cells import bmtk_biophysical_cell, section_names
+    from neuroloom.engine.bmtk_cells import bmtk_biophysical_cell, section_names
     from neuroloom.validate.cells import cell_type
     from neuroloom.validate.checker import Checker
 
@@ -293,7 +293,7 @@ def test_bmtk_connection_order_makes_the_cell_bit_exact(bmtk, clean_neuron):
     (dict(model_processing="aibs_allactive"), "aibs_allactive"),
 ])
 def test_unsupported_inputs_raise_format_error(bmtk, clean_neuron, kwargs, name):
-    from neuroloom.importers.allen_cells import bmtk_biophysical_cell
+    from neuroloom.engine.bmtk_cells import bmtk_biophysical_cell
 
     args = dict(morphology=MORPHOLOGIES / "Scnn1a_473845048_m.swc",
                 model_template="nml:nml/Cell_472363762.cell.nml", model_processing=None,
@@ -304,7 +304,7 @@ def test_unsupported_inputs_raise_format_error(bmtk, clean_neuron, kwargs, name)
 
 
 def test_unrepresentable_fit_entries_raise_format_error(bmtk, clean_neuron, tmp_path):
-    from neuroloom.importers.allen_cells import bmtk_biophysical_cell
+    from neuroloom.engine.bmtk_cells import bmtk_biophysical_cell
 
     fit = json.loads((TEMPLATES / "json" / "472363762_fit.json").read_text())
     fit["genome"].append({"section": "dend", "name": "diam", "value": 2.0, "mechanism": ""})

@@ -75,6 +75,7 @@ with open(f"libraries{os.environ.get('PMI_RANK', '')}.txt", "w") as out:
 """
 
 
+@pytest.mark.mpi
 def test_coreneuron_on_two_ranks_fires_neurons_spikes(tmp_path):
     """`mpiexec -n 2` of tutorial 2 with simConfig.coreneuron: serial NEURON's spikes, bit
     for bit, and each rank really ran CoreNEURON with its MPI library."""

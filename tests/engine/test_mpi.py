@@ -46,6 +46,7 @@ def assert_same_spikes(one: dict, other: dict) -> None:
         np.testing.assert_array_equal(one[pop][1], other[pop][1])
 
 
+@pytest.mark.mpi
 @pytest.mark.parametrize("name", ["tut2", "tut5", "tut6"])
 def test_ranks_fire_the_serial_spikes(name, tmp_path):
     """On 2 and 3 ranks (3 ranks on 2 cores: oversubscribed)."""
@@ -65,6 +66,7 @@ def test_ranks_fire_the_serial_spikes(name, tmp_path):
             assert simulate_seconds(parallel.stdout) < 20
 
 
+@pytest.mark.mpi
 def test_nrniv_runs_a_tutorial_under_mpi(tmp_path):
     """`mpiexec -n 2 nrniv -python -mpi tut2.py`: the serial spikes. nrniv starts MPI
     before Python, so MPI_LIB_NRN_PATH must be in its environment; without -mpi neuroloom
@@ -100,6 +102,7 @@ if sys.argv[1:] == ["quit"]:
 """
 
 
+@pytest.mark.mpi
 @pytest.mark.parametrize("ending", ["", "quit"])
 def test_every_rank_finishes(ending, tmp_path):
     """Hydra kills the ranks still running when one exits without MPI_Finalize (NEURON
@@ -113,6 +116,7 @@ def test_every_rank_finishes(ending, tmp_path):
     assert "finalizing" not in done.stderr
 
 
+@pytest.mark.mpi
 def test_an_error_on_one_rank_ends_the_job(tmp_path):
     """Rank 1 fails after building: rank 0, already simulating, must not wait for it
     forever."""
@@ -128,6 +132,7 @@ def test_an_error_on_one_rank_ends_the_job(tmp_path):
     assert not (tmp_path / "tut2_data.json").exists()
 
 
+@pytest.mark.mpi
 def test_a_delay_not_longer_than_dt_is_named_on_several_ranks(tmp_path):
     """NEURON needs every delay > dt on several ranks: the rule is named, not NEURON's
     'mindelay is 0' stop; one rank runs it."""
@@ -144,6 +149,7 @@ def test_a_delay_not_longer_than_dt_is_named_on_several_ranks(tmp_path):
     assert serial.returncode == 0, serial.stderr[-2000:]
 
 
+@pytest.mark.mpi
 def test_a_missing_mpi_library_stops_the_run(tmp_path):
     broken = run("tut2.py", tmp_path / "broken", 2, MPI_LIB_NRN_PATH="/nowhere/libmpi.so.12")
     assert broken.returncode != 0
@@ -185,6 +191,7 @@ def test_oversubscribed_ranks_yield(monkeypatch):
     assert mpi.oversubscribed()
 
 
+@pytest.mark.mpi
 def test_the_run_command(tmp_path):
     """`neuroloom run [-n N] script.py`: the tutorial's runsim."""
     command = str(Path(sys.executable).parent / "neuroloom")
@@ -214,6 +221,7 @@ sim.saveData()
 """
 
 
+@pytest.mark.mpi
 def test_a_sonata_circuit_on_two_and_three_ranks(tmp_path):
     """The official 300_intfire example: the same spikes on 1, 2 and 3 ranks."""
     from helpers import shared
@@ -235,6 +243,7 @@ def test_a_sonata_circuit_on_two_and_three_ranks(tmp_path):
     assert_same_spikes(results[1], results[3])
 
 
+@pytest.mark.mpi
 def test_lpt_balances_cost_and_keeps_the_spikes(tmp_path):
     """loadBalance='lpt': cells by cost over the ranks, per-rank timing in timingData, the
     serial spikes."""

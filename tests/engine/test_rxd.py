@@ -182,6 +182,7 @@ def mpi_run(folder, ranks, script="rxd_net.py"):
     return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.mpi
 def test_mpi_fires_the_serial_spikes(tmp_path):
     import h5py
 
@@ -200,6 +201,7 @@ def test_mpi_fires_the_serial_spikes(tmp_path):
     assert runs[1][2] == runs[2][2]  # the extracellular potassium, sample for sample
 
 
+@pytest.mark.mpi
 def test_mpi_limit_is_named_instead_of_hanging(tmp_path):
     """NEURON's rxd hangs when, with an extracellular space, a rank owns no section of a
     region where a reaction acts: neuroloom says so on every rank instead."""

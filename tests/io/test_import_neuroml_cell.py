@@ -1,4 +1,4 @@
-"""NeuroML2 <cell> -> cellParams (importers.neuroml_cell), read with libNeuroML; no NEURON.
+"""NeuroML2 <cell> -> cellParams (neuroml.cell_params), read with libNeuroML; no NEURON.
 
 The three example files are copies in tests/data/neuroml (see the README there for their
 origin and licences); the other cases are small NeuroML documents written here.
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from neuroloom.errors import FormatError
-from neuroloom.importers.neuroml_cell import cell_params_from_neuroml, convert
+from neuroloom.neuroml.cell_params import cell_params_from_neuroml, convert
 from neuroloom.validate.cells import cell_type
 from neuroloom.validate.checker import Checker
 

@@ -19,7 +19,7 @@ import pytest
 from neuroml import writers
 from neuroml.loaders import read_neuroml2_file
 
-from neuroloom.importers.neuroml_cell import SECTION_LEX_ID
+from neuroloom.neuroml.cell_params import SECTION_LEX_ID
 from neuroloom.neuroml.channels import (
     HH_DEFAULTS, HH_K_ID, HH_LEAK_ID, HH_NA_ID, PAS_ID, channel_densities, ion_channels,
     recognise_mechanisms)

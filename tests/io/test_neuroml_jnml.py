@@ -17,6 +17,7 @@ import pytest
 
 from helpers import shared
 from neuroloom.engine import mechanisms, modfiles
+from neuroloom.engine.generated import load_generated
 from neuroloom.engine.neuron_env import neuron_h
 from neuroloom.errors import FormatError
 from neuroloom.neuroml import generated as gen
@@ -241,7 +242,7 @@ def test_ex2_izhikevich_cells_and_dimensionless_inputs(ex2):
 def test_generated_mechanisms_compile_and_load(ex12, ex2):
     h = neuron_h()
     for g in (ex12, ex2):
-        names = g.load()
+        names = load_generated(g)
         assert sorted(names) == sorted(c.mechanism for c in g.components.values())
         for c in g.components.values():
             assert hasattr(h, c.mechanism), c.mechanism
@@ -252,7 +253,7 @@ def test_an_iaf_cell_built_as_described_behaves(ex12):
     """The point cell on its dummy section, a spikeArray driving a synapse on it, and a
     current step making it fire: the renamed mechanisms work as jNeuroML wrote them."""
     g = ex12
-    g.load()
+    load_generated(g)
     h = neuron_h()
     iaf = g["iaf1"]
     sec = h.Section(name="nml_test_iaf")
@@ -312,7 +313,7 @@ def test_channels_and_a_cell_template_from_a_bare_document(hh):
     assert not re.search(r"\binsert (naChan|kChan|passiveChan)\b", hoc)
     assert g["pulseGen1"].kind == "input" and g["pulseGen1"].current == "electrode"
 
-    g.load()
+    load_generated(g)
     h = neuron_h()
     neuron = getattr(h, cell.template)()
     soma = neuron.soma
@@ -369,8 +370,8 @@ def test_same_ids_in_two_documents_get_different_mechanisms(cache, tmp_path):
     assert ga["syn1"].kind == "synapse" and ga["syn1"].roles == ()
 
     h = neuron_h()
-    ga.load()
-    gb.load()
+    load_generated(ga)
+    load_generated(gb)
     for g in (ga, gb):
         for c in g.components.values():
             assert hasattr(h, c.mechanism) and mechanisms.exists(c.mechanism)

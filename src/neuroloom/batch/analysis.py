@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import FormatError
+from ..results.save import load_payload
 from ..suggest import hint
 from .runner import data_suffix
 from .table import BatchTable, as_column
@@ -137,7 +138,6 @@ def _run_results(data_file: Path) -> dict | None:
         if data_file.suffix == ".json":
             payload = _read_json(data_file)
         else:
-            from ..results.save import load_payload  # pickle/HDF5 readers, only when needed
             payload = load_payload(data_file)
     except FileNotFoundError:  # also a run being redone, whose old data was just removed
         return None

@@ -19,19 +19,21 @@ import shlex
 import shutil
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomic import write_bytes_atomic
 from ..errors import BatchError, SpecError
 from ..progress import Progress
+from ..results.save import load_payload
+from ..results.simdata import saved_sim_data
 from ..specs import SimConfig
 from ..specs.dicts import to_plain
 from ..specs.files import load_spec_file
 from ..suggest import hint
 from . import executors, search
 from .params import Run, apply, grid_runs, list_runs, parse_params
-from .runner import RunJob, RunResult, data_suffix, staged_cfg
+from .runner import BatchOutcome, RunJob, RunResult, data_suffix, staged_cfg
 
 METHODS = ("grid", "list", "optuna", "evol")
 RUN_OPTIONS = {"type", "script", "skip", "nrnCommand"}
@@ -42,18 +44,34 @@ OPTIONS = ("params", "cfgFile", "netParamsFile", "cfg", "initCfg", "groupedParam
            "verbose")
 
 
-@dataclass
-class BatchOutcome:
-    """What ``Batch.run`` returns: every run's result and, for an optimisation, the best."""
-
-    runs: list = field(default_factory=list)  # RunResult per run, skipped ones included
-    skipped: list = field(default_factory=list)  # labels of runs already finished
-    best: dict | None = None  # {'label', 'params', 'fitness'}
-    trials: list = field(default_factory=list)  # {'label', 'params', 'fitness'} per trial
-
-
 class Batch:
-    """A batch of simulations; options may be given here or set as attributes."""
+    """A batch of simulations of one model over a grid or list of parameter values, or an
+    optimisation; options may be given here or set as attributes (tutorial 8).
+
+    Parameters
+    ----------
+    cfgFile : str, default 'cfg.py'
+        The model's simConfig file (.py or .json).
+    netParamsFile : str, default 'netParams.py'
+        The model's netParams file, run by each simulation.
+    cfg : specs.SimConfig, optional
+        The simConfig, instead of reading ``cfgFile``.
+    params : dict or list, optional
+        cfg variable (or a tuple path into one) -> values; NetPyNE's list of
+        {'label', 'values'} is accepted too.
+    groupedParams : list of str, optional
+        Parameters that move together instead of forming a grid.
+    initCfg : dict, optional
+        cfg values set in every run.
+    seed : int, optional
+        The seed of optimisations' searches.
+
+    Notes
+    -----
+    ``batchLabel``, ``saveFolder``, ``method`` ('grid', 'list', 'optuna', 'evol'),
+    ``runCfg``, ``evolCfg``, ``optimCfg`` and ``verbose`` are set as attributes; any other
+    attribute is an error with the closest name.
+    """
 
     def __init__(self, cfgFile="cfg.py", netParamsFile="netParams.py", cfg=None, params=None,
                  groupedParams=None, initCfg=None, seed=None):
@@ -75,8 +93,22 @@ class Batch:
     # -- running ----------------------------------------------------------------------
 
     def run(self) -> BatchOutcome | None:
-        """Run the batch; returns its outcome (None on the MPI ranks that run simulations
-        for rank 0). Raises BatchError, after the other runs, if any run failed."""
+        """Run the batch.
+
+        Returns
+        -------
+        BatchOutcome or None
+            Every run's result (and an optimisation's best); None on the MPI ranks that
+            run simulations for rank 0.
+
+        Raises
+        ------
+        SpecError
+            A parameter that is not a cfg variable, an unknown option (before anything
+            is written).
+        BatchError
+            Runs that failed, after the others finished, each with its log.
+        """
         plan = self._plan()
         with self._executor(plan) as run_jobs:
             if run_jobs is None:
@@ -272,9 +304,6 @@ class _Evaluator:
         self.batch, self.plan, self.run_jobs = batch, plan, run_jobs
 
     def __call__(self, candidates: list[tuple[str, dict]]) -> list:
-        from ..results.save import load_payload
-        from ..results.simdata import saved_sim_data
-
         jobs, runs = [], []
         for label, values in candidates:
             run = Run(label, (), tuple(values.items()))

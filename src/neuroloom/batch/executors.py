@@ -23,7 +23,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..atomic import write_bytes_atomic
-from ..engine.mpi import MPIError, launched_size
+from ..engine.mpi import launched_size
+from ..errors import MPIError
 from .runner import RunJob, RunResult, execute
 
 LOCAL, MPI, SLURM = "local", "mpi", "slurm"
@@ -56,6 +57,7 @@ def mpi_pool(report, say):
         with local(default_cores(), report) as run_all:
             yield run_all
         return
+    # mpi4py starts MPI when imported: only for batches that run on an MPI pool
     from mpi4py import MPI as mpi
     from mpi4py.futures import MPICommExecutor
 

@@ -12,11 +12,13 @@ a serial job, not a rank of the batch's own MPI job.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: variables mpiexec sets for the processes it starts, and the task variables of Slurm
@@ -56,6 +58,16 @@ class RunResult:
     ok: bool
     seconds: float
     message: str = ""  # why it failed: the end of its output
+
+
+@dataclass
+class BatchOutcome:
+    """What ``Batch.run`` returns: every run's result and, for an optimisation, the best."""
+
+    runs: list = field(default_factory=list)  # RunResult per run, skipped ones included
+    skipped: list = field(default_factory=list)  # labels of runs already finished
+    best: dict | None = None  # {'label', 'params', 'fitness'}
+    trials: list = field(default_factory=list)  # {'label', 'params', 'fitness'} per trial
 
 
 def execute(job: RunJob) -> RunResult:
@@ -128,9 +140,6 @@ def child_environment(mpi: bool) -> dict:
 
 def main(argv=None) -> int:
     """``python -m neuroloom.batch.runner JOB.json``: one run, as a Slurm job runs it."""
-    import json
-    import sys
-
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
         print("usage: python -m neuroloom.batch.runner JOB.json", file=sys.stderr)

@@ -27,6 +27,7 @@ from ..errors import SpecError
 from ..specs.dicts import to_plain
 from ..suggest import hint
 from .params import Param
+from .runner import BatchOutcome
 
 OPTUNA_OPTIONS = ("fitnessFunc", "fitnessFuncArgs", "maxFitness", "maxiters", "maxtime",
                   "popsize", "targetFitness", "maxiter_wait", "time_sleep")
@@ -66,7 +67,7 @@ def check(method: str, options: dict) -> None:
                         "algorithm) is offered")
     if method == "optuna":
         try:
-            import optuna  # noqa: F401
+            import optuna  # noqa: F401 - optional: is it installed?
         except ImportError:
             raise SpecError("Batch.method 'optuna' needs Optuna: pip install optuna "
                             "(or neuroloom[optuna])") from None
@@ -75,8 +76,6 @@ def check(method: str, options: dict) -> None:
 def optimise(method, params, options, evaluate, seed, say, label: str, trials_file: Path):
     """Search ``params`` with ``method`` (options already checked); ``evaluate`` runs
     [(run label, {param: value})] and returns [(RunResult, simData or None)]."""
-    from .batch import BatchOutcome
-
     search = _Search(params, options, evaluate, say, label, trials_file)
     if method == "optuna":
         _optuna(search, seed)
@@ -147,7 +146,7 @@ class _Search:
 
 
 def _optuna(search: _Search, seed) -> None:
-    import optuna
+    import optuna  # optional (neuroloom[optuna]), checked when the batch is planned
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="maximize" if search.maximize else "minimize",

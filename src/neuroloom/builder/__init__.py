@@ -1,16 +1,16 @@
 """Spec -> canonical Network, in pure numpy (no NEURON needed)."""
 from __future__ import annotations
 
+from ..validate import validate
 from .network import build_network
 
 
-def network_from_specs(net_params, sim_config=None, owned=None):
-    """Validate a NetParams (and SimConfig, for the seeds) and build its Network."""
-    from ..specs import SimConfig
-    from ..validate import validate
-
-    net_spec, run_spec, _ = validate(net_params, sim_config or SimConfig())
-    return build_network(net_spec, dict(run_spec.seeds), owned=owned)
+def network_from_specs(net_params, sim_config=None, owned=None, progress=None):
+    """The network a NetParams describes: validated (with the SimConfig, which gives the
+    seeds; default options without one), then built. The one way from specs to a network:
+    the Session takes the same two steps, keeping the validated specs for the run."""
+    net_spec, run_spec, _ = validate(net_params, sim_config)
+    return build_network(net_spec, dict(run_spec.seeds), owned=owned, progress=progress)
 
 
 __all__ = ["build_network", "network_from_specs"]

@@ -4,12 +4,15 @@ Every random decision for a postsynaptic cell comes from that cell's own generat
 rule (draws.cell_generator keyed by seed, rule and post gid), so the pairs a rank finds for
 the cells it owns are exactly the serial network's pairs for those cells. Divergence is
 drawn per presynaptic cell instead, over all candidates, and then filtered.
-Self-connections are never made.
+Self-connections are never made. Which connectors there are, and what their amounts are,
+is validate/rules.py's CONNECTORS; BUILDERS here has a function for each, by the same names.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..suggest import hint
+from ..validate.rules import CONNECTORS
 from .draws import cell_generator, evaluate, subkey
 from .env import cell_env, pair_env
 
@@ -31,36 +34,32 @@ class Candidates:
 
 
 def connect(connector, amount, c: Candidates, conn_list=()):
-    """(pre, post, list_index) arrays for one rule; list_index numbers connList entries."""
+    """(pre, post, list_index) arrays for one rule; list_index numbers connList entries.
+    ``connector``: a name in CONNECTORS (anything else raises ValueError)."""
+    build = BUILDERS.get(connector)
+    if build is None:
+        raise ValueError(f"unknown connector {connector!r}; {hint(str(connector), BUILDERS)}")
     if len(c.pre) == 0 or len(c.mine) == 0:
         return _empty()
-    if connector == "full":
-        pre, post = _full(c)
-    elif connector == "probability":
-        pre, post = _probability(amount, c)
-    elif connector == "convergence":
-        pre, post = _convergence(amount, c)
-    elif connector == "divergence":
-        pre, post = _divergence(amount, c)
-    else:
-        return _conn_list(conn_list, c)
-    return pre, post, None
+    return build(amount, conn_list, c)
 
 
 def _empty():
     return np.empty(0, np.int64), np.empty(0, np.int64), None
 
 
-def _full(c):
+def _full(amount, conn_list, c):
+    """Every pre with every post cell."""
     pre = np.tile(c.pre, len(c.mine))
     post = np.repeat(c.mine, len(c.pre))
     keep = pre != post
-    return pre[keep], post[keep]
+    return pre[keep], post[keep], None
 
 
-def _probability(amount, c):
+def _probability(amount, conn_list, c):
+    """Each pair with probability ``amount`` (a number or a function of the pair)."""
     if not hasattr(amount, "evaluate"):
-        return _fixed_probability(float(amount), c)
+        return (*_fixed_probability(float(amount), c), None)
     step = max(1, BLOCK_PAIRS // len(c.pre))
     pres, posts = [], []
     for start in range(0, len(c.mine), step):
@@ -74,7 +73,7 @@ def _probability(amount, c):
         rows, cols = np.nonzero((u < p) & (pre_row != post_col))
         pres.append(c.pre[cols])
         posts.append(block[rows])
-    return np.concatenate(pres), np.concatenate(posts)
+    return np.concatenate(pres), np.concatenate(posts), None
 
 
 def _fixed_probability(p, c):
@@ -140,20 +139,22 @@ def _each_picks(cells, candidates, counts, key):
     return np.concatenate(own), np.concatenate(chosen)
 
 
-def _convergence(amount, c):
+def _convergence(amount, conn_list, c):
+    """``amount`` presynaptic cells for every postsynaptic cell."""
     post, pre = _each_picks(c.mine, c.pre, _counts(amount, c, c.mine, "post_"), c.key)
-    return pre, post
+    return pre, post, None
 
 
-def _divergence(amount, c):
+def _divergence(amount, conn_list, c):
+    """``amount`` postsynaptic cells for every presynaptic cell."""
     pre, post = _each_picks(c.pre, c.post, _counts(amount, c, c.pre, "pre_"), c.key)
     keep = np.isin(post, c.mine)
     pre, post = pre[keep], post[keep]
     order = np.lexsort((pre, post))
-    return pre[order], post[order]
+    return pre[order], post[order], None
 
 
-def _conn_list(conn_list, c):
+def _conn_list(amount, conn_list, c):
     """connList: [pre index, post index] into the cells matching preConds / postConds
     (ascending gids); self-connections are left out."""
     pairs = np.asarray(conn_list, dtype=np.int64).reshape(-1, 2)
@@ -166,3 +167,12 @@ def _conn_list(conn_list, c):
     keep = (pre != post) & np.isin(post, c.mine)
     order = np.lexsort((index[keep], pre[keep], post[keep]))
     return pre[keep][order], post[keep][order], index[keep][order]
+
+
+#: connector name -> function(amount, conn_list, candidates) -> (pre, post, list index or
+#: None); keyed by exactly validate/rules.py's CONNECTORS
+BUILDERS = {"full": _full, "probability": _probability, "convergence": _convergence,
+            "divergence": _divergence, "connList": _conn_list}
+if set(BUILDERS) != set(CONNECTORS):
+    raise RuntimeError(f"builder/connectors.py: BUILDERS {sorted(BUILDERS)} do not match "
+                      f"validate/rules.py's CONNECTORS {sorted(CONNECTORS)}")

@@ -69,6 +69,7 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None,
     offset = 0
     while pairs:
         offset = _write_rule(pairs.pop(0), conns, offset)
+    conns = conns.done()
     for rule in net_spec.sub_conn_rules:
         conns = redistribute(conns, rule, ctx)
     with _rule_errors(None):

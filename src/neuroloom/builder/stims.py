@@ -1,15 +1,17 @@
 """Stimulation rules (stimTargetParams) -> StimTable rows (and VecStim spike trains).
 
-A rule puts one source on every target cell. Spike sources (NetStim, VecStim) drive
-synPerConn synapses of the target through NetCons, one row each; the other sources
-(IClamp, VClamp, SEClamp, AlphaSynapse) are one row on the target's section. String values
-are evaluated per target from streams keyed by (seed, rule, field, target gid).
+A rule puts one source on every target cell. Spike sources (NetStim, VecStim: see
+model/stim_types.py) drive synPerConn synapses of the target through NetCons, one row each;
+the other sources (IClamp, VClamp, SEClamp, AlphaSynapse) are one row on the target's
+section. Sources whose spike train is replayed (VecStim) get their train made here. String
+values are evaluated per target from streams keyed by (seed, rule, field, target gid).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .. import rng
+from ..model.stim_types import SPIKE_SOURCES, STIM_TYPES
 from ..model.tables import SpikeTrains, StimTable
 from .conds import select_cells
 from .connectors import RuleError
@@ -17,8 +19,6 @@ from .contacts import RowIndex, places
 from .draws import evaluate, subkey
 from .env import cell_env
 from .trains import pulse_times
-
-SPIKE_SOURCES = ("NetStim", "VecStim")
 
 
 def place_stims(targets, sources, ctx, owned):
@@ -57,13 +57,13 @@ def _rows(rule_code, target, source, gids, ctx, trains) -> StimTable:
             return np.asarray(value)[rows.syn]
         return per_target(value, field)[rows.pair]
 
+    kind = STIM_TYPES[source.source.type]
     extra = {}
     for name, expression in source.expressions:
-        v = per_target(expression, name)
-        if name == "rate":  # NEURON's NetStim takes the interval
-            name, v = "interval", 1000.0 / v
+        # as NEURON's object takes it (a NetStim's rate is its interval)
+        name, v = kind.to_neuron(name, per_target(expression, name))
         extra[name] = v[rows.pair]
-    if source.source.type == "VecStim":
+    if kind.replayed:
         params = dict(source.source.params)
         first = len(trains)
         for gid in gids.tolist():
@@ -74,7 +74,7 @@ def _rows(rule_code, target, source, gids, ctx, trains) -> StimTable:
                 [np.asarray(params.get("spkTimes", ()), float), *pulses]))))
         extra["train"] = (first + np.arange(len(gids)))[rows.pair].astype(float)
     sec, loc = places(target, gids, rows, per_row, ctx)
-    synaptic = source.source.type in SPIKE_SOURCES
+    synaptic = kind.spike_source
     return StimTable(
         gid=gids[rows.pair], source=np.full(rows.count, ctx.catalogs.source_code[target.source]),
         rule=np.full(rows.count, rule_code), sec=sec, loc=loc,

@@ -18,6 +18,7 @@ import sys
 
 from .. import __version__
 from ..errors import NeuroloomError
+from . import convert, inspect, mechs, run
 
 
 def main(argv=None) -> int:
@@ -34,8 +35,6 @@ def main(argv=None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import convert, inspect, mechs, run
-
     parser = argparse.ArgumentParser(prog="neuroloom", description=__doc__.split("\n\n")[0],
                                      epilog=__doc__.split("\n\n", 1)[1],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

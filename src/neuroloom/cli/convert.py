@@ -13,9 +13,14 @@ from pathlib import Path
 
 import numpy as np
 
+from ..engine.cell_templates import with_sections
+from ..exporters import neuroml as neuroml_exporter
+from ..exporters import sonata as sonata_exporter
 from ..progress import fraction_progress
-from ..specs import NetParams
+from ..results.save import data_payload, save_json
+from ..sim.session import Session
 from ..sim.sources import open_model
+from ..specs import NetParams
 
 TARGETS = ("neuroml", "sonata", "json")
 
@@ -85,23 +90,24 @@ def target(destination: str, to: str | None, fmt: str | None) -> tuple[str, str 
 def write(model, destination: Path, to: str, fmt: str, progress=None) -> list[Path]:
     """The files written, the one that opens the result first."""
     if to == "sonata":
-        from ..exporters.sonata import export
-
-        files = export(model.network, destination, model.sim_config, progress=progress)
+        files = sonata_exporter.export(_with_sections(model), destination, model.sim_config,
+                                       progress=progress)
         config = destination / "simulation_config.json"
         return [config, *[f for f in files if Path(f) != config]]
     if to == "json":
-        from ..results.save import data_payload, save_json
-
         payload = data_payload(model.net_params or NetParams(), model.sim_config,
                                model.network, None, ("netParams", "netCells", "simConfig"))
         return [save_json(destination, payload)]
-    from ..exporters.neuroml import export
-
     folder, reference = _neuroml_name(destination)
-    network_file, lems = export(model.network, reference, folder, model.sim_config, fmt,
-                                progress=progress)
+    network_file, lems = neuroml_exporter.export(_with_sections(model), reference, folder,
+                                                 model.sim_config, fmt, progress=progress)
     return [Path(network_file), Path(lems)]
+
+
+def _with_sections(model):
+    """The network with the sections of its template cell types (SONATA biophysical
+    cells), which the NeuroML2 and SONATA writers need: made in NEURON."""
+    return with_sections(model.network, model.sim_config.modFolders)
 
 
 def _neuroml_name(destination: Path) -> tuple[Path, str]:
@@ -127,8 +133,6 @@ def same_spikes(source, result, duration: float) -> tuple[bool, str]:
 
 
 def _spikes(network, sim_config, duration):
-    from ..sim.session import Session
-
     cfg = copy.deepcopy(sim_config)
     cfg.duration, cfg.analysis = duration, {}
     cfg.saveJson = cfg.savePickle = cfg.saveHDF5 = cfg.saveSpikesSonata = False

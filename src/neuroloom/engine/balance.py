@@ -13,8 +13,7 @@ import heapq
 
 import numpy as np
 
-METHODS = ("roundrobin", "lpt")
-
+from ..validate.options import LOAD_BALANCE
 
 def cell_costs(network) -> np.ndarray:
     """Work of each cell: compartments + incoming contacts + stimuli."""
@@ -33,7 +32,7 @@ def ranks_of(network, nhost: int, method: str = "roundrobin") -> np.ndarray:
     if method == "roundrobin" or nhost == 1:
         return np.arange(n, dtype=np.int64) % nhost
     if method != "lpt":
-        raise ValueError(f"load balance {method!r}: one of {', '.join(METHODS)}")
+        raise ValueError(f"load balance {method!r}: one of {', '.join(LOAD_BALANCE)}")
     costs = cell_costs(network)
     order = np.lexsort((np.arange(n), -costs))  # most expensive first, then by gid
     loads = [(0, rank) for rank in range(nhost)]

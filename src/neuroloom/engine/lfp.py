@@ -42,6 +42,7 @@ class LFPRecorder:
                  stride: int | None = None):
         """``stride``: record every time step and keep every stride-th sample (CoreNEURON),
         instead of sampling every record_step (as engine.recording.Recorder)."""
+        # LFPykit is slow to import: only for models that record an LFP or a dipole
         from lfpykit import CellGeometry, CurrentDipoleMoment, LineSourcePotential
 
         self.h, self.spec, self.stride = h, spec, stride

@@ -10,6 +10,7 @@ import numpy as np
 from ..errors import MechanismError, Problem, SpecError
 from . import modfiles
 from .balance import owned_gids
+from .cell_templates import with_sections
 from .cells import ArtificialInstance, CellInstance
 from .lfp import LFPRecorder, merge as merge_lfp
 from .mechanisms import check_mechanisms, used_mechanisms
@@ -34,17 +35,21 @@ class NeuronModel:
     """
 
     def __init__(self, network, run, rank: int | None = None, nhost: int | None = None):
-        """Check the network against NEURON's mechanisms; the steps below build it."""
+        """Check the network against NEURON's mechanisms; the steps below build it.
+        ``network.cell_types`` made by a template get their sections here (``self.network``
+        is the network with them)."""
         self.h = h = neuron_h()
         self.pc = pc = parallel_context()
         self.rank = int(pc.id()) if rank is None else rank
         self.nhost = int(pc.nhost()) if nhost is None else nhost
-        self.network, self.run_spec = network, run
         if any(True for _ in h.allsec()):
             raise RuntimeError("NEURON already holds sections of another model; clear() it "
                                "before instantiating a new one")
-        for folder in run.mod_folders:
+        for folder in (*network.mod_folders, *run.mod_folders):
             modfiles.load(folder)
+        # cell types made by a program (SONATA biophysical cells) get their sections now
+        network = with_sections(network)
+        self.network, self.run_spec = network, run
         modfiles.load_package_mechanisms(used_mechanisms(network))
         check_mechanisms(network)
         self._check_globals()
@@ -245,10 +250,10 @@ class NeuronModel:
 
     def _coreneuron(self, on: bool) -> None:
         """Run on CoreNEURON (in memory, spikes and traces come back) or back on NEURON."""
-        from neuron import coreneuron
+        from neuron import coreneuron  # NEURON is imported by the engine only when used
 
         if on:
-            folders = list(self.run_spec.mod_folders)
+            folders = [*self.network.mod_folders, *self.run_spec.mod_folders]
             if modfiles.package_mechanisms_used(used_mechanisms(self.network)):
                 folders.append(modfiles.PACKAGE_MODS)
             library = modfiles.coreneuron_library(folders)

@@ -20,6 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..cache import cache_root
 from ..errors import MechanismError
 from . import mechanisms
 from .neuron_env import neuron_h
@@ -27,14 +28,6 @@ from .neuron_env import neuron_h
 PACKAGE_MODS = Path(__file__).resolve().parent.parent / "mod"
 _NAME = re.compile(r"\b(?:SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+(\w+)")
 _COMMENT = re.compile(r"COMMENT.*?ENDCOMMENT|:[^\n]*", re.S)
-
-
-def cache_root() -> Path:
-    """$NEUROLOOM_CACHE, else $XDG_CACHE_HOME/neuroloom, else ~/.cache/neuroloom."""
-    if os.environ.get("NEUROLOOM_CACHE"):
-        return Path(os.environ["NEUROLOOM_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "neuroloom"
 
 
 def mod_files(folder) -> list[Path]:
@@ -61,7 +54,7 @@ def compiled(folder, coreneuron: bool = False) -> Path:
     if needed). Concurrent processes wait for one another on a lock."""
     files = mod_files(folder)
     neuron_h()  # NEURON started headless (a bare import prints display warnings)
-    import neuron
+    import neuron  # NEURON is imported by the engine only when used, after neuron_h()
 
     digest = hashlib.sha256()
     digest.update(f"{neuron.__version__}|coreneuron={coreneuron}|{sys.platform}".encode())
@@ -116,7 +109,7 @@ def load(folder) -> list[str]:
     if present:
         raise MechanismError(f"cannot load {str(folder)!r}: NEURON already has "
                              f"{', '.join(present)} from another library")
-    import neuron
+    import neuron  # NEURON is imported by the engine only when used, after neuron_h()
 
     library = compiled(folder)
     if not neuron.load_mechanisms(str(library), warn_if_already_loaded=False):

@@ -17,18 +17,18 @@ check applies to both.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import os
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
+
+from ..errors import MPIError
 
 #: (rank, size) variables of the launchers: MPICH/Hydra (PMI), Open MPI, Slurm
 LAUNCHER_VARIABLES = (("PMI_RANK", "PMI_SIZE"), ("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"),
                       ("SLURM_PROCID", "SLURM_NTASKS"))
-
-
-class MPIError(RuntimeError):
-    """NEURON and the MPI launcher disagree on the processes of the job."""
 
 
 def launched_size() -> int:
@@ -52,8 +52,6 @@ def wheel_library() -> Path | None:
     """The `mpich` wheel's libmpi.so.<n> (its libmpi.so is a linker script NEURON cannot
     load)."""
     try:
-        from importlib import metadata
-
         dist = metadata.distribution("mpich")
     except Exception:  # noqa: BLE001 - no mpich wheel: the system's MPI may be found
         return None
@@ -115,7 +113,7 @@ def _aborting(hook):
         # Hydra drops output it has not forwarded yet when a rank aborts: without a pause
         # an error every rank raises at once (a bad spec) reached nobody
         time.sleep(0.5)
-        from neuron import nrn_dll_sym
+        from neuron import nrn_dll_sym  # NEURON is imported by the engine only when used
 
         nrn_dll_sym("nrnmpi_abort")(1)
     return excepthook
@@ -125,9 +123,7 @@ def _finish(pc) -> None:
     """At exit: wait for every rank (rank 0 may still save and plot), then finalise MPI.
     NEURON under `python` never calls MPI_Finalize, and Hydra SIGKILLs the ranks still
     running when one exits unfinalised (exit code 9, seen on 3 ranks on 2 cores)."""
-    import ctypes
-
-    from neuron import nrn_dll_sym
+    from neuron import nrn_dll_sym  # NEURON is imported by the engine only when used
 
     if not nrn_dll_sym("nrnmpi_use", ctypes.c_int).value:
         return  # the script ended MPI itself (h.quit())

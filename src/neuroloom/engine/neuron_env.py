@@ -17,7 +17,7 @@ def neuron_h():
         # them and must be set before neuron is imported for the first time
         os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
         parallel = mpi.prepare()  # before NEURON starts: it reads MPI_LIB_NRN_PATH
-        from neuron import h
+        from neuron import h  # here and only here NEURON starts (see above)
 
         if parallel:
             mpi.initialise(h)

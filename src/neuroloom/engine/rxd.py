@@ -41,6 +41,7 @@ class RxDModel:
     """The rxd objects of one network on this rank. Only one may be live per process."""
 
     def __init__(self, h, pc, cells: dict, network, nhost: int):
+        # NEURON's rxd takes seconds to import: only for models that have rxdParams
         from neuron import rxd
         from neuron.rxd import rxdmath
 

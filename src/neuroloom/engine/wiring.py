@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rng
+from ..model.stim_types import stim_type_of
 from .replay import first_stim_gid
 
 CHUNK = 200_000
@@ -58,44 +59,43 @@ def connect(h, pc, targets, network, owned_gids, progress=None):
     return netcons, rows, np.concatenate(weight_indices or [np.empty(0, np.int64)])
 
 
-SPIKE_SOURCES = ("NetStim", "VecStim")
-
-
 class Stimuli:
     """The NEURON objects of this rank's stimuli: one source per (rule, target) and, for
-    spike sources, a NetCon per synapse. VecStim trains have no source object: the
-    NetCons listen to a pseudo gid whose train is replayed (see replay.py)."""
+    spike sources, a NetCon per synapse (which objects: model/stim_types.py). Replayed
+    trains (VecStim) have no source object: the NetCons listen to a pseudo gid whose train
+    is replayed (see replay.py)."""
 
     def __init__(self, h, pc, cells, targets, network, owned_gids, seed, replay):
         self.sources, self.netcons = [], []
         self.by_row = {}  # StimTable row -> (source object or None, NetCon or None)
         stims = network.stims
         rows = np.flatnonzero(np.isin(stims.gid, owned_gids))
-        made = {}  # (rule, gid) -> NetStim
+        made = {}  # (rule, gid) -> NetStim (the spike source's object)
         replayed = set()  # indices of this rank's VecStim trains
         stream = [rng.stream_id32("stim", label) for label in network.stim_rules]
         for row in rows.tolist():
             gid, rule = int(stims.gid[row]), int(stims.rule[row])
             source = network.stim_sources[stims.source[row]]
-            params = _params(source, stims, row)
-            if source.type not in SPIKE_SOURCES:
+            kind = stim_type_of(source.type)
+            params = _params(source, kind, stims, row)
+            if not kind.spike_source:  # a point process on the target itself
                 sec = network.section_names[stims.sec[row]]
-                obj = getattr(h, source.type)(cells[gid].segment(sec, stims.loc[row]))
+                obj = getattr(h, kind.neuron_class)(cells[gid].segment(sec, stims.loc[row]))
                 set_params(obj, params)
                 self.sources.append(obj)
                 self.by_row[row] = (obj, None)
                 continue
             target = targets.get(gid, int(stims.sec[row]), float(stims.loc[row]),
                                  int(stims.syn_mech[row]))
-            if source.type == "VecStim":
+            if kind.replayed:
                 train = int(stims.extra["train"][row])
                 obj, nc = None, pc.gid_connect(first_stim_gid(network) + train, target)
                 replayed.add(train)
             else:
                 obj = made.get((rule, gid))
                 if obj is None:
-                    obj = made[(rule, gid)] = self._net_stim(h, params, gid, stream[rule],
-                                                             seed)
+                    obj = made[(rule, gid)] = self._net_stim(h, kind.neuron_class, params,
+                                                             gid, stream[rule], seed)
                 nc = h.NetCon(obj, target)
             nc.weight[0] = float(stims.weight[row])
             nc.delay = float(stims.delay[row])
@@ -104,8 +104,8 @@ class Stimuli:
         train, times = network.stim_trains.spikes(sorted(replayed))
         replay.add(first_stim_gid(network) + train, times)  # the model's one PatternStim
 
-    def _net_stim(self, h, params, gid, stream, seed):
-        obj = h.NetStim()
+    def _net_stim(self, h, neuron_class, params, gid, stream, seed):
+        obj = getattr(h, neuron_class)()
         set_params(obj, params)
         # noise keyed by (gid, rule, seed): the same spikes in any creation order, hence on
         # any number of ranks
@@ -114,9 +114,9 @@ class Stimuli:
         return obj
 
 
-def _params(source, stims, row) -> dict:
+def _params(source, kind, stims, row) -> dict:
     """The source's parameters, with the values drawn for this target where it has them."""
-    params = {k: v for k, v in source.params if k not in ("spkTimes", "pulses")}
+    params = {k: v for k, v in source.params if k not in kind.train_params}
     for name, column in stims.extra.items():
         if name != "train" and not np.isnan(column[row]):
             params[name] = float(column[row])

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 
+from ..errors import FormatError
 from ..naming import unique
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 HOC_WORDS = {"all", "init", "soma_", "this"}
 
 
-class TemplateError(ValueError):
+class TemplateError(FormatError):
     """The cell type has something a plain hoc template cannot say."""
 
 

@@ -4,14 +4,15 @@
     <reference>.net.nml (or .net.h5)     cells, channels, synapses, inputs and the network
     LEMS_<reference>.xml                 runs it: `pynml LEMS_<reference>.xml -neuron -run`
 
-What is written (libNeuroML objects for the components, see neuroml_cells.py for cells):
+What is written (libNeuroML objects for the components, see neuroml/elements.py for cells and synapses):
 - populations with an instance and location per cell (um, as the float's repr);
 - a projection per (connectivity rule, pre population, post population, synapse), with a
   connectionWD per connection: id = the connection's row in neuroloom's table, pre/post cell,
   post segment and fraction along it (from the section and location), weight (NEURON's
   NetCon weight: synapses have gbase 1 uS) and delay;
 - synapses: ExpSyn -> expOneSynapse, Exp2Syn -> expTwoSynapse;
-- stimuli as inputLists: IClamp -> pulseGenerator, spike trains (VecStim) ->
+- stimuli as inputLists, in the form model/stim_types.py gives each type (a writer per
+  element below): IClamp -> pulseGenerator, spike trains (VecStim) ->
   timedSynapticInput (each spike at its time plus the stimulus delay), AlphaSynapse ->
   alphaSynapse driven by one spike at its onset, NetStim with noise 1 -> Poisson firing
   synapses; artificial cells: VecStim -> spikeArray (a population per cell, as each cell has
@@ -30,6 +31,7 @@ HDF5 follows libNeuroML's layout (`/neuroml/network/population_<id>`, `projectio
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,9 +42,10 @@ from neuroml.writers import NeuroMLWriter
 
 from ..atomic import atomic_path
 from ..errors import FormatError
+from ..model.stim_types import stim_type_of
 from ..neuroml import annotation
 from ..neuroml import conventions as nc
-from .neuroml_cells import export_cell
+from ..neuroml.elements import export_cell, synapse_component
 from .neuroml_lems import lems_text
 
 FORMATS = ("xml", "hdf5")
@@ -50,9 +53,36 @@ FORMATS = ("xml", "hdf5")
 
 def export(network, reference: str, folder=".", sim_config=None, format: str = "xml",
            connections: bool = True, stimulations: bool = True, progress=None) -> list[Path]:
-    """Write ``<folder>/<reference>.net.nml`` (or ``.net.h5``) and
-    ``<folder>/LEMS_<reference>.xml``; returns both paths. ``progress(fraction)`` after
-    each projection."""
+    """Write a network as NeuroML2 and a LEMS file that runs it (no NEURON needed).
+
+    Parameters
+    ----------
+    network : model.Network
+        The network; template cell types must have their sections
+        (Session.network_with_sections).
+    reference : str
+        Names the files: ``<reference>.net.nml`` (``.net.h5``) and ``LEMS_<reference>.xml``.
+    folder : str or pathlib.Path, default '.'
+        Where they go (made if missing).
+    sim_config : specs.SimConfig, optional
+        The run the LEMS file describes.
+    format : {'xml', 'hdf5'}
+        The network file's format.
+    connections, stimulations : bool, default True
+        Write the projections, the inputs.
+    progress : callable, optional
+        ``progress(fraction)`` after each projection.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The network file and the LEMS file.
+
+    Raises
+    ------
+    FormatError
+        A cell type, synapse or stimulus with no NeuroML2 form, naming it.
+    """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {format!r}")
     folder = Path(folder)
@@ -261,7 +291,7 @@ class _Plan:
             values = _stim_values(source, s, row)
             comp = self._input_component(label, source, values, row)
             by_component.setdefault(comp, []).append(row)
-        weighted = source.type in ("NetStim", "VecStim")
+        weighted = stim_type_of(source.type).spike_source
         for comp, mine in by_component.items():
             list_id = nc.nml_id(f"{label}_{self.pop_ids[pop][0]}_{comp}", self.taken, "input")
             self.inputs.append(_InputList(list_id, self.pop_ids[pop][0], comp,
@@ -270,70 +300,81 @@ class _Plan:
     def _input_component(self, label, source, values, row) -> str:
         """The component an input uses (one per distinct parameter set)."""
         s, kind = self.net.stims, source.type
+        stim = stim_type_of(kind)
         key = (label, kind, tuple(sorted(values.items())),
-               int(s.syn_mech[row]) if kind in ("NetStim", "VecStim") else -1)
-        if kind == "VecStim":
+               int(s.syn_mech[row]) if stim.spike_source else -1)
+        if stim.replayed:
             key += (int(s.extra["train"][row]), float(s.delay[row]))
         cache = self.input_components
         if key in cache:
             return cache[key]
-        comp = nc.nml_id(f"{label}_{kind}", self.taken, "stim")
-        if kind == "IClamp":
-            self.add(neuroml.PulseGenerator(
-                id=comp, delay=nc.quantity(values.get("del", 0.0), "ms"),
-                duration=nc.quantity(values.get("dur", 0.0), "ms"),
-                amplitude=nc.quantity(values.get("amp", 0.0), "nA")))
-        elif kind == "VecStim":
-            train = int(s.extra["train"][row])
-            times = self.net.stim_trains.times_of(train) + float(s.delay[row])
-            self.add(neuroml.TimedSynapticInput(
-                id=comp, synapse=self._synapse(int(s.syn_mech[row])),
-                spike_target=f"./{self._synapse(int(s.syn_mech[row]))}",
-                spikes=[neuroml.Spike(id=i, time=nc.quantity(t, "ms"))
-                        for i, t in enumerate(times)]))
-        elif kind == "NetStim":
-            syn = self._synapse(int(s.syn_mech[row]))
-            start, number = values.get("start", 0.0), values.get("number", 10.0)
-            rate = _rate(values)
-            if values.get("noise", 0.5) != 1:
-                self.notes.append(f"stimulation {label}: NetStim noise {values.get('noise')} "
-                                  "written as Poisson firing")
-            duration = number * 1000.0 / rate if number < nc.ENDLESS else 1e9
-            self.add(neuroml.TransientPoissonFiringSynapse(
-                id=comp, average_rate=nc.quantity(rate, "Hz"), delay=nc.quantity(start, "ms"),
-                duration=nc.quantity(duration, "ms"), synapse=syn, spike_target=f"./{syn}"))
-        elif kind == "AlphaSynapse":
-            syn = nc.nml_id(f"{label}_alpha", self.taken, "syn")
-            self.add(neuroml.AlphaSynapse(
-                id=syn, tau=nc.quantity(values.get("tau", 0.1), "ms"),
-                gbase=nc.quantity(values.get("gmax", 0.0), "uS"),
-                erev=nc.quantity(values.get("e", 0.0), "mV")))
-            self.add(neuroml.TimedSynapticInput(
-                id=comp, synapse=syn, spike_target=f"./{syn}",
-                spikes=[neuroml.Spike(id=0, time=nc.quantity(values.get("onset", 0.0), "ms"))]))
-        elif kind in ("VClamp", "SEClamp"):
-            self.add(_voltage_clamp(comp, kind, values))
-            self.notes.append(f"stimulation {label}: {kind} written as voltageClampTriple")
-        else:
+        form = stim.neuroml
+        if form is None:
             raise FormatError(f"stimulation '{label}': {kind} has no NeuroML form")
+        comp = nc.nml_id(f"{label}_{kind}", self.taken, "stim")
+        _WRITERS[form.element](self, comp, label, stim, values, row)
+        if not form.exact:
+            self.notes.append(f"stimulation {label}: {kind} written as {form.element}")
         cache[key] = comp
         return comp
 
+    # the writers of stimulus components, by NeuroML element (_WRITERS)
+    def _pulse_generator(self, comp, label, stim, values, row) -> None:
+        self.add(neuroml.PulseGenerator(id=comp, **_mapped(stim.neuroml, values)))
 
-def synapse_component(syn, syn_id: str):
-    """The NeuroML synapse of a synMech (libNeuroML object)."""
-    if syn.mod not in nc.SYNAPSES:
-        raise FormatError(f"synMech '{syn.label}': {syn.mod} has no NeuroML form here "
-                          f"(exported: {', '.join(nc.SYNAPSES)})")
-    element, names = nc.SYNAPSES[syn.mod]
-    values = {**nc.SYNAPSE_DEFAULTS[syn.mod], **dict(syn.params)}
-    unknown = set(values) - set(names)
-    if unknown:
-        raise FormatError(f"synMech '{syn.label}': {sorted(unknown)} have no NeuroML form")
-    kwargs = {_snake(attr): nc.quantity(values[ours], unit)
-              for ours, (attr, unit) in names.items()}
-    cls = {"expOneSynapse": neuroml.ExpOneSynapse, "expTwoSynapse": neuroml.ExpTwoSynapse}
-    return cls[element](id=syn_id, gbase=nc.GBASE, **kwargs)
+    def _timed_input(self, comp, label, stim, values, row) -> None:
+        """The target's replayed train, each spike at its time plus the stimulus delay."""
+        s = self.net.stims
+        train = int(s.extra["train"][row])
+        times = self.net.stim_trains.times_of(train) + float(s.delay[row])
+        self.add(neuroml.TimedSynapticInput(
+            id=comp, synapse=self._synapse(int(s.syn_mech[row])),
+            spike_target=f"./{self._synapse(int(s.syn_mech[row]))}",
+            spikes=[neuroml.Spike(id=i, time=nc.quantity(t, "ms"))
+                    for i, t in enumerate(times)]))
+
+    def _poisson_input(self, comp, label, stim, values, row) -> None:
+        """Poisson firing at the NetStim's mean rate, for as long as its spikes last."""
+        syn = self._synapse(int(self.net.stims.syn_mech[row]))
+        number = values.get("number", 10.0)
+        rate = _rate(values)
+        if values.get("noise", 0.5) != 1:
+            self.notes.append(f"stimulation {label}: NetStim noise {values.get('noise')} "
+                              "written as Poisson firing")
+        duration = number * 1000.0 / rate if number < nc.ENDLESS else 1e9
+        self.add(neuroml.TransientPoissonFiringSynapse(
+            id=comp, average_rate=nc.quantity(rate, "Hz"), **_mapped(stim.neuroml, values),
+            duration=nc.quantity(duration, "ms"), synapse=syn, spike_target=f"./{syn}"))
+
+    def _alpha_synapse(self, comp, label, stim, values, row) -> None:
+        """The synapse, driven by a timedSynapticInput with one spike at its onset."""
+        syn = nc.nml_id(f"{label}_alpha", self.taken, "syn")
+        self.add(neuroml.AlphaSynapse(id=syn, **_mapped(stim.neuroml, values)))
+        self.add(neuroml.TimedSynapticInput(
+            id=comp, synapse=syn, spike_target=f"./{syn}",
+            spikes=[neuroml.Spike(id=0, time=nc.quantity(values.get("onset", 0.0), "ms"))]))
+
+    def _voltage_clamp(self, comp, label, stim, values, row) -> None:
+        self.add(_voltage_clamp(comp, stim.name, values))
+
+
+#: NeuroML element -> the _Plan method writing a stimulus as it (which stimulus type is
+#: written as which element: model/stim_types.py)
+_WRITERS = {"pulseGenerator": _Plan._pulse_generator,
+            "timedSynapticInput": _Plan._timed_input,
+            "transientPoissonFiringSynapse": _Plan._poisson_input,
+            "alphaSynapse": _Plan._alpha_synapse,
+            "voltageClampTriple": _Plan._voltage_clamp}
+
+
+def _mapped(form, values) -> dict:
+    """libNeuroML arguments for the parameters ``form`` maps one to one (NeuroML's
+    camelCase attributes are libNeuroML's snake_case arguments)."""
+    out = {}
+    for ours, attr, unit, unset in form.params:
+        argument = re.sub(r"(?<!^)(?=[A-Z])", "_", attr).lower()
+        out[argument] = nc.quantity(values.get(ours, unset), unit)
+    return out
 
 
 def _check(network) -> None:
@@ -341,10 +382,6 @@ def _check(network) -> None:
     if pointers:
         raise FormatError(f"gap junctions and graded synapses (synMechs {pointers}) are not "
                           "exported to NeuroML yet")
-
-
-def _snake(name: str) -> str:
-    return "".join(f"_{ch.lower()}" if ch.isupper() else ch for ch in name)
 
 
 def _rate(params) -> float:

@@ -11,7 +11,7 @@ Node populations are the neuroloom populations, or the groups of them the user p
 (``populations`` / simConfig.sonataPopulations, see sonata/layout.py): a group's nodes
 file names each node's population in a pop_name attribute. Izhikevich cells in the form
 of NetPyNE's tutorials are point_process nodes (``nrn:Izhi2007b``, see
-conventions.IZHIKEVICH). Written in the dialect BMTK runs and libsonata/bluepysnap read:
+validate/izhikevich.py). Written in the dialect BMTK runs and libsonata/bluepysnap read:
 populations (with their type) in the circuit config, edge indices under both names
 (libsonata reads node_id_to_ranges, BMTK node_id_to_range), section ids that index each
 cell's `all` list. Stimuli that are spike trains become virtual populations with edges
@@ -33,25 +33,49 @@ import numpy as np
 from ..atomic import atomic_dir
 from ..errors import FormatError
 from ..model.catalog import Population
+from ..model.stim_types import SONATA_OWN_INPUT, stim_type_of
 from ..naming import unique
 from ..sonata import conventions as sc
 from ..sonata import extension
 from ..sonata.index import edge_index
-from ..sonata.izhikevich import as_point_process
+from ..validate.izhikevich import as_point_process
 from ..sonata.layout import NodeLayout, NodePopulation
 from ..results.sonata_spikes import write_spikes
+from ..specs import SimConfig
 from .hoc_template import TemplateError, hoc_template, template_name
 
 TYPE_ID_BASE = 100
-SPIKE_SOURCES = ("NetStim", "VecStim")
 
 
 def export(network, folder, sim_config=None, populations=None, progress=None) -> list[Path]:
-    """Write ``network`` (run as ``sim_config`` says) as SONATA into ``folder``; an
-    existing folder is replaced only if it is empty or an earlier export. Node populations:
-    ``populations`` ({name: [population labels]}), else the simConfig's
-    sonataPopulations, else one per population. Returns the files written.
-    ``progress(fraction)`` after each edge population."""
+    """Write a network, and how it is run, as a SONATA circuit (no NEURON needed).
+
+    Parameters
+    ----------
+    network : model.Network
+        The network; template cell types must have their sections (SONATA biophysical
+        cells are written as hoc templates: see Session.network_with_sections).
+    folder : str or pathlib.Path
+        The circuit's folder; an existing one is replaced only if it is empty or an
+        earlier export (the folder is written beside it and renamed into place).
+    sim_config : specs.SimConfig, optional
+        The run to write into simulation_config.json.
+    populations : dict, optional
+        Node populations as {name: [population labels]}; default the simConfig's
+        sonataPopulations, else one per population.
+    progress : callable, optional
+        ``progress(fraction)`` after each edge population.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    FormatError
+        What SONATA cannot hold (gap junctions, graded synapses), or a bad grouping.
+    """
     where = "populations"
     if populations is None:
         populations = dict(getattr(sim_config, "sonataPopulations", None) or {})
@@ -323,16 +347,19 @@ class _Writer:
             if not len(rows):
                 continue
             source = self.net.stim_sources[s.source[rows[0]]]
-            if source.type in SPIKE_SOURCES:
+            if stim_type_of(source.type).spike_source:
                 self._spike_stimulus(label, source, rows, taken)
             else:
                 self._point_stimulus(label, source, rows)
 
     def _spike_stimulus(self, label, source, rows, taken) -> None:
-        """A virtual population (a node per source) with edges onto the targets."""
-        s = self.net.stims
+        """A virtual population (a node per source) with edges onto the targets, and the
+        input of its spikes: a spike file of its replayed trains (VecStim), else neuroloom's
+        own module that makes them (NetStim)."""
+        s, kind = self.net.stims, stim_type_of(source.type)
+        form = kind.sonata
         name = unique(f"stim_{_identifier(label)}", taken)
-        key = s.extra["train"][rows] if source.type == "VecStim" else s.gid[rows]
+        key = s.extra["train"][rows] if kind.replayed else s.gid[rows]
         nodes, node_of_row = np.unique(key, return_inverse=True)
         stim_pop = Population(label=name, cell_type="", cell_model=source.type, gid_start=0,
                               size=len(nodes))
@@ -357,22 +384,23 @@ class _Writer:
                                   target_nodes[target_pops == tgt],
                                   np.array([type_of[m] for m in s.syn_mech[mine].tolist()]),
                                   types, self._edge_attributes(mine, s, s.gid, mine))
-        spec = {"input_type": "spikes", "node_set": name, sc.STIM_RULE: label}
-        if source.type == "VecStim":
+        spec = {"input_type": form.input_type, "node_set": name, sc.STIM_RULE: label}
+        if kind.replayed:
             trains = self.net.stim_trains
             index, times = trains.spikes(nodes.astype(np.int64))
             node_ids = np.searchsorted(nodes, index)
             path = self.root / "inputs" / f"{name}_spikes.h5"
             write_spikes(path, times, node_ids, [stim_pop], self.net.provenance)
             self.files.append(path)
-            spec.update(module="h5", input_file=f"$INPUT_DIR/{path.name}")
+            spec.update(module=form.module, input_file=f"$INPUT_DIR/{path.name}")
         else:  # no SONATA simulator generates NetStim noise: neuroloom's own input
-            spec.update(module="neuroloom_netstim", **(_uniform(source, s, rows) or {}))
+            spec.update(module=form.module, **(_uniform(source, s, rows) or {}))
         self.inputs[label] = spec
 
     def _point_stimulus(self, label, source, rows) -> None:
-        """A current clamp with the same values on every target, at the soma middle, is a
-        SONATA current_clamp input; anything else is neuroloom's own input."""
+        """A stimulus with a SONATA form (a current clamp) with the same values on every
+        target, at the soma middle, is that SONATA input; anything else is neuroloom's own
+        input."""
         s = self.net.stims
         name = f"stim_{_identifier(label)}"
         self.node_sets[name] = self._node_set_of(s.gid[rows])
@@ -380,11 +408,12 @@ class _Writer:
         at_soma = all(self.net.section_names[s.sec[r]] == self.net.cell_type_of(
             s.gid[r]).spike_sec and s.loc[r] == 0.5 for r in rows.tolist())
         spec = {"node_set": name, sc.STIM_RULE: label}
-        if source.type == "IClamp" and values is not None and at_soma:
-            spec.update(input_type="current_clamp", module="IClamp", amp=values.get("amp"),
-                        delay=values.get("del"), duration=values.get("dur"))
+        form = stim_type_of(source.type).sonata
+        if form is not None and values is not None and at_soma:
+            spec.update(input_type=form.input_type, module=form.module,
+                        **{theirs: values.get(ours) for ours, theirs in form.params})
         else:
-            spec.update(input_type="neuroloom", module=source.type)
+            spec.update(input_type=SONATA_OWN_INPUT, module=source.type)
         self.inputs[label] = spec
 
     def _node_set_of(self, gids) -> list | dict:
@@ -412,7 +441,6 @@ class _Writer:
         }
 
     def _simulation(self, cfg) -> dict:
-        from ..specs import SimConfig
 
         cfg = cfg if cfg is not None else SimConfig()
         hparams = {**SimConfig.DEFAULTS["hParams"], **dict(cfg.hParams)}

@@ -18,7 +18,8 @@ from ..errors import FormatError
 from ..model.network import Network, Provenance
 from ..model.tables import CellTable, ConnTable
 from ..neuroml import annotation
-from .neuroml_cell import location
+from ..neuroml.elements import export_cell, synapse_component
+from ..neuroml.cell_params import location
 
 
 def exact_description(doc) -> dict | None:
@@ -35,9 +36,6 @@ def exact_description(doc) -> dict | None:
 
 
 def _disagreement(doc, data) -> str:
-    from ..exporters.neuroml import synapse_component
-    from ..exporters.neuroml_cells import export_cell
-
     v_init = data["run"]["v_init"]
     data["exported_cells"] = {}  # code -> ExportedCell: its segments place the synapses
     for comp_id, code in data.get("cellTypes", {}).items():
@@ -160,7 +158,7 @@ class ExactNetwork:
 
 
 def _segment_spans(segments):
-    """(segment id, start, end) along its section, from exporters.neuroml_cells."""
+    """(segment id, start, end) along its section, from neuroml/elements.py."""
     start = 0.0
     for seg_id, end in zip(segments.ids, segments.ends):
         yield seg_id, start, (1.0 if seg_id == segments.ids[-1] else end)

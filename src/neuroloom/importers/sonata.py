@@ -7,9 +7,10 @@ Node populations become populations (node id = index in the population); every d
 cell model (model_type, model_template, model_processing, dynamics_params, morphology)
 becomes a cell type: virtual nodes replay their input spikes, point_process nodes are
 NEURON artificial cells (BMTK's dynamics in seconds converted), biophysical nodes are
-built as BMTK builds them (importers/allen_cells.py). Edges become connections
+cells BMTK's procedure makes (sonata/bmtk_cells.py: their inputs are checked here, the
+engine makes their sections when the model is instantiated). Edges become connections
 (sonata_edges.py); spike inputs the virtual nodes' trains; current_clamp inputs IClamp
-stimuli. A circuit neuroloom exported carries its catalogs and stimulus table beside the
+stimuli. Nothing here needs NEURON. A circuit neuroloom exported carries its catalogs and stimulus table beside the
 SONATA files (see exporters/sonata.py), so it comes back exactly.
 """
 from __future__ import annotations
@@ -25,11 +26,12 @@ from ..model.network import Network, Provenance
 from ..model.tables import CellTable, ConnTable, StimTable
 from ..sonata import conventions as sc
 from ..sonata import extension
-from ..sonata.layout import NodeLayout
-from ..sonata.izhikevich import izhikevich_cell
+from ..sonata.bmtk_cells import bmtk_cell
 from ..sonata.files import Config, load_config, read_edge_populations, read_node_populations
+from ..sonata.layout import NodeLayout
 from ..sonata.node_sets import NodeSets
 from ..specs import SimConfig
+from ..validate.izhikevich import izhikevich_cell
 from .sonata_edges import connections, inputs
 from .sonata_run import sim_config
 
@@ -45,24 +47,40 @@ class SonataModel:
     sim_config: SimConfig
     node_sets: NodeSets
     config: Config
-    mechanisms: list = field(default_factory=list)  # NMODL folders it needs (loaded)
+    mechanisms: list = field(default_factory=list)  # NMODL folders it needs
 
 
 def load(path, mod_folders=(), progress=None) -> SonataModel:
-    """``mod_folders``: NMODL folders to load besides the circuit's mechanisms_dir (the
-    mechanisms of biophysical cells must be in NEURON to build them). ``progress(fraction)``
-    after the nodes and after each edge population (edges are most of a circuit)."""
+    """The circuit and simulation a SONATA config describes, read without NEURON.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The circuit config, the simulation config, or the top-level config naming both.
+    mod_folders : sequence of paths, optional
+        NMODL folders the model needs besides the circuit's mechanisms_dir; both become
+        the network's mod_folders, which the engine loads when the model is instantiated.
+    progress : callable, optional
+        ``progress(fraction)`` after the nodes and after each edge population (edges are
+        most of a circuit).
+
+    Returns
+    -------
+    SonataModel
+        The network, the simConfig that runs it as the simulation config says, the node
+        sets.
+
+    Raises
+    ------
+    FormatError
+        What the circuit or config gets wrong, naming the file and item.
+    """
     config = load_config(path)
     nodes = _node_populations(config)
     # the circuit's own mechanisms are for its biophysical cells: a circuit of point and
     # virtual cells runs on NEURON's built-ins, with nothing compiled
     biophysical = any("biophysical" in set(_model_types(p).tolist()) for p in nodes)
     folders = [*(_mechanism_folders(config) if biophysical else []), *map(Path, mod_folders)]
-    if folders:
-        from ..engine.modfiles import load as load_mechanisms
-
-        for folder in folders:
-            load_mechanisms(folder)
     run = (config.simulation or {}).get("run", {})
     exported = extension.read(config.circuit, config.circuit_path)
     # stimuli neuroloom exported come back from its stimulus table; for any other
@@ -70,10 +88,12 @@ def load(path, mod_folders=(), progress=None) -> SonataModel:
     stim_pops = {p.name for p in nodes if _stim_rule(p) is not None} if exported else set()
     cell_nodes = [p for p in nodes if p.name not in stim_pops]
     pops, cells, cell_types, layout = _cells(cell_nodes, config, run, exported)
+    size, cells = _sized(exported, cells)
     network = Network(cells=cells, conns=ConnTable.empty(), stims=StimTable.empty(),
                       pops=tuple(pops), cell_types=tuple(cell_types), syn_mechs=(),
                       stim_sources=(), section_names=(), conn_rules=(), stim_rules=(),
-                      size=_size(exported, cells), rxd=exported["rxd"] if exported else None,
+                      size=size, rxd=exported["rxd"] if exported else None,
+                      mod_folders=tuple(str(f) for f in folders),
                       provenance=Provenance(source=f"sonata:{config.circuit_path}"))
     node_sets = NodeSets(config.node_sets, cell_nodes, layout)
     edges = _edge_populations(config)
@@ -91,7 +111,6 @@ def load(path, mod_folders=(), progress=None) -> SonataModel:
     model.sim_config.sonataPopulations = {  # outputs keep the circuit's populations
         p.name: [m.label for m in p.members] for p in layout
         if [m.label for m in p.members] != [p.name]}
-    model.sim_config.modFolders = [str(f) for f in folders]
     return model
 
 
@@ -245,10 +264,8 @@ def _cell_type(label, key, pop, config, run) -> CellType:
 
 def _biophysical(label, template, processing, dynamics, morphology, pop, config, run,
                  threshold, where) -> CellType:
-    from ..validate.cells import cell_type_from_file
-    from .allen_cells import bmtk_biophysical_cell
-
-    directive, name = sc.model_template(template, where)
+    """A cell type BMTK's procedure makes (sonata/bmtk_cells.py): its inputs checked, its
+    sections made by the engine when the model is instantiated."""
     morph_dir = pop.declared.get("morphologies_dir") or config.component("morphologies_dir")
     if morphology is None or morph_dir is None:
         raise FormatError(f"{where}: biophysical cells need a morphology and "
@@ -261,12 +278,13 @@ def _biophysical(label, template, processing, dynamics, morphology, pop, config,
     params = None
     if dynamics is not None:
         params = config.dynamics("biophysical_neuron_models_dir", dynamics, where)
-    rule = bmtk_biophysical_cell(morphology=morph, model_template=template,
-                                 model_processing=processing, dynamics_params=params,
-                                 templates_dir=Path(models_dir) if models_dir else None,
-                                 dL=run.get("dL"))
-    made = cell_type_from_file(label, rule, threshold, where)
-    return replace(made, threshold=threshold, place_pt3d=False)
+    cell = bmtk_cell(morphology=morph, model_template=template, model_processing=processing,
+                     dynamics_params=params,
+                     templates_dir=Path(models_dir) if models_dir else None, dL=run.get("dL"),
+                     dynamics_params_file=dynamics)
+    # BMTK detects spikes on soma[0](0.5) and never moves a morphology's 3D points
+    return CellType(label=label, sections=(), spike_sec="soma_0", spike_loc=0.5,
+                    threshold=threshold, place_pt3d=False, template=cell.to_template())
 
 
 def _cell_model(cell_type) -> str:
@@ -308,24 +326,25 @@ def _cell_table(pop, rows, pop_code, type_codes, grouped) -> CellTable:
 
 
 def _norm(values) -> np.ndarray:
-    # filled in by _size once the network's size is known where the file has none
+    # NaN where the file has none: filled in by _sized once the network's size is known
     return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
 
-def _size(exported, cells) -> tuple[float, float, float]:
-    """The network's size: as exported, else the extent of the positions (100 um along an
-    axis where every cell is at 0, NetPyNE's default)."""
+def _sized(exported, cells) -> tuple[tuple[float, float, float], CellTable]:
+    """(the network's size, the cells with every normalised position): the size as
+    exported, else the extent of the positions (100 um along an axis where every cell is
+    at 0, NetPyNE's default); normalised positions the file lacks are position / size."""
     if exported:
-        return tuple(exported["size"])
+        return tuple(exported["size"]), cells
     size = []
     for axis in ("x", "y", "z"):
         values = np.abs(getattr(cells, axis))
         size.append(float(values.max()) if len(values) and values.max() > 0 else 100.0)
+    norms = {}
     for axis, extent in zip(("x", "y", "z"), size):
         norm = getattr(cells, f"{axis}norm")
-        missing = np.isnan(norm)
-        norm[missing] = getattr(cells, axis)[missing] / extent
-    return tuple(size)
+        norms[f"{axis}norm"] = np.where(np.isnan(norm), getattr(cells, axis) / extent, norm)
+    return tuple(size), replace(cells, **norms)
 
 
 def _mechanism_folders(config) -> list:

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import FormatError
 from ..model.catalog import StimSource, SynMech
+from ..model.stim_types import SONATA_INPUTS, STIM_TYPES
 from ..model.tables import ConnTable, SpikeTrains, StimTable
 from ..sonata import conventions as sc
 from ..sonata.files import read_spike_file
@@ -195,10 +196,11 @@ def inputs(network, config, node_sets, layout, ext):
         if kind == "spikes":
             _spike_input(spec, where, node_sets, layout, trains)
         elif kind == "current_clamp":
+            stim_type = _clamp_type(spec, where)
             stims.append(_current_clamp(name, spec, where, node_sets, network,
                                         len(sources), len(rules), section_names))
-            sources.append(StimSource(label=name, type="IClamp", params=_clamp_params(
-                spec, where)))
+            sources.append(StimSource(label=name, type=stim_type.name, params=_clamp_params(
+                stim_type, spec, where)))
             rules.append(name)
         else:
             raise FormatError(f"{where}: input_type {kind!r} is not supported (spikes, "
@@ -239,9 +241,23 @@ def _spike_input(spec, where, node_sets, layout, trains) -> None:
             trains[gid].append(times[gids == gid])
 
 
-def _clamp_params(spec, where) -> tuple:
+def _clamp_type(spec, where):
+    """The stimulus type of a current_clamp input, by its module (model/stim_types.py)."""
+    modules = {module: kind for (input_type, module), kind in SONATA_INPUTS.items()
+               if input_type == "current_clamp"}
+    module = spec.get("module", STIM_TYPES["IClamp"].sonata.module)  # BMTK's default
+    if not isinstance(module, str) or module not in modules:
+        raise FormatError(f"{where}: current_clamp module {module!r} is not "
+                          f"supported ({', '.join(modules)})")
+    return modules[module]
+
+
+def _clamp_params(stim_type, spec, where) -> tuple:
+    """The parameters the type's SONATA form maps, in the type's order."""
+    theirs_of = dict(stim_type.sonata.params)
     values = []
-    for ours, theirs in (("del", "delay"), ("dur", "duration"), ("amp", "amp")):
+    for ours in (p for p in stim_type.params if p in theirs_of):
+        theirs = theirs_of[ours]
         value = spec.get(theirs)
         if isinstance(value, list):
             raise FormatError(f"{where}: {theirs} as a list (several pulses) is not "
@@ -255,9 +271,6 @@ def _clamp_params(spec, where) -> tuple:
 def _current_clamp(name, spec, where, node_sets, network, source_code, rule_code, names):
     """An IClamp at the middle of each target's soma (BMTK's place for it); ``names``
     (the network's section names) gets the somata it lacks."""
-    if spec.get("module", "IClamp") != "IClamp":
-        raise FormatError(f"{where}: current_clamp module {spec.get('module')!r} is not "
-                          "supported (IClamp)")
     gids = node_sets.gids(spec.get("node_set"), where)
     sec = []
     for gid in gids.tolist():

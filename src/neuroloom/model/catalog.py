@@ -53,8 +53,25 @@ class Artificial:
 
 
 @dataclass(frozen=True)
+class CellTemplate:
+    """A cell whose sections a program makes: a SONATA biophysical cell as BMTK builds it
+    (kind 'bmtk_biophysical', sonata/bmtk_cells.py), the only kind so far. Importing
+    records the program's inputs and what is known without running it; the engine runs it
+    in NEURON when the model is instantiated (engine/cell_templates.py) and the cell type
+    then has its sections too."""
+
+    kind: str
+    params: Params  # the program's inputs as plain values (paths, numbers, JSON text)
+    section_names: tuple[str, ...]  # the sections it makes, in order
+    mechanisms: tuple[str, ...] = ()  # the NEURON mechanisms it inserts
+
+
+@dataclass(frozen=True)
 class CellType:
-    """A cell model: compartmental (sections) or artificial, and where spikes come from."""
+    """A cell model: compartmental (sections) or artificial, and where spikes come from.
+
+    A compartmental cell type made by a program (``template``) has no sections until the
+    engine has made them: its section names come from the template."""
 
     label: str
     sections: tuple[Section, ...]
@@ -69,6 +86,7 @@ class CellType:
     # never moves morphologies, and NEURON keeps 3D points in single precision, so moving
     # them changes lengths and areas in the last bits)
     place_pt3d: bool = True
+    template: CellTemplate | None = None  # the program that makes its sections
 
     @property
     def user_label(self) -> str:
@@ -91,7 +109,14 @@ class CellType:
 
     @property
     def section_names(self) -> tuple[str, ...]:
+        if self.awaits_sections:
+            return self.template.section_names
         return tuple(s.name for s in self.sections)
+
+    @property
+    def awaits_sections(self) -> bool:
+        """Made by a template the engine has not run yet: no sections, only their names."""
+        return self.template is not None and not self.sections
 
     def resolve_secs(self, names) -> tuple[str, ...]:
         """Section names for a rule's 'sec': section names and secList names, in order."""
@@ -105,9 +130,10 @@ class CellType:
     def default_sec(self) -> str:
         """Where a synapse or stimulus goes when its rule names no section ('' for
         artificial cells, which receive events themselves)."""
-        if not self.sections:
+        names = self.section_names
+        if not names:
             return ""
-        return "soma" if "soma" in self.section_names else self.sections[0].name
+        return "soma" if "soma" in names else names[0]
 
 
 @dataclass(frozen=True)

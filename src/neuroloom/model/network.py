@@ -2,7 +2,8 @@
 
 Specs, NeuroML2 and SONATA are all turned into a Network; NEURON instantiation and the
 exporters all read from one. Two networks are equal when their tables and catalogs are
-equal (provenance, which says where a network came from, is not compared).
+equal (provenance, which says where a network came from, and the folders its mechanisms
+are compiled from, are not compared).
 """
 from __future__ import annotations
 
@@ -40,6 +41,10 @@ class Network:
     stim_trains: SpikeTrains = field(default_factory=SpikeTrains.empty)  # VecStim stimuli
     provenance: Provenance = field(default_factory=Provenance)
     rxd: RxD | None = None  # reaction-diffusion (netParams.rxdParams)
+    # NMODL folders of the mechanisms its cells and synapses use that neither NEURON nor
+    # neuroloom ships (a SONATA circuit's mechanisms_dir, what jNeuroML generated for a
+    # NeuroML2 file): the engine loads them before instantiating
+    mod_folders: tuple[str, ...] = ()
 
     def __eq__(self, other) -> bool:
         if type(self) is not type(other):
@@ -50,6 +55,12 @@ class Network:
         return all(getattr(self, n) == getattr(other, n) for n in names)
 
     __hash__ = None
+
+    def __repr__(self) -> str:
+        return (f"Network({len(self.pops)} populations, {self.num_cells} cells, "
+                f"{len(self.cell_types)} cell types, {len(self.conns)} connections, "
+                f"{len(self.stims)} stimuli, {len(self.syn_mechs)} synaptic mechanisms; "
+                f"from {self.provenance.source})")
 
     @property
     def num_cells(self) -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ..errors import FormatError
-from .catalog import (Artificial, CellType, PointProcess, Pointer, Population, Section,
-                      StimSource, SynMech)
+from .catalog import (Artificial, CellTemplate, CellType, PointProcess, Pointer, Population,
+                      Section, StimSource, SynMech)
 from .network import Network, Provenance
 from .rxd import rxd_from_dict, rxd_to_dict
 from .tables import CellTable, ConnTable, SpikeTrains, StimTable
@@ -42,6 +42,7 @@ def catalogs_to_dict(network: Network) -> dict:
         "connRules": list(network.conn_rules),
         "stimRules": list(network.stim_rules),
         "rxd": rxd_to_dict(network.rxd),
+        "modFolders": list(network.mod_folders),
     }
 
 
@@ -60,7 +61,7 @@ def catalogs_from_dict(data: dict) -> dict:
                            for s in data["stimSources"]),
         section_names=tuple(data["sectionNames"]), conn_rules=tuple(data["connRules"]),
         stim_rules=tuple(data["stimRules"]), size=tuple(data["size"]),
-        rxd=rxd_from_dict(data.get("rxd")))
+        rxd=rxd_from_dict(data.get("rxd")), mod_folders=tuple(data.get("modFolders", ())))
 
 
 def network_from_dict(data: dict) -> Network:
@@ -123,6 +124,10 @@ def _cell_type_to_dict(cell_type: CellType) -> dict:
             "params": _pairs_out(cell_type.artificial.params),
             "seed": cell_type.artificial.seed},
         "sections": [_section_to_dict(s) for s in cell_type.sections],
+        "template": None if cell_type.template is None else {
+            "kind": cell_type.template.kind, "params": _pairs_out(cell_type.template.params),
+            "section_names": list(cell_type.template.section_names),
+            "mechanisms": list(cell_type.template.mechanisms)},
     }
 
 
@@ -151,7 +156,16 @@ def _cell_type_from_dict(data: dict) -> CellType:
         artificial=None if artificial is None else Artificial(
             mod=artificial["mod"], params=_pairs_in(artificial["params"]),
             seed=artificial["seed"]),
-        sections=tuple(_section_from_dict(s) for s in data["sections"]))
+        sections=tuple(_section_from_dict(s) for s in data["sections"]),
+        template=_template_from_dict(data.get("template")))
+
+
+def _template_from_dict(data) -> CellTemplate | None:
+    if data is None:
+        return None
+    return CellTemplate(kind=data["kind"], params=_pairs_in(data["params"]),
+                        section_names=tuple(data["section_names"]),
+                        mechanisms=tuple(data["mechanisms"]))
 
 
 def _section_from_dict(data: dict) -> Section:

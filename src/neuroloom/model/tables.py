@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+#: the dtype of every gid column (2e9 cells): the same in every table
+GID = np.int32
+
 
 class Table:
     """Base of the column tables: equality, length, row selection and concatenation.
@@ -24,10 +27,10 @@ class Table:
     def __post_init__(self):
         lengths = set()
         for name, dtype in self.COLUMNS.items():
-            column = np.ascontiguousarray(getattr(self, name), dtype=dtype)
+            column = _read_only(np.ascontiguousarray(getattr(self, name), dtype=dtype))
             object.__setattr__(self, name, column)
             lengths.add(len(column))
-        extra = {str(k): _extra_column(v) for k, v in dict(self.extra).items()}
+        extra = {str(k): _read_only(_extra_column(v)) for k, v in dict(self.extra).items()}
         object.__setattr__(self, "extra", extra)
         lengths.update(len(v) for v in extra.values())
         if len(lengths) > 1:
@@ -35,6 +38,10 @@ class Table:
 
     def __len__(self) -> int:
         return len(getattr(self, next(iter(self.COLUMNS))))
+
+    def __repr__(self) -> str:
+        extra = f"; extra: {', '.join(self.extra)}" if self.extra else ""
+        return f"{type(self).__name__}({len(self)} rows: {', '.join(self.COLUMNS)}{extra})"
 
     def __eq__(self, other) -> bool:
         return (type(self) is type(other)
@@ -46,12 +53,13 @@ class Table:
 
     @classmethod
     def empty(cls):
-        return cls.allocate(0)
+        return cls.allocate(0).done()
 
     @classmethod
-    def allocate(cls, n: int):
-        """A table of n rows whose values are to be written (np.empty columns)."""
-        return cls(**{name: np.empty(n, dtype) for name, dtype in cls.COLUMNS.items()})
+    def allocate(cls, n: int) -> "Columns":
+        """Writable columns of n rows for a table filled in place; ``done()`` then makes
+        the table (without copying)."""
+        return Columns(cls, n)
 
     @classmethod
     def concat(cls, parts):
@@ -80,6 +88,34 @@ class Table:
             v.nbytes for v in self.extra.values())
 
 
+class Columns:
+    """The columns of a table being filled in place (``Table.allocate``): attributes named
+    like the table's columns, writable, plus ``extra``. ``done()`` makes the read-only
+    table of them; write no more after that."""
+
+    def __init__(self, table_class, n: int):
+        self._table_class = table_class
+        for name, dtype in table_class.COLUMNS.items():
+            setattr(self, name, np.empty(n, dtype))
+        self.extra = {}
+
+    def __len__(self) -> int:
+        return len(getattr(self, next(iter(self._table_class.COLUMNS))))
+
+    def done(self):
+        return self._table_class(**{name: getattr(self, name)
+                                    for name in self._table_class.COLUMNS}, extra=self.extra)
+
+
+def _read_only(column: np.ndarray) -> np.ndarray:
+    """The column, or a copy of it, that cannot be written: a built table never changes
+    (modifications make a new table), so views of it can be handed out safely."""
+    if column.flags.writeable and column.base is not None:
+        column = column.copy()  # never freeze an array someone else still writes
+    column.flags.writeable = False
+    return column
+
+
 def _extra_column(values) -> np.ndarray:
     values = np.asarray(values)
     if values.dtype.kind in "biuf":
@@ -97,7 +133,7 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return np.array_equal(a, b)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class CellTable(Table):
     """Cells; the gid is the row index. Codes index Network.pops / cell_types."""
 
@@ -118,10 +154,10 @@ class CellTable(Table):
 
     @property
     def gids(self) -> np.ndarray:
-        return np.arange(len(self), dtype=np.int64)
+        return np.arange(len(self), dtype=GID)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class ConnTable(Table):
     """Synaptic contacts between cells, one row each."""
 
@@ -136,12 +172,12 @@ class ConnTable(Table):
     extra: dict = field(default_factory=dict)
 
     # 38 bytes a row: gids fit int32 (2e9 cells), catalogs fit int16
-    COLUMNS = {"pre_gid": np.int32, "post_gid": np.int32, "syn_mech": np.int16,
+    COLUMNS = {"pre_gid": GID, "post_gid": GID, "syn_mech": np.int16,
                "weight": np.float64, "delay": np.float64, "sec": np.int16,
                "loc": np.float64, "rule": np.int16}
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class StimTable(Table):
     """Stimuli placed on cells, one row per (source, target cell)."""
 
@@ -155,12 +191,12 @@ class StimTable(Table):
     delay: np.ndarray
     extra: dict = field(default_factory=dict)  # per-target source parameters (strings)
 
-    COLUMNS = {"gid": np.int64, "source": np.int32, "rule": np.int32, "sec": np.int32,
+    COLUMNS = {"gid": GID, "source": np.int32, "rule": np.int32, "sec": np.int32,
                "loc": np.float64, "syn_mech": np.int32, "weight": np.float64,
                "delay": np.float64}
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class SpikeTrains:
     """Spike times replayed by cells (VecStim populations): cell ``gids[i]`` fires at
     ``times[bounds[i]:bounds[i + 1]]`` (ms, sorted)."""
@@ -170,8 +206,9 @@ class SpikeTrains:
     times: np.ndarray
 
     def __post_init__(self):
-        for name, dtype in (("gids", np.int64), ("bounds", np.int64), ("times", np.float64)):
-            object.__setattr__(self, name, np.ascontiguousarray(getattr(self, name), dtype))
+        for name, dtype in (("gids", GID), ("bounds", np.int64), ("times", np.float64)):
+            object.__setattr__(self, name,
+                               _read_only(np.ascontiguousarray(getattr(self, name), dtype)))
         if len(self.bounds) != len(self.gids) + 1:
             raise ValueError("SpikeTrains: bounds must have one entry more than gids")
 
@@ -187,6 +224,9 @@ class SpikeTrains:
 
     def __len__(self) -> int:
         return len(self.gids)
+
+    def __repr__(self) -> str:
+        return f"SpikeTrains({len(self)} trains, {len(self.times)} spikes)"
 
     def __eq__(self, other) -> bool:
         return type(self) is type(other) and all(

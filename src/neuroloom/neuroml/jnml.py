@@ -28,6 +28,7 @@ its validator crash (reported as a problem).
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -65,8 +66,6 @@ def jar_path() -> Path:
 
 @lru_cache(maxsize=None)
 def _bundled_jar() -> Path:
-    import importlib.util
-
     spec = importlib.util.find_spec("pyneuroml")
     if spec is None or not spec.submodule_search_locations:
         raise JNeuroMLUnavailable("pyNeuroML is not installed (pip install pyNeuroML): "

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
+import h5py
 import numpy as np
 
 from ..errors import FormatError
 from .conventions import ANNOTATION_TAG
+from .units import convert
 
 #: top-level NeuroML2 components (libNeuroML's NeuroMLDocument) and the LEMS-level ones the
 #: NeuroML core definitions add; anything else must be a ComponentType defined in the file
@@ -439,8 +441,6 @@ def _finish(doc: Document) -> None:
 
 def _times(texts, where) -> np.ndarray:
     """Delays such as '5.0ms' in ms (the common units without unit arithmetic)."""
-    from .units import convert
-
     out = np.empty(len(texts))
     for i, text in enumerate(texts):
         if text.endswith("ms") and not text.endswith(" ms"):
@@ -458,8 +458,6 @@ def _times(texts, where) -> np.ndarray:
 
 # -- HDF5 --------------------------------------------------------------------------------------
 def _read_hdf5(path: Path, doc: Document) -> None:
-    import h5py
-
     doc.files.append(path)
     try:
         f = h5py.File(path, "r")

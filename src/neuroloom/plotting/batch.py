@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 
-from .figures import new_figure, save_figure
+from ..batch.analysis import load as load_batch
+from .figures import colormap, new_figure, save_figure
 
 
 def plot_heatmap(table, x, y, value, filename=None, ax=None, cmap="viridis", annotate=True,
@@ -16,8 +16,7 @@ def plot_heatmap(table, x, y, value, filename=None, ax=None, cmap="viridis", ann
     fills stay blank. ``where`` ({'param': value}) fixes the other parameters of a batch
     over more than two. Returns the Figure; ``filename`` saves it as PNG."""
     if isinstance(table, (str, Path)):
-        from ..batch.analysis import load
-        table = load(table)
+        table = load_batch(table)
     xs, ys, grid = table.grid(x, y, value, where=where)
     own = ax is None
     if own:
@@ -26,7 +25,7 @@ def plot_heatmap(table, x, y, value, filename=None, ax=None, cmap="viridis", ann
     else:
         fig = ax.figure
     # a copy whose 'bad' colour is transparent: cells without a run show the background
-    colours = matplotlib.colormaps.get_cmap(cmap).with_extremes(bad=(0.0, 0.0, 0.0, 0.0))
+    colours = colormap(cmap).with_extremes(bad=(0.0, 0.0, 0.0, 0.0))
     image = ax.imshow(np.ma.masked_invalid(grid), origin="lower", cmap=colours, aspect="auto",
                       interpolation="nearest")
     ax.set_xticks(range(len(xs)), [_tick(v) for v in xs.tolist()])

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.collections import LineCollection
 
-from .figures import new_figure, pop_colour
+from .figures import line_collection, new_figure, pop_colour
 
 #: cap on drawn connections; beyond it a random-free, evenly strided subset is drawn
 MAX_LINES = 20000
@@ -29,7 +28,7 @@ def plot_2dnet(network, gids, *, view="xy", show_conns=True, fig_size=(6, 8)):
         pre, post = pre[::stride], post[::stride]
         segments = np.stack([np.column_stack([pos_a[pre], pos_b[pre]]),
                              np.column_stack([pos_a[post], pos_b[post]])], axis=1)
-        ax.add_collection(LineCollection(segments, colors="0.5", linewidths=0.3, alpha=0.5))
+        ax.add_collection(line_collection(segments, colors="0.5", linewidths=0.3, alpha=0.5))
     for code, pop in enumerate(network.pops):
         mine = gids[cells.pop[gids] == code]
         if len(mine):

@@ -8,10 +8,9 @@ concentration.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.collections import LineCollection
 
 from ..analysis.morphology import cell_segments
-from .figures import new_figure
+from .figures import line_collection, new_figure
 
 
 def plot_rxd_concentration(snapshot: dict, species: str, region: str, network, *,
@@ -66,7 +65,7 @@ def _cells(ax, snapshot, network, plane, vmin, vmax):
             p, q = _along(points, start), _along(points, stop)
             lines.append([(p[a], p[b]), (q[a], q[b])])
             values.append(value)
-    collection = LineCollection(lines, linewidths=3, cmap="viridis")
+    collection = line_collection(lines, linewidths=3, cmap="viridis")
     collection.set_array(np.asarray(values, dtype=float))
     collection.set_clim(vmin, vmax)
     ax.add_collection(collection)

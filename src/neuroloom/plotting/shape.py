@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.collections import LineCollection
 
 from ..analysis.morphology import cell_segments, section_values
-from .figures import new_figure, pop_colour
+from .figures import line_collection, new_figure, pop_colour
 
 
 def plot_shape(network, gids, *, cvar=None, view="xy", fig_size=(8, 8)):
@@ -44,7 +43,7 @@ def draw_shapes(ax, network, gids, *, cvar=None, view="xy", include_axon=True):
                 widths.append(max(0.5, min(sec.diam, 20) / 4))
             data["sections"][f"cell_{gid}.{sec.name}"] = p
         data["values"].update({f"cell_{gid}.{k}": v for k, v in per_section.items()})
-    collection = LineCollection(lines, linewidths=widths)
+    collection = line_collection(lines, linewidths=widths)
     if cvar:
         collection.set_array(np.asarray(values, dtype=float))
         collection.set_cmap("viridis")

@@ -9,26 +9,61 @@ A thin facade over an explicit Session (see session.py); ``sim.net``, ``sim.cfg`
 """
 from __future__ import annotations
 
-from importlib import import_module
-
+from ..engine import modfiles
 from ..engine.mpi import launched_rank
+from ..exporters import neuroml as neuroml_exporter
+from ..exporters import sonata as sonata_exporter
+from ..importers import neuroml as neuroml_importer
+from ..importers import sonata as sonata_importer
 from ..progress import fraction_progress
-from . import state
+from ..specs import NetParams
+from . import analysis, state
+from .files import load, loadNet, loadSimCfg, loadSimData, readCmdLineArgs
 from .session import Session
 from .views import NetView
 
 
 def initialize(netParams=None, simConfig=None) -> None:
-    """Start a model: check the spec; then sim.net.createPops(), createCells(),
-    connectCells(), addStims(), sim.setupRecording(), runSim(), gatherData()..."""
+    """Start a model: check its spec (every problem at once) and make it current.
+
+    The steps that follow are sim.net.createPops(), createCells(), connectCells(),
+    addStims(), sim.setupRecording(), runSim() and gatherData().
+
+    Parameters
+    ----------
+    netParams : specs.NetParams
+        The network.
+    simConfig : specs.SimConfig
+        How to simulate, record, save and plot it.
+
+    Raises
+    ------
+    SpecError
+        Every problem of both specs, each with its dotted path.
+    """
     session = Session(_given(netParams, "netParams"), _given(simConfig, "simConfig"))
     state.replace(session)
     session.initialize()
 
 
 def create(netParams=None, simConfig=None) -> None:
-    """Validate the spec, build the network and instantiate it in NEURON (with no
-    arguments: the current model's remaining steps)."""
+    """Validate the spec, build the network and instantiate it in NEURON.
+
+    Parameters
+    ----------
+    netParams : specs.NetParams, optional
+        The network; with neither argument, the current model's remaining steps are
+        taken (after ``sim.initialize`` or ``sim.net.createPops``).
+    simConfig : specs.SimConfig, optional
+        How to simulate, record, save and plot it.
+
+    Raises
+    ------
+    SpecError
+        Every problem of the specs.
+    MechanismError
+        A mechanism or parameter NEURON lacks.
+    """
     if netParams is None and simConfig is None and state.peek() is not None:
         session = state.current()
         if session.network is None:
@@ -50,18 +85,29 @@ def _made(session, attribute) -> bool:
 
 
 def setupRecording() -> None:
+    """Record spikes, the traces simConfig.recordTraces asks for and the reports."""
     state.current().setup_recording()
 
 
 def runSim() -> None:
+    """Run the current model for simConfig.duration."""
     state.current().run_sim()
 
 
 def gatherData() -> None:
+    """Gather every rank's recordings into ``sim.allSimData`` (on rank 0)."""
     state.current().gather_data()
 
 
 def saveData() -> list:
+    """Save the current run as simConfig asks (JSON, pickle, HDF5, SONATA spikes and
+    reports, traces).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written (none on ranks other than 0).
+    """
     return state.current().save_data()
 
 
@@ -76,34 +122,88 @@ def analyze() -> None:
 
 
 def createSimulateAnalyze(netParams=None, simConfig=None) -> None:
+    """``sim.create``, then ``sim.simulate``, then ``sim.analyze``.
+
+    Parameters
+    ----------
+    netParams : specs.NetParams
+        The network.
+    simConfig : specs.SimConfig
+        How to simulate, record, save and plot it.
+    """
     create(netParams, simConfig)
     simulate()
     analyze()
 
 
 def createSimulate(netParams=None, simConfig=None) -> None:
+    """``sim.create``, then ``sim.simulate``.
+
+    Parameters
+    ----------
+    netParams : specs.NetParams
+        The network.
+    simConfig : specs.SimConfig
+        How to simulate, record, save and plot it.
+    """
     create(netParams, simConfig)
     simulate()
 
 
 def loadMechanisms(folder) -> list:
-    """Compile (once, into neuroloom's cache) and load a folder of .mod files; returns the
-    mechanism names. simConfig.modFolders does the same for a model."""
-    from ..engine.modfiles import load
+    """Compile (once, into neuroloom's cache) and load a folder of .mod files.
 
-    return load(folder)
+    simConfig.modFolders does the same for a model.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        A folder of NMODL files.
+
+    Returns
+    -------
+    list of str
+        The names of the mechanisms it defines.
+
+    Raises
+    ------
+    MechanismError
+        The folder has no .mod files, they do not compile, or NEURON has some of their
+        names from another library.
+    """
+    return modfiles.load(folder)
 
 
 def importSONATA(config, saveFolder=None, modFolders=(), instantiate: bool = True):
-    """A SONATA circuit and its simulation config become the current model (the
-    circuit's mechanisms_dir and ``modFolders`` are compiled and loaded); then
-    sim.simulate() and sim.saveData() write its spikes and reports where the config says,
-    or into ``saveFolder``. Returns the SonataModel (network, simConfig, node sets)."""
-    from ..importers import sonata
-    from ..specs import NetParams
+    """A SONATA circuit and its simulation config become the current model.
 
+    Then ``sim.simulate()`` and ``sim.saveData()`` write its spikes and reports where the
+    config says, or into ``saveFolder``.
+
+    Parameters
+    ----------
+    config : str or pathlib.Path
+        The circuit config, the simulation config, or the top-level config naming both.
+    saveFolder : str or pathlib.Path, optional
+        Where outputs go instead of the config's output directory.
+    modFolders : sequence of paths, optional
+        NMODL folders the model needs besides the circuit's mechanisms_dir; both are
+        compiled and loaded when the model is instantiated.
+    instantiate : bool, default True
+        Build the model in NEURON now; False stops after reading the circuit.
+
+    Returns
+    -------
+    importers.sonata.SonataModel
+        The network, its simConfig and the circuit's node sets.
+
+    Raises
+    ------
+    FormatError
+        What the circuit or config gets wrong, naming the file and item.
+    """
     with fraction_progress("importing SONATA", launched_rank() == 0) as progress:
-        model = sonata.load(config, modFolders, progress)
+        model = sonata_importer.load(config, modFolders, progress)
     if saveFolder is not None:
         model.sim_config.saveFolder = str(saveFolder)
     session = Session(NetParams(), model.sim_config, network=model.network)
@@ -117,32 +217,63 @@ def importSONATA(config, saveFolder=None, modFolders=(), instantiate: bool = Tru
 
 
 def exportSONATA(folder, simConfig=None, populations=None) -> list:
-    """Write the current network (and how it is run) as a SONATA circuit into
-    ``folder``; node populations as ``populations`` ({name: [population labels]}) or
-    simConfig.sonataPopulations say, else one per population. Returns the files written."""
-    from ..exporters.sonata import export
+    """Write the current network, and how it is run, as a SONATA circuit.
 
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The circuit's folder (written next to it and renamed into place).
+    simConfig : specs.SimConfig, optional
+        The run to write (default: the current one).
+    populations : dict, optional
+        SONATA node populations as {name: [population labels]}; default
+        simConfig.sonataPopulations, else one node population per population.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
     session = state.current()
     if session.network is None:
         session.create_pops()
     with fraction_progress("exporting SONATA", session.reports_progress(),
                            session.log) as progress:
-        files = export(session.network, folder, simConfig or session.sim_config, populations,
-                       progress)
+        files = sonata_exporter.export(session.network_with_sections(), folder,
+                                       simConfig or session.sim_config, populations, progress)
     _note_rxd(session, "SONATA", "neuroloom_catalogs.json")
     return files
 
 
 def importNeuroML2(fileName, simConfig=None, simulate: bool = True, analyze: bool = True,
                    modFolders=()):
-    """A NeuroML2 or LEMS file becomes the current model, instantiated; then (by default)
-    simulated and analysed. ``simConfig`` replaces the run settings a LEMS file gives.
-    Returns the NeuroMLModel (network, simConfig)."""
-    from ..importers import neuroml
-    from ..specs import NetParams
+    """A NeuroML2 or LEMS file becomes the current model, instantiated.
 
+    Parameters
+    ----------
+    fileName : str or pathlib.Path
+        A NeuroML2 document (XML or HDF5) or a LEMS simulation file.
+    simConfig : specs.SimConfig, optional
+        Replaces the run settings the LEMS file gives.
+    simulate : bool, default True
+        Run it too.
+    analyze : bool, default True
+        Save and plot after running.
+    modFolders : sequence of paths, optional
+        NMODL folders of channels you supply as mechanisms.
+
+    Returns
+    -------
+    importers.neuroml.NeuroMLModel
+        The network and its simConfig.
+
+    Raises
+    ------
+    FormatError
+        What the file gets wrong, naming the file, line and element.
+    """
     with fraction_progress("importing NeuroML2", launched_rank() == 0) as progress:
-        model = neuroml.load(fileName, modFolders, progress)
+        model = neuroml_importer.load(fileName, modFolders, progress)
     if simConfig is not None:
         model.sim_config = simConfig
     session = Session(NetParams(), model.sim_config, network=model.network)
@@ -156,23 +287,48 @@ def importNeuroML2(fileName, simConfig=None, simulate: bool = True, analyze: boo
 
 
 def importNeuroML2SimulateAnalyze(fileName, simConfig=None):
+    """``sim.importNeuroML2`` with simulation and analysis.
+
+    Parameters
+    ----------
+    fileName : str or pathlib.Path
+        A NeuroML2 document or LEMS simulation file.
+    simConfig : specs.SimConfig, optional
+        Replaces the run settings the LEMS file gives.
+    """
     return importNeuroML2(fileName, simConfig, simulate=True, analyze=True)
 
 
 def exportNeuroML2(reference, connections: bool = True, stimulations: bool = True,
                    format: str = "xml") -> list:
-    """Write the current network as ``<reference>.net.nml`` (or ``.net.h5`` with
-    format='hdf5') and ``LEMS_<reference>.xml`` into simConfig.saveFolder; returns both."""
-    from ..exporters.neuroml import export
+    """Write the current network as NeuroML2 and a LEMS file that runs it.
 
+    Parameters
+    ----------
+    reference : str
+        Names the files: ``<reference>.net.nml`` (``.net.h5``) and
+        ``LEMS_<reference>.xml``, written into simConfig.saveFolder.
+    connections : bool, default True
+        Write the projections.
+    stimulations : bool, default True
+        Write the inputs.
+    format : {'xml', 'hdf5'}
+        The network file's format.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The network file and the LEMS file.
+    """
     session = state.current()
     if session.network is None:
         session.create_pops()
     folder = session.output.save_folder or "."
     with fraction_progress("exporting NeuroML2", session.reports_progress(),
                            session.log) as progress:
-        files = export(session.network, reference, folder, session.sim_config, format,
-                       connections=connections, stimulations=stimulations, progress=progress)
+        files = neuroml_exporter.export(session.network_with_sections(), reference, folder,
+                                        session.sim_config, format, connections=connections,
+                                        stimulations=stimulations, progress=progress)
     _note_rxd(session, "NeuroML2", "the network's 'neuroloom' property")
     return files
 
@@ -192,8 +348,6 @@ def _given(value, name):
 
 def __getattr__(name):
     # the tutorial reads these as module attributes; they follow the current session
-    if name == "analysis":  # imports matplotlib, so only when first asked for
-        return import_module(".analysis", __name__)
     if name == "net":
         return NetView(state.current())
     if name == "cfg":
@@ -207,8 +361,6 @@ def __getattr__(name):
         return session.rank or 0 if session is not None else 0
     raise AttributeError(f"module 'neuroloom.sim' has no attribute {name!r}")
 
-
-from .files import load, loadNet, loadSimCfg, loadSimData, readCmdLineArgs  # noqa: E402
 
 __all__ = ["initialize", "create", "setupRecording", "runSim", "gatherData", "saveData",
            "simulate", "analyze", "createSimulateAnalyze", "createSimulate", "load",

@@ -20,10 +20,29 @@ from ..specs.files import load_spec_file
 from . import state
 from .session import Session
 
+
 def load(filename, instantiate: bool = True):
-    """Load a saved run (.json, .pkl, .h5): its netParams, simConfig, network and simData
-    become the current model. With ``instantiate`` the saved network (not a rebuilt one)
-    is created in NEURON, ready to re-run."""
+    """Load a saved run: its netParams, simConfig, network and simData become the current
+    model.
+
+    Parameters
+    ----------
+    filename : str or pathlib.Path
+        A run saved as .json, .pkl or .h5 (a pickle runs whatever it holds: load only
+        pickles you trust).
+    instantiate : bool, default True
+        Create the saved network (not a rebuilt one) in NEURON, ready to re-run.
+
+    Returns
+    -------
+    Session
+        The current model.
+
+    Raises
+    ------
+    FormatError
+        The file is not a saved run.
+    """
     payload = load_payload(filename)
     net_params = NetParams(payload.get("netParams", {}))
     sim_config = SimConfig(payload.get("simConfig", {}))
@@ -42,12 +61,35 @@ def load(filename, instantiate: bool = True):
 
 
 def loadNet(filename, instantiate: bool = True):
-    """Load a saved network (and, if saved with it, its specs) as the current model."""
+    """Load a saved network (and, if saved with it, its specs) as the current model.
+
+    Parameters
+    ----------
+    filename : str or pathlib.Path
+        A saved run (.json, .pkl, .h5).
+    instantiate : bool, default True
+        Create it in NEURON.
+
+    Returns
+    -------
+    Session
+        The current model.
+    """
     return load(filename, instantiate=instantiate)
 
 
 def loadSimCfg(filename) -> SimConfig:
-    """The simConfig of a saved run (or a simConfig JSON file); it becomes sim.cfg."""
+    """The simConfig of a saved run (or a simConfig JSON file); it becomes ``sim.cfg``.
+
+    Parameters
+    ----------
+    filename : str or pathlib.Path
+        A saved run or a simConfig saved alone.
+
+    Returns
+    -------
+    specs.SimConfig
+    """
     payload = _spec_payload(filename)
     cfg = SimConfig(payload.get("simConfig", payload))
     session = state.peek()
@@ -59,7 +101,23 @@ def loadSimCfg(filename) -> SimConfig:
 
 
 def loadSimData(filename) -> Dict:
-    """The simData of a saved run; it becomes sim.allSimData."""
+    """The simData of a saved run; it becomes ``sim.allSimData``.
+
+    Parameters
+    ----------
+    filename : str or pathlib.Path
+        A saved run (.json, .pkl, .h5).
+
+    Returns
+    -------
+    specs.Dict
+        spkt, spkid, the traces, avgRate...
+
+    Raises
+    ------
+    FormatError
+        The file holds no simData.
+    """
     payload = load_payload(filename)
     if "simData" not in payload:
         raise FormatError(f"{str(filename)!r} holds no simData")
@@ -96,10 +154,22 @@ def _spec_payload(filename) -> dict:
 
 
 def readCmdLineArgs(simConfigDefault="cfg.py", netParamsDefault="netParams.py"):
-    """(simConfig, netParams) from the command line's ``simConfig=FILE`` and
-    ``netParams=FILE`` (.py or .json), else from the default files, as tutorial 8's
-    init script uses them. The simConfig is loaded first and offered to the netParams
-    file as ``__main__.cfg`` (tutorial 8's netParams does ``from __main__ import cfg``)."""
+    """The specs named on the command line, as tutorial 8's init script reads them.
+
+    The simConfig is loaded first and offered to the netParams file as
+    ``__main__.cfg`` (tutorial 8's netParams does ``from __main__ import cfg``).
+
+    Parameters
+    ----------
+    simConfigDefault : str, default 'cfg.py'
+        The simConfig file when the command line has no ``simConfig=FILE``.
+    netParamsDefault : str, default 'netParams.py'
+        The netParams file when the command line has no ``netParams=FILE``.
+
+    Returns
+    -------
+    tuple of (specs.SimConfig, specs.NetParams)
+    """
     args = dict(arg.split("=", 1) for arg in sys.argv[1:] if "=" in arg)
     cfg = load_spec_file(args.get("simConfig") or _default(simConfigDefault), SimConfig,
                          ("simConfig", "cfg"))

@@ -1,15 +1,18 @@
-"""``sim.analysis.plotLFP`` and ``plotCSD`` (and simConfig.analysis['plotLFP'/'plotCSD']):
-the session's recorded LFP (simData['LFP'], samples x electrodes in mV, at simData['t'])
-and its electrodes (simConfig.recordLFP) drawn by plotting/lfp.py and plotting/csd.py.
+"""The drawings of plotLFP and plotCSD (their entries in the table of plots,
+validate/simconfig.py PLOTS; sim/plots.py dispatches to them): the session's recorded LFP
+(simData['LFP'], samples x electrodes in mV, at simData['t']) and its electrodes
+(simConfig.recordLFP) drawn by plotting/lfp.py and plotting/csd.py.
 
 Files, as NetPyNE names them, with saveFig=True: one per plot type,
 <filename>_LFP_timeseries.png, _LFP_psd.png, _LFP_timefreq.png (the spectrogram) and
-_LFP_locations.png; <filename>_CSD.png. saveFig='<name>.png' names the file of a single
-plot type; with several, each gets its type appended: <name>_timeseries.png, ...
-plotLFP's saveData=True writes the returned data to <filename>_lfp.pkl.
+_LFP_locations.png (save_lfp); <filename>_CSD.png (the entry's file). saveFig='<name>.png'
+names the file of a single plot type; with several, each gets its type appended:
+<name>_timeseries.png, ... plotLFP's saveData=True writes the returned data to
+<filename>_lfp.pkl.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -20,49 +23,59 @@ from ..errors import Problem, SpecError
 from ..results.save import save_json, save_pickle
 from ..validate.checker import attr_path, item_path
 
-LFP_PLOTS = ("plotLFP", "plotCSD")
 LFP_FILES = {"timeSeries": "timeseries", "PSD": "psd", "spectrogram": "timefreq",
              "locations": "locations"}
 
 
-def run_lfp_plot(session, name: str, options: dict):
-    """Draw plotLFP or plotCSD from validated options; returns (figure(s), data, saved
-    paths)."""
-    path = item_path("analysis", name)
-    t, lfp, positions, sigma = recorded_lfp(session, name, options.get("pop"))
-    window = options["timeRange"]
+def draw_lfp(session, options):
+    """plotLFP from validated options: (figure, or a list of them when several plot
+    types, data)."""
+    path = item_path("analysis", "plotLFP")
+    t, lfp, positions, _ = recorded_lfp(session, "plotLFP", options.get("pop"))
+    with _problem_at(path):
+        _check_electrodes(options["electrodes"], lfp.shape[1], path)
+        figs, data = _plot_lfp(session, t, lfp, positions, options["timeRange"], options)
+    figures = list(figs.values())
+    return (figures[0] if len(figures) == 1 else figures), data
+
+
+def save_lfp(session, name, options, figures, data) -> list:
+    """plotLFP's files (saveFig: a figure per plot type; saveData: its data)."""
+    figures = figures if isinstance(figures, list) else [figures]
+    with _problem_at(item_path("analysis", "plotLFP")):
+        # plotting.plot_lfp draws the figures in the order of options['plots']
+        return _save_lfp(session, options, dict(zip(options["plots"], figures)), data)
+
+
+def draw_csd(session, options):
+    """plotCSD from validated options: (figure, data)."""
+    t, lfp, positions, sigma = recorded_lfp(session, "plotCSD", options.get("pop"))
+    with _problem_at(item_path("analysis", "plotCSD")):
+        return plotting.plot_csd(
+            t, lfp, positions, time_range=options["timeRange"],
+            spacing_um=options["spacing_um"], vaknin=options["vaknin"], norm=options["norm"],
+            filt_freq=options["filtFreq"], filt_order=options["filtOrder"], sigma=sigma,
+            overlay=options["overlay"], hlines=options["hlines"],
+            layer_bounds=options["layerBounds"], smooth=options["smooth"],
+            fig_size=options["figSize"], font_size=options["fontSize"])
+
+
+@contextmanager
+def _problem_at(path):
+    """A ValueError of options that do not fit this recording, as a SpecError at
+    ``path``."""
     try:
-        if name == "plotLFP":
-            _check_electrodes(options["electrodes"], lfp.shape[1], path)
-            figs, data = _plot_lfp(session, t, lfp, positions, window, options)
-            saved = _save_lfp(session, options, figs, data)
-            figures = list(figs.values())
-            return (figures[0] if len(figures) == 1 else figures), data, saved
-        fig, data = plotting.plot_csd(
-            t, lfp, positions, time_range=window, spacing_um=options["spacing_um"],
-            vaknin=options["vaknin"], norm=options["norm"], filt_freq=options["filtFreq"],
-            filt_order=options["filtOrder"], sigma=sigma, overlay=options["overlay"],
-            hlines=options["hlines"], layer_bounds=options["layerBounds"],
-            smooth=options["smooth"], fig_size=options["figSize"],
-            font_size=options["fontSize"])
+        yield
     except SpecError:
         raise
-    except ValueError as error:  # options that do not fit this recording
+    except ValueError as error:
         raise SpecError(Problem(path, str(error))) from None
-    saved = None
-    if options["saveFig"]:
-        saved = session.output_path("_CSD.png") if options["saveFig"] is True \
-            else options["saveFig"]
-        plotting.save_figure(fig, saved, dpi=options["dpi"])
-    return fig, data, saved
 
 
 def recorded_lfp(session, name, pop=None):
-    """(t, LFP as samples x electrodes, electrode positions, sigma) of the session's run;
-    a SpecError naming what is missing when there is none."""
+    """(t, LFP as samples x electrodes, electrode positions, sigma) of the session's run
+    (run_plot makes sure there is one); a SpecError naming what is missing."""
     path = item_path("analysis", name)
-    if session.recordings is None:
-        raise SpecError(Problem(path, "there are no results yet; run the simulation first"))
     spec = getattr(session.run_spec, "lfp", None)
     config = session.sim_config if session.sim_config is not None else {}
     positions = spec.electrodes if spec is not None else config.get("recordLFP")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
@@ -19,23 +19,53 @@ from ..atomic import write_bytes_atomic
 from ..builder import build_network
 from ..builder.conds import select_cells
 from ..engine import NeuronModel
+from ..engine.cell_templates import with_sections
 from ..engine.mpi import launched_rank
 from ..model.include import resolve_include
 from ..progress import Progress, fraction_progress
 from ..results import save as saving
-from ..results.simdata import Recordings
 from ..results.report_files import save_reports
+from ..results.simdata import Recordings
 from ..results.sonata_spikes import write_spikes
-from ..sonata.layout import NodeLayout
 from ..results.traces_io import save_csv, save_dat
+from ..sonata.layout import NodeLayout
 from ..validate import validate
+from .modify import modify
+from .plots import run_plot
 
 
 class Session:
+    """One model: its specs, its network, its NEURON instance and its results.
+
+    Parameters
+    ----------
+    net_params : specs.NetParams
+        The network's spec (an empty NetParams for a network given whole).
+    sim_config : specs.SimConfig
+        How to simulate, record, save and plot it.
+    network : model.Network, optional
+        An already built (loaded, imported) network to instantiate as it is instead of
+        building one from ``net_params``.
+    rank, nhost : int, optional
+        This process's MPI rank and the number of ranks (default: NEURON's).
+    echo : callable or None
+        Where progress and summaries go (None: nowhere).
+
+    Notes
+    -----
+    NEURON keeps one interpreter per process, and with it state no Python object owns:
+    the sections and point processes of the instantiated model, the mechanisms loaded
+    (a name can be defined once per process), hoc templates, the ParallelContext (gids,
+    spike exchange, MPI) and the globals a run sets (celsius, v_init, dt). A Session holds
+    its NEURON objects in ``self.model`` (engine.NeuronModel); only one may be live per
+    process, so a new model is built only after ``clear()`` of the last one (the ``sim``
+    facade does this when it replaces its current session, sim/state.py). The mechanism
+    libraries stay loaded for the life of the process (engine/modfiles.py); globals are
+    set by every run from its simConfig.hParams, never left from an earlier run.
+    """
+
     def __init__(self, net_params=None, sim_config=None, *, network=None,
                  rank: int | None = None, nhost: int | None = None, echo=print):
-        """A model from its spec; ``network``: an already built (e.g. loaded) network to
-        instantiate as it is instead of building one from the spec."""
         self.net_params, self.sim_config = net_params, sim_config
         self.rank, self.nhost = rank, nhost
         self._echo = echo
@@ -70,6 +100,7 @@ class Session:
         with self._timed("createTime"):
             self.model = NeuronModel(self.network, self.run_spec, rank=self.rank,
                                      nhost=self.nhost)
+            self.network = self.model.network  # template cell types now have sections
             self.rank, self.nhost = self.model.rank, self.model.nhost
             with self._progress("creating cells") as progress:
                 self.model.create_cells(progress)
@@ -168,8 +199,6 @@ class Session:
             self.log(f"Saved {path}")
 
     def plot_data(self) -> list:
-        from .analysis import run_plot  # imports matplotlib: only when there are results
-
         paths = []
         with self._timed("plotTime"):
             for name, options in self.output.analysis:
@@ -182,38 +211,24 @@ class Session:
 
     # -- changing the built network ------------------------------------------------------
     def modify(self, kind: str, params) -> int:
-        """Change the network's tables and, when instantiated, the NEURON objects; returns
-        how many connections, cells, synapses or stimuli were changed."""
-        from ..builder import modify as build_modify
-        from ..engine import modify as live
-
+        """Change the network's tables and, when instantiated, the NEURON objects
+        (sim/modify.py); returns how many connections, cells, synapses or stimuli were
+        changed."""
         self._need("network", "sim.net.createPops()")
-        model = self.model
-        if kind == "conns":
-            self.network, rows, values = build_modify.modify_conns(self.network, params)
-            changed = len(rows)
-            if model is not None and model.netcons is not None:
-                live.conns(model, rows, values)
-        elif kind == "cells":
-            self.network, gids, changes = build_modify.modify_cells(self.network, params)
-            changed = len(gids)
-            if model is not None:
-                live.cells(model, gids, changes)
-        elif kind == "synMechs":
-            self.network, places, remap, values = build_modify.modify_syn_mechs(
-                self.network, params)
-            changed = len(places)
-            if model is not None and model.targets is not None:
-                changed = live.syn_mechs(model, places, values, remap)
-        else:
-            self.network, rows, values = build_modify.modify_stims(self.network, params)
-            changed = len(rows)
-            if model is not None and model.stimuli is not None:
-                live.stims(model, rows, values)
-        if model is not None:
-            model.use(self.network)
+        self.network, changed = modify(kind, self.network, self.model, params)
+        if self.model is not None:
+            self.model.use(self.network)
         self.log(f"Modified {changed} {kind}")
         return changed
+
+    def network_with_sections(self):
+        """The network, its template cell types (SONATA biophysical cells) with their
+        sections: made in NEURON, once, when the model is not instantiated yet."""
+        if self.network is None:
+            self.create_pops()
+        folders = self.run_spec.mod_folders if self.run_spec is not None else ()
+        self.network = with_sections(self.network, folders)
+        return self.network
 
     # -- outputs ------------------------------------------------------------------------
     def save_data(self) -> list:

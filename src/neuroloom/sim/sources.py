@@ -15,7 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import h5py
+
+from .. import sim
+from ..builder import network_from_specs
 from ..errors import FormatError
+from ..importers import neuroml, sonata
+from ..model.serialize import network_from_dict
+from ..results.save import load_payload
 from ..specs import NetParams, SimConfig
 
 SCRIPT, SAVED, NEUROML, SONATA = "script", "saved run", "NeuroML2", "SONATA"
@@ -59,8 +66,6 @@ def kind_of(path) -> str:
             return SONATA
         return SAVED
     if name.endswith((".h5", ".hdf5")):
-        import h5py
-
         with h5py.File(path, "r") as f:
             return NEUROML if "neuroml" in f else SAVED
     if name.endswith((".pkl", ".pickle")):
@@ -72,8 +77,6 @@ def kind_of(path) -> str:
 
 def specs_of_script(path, argv=()) -> tuple[NetParams, SimConfig]:
     """(netParams, simConfig) of a model script, without running its simulation."""
-    import neuroloom.sim as sim
-
     path = Path(path).resolve()
     handed = {}
 
@@ -98,16 +101,13 @@ def open_model(path, mod_folders=(), progress=None) -> Model:
     kind = kind_of(path)
     if kind == SCRIPT:
         net_params, sim_config = specs_of_script(path)
-        return Model(build_network(net_params, sim_config), sim_config, net_params, kind, path)
+        return Model(network_from_specs(net_params, sim_config), sim_config, net_params, kind,
+                     path)
     if kind == SAVED:
         return _saved(path)
     if kind == NEUROML:
-        from ..importers import neuroml
-
         model = neuroml.load(path, mod_folders, progress)
         return Model(model.network, model.sim_config, None, kind, path)
-    from ..importers import sonata
-
     model = sonata.load(sonata_config(path), mod_folders, progress)
     return Model(model.network, model.sim_config, None, kind, path)
 
@@ -125,9 +125,6 @@ def sonata_config(path) -> Path:
 
 
 def _saved(path: Path) -> Model:
-    from ..model.serialize import network_from_dict
-    from ..results.save import load_payload
-
     payload = load_payload(path)
     net_params = NetParams(payload["netParams"]) if "netParams" in payload else None
     sim_config = SimConfig(payload.get("simConfig", {}))
@@ -135,20 +132,10 @@ def _saved(path: Path) -> Model:
     if "cells" in net:
         network = network_from_dict(net)
     elif net_params is not None:
-        network = build_network(net_params, sim_config)
+        network = network_from_specs(net_params, sim_config)
     else:
         raise FormatError(f"{str(path)!r} holds neither the network nor its netParams")
     return Model(network, sim_config, net_params, SAVED, path)
-
-
-def build_network(net_params, sim_config):
-    """The network a spec describes, validated and built without NEURON."""
-    from .session import Session
-
-    session = Session(net_params, sim_config, echo=None)
-    session.initialize()
-    session.create_pops()
-    return session.network
 
 
 def _defined(module: dict, kind, path: Path):

@@ -12,6 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import FormatError
+# neuroloom's dialect for its Izhikevich models (no SONATA simulator has them in NEURON):
+# a point_process node ``nrn:Izhi2007b`` (or Izhi2003b) whose dynamics_params are the
+# mechanism's parameters is neuroloom's one-section Izhikevich cell
+from ..validate.izhikevich import IZHIKEVICH  # noqa: F401 (part of the dialect)
 
 # -- node and edge populations ----------------------------------------------------------
 MODEL_TYPES = ("biophysical", "point_process", "virtual")
@@ -60,16 +64,6 @@ def dynamics_to_neuron(mod: str, params: dict) -> dict:
 
 def dynamics_from_neuron(mod: str, params: dict) -> dict:
     return {k: v / 1000.0 if k in SECONDS.get(mod, ()) else v for k, v in params.items()}
-
-
-#: neuroloom's dialect for its Izhikevich models (no SONATA simulator has them in NEURON):
-#: a point_process node ``nrn:Izhi2007b`` (or Izhi2003b) whose dynamics_params are the
-#: mechanism's parameters is a one-section cell holding the mechanism, in the geometry of
-#: NetPyNE's tutorials (10 x 10 um, cm 31.831 uF/cm2: a membrane of 1e-5 uF, so that the
-#: mechanism's C comes out in the book's pF), spikes detected on the section's voltage
-IZHIKEVICH = ("Izhi2007b", "Izhi2003b")
-IZHIKEVICH_SECTION = ("soma", {"diam": 10.0, "L": 10.0, "cm": 31.831})
-IZHIKEVICH_POINTP = "Izhi"  # the mechanism's label in the cell type
 
 
 # -- synapse models ----------------------------------------------------------------------

@@ -8,12 +8,12 @@ a run's outputs line up with the circuit it came from.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import FormatError
+from ..validate.grouping import grouping_problems
 
 
 @dataclass(frozen=True)
@@ -86,30 +86,3 @@ def check_grouping(grouping: dict, labels, where: str = "sonataPopulations") -> 
     if problems:
         key, message = problems[0]
         raise FormatError(f"{where}{key}: {message}")
-
-
-def grouping_problems(grouping: dict, labels) -> list[tuple[str, str]]:
-    """(key path, message) of each problem: every group names existing populations, each
-    at most once, and no group takes the name of a population outside it."""
-    labels, seen, problems = list(labels), {}, []
-    for name, members in grouping.items():
-        key = f"[{name!r}]"
-        if not isinstance(name, str) or not name or "/" in name:
-            problems.append((key, "not a valid SONATA population name"))
-            continue
-        if isinstance(members, str) or not isinstance(members, (list, tuple)) or not members:
-            problems.append((key, "give a non-empty list of population labels"))
-            continue
-        for label in members:
-            if label not in labels:
-                close = difflib.get_close_matches(str(label), labels, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                problems.append((key, f"unknown population '{label}'{hint}"))
-            elif label in seen:
-                problems.append((key, f"population '{label}' is also in '{seen[label]}'"))
-            else:
-                seen[label] = name
-        if name in labels and name not in members:
-            problems.append((key, f"'{name}' is the name of a population outside this "
-                                  "group"))
-    return problems

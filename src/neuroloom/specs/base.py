@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import copy
 
-from .dicts import to_plain, to_spec_value
+from ..validate.options import ORDERED
+from .dicts import ODict, to_plain, to_spec_value
+
+
+def spec_defaults(options: dict) -> dict:
+    """A spec class's DEFAULTS from an option table (validate/options.py): dict options as
+    specs.Dict, those whose order the user sees (rules, plots) as specs.ODict."""
+    return {name: ODict(value) if name in ORDERED else to_spec_value(value)
+            for name, value in options.items()}
 
 
 class SpecObject:

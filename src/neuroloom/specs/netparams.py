@@ -1,58 +1,73 @@
 """NetParams: the network part of a model spec, as in the tutorial."""
 from __future__ import annotations
 
-from .base import SpecObject
-from .dicts import ODict
-
-#: The rule dictionaries a NetParams holds, in the order the network is built from them.
-RULE_DICTS = (
-    "cellParams",
-    "popParams",
-    "synMechParams",
-    "connParams",
-    "subConnParams",
-    "stimSourceParams",
-    "stimTargetParams",
-    "rxdParams",
-)
+from ..errors import SpecError
+from ..validate.options import NETPARAMS_OPTIONS
+from .base import SpecObject, spec_defaults
+from .cell_files import import_cell
 
 
 class NetParams(SpecObject):
     """Cells, populations, synapses, connectivity and stimulation of a network.
 
-    Every rule dictionary starts empty; the scalar options have NetPyNE's defaults.
-    Attributes that are not options (``netParams.probLengthConst = 150``) are the user's
-    own model variables.
+    Every rule dictionary (cellParams, popParams, synMechParams, connParams,
+    subConnParams, stimSourceParams, stimTargetParams, rxdParams) starts empty; the scalar
+    options have NetPyNE's defaults (validate/options.py lists them). Attributes that are
+    not options (``netParams.probLengthConst = 150``) are the user's own model variables,
+    usable in string functions.
+
+    Parameters
+    ----------
+    values : dict, optional
+        Options, rules and user variables to set, e.g. a saved netParams.
+    **kwargs
+        More of them.
     """
 
-    DEFAULTS = {
-        **{name: ODict() for name in RULE_DICTS},
-        # volume that holds the cells (um): a box, or the cylinder (axis y) or ellipsoid in it
-        "sizeX": 100.0,
-        "sizeY": 100.0,
-        "sizeZ": 100.0,
-        "shape": "cuboid",
-        "scale": 1.0,  # multiplies the numbers of cells (numCells, density)
-        # what a rule gets when it does not say
-        "defaultWeight": 1.0,
-        "defaultDelay": 1.0,  # ms
-        "defaultThreshold": 10.0,  # mV, spike detection
-        "propVelocity": 500.0,  # um/ms, for string functions such as 'dist_3D/propVelocity'
-        # global scaling of connection weights
-        "scaleConnWeight": 1.0,
-        "scaleConnWeightNetStims": 1.0,
-    }
+    SPEC_KIND = "NetParams"  # how validation recognises it
+    DEFAULTS = spec_defaults(NETPARAMS_OPTIONS)
 
     def importCellParams(self, label, fileName, cellName=None, conds=None, cellArgs=None,
                          importSynMechs=False, somaAtOrigin=True, cellInstance=False):
-        """Import a cell from a hoc template (.hoc, .tem), a Python class (.py), a
-        morphology (.swc, .asc) or a NeuroML2 file (.nml) into ``cellParams[label]``, a
-        plain entry (sections, geometry, pt3d, topology, mechanisms, ions, secLists) that
-        can be saved, exported and modified. With ``importSynMechs`` the cell's synapses
-        become synMechParams entries labelled `'<cellName>_<mod>'`. Returns the entry."""
-        from ..errors import SpecError
-        from ..importers.cells import import_cell
+        """Import a cell file into ``cellParams[label]``.
 
+        The entry is plain data (sections, geometry, pt3d, topology, mechanisms, ions,
+        secLists) that can be saved, exported and modified. hoc templates, Python classes
+        and morphologies are run in NEURON (their mechanisms must be loaded), NeuroML2
+        cells read with libNeuroML.
+
+        Parameters
+        ----------
+        label : str
+            The cellParams label.
+        fileName : str or pathlib.Path
+            A hoc template (.hoc, .tem), a Python class (.py), a morphology (.swc, .asc) or
+            a NeuroML2 file (.nml).
+        cellName : str, optional
+            The template or class to instantiate (NeuroML2: the cell's id; default the
+            file's first cell).
+        conds : dict, optional
+            Not used: populations select the cell type by its label (an error if given).
+        cellArgs : list or dict, optional
+            Arguments of the template or class.
+        importSynMechs : bool, default False
+            Also make the cell's synapses synMechParams entries labelled
+            ``'<cellName>_<mod>'``.
+        somaAtOrigin : bool, default True
+            Move the 3D points so the soma's middle is at (0, 0, 0).
+        cellInstance : bool, default False
+            ``cellName`` names an object the file creates, not a template to call.
+
+        Returns
+        -------
+        specs.Dict
+            The cellParams entry.
+
+        Raises
+        ------
+        FormatError
+            The file does not exist or does not define the cell.
+        """
         if conds:
             raise SpecError(f"importCellParams('{label}'): conds are not used; a population "
                             "selects the cell type by its cellType label")

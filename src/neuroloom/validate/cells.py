@@ -5,9 +5,10 @@ from numbers import Real
 
 import numpy as np
 
+from ..errors import FormatError
 from ..model.catalog import CellType, PointProcess, Section
 from ..suggest import hint
-from .checker import attr_path, item_path
+from .checker import Checker, attr_path, item_path
 
 # NEURON's own defaults for a new section (NEURON 9)
 SECTION_DEFAULTS = {"diam": 500.0, "L": 100.0, "Ra": 35.4, "cm": 1.0, "nseg": 1}
@@ -25,9 +26,6 @@ ION_KEYS = ("e", "i", "o")
 def cell_type_from_file(label, rule, threshold, where: str) -> CellType:
     """A cellParams rule made from a model file -> CellType with this threshold; its
     problems as one FormatError naming ``where`` (the file and item it came from)."""
-    from ..errors import FormatError
-    from .checker import Checker
-
     check = Checker()
     made = cell_type(label, rule, f"cell type '{label}'", threshold, check)
     if check.problems:

@@ -62,11 +62,10 @@ class Checker:
             return _MISSING
         return mapping[key]
 
-    def top_level(self, spec, pending: Mapping) -> None:
-        """The attributes of a NetParams/SimConfig: its options, NetPyNE options not
-        supported yet (errors), near misses of option names (typos, errors) and the user's
-        own variables (anything else, accepted)."""
-        options, kind = spec.DEFAULTS, type(spec).__name__
+    def top_level(self, spec, kind: str, options: Mapping, pending: Mapping) -> None:
+        """The attributes of a NetParams/SimConfig (``kind``): its options, NetPyNE options
+        not supported yet (errors), near misses of option names (typos, errors) and the
+        user's own variables (anything else, accepted)."""
         for name in spec.keys():
             if name in options:
                 continue

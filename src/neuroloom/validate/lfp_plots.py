@@ -1,5 +1,7 @@
-"""The options of the LFP plots, simConfig.analysis['plotLFP'] and ['plotCSD'] (and
-sim.analysis.plotLFP / plotCSD): their defaults, NetPyNE's names, and their checks.
+"""The checks of the LFP plots' options, simConfig.analysis['plotLFP'] and ['plotCSD'] (and
+sim.analysis.plotLFP / plotCSD); their entries in validate/simconfig.py's table of plots
+hold the options' NetPyNE names and defaults and refer to check_lfp_options and
+check_csd_options.
 
 plotLFP's saveData (not a figure option elsewhere) saves the plot's data: True ->
 <filename>_lfp.pkl as NetPyNE names it, or a file name ending in .pkl or .json.
@@ -15,21 +17,6 @@ LFP_PLOT_TYPES = ("timeSeries", "PSD", "spectrogram", "locations")
 LFP_TRANSFORMS = ("morlet", "fft")
 CSD_OVERLAYS = ("LFP", "CSD")  # or None
 
-LFP_ANALYSIS_OPTIONS = {
-    "plotLFP": {"timeRange": None, "electrodes": ("avg", "all"), "plots": LFP_PLOT_TYPES,
-                "pop": None, "NFFT": 256, "noverlap": 128, "nperseg": 256, "minFreq": 1,
-                "maxFreq": 100, "stepFreq": 1, "smooth": 0, "separation": 1.0,
-                "includeAxon": True, "logx": False, "logy": False, "normSignal": False,
-                "normPSD": False, "normSpec": False, "filtFreq": False, "filtOrder": 3,
-                "detrend": False, "transformMethod": "morlet", "maxPlots": 8,
-                "overlay": False, "colors": None, "figSize": (8, 8), "fontSize": 14,
-                "lineWidth": 1.5, "dpi": 200, "saveData": None, "saveFig": False,
-                "showFig": False},
-    "plotCSD": {"timeRange": None, "spacing_um": None, "vaknin": True, "norm": False,
-                "filtFreq": False, "filtOrder": 3, "overlay": "LFP", "hlines": False,
-                "layerBounds": None, "smooth": True, "figSize": (8, 8), "fontSize": 12,
-                "dpi": 200, "saveFig": False, "showFig": False},
-}
 FLAGS = {"plotLFP": ("includeAxon", "logx", "logy", "normSignal", "normPSD", "normSpec",
                      "detrend", "overlay"),
          "plotCSD": ("vaknin", "norm", "hlines", "smooth")}
@@ -39,9 +26,18 @@ POSITIVE = ("minFreq", "maxFreq", "stepFreq", "separation", "fontSize", "lineWid
             "spacing_um")
 
 
-def check_lfp_plot_options(name, merged, path, pop_labels, check) -> None:
-    """Checks ``merged`` (the options over their defaults) in place, recording problems;
-    lists become tuples."""
+def check_lfp_options(merged, path, pop_labels, rxd, check) -> None:
+    """plotLFP's options over their defaults, checked in place (problems recorded; lists
+    become tuples)."""
+    _check_lfp_plot("plotLFP", merged, path, pop_labels, check)
+
+
+def check_csd_options(merged, path, pop_labels, rxd, check) -> None:
+    """plotCSD's options over their defaults, checked, problems recorded."""
+    _check_lfp_plot("plotCSD", merged, path, pop_labels, check)
+
+
+def _check_lfp_plot(name, merged, path, pop_labels, check) -> None:
     for key, value in merged.items():
         where = attr_path(path, key)
         if key in FLAGS[name]:

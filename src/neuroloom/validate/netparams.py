@@ -5,27 +5,24 @@ from dataclasses import replace
 from numbers import Real
 
 from ..model.catalog import CellType
-from ..specs.netparams import RULE_DICTS
 from . import rules, stims
 from .cells import cell_type
 from .checker import Checker, item_path
 from .conds import Tags
+from .options import NETPARAMS_OPTIONS, NETPARAMS_PENDING, RULE_DICTS
 from .pops import pop_spec
 from .rxd import validate_rxd
 from .types import NetSpec
 from .values import Contexts
 
 SHAPES = ("cuboid", "cylinder", "ellipsoid")
-NETPARAMS_PENDING = dict.fromkeys(("rotateCellsRandomly", "correctBorder",
-                                   "scaleConnWeightModels", "popTagsCopiedToCells"),
-                                  "not supported")
 SCALARS = ("defaultWeight", "defaultDelay", "defaultThreshold", "scaleConnWeight",
            "scaleConnWeightNetStims", "propVelocity")
 
 
 def validate_net_params(net_params, check: Checker) -> NetSpec:
-    options = net_params.DEFAULTS
-    check.top_level(net_params, NETPARAMS_PENDING)
+    options = NETPARAMS_OPTIONS
+    check.top_level(net_params, "NetParams", options, NETPARAMS_PENDING)
     rule_dicts = {name: check.mapping(net_params[name], name) or {} for name in RULE_DICTS}
 
     size = tuple(check.number(net_params[a], a, positive=True, default=100.0)

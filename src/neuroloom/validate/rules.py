@@ -1,7 +1,9 @@
 """synMechParams, stimSourceParams, stimTargetParams, connParams, subConnParams."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from numbers import Real
+from types import MappingProxyType
 
 from ..model.catalog import Pointer, SynMech
 from ..suggest import hint
@@ -13,8 +15,42 @@ from .values import is_expression, value
 SYNMECH_PENDING = dict.fromkeys(("selfNetCon", "loc"), "not supported")
 POINTER_KEYS = ("target_var", "source_var", "bidirectional")
 GAP_JUNCTION = Pointer(target_var="vpeer", source_var="v", bidirectional=True)
-CONNECTORS = ("probability", "convergence", "divergence", "connList")
-CONN_KEYS = ("preConds", "postConds", *CONNECTORS, "weight", "delay", "loc", "synMech",
+
+
+# -- connectors ------------------------------------------------------------------------------
+#: what a connector's amount is
+NO_AMOUNT = None  # nothing: all-to-all
+PROBABILITY = "probability"  # a probability in [0, 1], or a string function of the pair
+COUNT = "count"  # a number of connections >= 0 per cell, or a string function of that cell
+PAIRS = "pairs"  # a list of [pre index, post index] (ConnRuleSpec.conn_list)
+
+
+@dataclass(frozen=True)
+class Connector:
+    """How a connectivity rule picks its (pre, post) pairs. ``key``: the connParams key
+    that selects it and holds its amount (None: the connector of a rule without one);
+    ``variables``: the Contexts method giving what its string functions may use ('pair':
+    pre_, post_ and dist_ variables, 'post' or 'pre': that cell's), None without them.
+    The builder makes the pairs (builder/connectors.py BUILDERS, keyed by these names)."""
+
+    name: str
+    key: str | None
+    amount: str | None
+    variables: str | None = None
+
+
+#: connector name (ConnRuleSpec.connector) -> Connector
+CONNECTORS = MappingProxyType({c.name: c for c in (
+    Connector("probability", "probability", PROBABILITY, "pair"),
+    Connector("convergence", "convergence", COUNT, "post"),
+    Connector("divergence", "divergence", COUNT, "pre"),
+    Connector("connList", "connList", PAIRS),
+    Connector("full", None, NO_AMOUNT),
+)})
+CONNECTOR_KEYS = tuple(c.key for c in CONNECTORS.values() if c.key is not None)
+_BY_KEY = {c.key: c for c in CONNECTORS.values()}  # None: a rule without a connector key
+
+CONN_KEYS = ("preConds", "postConds", *CONNECTOR_KEYS, "weight", "delay", "loc", "synMech",
              "synsPerConn", "sec", "synMechWeightFactor", "synMechDelayFactor",
              "gapJunction", "preSec", "preLoc")
 CONN_PENDING = {**dict.fromkeys(("plast", "weightIndex", "shape"), "plasticity and "
@@ -106,20 +142,20 @@ def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults
     check.known_keys(rule, path, CONN_KEYS, CONN_PENDING)
     pre, _ = conds(rule.get("preConds", {}), attr_path(path, "preConds"), tags, check)
     post, _ = conds(rule.get("postConds", {}), attr_path(path, "postConds"), tags, check)
-    given = [k for k in CONNECTORS if k in rule]
+    given = [k for k in CONNECTOR_KEYS if k in rule]
     if len(given) > 1:
-        check.add(path, f"give at most one of probability, convergence, divergence, connList "
+        check.add(path, f"give at most one of {', '.join(CONNECTOR_KEYS)} "
                         f"(found {', '.join(given)})")
         return None
-    connector = given[0] if given else "full"
+    connector = _BY_KEY[given[0] if given else None]
     fields = {}
-    if connector in ("probability", "convergence", "divergence"):
-        variables = {"probability": contexts.pair(), "convergence": contexts.post(),
-                     "divergence": contexts.pre()}[connector]
-        fields["amount"] = value(check, rule[connector], attr_path(path, connector), variables,
-                                 minimum=0, maximum=1 if connector == "probability" else None)
-    elif connector == "connList":
-        fields["conn_list"] = _conn_list(rule["connList"], attr_path(path, "connList"), check)
+    if connector.amount in (PROBABILITY, COUNT):
+        fields["amount"] = value(check, rule[connector.key], attr_path(path, connector.key),
+                                 getattr(contexts, connector.variables)(), minimum=0,
+                                 maximum=1 if connector.amount == PROBABILITY else None)
+    elif connector.amount == PAIRS:
+        fields["conn_list"] = _conn_list(rule[connector.key], attr_path(path, connector.key),
+                                         check)
     artificial_only = all(cell_types[t].is_artificial
                           for t in matching_cell_types(post, tags) if t in cell_types)
     mechs = default_syn_mech(rule, path, syn_mechs, check, optional=artificial_only)
@@ -143,7 +179,8 @@ def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults
     pointer = _pointer_fields(rule, path, pre, tags, cell_types, check)
     if mechs is None:
         return None
-    return ConnRuleSpec(label=str(label), pre_conds=pre, post_conds=post, connector=connector,
+    return ConnRuleSpec(label=str(label), pre_conds=pre, post_conds=post,
+                        connector=connector.name,
                         syn_mechs=mechs, weight=weight, delay=delay, loc=loc,
                         syns_per_conn=syns, sec=sec, weight_scale=defaults["scaleConnWeight"],
                         list_axis=axis[0] if axis else None, **fields, **factors, **pointer)
@@ -167,7 +204,7 @@ def _pointer_fields(rule, path, pre, tags, cell_types, check) -> dict:
 def _list_axis(connector, conn_list, mechs, syns):
     """What a list of weights/delays/locs runs over: the connList entries, the synMechs, or
     the synapses of a connection (synsPerConn); None when a list is not meaningful."""
-    if connector == "connList":
+    if connector.amount == PAIRS:
         return ("conn", len(conn_list))
     if len(mechs) > 1:
         return ("mech", len(mechs))

@@ -1,5 +1,6 @@
 """What a simConfig may say about reaction-diffusion: traces of a species on a region
-('ca[cyt]') and plotRxDConcentration's options (validate/simconfig.py calls these)."""
+('ca[cyt]') and plotRxDConcentration's options (its entry in validate/simconfig.py's table
+of plots refers to check_rxd_plot_options)."""
 from __future__ import annotations
 
 from numbers import Real
@@ -7,15 +8,12 @@ from numbers import Real
 from ..model.rxd import TRACE_VAR
 from .checker import attr_path
 
-#: plotRxDConcentration's options and defaults (NetPyNE's, without showFig)
-RXD_ANALYSIS_OPTIONS = {"plotRxDConcentration": {
-    "speciesLabel": None, "regionLabel": None, "plane": "xy", "figSize": (5, 10),
-    "clim": None, "fontSize": 10, "title": True, "saveFig": False}}
 PLANES = ("xy", "xz", "zy")
 
 
-def check_rxd_plot_options(options, path, species_regions, check) -> None:
-    """plotRxDConcentration names a species (state, parameter) and one of its regions."""
+def check_rxd_plot_options(options, path, pop_labels, species_regions, check) -> None:
+    """plotRxDConcentration names a species (state, parameter) and one of its regions
+    (``species_regions``: Names.rxd)."""
     _species_on_region(options.get("speciesLabel"), options.get("regionLabel"),
                        attr_path(path, "speciesLabel"), attr_path(path, "regionLabel"),
                        species_regions, check)

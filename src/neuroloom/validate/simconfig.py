@@ -1,4 +1,19 @@
-"""SimConfig -> RunSpec + OutputSpec."""
+"""SimConfig -> RunSpec + OutputSpec, and the table of plots.
+
+The table of plots, PLOTS, is the one place a plot of simConfig.analysis (and
+sim.analysis) is defined: its options and their defaults, their allowed values and further
+checks, the name of its saved file, whether it draws a run's results, and a one-line
+description. The plot's drawing is the only part of it that lives elsewhere: sim/plots.py
+(the sim layer: drawing needs the session and plotting/) keys it by the same name, and
+makes from this table sim.analysis's functions, their docstrings, the saving of their files
+and the dispatch of run_plot.
+
+Why the table is here and not in sim/: validate() checks simConfig.analysis with every other
+option, in one SpecError, and it is called without sim/ (builder.network_from_specs, which
+``neuroloom validate`` reads scripts through; tests of the specs alone). validate/ may not
+import sim/, so the table sim/ needs is one validate/ can read: sim/ imports it from here,
+the same object, never a copy.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,66 +21,123 @@ from numbers import Real
 
 from .checker import Checker, attr_path, item_path
 from .conds import Tags, conds as parse_conds
+from .grouping import grouping_problems
 from .lfp import lfp_spec
-from ..sonata.layout import grouping_problems
-from .types import OutputSpec, ReportSpec, RunSpec, TraceSpec
+from .options import LOAD_BALANCE, SIMCONFIG_OPTIONS, SIMCONFIG_PENDING
+from .types import OutputSpec, Plot, ReportSpec, RunSpec, TraceSpec
 from ..model.rxd import species_regions
-from .rxd_options import RXD_ANALYSIS_OPTIONS, check_rxd_plot_options, check_trace_var
-from .lfp_plots import LFP_ANALYSIS_OPTIONS, check_lfp_plot_options
+from .rxd_options import check_rxd_plot_options, check_trace_var
+from .lfp_plots import LFP_PLOT_TYPES, check_csd_options, check_lfp_options
 
 SEED_PURPOSES = ("conn", "stim", "loc")
 TRACE_KEYS = ("sec", "loc", "var", "mech", "synMech", "pointp", "stim", "conds")
 TRACE_OWNERS = ("mech", "synMech", "pointp", "stim")  # at most one: whose variable it is
 TRACE_PENDING = {"index": "not supported"}
 
-#: plot name -> its options and their defaults
-ANALYSIS_OPTIONS = {
-    "plotRaster": {"include": ("allCells",), "timeRange": None, "orderBy": "gid",
-                   "orderInverse": False, "popRates": True, "markerSize": 3,
-                   "syncLines": False, "spikeHist": False, "spikeHistBin": 5.0,
-                   "figSize": (10, 6), "saveFig": False},
-    "plotTraces": {"include": None, "timeRange": None, "overlay": True, "oneFigPer": "trace",
-                   "figSize": (10, 6), "saveFig": False},
-    "plotSpikeHist": {"include": ("allCells",), "timeRange": None, "binSize": 5.0,
-                      "overlay": True, "figSize": (10, 4), "saveFig": False},
-    "plotRatePSD": {"include": ("allCells",), "timeRange": None, "binSize": 1.0,
-                    "maxFreq": 100.0, "segment": 256, "figSize": (8, 5), "saveFig": False},
-    "plotSpikeStats": {"include": ("allCells",), "timeRange": None,
-                       "stats": ("rate", "isicv", "sync"), "figSize": (10, 4),
-                       "saveFig": False},
-    "plotShape": {"include": ("allCells",), "cvar": None, "view": "xy", "figSize": (8, 8),
-                  "saveFig": False},
-    "plot2Dnet": {"include": ("allCells",), "view": "xy", "showConns": True,
-                  "figSize": (6, 8), "saveFig": False},
-    "plotConn": {"includePre": ("allCells",), "includePost": ("allCells",),
-                 "feature": "strength", "groupBy": "pop", "orderBy": "gid",
-                 "synOrConn": "syn", "graphType": "matrix", "figSize": (8, 8),
-                 "saveFig": False},
-    **RXD_ANALYSIS_OPTIONS,  # plotRxDConcentration: validate/rxd_options.py
-    **LFP_ANALYSIS_OPTIONS,  # plotLFP, plotCSD: validate/lfp_plots.py
+PLOT_INCLUDE_SPECIAL = ("all", "allCells")
+SPIKE_STATS = ("rate", "isicv", "sync")
+POP_MEASURES = ("probability", "convergence", "divergence")  # plotConn's, by population
+VIEWS = ("xy", "xz", "zy")
+
+
+def _check_spike_stats(options, path, pop_labels, rxd, check) -> None:
+    stats = options.get("stats")
+    if stats is not None and (isinstance(stats, str) or not set(stats) <= set(SPIKE_STATS)):
+        check.add(attr_path(path, "stats"), f"must list some of 'rate', 'isicv', 'sync', not "
+                                            f"{stats!r}")
+
+
+def _check_conn(options, path, pop_labels, rxd, check) -> None:
+    if options.get("groupBy") == "cell" and options.get("feature") in POP_MEASURES:
+        check.add(attr_path(path, "feature"), f"'{options['feature']}' is a population "
+                                              "measure: use groupBy 'pop'")
+
+
+#: The table of plots: name -> its entry (validate/types.py Plot); see the module docstring.
+PLOTS = {
+    "plotRaster": Plot(
+        "A raster of the spikes of the cells in include, a row per cell ordered by orderBy.",
+        {"include": ("allCells",), "timeRange": None, "orderBy": "gid",
+         "orderInverse": False, "popRates": True, "markerSize": 3, "syncLines": False,
+         "spikeHist": False, "spikeHistBin": 5.0, "figSize": (10, 6), "saveFig": False},
+        choices={"orderBy": ("gid", "pop", "x", "y", "z", "xnorm", "ynorm", "znorm")},
+        file="_raster.png"),
+    "plotTraces": Plot(
+        "The recorded traces (simConfig.recordTraces) of the cells in include.",
+        {"include": None, "timeRange": None, "overlay": True, "oneFigPer": "trace",
+         "figSize": (10, 6), "saveFig": False},
+        choices={"oneFigPer": ("trace", "cell")},
+        file="_traces.png"),  # a figure per cell: _traces_cell_<gid>.png (sim/plots.py)
+    "plotSpikeHist": Plot(
+        "Spike counts per bin of each population over time, overlaid or stacked.",
+        {"include": ("allCells",), "timeRange": None, "binSize": 5.0, "overlay": True,
+         "figSize": (10, 4), "saveFig": False},
+        file="_spikeHist.png"),
+    "plotRatePSD": Plot(
+        "The power spectral density of each population's firing rate (Welch).",
+        {"include": ("allCells",), "timeRange": None, "binSize": 1.0, "maxFreq": 100.0,
+         "segment": 256, "figSize": (8, 5), "saveFig": False},
+        file="_ratePSD.png"),
+    "plotSpikeStats": Plot(
+        "Rate and ISI CV per cell and spike synchrony per population, by population.",
+        {"include": ("allCells",), "timeRange": None, "stats": SPIKE_STATS,
+         "figSize": (10, 4), "saveFig": False},
+        check=_check_spike_stats, file="_spikeStats.png"),
+    "plotShape": Plot(
+        "The cells' morphologies in a plane (view), coloured by cvar.",
+        {"include": ("allCells",), "cvar": None, "view": "xy", "figSize": (8, 8),
+         "saveFig": False},
+        choices={"view": VIEWS}, file="_shape.png", needs_run=False),
+    "plot2Dnet": Plot(
+        "The cells' positions in a plane (view), with their connections.",
+        {"include": ("allCells",), "view": "xy", "showConns": True, "figSize": (6, 8),
+         "saveFig": False},
+        choices={"view": VIEWS}, file="_2Dnet.png", needs_run=False),
+    "plotConn": Plot(
+        "A matrix of a connectivity feature between populations or cells (groupBy).",
+        {"includePre": ("allCells",), "includePost": ("allCells",), "feature": "strength",
+         "groupBy": "pop", "orderBy": "gid", "synOrConn": "syn", "graphType": "matrix",
+         "figSize": (8, 8), "saveFig": False},
+        choices={"feature": ("strength", "weight", "delay", "probability", "numConns",
+                             "convergence", "divergence"),
+                 "groupBy": ("pop", "cell"), "synOrConn": ("syn", "conn"),
+                 "graphType": ("matrix",),
+                 "orderBy": ("gid", "x", "y", "z", "xnorm", "ynorm", "znorm")},
+        check=_check_conn, file="_plot_conn_{groupBy}_{feature}_{graphType}.png",
+        needs_run=False),
+    # NetPyNE's options, without showFig
+    "plotRxDConcentration": Plot(
+        "A species' concentration in a region at the end of the run (tutorial 10): an "
+        "extracellular grid averaged across the plane, or the cells coloured by it.",
+        {"speciesLabel": None, "regionLabel": None, "plane": "xy", "figSize": (5, 10),
+         "clim": None, "fontSize": 10, "title": True, "saveFig": False},
+        check=check_rxd_plot_options, file="_rxd_concentration.png",
+        arguments=("speciesLabel", "regionLabel")),
+    # the LFP plots: sim/lfp_plots.py draws them, validate/lfp_plots.py checks them
+    "plotLFP": Plot(
+        "Tutorial 9's LFP plots: 'timeSeries', 'PSD', 'spectrogram', 'locations' (one "
+        "figure each; a list when several).",
+        {"timeRange": None, "electrodes": ("avg", "all"), "plots": LFP_PLOT_TYPES,
+         "pop": None, "NFFT": 256, "noverlap": 128, "nperseg": 256, "minFreq": 1,
+         "maxFreq": 100, "stepFreq": 1, "smooth": 0, "separation": 1.0,
+         "includeAxon": True, "logx": False, "logy": False, "normSignal": False,
+         "normPSD": False, "normSpec": False, "filtFreq": False, "filtOrder": 3,
+         "detrend": False, "transformMethod": "morlet", "maxPlots": 8, "overlay": False,
+         "colors": None, "figSize": (8, 8), "fontSize": 14, "lineWidth": 1.5, "dpi": 200,
+         "saveData": None, "saveFig": False, "showFig": False},
+        check=check_lfp_options,
+        file=None),  # _LFP_timeseries.png, _LFP_psd.png, ... (sim/lfp_plots.py)
+    "plotCSD": Plot(
+        "Current source density of a laminar array of electrodes (simConfig.recordLFP).",
+        {"timeRange": None, "spacing_um": None, "vaknin": True, "norm": False,
+         "filtFreq": False, "filtOrder": 3, "overlay": "LFP", "hlines": False,
+         "layerBounds": None, "smooth": True, "figSize": (8, 8), "fontSize": 12,
+         "dpi": 200, "saveFig": False, "showFig": False},
+        check=check_csd_options, file="_CSD.png"),
 }
-CHOICES = {("plotConn", "feature"): ("strength", "weight", "delay", "probability", "numConns",
-                                     "convergence", "divergence"),
-           ("plotConn", "groupBy"): ("pop", "cell"),
-           ("plotConn", "synOrConn"): ("syn", "conn"),
-           ("plotConn", "graphType"): ("matrix",),
-           ("plotConn", "orderBy"): ("gid", "x", "y", "z", "xnorm", "ynorm", "znorm"),
-           ("plotRaster", "orderBy"): ("gid", "pop", "x", "y", "z", "xnorm", "ynorm",
-                                       "znorm"),
-           ("plot2Dnet", "view"): ("xy", "xz", "zy"),
-           ("plotShape", "view"): ("xy", "xz", "zy"),
-           ("plotTraces", "oneFigPer"): ("trace", "cell")}
+#: NetPyNE's analysis functions neuroloom does not have yet: an error that says so
 ANALYSIS_PENDING = {**dict.fromkeys(("granger", "nTE", "plotSyncs", "plotEPSPAmp"),
                                     "not supported")}
-SIMCONFIG_PENDING = {
-    **dict.fromkeys(("recordStim", "saveMat", "gatherOnlySimData", "compactConnFormat",
-                     "saveCellSecs", "saveCellConns", "createNEURONObj", "createPyStruct",
-                     "addSynMechs", "includeParamsLabel", "backupCfgFile", "checkErrors",
-                     "checkErrorsVerbose", "recordDipolesHNN"), "not supported"),
-    **dict.fromkeys(("cache_efficient", "gpu", "cvode_active", "cvode_atol",
-                     "allowSelfConns"), "engine options (issue 8)"),
-}
-PLOT_INCLUDE_SPECIAL = ("all", "allCells")
 DATA_PARTS = ("netParams", "netCells", "netPops", "simConfig", "simData")
 
 
@@ -98,8 +170,8 @@ class Names:
 def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSpec,
                                                                            OutputSpec]:
     pop_labels = list(names.pops)
-    options = sim_config.DEFAULTS
-    check.top_level(sim_config, SIMCONFIG_PENDING)
+    options = SIMCONFIG_OPTIONS
+    check.top_level(sim_config, "SimConfig", options, SIMCONFIG_PENDING)
     c = sim_config
     duration = check.number(c.duration, "duration", minimum=0, default=1000.0)
     dt = check.number(c.dt, "dt", positive=True, default=0.025)
@@ -163,12 +235,10 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
 
 
 def _load_balance(value, check) -> str:
-    from ..engine.balance import METHODS
-
-    if value not in METHODS:
-        check.add("loadBalance", f"must be one of {', '.join(map(repr, METHODS))}, not "
+    if value not in LOAD_BALANCE:
+        check.add("loadBalance", f"must be one of {', '.join(map(repr, LOAD_BALANCE))}, not "
                                  f"{value!r}")
-        return METHODS[0]
+        return LOAD_BALANCE[0]
     return value
 
 
@@ -299,8 +369,8 @@ def _analysis(analysis, pop_labels, check, rxd=()) -> tuple:
         if name in ANALYSIS_PENDING:
             check.add(path, f"'{name}' is not supported yet ({ANALYSIS_PENDING[name]})")
             continue
-        if name not in ANALYSIS_OPTIONS:
-            check.reference(name, path, "analysis function", ANALYSIS_OPTIONS)
+        if name not in PLOTS:
+            check.reference(name, path, "analysis function", PLOTS)
             continue
         if options is False or options is None:
             continue
@@ -312,34 +382,24 @@ def _analysis(analysis, pop_labels, check, rxd=()) -> tuple:
 
 
 def plot_options(name, options, path, pop_labels, check, rxd=()) -> dict | None:
-    """The options of one plot, checked, with defaults filled in and 'include' resolved
-    to normalised items (None: every recorded cell). ``rxd``: Names.rxd."""
+    """The options of one plot (an entry of PLOTS), checked, with defaults filled in and
+    'include' resolved to normalised items (None: every recorded cell). ``rxd``:
+    Names.rxd."""
     options = check.mapping(options, path)
     if options is None:
         return None
-    defaults = ANALYSIS_OPTIONS[name]
-    check.known_keys(options, path, defaults)
-    merged = {**defaults, **options}
-    if name in RXD_ANALYSIS_OPTIONS:
-        check_rxd_plot_options(merged, path, rxd, check)
-    if name in LFP_ANALYSIS_OPTIONS:
-        check_lfp_plot_options(name, merged, path, pop_labels, check)
+    plot = PLOTS[name]
+    check.known_keys(options, path, plot.options)
+    merged = {**plot.options, **options}
     for key in ("include", "includePre", "includePost"):
         if merged.get(key) is not None:
             merged[key] = _include(merged[key], attr_path(path, key), pop_labels, check)
     for key, value in merged.items():
-        choices = CHOICES.get((name, key))
+        choices = plot.choices.get(key)
         if choices is not None and value not in choices:
             check.reference(value, attr_path(path, key), key, choices)
-    stats = merged.get("stats") if name == "plotSpikeStats" else None
-    if stats is not None and (isinstance(stats, str) or not set(stats) <= {"rate", "isicv",
-                                                                         "sync"}):
-        check.add(attr_path(path, "stats"), f"must list some of 'rate', 'isicv', 'sync', not "
-                                            f"{stats!r}")
-    if (name, merged.get("groupBy"), merged.get("feature")) in (
-            ("plotConn", "cell", f) for f in ("probability", "convergence", "divergence")):
-        check.add(attr_path(path, "feature"), f"'{merged['feature']}' is a population "
-                                              "measure: use groupBy 'pop'")
+    if plot.check is not None:
+        plot.check(merged, path, pop_labels, rxd, check)
     time_range = merged.get("timeRange")
     if time_range is not None and not (
             isinstance(time_range, (list, tuple)) and len(time_range) == 2

@@ -1,14 +1,16 @@
 """stimSourceParams and stimTargetParams -> stimulus specs.
 
-Sources are NetStim and VecStim (spike sources that drive a synapse through a NetCon) and
-IClamp, VClamp, SEClamp and AlphaSynapse (point processes placed on the target itself).
-Any numeric parameter may be a string function of the target's post_ variables.
+The stimulus types, their parameters and bounds are model/stim_types.py's table: spike
+sources (NetStim, VecStim) drive a synapse through a NetCon, the others (IClamp, VClamp,
+SEClamp, AlphaSynapse) are point processes placed on the target itself. Any numeric
+parameter may be a string function of the target's post_ variables.
 """
 from __future__ import annotations
 
 from numbers import Real
 
 from ..model.catalog import StimSource
+from ..model.stim_types import LIST3, PULSES, SPIKE_SOURCES, STIM_TYPES, TIMES
 from .checker import attr_path
 from .conds import conds
 from .pops import pulses
@@ -16,21 +18,6 @@ from .rules import default_syn_mech, secs
 from .types import StimSourceSpec, StimTargetSpec
 from .values import is_expression, value
 
-POSITIVE, NONNEGATIVE, ANY, FRACTION = (dict(positive=True), dict(minimum=0), {},
-                                        dict(minimum=0, maximum=1))
-#: type -> parameter -> bounds ('list3': up to three numbers, as VClamp's dur and amp)
-PARAMS = {
-    "NetStim": {"rate": POSITIVE, "interval": POSITIVE, "noise": FRACTION, "start": ANY,
-                "number": NONNEGATIVE},
-    "VecStim": {"spkTimes": "times", "pulses": "pulses"},
-    "IClamp": {"del": NONNEGATIVE, "dur": NONNEGATIVE, "amp": ANY},
-    "VClamp": {"dur": "list3", "amp": "list3", "gain": POSITIVE, "rstim": POSITIVE,
-               "tau1": NONNEGATIVE, "tau2": NONNEGATIVE},
-    "SEClamp": {"dur1": NONNEGATIVE, "dur2": NONNEGATIVE, "dur3": NONNEGATIVE, "amp1": ANY,
-                "amp2": ANY, "amp3": ANY, "rs": POSITIVE},
-    "AlphaSynapse": {"onset": ANY, "tau": POSITIVE, "gmax": NONNEGATIVE, "e": ANY},
-}
-SPIKE_SOURCES = ("NetStim", "VecStim")  # drive a synapse through NetCons
 TARGET_KEYS = ("source", "conds", "sec", "loc", "weight", "delay", "synMech", "synsPerConn")
 SYNAPTIC_KEYS = ("weight", "delay", "synMech", "synsPerConn")
 
@@ -40,37 +27,37 @@ def stim_source(label, rule, path, contexts, check) -> StimSourceSpec | None:
     if rule is None:
         return None
     stim_type = check.required(rule, "type", path)
-    if stim_type not in PARAMS:
+    if stim_type not in STIM_TYPES:
         if "type" in rule:
-            check.reference(stim_type, attr_path(path, "type"), "stimulus type", PARAMS)
+            check.reference(stim_type, attr_path(path, "type"), "stimulus type", STIM_TYPES)
         return None
-    allowed = PARAMS[stim_type]
+    kind = STIM_TYPES[stim_type]
+    allowed = kind.params
     check.known_keys(rule, path, ("type", *allowed))
     given = {k: v for k, v in rule.items() if k in allowed}
-    if stim_type == "NetStim":
-        if ("rate" in rule) == ("interval" in rule):
-            check.add(path, "a NetStim needs exactly one of 'rate' (Hz) and 'interval' (ms)")
+    if kind.one_of:
+        if sum(name in rule for name in kind.one_of) != 1:
+            names = " and ".join(f"'{n}' ({allowed[n].unit})" for n in kind.one_of)
+            check.add(path, f"a {stim_type} needs exactly one of {names}")
             return None
-        given = {"number": 1e9, "start": 0.0, "noise": 0.0, **given}
+    given = {**dict(kind.defaults), **given}
     params, functions, failed = [], [], False
     for name, raw in given.items():
-        where, bounds = attr_path(path, name), allowed[name]
-        if bounds == "times":
+        where, param = attr_path(path, name), allowed[name]
+        if param.shape == TIMES:
             v = _times(raw, where, check)
-        elif bounds == "pulses":
+        elif param.shape == PULSES:
             v = pulses(raw, where, check)
-        elif bounds == "list3":
+        elif param.shape == LIST3:
             v = _list3(raw, where, check)
         else:
-            v = value(check, raw, where, contexts.post(), default=None, **bounds)
+            v = value(check, raw, where, contexts.post(), default=None, **param.bounds())
         if v is None:
             failed = True
         elif is_expression(v):
             functions.append((name, v))
-        elif name == "rate":  # NEURON's NetStim takes the interval
-            params.append(("interval", 1000.0 / v))
-        else:
-            params.append((name, v))
+        else:  # as NEURON's object takes it (a NetStim's rate is its interval)
+            params.append(kind.to_neuron(name, v))
     if failed:
         return None
     source = StimSource(label=str(label), type=stim_type, params=tuple(params),

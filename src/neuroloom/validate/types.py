@@ -6,6 +6,7 @@ network that was already built. String functions arrive here compiled (expr.Expr
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -201,3 +202,23 @@ class OutputSpec:
     analysis: tuple[tuple[str, Params], ...] = field(default=())
     reports: tuple[ReportSpec, ...] = ()
     sonata_populations: tuple[tuple[str, tuple[str, ...]], ...] = ()  # grouped node pops
+
+
+@dataclass(frozen=True)
+class Plot:
+    """One plot of simConfig.analysis and sim.analysis: an entry of the table of plots
+    (validate/simconfig.py PLOTS; sim/plots.py draws it)."""
+
+    description: str  # one line: the first of the generated function's docstring
+    options: Mapping[str, object]  # every option (NetPyNE's names) -> its default
+    choices: Mapping[str, tuple] = field(default_factory=dict)  # option -> allowed values
+    # further checks of the options over their defaults, recording problems (and
+    # normalising values in place): check(options, path, pop_labels, rxd, checker)
+    check: Callable | None = None
+    # saveFig=True's file after <filename>, formatted with the options
+    # ('_plot_conn_{groupBy}_{feature}.png'); None: the plot saves several files its own way
+    file: str | None = None
+    needs_run: bool = True  # draws a run's results (False: the network alone)
+    # options that lead the generated function's signature, positional too:
+    # plotRxDConcentration(speciesLabel=None, regionLabel=None, **options)
+    arguments: tuple[str, ...] = ()

@@ -1,5 +1,7 @@
 """SONATA "biophysical" cells built the way BMTK (bmtk.simulator.bionet 1.2.0) builds them,
-as NetPyNE-style cellParams dicts.
+in NEURON, as NetPyNE-style cellParams dicts: how the engine makes the sections of a
+``bmtk_biophysical`` CellTemplate (its inputs were checked when the circuit was imported,
+see sonata/bmtk_cells.py).
 
 A SONATA biophysical node gives a morphology (SWC), a ``model_template``, an optional
 ``model_processing`` and ``dynamics_params``. :func:`bmtk_biophysical_cell` reproduces what
@@ -80,18 +82,15 @@ setting them has no effect; ion concentrations are never set (BMTK does not set 
 """
 from __future__ import annotations
 
-import math
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FormatError
+from ..model.catalog import CellTemplate
+from ..sonata.bmtk_cells import BmtkCell, NmlTemplate, PerisomaticFit, bmtk_cell, fit_number
+from . import introspect
+from .mechanisms import density_mechanisms, parameters
+from .neuron_env import neuron_h
 
-SECTION_TYPES = ("soma", "dend", "apic", "axon")  # Biophys1's section arrays
-SWC_TYPES = {1: "soma", 2: "axon", 3: "dend", 4: "apic"}
-TEMPLATES = ("ctdb:Biophys1", "ctdb:Biophys1.hoc")
-KNOWN_PROCESSING = ("aibs_allactive", "aibs_perisomatic_directed", "aibs_allactive_directed",
-                    "set_extracellular", "extracellular")  # BMTK's, not reproduced here
 STUB_LENGTH, STUB_DIAM = 30.0, 1.0
 
 _TEMPLATE = "NeuroloomBmtkBiophys"
@@ -132,57 +131,25 @@ def bmtk_biophysical_cell(*, morphology: str | Path, model_template: str,
     ``morphology``: the SWC file; ``model_template``: ``nml:<file>``, ``ctdb:Biophys1`` or
     ``ctdb:Biophys1.hoc``; ``model_processing``: None or a comma-separated list
     (``aibs_perisomatic``); ``dynamics_params``: the node's dynamics_params (an Allen fit
-    dict) or None (a SONATA ``NONE`` is None); ``templates_dir``: BMTK's ``biophysical_neuron_models_dir``; ``dL``: the
-    run's dL (None: nseg is left at 1). ``dynamics_params_file`` only names the fit in
-    error messages. ``bmtk_connection_order``: list ``secs`` in the order BMTK's NEURON
-    connected the sections instead (siblings in the same order: NEURON orders its nodes, and
-    so the last bits of the solution, by it); ``secLists['all']`` and :func:`section_names`
-    keep BMTK's ``hobj.all`` order. The mechanisms used must be loaded in NEURON. NEURON
-    is left with none of the cell's sections. Raises FormatError for what BMTK would refuse
-    or what a cellParams cannot represent."""
-    morphology = Path(morphology)
-    fit_name = str(dynamics_params_file) if dynamics_params_file else "dynamics_params"
-    if not morphology.is_file():
-        raise FormatError(f"morphology file {str(morphology)!r} does not exist")
-    _check_swc(morphology)
-    if dL is not None and not (isinstance(dL, (int, float)) and dL > 0):
-        raise FormatError(f"dL must be a positive number of um, not {dL!r}")
-    nml = _template_step(model_template, templates_dir)
-    steps = _processing_steps(model_processing, model_template)
+    dict) or None (a SONATA ``NONE`` is None); ``templates_dir``: BMTK's
+    ``biophysical_neuron_models_dir``; ``dL``: the run's dL (None: nseg is left at 1).
+    ``dynamics_params_file`` only names the fit in error messages.
+    ``bmtk_connection_order``: list ``secs`` in the order BMTK's NEURON connected the
+    sections instead (siblings in the same order: NEURON orders its nodes, and so the last
+    bits of the solution, by it); ``secLists['all']`` and :func:`section_names` keep BMTK's
+    ``hobj.all`` order. The mechanisms used must be loaded in NEURON. NEURON is left with
+    none of the cell's sections. Raises FormatError for what BMTK would refuse or what a
+    cellParams cannot represent."""
+    cell = bmtk_cell(morphology=morphology, model_template=model_template,
+                     model_processing=model_processing, dynamics_params=dynamics_params,
+                     templates_dir=templates_dir, dL=dL,
+                     dynamics_params_file=dynamics_params_file)
+    return build(cell, bmtk_connection_order)
 
-    from ..engine.neuron_env import neuron_h
 
-    h = neuron_h()
-    _define_template(h)
-    try:
-        cell = getattr(h, _TEMPLATE)(str(morphology))
-    except RuntimeError as err:
-        raise FormatError(f"NEURON's Import3d could not read the morphology "
-                          f"{str(morphology)!r}: {err}") from None
-    sections = []
-    try:
-        if not h.section_exists("soma", 0, cell):
-            raise FormatError(f"morphology {str(morphology)!r} has no soma (SWC type 1)")
-        if nml is not None:
-            _replace_axon(h, cell, str(morphology))
-            _apply_nml(cell, nml)
-        for _ in steps:  # only aibs_perisomatic gets here
-            if dynamics_params is not None:
-                _replace_axon(h, cell, str(morphology))
-                _apply_perisomatic(cell, dynamics_params, fit_name)
-        if dL is not None:
-            for sec in cell.all:
-                sec.nseg = 1 + 2 * int(sec.L / (2 * dL))
-        sections = list(cell.all)
-        params = _read_back(h, cell, sections, str(morphology))
-        if bmtk_connection_order:
-            params["secs"] = {name: params["secs"][name]
-                              for name in _connection_order(sections)}
-    finally:
-        del cell
-        _discard(sections)
-        del sections
-    return params
+def template_cell_params(template: CellTemplate) -> dict:
+    """The cellParams dict of a ``bmtk_biophysical`` CellTemplate's cell."""
+    return build(BmtkCell.from_template(template))
 
 
 def section_names(cell_params: dict) -> list[str]:
@@ -191,146 +158,39 @@ def section_names(cell_params: dict) -> list[str]:
     return list(cell_params["secLists"]["all"])
 
 
-# --- inputs -----------------------------------------------------------------------------
-def _check_swc(path: Path) -> None:
-    """The SWC's point types must be ones a Biophys1-like template holds (1-4)."""
-    found = set()
+def build(cell: BmtkCell, bmtk_connection_order: bool = False) -> dict:
+    """BMTK's procedure for a checked cell, in NEURON, read back as a cellParams dict."""
+    morphology = str(cell.morphology)
+    h = neuron_h()
+    _define_template(h)
     try:
-        lines = path.read_text(errors="replace").splitlines()
-    except OSError as err:
-        raise FormatError(f"cannot read morphology {str(path)!r}: {err}") from None
-    for number, line in enumerate(lines, 1):
-        text = line.split("#", 1)[0].strip()
-        if not text:
-            continue
-        parts = text.split()
-        try:
-            found.add(int(float(parts[1])))
-        except (IndexError, ValueError):
-            raise FormatError(f"{str(path)!r} line {number}: not an SWC point: "
-                              f"{line.strip()!r}") from None
-    other = sorted(found - set(SWC_TYPES))
-    if other:
-        raise FormatError(f"morphology {str(path)!r} has SWC point types {other}: BMTK's "
-                          "Biophys1 template holds only soma (1), axon (2), dend (3) and "
-                          "apic (4)")
-    if 1 not in found:
-        raise FormatError(f"morphology {str(path)!r} has no soma (SWC type 1)")
-
-
-def _template_step(model_template, templates_dir):
-    """The parsed NeuroML file of an ``nml:`` template, None for ctdb:Biophys1."""
-    if not isinstance(model_template, str) or ":" not in model_template:
-        raise FormatError(f"model_template {model_template!r} is not '<directive>:<name>'")
-    if model_template in TEMPLATES:
-        return None
-    directive, name = model_template.split(":")[:2]  # as BMTK splits it
-    if directive != "nml":
-        raise FormatError(f"model_template {model_template!r} is not supported: only "
-                          "'nml:<file>' and 'ctdb:Biophys1' are")
-    path = Path(templates_dir) / name if templates_dir is not None else Path(name)
-    if not path.is_file():
-        raise FormatError(f"NeuroML template {str(path)!r} (model_template "
-                          f"{model_template!r}) does not exist")
-    return _NmlTemplate.read(path)
-
-
-def _processing_steps(model_processing, model_template) -> list[str]:
-    if model_processing is None:
-        return []
-    items = model_processing.split(",") if isinstance(model_processing, str) \
-        else list(model_processing)
-    for item in items:
-        if item == "aibs_perisomatic":
-            continue
-        what = "is not supported" if item in KNOWN_PROCESSING else "is unknown"
-        raise FormatError(f"model_processing {item!r} (with model_template "
-                          f"{model_template!r}) {what}: only 'aibs_perisomatic' is")
-    return items
-
-
-# --- NeuroML templates (BMTK's reading of them) -------------------------------------------
-_NML_NS = "{http://www.neuroml.org/schema/neuroml2}"
-_NML_TAGS = ("channelDensity", "channelDensityNernst", "resistivity", "specificCapacitance",
-             "concentrationModel")
-_NML_GROUPS = {"soma": "soma", "somatic": "soma", "axon": "axon", "axonal": "axon",
-               "dend": "dend", "basal": "dend", "dendritic": "dend", "apic": "apic",
-               "apical": "apic"}
-
-
-@dataclass
-class _NmlEntry:
-    tag: str
-    id: str
-    values: dict
-
-
-@dataclass
-class _NmlTemplate:
-    path: Path
-    groups: dict  # section type -> {id: _NmlEntry}, in file order
-
-    @classmethod
-    def read(cls, path: Path) -> "_NmlTemplate":
-        try:
-            root = ET.parse(path).getroot()
-        except (ET.ParseError, OSError) as err:
-            raise FormatError(f"cannot read NeuroML template {str(path)!r}: {err}") from None
-        groups = {t: {} for t in SECTION_TYPES}
-        for elem in root.iter():
-            if not (isinstance(elem.tag, str) and elem.tag.startswith(_NML_NS)
-                    and elem.tag[len(_NML_NS):] in _NML_TAGS):
-                continue
-            tag = elem.tag[len(_NML_NS):]
-            entry = _NmlEntry(tag, elem.attrib.get("id", tag), _nml_values(path, tag, elem))
-            group = elem.attrib.get("segmentGroup")
-            if group is None:
-                raise FormatError(f"{str(path)!r}: <{tag} id={entry.id!r}> has no "
-                                  "segmentGroup")
-            if group.lower() == "all":
-                types = list(SECTION_TYPES)
-            elif group.lower() in _NML_GROUPS:
-                types = [_NML_GROUPS[group.lower()]]
-            else:
-                raise FormatError(f"{str(path)!r}: <{tag} id={entry.id!r}> has segmentGroup "
-                                  f"{group!r}; BMTK knows only all, "
-                                  + ", ".join(_NML_GROUPS))
-            for sec_type in types:
-                if sec_type in groups[sec_type]:  # BMTK's check: an id equal to the type
-                    raise FormatError(f"{str(path)!r}: <{tag} id={entry.id!r}> is refused by "
-                                      f"BMTK ({sec_type} already has an entry {sec_type!r})")
-                groups[sec_type][entry.id] = entry
-        return cls(path, groups)
-
-
-def _nml_values(path, tag, elem) -> dict:
-    attrib = elem.attrib
-
-    def need(key):
-        if key not in attrib:
-            raise FormatError(f"{str(path)!r}: <{tag} id={attrib.get('id', tag)!r}> has no "
-                              f"{key}")
-        return attrib[key]
-
-    def number(key):
-        text = need(key)
-        parts = text.split(" ")  # BMTK: "<number>" or "<number> <units>", units ignored
-        try:
-            if len(parts) in (1, 2):
-                return float(parts[0])
-        except ValueError:
-            pass
-        raise FormatError(f"{str(path)!r}: <{tag} id={attrib.get('id', tag)!r}> {key}="
-                          f"{text!r} is not '<number> <units>'")
-
-    if tag in ("channelDensity", "channelDensityNernst"):
-        out = {"ion": need("ion"), "ionChannel": need("ionChannel")}
-        out["erev"] = number("erev") if "erev" in attrib else None
-        out["condDensity"] = number("condDensity")
-        return out
-    if tag in ("resistivity", "specificCapacitance"):
-        return {"value": number("value")}
-    return {"type": need("type"), "decay": number("decay"), "gamma": number("gamma")}
+        made = getattr(h, _TEMPLATE)(morphology)
+    except RuntimeError as err:
+        raise FormatError(f"NEURON's Import3d could not read the morphology "
+                          f"{morphology!r}: {err}") from None
+    sections = []
+    try:
+        if not h.section_exists("soma", 0, made):
+            raise FormatError(f"morphology {morphology!r} has no soma (SWC type 1)")
+        if cell.nml is not None:
+            _replace_axon(h, made, morphology)
+            _apply_nml(made, cell.nml)
+        if cell.perisomatic is not None:
+            _replace_axon(h, made, morphology)
+            _apply_perisomatic(made, cell.perisomatic, cell.fit_name)
+        if cell.dL is not None:
+            for sec in made.all:
+                sec.nseg = 1 + 2 * int(sec.L / (2 * cell.dL))
+        sections = list(made.all)
+        params = _read_back(h, made, sections, morphology)
+        if bmtk_connection_order:
+            params["secs"] = {name: params["secs"][name]
+                              for name in _connection_order(sections)}
+    finally:
+        del made
+        _discard(sections)
+        del sections
+    return params
 
 
 # --- the procedure in NEURON --------------------------------------------------------------
@@ -365,7 +225,7 @@ def _replace_axon(h, cell, where) -> None:
     cell.axon[1].connect(cell.axon[0](1), 0)
 
 
-def _apply_nml(cell, nml: _NmlTemplate) -> None:
+def _apply_nml(cell, nml: NmlTemplate) -> None:
     where = str(nml.path)
     for sec in cell.all:
         for entry in nml.groups[_sec_type(sec)].values():
@@ -395,18 +255,9 @@ def _apply_nml(cell, nml: _NmlTemplate) -> None:
                     _set(sec, f"e{v['ion']}", v["erev"], where, item)
 
 
-def _apply_perisomatic(cell, fit: dict, where: str) -> None:
+def _apply_perisomatic(cell, fit: PerisomaticFit, where: str) -> None:
     """BMTK's set_params_peri."""
-    try:
-        passive, conditions, genome = fit["passive"][0], fit["conditions"][0], fit["genome"]
-        ra, e_pas = passive["ra"], passive["e_pas"]
-        cm = {c["section"]: c["cm"] for c in passive["cm"]}
-        genome = [(i, p["section"], p["mechanism"], p["name"], p["value"])
-                  for i, p in enumerate(genome)]
-        erevs = [(i, e["section"], e["ena"], e["ek"]) for i, e in enumerate(conditions["erev"])]
-    except (KeyError, IndexError, TypeError) as err:
-        raise FormatError(f"{where!r}: not an Allen perisomatic fit (passive, conditions, "
-                          f"genome): missing {err}") from None
+    ra, e_pas, cm = fit.ra, fit.e_pas, fit.cm
     for sec in cell.all:
         if _sec_type(sec) not in cm:
             raise FormatError(f"{where!r}: passive.cm has no entry for section type "
@@ -415,24 +266,18 @@ def _apply_perisomatic(cell, fit: dict, where: str) -> None:
         _set(sec, "cm", cm[_sec_type(sec)], where, f"passive.cm[{_sec_type(sec)}]")
         _insert(sec, "pas", where, "passive")
         for seg in sec:
-            seg.pas.e = _number(e_pas, where, "passive.e_pas")
-    for i, sec_type, mech, name, value in genome:
+            seg.pas.e = fit_number(e_pas, where, "passive.e_pas")
+    for i, sec_type, mech, name, value in fit.genome:
         for sec in cell.all:
             if _sec_type(sec) == sec_type:
                 if mech != "":
                     _insert(sec, mech, where, f"genome[{i}] ({name})")
                 _set(sec, name, value, where, f"genome[{i}] ({name})")
-    for i, sec_type, ena, ek in erevs:
+    for i, sec_type, ena, ek in fit.erevs:
         for sec in cell.all:
             if _sec_type(sec) == sec_type:
                 _set(sec, "ena", ena, where, f"conditions.erev[{i}].ena")
                 _set(sec, "ek", ek, where, f"conditions.erev[{i}].ek")
-
-
-def _number(value, where, item) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise FormatError(f"{where!r}: {item} must be a number, not {value!r}")
-    return float(value)
 
 
 def _insert(sec, mech, where, item) -> None:
@@ -446,7 +291,7 @@ def _insert(sec, mech, where, item) -> None:
 def _set(sec, name, value, where, item) -> None:
     """``setattr(sec, name, value)`` as BMTK does, refusing what a cellParams cannot
     hold: only Ra, cm, a mechanism PARAMETER (gbar_NaTs) or a reversal potential (ena)."""
-    value = _number(value, where, item)
+    value = fit_number(value, where, item)
     if not _representable(sec, name):
         raise FormatError(f"{where!r}: {item} sets {name!r} on {sec.name()}, which a "
                           "cellParams cannot hold (only Ra, cm, mechanism PARAMETERs and "
@@ -459,8 +304,6 @@ def _set(sec, name, value, where, item) -> None:
 
 
 def _representable(sec, name) -> bool:
-    from ..engine.mechanisms import density_mechanisms, parameters
-
     if name in ("Ra", "cm"):
         return True
     mechs = density_mechanisms()
@@ -473,8 +316,6 @@ def _representable(sec, name) -> bool:
 
 # --- reading the result back --------------------------------------------------------------
 def _read_back(h, cell, sections, where) -> dict:
-    from ..engine import introspect
-
     params, _ = introspect.cell_params(cell, sections)
     theirs = introspect.section_names(sections, cell)
     ours = {theirs[sec]: _local_name(sec) for sec in sections}  # 'dend[12]' -> 'dend_12'
@@ -534,8 +375,6 @@ def _ions(h, sec, read, where) -> dict:
 
 
 def _discard(sections) -> None:
-    from ..engine import introspect
-
     introspect.discard(None, [s for s in sections if _alive(s)])
 
 

@@ -26,7 +26,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..errors import FormatError
-from ..neuroml.units import UnitError, convert
+from .channels import recognise_mechanisms
+from .units import UnitError, convert
 
 SECTION_LEX_ID = "sao864921383"  # NeuroLex: unbranched non-overlapping segment group
 
@@ -44,7 +45,8 @@ def cell_params_from_neuroml(path, cell_id=None) -> dict:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no NeuroML2 file {path}")
-    from neuroml.loaders import read_neuroml2_file  # libNeuroML: only needed here
+    # libNeuroML is slow to import and only needed here
+    from neuroml.loaders import read_neuroml2_file
 
     sink = io.StringIO()  # libNeuroML prints schema warnings and exits on a missing include
     try:
@@ -370,8 +372,6 @@ def _by_group(densities) -> dict:
 def _builtin_mechanisms(densities, doc) -> list:
     """[(group, part)] of NEURON's hh and pas found among a group's channel densities
     (neuroml/channels.py: exactly those channels, whatever their ids)."""
-    from ..neuroml.channels import recognise_mechanisms
-
     out, channels = [], _ion_channels(doc)
     for group, mine in _by_group(densities).items():
         found = recognise_mechanisms(mine, channels)
@@ -384,8 +384,6 @@ def _builtin_mechanisms(densities, doc) -> list:
 
 
 def _unrecognised(densities, doc) -> list:
-    from ..neuroml.channels import recognise_mechanisms
-
     channels, left = _ion_channels(doc), []
     for group, mine in _by_group(densities).items():
         left += recognise_mechanisms(mine, channels).unrecognised

@@ -1,5 +1,7 @@
-"""neuroloom cell types -> NeuroML2 cells (libNeuroML objects), and where a (section,
-location) is in them.
+"""neuroloom catalog entries as NeuroML2 components (libNeuroML objects): cell types as
+cells (and where a (section, location) is in them), synaptic mechanisms as synapses. The
+exporter writes these; the importer compares a file against them to know whether it is
+exactly what neuroloom wrote.
 
 A compartmental cell type becomes a ``<cell>``: each section is a segment group tagged as a
 section (NeuroLex sao864921383) with its nseg as ``numberInternalDivisions``; a section with
@@ -21,9 +23,9 @@ from dataclasses import dataclass
 import neuroml
 
 from ..errors import FormatError
-from ..neuroml import channels
-from ..neuroml import conventions as nc
-from ..sonata.izhikevich import as_point_process
+from ..validate.izhikevich import as_point_process
+from . import channels
+from . import conventions as nc
 
 PLAIN_IZHIKEVICH = (1, 2, 3)  # RS, IB, CH: the book's equations with no special case
 ALL_CHANNELS = {c.id: c for c in channels.ion_channels()}
@@ -253,3 +255,23 @@ def _izhikevich(cell_type, cell_id, mod, params):
         vt=nc.quantity(p["vt"], "mV"), vpeak=nc.quantity(p["vpeak"], "mV"),
         a=nc.quantity(p["a"], "per_ms"), b=nc.quantity(p["b"], "nS"),
         c=nc.quantity(p["c"], "mV"), d=nc.quantity(p["d"], "pA"))
+
+
+def synapse_component(syn, syn_id: str):
+    """The NeuroML synapse of a synMech (libNeuroML object)."""
+    if syn.mod not in nc.SYNAPSES:
+        raise FormatError(f"synMech '{syn.label}': {syn.mod} has no NeuroML form here "
+                          f"(exported: {', '.join(nc.SYNAPSES)})")
+    element, names = nc.SYNAPSES[syn.mod]
+    values = {**nc.SYNAPSE_DEFAULTS[syn.mod], **dict(syn.params)}
+    unknown = set(values) - set(names)
+    if unknown:
+        raise FormatError(f"synMech '{syn.label}': {sorted(unknown)} have no NeuroML form")
+    kwargs = {_snake(attr): nc.quantity(values[ours], unit)
+              for ours, (attr, unit) in names.items()}
+    cls = {"expOneSynapse": neuroml.ExpOneSynapse, "expTwoSynapse": neuroml.ExpTwoSynapse}
+    return cls[element](id=syn_id, gbase=nc.GBASE, **kwargs)
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{ch.lower()}" if ch.isupper() else ch for ch in name)

@@ -1,8 +1,13 @@
-"""Importing cells into cellParams: hoc templates, Python classes, SWC/ASC morphologies
-(through NEURON) and NeuroML2 cells (through libNeuroML)."""
+"""netParams.importCellParams: a cell file as a cellParams entry. hoc templates, Python
+classes and SWC/ASC morphologies are run in NEURON by the engine (engine/introspect.py)
+and read back, as NetPyNE does; NeuroML2 cells are read with libNeuroML
+(neuroml/cell_params.py)."""
 from __future__ import annotations
 
 from pathlib import Path
+
+from ..engine import introspect
+from ..neuroml.cell_params import cell_params_from_neuroml
 
 NEUROML_SUFFIXES = (".nml", ".xml")
 
@@ -12,12 +17,8 @@ def import_cell(file_name, cell_name=None, cell_args=None, import_syn_mechs=Fals
     """(cellParams dict, synMechParams dict) of the cell a file describes. NEURON is used
     for templates, classes and morphologies, and left with none of the cell's sections."""
     if Path(file_name).suffix.lower() in NEUROML_SUFFIXES:
-        from .neuroml_cell import cell_params_from_neuroml
-
         params, syn_mechs = cell_params_from_neuroml(file_name, cell_name), {}
     else:
-        from ..engine import introspect
-
         cell, sections = introspect.instantiate(str(file_name), cell_name, cell_args,
                                                 cell_instance)
         try:
