@@ -55,8 +55,10 @@ def rxd_buffering(folder, out):
 
 GALLERY = {"neuroml_import": neuroml_import, "sonata_import": sonata_import,
            "convert_round_trip": convert_round_trip, "rxd_buffering": rxd_buffering}
+NEEDS_JAVA = {"neuroml_import"}  # its Izhikevich cells run on jNeuroML's mechanisms
 
 
-@pytest.mark.parametrize("name", sorted(GALLERY))
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.java)
+                                  if name in NEEDS_JAVA else name for name in sorted(GALLERY)])
 def test_gallery_example(name, tmp_path):
     GALLERY[name](tmp_path, run(name, tmp_path))

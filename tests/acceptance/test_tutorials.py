@@ -39,6 +39,7 @@ def pop_rates(data):
             for p in data["net"]["pops"]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["tut1", "tut2", "tut3", "tut4", "tut5", "tut6"])
 def test_writes_every_output_and_says_where(runs, name):
     folder, filename, stdout, data = runs[name]

@@ -49,6 +49,7 @@ def grid(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_the_grid_writes_every_file_the_tutorial_lists(grid):
     data = grid / "tut8_data"
     assert (data / "tauWeight_netParams.py").read_text() == (
@@ -98,6 +99,7 @@ def test_a_rerun_with_skip_does_no_work(grid):
     assert time.perf_counter() - start < 20
 
 
+@pytest.mark.slow
 def test_a_changed_grid_reruns_only_what_changed(grid, tmp_path):
     folder = tutorial8(tmp_path / "changed",
                        **{"[0.005, 0.01, 0.15]": "[0.005, 0.01, 0.02]"})
@@ -110,6 +112,7 @@ def test_a_changed_grid_reruns_only_what_changed(grid, tmp_path):
         assert cfg["simConfig"]["connWeight"] == 0.02
 
 
+@pytest.mark.slow
 def test_a_killed_batch_finishes_the_rest_when_rerun(tmp_path):
     folder = tutorial8(tmp_path / "killed", **{"b.run()": "b.initCfg = {'duration': 300}\n"
                                                           "    b.run()"})
@@ -137,6 +140,7 @@ def test_a_killed_batch_finishes_the_rest_when_rerun(tmp_path):
     assert not list(data.glob(".*"))
 
 
+@pytest.mark.slow
 def test_a_failing_run_is_reported_and_the_others_finish(tmp_path):
     folder = tutorial8(tmp_path / "failing", **{
         "params['connWeight'] = [0.005, 0.01, 0.15]":

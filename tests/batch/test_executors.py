@@ -23,6 +23,7 @@ def spikes(path: Path):
         return {pop: g["timestamps"][()] for pop, g in f["spikes"].items()}
 
 
+@pytest.mark.slow
 @pytest.mark.mpi
 def test_mpi_pool_runs_the_grid_like_the_local_pool(tmp_path):
     local = tutorial8(tmp_path / "local", **SMALL)
@@ -42,6 +43,7 @@ def test_mpi_pool_runs_the_grid_like_the_local_pool(tmp_path):
     assert (mpi / "tut8_data" / "tauWeight_batch.json").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.mpi
 def test_the_tutorials_nrniv_command(tmp_path):
     """`mpiexec -np 2 nrniv -python -mpi tut8_batch.py`, as the tutorial runs a batch
@@ -60,6 +62,7 @@ def test_the_tutorials_nrniv_command(tmp_path):
     assert len(list((folder / "tut8_data").glob("tauWeight_0_?.json"))) == 3
 
 
+@pytest.mark.slow
 def test_mpi_type_without_a_launcher_runs_locally(tmp_path):
     folder = tutorial8(tmp_path / "plain", local=False, **SMALL)
     done = run_batch(folder)

@@ -40,6 +40,7 @@ def check_best(folder, method, outcome, max_trials):
     assert [t["label"] for t in trials] == [t["label"] for t in outcome.trials]
 
 
+@pytest.mark.slow
 def test_optuna_finds_the_target_rate(tmp_path, monkeypatch):
     pytest.importorskip("optuna")
     folder = tutorial8(tmp_path / "optuna")
@@ -53,6 +54,7 @@ def test_optuna_finds_the_target_rate(tmp_path, monkeypatch):
     assert all(r.message == "skipped" for r in again.runs)
 
 
+@pytest.mark.slow
 def test_evol_finds_the_target_rate(tmp_path, monkeypatch):
     folder = tutorial8(tmp_path / "evol")
     monkeypatch.chdir(folder)

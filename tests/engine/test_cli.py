@@ -118,6 +118,7 @@ def test_mechs_build_compiles_into_the_cache(tmp_path):
     assert "Traceback" in traced.stderr
 
 
+@pytest.mark.slow
 def test_help_version_and_usage_errors():
     for command in ("run", "batch", "convert", "validate", "info"):
         done = neuroloom(command, "--help")
@@ -143,6 +144,7 @@ def test_batch_runs_a_batch_script(tmp_path):
     assert (folder / "tut8_data" / "tauWeight_0_0.json").exists()
 
 
+@pytest.mark.java
 def test_the_shared_reference_models(tmp_path):
     """The official SONATA example and a NeuroML2 example: info, validate, convert."""
     from helpers import shared

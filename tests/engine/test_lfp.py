@@ -267,6 +267,7 @@ def run_script(script: Path, folder: Path, ranks: int) -> None:
     assert done.stdout.count("Simulated") == 1
 
 
+@pytest.mark.slow
 @pytest.mark.mpi
 def test_mpi_ranks_give_the_serial_lfp_bit_for_bit(tmp_path):
     """examples/lfp_net.py (300 cells, 4 laminar electrodes) serially and on 2 and 3

@@ -46,6 +46,7 @@ def assert_same_spikes(one: dict, other: dict) -> None:
         np.testing.assert_array_equal(one[pop][1], other[pop][1])
 
 
+@pytest.mark.slow
 @pytest.mark.mpi
 @pytest.mark.parametrize("name", ["tut2", "tut5", "tut6"])
 def test_ranks_fire_the_serial_spikes(name, tmp_path):
@@ -66,6 +67,7 @@ def test_ranks_fire_the_serial_spikes(name, tmp_path):
             assert simulate_seconds(parallel.stdout) < 20
 
 
+@pytest.mark.slow
 @pytest.mark.mpi
 def test_nrniv_runs_a_tutorial_under_mpi(tmp_path):
     """`mpiexec -n 2 nrniv -python -mpi tut2.py`: the serial spikes. nrniv starts MPI
@@ -191,6 +193,7 @@ def test_oversubscribed_ranks_yield(monkeypatch):
     assert mpi.oversubscribed()
 
 
+@pytest.mark.slow
 @pytest.mark.mpi
 def test_the_run_command(tmp_path):
     """`neuroloom run [-n N] script.py`: the tutorial's runsim."""
@@ -221,6 +224,7 @@ sim.saveData()
 """
 
 
+@pytest.mark.slow
 @pytest.mark.mpi
 def test_a_sonata_circuit_on_two_and_three_ranks(tmp_path):
     """The official 300_intfire example: the same spikes on 1, 2 and 3 ranks."""
@@ -243,6 +247,7 @@ def test_a_sonata_circuit_on_two_and_three_ranks(tmp_path):
     assert_same_spikes(results[1], results[3])
 
 
+@pytest.mark.slow
 @pytest.mark.mpi
 def test_lpt_balances_cost_and_keeps_the_spikes(tmp_path):
     """loadBalance='lpt': cells by cost over the ranks, per-rank timing in timingData, the

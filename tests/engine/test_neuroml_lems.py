@@ -17,6 +17,7 @@ EXAMPLES = ["LEMS_NML2_Ex1_HH.xml", "LEMS_NML2_Ex2_Izh.xml", "LEMS_NML2_Ex3_Net.
             "LEMS_NML2_Ex5_DetCell.xml", "LEMS_NML2_Ex12_Net2.xml"]
 
 
+@pytest.mark.java
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_lems_example_fires_the_reference_spikes(name):
     reference = REFERENCE[name]
@@ -48,6 +49,8 @@ def test_the_examples_have_spikes_to_compare():
                       "LEMS_NML2_Ex12_Net2.xml": 13}
 
 
+@pytest.mark.java
+@pytest.mark.slow
 def test_gap_junctions_couple_as_in_jneuroml(tmp_path):
     """An electricalProjection (gapJunction) between two iafCells: the driven cell is loaded
     by the junction and fires the spikes jNeuroML's NEURON export fires (29, not the 27 it

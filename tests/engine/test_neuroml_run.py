@@ -32,6 +32,8 @@ def test_round_tripped_networks_fire_the_same_spikes(name, tmp_path, run_session
         state.peek().clear()
 
 
+@pytest.mark.java
+@pytest.mark.slow
 def test_jneuroml_runs_an_exported_tutorial_network(tmp_path, run_session):
     """Tutorial 2 with its background as spike trains (jNeuroML's Poisson inputs do not
     compile on NEURON 9), 1 s. jNeuroML's NEURON export of our file computes hh from its

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from neuroloom.progress import Progress
 
@@ -81,6 +82,7 @@ def read_all(fd) -> bytes:
         out += chunk
 
 
+@pytest.mark.slow
 def test_a_simulation_shows_its_progress_on_a_terminal_only(tmp_path):
     """Tutorial 5 run for 6 s of model time (about 3 s of wall time here)."""
     from helpers import EXAMPLES

@@ -28,9 +28,13 @@ from neuroloom.neuroml.channels import (
 HH_EXAMPLE = Path(__file__).resolve().parents[1] / "data/neuroml/NML2_SingleCompHHCell.nml"
 VENV_BIN = Path(sys.executable).parent
 PYNML = shutil.which("pynml", path=str(VENV_BIN)) or shutil.which("pynml")
-needs_jneuroml = pytest.mark.skipif(
-    shutil.which("java") is None or PYNML is None,
-    reason="jNeuroML needs Java and pyNeuroML's pynml")
+
+
+def needs_jneuroml(test):
+    """Runs jNeuroML: marked java, skipped without Java and pynml."""
+    return pytest.mark.java(pytest.mark.skipif(
+        shutil.which("java") is None or PYNML is None,
+        reason="jNeuroML needs Java and pyNeuroML's pynml")(test))
 
 GROUP = "soma_group"
 SOMA_UM = 18.8  # length = diameter of the one-compartment cell
@@ -330,6 +334,7 @@ def max_difference_within_shift(a, b, steps):
     return float(np.max(np.min(np.abs(np.array(shifted) - inner), axis=0)))
 
 
+@pytest.mark.slow
 @needs_jneuroml
 @pytest.mark.parametrize("temperature_degc", [6.3, 37.0])
 def test_jneuroml_neuron_export_matches_neuron_hh(tmp_path, temperature_degc):

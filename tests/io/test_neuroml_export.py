@@ -42,6 +42,7 @@ def test_every_example_network_comes_back_equal(name, fmt, tmp_path):
     assert model.sim_config.seeds == cfg.seeds
 
 
+@pytest.mark.java
 def test_jneuroml_validates_the_exports(tmp_path):
     files = [str(export(*built(name)[:1], name, tmp_path, built(name)[1])[0])
              for name in ("tut2", "tut3", "tut4", "tut5", "tut6")]

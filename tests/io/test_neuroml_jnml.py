@@ -32,8 +32,12 @@ if not (EXAMPLES / "examples").is_dir():
 NML = EXAMPLES / "examples"
 LEMS = EXAMPLES / "LEMSexamples"
 
-requires_java = pytest.mark.skipif(shutil.which("java") is None,
-                                   reason="jNeuroML needs Java (17)")
+
+
+def requires_java(test):
+    """Runs jNeuroML: marked java, skipped without Java."""
+    return pytest.mark.java(pytest.mark.skipif(shutil.which("java") is None,
+                                               reason="jNeuroML needs Java (17)")(test))
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
         '<neuroml xmlns="http://www.neuroml.org/schema/neuroml2" '
@@ -296,6 +300,7 @@ def test_the_second_call_uses_the_cache(ex12, monkeypatch):
     assert again.folder == ex12.folder and again.components == ex12.components
 
 
+@pytest.mark.slow
 @requires_java
 def test_channels_and_a_cell_template_from_a_bare_document(hh):
     g = hh
@@ -331,6 +336,7 @@ def test_channels_and_a_cell_template_from_a_bare_document(hh):
     del neuron, soma, stim, detector
 
 
+@pytest.mark.slow
 @requires_java
 def test_same_ids_in_two_documents_get_different_mechanisms(cache, tmp_path):
     # A: no network, so jNeuroML runs on the document itself (every component)

@@ -155,6 +155,7 @@ def test_csd_needs_a_laminar_array(session):
     assert data["CSD"].shape == (6, len(T))
 
 
+@pytest.mark.slow
 def test_saved_files_have_netpyne_names(session, tmp_path):
     figs, _ = sim.analysis.plotLFP(saveFig=True, saveData=True)
     for name in ("timeseries", "psd", "timefreq", "locations"):

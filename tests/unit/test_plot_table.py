@@ -11,7 +11,7 @@ from neuroloom.sim import plots, state
 from neuroloom.sim.plots import DRAW, PLOTS, run_plot
 from neuroloom.sim.session import Session
 from neuroloom.validate import validate
-from neuroloom.validate.simconfig import PLOTS as VALIDATED_PLOTS
+from neuroloom.validate.plots import PLOTS as VALIDATED_PLOTS
 from neuroloom.validate.types import Plot
 
 #: options a plot cannot do without in this spec

@@ -1,7 +1,9 @@
-"""Label <-> code maps shared by the builders."""
+"""The codes of a network's catalogs while the builder fills its tables."""
 from __future__ import annotations
 
 import numpy as np
+
+from ..model.labels import LabelCodes
 
 
 class Catalogs:
@@ -9,11 +11,11 @@ class Catalogs:
 
     def __init__(self, cell_types, syn_mechs, stim_sources):
         self.section_names = tuple(dict.fromkeys(
-            s.name for t in cell_types for s in t.sections))
-        self.sec_code = {name: i for i, name in enumerate(self.section_names)}
-        self.syn_code = {m.label: i for i, m in enumerate(syn_mechs)}
+            name for t in cell_types for name in t.section_names))
+        self.sec_code = LabelCodes(self.section_names, fixed=True)
+        self.syn_code = LabelCodes(syn_mechs, fixed=True)
         self.pointer = {m.label: m.pointer is not None for m in syn_mechs}
-        self.source_code = {s.label: i for i, s in enumerate(stim_sources)}
+        self.source_code = LabelCodes(stim_sources, fixed=True)
         # per cell type code: the code of the section used when a rule names none
         self._default_sec = np.array([self.sec_code.get(t.default_sec, -1)
                                       for t in cell_types], dtype=np.int16)

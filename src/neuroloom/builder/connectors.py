@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import NeuroloomError
 from ..suggest import hint
 from ..validate.rules import CONNECTORS
 from .draws import cell_generator, evaluate, subkey
@@ -20,7 +21,7 @@ from .env import cell_env, pair_env
 BLOCK_PAIRS = 1 << 22
 
 
-class RuleError(Exception):
+class RuleError(NeuroloomError):
     """A rule that is valid on its own but cannot be built on this network (e.g. a
     connList index past the cells its conditions select)."""
 

@@ -263,9 +263,13 @@ class _Writer:
                 self.progress(written / len(c))
 
     def _edge_attributes(self, rows, table, post_gid, order) -> dict:
-        attributes = {"syn_weight": table.weight[rows], "delay": table.delay[rows],
-                      "afferent_section_pos": table.loc[rows],
+        attributes = {"syn_weight": table.weight[rows],
                       sc.ROW: np.asarray(order, dtype=np.uint64)}
+        for name, (column, _) in sc.EDGE_COLUMNS.items():
+            values = getattr(table, column) if column in table.COLUMNS \
+                else table.extra.get(column)
+            if values is not None:
+                attributes[name] = values[rows]
         section_ids = self._section_ids(table.sec[rows], post_gid[rows])
         if (section_ids >= 0).any():
             attributes["afferent_section_id"] = section_ids.astype(np.int32)

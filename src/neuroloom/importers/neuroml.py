@@ -36,6 +36,7 @@ import numpy as np
 
 from ..errors import FormatError
 from ..model.catalog import Artificial, CellType, Pointer, Population, StimSource, SynMech
+from ..model.labels import LabelCodes
 from ..model.network import Network, Provenance
 from ..model.stim_types import NEUROML_INPUTS, stim_type_of
 from ..model.tables import CellTable, ConnTable, SpikeTrains, StimTable
@@ -175,7 +176,7 @@ class _Standard:
         self.cell_types, self.cell_codes = [], {}
         self.sites = {}  # cell type code -> {segment: (section name, start, end)}
         self.syn_mechs, self.syn_codes, self.gbase = [], {}, {}
-        self.section_names: list[str] = []
+        self.sections = LabelCodes()  # section names, numbered as contacts name them
         self.trains: dict[str, np.ndarray] = {}  # spike times of spikeArray/timedSynapticInput
         self.cell_trains: dict[int, np.ndarray] = {}  # gid -> its train
         self.folders: list = []
@@ -218,7 +219,7 @@ class _Standard:
             if gids else SpikeTrains.empty()
         return Network(cells=cells, conns=conns, stims=stims, pops=tuple(pops),
                        cell_types=tuple(self.cell_types), syn_mechs=tuple(self.syn_mechs),
-                       stim_sources=tuple(sources), section_names=tuple(self.section_names),
+                       stim_sources=tuple(sources), section_names=self.sections.items,
                        conn_rules=tuple(rules), stim_rules=tuple(stim_rules), size=size,
                        spike_trains=spike_trains, stim_trains=stim_trains,
                        provenance=Provenance(source=f"neuroml:{self.doc.path}"))
@@ -358,9 +359,7 @@ class _Standard:
         return self.syn_codes[comp_id]
 
     def _section_code(self, name: str) -> int:
-        if name not in self.section_names:
-            self.section_names.append(name)
-        return self.section_names.index(name)
+        return self.sections.code(name)
 
     def _sites(self, types, segments, fractions):
         """(section codes, locations) of contacts on these cells' segments."""

@@ -14,44 +14,22 @@ import numpy as np
 
 from ..errors import FormatError
 from ..model.catalog import StimSource, SynMech
+from ..model.labels import LabelCodes
 from ..model.stim_types import SONATA_INPUTS, STIM_TYPES
 from ..model.tables import ConnTable, SpikeTrains, StimTable
 from ..sonata import conventions as sc
 from ..sonata.files import read_spike_file
 
-SECTION_ID = ("afferent_section_id", "sec_id")
-SECTION_POS = ("afferent_section_pos", "sec_x")
 WEIGHT_FUNCTIONS = (None, "wmax")
-
-
-class _Catalog:
-    """Labels -> codes of a catalog being filled (or fixed, for exported circuits)."""
-
-    def __init__(self, items=(), fixed=False):
-        self.items, self.fixed = list(items), fixed
-        self.codes = {self._label(x): i for i, x in enumerate(self.items)}
-
-    @staticmethod
-    def _label(item):
-        return getattr(item, "label", item)
-
-    def code(self, item, where="") -> int:
-        label = self._label(item)
-        if label not in self.codes:
-            if self.fixed:
-                raise FormatError(f"{where}: '{label}' is not in the exported catalogs")
-            self.codes[label] = len(self.items)
-            self.items.append(item)
-        return self.codes[label]
 
 
 def connections(network, edge_pops, config, stim_pops, ext, layout, progress=None):
     """The network with the connections of every edge population (from stimulus
     populations neuroloom exported: none, the stimulus table comes back whole);
     ``layout`` gives the gid of each node; ``progress(i)`` after the i-th population."""
-    syn_mechs = _Catalog(ext["syn_mechs"] if ext else (), fixed=bool(ext))
-    sections = _Catalog(ext["section_names"] if ext else (), fixed=bool(ext))
-    rules = _Catalog(ext["conn_rules"] if ext else (), fixed=bool(ext))
+    syn_mechs = LabelCodes(ext["syn_mechs"] if ext else (), fixed=bool(ext))
+    sections = LabelCodes(ext["section_names"] if ext else (), fixed=bool(ext))
+    rules = LabelCodes(ext["conn_rules"] if ext else (), fixed=bool(ext))
     pops = {p.name: p for p in layout}
     parts, rows = [], []
     for done, edges in enumerate(edge_pops, 1):
@@ -92,8 +70,8 @@ def _edges(network, edges, pops, config, syn_mechs, sections, rules, ext) -> Con
     if weight is None or np.isnan(weight).any():
         raise FormatError(f"{where}: every edge needs syn_weight (in the edges file or "
                           f"{edges.types_file})")
-    delay = sc.as_float_array(edges.get("delay"), f"{where} delay") \
-        if "delay" in edges.attributes else None
+    columns = _edge_columns(edges, where)
+    delay = columns.pop("delay", None)
     if delay is None or np.isnan(delay).any():
         raise FormatError(f"{where}: every edge needs a delay")
     for function in set(edges.get("weight_function").tolist()):
@@ -125,19 +103,30 @@ def _edges(network, edges, pops, config, syn_mechs, sections, rules, ext) -> Con
         if np.any(~artificial & (syn_code < 0)):
             raise FormatError(f"{where}: edges onto biophysical cells need a synapse model "
                               "(dynamics_params with level_of_detail exp2syn or expsyn)")
-    sec, loc = _places(network, edges, post_types, artificial, sections, where)
+    pos = columns.pop("loc", None)
+    sec, loc = _places(network, edges, post_types, artificial, sections, pos, where)
     return ConnTable(pre_gid=pre, post_gid=post, syn_mech=syn_code, weight=weight_out,
-                     delay=delay, sec=sec, loc=loc, rule=rule)
+                     delay=delay, sec=sec, loc=loc, rule=rule, extra=columns)
 
 
-def _places(network, edges, post_types, artificial, sections, where):
-    """Section codes and locations of the contacts (none for point cells)."""
+def _edge_columns(edges, where) -> dict:
+    """The connection columns of the attributes sonata/conventions.py EDGE_COLUMNS lists,
+    by column name, for those the edges have."""
+    out = {}
+    for name, (column, older) in sc.EDGE_COLUMNS.items():
+        found = next((k for k in (name, *older) if k in edges.attributes), None)
+        if found is not None:
+            out[column] = sc.as_float_array(edges.get(found), f"{where} {found}")
+    return out
+
+
+def _places(network, edges, post_types, artificial, sections, pos, where):
+    """Section codes and locations (``pos``: the section positions given, or None) of the
+    contacts (none for point cells)."""
     n = len(edges)
-    sec, loc = np.full(n, -1, dtype=np.int64), np.full(n, 0.5)
-    ids = next((edges.get(k) for k in SECTION_ID if k in edges.attributes), None)
-    pos = next((edges.get(k) for k in SECTION_POS if k in edges.attributes), None)
-    if pos is not None:
-        loc = sc.as_float_array(pos, f"{where} section position")
+    sec = np.full(n, -1, dtype=np.int64)
+    loc = np.full(n, 0.5) if pos is None else pos
+    ids = next((edges.get(k) for k in sc.SECTION_ID if k in edges.attributes), None)
     if not np.any(~artificial):
         return sec, loc
     if ids is None or pos is None:

@@ -5,7 +5,7 @@ import numpy as np
 
 
 def resolve_include(include, network) -> np.ndarray:
-    """Sorted unique gids named by a validated include list (see validate.simconfig)."""
+    """Sorted unique gids named by a validated include list (see validate/cell_lists.py)."""
     gids: list[int] = []
     n = network.num_cells
     for item in include:

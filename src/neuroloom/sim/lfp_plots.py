@@ -1,5 +1,5 @@
 """The drawings of plotLFP and plotCSD (their entries in the table of plots,
-validate/simconfig.py PLOTS; sim/plots.py dispatches to them): the session's recorded LFP
+validate/plots.py PLOTS; sim/plots.py dispatches to them): the session's recorded LFP
 (simData['LFP'], samples x electrodes in mV, at simData['t']) and its electrodes
 (simConfig.recordLFP) drawn by plotting/lfp.py and plotting/csd.py.
 

@@ -2,15 +2,15 @@
 
 The table, PLOTS, has one entry per plot (validate/types.py Plot): its options and their
 defaults, their allowed values and further checks, its saved file's name, whether it draws
-a run's results, and a one-line description. It is defined in validate/simconfig.py and
+a run's results, and a one-line description. It is defined in validate/plots.py and
 imported here, the same object: validate() checks simConfig.analysis against it with every
 other option (one SpecError listing every problem), and validate/ may not import sim/, so
-the table lives where both can read it (validate/simconfig.py says more).
+the table lives where both can read it (validate/plots.py says more).
 
 What only the sim layer can do is here, driven by the table:
 
 - DRAW: each plot's drawing, (session, options) -> (figure or figures, data), from options
-  validated against its entry (validate/simconfig.py plot_options);
+  validated against its entry (validate/plots.py plot_options);
 - saving: saveFig=True writes <filename> + the entry's ``file`` formatted with the options
   (a string: that file); SAVE holds the plots that save several files their own way;
 - plot_function: the public function sim.analysis makes for every entry, with the entry's
@@ -31,7 +31,7 @@ from ..model.include import resolve_include
 from ..model.rxd import species_regions
 from ..suggest import hint
 from ..validate.checker import Checker, item_path
-from ..validate.simconfig import PLOTS, plot_options
+from ..validate.plots import PLOTS, plot_options
 from . import state
 from .lfp_plots import draw_csd, draw_lfp, save_lfp
 from .rxd_plots import draw_rxd_concentration
@@ -178,8 +178,9 @@ def _spike_stats(session, o):
 
 
 def _shape(session, o):
-    return plotting.plot_shape(session.network, _gids(session, o), cvar=o["cvar"],
-                               view=o["view"], fig_size=o["figSize"])
+    # cells made by a program (SONATA biophysical cells) get their sections first
+    return plotting.plot_shape(session.network_with_sections(), _gids(session, o),
+                               cvar=o["cvar"], view=o["view"], fig_size=o["figSize"])
 
 
 #: plot name -> its drawing, (session, validated options) -> (figure(s), data)
@@ -188,6 +189,9 @@ DRAW = {"plotRaster": _raster, "plotTraces": _traces, "plotSpikeHist": _spike_hi
         "plot2Dnet": _2dnet, "plotConn": _conn,
         "plotRxDConcentration": draw_rxd_concentration, "plotLFP": draw_lfp,
         "plotCSD": draw_csd}
+if DRAW.keys() != PLOTS.keys():  # the table and the drawings must name the same plots
+    raise ImportError(f"sim/plots.py DRAW and validate/plots.py PLOTS differ: "
+                      f"{sorted(set(DRAW) ^ set(PLOTS))}")
 
 
 # -- saving ---------------------------------------------------------------------------------

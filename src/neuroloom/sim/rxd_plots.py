@@ -1,5 +1,5 @@
 """The drawing of plotRxDConcentration (its entry in the table of plots,
-validate/simconfig.py PLOTS; sim/plots.py dispatches to it): a species' concentration in a
+validate/plots.py PLOTS; sim/plots.py dispatches to it): a species' concentration in a
 region at the end of the last run, drawn by plotting/rxd.py; with saveFig=True into
 <filename>_rxd_concentration.png, as NetPyNE names it."""
 from __future__ import annotations

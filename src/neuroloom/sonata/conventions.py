@@ -25,6 +25,14 @@ POSITION = ("x", "y", "z")
 ROTATIONS = ("rotation_angle_xaxis", "rotation_angle_yaxis", "rotation_angle_zaxis")
 NONE = "NONE"  # a missing value in the type CSVs
 
+#: Edge attributes that are connection columns as they are, read by
+#: importers/sonata_edges.py and written by exporters/sonata.py: SONATA name -> (the
+#: ConnTable column, or the name of an ``extra`` column, and older names read for it).
+#: syn_weight (sign and nsyns of point-cell edges) and afferent_section_id (an index in
+#: the cell's section list) need conversions and are read and written there.
+EDGE_COLUMNS = {"delay": ("delay", ()), "afferent_section_pos": ("loc", ("sec_x",))}
+SECTION_ID = ("afferent_section_id", "sec_id")
+
 # libsonata reads the plural, BMTK the singular: written as one dataset and a hard link
 INDEX_RANGES = ("node_id_to_ranges", "node_id_to_range")
 REPORT_POINTERS = ("index_pointers", "index_pointer")

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from numbers import Real
 
+from .cell_lists import cell_list
 from .types import LFPSpec
 
 
-def lfp_spec(c, pop_labels, check, include) -> LFPSpec | None:
-    """``include``: the parser of cell lists (validate.simconfig's), which this module
-    cannot import (simconfig imports this one)."""
+def lfp_spec(c, pop_labels, check) -> LFPSpec | None:
     electrodes = _electrodes(c.recordLFP, check)
     dipole = check.boolean(c.recordDipole, "recordDipole")
     sigma = check.number(c.lfpSigma, "lfpSigma", positive=True, default=0.3)
@@ -26,7 +25,7 @@ def lfp_spec(c, pop_labels, check, include) -> LFPSpec | None:
                                                  and not value):
             saved[name] = ()
         else:
-            saved[name] = include(value, name, pop_labels, check)
+            saved[name] = cell_list(value, name, pop_labels, check)
     for name in ("saveLFPPops", "saveDipolePops"):
         saved[name] = _pops(getattr(c, name), name, pop_labels, check)
     for names, needs, given in ((("saveLFPCells", "saveLFPPops"), "recordLFP", electrodes),

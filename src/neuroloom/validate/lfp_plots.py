@@ -1,5 +1,5 @@
 """The checks of the LFP plots' options, simConfig.analysis['plotLFP'] and ['plotCSD'] (and
-sim.analysis.plotLFP / plotCSD); their entries in validate/simconfig.py's table of plots
+sim.analysis.plotLFP / plotCSD); their entries in validate/plots.py's table of plots
 hold the options' NetPyNE names and defaults and refer to check_lfp_options and
 check_csd_options.
 

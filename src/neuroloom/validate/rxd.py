@@ -13,7 +13,7 @@ from ..errors import ExpressionError
 from ..expr import kinetics
 from ..model.rxd import EXTRACELLULAR, Extracellular, Rate, Reaction, Region, RxD, Species
 from .checker import attr_path, item_path
-from .simconfig import _include
+from .cell_lists import cell_list
 
 PARTS = ("regions", "species", "states", "parameters", "reactions",
          "multicompartmentReactions", "rates", "constants")
@@ -142,7 +142,7 @@ def _region(label, spec, path, pop_labels, sections, check):
         return _extracellular(label, spec, path, check)
     check.known_keys(spec, path, REGION_KEYS)
     cells = spec.get("cells", "all")
-    cells = _include(cells, attr_path(path, "cells"), pop_labels, check)
+    cells = cell_list(cells, attr_path(path, "cells"), pop_labels, check)
     secs = spec.get("secs", "all")
     secs = [secs] if isinstance(secs, str) else secs
     if not isinstance(secs, (list, tuple)) or not secs or \

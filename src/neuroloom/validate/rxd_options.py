@@ -1,5 +1,5 @@
 """What a simConfig may say about reaction-diffusion: traces of a species on a region
-('ca[cyt]') and plotRxDConcentration's options (its entry in validate/simconfig.py's table
+('ca[cyt]') and plotRxDConcentration's options (its entry in validate/plots.py's table
 of plots refers to check_rxd_plot_options)."""
 from __future__ import annotations
 

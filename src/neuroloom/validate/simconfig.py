@@ -1,143 +1,25 @@
-"""SimConfig -> RunSpec + OutputSpec, and the table of plots.
-
-The table of plots, PLOTS, is the one place a plot of simConfig.analysis (and
-sim.analysis) is defined: its options and their defaults, their allowed values and further
-checks, the name of its saved file, whether it draws a run's results, and a one-line
-description. The plot's drawing is the only part of it that lives elsewhere: sim/plots.py
-(the sim layer: drawing needs the session and plotting/) keys it by the same name, and
-makes from this table sim.analysis's functions, their docstrings, the saving of their files
-and the dispatch of run_plot.
-
-Why the table is here and not in sim/: validate() checks simConfig.analysis with every other
-option, in one SpecError, and it is called without sim/ (builder.network_from_specs, which
-``neuroloom validate`` reads scripts through; tests of the specs alone). validate/ may not
-import sim/, so the table sim/ needs is one validate/ can read: sim/ imports it from here,
-the same object, never a copy.
-"""
+"""SimConfig -> RunSpec + OutputSpec (simConfig.analysis against the table of plots in
+validate/plots.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Real
 
+from ..model.rxd import species_regions
+from .cell_lists import cell_list
 from .checker import Checker, attr_path, item_path
 from .conds import Tags, conds as parse_conds
 from .grouping import grouping_problems
 from .lfp import lfp_spec
 from .options import LOAD_BALANCE, SIMCONFIG_OPTIONS, SIMCONFIG_PENDING
-from .types import OutputSpec, Plot, ReportSpec, RunSpec, TraceSpec
-from ..model.rxd import species_regions
-from .rxd_options import check_rxd_plot_options, check_trace_var
-from .lfp_plots import LFP_PLOT_TYPES, check_csd_options, check_lfp_options
+from .plots import analysis_specs
+from .rxd_options import check_trace_var
+from .types import OutputSpec, ReportSpec, RunSpec, TraceSpec
 
 SEED_PURPOSES = ("conn", "stim", "loc")
 TRACE_KEYS = ("sec", "loc", "var", "mech", "synMech", "pointp", "stim", "conds")
 TRACE_OWNERS = ("mech", "synMech", "pointp", "stim")  # at most one: whose variable it is
 TRACE_PENDING = {"index": "not supported"}
 
-PLOT_INCLUDE_SPECIAL = ("all", "allCells")
-SPIKE_STATS = ("rate", "isicv", "sync")
-POP_MEASURES = ("probability", "convergence", "divergence")  # plotConn's, by population
-VIEWS = ("xy", "xz", "zy")
-
-
-def _check_spike_stats(options, path, pop_labels, rxd, check) -> None:
-    stats = options.get("stats")
-    if stats is not None and (isinstance(stats, str) or not set(stats) <= set(SPIKE_STATS)):
-        check.add(attr_path(path, "stats"), f"must list some of 'rate', 'isicv', 'sync', not "
-                                            f"{stats!r}")
-
-
-def _check_conn(options, path, pop_labels, rxd, check) -> None:
-    if options.get("groupBy") == "cell" and options.get("feature") in POP_MEASURES:
-        check.add(attr_path(path, "feature"), f"'{options['feature']}' is a population "
-                                              "measure: use groupBy 'pop'")
-
-
-#: The table of plots: name -> its entry (validate/types.py Plot); see the module docstring.
-PLOTS = {
-    "plotRaster": Plot(
-        "A raster of the spikes of the cells in include, a row per cell ordered by orderBy.",
-        {"include": ("allCells",), "timeRange": None, "orderBy": "gid",
-         "orderInverse": False, "popRates": True, "markerSize": 3, "syncLines": False,
-         "spikeHist": False, "spikeHistBin": 5.0, "figSize": (10, 6), "saveFig": False},
-        choices={"orderBy": ("gid", "pop", "x", "y", "z", "xnorm", "ynorm", "znorm")},
-        file="_raster.png"),
-    "plotTraces": Plot(
-        "The recorded traces (simConfig.recordTraces) of the cells in include.",
-        {"include": None, "timeRange": None, "overlay": True, "oneFigPer": "trace",
-         "figSize": (10, 6), "saveFig": False},
-        choices={"oneFigPer": ("trace", "cell")},
-        file="_traces.png"),  # a figure per cell: _traces_cell_<gid>.png (sim/plots.py)
-    "plotSpikeHist": Plot(
-        "Spike counts per bin of each population over time, overlaid or stacked.",
-        {"include": ("allCells",), "timeRange": None, "binSize": 5.0, "overlay": True,
-         "figSize": (10, 4), "saveFig": False},
-        file="_spikeHist.png"),
-    "plotRatePSD": Plot(
-        "The power spectral density of each population's firing rate (Welch).",
-        {"include": ("allCells",), "timeRange": None, "binSize": 1.0, "maxFreq": 100.0,
-         "segment": 256, "figSize": (8, 5), "saveFig": False},
-        file="_ratePSD.png"),
-    "plotSpikeStats": Plot(
-        "Rate and ISI CV per cell and spike synchrony per population, by population.",
-        {"include": ("allCells",), "timeRange": None, "stats": SPIKE_STATS,
-         "figSize": (10, 4), "saveFig": False},
-        check=_check_spike_stats, file="_spikeStats.png"),
-    "plotShape": Plot(
-        "The cells' morphologies in a plane (view), coloured by cvar.",
-        {"include": ("allCells",), "cvar": None, "view": "xy", "figSize": (8, 8),
-         "saveFig": False},
-        choices={"view": VIEWS}, file="_shape.png", needs_run=False),
-    "plot2Dnet": Plot(
-        "The cells' positions in a plane (view), with their connections.",
-        {"include": ("allCells",), "view": "xy", "showConns": True, "figSize": (6, 8),
-         "saveFig": False},
-        choices={"view": VIEWS}, file="_2Dnet.png", needs_run=False),
-    "plotConn": Plot(
-        "A matrix of a connectivity feature between populations or cells (groupBy).",
-        {"includePre": ("allCells",), "includePost": ("allCells",), "feature": "strength",
-         "groupBy": "pop", "orderBy": "gid", "synOrConn": "syn", "graphType": "matrix",
-         "figSize": (8, 8), "saveFig": False},
-        choices={"feature": ("strength", "weight", "delay", "probability", "numConns",
-                             "convergence", "divergence"),
-                 "groupBy": ("pop", "cell"), "synOrConn": ("syn", "conn"),
-                 "graphType": ("matrix",),
-                 "orderBy": ("gid", "x", "y", "z", "xnorm", "ynorm", "znorm")},
-        check=_check_conn, file="_plot_conn_{groupBy}_{feature}_{graphType}.png",
-        needs_run=False),
-    # NetPyNE's options, without showFig
-    "plotRxDConcentration": Plot(
-        "A species' concentration in a region at the end of the run (tutorial 10): an "
-        "extracellular grid averaged across the plane, or the cells coloured by it.",
-        {"speciesLabel": None, "regionLabel": None, "plane": "xy", "figSize": (5, 10),
-         "clim": None, "fontSize": 10, "title": True, "saveFig": False},
-        check=check_rxd_plot_options, file="_rxd_concentration.png",
-        arguments=("speciesLabel", "regionLabel")),
-    # the LFP plots: sim/lfp_plots.py draws them, validate/lfp_plots.py checks them
-    "plotLFP": Plot(
-        "Tutorial 9's LFP plots: 'timeSeries', 'PSD', 'spectrogram', 'locations' (one "
-        "figure each; a list when several).",
-        {"timeRange": None, "electrodes": ("avg", "all"), "plots": LFP_PLOT_TYPES,
-         "pop": None, "NFFT": 256, "noverlap": 128, "nperseg": 256, "minFreq": 1,
-         "maxFreq": 100, "stepFreq": 1, "smooth": 0, "separation": 1.0,
-         "includeAxon": True, "logx": False, "logy": False, "normSignal": False,
-         "normPSD": False, "normSpec": False, "filtFreq": False, "filtOrder": 3,
-         "detrend": False, "transformMethod": "morlet", "maxPlots": 8, "overlay": False,
-         "colors": None, "figSize": (8, 8), "fontSize": 14, "lineWidth": 1.5, "dpi": 200,
-         "saveData": None, "saveFig": False, "showFig": False},
-        check=check_lfp_options,
-        file=None),  # _LFP_timeseries.png, _LFP_psd.png, ... (sim/lfp_plots.py)
-    "plotCSD": Plot(
-        "Current source density of a laminar array of electrodes (simConfig.recordLFP).",
-        {"timeRange": None, "spacing_um": None, "vaknin": True, "norm": False,
-         "filtFreq": False, "filtOrder": 3, "overlay": "LFP", "hlines": False,
-         "layerBounds": None, "smooth": True, "figSize": (8, 8), "fontSize": 12,
-         "dpi": 200, "saveFig": False, "showFig": False},
-        check=check_csd_options, file="_CSD.png"),
-}
-#: NetPyNE's analysis functions neuroloom does not have yet: an error that says so
-ANALYSIS_PENDING = {**dict.fromkeys(("granger", "nTE", "plotSyncs", "plotEPSPAmp"),
-                                    "not supported")}
 DATA_PARTS = ("netParams", "netCells", "netPops", "simConfig", "simData")
 
 
@@ -200,13 +82,13 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         duration=duration, dt=dt, hparams=hparams, seeds=tuple(seeds.items()),
         one_syn_per_netcon=check.boolean(c.oneSynPerNetcon, "oneSynPerNetcon"),
         linear_syn_mechs=frozenset(linear), mod_folders=tuple(folders),
-        record_cells=_include(c.recordCells, "recordCells", pop_labels, check),
+        record_cells=cell_list(c.recordCells, "recordCells", pop_labels, check),
         traces=_traces(c.recordTraces, names, check),
         record_step=record_step, verbose=bool(c.verbose),
         progress=check.boolean(c.progress, "progress"),
         coreneuron=check.boolean(c.coreneuron, "coreneuron"),
         load_balance=_load_balance(c.loadBalance, check),
-        lfp=lfp_spec(c, pop_labels, check, _include))
+        lfp=lfp_spec(c, pop_labels, check))
     include = c.saveDataInclude
     if not isinstance(include, (list, tuple)) or not all(i in DATA_PARTS for i in include):
         bad = [i for i in include if i not in DATA_PARTS] if isinstance(include, (list, tuple)) \
@@ -228,7 +110,7 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         save_timing=check.boolean(c.saveTiming, "saveTiming"),
         timing=check.boolean(c.timing, "timing"),
         print_pop_avg_rates=check.boolean(c.printPopAvgRates, "printPopAvgRates"),
-        include=tuple(include), analysis=_analysis(c.analysis, pop_labels, check, names.rxd),
+        include=tuple(include), analysis=analysis_specs(c.analysis, pop_labels, check, names.rxd),
         reports=_reports(c.sonataReports, pop_labels, check),
         sonata_populations=_sonata_populations(c.sonataPopulations, pop_labels, check))
     return run, output
@@ -276,7 +158,7 @@ def _reports(reports, pop_labels, check) -> tuple[ReportSpec, ...]:
             check.add(attr_path(path, "sections"), f"must be 'soma' or 'all', not "
                                                    f"{sections!r}")
         out.append(ReportSpec(
-            label=str(label), cells=_include(spec.get("cells", ["all"]),
+            label=str(label), cells=cell_list(spec.get("cells", ["all"]),
                                              attr_path(path, "cells"), pop_labels, check),
             var=var or "", sections=sections,
             file=check.string(spec.get("file", f"{label}.h5"), attr_path(path, "file")) or "",
@@ -322,92 +204,3 @@ def _traces(traces, names, check) -> tuple[TraceSpec, ...]:
                                  pointp=owners.get("pointp"), stim=owners.get("stim"),
                                  conds=tuple(cell_conds)))
     return tuple(out)
-
-
-def _include(include, path, pop_labels, check) -> tuple:
-    """A list of cells as the tutorial writes them: 'all', gids, pop labels, (pop, index)
-    or (pop, [indices]) tuples. Returned as a tuple of normalised items."""
-    if isinstance(include, (str, int)) or (isinstance(include, tuple) and len(include) == 2
-                                           and isinstance(include[0], str)):
-        include = [include]
-    if not isinstance(include, (list, tuple, range)):
-        check.add(path, f"must be a list of gids, population labels or (pop, index) pairs, "
-                        f"not {include!r}")
-        return ()
-    items = []
-    for i, item in enumerate(include):
-        item_where = f"{path}[{i}]"
-        if isinstance(item, bool):
-            check.add(item_where, f"must be a gid, a population label or (pop, index), "
-                                  f"not {item!r}")
-        elif isinstance(item, Real) and float(item).is_integer() and item >= 0:
-            items.append(int(item))
-        elif isinstance(item, str):
-            if item not in PLOT_INCLUDE_SPECIAL:
-                check.reference(item, item_where, "population", list(pop_labels)
-                                + list(PLOT_INCLUDE_SPECIAL))
-            items.append(item)
-        elif isinstance(item, (list, tuple)) and len(item) == 2 and isinstance(item[0], str):
-            check.reference(item[0], item_where, "population", pop_labels)
-            index = item[1]
-            index = list(index) if isinstance(index, (list, tuple, range)) else [index]
-            if not all(isinstance(j, int) and not isinstance(j, bool) and j >= 0 for j in index):
-                check.add(item_where, f"cell indices must be whole numbers >= 0, not {item[1]!r}")
-            else:
-                items.append((item[0], tuple(index)))
-        else:
-            check.add(item_where, f"must be a gid, a population label or (pop, index), "
-                                  f"not {item!r}")
-    return tuple(items)
-
-
-def _analysis(analysis, pop_labels, check, rxd=()) -> tuple:
-    analysis = check.mapping(analysis, "analysis") or {}
-    out = []
-    for name, options in analysis.items():
-        path = item_path("analysis", name)
-        if name in ANALYSIS_PENDING:
-            check.add(path, f"'{name}' is not supported yet ({ANALYSIS_PENDING[name]})")
-            continue
-        if name not in PLOTS:
-            check.reference(name, path, "analysis function", PLOTS)
-            continue
-        if options is False or options is None:
-            continue
-        options = plot_options(name, {} if options is True else options, path, pop_labels,
-                               check, rxd)
-        if options is not None:
-            out.append((name, tuple(options.items())))
-    return tuple(out)
-
-
-def plot_options(name, options, path, pop_labels, check, rxd=()) -> dict | None:
-    """The options of one plot (an entry of PLOTS), checked, with defaults filled in and
-    'include' resolved to normalised items (None: every recorded cell). ``rxd``:
-    Names.rxd."""
-    options = check.mapping(options, path)
-    if options is None:
-        return None
-    plot = PLOTS[name]
-    check.known_keys(options, path, plot.options)
-    merged = {**plot.options, **options}
-    for key in ("include", "includePre", "includePost"):
-        if merged.get(key) is not None:
-            merged[key] = _include(merged[key], attr_path(path, key), pop_labels, check)
-    for key, value in merged.items():
-        choices = plot.choices.get(key)
-        if choices is not None and value not in choices:
-            check.reference(value, attr_path(path, key), key, choices)
-    if plot.check is not None:
-        plot.check(merged, path, pop_labels, rxd, check)
-    time_range = merged.get("timeRange")
-    if time_range is not None and not (
-            isinstance(time_range, (list, tuple)) and len(time_range) == 2
-            and all(isinstance(v, Real) for v in time_range) and time_range[0] < time_range[1]):
-        check.add(attr_path(path, "timeRange"), f"must be [start, stop] in ms, not "
-                                                f"{time_range!r}")
-    save = merged["saveFig"]
-    if not isinstance(save, (bool, str)):
-        check.add(attr_path(path, "saveFig"), f"must be True, False or a file name, not "
-                                              f"{save!r}")
-    return merged

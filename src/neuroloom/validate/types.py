@@ -207,7 +207,7 @@ class OutputSpec:
 @dataclass(frozen=True)
 class Plot:
     """One plot of simConfig.analysis and sim.analysis: an entry of the table of plots
-    (validate/simconfig.py PLOTS; sim/plots.py draws it)."""
+    (validate/plots.py PLOTS; sim/plots.py draws it)."""
 
     description: str  # one line: the first of the generated function's docstring
     options: Mapping[str, object]  # every option (NetPyNE's names) -> its default
