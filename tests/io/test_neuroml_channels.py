@@ -334,6 +334,7 @@ def max_difference_within_shift(a, b, steps):
     return float(np.max(np.min(np.abs(np.array(shifted) - inner), axis=0)))
 
 
+@pytest.mark.neuron
 @pytest.mark.slow
 @needs_jneuroml
 @pytest.mark.parametrize("temperature_degc", [6.3, 37.0])

@@ -242,6 +242,7 @@ def test_ex2_izhikevich_cells_and_dimensionless_inputs(ex2):
     assert g["i0"].parameter("amplitude") == 15 and g["i0"].parameter("delay") == 22
 
 
+@pytest.mark.neuron
 @requires_java
 def test_generated_mechanisms_compile_and_load(ex12, ex2):
     h = neuron_h()
@@ -252,6 +253,7 @@ def test_generated_mechanisms_compile_and_load(ex12, ex2):
             assert hasattr(h, c.mechanism), c.mechanism
 
 
+@pytest.mark.neuron
 @requires_java
 def test_an_iaf_cell_built_as_described_behaves(ex12):
     """The point cell on its dummy section, a spikeArray driving a synapse on it, and a
@@ -300,6 +302,7 @@ def test_the_second_call_uses_the_cache(ex12, monkeypatch):
     assert again.folder == ex12.folder and again.components == ex12.components
 
 
+@pytest.mark.neuron
 @pytest.mark.slow
 @requires_java
 def test_channels_and_a_cell_template_from_a_bare_document(hh):
@@ -336,6 +339,7 @@ def test_channels_and_a_cell_template_from_a_bare_document(hh):
     del neuron, soma, stim, detector
 
 
+@pytest.mark.neuron
 @pytest.mark.slow
 @requires_java
 def test_same_ids_in_two_documents_get_different_mechanisms(cache, tmp_path):

@@ -4,7 +4,8 @@
     <reference>.net.nml (or .net.h5)     cells, channels, synapses, inputs and the network
     LEMS_<reference>.xml                 runs it: `pynml LEMS_<reference>.xml -neuron -run`
 
-What is written (libNeuroML objects for the components, see neuroml/elements.py for cells and synapses):
+What is written (libNeuroML objects for the components; neuroml/elements.py writes cells
+and synapses):
 - populations with an instance and location per cell (um, as the float's repr);
 - a projection per (connectivity rule, pre population, post population, synapse), with a
   connectionWD per connection: id = the connection's row in neuroloom's table, pre/post cell,

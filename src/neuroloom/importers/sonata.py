@@ -10,8 +10,8 @@ NEURON artificial cells (BMTK's dynamics in seconds converted), biophysical node
 cells BMTK's procedure makes (sonata/bmtk_cells.py: their inputs are checked here, the
 engine makes their sections when the model is instantiated). Edges become connections
 (sonata_edges.py); spike inputs the virtual nodes' trains; current_clamp inputs IClamp
-stimuli. Nothing here needs NEURON. A circuit neuroloom exported carries its catalogs and stimulus table beside the
-SONATA files (see exporters/sonata.py), so it comes back exactly.
+stimuli. Nothing here needs NEURON. A circuit neuroloom exported carries its catalogs and
+stimulus table beside the SONATA files (see exporters/sonata.py), so it comes back exactly.
 """
 from __future__ import annotations
 

@@ -148,8 +148,8 @@ class CellTable(Table):
     znorm: np.ndarray
     extra: dict = field(default_factory=dict)  # tags given per cell (cellsList)
 
-    COLUMNS = {"pop": np.int32, "cell_type": np.int32, "index": np.int64, "x": np.float64, "y": np.float64,
-               "z": np.float64, "xnorm": np.float64, "ynorm": np.float64,
+    COLUMNS = {"pop": np.int32, "cell_type": np.int32, "index": np.int64, "x": np.float64,
+               "y": np.float64, "z": np.float64, "xnorm": np.float64, "ynorm": np.float64,
                "znorm": np.float64}
 
     @property

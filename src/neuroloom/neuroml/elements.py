@@ -6,14 +6,15 @@ exactly what neuroloom wrote.
 A compartmental cell type becomes a ``<cell>``: each section is a segment group tagged as a
 section (NeuroLex sao864921383) with its nseg as ``numberInternalDivisions``; a section with
 3D points has a segment between each two points, one without has a single cylinder of its L
-and diam (roots along +y from the origin, children along +x from where they attach); secLists
-become segment groups of sections, and so does each section alone (``<section>_group``:
-jNeuroML places properties on groups that are not sections). Biophysics per section: specificCapacitance, resistivity,
-initMembPotential (the section's vinit, else the run's v_init), spikeThresh on the spike
-section, and the channel densities neuroml/channels.py gives for NEURON's hh and pas. A cell
-type that is one section holding Izhikevich's 2007 model in the tutorials' form is an
-``izhikevich2007Cell``. Anything else (other mechanisms, other point processes, values per
-segment, ion concentrations) has no NeuroML form here: FormatError naming it.
+and diam (roots along +y from the origin, children along +x from where they attach);
+secLists become segment groups of sections, and so does each section alone
+(``<section>_group``: jNeuroML places properties on groups that are not sections).
+Biophysics per section: specificCapacitance, resistivity, initMembPotential (the section's
+vinit, else the run's v_init), spikeThresh on the spike section, and the channel densities
+neuroml/channels.py gives for NEURON's hh and pas. A cell type that is one section holding
+Izhikevich's 2007 model in the tutorials' form is an ``izhikevich2007Cell``. Anything else
+(other mechanisms, other point processes, values per segment, ion concentrations) has no
+NeuroML form here: FormatError naming it.
 """
 from __future__ import annotations
 

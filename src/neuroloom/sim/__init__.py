@@ -367,4 +367,4 @@ __all__ = ["initialize", "create", "setupRecording", "runSim", "gatherData", "sa
            "loadNet", "loadSimCfg", "loadSimData", "readCmdLineArgs", "loadMechanisms",
            "importSONATA", "exportSONATA", "importNeuroML2", "importNeuroML2SimulateAnalyze",
            "exportNeuroML2",
-           "Session"]
+           "analysis", "Session"]
