@@ -18,7 +18,8 @@ from ..importers import sonata as sonata_importer
 from ..progress import fraction_progress
 from ..specs import NetParams
 from . import analysis, state
-from .files import load, loadNet, loadSimCfg, loadSimData, readCmdLineArgs
+from .files import (load, loadFromIndexFile, loadModel, loadNet, loadSimCfg, loadSimData,
+                    readCmdLineArgs)
 from .session import Session
 from .views import NetView
 
@@ -365,6 +366,7 @@ def __getattr__(name):
 __all__ = ["initialize", "create", "setupRecording", "runSim", "gatherData", "saveData",
            "simulate", "analyze", "createSimulateAnalyze", "createSimulate", "load",
            "loadNet", "loadSimCfg", "loadSimData", "readCmdLineArgs", "loadMechanisms",
+           "loadFromIndexFile", "loadModel",
            "importSONATA", "exportSONATA", "importNeuroML2", "importNeuroML2SimulateAnalyze",
            "exportNeuroML2",
            "analysis", "Session"]
