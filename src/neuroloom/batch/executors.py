@@ -1,10 +1,15 @@
 """Where a batch's runs execute (runCfg['type']).
 
-'local'               a pool of ``cores`` processes on this machine (default: all cores but one)
-'mpi', 'mpi_bulletin' an mpi4py pool: start the batch script with ``mpiexec -n N`` (or
-                      ``neuroloom run -n N``); rank 0 schedules, the N-1 others run simulations
-'slurm', 'hpc_slurm'  one sbatch script per run, submitted with ``sbatch`` when this machine has
-                      it (otherwise written, and the batch says so); the batch does not wait
+'local'                a pool of ``cores`` processes on this machine (default: all cores but one)
+'mpi', 'mpi_bulletin'  an mpi4py pool: start the batch script with ``mpiexec -n N`` (or
+                       ``neuroloom run -n N``); rank 0 schedules, the N-1 others run simulations
+'mpi_direct'           each run is an MPI job of its own, ``<mpiCommand> -n N python script ...``
+                       (N: ``cores`` for a grid, ``nodes`` x ``coresPerNode`` for an
+                       optimisation, as NetPyNE counts them), as many at once as this machine's
+                       cores hold (NetPyNE starts them all at once)
+'hpc_slurm', 'slurm'   one job script per run (jobscripts.py), submitted with sbatch, or qsub
+'hpc_sge'              for SGE and Torque, when this machine has it (otherwise written, and
+'hpc_torque'           the batch says so); the batch does not wait for them
 
 An executor is used as a context manager yielding a function jobs -> results, or None on the
 MPI ranks that serve the pool (they have nothing else to do).
@@ -12,28 +17,98 @@ MPI ranks that serve the pool (they have nothing else to do).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import shlex
 import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict
 from pathlib import Path
 
-from ..atomic import write_bytes_atomic
 from ..engine.mpi import launched_size
 from ..errors import MPIError
-from .runner import RunJob, RunResult, execute
+from . import jobscripts
+from .runner import RunResult, execute
 
-LOCAL, MPI, SLURM = "local", "mpi", "slurm"
-TYPES = {"local": LOCAL, "mpi": MPI, "mpi_bulletin": MPI, "slurm": SLURM, "hpc_slurm": SLURM}
-SLURM_OPTIONS = ("allocation", "partition", "walltime", "nodes", "coresPerNode", "email",
-                 "reservation", "custom", "mpiCommand")
+LOCAL, MPI, MPI_DIRECT, SLURM, SGE, TORQUE = ("local", "mpi", "mpi_direct", "slurm", "sge",
+                                              "torque")
+TYPES = {"local": LOCAL, "mpi": MPI, "mpi_bulletin": MPI, "mpi_direct": MPI_DIRECT,
+         "slurm": SLURM, "hpc_slurm": SLURM, "hpc_sge": SGE, "hpc_torque": TORQUE}
+CLUSTERS = (SLURM, SGE, TORQUE)
+#: runCfg options every type reads
+COMMON = ("type", "script", "skip", "skipCfg", "skipCustom", "nrnCommand", "paramListFile")
+#: the options each type reads besides those
+OPTIONS = {LOCAL: ("cores",), MPI: (), MPI_DIRECT: ("cores", "nodes", "coresPerNode",
+                                                    "mpiCommand"),
+           SLURM: jobscripts.SLURM, SGE: jobscripts.SGE, TORQUE: jobscripts.TORQUE}
+#: NetPyNE runCfg options that only tune how NetPyNE polls for runs and prints their output
+POLLING = ("sleepInterval", "printOutput", "executor")
+KNOWN = tuple(dict.fromkeys(COMMON + POLLING + sum(OPTIONS.values(), ())))
+SLURM_OPTIONS = jobscripts.SLURM
+
+
+def mpi_command(name: str) -> str | None:
+    """The MPI launcher ``name``, found on PATH or beside this Python.
+
+    Parameters
+    ----------
+    name : str
+        runCfg['mpiCommand'] ('mpiexec', 'mpirun', ...).
+
+    Returns
+    -------
+    str or None
+        Its path, or None when this machine does not have it.
+    """
+    found = shutil.which(name)
+    if found is None and (Path(sys.executable).parent / name).is_file():
+        found = str(Path(sys.executable).parent / name)
+    return found
+
+
+def processes_per_run(run_cfg: dict, optimising: bool) -> int:
+    """The MPI processes of one 'mpi_direct' run, as NetPyNE counts them.
+
+    Parameters
+    ----------
+    run_cfg : dict
+        The batch's runCfg.
+    optimising : bool
+        An optimisation (``nodes`` x ``coresPerNode``) rather than a grid (``cores``).
+
+    Returns
+    -------
+    int
+        The processes of each run.
+    """
+    if optimising:
+        return int(run_cfg.get("nodes", 1)) * int(run_cfg.get("coresPerNode", 1))
+    return int(run_cfg.get("cores", 1))
+
+
+def direct_slots(per_run: int) -> int:
+    """How many 'mpi_direct' runs this machine runs at once.
+
+    Parameters
+    ----------
+    per_run : int
+        The MPI processes of each run.
+
+    Returns
+    -------
+    int
+        The machine's cores divided by ``per_run``, at least 1.
+    """
+    return max(1, (os.cpu_count() or 1) // per_run)
 
 
 def default_cores() -> int:
+    """All cores but one: the local pool's size when runCfg gives no ``cores``.
+
+    Returns
+    -------
+    int
+        At least 1.
+    """
     return max(1, (os.cpu_count() or 1) - 1)
 
 
@@ -76,56 +151,32 @@ def mpi_pool(report, say):
 
 
 @contextlib.contextmanager
-def slurm(options: dict, say):
-    """Writes ``<simLabel>.sbatch`` per run and submits it when ``sbatch`` exists."""
-    sbatch = shutil.which("sbatch")
+def cluster(kind: str, options: dict, say):
+    """Writes a job script per run and submits it when this machine has the scheduler."""
+    _, command = jobscripts.SUFFIX[kind]
+    submitter = shutil.which(command)
+    name = {SLURM: "Slurm", SGE: "SGE", TORQUE: "Torque"}[kind]
 
     def submit_all(jobs):
         results = []
         for job in jobs:
-            script = write_sbatch(job, options)
-            if sbatch is None:
+            script = jobscripts.write(kind, job, options)
+            if submitter is None:
                 results.append(RunResult(job.label, False, 0.0, f"written: {script}"))
                 continue
-            done = subprocess.run([sbatch, str(script)], capture_output=True, text=True)
+            done = subprocess.run([submitter, str(script)], capture_output=True, text=True)
             message = (done.stdout or done.stderr).strip()
             if done.returncode != 0:
-                raise RuntimeError(f"sbatch {script} failed: {message}")
+                raise RuntimeError(f"{command} {script} failed: {message}")
             results.append(RunResult(job.label, False, 0.0, f"submitted: {message}"))
-        if sbatch is None:
-            say(f"no sbatch on this machine: {len(jobs)} job scripts written to "
-                f"{jobs[0].folder if jobs else '.'} (submit them with sbatch)")
+        if submitter is None:
+            say(f"no {command} on this machine: {len(jobs)} job scripts written to "
+                f"{jobs[0].folder if jobs else '.'} (submit them with {command})")
         else:
-            say(f"{len(jobs)} jobs submitted to Slurm")
+            say(f"{len(jobs)} jobs submitted to {name}")
         return results
 
     yield submit_all
-
-
-def write_sbatch(job: RunJob, options: dict) -> Path:
-    """The job's description (read by ``python -m neuroloom.batch.runner``) and its script."""
-    folder = Path(job.folder)
-    description = folder / f".{job.label}.job.json"
-    _write_text(description, json.dumps(asdict(job), indent=1))
-    lines = ["#!/bin/bash", f"#SBATCH --job-name={job.label}",
-             f"#SBATCH --time={options.get('walltime', '00:30:00')}",
-             f"#SBATCH --nodes={options.get('nodes', 1)}",
-             f"#SBATCH --ntasks-per-node={options.get('coresPerNode', 1)}",
-             f"#SBATCH --output={folder.resolve() / (job.label + '.run')}"]
-    for key, flag in (("allocation", "account"), ("partition", "partition"),
-                      ("reservation", "reservation")):
-        if options.get(key):
-            lines.append(f"#SBATCH --{flag}={options[key]}")
-    if options.get("email"):
-        lines += [f"#SBATCH --mail-user={options['email']}", "#SBATCH --mail-type=end"]
-    custom = options.get("custom", "")
-    lines += [custom] if custom else []
-    lines += ["", f"cd {shlex.quote(job.cwd)}",
-              f"{shlex.quote(sys.executable)} -m neuroloom.batch.runner "
-              f"{shlex.quote(str(description.resolve()))}", ""]
-    script = folder / f"{job.label}.sbatch"
-    _write_text(script, "\n".join(lines))
-    return script
 
 
 def _collect(jobs, report, pool, own_pool=True) -> list[RunResult]:
@@ -142,6 +193,3 @@ def _collect(jobs, report, pool, own_pool=True) -> list[RunResult]:
         if own_pool:
             pool.shutdown(wait=True)
 
-
-def _write_text(path: Path, text: str) -> None:
-    write_bytes_atomic(path, text.encode())

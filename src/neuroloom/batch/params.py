@@ -10,19 +10,24 @@ index per parameter in the order given.
 from __future__ import annotations
 
 import copy
+import csv
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import SpecError
+from ..specs.dicts import Dict
 from ..suggest import hint
+from ..validate.checker import looks_like_typo
 
 
 @dataclass(frozen=True)
 class Param:
     label: str | tuple  # a cfg variable, or a path into one
-    values: tuple
+    values: tuple  # a grid's values, or an optimisation's (min, max)
     group: bool = False
+    starts: tuple = ()  # ASD: the starting value of each candidate ([min, max, [starts]])
 
     @property
     def name(self) -> str:
@@ -76,6 +81,51 @@ def parse_params(params, grouped=()) -> list[Param]:
     return out
 
 
+def params_from_csv(filename) -> list[Param]:
+    """NetPyNE's ``runCfg['paramListFile']`` for method 'list': a CSV file whose header names
+    the parameters (``IClamp1.amp`` is a path) and whose row i holds run i's values.
+
+    Parameters
+    ----------
+    filename : str or pathlib.Path
+        The CSV file.
+
+    Returns
+    -------
+    list of Param
+        One per column, its values down the rows (numbers where they parse as numbers).
+
+    Raises
+    ------
+    SpecError
+        The file is missing, empty or has rows of another length than its header.
+    """
+    path = Path(filename)
+    if not path.is_file():
+        raise SpecError(f"Batch.runCfg.paramListFile: {str(filename)!r} does not exist")
+    with open(path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    if len(rows) < 2:
+        raise SpecError(f"Batch.runCfg.paramListFile: {str(filename)!r} needs a header and "
+                        "a row per run")
+    header, rows = rows[0], rows[1:]
+    for i, row in enumerate(rows):
+        if len(row) != len(header):
+            raise SpecError(f"Batch.runCfg.paramListFile: row {i + 1} has {len(row)} values, "
+                            f"the header {len(header)}")
+    return [Param(tuple(name.split(".")) if "." in name else name,
+                  tuple(_number(row[j]) for row in rows)) for j, name in enumerate(header)]
+
+
+def _number(text: str):
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
 def grid_runs(batch_label: str, params: list[Param]) -> list[Run]:
     """Every combination; grouped parameters share one index (one dimension)."""
     group = [p for p in params if p.group]
@@ -115,19 +165,50 @@ def _run(batch_label, params, indices) -> Run:
 
 
 def apply(cfg, values, where: str = "Batch.params"):
-    """A deep copy of ``cfg`` (a SimConfig) with ``values`` ((label, value) pairs) set. A
-    label must name a variable the cfg already has: a batch that explores a misspelt name
-    would otherwise run the same model again and again."""
+    """A deep copy of ``cfg`` (a SimConfig) with ``values`` ((label, value) pairs) set.
+
+    A label's first name must be a variable the cfg already has: a batch that explores a
+    misspelt name would otherwise run the same model again and again. Below it, a path may
+    name keys the cfg lacks, which are created as NetPyNE's Dict creates them (evolCell fills
+    an empty ``cfg.tune`` this way), unless the key is one or two letters from a key beside it
+    (``('IClamp1', 'amps')`` where IClamp1 has 'amp'): that is taken as a typo, an error.
+
+    Parameters
+    ----------
+    cfg : specs.SimConfig
+        The cfg to copy.
+    values : iterable of (label, value)
+        A label is a cfg variable or a tuple path into one.
+    where : str
+        The option the values come from, for error messages.
+
+    Returns
+    -------
+    specs.SimConfig
+        The copy with the values set.
+
+    Raises
+    ------
+    SpecError
+        A label that names no cfg variable, a misspelt key, or a path through a value that
+        is not a dict.
+    """
     cfg = copy.deepcopy(cfg)
+    created = set()  # (id of the dict, key) made here: no typos of the cfg's own keys
     for label, value in values:
         path = label if isinstance(label, tuple) else (label,)
         holder = cfg
         for depth, key in enumerate(path):
-            keys = list(holder.keys())
             if key not in holder:
-                at = _name(path[:depth + 1])
-                raise SpecError(f"{where}[{_name(label)!r}]: cfg has no {at!r}; "
-                                f"{hint(str(key), keys)}")
+                keys = [str(k) for k in holder.keys()]
+                own = [k for k in holder.keys() if (id(holder), k) not in created]
+                if depth == 0 or looks_like_typo(str(key), map(str, own)) is not None:
+                    at = _name(path[:depth + 1])
+                    raise SpecError(f"{where}[{_name(label)!r}]: cfg has no {at!r}; "
+                                    f"{hint(str(key), keys)}")
+                created.add((id(holder), key))
+                if depth < len(path) - 1:
+                    holder[key] = Dict()
             if depth < len(path) - 1:
                 holder = holder[key]
                 if not isinstance(holder, Mapping) and not hasattr(holder, "keys"):

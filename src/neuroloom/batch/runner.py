@@ -42,6 +42,7 @@ class RunJob:
     data_suffix: str  # '.json', '.pkl' or '.h5': the finished run's data file
     cfg_text: str  # the run's cfg as JSON, with saveFolder = the staging folder
     mpi: bool = False  # the command starts its own MPI job (mpiexec -n N ...)
+    timeout: float | None = None  # seconds the run may take (maxiter_wait x time_sleep)
 
     @property
     def staging(self) -> Path:
@@ -77,18 +78,36 @@ def execute(job: RunJob) -> RunResult:
     stage(job)
     log = job.staging / f"{job.label}.log"
     with open(log, "w") as out:
-        done = subprocess.run(job.command, cwd=job.cwd, env=child_environment(job.mpi),
-                              stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(job.command, cwd=job.cwd, env=child_environment(job.mpi),
+                                   stdout=out, stderr=subprocess.STDOUT)
+        code = _wait(process, job.timeout)
     seconds = time.perf_counter() - start
-    if done.returncode != 0:
+    if code is None:
+        return RunResult(job.label, False, seconds, f"stopped after {job.timeout:g} s, the "
+                         f"time a run may take (maxiter_wait x time_sleep); log {log}")
+    if code != 0:
         tail = log.read_text(errors="replace")[-1500:]
-        return RunResult(job.label, False, seconds,
-                         f"exit code {done.returncode}; log {log}:\n{tail}")
+        return RunResult(job.label, False, seconds, f"exit code {code}; log {log}:\n{tail}")
     try:
         publish(job)
     except FileNotFoundError as error:
         return RunResult(job.label, False, seconds, str(error))
     return RunResult(job.label, True, seconds)
+
+
+def _wait(process, timeout) -> int | None:
+    """The run's exit code, or None when it was stopped after ``timeout`` seconds (asked to
+    end, then killed: mpiexec passes the signal on to its ranks)."""
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        return None
 
 
 def staged_cfg(folder, label: str) -> Path:
