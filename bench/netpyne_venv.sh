@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create (once) a separate virtualenv holding NetPyNE 1.1.1 and NEURON 9.0.2,
-# used by bench/netpyne_side.py to compare neuroloom against NetPyNE.
+# used by bench/netpyne_side.py and bench/netpyne_examples.py to compare neuroloom
+# against NetPyNE.
 #
 # Usage: bench/netpyne_venv.sh VENV_DIR
 #
@@ -19,7 +20,10 @@ if [ "$#" -ne 1 ]; then
 fi
 
 VENV_DIR="$1"
-PINS="netpyne==1.1.1 neuron==9.0.2"
+# h5py and imageio: imported by NetPyNE's own examples (sonata_300_cells,
+# spreadingDepression), which bench/netpyne_examples.py runs on both sides; the same
+# versions as in neuroloom's environment.
+PINS="netpyne==1.1.1 neuron==9.0.2 h5py==3.16.0 imageio==2.38.2"
 STAMP="$VENV_DIR/.neuroloom-bench-stamp"
 
 # The stamp holds the pins, so changing them here forces a reinstall.

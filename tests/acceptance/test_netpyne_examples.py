@@ -1,0 +1,174 @@
+"""NetPyNE's own examples behave on neuroloom as on NetPyNE 1.1.1 (issue 16).
+
+The conformance harness (bench/netpyne_examples.py) runs the quick examples of the corpus
+(../shared/netpyne-examples) on neuroloom with only their imports changed, and compares
+with NetPyNE's figures stored in tests/data/netpyne_reference/ (NetPyNE is not installed
+here) with the harness's own tolerances: the same cells, connections and spikes per
+population within sampling noise, the very same spikes where NetPyNE's do not depend on
+the seed, the same output files. One seed per example here (the harness itself runs
+several); the noise of a single run is taken from NetPyNE's spread across its seeds.
+
+The comparison's own tests (the second half) feed it stored figures, changed on purpose,
+and need no NEURON.
+"""
+import copy
+import importlib.util
+import sys
+
+import pytest
+
+from helpers import ROOT
+
+_SPEC = importlib.util.spec_from_file_location("netpyne_examples_harness",
+                                               ROOT / "bench" / "netpyne_examples.py")
+harness = importlib.util.module_from_spec(_SPEC)
+sys.modules[_SPEC.name] = harness  # dataclasses resolve their module through sys.modules
+_SPEC.loader.exec_module(harness)
+
+QUICK = [example for example in harness.EXAMPLES if example.quick]
+
+# Quick examples that do not behave like NetPyNE yet, each with what stops it (issue 16).
+# strict: when one starts to pass, the test fails until it is taken off this list.
+_SUBCONN_FILES = ("saveDat files are named <filename>_V_soma.dat where NetPyNE writes "
+                  "V_soma_cell_100.dat; the plotShape/plotTraces figures are named differently")
+NOT_YET = {
+    "HHTut": "NetPyNE also writes HHTut_data.pkl and HHTut_spike_data.pkl (plotRaster's "
+             "saveData) and names the 2D plot HHTut_plot_2Dnet.png",
+    "evolCell": "analysis['plotfI'] is not supported yet",
+    "rxd_buffering": "MechanismError: NEURON has no artificial cell 'HH'",
+    "subConn_CellularPops": _SUBCONN_FILES,
+    "subConn_DistanceBased": _SUBCONN_FILES,
+    "subConn_DistanceBasedCartesian": _SUBCONN_FILES,
+    "subConn_IncomingNetStims": _SUBCONN_FILES + "; its NetStim population fires 414 "
+                                "spikes in 200 ms where NetPyNE's fires 313",
+}
+# Quick examples that take more than about 5 s here (compiling mod files included).
+SLOW = {"evolCell"}
+
+
+def marks(example):
+    found = []
+    if example.name in NOT_YET:
+        found.append(pytest.mark.xfail(reason=NOT_YET[example.name], strict=True))
+    if example.name in SLOW:
+        found.append(pytest.mark.slow)
+    return found
+
+
+@pytest.mark.parametrize("example", [pytest.param(ex, id=ex.name, marks=marks(ex))
+                                     for ex in QUICK])
+def test_quick_example_behaves_like_netpyne(example, tmp_path):
+    reference = harness.load_reference(example.name)
+    assert reference is not None, f"no stored NetPyNE figures for {example.name}"
+    assert harness.ran(reference), f"NetPyNE does not run {example.name}"
+    got = harness.run_side(example, "neuroloom", 1, tmp_path)
+    verdict = harness.compare(reference, got)
+    assert verdict.ok, f"{example.name}: {verdict.status}\n" + "\n".join(verdict.problems)
+
+
+def test_every_entry_script_of_the_corpus_is_in_the_harness():
+    assert harness.check_corpus() == []
+
+
+def test_every_quick_example_has_netpyne_figures():
+    for example in QUICK:
+        reference = harness.load_reference(example.name)
+        assert reference is not None and len(harness.ran(reference)) >= 2, example.name
+
+
+# -- the comparison itself ---------------------------------------------------------------------
+def stored(name="HybridTut"):
+    """NetPyNE's stored record, and a neuroloom record made of its own runs (a copy)."""
+    reference = harness.load_reference(name)
+    return reference, copy.deepcopy(reference)
+
+
+def test_netpyne_against_itself_is_the_same():
+    for example in QUICK:
+        reference, got = stored(example.name)
+        verdict = harness.compare(reference, got)
+        assert verdict.ok, (example.name, verdict.problems)
+
+
+def test_one_cell_more_is_a_difference():
+    reference, got = stored()
+    for run in got["runs"]:
+        pop = min(run["cells"])
+        run["cells"][pop] += 1
+    verdict = harness.compare(reference, got)
+    assert verdict.status == "differs"
+    assert any(p.startswith(f"cells of {pop}") for p in verdict.problems)
+
+
+@pytest.mark.parametrize("factor, differs", [(1.0, False), (1.03, False), (1.5, True),
+                                             (0.6, True)])
+def test_connections_outside_binomial_noise_are_a_difference(factor, differs):
+    reference, got = stored()
+    for run in got["runs"]:
+        run["conns"] = {k: round(v * factor) for k, v in run["conns"].items()}
+    verdict = harness.compare(reference, got)
+    assert any(p.startswith("connections") for p in verdict.problems) == differs
+
+
+@pytest.mark.parametrize("factor, differs", [(1.0, False), (1.5, True), (0.5, True)])
+def test_rates_outside_sampling_noise_are_a_difference(factor, differs):
+    reference, got = stored()
+    for run in got["runs"]:
+        run["spikes"] = {k: round(v * factor) for k, v in run["spikes"].items()}
+    verdict = harness.compare(reference, got)
+    assert any(p.startswith("spikes") for p in verdict.problems) == differs
+
+
+def test_one_neuroloom_run_is_compared_with_netpynes_spread():
+    reference, got = stored()
+    got["runs"] = got["runs"][:1]
+    assert harness.compare(reference, got).ok
+    got["runs"][0]["spikes"] = {k: 2 * v for k, v in got["runs"][0]["spikes"].items()}
+    assert harness.compare(reference, got).status == "differs"
+
+
+def test_a_deterministic_network_needs_the_same_spikes():
+    reference, got = stored()
+    for record in (reference, got):  # every seed gives seed 0's spikes: no randomness
+        for run in record["runs"]:
+            run["spike_digest"] = "same"
+            run["spike_list"] = [[0, 1.0], [1, 2.5], [0, 7.25]]
+    assert harness.compare(reference, got).ok
+    got["runs"][0]["spike_list"] = [[0, 1.0], [1, 2.5], [0, 7.5]]
+    verdict = harness.compare(reference, got)
+    assert verdict.status == "differs"
+    assert any(p.startswith("spikes not identical") for p in verdict.problems)
+
+
+def test_a_missing_output_file_is_a_difference():
+    reference, got = stored("saving")
+    for run in reference["runs"]:
+        run["files"] = sorted(set(run["files"]) | {"out_raster.png"})
+    for run in got["runs"]:
+        run["files"] = [f for f in run["files"] if f != "out_raster.png"]
+        run["files"].append("out_spikes.h5")  # the documented SONATA spike file
+    verdict = harness.compare(reference, got)
+    assert verdict.problems == ["files NetPyNE writes and neuroloom does not: out_raster.png"]
+
+
+def test_a_failing_example_is_reported_with_its_error():
+    reference, got = stored()
+    for run in got["runs"]:
+        run.update(ran=False, cells=None, error="SpecError: - recordStim: not supported")
+    verdict = harness.compare(reference, got)
+    assert verdict.status == "fails on neuroloom"
+    assert verdict.problems == ["neuroloom: SpecError: - recordStim: not supported"]
+
+
+def test_only_the_import_lines_change():
+    script = ("from netpyne import specs, sim  # the tutorial's\n"
+              "from netpyne.batch import Batch\n"
+              "import netpyne\n"
+              "x = 'from netpyne import sim'\n"
+              "    from netpyne.specs import netParams\n")
+    assert harness.neuroloom_imports(script) == (
+        "from neuroloom import specs, sim  # the tutorial's\n"
+        "from neuroloom.batch import Batch\n"
+        "import neuroloom as netpyne\n"
+        "x = 'from netpyne import sim'\n"
+        "    from neuroloom.specs import netParams\n")
