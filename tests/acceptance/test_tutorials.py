@@ -9,7 +9,7 @@ import pytest
 
 from helpers import EXAMPLES
 
-OUTPUTS = ("_data.json", "_spikes.h5", "_raster.png", "_traces.png", "_2Dnet.png")
+OUTPUTS = ("_data.json", "_spikes.h5", "_raster.png", "_traces.png", "_plot_2Dnet.png")
 
 
 def run_example(name, folder):
@@ -43,7 +43,7 @@ def pop_rates(data):
 @pytest.mark.parametrize("name", ["tut1", "tut2", "tut3", "tut4", "tut5", "tut6"])
 def test_writes_every_output_and_says_where(runs, name):
     folder, filename, stdout, data = runs[name]
-    for suffix in OUTPUTS if name != "tut6" else [o for o in OUTPUTS if o != "_2Dnet.png"]:
+    for suffix in OUTPUTS if name != "tut6" else [o for o in OUTPUTS if o != "_plot_2Dnet.png"]:
         path = folder / f"{filename}{suffix}"
         assert path.stat().st_size > 1000, path
         assert f"Saved {filename}{suffix}" in stdout

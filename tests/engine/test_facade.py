@@ -40,7 +40,7 @@ def test_tutorial_data_model(tut2_run):
     assert len(data["spkt"]) == len(data["spkid"]) > 500
     assert set(data["V_soma"]) == {"cell_1"} and len(data["V_soma"]["cell_1"]) == 10001
     for suffix in ("_data.json", "_data.pkl", "_spikes.h5", "_raster.png", "_traces.png",
-                   "_2Dnet.png"):
+                   "_plot_2Dnet.png"):
         assert (folder / f"tut2{suffix}").exists()
 
 

@@ -118,9 +118,8 @@ def test_bad_imports():
         net.importCellParams('X', 'nowhere.hoc', 'X')
     with pytest.raises(FormatError, match="defines no class 'Nope'"):
         net.importCellParams('X', str(DATA / "pyr_class.py"), 'Nope')
-    with pytest.raises(SpecError, match="conds are not used"):
-        net.importCellParams('X', str(DATA / "pyr_class.py"), 'PyrCell',
-                             conds={'cellType': 'X'})
+    with pytest.raises(FormatError, match="pyr_class.py"):
+        net.importCellParams('X', str(DATA / "pyr_class.py"), 'PyrCell', cellArgs=[1, 2, 3, 4])
 
 
 def test_neuroml_cell_import_instantiates_with_the_segments_lengths(clean_neuron):

@@ -16,7 +16,7 @@ ALL_PLOTS = {
     "plotRatePSD": ("_ratePSD.png", {"include": ["osc"], "maxFreq": 60}),
     "plotSpikeStats": ("_spikeStats.png", {}),
     "plotTraces": ("_traces.png", {"include": [1, 25]}),
-    "plot2Dnet": ("_2Dnet.png", {}),
+    "plot2Dnet": ("_plot_2Dnet.png", {}),
     "plotConn": ("_plot_conn_pop_numConns_matrix.png", {"feature": "numConns"}),
     "plotShape": ("_shape.png", {"include": [("M", 0)], "cvar": "numSyns"}),
 }

@@ -166,9 +166,10 @@ def test_syns_per_conn_mechanism_lists_and_sections():
     assert len(c) == 400 * 2 * 4 * 2
     first = slice(0, 8)  # one connection: 4 synapses x 2 mechanisms
     names = [network.section_names[s] for s in c.sec[first]]
-    # 4 synapses spread evenly over dend (200 um) + apic (600 um): at 100, 300, 500, 700 um
+    # 4 synapses spread evenly over dend (200 um) + apic (600 um): at 100, 300, 500, 700 um;
+    # as NetPyNE's distributeSynsUniformly, locations count from each section's far end
     assert names == ['dend', 'dend', 'apic', 'apic', 'apic', 'apic', 'apic', 'apic']
-    assert np.allclose(c.loc[first], [0.5, 0.5, 1 / 6, 1 / 6, 0.5, 0.5, 5 / 6, 5 / 6])
+    assert np.allclose(c.loc[first], [0.5, 0.5, 5 / 6, 5 / 6, 0.5, 0.5, 1 / 6, 1 / 6])
     assert c.weight[first].tolist() == [0.5, 0.125] * 4
     assert [network.syn_mechs[m].label for m in c.syn_mech[first]] == ['exc', 'nmda'] * 4
 

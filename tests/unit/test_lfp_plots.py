@@ -187,7 +187,6 @@ def test_simconfig_analysis_runs_them_after_the_run(session, tmp_path):
     ({"transformMethod": "fft", "noverlap": 256}, r"noverlap: must be below NFFT \(256\)"),
     ({"transformMethod": "fft", "NFFT": 128}, r"NFFT: must be at least nperseg"),
     ({"filtFreq": [30, 10]}, r"filtFreq: must be False, a low-pass cut-off"),
-    ({"showFig": True}, r"showFig: figures are not shown"),
     ({"saveData": "lfp.txt"}, r"saveData: must be True, False or a file name"),
     ({"smooth": -1}, r"smooth: must be >= 0"),
     ({"logy": "yes"}, r"logy: must be True or False"),

@@ -1,5 +1,6 @@
 """simConfig's LFP and dipole options: defaults, accepted forms, and every problem with
 its dotted path (no NEURON needed)."""
+import pytest
 import numpy as np
 
 from neuroloom.validate import validate
@@ -48,10 +49,11 @@ def test_saving_cells_needs_electrodes_and_names_are_checked(tut2):
     net, cfg = tut2
     cfg.saveLFPCells = True
     cfg.recordLFP = 'here'
-    cfg.lfpsigma = 0.3  # a near miss of an option, not a user variable
+    cfg.lfpsigma = 0.3  # a near miss of an option: NetPyNE's user variable, with a warning
     cfg.recordDipolesHNN = True
-    assert problems(net, cfg) == [
-        "lfpsigma: unknown SimConfig option 'lfpsigma'; did you mean 'lfpSigma'?",
-        "recordDipolesHNN: 'recordDipolesHNN' is not supported yet (not supported)",
+    with pytest.warns(UserWarning, match="'lfpsigma' is not an option; did you mean 'lfpSigma'"):
+        found = problems(net, cfg)
+    assert found == [
+        "recordDipolesHNN: 'recordDipolesHNN' is not supported yet (HNN-style dipoles)",
         "recordLFP: must be a list of electrode positions [[x, y, z], ...] in um, not 'here'",
         "saveLFPCells: needs recordLFP (the electrode positions)"]

@@ -12,6 +12,11 @@ def select_cells(conds, cells, pops, cell_types) -> np.ndarray:
     return np.flatnonzero(mask).astype(np.int64)
 
 
+def matches(cond, cells, pops, cell_types) -> np.ndarray:
+    """Which cells satisfy one condition (a boolean mask)."""
+    return _matches(cond, cells, pops, cell_types)
+
+
 def _matches(cond, cells, pops, cell_types) -> np.ndarray:
     if cond.tag in ("pop", "cellType", "cellModel"):
         wanted = set(cond.values)
@@ -26,7 +31,7 @@ def _matches(cond, cells, pops, cell_types) -> np.ndarray:
         column = getattr(cells, cond.tag)
     else:  # a cellsList tag of populations that have no cells
         return np.zeros(len(cells), dtype=bool)
-    if cond.range is not None:  # [low, high), as NetPyNE
+    if cond.range is not None:  # [low, high), as NetPyNE ([low, high] for cellParams)
         low, high = cond.range
-        return (column >= low) & (column < high)
+        return (column >= low) & ((column <= high) if cond.closed else (column < high))
     return np.isin(column, list(cond.values))

@@ -119,13 +119,16 @@ def _sample_others(gen, candidates, me, me_included, k):
     return np.sort(candidates[picks])
 
 
-def _counts(amount, c, gids, prefix):
-    """Convergence/divergence per cell: a number, or a string function of that cell."""
+def _counts(amount, c, gids, prefix, candidates):
+    """Convergence/divergence per cell: a number, or a string function of that cell,
+    rounded (half to even, Python's round) and, as NetPyNE caps it, at most one less
+    than the number of candidates (also when the cell is not one of them)."""
     if not hasattr(amount, "evaluate"):
-        return np.full(len(gids), int(np.floor(float(amount) + 0.5)))
-    env_for = lambda names: cell_env(c.cells, gids, prefix, c.variables, names)
-    values = evaluate(amount, env_for, subkey(c.key, "count"), gids, (len(gids),))
-    return np.maximum(np.floor(values + 0.5), 0).astype(np.int64)
+        values = np.full(len(gids), float(amount))
+    else:
+        env_for = lambda names: cell_env(c.cells, gids, prefix, c.variables, names)
+        values = evaluate(amount, env_for, subkey(c.key, "count"), gids, (len(gids),))
+    return np.clip(np.rint(values), 0, max(len(candidates) - 1, 0)).astype(np.int64)
 
 
 def _each_picks(cells, candidates, counts, key):
@@ -142,13 +145,15 @@ def _each_picks(cells, candidates, counts, key):
 
 def _convergence(amount, conn_list, c):
     """``amount`` presynaptic cells for every postsynaptic cell."""
-    post, pre = _each_picks(c.mine, c.pre, _counts(amount, c, c.mine, "post_"), c.key)
+    post, pre = _each_picks(c.mine, c.pre, _counts(amount, c, c.mine, "post_", c.pre),
+                            c.key)
     return pre, post, None
 
 
 def _divergence(amount, conn_list, c):
     """``amount`` postsynaptic cells for every presynaptic cell."""
-    pre, post = _each_picks(c.pre, c.post, _counts(amount, c, c.pre, "pre_"), c.key)
+    pre, post = _each_picks(c.pre, c.post, _counts(amount, c, c.pre, "pre_", c.post),
+                            c.key)
     keep = np.isin(post, c.mine)
     pre, post = pre[keep], post[keep]
     order = np.lexsort((pre, post))

@@ -91,8 +91,10 @@ def _write(rule, code, pre, post, list_index, syns, ctx, out, offset) -> int:
         weight = weight * np.asarray(rule.weight_factors)[rows.mech]
     if rule.delay_factors:
         delay = delay * np.asarray(rule.delay_factors)[rows.mech]
+    sec, loc = places(rule, post, rows, per_row, ctx)
+    weight = weight * weight_norm(ctx, post[rows.pair], sec, loc)
     out.weight[offset:end], out.delay[offset:end] = weight, delay
-    out.sec[offset:end], out.loc[offset:end] = places(rule, post, rows, per_row, ctx)
+    out.sec[offset:end], out.loc[offset:end] = sec, loc
     out.pre_gid[offset:end], out.post_gid[offset:end] = pre[rows.pair], post[rows.pair]
     # no synMech: the targets are artificial cells, which receive events themselves
     mech_codes = np.asarray([ctx.catalogs.syn_code[m] for m in rule.syn_mechs] or [-1])
@@ -105,6 +107,23 @@ def _write(rule, code, pre, post, list_index, syns, ctx, out, offset) -> int:
                                             ctx.catalogs.sec_code[rule.pre_sec])
         out.extra["pre_loc"][offset:end] = rule.pre_loc
     return end
+
+
+def weight_norm(ctx, post, sec, loc) -> np.ndarray | float:
+    """The weightNorm factor of each row's segment (1 where its section has none), as
+    NetPyNE picks it: factors[int(round(loc * nseg)) - 1] (Python's rounding, half to
+    even; a location that rounds to 0 takes the last segment's factor, as there)."""
+    if not any(ctx.weight_norms):
+        return 1.0
+    types = ctx.cells.cell_type[post]
+    factors = np.ones(len(post))
+    for code in np.unique(types).tolist():
+        for sec_code, norm in ctx.weight_norms[code].items():
+            rows = (types == code) & (sec == sec_code)
+            if rows.any():
+                index = np.round(loc[rows] * len(norm)).astype(np.int64) - 1
+                factors[rows] = norm[index]
+    return factors
 
 
 def places(rule, post, rows, per_row, ctx):
@@ -144,10 +163,21 @@ def places(rule, post, rows, per_row, ctx):
         sec[single] = codes[choice]
         loc[single] = np.asarray(rule.loc)[choice] if loc_by_sec else loc_all[single]
         # several synapses are spread evenly along the total length of the list
-        lengths = np.asarray([cell_type.section(n).L for n in names])
-        cumulative = np.cumsum(lengths)
-        position = (rows.syn[spread] + 0.5) / rows.n[spread] * cumulative[-1]
-        which = np.minimum(np.searchsorted(cumulative, position, side="right"), len(names) - 1)
+        which, loc[spread] = spread_evenly([cell_type.section(n).L for n in names],
+                                           rows.syn[spread], rows.n[spread])
         sec[spread] = codes[which]
-        loc[spread] = (position - (cumulative[which] - lengths[which])) / lengths[which]
     return sec, loc
+
+
+def spread_evenly(lengths, k, n):
+    """(section index, location) of synapse k of n spread evenly along sections of these
+    lengths, as NetPyNE's distributeSynsUniformly: at (k + 1/2) / n of the total length,
+    in the first section whose end is at or past that point, the location counted from
+    that section's far end ((end - point) / length)."""
+    lengths = np.asarray(lengths, dtype=np.float64)
+    total = float(lengths.sum())
+    cumulative = np.cumsum(lengths)
+    k, n = np.asarray(k), np.asarray(n)
+    point = k * (total / n) + total / n / 2
+    which = np.minimum(np.searchsorted(cumulative, point, side="left"), len(lengths) - 1)
+    return which, (cumulative[which] - point) / lengths[which]

@@ -12,6 +12,7 @@ from ..errors import Problem, SpecError
 from ..model.network import Network, Provenance
 from ..model.tables import ConnTable
 from .catalogs import Catalogs
+from .cell_rules import assign_cell_types
 from .conds import select_cells
 from .connectors import Candidates, RuleError, connect
 from .contacts import RulePairs
@@ -32,6 +33,8 @@ class BuildContext:
     variables: dict
     stim_seed: int
     rule_key: int = 0
+    # per cell type code: {section code: weightNorm factors per segment}
+    weight_norms: tuple = ()
 
 
 def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None,
@@ -43,13 +46,23 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None,
     presynaptic positions are needed), and any split gives the same rows as the whole.
     ``progress(fraction)`` after each connectivity rule.
     """
-    type_codes = {t.label: i for i, t in enumerate(net_spec.cell_types)}
-    pops, cells = place_cells(net_spec, type_codes, seeds["loc"])
+    # NetPyNE's default seed of the cells' own draws (cellParams string functions,
+    # diversity on grids) when simConfig.seeds has no 'cell'
+    cell_seed = seeds.get("cell", 1)
+    pops, cells = place_cells(net_spec, seeds["loc"], cell_seed)
+    types, codes = assign_cell_types(net_spec, pops, cells, cell_seed, seeds["stim"])
+    columns = cells.columns()
+    columns["cell_type"] = codes
+    cells = type(cells)(**columns, extra=cells.extra)
+    cell_types = tuple(types.types)
     sources = tuple(s.source for s in net_spec.stim_sources)
-    catalogs = Catalogs(net_spec.cell_types, net_spec.syn_mechs, sources)
-    ctx = BuildContext(cells=cells, pops=pops, cell_types=net_spec.cell_types,
+    catalogs = Catalogs(cell_types, net_spec.syn_mechs, sources)
+    ctx = BuildContext(cells=cells, pops=pops, cell_types=cell_types,
                        catalogs=catalogs, variables=dict(net_spec.variables),
-                       stim_seed=seeds["stim"])
+                       stim_seed=seeds["stim"],
+                       weight_norms=tuple({catalogs.sec_code[sec]: np.asarray(f)
+                                           for sec, f in norms.items()}
+                                          for norms in types.norms))
     owned = None if owned is None else np.asarray(owned, dtype=np.int64)
     # all pairs first, then one table of the right size written rule by rule: no
     # concatenation of big pieces
@@ -79,7 +92,7 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None,
     provenance = Provenance(seeds=tuple(sorted(seeds.items())), spec_hash=spec_hash(net_spec),
                             version=__version__)
     return Network(cells=cells, conns=conns, stims=stims, pops=pops,
-                   cell_types=net_spec.cell_types, syn_mechs=net_spec.syn_mechs,
+                   cell_types=cell_types, syn_mechs=net_spec.syn_mechs,
                    stim_sources=sources, section_names=catalogs.section_names,
                    conn_rules=tuple(r.label for r in net_spec.conn_rules),
                    stim_rules=tuple(t.label for t in net_spec.stim_targets),

@@ -2,7 +2,12 @@
 
 Positions are drawn per population from a stream keyed by (seed, 'loc', population label):
 uniformly inside the network's shape (a box, the cylinder along y inside it, or the
-inscribed ellipsoid), mapped into the population's x/y/z ranges.
+inscribed ellipsoid), mapped into the population's x/y/z ranges. Numbers of cells are
+truncated as NetPyNE truncates them: int(scale * numCells), int(density * volume) with
+the volume in mm3 computed in NetPyNE's order of operations (so the same products round
+the same way). Populations with diversity give their cells a 'fraction' tag: i / n for
+the i-th of n cells (grids: those fractions shuffled, from a stream keyed by the cell
+seed and the population).
 """
 from __future__ import annotations
 
@@ -15,7 +20,12 @@ from ..model.tables import CellTable
 DENSITY_GRID = {1: 1001, 2: 201, 3: 51}  # points per axis to find a density's maximum
 
 
-def place_cells(net_spec, type_codes: dict[str, int], seed: int):
+FRACTION = "fraction"  # the tag of populations with diversity
+
+
+def place_cells(net_spec, seed: int, cell_seed: int = 1):
+    """(populations, cells) of a spec; the cells' cell_type codes are 0 until the cell
+    types are assigned (builder/cell_rules.py)."""
     pops, parts = [], []
     gid_start = 0
     size = np.asarray(net_spec.size, dtype=np.float64)
@@ -25,10 +35,16 @@ def place_cells(net_spec, type_codes: dict[str, int], seed: int):
         norm, extra = _positions(spec, net_spec, size, variables, gen)
         n = len(norm)
         xyz = norm * size
+        if spec.diversity:
+            fraction = np.arange(n, dtype=np.float64) / n
+            if spec.method == "grid":
+                key = rng.stream_key(cell_seed, "diversity", spec.label)
+                fraction = rng.generator(key).permutation(fraction)
+            extra = {**extra, FRACTION: fraction}
         pops.append(Population(label=spec.label, cell_type=spec.cell_type,
                                cell_model=spec.cell_model, gid_start=gid_start, size=n))
         parts.append(CellTable(
-            pop=np.full(n, code), cell_type=np.full(n, type_codes[spec.cell_type]),
+            pop=np.full(n, code), cell_type=np.zeros(n),
             index=np.arange(n), x=xyz[:, 0], y=xyz[:, 1], z=xyz[:, 2],
             xnorm=norm[:, 0], ynorm=norm[:, 1], znorm=norm[:, 2], extra=extra))
         gid_start += n
@@ -44,11 +60,12 @@ def _positions(spec, net_spec, size, variables, gen):
     if spec.method == "grid":
         return _grid(spec.grid_spacing, low * size, high * size, net_spec.shape, size), {}
     if spec.method == "count":
-        n = int(round(spec.num_cells * net_spec.scale))
+        n = int(net_spec.scale * spec.num_cells)
         return low + in_shape(gen, n, net_spec.shape) * (high - low), {}
-    volume = shape_volume(net_spec.shape, size) * np.prod(high - low) / 1e9  # mm3
+    volume = volume_mm3(net_spec.shape, size, spec.norm_ranges)
     if not hasattr(spec.density, "evaluate"):
-        n = int(round(spec.density * volume * net_spec.scale))
+        # scale: NetPyNE 1.1.1 leaves it out for densities; neuroloom applies it
+        n = int(spec.density * volume * net_spec.scale)
         return low + in_shape(gen, n, net_spec.shape) * (high - low), {}
     return _density_function(spec.density, volume * net_spec.scale, low, high,
                              net_spec.shape, variables, gen), {}
@@ -70,14 +87,19 @@ def in_shape(gen, n, shape) -> np.ndarray:
                             0.5 + radius * sin_theta * np.sin(phi), 0.5 + radius * cos_theta])
 
 
-def shape_volume(shape, size) -> float:
-    """Volume in um3 of the network's shape."""
-    x, y, z = size
+def volume_mm3(shape, size, norm_ranges) -> float:
+    """The population's share of the network's volume in mm3, as NetPyNE computes it."""
+    x, y, z = (float(v) for v in size)
     if shape == "cylinder":
-        return np.pi * (x / 2) * (z / 2) * y
-    if shape == "ellipsoid":
-        return 4 / 3 * np.pi * (x / 2) * (y / 2) * (z / 2)
-    return x * y * z
+        volume = y / 1e3 * x / 1e3 / 2 * z / 1e3 / 2 * np.pi
+    elif shape == "ellipsoid":
+        volume = y / 1e3 / 2.0 * x / 1e3 / 2.0 * z / 1e3 / 2.0 * np.pi * 4.0 / 3.0
+    else:
+        volume = y / 1e3 * x / 1e3 * z / 1e3
+    for low, high in norm_ranges:
+        if (low, high) != (0.0, 1.0):
+            volume = volume * (high - low)
+    return volume
 
 
 def _inside(norm, shape) -> np.ndarray:

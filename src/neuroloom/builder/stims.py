@@ -15,7 +15,7 @@ from ..model.stim_types import SPIKE_SOURCES, STIM_TYPES
 from ..model.tables import SpikeTrains, StimTable
 from .conds import select_cells
 from .connectors import RuleError
-from .contacts import RowIndex, places
+from .contacts import RowIndex, places, weight_norm
 from .draws import evaluate, subkey
 from .env import cell_env
 from .trains import pulse_times
@@ -75,12 +75,13 @@ def _rows(rule_code, target, source, gids, ctx, trains) -> StimTable:
         extra["train"] = (first + np.arange(len(gids)))[rows.pair].astype(float)
     sec, loc = places(target, gids, rows, per_row, ctx)
     synaptic = kind.spike_source
+    norm = weight_norm(ctx, gids[rows.pair], sec, loc) if synaptic else 1.0
     return StimTable(
         gid=gids[rows.pair], source=np.full(rows.count, ctx.catalogs.source_code[target.source]),
         rule=np.full(rows.count, rule_code), sec=sec, loc=loc,
         syn_mech=np.full(rows.count, ctx.catalogs.syn_code[target.syn_mech] if synaptic
                          else -1),
-        weight=per_row(target.weight, "weight") * target.weight_scale if synaptic
+        weight=per_row(target.weight, "weight") * target.weight_scale * norm if synaptic
         else np.zeros(rows.count),
         delay=per_row(target.delay, "delay") if synaptic else np.zeros(rows.count),
         extra=extra)

@@ -27,6 +27,8 @@ class CellInstance:
             # 3D points set L and diam; they are placed at the cell's position, y downwards
             # as NetPyNE does (y is depth)
             x0, y0, z0 = position
+            if len(spec.pt3d) == 1:  # NEURON keeps the diameter, makes L 1e-9 um
+                sec.diam = spec.diam
             for x, y, z, diam in spec.pt3d:
                 h.pt3dadd(x + x0, y - y0, z + z0, diam, sec=sec)
         else:

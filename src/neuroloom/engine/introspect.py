@@ -30,7 +30,7 @@ def instantiate(file_name: str, cell_name: str | None, cell_args, cell_instance:
             raise FormatError(f"{file_name!r} defines no template or object "
                               f"{cell_name!r}")
         cell = getattr(h, cell_name) if cell_instance else _call(getattr(h, cell_name),
-                                                                  cell_args)
+                                                                  cell_args, file_name)
         return cell, _owned_sections(h, cell)
     if suffix == ".py":
         spec = importlib.util.spec_from_file_location(f"neuroloom_cell_{path.stem}", path)
@@ -42,7 +42,7 @@ def instantiate(file_name: str, cell_name: str | None, cell_args, cell_instance:
             sys.path.remove(str(path.parent))
         if not cell_name or not hasattr(module, cell_name):
             raise FormatError(f"{file_name!r} defines no class {cell_name!r}")
-        cell = _call(getattr(module, cell_name), cell_args)
+        cell = _call(getattr(module, cell_name), cell_args, file_name)
         return cell, _owned_sections(h, cell)
     if suffix in (".swc", ".asc"):
         return None, _morphology(h, path, suffix)
@@ -50,12 +50,17 @@ def instantiate(file_name: str, cell_name: str | None, cell_args, cell_instance:
                       ".asc or a NeuroML2 file")
 
 
-def _call(factory, args):
-    if args is None:
-        return factory()
-    if isinstance(args, dict):
-        return factory(**args)
-    return factory(*args) if isinstance(args, (list, tuple)) else factory(args)
+def _call(factory, args, file_name):
+    """The cell ``factory(cellArgs)`` makes; its own failure names the file and the args."""
+    try:
+        if args is None:
+            return factory()
+        if isinstance(args, dict):
+            return factory(**args)
+        return factory(*args) if isinstance(args, (list, tuple)) else factory(args)
+    except (TypeError, ValueError, RuntimeError, LookupError, ArithmeticError) as error:
+        raise FormatError(f"{file_name!r}: making the cell with cellArgs={args!r} failed: "
+                          f"{type(error).__name__}: {error}") from error
 
 
 def _owned_sections(h, cell) -> list:

@@ -122,7 +122,8 @@ class NeuronModel:
             self.recorder = Recorder(self.h, self.pc, self.cells, run.traces, trace_gids,
                                      run.record_step, network=self.network,
                                      targets=self.targets, stimuli=self.stimuli,
-                                     stride=stride, rxd=self.rxd)
+                                     stride=stride, rxd=self.rxd,
+                                     record_stims=run.record_stim)
             self._reports = ReportProbes(self.h, self.cells, reports, report_gids or {},
                                          run.dt, every_step=run.coreneuron)
 
@@ -187,6 +188,17 @@ class NeuronModel:
     def run(self, progress=None) -> dict:
         """Simulate from t=0 and return this rank's recordings; ``progress(t)`` is called
         as the simulated time advances (on every rank: the run goes in the same steps)."""
+        run = self.run_spec
+        self.start()
+        try:
+            self._advance(run, progress)
+        finally:
+            if run.coreneuron:
+                self._coreneuron(False)
+        return self.collect()
+
+    def start(self) -> None:
+        """Set the globals and initialise the model at t=0 (``advance_to`` goes on)."""
         h, run = self.h, self.run_spec
         for name, value in self._globals().items():
             setattr(h, name, value)
@@ -198,17 +210,44 @@ class NeuronModel:
             self._coreneuron(True)
         try:
             h.finitialize(h.v_init)
-            self._advance(run, progress)
-        finally:
+        except BaseException:
             if run.coreneuron:
                 self._coreneuron(False)
+            raise
+
+    def advance_to(self, stop: float) -> float:
+        """Simulate on to ``stop`` ms (never past the run's duration); the time reached."""
+        stop = min(float(stop), self.run_spec.duration)
+        if stop > self.h.t:
+            if self._shortest_delay() <= 0:  # NEURON's own event queue (see _advance)
+                self.h.load_file("stdrun.hoc")
+                self.h.continuerun(stop)
+            else:
+                self.pc.psolve(stop)
+        return float(self.h.t)
+
+    def finish(self) -> dict:
+        """After ``start`` and ``advance_to``: leave CoreNEURON, return the recordings."""
+        if self.run_spec.coreneuron:
+            self._coreneuron(False)
+        return self.collect()
+
+    @property
+    def time(self) -> float:
+        """The simulated time reached (ms)."""
+        return float(self.h.t)
+
+    def collect(self, final: bool = True) -> dict:
+        """This rank's recordings so far; ``final`` adds the reports and the rxd snapshot
+        (of the whole run)."""
         local = self.recorder.collect()
-        local["reports"] = self._reports.collect()
-        # the final concentrations; an extracellular grid once (every rank holds it whole)
-        local["rxd"] = {} if self.rxd is None else self.rxd.snapshot(self.rank == 0)
         local["lfp"] = None if self.lfp is None else self.lfp.collect(len(local["t"]))
+        local["reports"] = self._reports.collect() if final else {}
+        # the final concentrations; an extracellular grid once (every rank holds it whole)
+        local["rxd"] = {} if self.rxd is None or not final else self.rxd.snapshot(
+            self.rank == 0)
         if self.rank == 0:  # the replayed cells' spikes, once
-            times, gids = train_spikes(self.network, run.duration)
+            times, gids = train_spikes(self.network, min(self.run_spec.duration, self.time))
             local["spike_t"] = np.concatenate([local["spike_t"], times])
             local["spike_gid"] = np.concatenate([local["spike_gid"], gids])
         return local
@@ -300,22 +339,26 @@ class NeuronModel:
                 **{k: v for k, v in timing.items() if isinstance(v, float)}}
         return self.pc.py_gather(mine, 0)
 
-    def gather(self, local: dict) -> dict | None:
-        """All ranks' recordings merged on rank 0 (None on the other ranks)."""
+    def gather(self, local: dict, everywhere: bool = True) -> dict | None:
+        """All ranks' recordings merged: on every rank (as a script that post-processes
+        sim.allSimData on each rank needs), or with ``everywhere=False`` on rank 0 only
+        (None on the others)."""
         if self.nhost == 1:
             return {**local, "lfp": merge_lfp([local.get("lfp")])}
         parts = self.pc.py_gather(local, 0)
-        if self.rank != 0:
-            return None
-        merged = {"spike_t": np.concatenate([p["spike_t"] for p in parts]),
-                  "spike_gid": np.concatenate([p["spike_gid"] for p in parts]),
-                  "t": parts[0]["t"]}
-        for kind in ("traces", "reports"):
-            merged[kind] = {label: {g: v for p in parts for g, v in p[kind][label].items()}
-                            for label in local[kind]}
-        merged["rxd"] = merge_snapshots([p.get("rxd") for p in parts])
-        merged["lfp"] = merge_lfp([p.get("lfp") for p in parts])
-        return merged
+        merged = None
+        if self.rank == 0:
+            merged = {"spike_t": np.concatenate([p["spike_t"] for p in parts]),
+                      "spike_gid": np.concatenate([p["spike_gid"] for p in parts]),
+                      "t": parts[0]["t"],
+                      "stims": None if local.get("stims") is None else
+                      {g: v for p in parts for g, v in p["stims"].items()}}
+            for kind in ("traces", "reports"):
+                merged[kind] = {label: {g: v for p in parts for g, v in p[kind][label].items()}
+                                for label in local[kind]}
+            merged["rxd"] = merge_snapshots([p.get("rxd") for p in parts])
+            merged["lfp"] = merge_lfp([p.get("lfp") for p in parts])
+        return self.pc.py_broadcast(merged, 0) if everywhere else merged
 
     def clear(self):
         """Release every NEURON object of this model; NEURON is left with no sections."""

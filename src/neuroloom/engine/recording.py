@@ -14,10 +14,13 @@ class Recorder:
 
     def __init__(self, h, pc, cells: dict, traces, trace_gids, record_step: float, *,
                  network=None, targets=None, stimuli=None, stride: int | None = None,
-                 rxd=None):
+                 rxd=None, record_stims: bool = False):
         """``stride``: record every time step and keep every stride-th sample (CoreNEURON
         hands back only vectors recorded every step), instead of sampling every
-        record_step. ``rxd``: the RxDModel whose species 'ca[er]'-style traces read."""
+        record_step. ``rxd``: the RxDModel whose species 'ca[er]'-style traces read.
+        ``record_stims``: the times each spike-source stimulus of this rank's cells fires
+        (simConfig.recordStim), by cell and stimulus source."""
+        self._h = h
         self.spike_t = h.Vector()
         self.spike_gid = h.Vector()
         pc.spike_record(-1, self.spike_t, self.spike_gid)
@@ -55,6 +58,7 @@ class Recorder:
             self.traces[trace.label] = vectors
         if problems:
             raise MechanismError("\n".join(dict.fromkeys(problems)))
+        self.stims = _stim_recordings(h, cells, network, stimuli) if record_stims else None
 
     def collect(self) -> dict:
         """This rank's recordings as numpy arrays (picklable, for gathering)."""
@@ -65,7 +69,40 @@ class Recorder:
             "t": np.array(self.t)[every],
             "traces": {label: {gid: np.array(v)[every] for gid, v in vecs.items()}
                        for label, vecs in self.traces.items()},
+            "stims": None if self.stims is None else {
+                gid: {label: _fired(times, float(self._h.t)) for label, times in by_source.items()}
+                for gid, by_source in self.stims.items()},
         }
+
+
+def _stim_recordings(h, cells, network, stimuli) -> dict:
+    """gid -> stimulus source label -> a Vector recording when the source fires (a NetStim)
+    or its train (a replayed VecStim), for every cell of this rank (as NetPyNE: an empty
+    entry for a cell without spike-source stimuli); one per (cell, source) as NetPyNE."""
+    out = {int(gid): {} for gid in sorted(cells)}
+    if stimuli is None:
+        return out
+    stims = network.stims
+    for row, (source, netcon) in sorted(stimuli.by_row.items()):
+        if netcon is None:
+            continue  # a current or voltage clamp: no spikes
+        gid = int(stims.gid[row])
+        label = network.stim_sources[stims.source[row]].label
+        if label in out[gid]:
+            continue  # another synapse of the same source
+        if source is None:  # replayed: its train is known
+            out[gid][label] = network.stim_trains.times_of(int(stims.extra["train"][row]))
+        else:
+            vec = h.Vector()
+            netcon.record(vec)
+            out[gid][label] = vec
+    return out
+
+
+def _fired(times, now: float) -> np.ndarray:
+    """The recorded (or replayed) spike times up to ``now``."""
+    times = np.array(times, dtype=np.float64)
+    return times[times <= now]
 
 
 def _reference(cell, trace, finder, rxd=None):

@@ -81,7 +81,10 @@ class CellType:
     sec_lists: tuple[tuple[str, tuple[str, ...]], ...] = ()  # named groups of sections
     globals: Params = ()  # NEURON globals the cell type needs (e.g. of its mechanisms)
     artificial: Artificial | None = None
-    variant_of: str = ""  # a modified copy for some cells (sim.net.modifyCells) of this type
+    # the cellType its cells were given, when that is not its label: a modified copy for
+    # some cells (sim.net.modifyCells), the cellParams rules a population's cellType (or
+    # conds) selected, or one cell's copy with its own drawn values (builder/cell_rules.py)
+    variant_of: str = ""
     # 3D points moved to each cell's position (NetPyNE), or kept as given (SONATA: BMTK
     # never moves morphologies, and NEURON keeps 3D points in single precision, so moving
     # them changes lengths and areas in the last bits)

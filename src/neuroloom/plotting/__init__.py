@@ -2,7 +2,7 @@
 from .batch import plot_heatmap
 from .conn import plot_conn
 from .csd import plot_csd
-from .figures import save_figure
+from .figures import finish_figure, rc_context, save_figure
 from .lfp import plot_lfp
 from .net2d import plot_2dnet
 from .raster import plot_raster
@@ -13,4 +13,4 @@ from .traces import plot_traces
 
 __all__ = ["plot_conn", "plot_csd", "plot_2dnet", "plot_heatmap", "plot_lfp", "plot_raster",
            "plot_shape", "plot_rate_psd", "plot_spike_hist", "plot_spike_stats", "plot_traces",
-           "plot_rxd_concentration", "save_figure"]
+           "plot_rxd_concentration", "save_figure", "finish_figure", "rc_context"]

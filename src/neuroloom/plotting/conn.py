@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..analysis.connectivity import conn_matrix
-from .figures import new_figure
+from .figures import log_norm, new_figure
 
 LABELS = {"strength": "Connection strength", "weight": "Mean weight", "delay": "Mean delay (ms)",
           "probability": "Connection probability", "numConns": "Number of connections",
@@ -10,14 +10,23 @@ LABELS = {"strength": "Connection strength", "weight": "Mean weight", "delay": "
 
 
 def plot_conn(network, pre_gids, post_gids, *, feature="strength", group_by="pop",
-              syn_or_conn="syn", order_by="gid", fig_size=(8, 8)):
-    """Returns (figure, data)."""
+              syn_or_conn="syn", order_by="gid", fig_size=(8, 8), clim=None,
+              log_plot=False):
+    """Returns (figure, data). ``clim``: [min, max] of the colour scale; ``log_plot``: a
+    logarithmic colour scale."""
     matrix, pre_labels, post_labels = conn_matrix(
         network, pre_gids, post_gids, feature=feature, group_by=group_by,
         syn_or_conn=syn_or_conn, order_by=order_by)
     fig = new_figure(fig_size)
     ax = fig.add_subplot(1, 1, 1)
-    image = ax.imshow(matrix, interpolation="nearest", cmap="viridis", aspect="auto")
+    if matrix.size == 0:  # e.g. include names only populations the network lacks
+        ax.text(0.5, 0.5, "no cells to show", ha="center", transform=ax.transAxes)
+        return fig, {"connMatrix": matrix, "feature": feature, "groupBy": group_by,
+                     "includePre": pre_labels, "includePost": post_labels}
+    low, high = (None, None) if clim is None else clim
+    scale = {"norm": log_norm(low, high)} if log_plot else {"vmin": low, "vmax": high}
+    image = ax.imshow(matrix, interpolation="nearest", cmap="viridis", aspect="auto",
+                      **scale)
     fig.colorbar(image, ax=ax, label=LABELS[feature])
     if group_by == "pop":
         ax.set_xticks(range(len(post_labels)), post_labels)

@@ -6,7 +6,7 @@ datasets, the spec, catalogs and provenance as JSON text.
     /net/catalogs        JSON text (populations, cell types, rules, sizes, provenance)
     /net/{cells,conns,stims}/<column>, .../extra/<column>
     /net/{spikeTrains,stimTrains}/{gids,bounds,times}
-    /simData/scalars     JSON text (avgRate, popRates, ...)
+    /simData/scalars     JSON text (avgRate, popRates, stims (recordStim), ...)
     /simData/{spkt,spkid,t}, /simData/traces/<label>/cell_<gid>
     /simData/{LFP,dipoleSum}                 time x channels
     /simData/{LFPCells,dipoleCells,LFPPops,dipolePops}/{keys,data}   gids or population
@@ -78,6 +78,8 @@ def _write_sim_data(group, sim_data: dict) -> None:
             group.create_dataset(key, data=np.asarray(value))
         elif key in LFP_BY_GID + LFP_BY_POP:
             _write_stacked(group.create_group(key), value, key in LFP_BY_GID)
+        elif key == "stims":  # {cell: {source: times}}: small, kept with the scalars
+            scalars[key] = value
         elif isinstance(value, dict) and value and all(k.startswith("cell_") for k in value):
             trace = traces.create_group(key)
             for cell, samples in value.items():

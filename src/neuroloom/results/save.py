@@ -1,22 +1,27 @@
-"""Saving and loading runs: ``<saveFolder>/<filename>_data.{json,pkl,h5}``, atomically.
+"""Saving and loading runs: ``<saveFolder>/<filename>_data.{json,pkl,h5,mat}``, atomically.
 
 The payload holds what saveDataInclude asks for: 'netParams', 'simConfig', 'netCells' (the
 network's tables and catalogs), 'netPops' (the populations only, without netCells) and
-'simData'. Loading never runs code from the file: JSON and HDF5 are data; a pickle is only
-read when the user explicitly loads a .pkl file.
+'simData' ('net' is netCells and netPops). Loading never runs code from the file: JSON and
+HDF5 are data; a pickle is only read when the user explicitly loads a .pkl file.
 """
 from __future__ import annotations
 
 import json
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from .. import __version__
-from ..atomic import write_bytes_atomic
+from ..atomic import atomic_path, write_bytes_atomic
 from ..errors import FormatError
 from ..model.serialize import network_to_dict
+from ..model.tables import ConnTable
 from ..specs.dicts import to_plain
 from .hdf5 import read_hdf5, write_hdf5
+from .netpyne_data import NetPyNEUnpickler, is_netpyne
 
 INCLUDE = ("netParams", "netCells", "netPops", "simConfig", "simData")
 
@@ -26,16 +31,24 @@ def output_path(save_folder: str, filename: str, suffix: str) -> Path:
     return Path(save_folder or ".") / f"{filename}{suffix}"
 
 
-def data_payload(net_params, sim_config, network, sim_data, include=INCLUDE) -> dict:
+def data_payload(net_params, sim_config, network, sim_data, include=INCLUDE,
+                 cell_conns: bool = True) -> dict:
     """Everything saveDataInclude asks for: plain data, with the network's columns and
-    the recordings as numpy arrays (each writer turns them into what its format holds)."""
+    the recordings as numpy arrays (each writer turns them into what its format holds).
+    Without ``cell_conns`` (simConfig.saveCellConns False) the network is saved without its
+    connections, and says so (``net['omitted']``)."""
     payload = {"neuroloom_version": __version__}
     if "netParams" in include:
         payload["netParams"] = net_params.todict()
     if "simConfig" in include:
         payload["simConfig"] = sim_config.todict()
     if "netCells" in include:
-        payload["net"] = network_to_dict(network, arrays=True)
+        if cell_conns:
+            payload["net"] = network_to_dict(network, arrays=True)
+        else:
+            payload["net"] = network_to_dict(replace(network, conns=ConnTable.empty()),
+                                             arrays=True)
+            payload["net"]["omitted"] = ["conns"]
     elif "netPops" in include:
         payload["net"] = {"pops": network_to_dict(network, arrays=True)["pops"]}
     if "simData" in include and sim_data is not None:
@@ -59,8 +72,33 @@ def save_hdf5(path, payload: dict) -> Path:
     return Path(path)
 
 
+def save_mat(path, payload: dict) -> Path:
+    """A MATLAB file (scipy.io.savemat) of the same data: dicts as structs, lists of
+    strings and of dicts as cell arrays, None as the string '__np_none__' (as NetPyNE)."""
+    from scipy.io import savemat  # heavy, and needed only for this format
+
+    with atomic_path(path, suffix=".mat") as tmp:
+        with open(tmp, "wb") as f:
+            savemat(f, _mat_ready(to_plain(payload)), long_field_names=True,
+                    do_compression=True)
+    return Path(path)
+
+
+def _mat_ready(value):
+    if isinstance(value, dict):
+        return {str(k): _mat_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        if value and all(isinstance(v, (int, float, bool)) for v in value):
+            return np.asarray(value)
+        cells = np.empty(len(value), dtype=object)  # a cell array: mixed or nested items
+        cells[:] = [_mat_ready(v) for v in value]
+        return cells
+    return "__np_none__" if value is None else value
+
+
 def load_payload(path) -> dict:
-    """The payload of a saved .json, .pkl or .h5 file."""
+    """The payload of a saved .json, .pkl or .h5 file (neuroloom's, or NetPyNE's .json and
+    .pkl: results/netpyne_data.py reads those)."""
     path = Path(path)
     if not path.exists():
         raise FormatError(f"{str(path)!r} does not exist")
@@ -72,11 +110,12 @@ def load_payload(path) -> dict:
             raise FormatError(f"{str(path)!r} is not a JSON file: {err}") from None
     elif suffix in (".pkl", ".pickle"):
         with open(path, "rb") as f:  # the user chose to load a pickle
-            payload = pickle.load(f)
+            payload = NetPyNEUnpickler(f).load()
     elif suffix in (".h5", ".hdf5"):
         payload = read_hdf5(path)
     else:
         raise FormatError(f"cannot load {str(path)!r}: use a .json, .pkl or .h5 data file")
-    if not isinstance(payload, dict) or "neuroloom_version" not in payload:
-        raise FormatError(f"{str(path)!r} is not a saved neuroloom run")
+    if not isinstance(payload, dict) or not ("neuroloom_version" in payload
+                                             or is_netpyne(payload)):
+        raise FormatError(f"{str(path)!r} is not a saved neuroloom run (nor a NetPyNE one)")
     return payload

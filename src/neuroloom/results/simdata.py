@@ -20,6 +20,7 @@ class Recordings:
     reports: dict = field(default_factory=dict)  # label -> {gid: (samples, sec ids, pos)}
     rxd: dict = field(default_factory=dict)  # final concentrations (engine/rxd.py snapshot)
     lfp: dict = field(default_factory=dict)  # simData's LFP and dipole entries (engine/lfp.py)
+    stims: dict | None = None  # gid -> source label -> spike times (simConfig.recordStim)
 
     @classmethod
     def from_raw(cls, raw: dict, duration: float) -> "Recordings":
@@ -31,7 +32,8 @@ class Recordings:
         return cls(spike_t=t[order], spike_gid=gid[order], t=np.asarray(raw["t"]),
                    traces=traces, duration=duration, reports=reports,
                    rxd=raw.get("rxd") or {},
-                   lfp=raw.get("lfp") or {})
+                   lfp=raw.get("lfp") or {},
+                   stims=None if raw.get("stims") is None else dict(sorted(raw["stims"].items())))
 
     def sim_data(self, num_cells: int) -> Dict:
         """The tutorial's simData: spkt, spkid, t, one entry per trace with 'cell_<gid>'
@@ -42,6 +44,8 @@ class Recordings:
             data[label] = Dict({f"cell_{gid}": samples for gid, samples in cells.items()})
         for key, value in self.lfp.items():
             data[key] = Dict(value) if isinstance(value, dict) else value
+        if self.stims is not None:  # as NetPyNE: simData['stims']['cell_5']['bkg']
+            data["stims"] = stims_sim_data(self.stims)
         seconds = self.duration / 1000.0
         data["avgRate"] = (len(self.spike_t) / num_cells / seconds
                            if num_cells and seconds > 0 else 0.0)
@@ -67,11 +71,20 @@ def saved_sim_data(raw) -> Dict:
         elif key in LFP_BY_GID + LFP_BY_POP:  # JSON made the gids strings
             out[key] = Dict({int(k) if key in LFP_BY_GID else k: _signal(v)
                              for k, v in value.items()})
+        elif key == "stims":
+            out[key] = Dict({cell: Dict({label: np.asarray(times, dtype=np.float64)
+                                         for label, times in by_source.items()})
+                             for cell, by_source in value.items()})
         elif isinstance(value, dict) and value and all(k.startswith("cell_") for k in value):
             out[key] = Dict({cell: np.asarray(v, dtype=float) for cell, v in value.items()})
         else:
             out[key] = value
     return out
+
+
+def stims_sim_data(stims: dict) -> Dict:
+    """gid -> source label -> times, as simData['stims'] holds them ('cell_<gid>' keys)."""
+    return Dict({f"cell_{gid}": Dict(by_source) for gid, by_source in sorted(stims.items())})
 
 
 def _signal(value) -> np.ndarray:

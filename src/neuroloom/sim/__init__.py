@@ -17,9 +17,10 @@ from ..importers import neuroml as neuroml_importer
 from ..importers import sonata as sonata_importer
 from ..progress import fraction_progress
 from ..specs import NetParams
-from . import analysis, state
-from .files import (load, loadFromIndexFile, loadModel, loadNet, loadSimCfg, loadSimData,
-                    readCmdLineArgs)
+from ..specs.dicts import Dict
+from . import analysis, node_files, state
+from .files import (load, loadAll, loadFromIndexFile, loadModel, loadNet, loadNetParams,
+                    loadSimCfg, loadSimData, readCmdLineArgs)
 from .session import Session
 from .views import NetView
 
@@ -47,7 +48,7 @@ def initialize(netParams=None, simConfig=None) -> None:
     session.initialize()
 
 
-def create(netParams=None, simConfig=None) -> None:
+def create(netParams=None, simConfig=None, output: bool = False, clearAll: bool = False):
     """Validate the spec, build the network and instantiate it in NEURON.
 
     Parameters
@@ -57,6 +58,19 @@ def create(netParams=None, simConfig=None) -> None:
         taken (after ``sim.initialize`` or ``sim.net.createPops``).
     simConfig : specs.SimConfig, optional
         How to simulate, record, save and plot it.
+    output : bool, default False
+        Return what the steps made, as NetPyNE does.
+    clearAll : bool, default False
+        NetPyNE's: clear the previous model first; neuroloom always does.
+
+    Returns
+    -------
+    tuple or None
+        With ``output``: (pops, cells, conns, rxd, stims, simData), where pops is
+        ``sim.net.pops``, cells ``sim.net.cells`` (this rank's), conns and stims each
+        cell's ``conns`` and ``stims`` lists, rxd the reaction-diffusion's NEURON objects
+        (a Dict of regions, species, reactions and rates; None without rxdParams) and
+        simData what will be recorded (empty until the run).
 
     Raises
     ------
@@ -75,10 +89,24 @@ def create(netParams=None, simConfig=None) -> None:
                            (session.setup_recording, _made(session, "recorder"))):
             if not done:
                 step()
-        return
-    session = Session(_given(netParams, "netParams"), _given(simConfig, "simConfig"))
-    state.replace(session)
-    session.create()
+    else:
+        session = Session(_given(netParams, "netParams"), _given(simConfig, "simConfig"))
+        state.replace(session)
+        session.create()
+    return _created(session) if output else None
+
+
+def _created(session) -> tuple:
+    """NetPyNE's (pops, cells, conns, rxd, stims, simData) of sim.create(output=True)."""
+    net = NetView(session)
+    cells = net.cells
+    rxd = session.model.rxd if session.model is not None else None
+    rxd = None if rxd is None else Dict(regions=rxd.regions, species=rxd.species,
+                                        reactions=rxd.reactions, rates=rxd.rates)
+    sim_data = session.sim_data if session.sim_data is not None else Dict(
+        spkt=[], spkid=[], **{trace.label: Dict() for trace in session.run_spec.traces})
+    return (net.pops, cells, [cell.conns for cell in cells], rxd,
+            [cell.stims for cell in cells], sim_data)
 
 
 def _made(session, attribute) -> bool:
@@ -95,21 +123,165 @@ def runSim() -> None:
     state.current().run_sim()
 
 
-def gatherData() -> None:
-    """Gather every rank's recordings into ``sim.allSimData`` (on rank 0)."""
-    state.current().gather_data()
+def runSimWithIntervalFunc(interval, func, timeRange=None, funcArgs=None) -> None:
+    """Run the current model, calling a function at intervals of simulated time.
+
+    Parameters
+    ----------
+    interval : float
+        Simulated ms between two calls.
+    func : callable
+        Called as ``func(t, **funcArgs)`` with the time reached (ms), e.g.
+        ``sim.intervalSave``.
+    timeRange : [start, stop], optional
+        Call it only from start to stop ms (the run goes on to simConfig.duration).
+    funcArgs : dict, optional
+        Keyword arguments of ``func``.
+
+    Raises
+    ------
+    RuntimeError
+        No model has been created.
+    """
+    state.current().run_with_interval(interval, func, timeRange, funcArgs)
 
 
-def saveData() -> list:
-    """Save the current run as simConfig asks (JSON, pickle, HDF5, SONATA spikes and
-    reports, traces).
+def intervalSave(simTime, gatherLFP: bool = True):
+    """Save the recordings so far (for ``runSimWithIntervalFunc``), as NetPyNE does.
+
+    Writes ``interval_<simTime>.pkl`` into simConfig.intervalFolder (a variable you set;
+    default ``<saveFolder>/interval_data``) with the parts saveDataInclude names, and
+    removes the previous interval's file. Every rank must call it.
+
+    Parameters
+    ----------
+    simTime : float
+        The simulated time reached (ms); names the file.
+    gatherLFP : bool, default True
+        NetPyNE's; the LFP recorded so far is always included.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file written (None on ranks other than 0).
+    """
+    return state.current().interval_save(simTime)
+
+
+def gatherData(gatherLFP: bool = True, gatherDipole: bool = True, gatherOnlySimData=None,
+               includeSimDataEntries=None, analyze: bool = True):
+    """Gather every rank's recordings into ``sim.allSimData``, on every rank.
+
+    Parameters
+    ----------
+    gatherLFP, gatherDipole : bool, default True
+        False leaves the LFP (dipole) signals out of ``sim.allSimData``.
+    gatherOnlySimData : bool, optional
+        NetPyNE's (default simConfig.gatherOnlySimData): neuroloom gathers only simData
+        anyway, every rank knows the whole network.
+    includeSimDataEntries : list of str, optional
+        Keep only these simData entries (and avgRate).
+    analyze : bool, default True
+        NetPyNE's: print the run's statistics (neuroloom always reports them).
+
+    Returns
+    -------
+    specs.Dict
+        ``sim.allSimData``.
+    """
+    session = state.current()
+    if gatherLFP and gatherDipole and includeSimDataEntries is None:
+        session.gather_data()
+    else:
+        session.gather_data(lfp=gatherLFP, dipole=gatherDipole, entries=includeSimDataEntries)
+    return session.sim_data
+
+
+def saveData(include=None, filename=None, saveLFP: bool = True) -> list:
+    """Save the current run as simConfig asks (JSON, pickle, HDF5, MATLAB, SONATA spikes
+    and reports, traces).
+
+    Parameters
+    ----------
+    include : list of str, optional
+        The parts of the data file: 'netParams', 'net' (or 'netCells', 'netPops'),
+        'simConfig', 'simData'; default simConfig.saveDataInclude. When given, the outputs
+        made of simData are written only if it names 'simData'.
+    filename : str, optional
+        Becomes simConfig.filename (as in NetPyNE), which names the outputs unless a
+        simLabel does inside a saveFolder: ``<filename>_data.json``...
+    saveLFP : bool, default True
+        NetPyNE's; the LFP is part of simData.
 
     Returns
     -------
     list of pathlib.Path
         The files written (none on ranks other than 0).
+
+    Raises
+    ------
+    SpecError
+        ``include`` names an unknown part.
     """
-    return state.current().save_data()
+    return state.current().save_data(include, filename)
+
+
+def saveDataInNodes(filename=None, saveLFP: bool = True, removeTraces: bool = False,
+                    saveFolder=None) -> list:
+    """Each rank saves its own recordings, unmerged (NetPyNE's distributed saving).
+
+    Files ``<filename>_node_<rank>.json`` (and ``.pkl`` with savePickle) go into
+    ``<saveFolder>/<simLabel>_node_data``; ``sim.gatherDataFromFiles`` merges them.
+
+    Parameters
+    ----------
+    filename : str, optional
+        Default simConfig.simLabel.
+    saveLFP : bool, default True
+        Include the LFP and dipole signals.
+    removeTraces : bool, default False
+        Then drop this rank's traces from memory.
+    saveFolder : str, optional
+        Default simConfig.saveFolder.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files this rank wrote.
+    """
+    return node_files.save_in_nodes(state.current(), filename, saveLFP, removeTraces,
+                                    saveFolder)
+
+
+def gatherDataFromFiles(gatherLFP: bool = True, saveFolder=None, simLabel=None, sim=None,
+                        fileType: str = "pkl", saveMerged: bool = False):
+    """Merge the files ``sim.saveDataInNodes`` wrote into ``sim.allSimData``.
+
+    Parameters
+    ----------
+    gatherLFP : bool, default True
+        Merge the LFP and dipole signals too.
+    saveFolder, simLabel : str, optional
+        Where the ``<simLabel>_node_data`` folder is (default the current simConfig's).
+    sim : module, optional
+        NetPyNE's; not used.
+    fileType : {'pkl', 'json'}
+        Which node files to read.
+    saveMerged : bool, default False
+        Save the merged run (``sim.saveData``) and remove the node files.
+
+    Returns
+    -------
+    specs.Dict
+        ``sim.allSimData``.
+
+    Raises
+    ------
+    FormatError
+        No node files, or an unsupported fileType.
+    """
+    return node_files.gather_from_files(gatherLFP, saveFolder, simLabel, fileType,
+                                        saveMerged)
 
 
 def simulate() -> None:
@@ -122,7 +294,7 @@ def analyze() -> None:
     state.current().analyze()
 
 
-def createSimulateAnalyze(netParams=None, simConfig=None) -> None:
+def createSimulateAnalyze(netParams=None, simConfig=None, output: bool = False):
     """``sim.create``, then ``sim.simulate``, then ``sim.analyze``.
 
     Parameters
@@ -131,13 +303,20 @@ def createSimulateAnalyze(netParams=None, simConfig=None) -> None:
         The network.
     simConfig : specs.SimConfig
         How to simulate, record, save and plot it.
+    output : bool, default False
+        Return (pops, cells, conns, stims, simData), as NetPyNE does.
+
+    Returns
+    -------
+    tuple or None
     """
-    create(netParams, simConfig)
+    made = create(netParams, simConfig, output=True)
     simulate()
     analyze()
+    return _simulated(made) if output else None
 
 
-def createSimulate(netParams=None, simConfig=None) -> None:
+def createSimulate(netParams=None, simConfig=None, output: bool = False):
     """``sim.create``, then ``sim.simulate``.
 
     Parameters
@@ -146,9 +325,65 @@ def createSimulate(netParams=None, simConfig=None) -> None:
         The network.
     simConfig : specs.SimConfig
         How to simulate, record, save and plot it.
+    output : bool, default False
+        Return (pops, cells, conns, stims, simData), as NetPyNE does.
+
+    Returns
+    -------
+    tuple or None
     """
-    create(netParams, simConfig)
+    made = create(netParams, simConfig, output=True)
     simulate()
+    return _simulated(made) if output else None
+
+
+def loadSimulate(filename, simConfig=None, output: bool = False):
+    """``sim.load`` (instantiated), then ``sim.simulate``.
+
+    Parameters
+    ----------
+    filename : str or pathlib.Path
+        A saved run (neuroloom's or NetPyNE's) or a model index.
+    simConfig : specs.SimConfig, optional
+        Replaces the saved simConfig.
+    output : bool, default False
+        Return (pops, cells, conns, stims, simData), as NetPyNE does.
+
+    Returns
+    -------
+    tuple or None
+    """
+    load(filename, simConfig)
+    simulate()
+    return _simulated(_created(state.current())) if output else None
+
+
+def loadSimulateAnalyze(filename, simConfig=None, output: bool = False):
+    """``sim.load`` (instantiated), then ``sim.simulate`` and ``sim.analyze``.
+
+    Parameters
+    ----------
+    filename : str or pathlib.Path
+        A saved run (neuroloom's or NetPyNE's) or a model index.
+    simConfig : specs.SimConfig, optional
+        Replaces the saved simConfig.
+    output : bool, default False
+        Return (pops, cells, conns, stims, simData), as NetPyNE does.
+
+    Returns
+    -------
+    tuple or None
+    """
+    load(filename, simConfig)
+    simulate()
+    analyze()
+    return _simulated(_created(state.current())) if output else None
+
+
+def _simulated(made) -> tuple:
+    """NetPyNE's (pops, cells, conns, stims, simData) after a run."""
+    pops, cells, conns, _, stims, _ = made
+    return pops, cells, conns, stims, state.current().sim_data
 
 
 def loadMechanisms(folder) -> list:
@@ -364,8 +599,10 @@ def __getattr__(name):
 
 
 __all__ = ["initialize", "create", "setupRecording", "runSim", "gatherData", "saveData",
+           "runSimWithIntervalFunc", "intervalSave", "saveDataInNodes", "gatherDataFromFiles",
            "simulate", "analyze", "createSimulateAnalyze", "createSimulate", "load",
            "loadNet", "loadSimCfg", "loadSimData", "readCmdLineArgs", "loadMechanisms",
+           "loadAll", "loadNetParams", "loadSimulate", "loadSimulateAnalyze",
            "loadFromIndexFile", "loadModel",
            "importSONATA", "exportSONATA", "importNeuroML2", "importNeuroML2SimulateAnalyze",
            "exportNeuroML2",

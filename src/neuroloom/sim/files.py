@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from ..engine import mechanisms, modfiles
 from ..errors import FormatError
 from ..suggest import hint
 from ..model.serialize import network_from_dict
+from ..results.netpyne_data import is_netpyne, netpyne_run, netpyne_sim_config
 from ..results.save import load_payload
 from ..results.simdata import saved_sim_data
 from ..specs import NetParams, SimConfig
@@ -26,56 +28,104 @@ from ..specs.dicts import Dict
 from ..specs.files import load_spec_file
 from . import state
 from .session import Session
+from .views import NetView
 
 
-def load(filename, instantiate: bool = True):
-    """Load a saved run: its netParams, simConfig, network and simData become the current
-    model.
+def load(filename, simConfig=None, output: bool = False, instantiate: bool = True,
+         instantiateCells: bool = True, instantiateConns: bool = True,
+         instantiateStims: bool = True, instantiateRxD: bool = True,
+         createNEURONObj: bool = True):
+    """Load a saved run, neuroloom's or NetPyNE's: its netParams, simConfig, network and
+    simData become the current model.
+
+    A NetPyNE file (``<name>_data.json`` or ``.pkl``) gives the network its cells and
+    connections hold (not one rebuilt by the rules); see results/netpyne_data.py.
 
     Parameters
     ----------
     filename : str or pathlib.Path
         A run saved as .json, .pkl or .h5 (a pickle runs whatever it holds: load only
-        pickles you trust).
+        pickles you trust), or a NetPyNE model index (.npjson), whose specs are built.
+    simConfig : specs.SimConfig, optional
+        Replaces the saved simConfig.
+    output : bool, default False
+        Return (pops, cells, conns, stims, rxd, simData), as NetPyNE does.
     instantiate : bool, default True
-        Create the saved network (not a rebuilt one) in NEURON, ready to re-run.
+        Create the saved network in NEURON, ready to re-run.
+    instantiateCells, instantiateConns, instantiateStims, instantiateRxD : bool
+        NetPyNE's finer switches: neuroloom instantiates the network whole, so any False
+        is the same as ``instantiate=False``.
+    createNEURONObj : bool, default True
+        False: the same as ``instantiate=False``.
 
     Returns
     -------
-    Session
-        The current model.
+    Session or tuple
+        The current model, or NetPyNE's tuple with ``output``.
 
     Raises
     ------
     FormatError
         The file is not a saved run.
     """
-    payload = load_payload(filename)
-    net_params = NetParams(payload.get("netParams", {}))
-    sim_config = SimConfig(payload.get("simConfig", {}))
-    network = _network(payload)
-    session = Session(net_params, sim_config, network=network)
+    if Path(filename).suffix.lower() in (".npjson", ".np"):
+        cfg, net = loadFromIndexFile(filename)
+        session = Session(net, simConfig or cfg)
+    else:
+        session = _loaded_session(filename, simConfig)
     state.replace(session)
-    if instantiate and network is not None:
+    instantiate = instantiate and createNEURONObj and all(
+        (instantiateCells, instantiateConns, instantiateStims, instantiateRxD))
+    sim_data = session.sim_data
+    if instantiate and (session._given_network is not None or session.net_params.popParams):
         session.create()
     else:
         session.initialize()
-        if network is not None:
+        if session._given_network is not None:
             session.create_pops()
+    if sim_data is not None:
+        session.sim_data = sim_data
+    if not output:
+        return session
+    net = NetView(session)
+    cells = net.cells if session.network is not None else []
+    rxd = session.model.rxd if session.model is not None else None
+    return (net.pops if session.network is not None else Dict(), cells,
+            [c.conns for c in cells], [c.stims for c in cells], rxd, session.sim_data)
+
+
+def _loaded_session(filename, sim_config=None) -> Session:
+    """A Session of the run a file holds (not created yet); its simData, if saved."""
+    payload = load_payload(filename)
+    if is_netpyne(payload):
+        run = netpyne_run(payload, repr(str(filename)))
+        session = Session(run.net_params or NetParams(), sim_config or run.sim_config,
+                          network=run.network)
+        session.sim_data = run.sim_data
+        return session
+    net_params = NetParams(payload.get("netParams", {}))
+    network = _network(payload, filename)
+    session = Session(net_params, sim_config or SimConfig(payload.get("simConfig", {})),
+                      network=network)
     if "simData" in payload:
         session.sim_data = saved_sim_data(payload["simData"])
     return session
 
 
-def loadNet(filename, instantiate: bool = True):
+def loadNet(filename, data=None, instantiate: bool = True, compactConnFormat=False):
     """Load a saved network (and, if saved with it, its specs) as the current model.
 
     Parameters
     ----------
     filename : str or pathlib.Path
-        A saved run (.json, .pkl, .h5).
+        A saved run (.json, .pkl, .h5; neuroloom's or NetPyNE's).
+    data : dict, optional
+        NetPyNE's argument (the file's content already read): not used, the file is read.
     instantiate : bool, default True
         Create it in NEURON.
+    compactConnFormat : bool or list, default False
+        NetPyNE's: the saved simConfig's compactConnFormat says how a NetPyNE file's
+        connections are listed.
 
     Returns
     -------
@@ -85,26 +135,92 @@ def loadNet(filename, instantiate: bool = True):
     return load(filename, instantiate=instantiate)
 
 
-def loadSimCfg(filename) -> SimConfig:
+def loadAll(filename, data=None, instantiate: bool = True, createNEURONObj: bool = True):
+    """``sim.load`` under NetPyNE's other name.
+
+    Parameters
+    ----------
+    filename : str or pathlib.Path
+        A saved run.
+    data : dict, optional
+        NetPyNE's argument: not used, the file is read.
+    instantiate, createNEURONObj : bool, default True
+        Create the network in NEURON.
+
+    Returns
+    -------
+    Session
+        The current model.
+    """
+    return load(filename, instantiate=instantiate and createNEURONObj)
+
+
+def loadSimCfg(filename, data=None, variable: str = "simConfig", setLoaded: bool = True):
     """The simConfig of a saved run (or a simConfig JSON file); it becomes ``sim.cfg``.
 
     Parameters
     ----------
     filename : str or pathlib.Path
-        A saved run or a simConfig saved alone.
+        A saved run (neuroloom's or NetPyNE's) or a simConfig saved alone.
+    data : dict, optional
+        The file's content, already read (NetPyNE's argument).
+    variable : str, default 'simConfig'
+        The key the simConfig is under.
+    setLoaded : bool, default True
+        Make it ``sim.cfg`` (False: only return it).
 
     Returns
     -------
     specs.SimConfig
     """
-    payload = _spec_payload(filename)
-    cfg = SimConfig(payload.get("simConfig", payload))
+    payload = data if data is not None else _spec_payload(filename)
+    cfg = netpyne_sim_config(payload.get(variable, payload))
+    if not setLoaded:
+        return cfg
     session = state.peek()
     if session is None:
         session = Session(NetParams(), cfg)
         state.replace(session)
     session.sim_config = cfg
     return cfg
+
+
+def loadNetParams(filename, data=None, variable=None, setLoaded: bool = True):
+    """The netParams of a saved run (NetPyNE's ``net.params``, neuroloom's ``netParams``).
+
+    Parameters
+    ----------
+    filename : str or pathlib.Path
+        A saved run.
+    data : dict, optional
+        The file's content, already read.
+    variable : str, optional
+        The key the netParams are under.
+    setLoaded : bool, default True
+        Make them the current model's netParams.
+
+    Returns
+    -------
+    specs.NetParams
+
+    Raises
+    ------
+    FormatError
+        The file holds no netParams.
+    """
+    payload = data if data is not None else load_payload(filename)
+    raw = payload.get(variable) if variable else payload.get(
+        "netParams", (payload.get("net") or {}).get("params"))
+    if raw is None:
+        raise FormatError(f"{str(filename)!r} holds no netParams")
+    net = NetParams({k: v for k, v in dict(raw).items() if not str(k).startswith("_")})
+    session = state.peek()
+    if setLoaded:
+        if session is None:
+            session = Session(net, SimConfig())
+            state.replace(session)
+        session.net_params = net
+    return net
 
 
 def loadSimData(filename) -> Dict:
@@ -146,10 +262,14 @@ def _default(filename) -> Path:
     return beside if beside.exists() else path
 
 
-def _network(payload):
+def _network(payload, filename):
     net = payload.get("net")
     if net is None or "cells" not in net:
         return None
+    if "conns" in net.get("omitted", ()):
+        warnings.warn(f"{str(filename)!r} was saved without its connections "
+                      "(simConfig.saveCellConns False): the loaded network has none",
+                      stacklevel=3)
     return network_from_dict(net)
 
 

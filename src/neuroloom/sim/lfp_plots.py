@@ -22,21 +22,36 @@ from ..analysis.lfp import SIGMA
 from ..errors import Problem, SpecError
 from ..results.save import save_json, save_pickle
 from ..validate.checker import attr_path, item_path
+from ..validate.lfp_plots import LFP_KIND_PLOTS, LFP_OPTIONS
 
 LFP_FILES = {"timeSeries": "timeseries", "PSD": "psd", "spectrogram": "timefreq",
              "locations": "locations"}
 
 
-def draw_lfp(session, options):
-    """plotLFP from validated options: (figure, or a list of them when several plot
-    types, data)."""
-    path = item_path("analysis", "plotLFP")
-    t, lfp, positions, _ = recorded_lfp(session, "plotLFP", options.get("pop"))
+def draw_lfp(session, options, name="plotLFP"):
+    """plotLFP (or ``name``, one of its figures) from validated options: (figure, or a
+    list of them when several plot types, data)."""
+    path = item_path("analysis", name)
+    t, lfp, positions, _ = recorded_lfp(session, name, options.get("pop"))
     with _problem_at(path):
         _check_electrodes(options["electrodes"], lfp.shape[1], path)
         figs, data = _plot_lfp(session, t, lfp, positions, options["timeRange"], options)
     figures = list(figs.values())
     return (figures[0] if len(figures) == 1 else figures), data
+
+
+def lfp_kind_drawing(kind: str):
+    """The drawing of NetPyNE's plotting function for plotLFP's ``kind`` figure
+    (plotLFPTimeSeries, ...): plotLFP with that figure alone; (figure, data)."""
+
+    def draw(session, options):
+        whole = {**LFP_OPTIONS, **options, "plots": (kind,)}
+        if whole.get("colors") is None and whole.get("colorList") is not None:
+            whole["colors"] = whole["colorList"]
+        return draw_lfp(session, whole, name)
+
+    name = next(n for n, k in LFP_KIND_PLOTS.items() if k == kind)
+    return draw
 
 
 def save_lfp(session, name, options, figures, data) -> list:

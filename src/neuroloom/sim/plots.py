@@ -23,17 +23,24 @@ docstring and the saving follow from the entry; docs/api.md lists the members it
 """
 from __future__ import annotations
 
+import warnings
+from contextlib import contextmanager
 from inspect import Parameter, Signature
+from pathlib import Path
+
+import numpy as np
 
 from .. import plotting
 from ..errors import Problem, SpecError
 from ..model.include import resolve_include
 from ..model.rxd import species_regions
 from ..suggest import hint
-from ..validate.checker import Checker, item_path
-from ..validate.plots import PLOTS, plot_options
+from ..validate.checker import Checker, item_path, outside_neuroloom
+from ..results.save import save_json, save_pickle
+from ..validate.lfp_plots import LFP_KIND_PLOTS
+from ..validate.plots import DATA_FILES, PLOT_NOT_DRAWN, PLOTS, no_effect, plot_options
 from . import state
-from .lfp_plots import draw_csd, draw_lfp, save_lfp
+from .lfp_plots import draw_csd, draw_lfp, lfp_kind_drawing, save_lfp
 from .rxd_plots import draw_rxd_concentration
 
 
@@ -47,9 +54,23 @@ def run_plot(session, name: str, options: dict):
     if draw is None:
         raise NotImplementedError(f"analysis['{name}'] is in the table of plots but "
                                   "sim/plots.py DRAW has no drawing of it")
-    figure, data = draw(session, options)
+    _warn_not_drawn(name, options)
+    path = item_path("analysis", name)
+    with _problem_at(path, KeyError, ValueError):  # matplotlib's refusal of rcParams
+        context = plotting.rc_context(options.get("rcParams"))
+    with context:
+        with _problem_at(path, ValueError):  # e.g. a colour or marker matplotlib lacks
+            figure, data = draw(session, options)
+        with _problem_at(path, TypeError, ValueError):  # e.g. legendKwargs
+            for each in figure if isinstance(figure, list) else [figure]:
+                if hasattr(each, "axes"):  # a figure (a test's drawing may be anything)
+                    plotting.finish_figure(each, **_figure_options(name, options))
     save = SAVE.get(name, _save)
-    return figure, data, save(session, name, options, figure, data)
+    paths = save(session, name, options, figure, data)
+    if options.get("saveData") and name not in SAVES_DATA:
+        path = _save_data(session, name, options, data)
+        paths = [*(paths if isinstance(paths, list) else [paths] if paths else []), path]
+    return figure, data, paths
 
 
 def plot_function(name: str, module: str):
@@ -95,6 +116,52 @@ def _entry(name):
     return plot
 
 
+def _warn_not_drawn(name, options) -> None:
+    """A warning naming the options given that neuroloom does not draw yet."""
+    plot = PLOTS[name]
+    given = [key for key in PLOT_NOT_DRAWN.get(name, {})
+             if key in options and not _same(options[key], plot.options[key])]
+    for key in given:
+        warnings.warn(f"analysis['{name}'].{key}: not drawn yet "
+                      f"({PLOT_NOT_DRAWN[name][key]}); the figure is drawn without it",
+                      UserWarning, stacklevel=outside_neuroloom())
+
+
+def _same(value, default) -> bool:
+    try:
+        return bool(value == default)
+    except (TypeError, ValueError):  # arrays
+        return False
+
+
+#: the figure options a plot's own drawing applies (finish_figure leaves them alone)
+_DRAWN_BY_PLOT = {"plotLFP": ("fontSize",), "plotCSD": ("fontSize",),
+                  "plotRxDConcentration": ("fontSize", "title"),
+                  "plotTraces": ("title",)}
+
+
+def _figure_options(name, options) -> dict:
+    """finish_figure's arguments from a plot's validated options."""
+    own = _DRAWN_BY_PLOT.get(name, ()) + (("fontSize",) if name in LFP_KIND_PLOTS else ())
+    pick = {"title": "title", "xlabel": "xlabel", "ylabel": "ylabel", "xlim": "xlim",
+            "ylim": "ylim", "legend": "legend", "legendKwargs": "legend_kwargs",
+            "fontSize": "font_size"}
+    return {argument: options[key] for key, argument in pick.items()
+            if key in options and key not in own}
+
+
+@contextmanager
+def _problem_at(path, *errors):
+    """matplotlib's refusal of an option given to it (rcParams, legendKwargs, a colour:
+    one of ``errors``) as a SpecError at ``path``."""
+    try:
+        yield
+    except SpecError:
+        raise
+    except errors as error:
+        raise SpecError(Problem(path, f"{error}")) from None
+
+
 def _docstring(name, plot) -> str:
     options = ", ".join(f"`{key}={value!r}`" for key, value in plot.options.items())
     lines = [plot.description, "",
@@ -106,8 +173,18 @@ def _docstring(name, plot) -> str:
                      "saves it there.")
     else:
         lines.append("saveFig=True saves each figure in a file of its own.")
+    if "saveData" in plot.options:
+        lines.append(f"saveData=True saves the returned data as "
+                     f"`<filename>{DATA_FILES.get(name, '_' + name)}.pkl`; a .pkl or .json "
+                     "file name saves them there.")
     if not plot.needs_run:
         lines.append("It draws the network: no run is needed.")
+    if name in PLOTS and (ignored := no_effect(name)):
+        lines += ["", "Accepted with no effect: " + "; ".join(
+            f"`{key}` ({why})" for key, why in ignored.items()) + "."]
+    if PLOT_NOT_DRAWN.get(name):
+        lines += ["", "Accepted, not drawn yet (a warning says so when given): " + "; ".join(
+            f"`{key}` ({why})" for key, why in PLOT_NOT_DRAWN[name].items()) + "."]
     return "\n".join(lines)
 
 
@@ -116,10 +193,15 @@ def _window(session, options) -> tuple:
     return tuple(options.get("timeRange") or (0.0, session.run_spec.duration))
 
 
-def _gids(session, options):
-    """The cells of options['include'] (None: not given)."""
-    include = options.get("include")
+def _gids(session, options, key="include"):
+    """The cells of options[key] (None: not given)."""
+    include = options.get(key)
     return resolve_include(include, session.network) if include is not None else None
+
+
+def _first(*values):
+    """The first value that is given (not None): NetPyNE's synonyms of an option."""
+    return next((v for v in values if v is not None), None)
 
 
 def _raster(session, o):
@@ -128,21 +210,42 @@ def _raster(session, o):
         rec.spike_t, rec.spike_gid, session.network, _gids(session, o),
         time_range=_window(session, o), order_by=o["orderBy"],
         order_inverse=o["orderInverse"], pop_rates_legend=o["popRates"],
-        marker_size=o["markerSize"], sync_lines=o["syncLines"], spike_hist=o["spikeHist"],
-        spike_hist_bin=o["spikeHistBin"], fig_size=o["figSize"])
+        marker_size=_first(o.get("s"), o["markerSize"]), sync_lines=o["syncLines"],
+        spike_hist=o["spikeHist"], spike_hist_bin=o["spikeHistBin"],
+        fig_size=o["figSize"], max_spikes=o.get("maxSpikes"),
+        labels=o.get("labels", "legend"), marker=o.get("marker"),
+        line_width=_first(o.get("linewidth"), o.get("lw")),
+        pop_colours=o.get("popColors"), colour_list=o.get("colorList"))
+
+
+#: cell tags plotTraces' title may name (NetPyNE: a tag of the cell -> the figure's title)
+_TITLE_TAGS = {"pop": lambda net, gid: net.pop_of(gid).label,
+               "cellType": lambda net, gid: net.cell_type_of(gid).label,
+               "gid": lambda net, gid: str(gid)}
 
 
 def _traces(session, o):
     rec, gids = session.recordings, _gids(session, o)
-    return plotting.plot_traces(
-        rec.t, rec.traces, session.network, session.record_gids() if gids is None else gids,
-        time_range=_window(session, o), overlay=o["overlay"], one_fig_per=o["oneFigPer"],
-        fig_size=o["figSize"])
+    gids = session.record_gids() if gids is None else gids
+    network, title = session.network, o.get("title")
+    suptitles = ({int(g): _TITLE_TAGS[title](network, int(g)) for g in gids}
+                 if title in _TITLE_TAGS else
+                 {int(g): title for g in gids} if title else None)
+    figure, data = plotting.plot_traces(
+        rec.t, rec.traces, network, gids, time_range=_window(session, o),
+        overlay=o["overlay"], one_fig_per=o["oneFigPer"], fig_size=o["figSize"],
+        colours=o.get("colors"), subtitles=o.get("subtitles", False),
+        axis=o.get("axis", True), suptitles=suptitles)
+    if title and title not in _TITLE_TAGS and not isinstance(figure, list):
+        figure.suptitle(title)  # a tag titles the figure of each cell, as in NetPyNE
+    return figure, data
 
 
 def _2dnet(session, o):
     return plotting.plot_2dnet(session.network, _gids(session, o), view=o["view"],
-                               show_conns=o["showConns"], fig_size=o["figSize"])
+                               show_conns=o["showConns"], fig_size=o["figSize"],
+                               pop_colours=o.get("popColors"),
+                               line_width=o.get("lineWidth"))
 
 
 def _conn(session, o):
@@ -151,15 +254,19 @@ def _conn(session, o):
         network, resolve_include(o["includePre"], network),
         resolve_include(o["includePost"], network), feature=o["feature"],
         group_by=o["groupBy"], syn_or_conn=o["synOrConn"], order_by=o["orderBy"],
-        fig_size=o["figSize"])
+        fig_size=o["figSize"], clim=o.get("clim"), log_plot=o.get("logPlot", False))
 
 
 def _spike_hist(session, o):
     rec = session.recordings
-    return plotting.plot_spike_hist(rec.spike_t, rec.spike_gid, session.network,
-                                    _gids(session, o), time_range=_window(session, o),
-                                    bin_size=o["binSize"], overlay=o["overlay"],
-                                    fig_size=o["figSize"])
+    return plotting.plot_spike_hist(
+        rec.spike_t, rec.spike_gid, session.network, _gids(session, o),
+        time_range=_window(session, o), bin_size=o["binSize"], overlay=o["overlay"],
+        fig_size=o["figSize"], graph_type=o.get("graphType", "line"),
+        measure=o.get("measure", "count"), norm=o.get("norm", False),
+        smooth=o.get("smooth"), cumulative=o.get("cumulative", False),
+        log=o.get("log", False), axis=o.get("axis", True),
+        pop_colours=o.get("popColors"), colour_list=o.get("colorList"))
 
 
 def _rate_psd(session, o):
@@ -167,20 +274,40 @@ def _rate_psd(session, o):
     return plotting.plot_rate_psd(rec.spike_t, rec.spike_gid, session.network,
                                   _gids(session, o), time_range=_window(session, o),
                                   bin_size=o["binSize"], max_freq=o["maxFreq"],
-                                  segment=o["segment"], fig_size=o["figSize"])
+                                  segment=o["segment"], fig_size=o["figSize"],
+                                  pop_colours=o.get("popColors"))
 
 
 def _spike_stats(session, o):
     rec = session.recordings
     return plotting.plot_spike_stats(rec.spike_t, rec.spike_gid, session.network,
                                      _gids(session, o), time_range=_window(session, o),
-                                     stats=tuple(o["stats"]), fig_size=o["figSize"])
+                                     stats=tuple(o["stats"]), fig_size=o["figSize"],
+                                     pop_colours=o.get("popColors"))
 
 
 def _shape(session, o):
     # cells made by a program (SONATA biophysical cells) get their sections first
-    return plotting.plot_shape(session.network_with_sections(), _gids(session, o),
-                               cvar=o["cvar"], view=o["view"], fig_size=o["figSize"])
+    network = session.network_with_sections()
+    drawn = _gids(session, o)
+    post = _gids(session, o, "includePost")
+    if post is not None:
+        drawn = post if drawn is None else np.intersect1d(drawn, post)
+    pre = o.get("includePre")
+    pre = None if pre is None or any(i in ("all", "allCells") for i in pre) else \
+        resolve_include(pre, network)
+    electrodes = None
+    if o.get("showElectrodes"):
+        spec = getattr(session.run_spec, "lfp", None)
+        electrodes = spec.electrodes if spec is not None else \
+            (session.sim_config or {}).get("recordLFP")
+    return plotting.plot_shape(
+        network, drawn, cvar=o["cvar"], view=o["view"], fig_size=o["figSize"],
+        pre_gids=pre, show_syns=o.get("showSyns", False), syn_style=o.get("synStyle", "."),
+        syn_size=o.get("synSize", 3), syn_colour=o.get("synColor", "red"),
+        electrodes=electrodes, clim=o.get("clim"), include_axon=o.get("includeAxon", True),
+        bkg_colour=o.get("bkgColor"), aspect=o.get("aspect", "equal"),
+        axis_labels=o.get("axisLabels", True))
 
 
 #: plot name -> its drawing, (session, validated options) -> (figure(s), data)
@@ -188,6 +315,7 @@ DRAW = {"plotRaster": _raster, "plotTraces": _traces, "plotSpikeHist": _spike_hi
         "plotRatePSD": _rate_psd, "plotSpikeStats": _spike_stats, "plotShape": _shape,
         "plot2Dnet": _2dnet, "plotConn": _conn,
         "plotRxDConcentration": draw_rxd_concentration, "plotLFP": draw_lfp,
+        **{name: lfp_kind_drawing(kind) for name, kind in LFP_KIND_PLOTS.items()},
         "plotCSD": draw_csd}
 if DRAW.keys() != PLOTS.keys():  # the table and the drawings must name the same plots
     raise ImportError(f"sim/plots.py DRAW and validate/plots.py PLOTS differ: "
@@ -201,11 +329,21 @@ def _save(session, name, options, figure, data):
     if not save:
         return None
     path = session.output_path(PLOTS[name].file.format(**options)) if save is True else save
-    if "dpi" in options:
-        plotting.save_figure(figure, path, dpi=options["dpi"])
-    else:
-        plotting.save_figure(figure, path)
+    path = _free(path, options)
+    plotting.save_figure(figure, path, dpi=options.get("dpi"))
     return path
+
+
+def _free(path, options):
+    """``path``, or with overwrite=False and a file already there, the first free
+    numbered name as NetPyNE numbers them (<name>_01.png, <name>_02.png, ...)."""
+    path = Path(path)
+    if options.get("overwrite", True) or not path.exists():
+        return path
+    number = 1
+    while (candidate := path.with_name(f"{path.stem}_{number:02d}{path.suffix}")).exists():
+        number += 1
+    return candidate
 
 
 def _save_traces(session, name, options, figure, data):
@@ -215,12 +353,36 @@ def _save_traces(session, name, options, figure, data):
     gids = _gids(session, options)
     paths = []
     for gid, each in zip(gids if gids is not None else session.record_gids(), figure):
-        path = session.output_path(f"_traces_cell_{gid}.png")
-        plotting.save_figure(each, path)
+        path = _free(session.output_path(f"_traces_cell_{gid}.png"), options)
+        plotting.save_figure(each, path, dpi=options.get("dpi"))
         paths.append(path)
     return paths
+
+
+def _save_data(session, name, options, data) -> Path:
+    """saveData: the plot's returned data, as NetPyNE saves it: True -> <filename> +
+    DATA_FILES[name] + '.pkl'; a file name ending in .pkl or .json: that file. NetPyNE's
+    fileName, fileDesc, fileType and fileDir (prepareRaster's) name it their way:
+    <fileDir>/<fileName or filename>_<fileDesc or 'data'>.<fileType or pkl>."""
+    save = options["saveData"]
+    naming = {k: options.get(k) for k in ("fileName", "fileDesc", "fileType", "fileDir")}
+    if any(v is not None for v in naming.values()):
+        ext = ".json" if str(naming["fileType"] or "pkl").lstrip(".") == "json" else ".pkl"
+        stem = naming["fileName"] or str(session.output_path(""))
+        stem = stem[:-len(ext)] if stem.endswith(ext) else stem
+        path = Path(f"{stem}_{naming['fileDesc'] or 'data'}{ext}")
+        if naming["fileDir"] is not None:
+            path = Path(naming["fileDir"]) / path
+    elif isinstance(save, str):
+        path = Path(save)
+    else:
+        path = session.output_path(f"{DATA_FILES.get(name, '_' + name)}.pkl")
+    writer = save_json if path.suffix.lower() == ".json" else save_pickle
+    return writer(path, dict(data) if isinstance(data, dict) else {"data": data})
 
 
 #: the plots that save their files their own way: (session, name, options, figure(s),
 #: data) -> the saved path(s)
 SAVE = {"plotTraces": _save_traces, "plotLFP": save_lfp}
+#: the plots whose own saving writes their saveData file too
+SAVES_DATA = ("plotLFP",)

@@ -29,7 +29,10 @@ from ..results.simdata import Recordings
 from ..results.sonata_spikes import write_spikes
 from ..results.traces_io import save_csv, save_dat
 from ..sonata.layout import NodeLayout
+from ..errors import SpecError
 from ..validate import validate
+from ..validate.checker import Checker
+from ..validate.simconfig import Names, data_parts, validate_sim_config
 from .modify import modify
 from .plots import run_plot
 
@@ -75,6 +78,8 @@ class Session:
         self.sim_data = self._raw = None  # _raw: this rank's recordings of the last run
         self.timing: dict[str, float] = {}
         self.saved: list = []  # paths written by the last analyze()
+        self.conn_index = None  # sim.net.cells[i].conns, grouped by cell (sim/views.py)
+        self.interval_file = None  # the last file interval_save wrote
 
     # -- the tutorial's steps -----------------------------------------------------------
     def initialize(self) -> None:
@@ -162,28 +167,86 @@ class Session:
                                               echo=self.log) as progress:
             self._raw = self.model.run(progress.update if run.progress else None)
 
-    def gather_data(self) -> None:
-        """Every rank's recordings, on rank 0."""
+    def gather_data(self, lfp: bool = True, dipole: bool = True, entries=None) -> None:
+        """Every rank's recordings, on every rank (``sim.allSimData``); ``lfp`` and
+        ``dipole`` False leave those signals out, ``entries`` keeps only those simData
+        entries (NetPyNE's gatherData arguments)."""
         self._need("_raw", "sim.runSim()")
         with self._timed("gatherTime"):
             raw = self.model.gather(self._raw)
             per_rank = self.model.gather_timing(self.timing)
-        if raw is None:
-            return
         if per_rank is not None:
             self.timing["ranks"] = per_rank
-        self.recordings = Recordings.from_raw(raw, self.run_spec.duration)
-        self.sim_data = self.recordings.sim_data(self.network.num_cells)
+        self._use_recordings(Recordings.from_raw(raw, self.run_spec.duration))
         self.log(f"Simulated {self.run_spec.duration:g} ms in "
                  f"{self.timing.get('runTime', 0):.2f} s: {len(self.recordings.spike_t)} "
                  f"spikes, mean rate {self.sim_data['avgRate']:.2f} Hz")
         if self.output.print_pop_avg_rates or self.run_spec.verbose:
-            rates = pop_rates(self.recordings.spike_t, self.recordings.spike_gid,
-                              self.network.pops, (0.0, self.run_spec.duration))
-            if self.output.print_pop_avg_rates:
-                self.sim_data["popRates"] = rates
+            rates = self.sim_data.get("popRates") or pop_rates(
+                self.recordings.spike_t, self.recordings.spike_gid, self.network.pops,
+                (0.0, self.run_spec.duration))
             for label, rate in rates.items():
                 self.log(f"  population '{label}': {rate:.2f} Hz")
+        dropped = [k for k in self.sim_data if (not lfp and k.startswith("LFP")) or (
+            not dipole and k.startswith("dipole")) or (entries is not None and k not in entries
+                                                       and k != "avgRate")]
+        for key in dropped:
+            del self.sim_data[key]
+
+    def _use_recordings(self, recordings) -> None:
+        """``recordings`` (of the whole network) become the run's results and simData."""
+        self.recordings = recordings
+        self.sim_data = recordings.sim_data(self.network.num_cells)
+        if self.output.print_pop_avg_rates:
+            self.sim_data["popRates"] = pop_rates(recordings.spike_t, recordings.spike_gid,
+                                                  self.network.pops,
+                                                  (0.0, self.run_spec.duration))
+
+    def run_with_interval(self, interval: float, func, time_range=None,
+                          func_args=None) -> None:
+        """Run, calling ``func(t, **func_args)`` every ``interval`` ms of simulated time
+        (within ``time_range`` [start, stop] ms), as NetPyNE's runSimWithIntervalFunc."""
+        self._need("model", "sim.create()")
+        if not interval or interval <= 0:
+            raise ValueError(f"interval must be a positive number of ms, not {interval!r}")
+        if self.model.recorder is None:
+            self.setup_recording()
+        duration = self.run_spec.duration
+        start, stop = (0.0, duration) if time_range is None else map(float, time_range)
+        with self._timed("runTime"):
+            self.model.start()
+            if start > 0:
+                self.model.advance_to(start)
+            while round(self.model.time) < stop:
+                before = self.model.time
+                func(self.model.advance_to(before + interval), **dict(func_args or {}))
+                if self.model.time <= before:  # at the end of the run
+                    break
+            self.model.advance_to(duration)
+            self._raw = self.model.finish()
+
+    def interval_save(self, sim_time: float) -> Path | None:
+        """The recordings so far, saved as NetPyNE's intervalSave does: a pickle
+        ``interval_<t>.pkl`` in simConfig.intervalFolder (else ``<saveFolder>/interval_data``)
+        holding what saveDataInclude asks for; the previous interval's file is removed.
+        Every rank takes part; rank 0 writes. Returns the file (None on other ranks)."""
+        self._need("model", "sim.create()")
+        raw = self.model.gather(self.model.collect(final=False), everywhere=False)
+        if not self.is_root:
+            return None
+        recordings = Recordings.from_raw(raw, self.run_spec.duration)
+        out = self.current_output()
+        folder = getattr(self.sim_config, "intervalFolder", None) or \
+            Path(out.save_folder or ".") / "interval_data"
+        payload = saving.data_payload(self.net_params, self.sim_config, self.network,
+                                      recordings.sim_data(self.network.num_cells),
+                                      out.include, out.save_cell_conns)
+        path = saving.save_pickle(Path(folder) / f"interval_{sim_time:.0f}.pkl", payload)
+        previous, self.interval_file = self.interval_file, path
+        if previous is not None and previous != path and previous.exists():
+            previous.unlink()
+        self.log(f"Saved data at {sim_time:.0f} ms in {path}")
+        return path
 
     def simulate(self) -> None:
         """Run the simulation and gather the results."""
@@ -231,20 +294,32 @@ class Session:
         return self.network
 
     # -- outputs ------------------------------------------------------------------------
-    def save_data(self) -> list:
+    def save_data(self, include=None, filename=None) -> list:
+        """Write the run as simConfig asks. ``include`` (saveDataInclude's names, 'net'
+        for netCells and netPops) chooses the parts of the data file instead of
+        saveDataInclude; the outputs made of simData (SONATA spikes and reports, traces
+        as text) are then written only when it names 'simData'. ``filename`` becomes
+        simConfig.filename (as in NetPyNE): the outputs' name unless a simLabel names
+        them inside a saveFolder."""
+        if filename is not None:
+            self.sim_config.filename = str(filename)
+        self.output = self.current_output()
+        parts = self.output.include if include is None else _parts(include)
+        with_sim_data = include is None or "simData" in parts
         if not self.is_root:
             return []
         out, paths = self.output, []
         with self._timed("saveTime"):
-            if out.save_json or out.save_pickle or out.save_hdf5:
+            if out.save_json or out.save_pickle or out.save_hdf5 or out.save_mat:
                 payload = saving.data_payload(self.net_params, self.sim_config, self.network,
-                                              self.sim_data, out.include)
+                                              self.sim_data, parts, out.save_cell_conns)
                 for wanted, suffix, write in ((out.save_json, "_data.json", saving.save_json),
                                               (out.save_pickle, "_data.pkl", saving.save_pickle),
-                                              (out.save_hdf5, "_data.h5", saving.save_hdf5)):
+                                              (out.save_hdf5, "_data.h5", saving.save_hdf5),
+                                              (out.save_mat, "_data.mat", saving.save_mat)):
                     if wanted:
                         paths.append(write(self.output_path(suffix), payload))
-            rec = self.recordings
+            rec = self.recordings if with_sim_data else None
             layout = self.node_layout()
             if out.spikes_file and rec is not None:
                 path = Path(out.save_folder or ".") / out.spikes_file
@@ -263,6 +338,14 @@ class Session:
             write_bytes_atomic(path, json.dumps(self.timing, indent=1).encode())
             paths.append(path)
         return paths
+
+    def current_output(self):
+        """The output options as simConfig says now: NetPyNE reads them when it saves, so
+        a script may change them after the run (``sim.cfg.saveJson = True``)."""
+        check = Checker()
+        _, output = validate_sim_config(self.sim_config, Names.of_network(self.network), check)
+        check.raise_if_any()
+        return output
 
     def node_layout(self) -> NodeLayout:
         """The SONATA node populations outputs are written for (simConfig.sonataPopulations)."""
@@ -325,3 +408,14 @@ class Session:
         if self.model is not None:
             self.model.clear()
         self.model = None
+
+
+def _parts(include) -> tuple:
+    """The parts ``sim.saveData(include=...)`` names, checked."""
+    check = Checker()
+    parts = data_parts(list(include) if isinstance(include, (list, tuple)) else include,
+                       check, "saveData(include)")
+    if check.problems:
+        raise SpecError(check.problems)
+    return parts
+

@@ -80,7 +80,7 @@ def specs_of_script(path, argv=()) -> tuple[NetParams, SimConfig]:
     path = Path(path).resolve()
     handed = {}
 
-    def hand_over(netParams=None, simConfig=None):
+    def hand_over(netParams=None, simConfig=None, *args, **kwargs):  # output=True...
         handed.update(netParams=netParams, simConfig=simConfig)
         raise _Handed
 

@@ -114,19 +114,7 @@ class CellView:
     @property
     def conns(self) -> list:
         """The cell's incoming connections; with NEURON live, each has its NetCon."""
-        net, model = self._session.network, self._session.model
-        c = net.conns
-        rows = np.flatnonzero(c.post_gid == self.gid)
-        out = [Dict(preGid=int(c.pre_gid[i]), sec=_section(net, c.sec[i]),
-                    loc=float(c.loc[i]), synMech=_syn_mech(net, c.syn_mech[i]),
-                    weight=float(c.weight[i]), delay=float(c.delay[i]),
-                    label=net.conn_rules[c.rule[i]]) for i in rows]
-        if model is not None and model.netcons is not None:
-            positions = np.searchsorted(model.netcon_rows, rows)
-            for conn, row, pos in zip(out, rows, positions):
-                if pos < len(model.netcon_rows) and model.netcon_rows[pos] == row:
-                    conn["hObj"] = model.netcons.o(int(pos))
-        return out
+        return conn_index(self._session).of(self.gid)
 
     @property
     def stims(self) -> list:
@@ -152,6 +140,114 @@ class CellView:
 
     def __repr__(self):
         return f"Cell(gid={self.gid}, pop={self.tags['pop']!r})"
+
+
+class ConnIndex:
+    """Every cell's incoming connections, ready to hand out: the connection table's rows
+    grouped by postsynaptic cell and its columns as Python values (labels resolved), made
+    once per network and NEURON instance. A cell's list is then a slice of each column,
+    not a search of the whole table (NetPyNE users walk ``cell.conns`` of every cell)."""
+
+    def __init__(self, network, model):
+        self.network, self.model = network, model
+        c = network.conns
+        order = np.argsort(c.post_gid, kind="stable")
+        counts = np.bincount(c.post_gid, minlength=network.num_cells)
+        self._bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
+        sections = np.array([*network.section_names, None], dtype=object)  # -1: None
+        mechs = np.array([*(m.user_label for m in network.syn_mechs), None], dtype=object)
+        rules = np.array(network.conn_rules, dtype=object)
+        self._columns = (c.pre_gid[order].tolist(), sections[c.sec[order]].tolist(),
+                         c.loc[order].tolist(), mechs[c.syn_mech[order]].tolist(),
+                         c.weight[order].tolist(), c.delay[order].tolist(),
+                         rules[c.rule[order]].tolist() if len(order) else [])
+        self._netcons = self._complete = None
+        if model is not None and model.netcons is not None:
+            netcons = [*model.netcons, None]  # one pass over the hoc List; None: no NetCon
+            rows = model.netcon_rows
+            if len(rows) == len(order):  # every row has its NetCon (one rank, no pointers)
+                where, found = order, np.ones(len(order), bool)
+            else:
+                where = np.searchsorted(rows, order)
+                found = where < len(rows)
+                found[found] = rows[where[found]] == order[found]
+                where[~found] = len(rows)
+            self._netcons = [netcons[i] for i in where.tolist()]
+            # cells all of whose connections have a NetCon (this rank's)
+            missing = np.concatenate([[0], np.cumsum(~found)])
+            self._complete = (missing[counts.cumsum()] == missing[counts.cumsum() - counts]
+                              ).tolist()
+
+    def fits(self, network, model) -> bool:
+        """Whether this index is of ``network`` as ``model`` instantiates it now.
+
+        Parameters
+        ----------
+        network : model.Network
+            The session's network.
+        model : engine.NeuronModel or None
+            Its NEURON instance.
+
+        Returns
+        -------
+        bool
+        """
+        return network is self.network and model is self.model and (
+            model is None or self._netcons is not None or model.netcons is None)
+
+    def of(self, gid: int) -> list:
+        """The connections onto a cell, as the tutorial's Dicts (new ones each time).
+
+        Parameters
+        ----------
+        gid : int
+            The postsynaptic cell.
+
+        Returns
+        -------
+        list of specs.Dict
+            preGid, sec, loc, synMech, weight, delay, label and, for a cell of this rank
+            with NEURON live, hObj (its NetCon).
+        """
+        start, stop = self._bounds[gid], self._bounds[gid + 1]
+        columns = [column[start:stop] for column in self._columns]
+        netcons = None if self._netcons is None else self._netcons[start:stop]
+        new, fill = Dict.__new__, dict.__init__  # the values are plain: no conversion
+        out = []
+        if netcons is not None and self._complete[gid]:  # a cell of this rank
+            for p, s, l, m, w, d, r, h in zip(*columns, netcons):
+                conn = new(Dict)
+                fill(conn, preGid=p, sec=s, loc=l, synMech=m, weight=w, delay=d, label=r,
+                     hObj=h)
+                out.append(conn)
+            return out
+        for p, s, l, m, w, d, r in zip(*columns):
+            conn = new(Dict)
+            fill(conn, preGid=p, sec=s, loc=l, synMech=m, weight=w, delay=d, label=r)
+            out.append(conn)
+        for conn, netcon in zip(out, netcons or ()):
+            if netcon is not None:
+                dict.__setitem__(conn, "hObj", netcon)
+        return out
+
+
+def conn_index(session) -> ConnIndex:
+    """The session's ConnIndex, made anew when its network or NEURON instance changed.
+
+    Parameters
+    ----------
+    session : Session
+        The model whose connections are walked.
+
+    Returns
+    -------
+    ConnIndex
+    """
+    index = getattr(session, "conn_index", None)
+    if index is None or not index.fits(session.network, session.model):
+        index = ConnIndex(session.network, session.model)
+        session.conn_index = index
+    return index
 
 
 def _section(net, code):

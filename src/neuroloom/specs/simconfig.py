@@ -24,3 +24,27 @@ class SimConfig(SpecObject):
 
     SPEC_KIND = "SimConfig"  # how validation recognises it
     DEFAULTS = spec_defaults(SIMCONFIG_OPTIONS)
+
+    def addAnalysis(self, func, params):
+        """``analysis[func] = params``, as NetPyNE's method: ask for a plot.
+
+        Parameters
+        ----------
+        func : str
+            The plot, e.g. 'plotRaster' (sim.analysis' functions).
+        params : dict or bool
+            Its options; True for its defaults, False for none.
+        """
+        self.analysis[func] = params
+
+    def setParam(self, param, value):
+        """``simConfig.<param> = value``, as NetPyNE's method.
+
+        Parameters
+        ----------
+        param : str
+            An option, or a variable of your own.
+        value : object
+            Its value.
+        """
+        setattr(self, param, value)

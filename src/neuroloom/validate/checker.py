@@ -2,13 +2,21 @@
 from __future__ import annotations
 
 import math
+import sys
+import warnings
 from collections.abc import Mapping
 from numbers import Integral, Real
 
 from ..errors import ExpressionError, Problem, SpecError
 from ..suggest import closest, hint
+from .options import asks_for_pending
 
 _MISSING = object()
+
+
+class NearMissWarning(UserWarning):
+    """A NetParams or SimConfig attribute one or two letters from an option: kept as the
+    user's own variable (as NetPyNE keeps it), probably a typo."""
 
 
 def item_path(path: str, key) -> str:
@@ -22,10 +30,13 @@ def attr_path(path: str, key) -> str:
 
 
 class Checker:
-    """Collects problems; ``raise_if_any()`` raises one SpecError listing all of them."""
+    """Collects problems; ``raise_if_any()`` raises one SpecError listing all of them.
+    ``warn``: whether near misses of top-level option names are warned about (a spec
+    checked again, e.g. a simConfig after the run, need not repeat them)."""
 
-    def __init__(self):
+    def __init__(self, warn: bool = True):
         self.problems: list[Problem] = []
+        self.warn = warn
 
     def add(self, path: str, message: str, in_expression: bool = False) -> None:
         self.problems.append(Problem(path, message, in_expression))
@@ -63,16 +74,22 @@ class Checker:
         return mapping[key]
 
     def top_level(self, spec, kind: str, options: Mapping, pending: Mapping) -> None:
-        """The attributes of a NetParams/SimConfig (``kind``): its options, NetPyNE options
-        not supported yet (errors), near misses of option names (typos, errors) and the
-        user's own variables (anything else, accepted)."""
+        """The attributes of a NetParams/SimConfig (``kind``): its options; NetPyNE options
+        not supported yet, an error when set to ask for what they do (validate/options.py
+        ``asks_for_pending``); and the user's own variables (anything else, accepted). A
+        variable one or two letters from an option is probably a typo: NetPyNE keeps it
+        as a variable and ignores it, and so does neuroloom, with a warning naming the
+        option (near misses inside rules and options are errors)."""
         for name in spec.keys():
-            if name in options:
-                continue
-            if name in pending:
+            if name in pending and asks_for_pending(name, spec[name]):
                 self.add(name, f"'{name}' is not supported yet ({pending[name]})")
-            elif (typo := looks_like_typo(name, options)) is not None:
-                self.add(name, f"unknown {kind} option '{name}'; did you mean '{typo}'?")
+            elif name in options:
+                continue
+            elif self.warn and (typo := looks_like_typo(name, options)) is not None:
+                warnings.warn(f"{kind} attribute '{name}' is not an option; did you mean "
+                              f"'{typo}'? It is kept as your own variable, as NetPyNE does, "
+                              f"and '{typo}' keeps its value", NearMissWarning,
+                              stacklevel=outside_neuroloom())
 
     # -- values -----------------------------------------------------------------------
     def number(self, value, path: str, *, minimum=None, maximum=None, positive=False,
@@ -130,6 +147,16 @@ class Checker:
             self.add(path, f"unknown {what} '{value}'; {hint(value, known)}")
             return default
         return value
+
+
+def outside_neuroloom() -> int:
+    """The stacklevel of the first caller outside neuroloom (the user's script), so a
+    warning shows the user's line rather than validation's."""
+    package = __name__.split(".")[0]
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == package:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def looks_like_typo(name: str, options) -> str | None:

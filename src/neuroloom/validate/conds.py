@@ -3,22 +3,38 @@ from __future__ import annotations
 
 from numbers import Real
 
+import numpy as np
+
 from .checker import attr_path
 from .types import Cond
 from .values import AXES
 
 CATALOG_TAGS = ("pop", "cellType", "cellModel")
+# models conditions may name though no population has them (they then select no cells,
+# as in NetPyNE, where e.g. preConds {'cellModel': 'NetStim'} is common)
+KNOWN_MODELS = ("NetStim", "VecStim", "IntFire1", "IntFire2", "IntFire4")
+FRACTION = "fraction"  # the tag of cells of populations with diversity (popParams)
 
 
 class Tags:
-    """What cells can be selected by: catalog labels, positions and cellsList tags."""
+    """What cells can be selected by: the populations' labels, cellTypes and cellModels
+    (and cellParams labels, which are cellTypes by default), positions, cellsList tags
+    and the 'fraction' of populations with diversity.
 
-    def __init__(self, pops, cell_rules):
-        self.known = {"pop": [p.label for p in pops], "cellType": list(cell_rules),
-                      "cellModel": sorted({p.cell_model for p in pops})}
+    ``pop_types``: for each population, the cell types (labels in NetSpec.cell_types)
+    its cells may get: its cellParams rules, or its artificial type."""
+
+    def __init__(self, pops, cell_rules, pop_types=None):
+        self.known = {"pop": [p.label for p in pops],
+                      "cellType": list(dict.fromkeys([*(p.cell_type for p in pops),
+                                                      *cell_rules])),
+                      "cellModel": sorted({p.cell_model for p in pops} | set(KNOWN_MODELS))}
         self.extra = sorted({tag for p in pops for cell in p.cells_list for tag, _ in cell
-                             if tag not in AXES})
+                             if tag not in AXES}
+                            | ({FRACTION} if any(getattr(p, "diversity", False)
+                                                 for p in pops) else set()))
         self.pops = {p.label: p for p in pops}
+        self.pop_types = pop_types or {p.label: (p.cell_type,) for p in pops}
 
     def all(self):
         return list(CATALOG_TAGS) + list(AXES) + self.extra
@@ -33,15 +49,24 @@ class Tags:
         tags = cls([PopLike(p) for p in network.pops],
                    {t.user_label: t for t in network.cell_types})
         tags.extra = sorted(network.cells.extra)  # the cells' own tags
+        codes = network.cells.cell_type
+        tags.pop_types = {p.label: tuple(dict.fromkeys(
+            network.cell_types[t].label for t in np.unique(codes[p.gid_start:p.gid_start
+                                                                 + p.size]).tolist()))
+            for p in network.pops}
         return tags
 
 
-def conds(raw, path, tags: Tags, check, *, stims=False):
-    """Returns (conds, cell_list); cell_list (stims only) is None when not given."""
+def conds(raw, path, tags: Tags, check, *, stims=False, cell_rule=False):
+    """Returns (conds, cell_list); cell_list (stims only) is None when not given.
+    ``cell_rule``: the conds of a cellParams rule, where NetPyNE reads [min, max] of
+    numbers (positions or other tags) as min <= value <= max, and other lists as the
+    values allowed; elsewhere a position range is min <= value < max."""
     raw = check.mapping(raw, path)
     if raw is None:
         return (), None
-    allowed = tags.all() + (["cellList"] if stims else [])
+    allowed = tags.all() + (["cellList"] if stims else []) + (
+        [FRACTION] if cell_rule and FRACTION not in tags.extra else [])
     check.known_keys(raw, path, allowed)
     out, cell_list = [], None
     for tag, v in raw.items():
@@ -51,11 +76,18 @@ def conds(raw, path, tags: Tags, check, *, stims=False):
         elif tag in CATALOG_TAGS:
             values = list(v) if isinstance(v, (list, tuple)) else [v]
             for item in values:
-                check.reference(item, where, tag, tags.known[tag])
+                if cell_rule:  # a rule may be for cells this network does not have
+                    check.string(item, where)
+                else:
+                    check.reference(item, where, tag, tags.known[tag])
             out.append(Cond(tag=tag, values=tuple(values)))
+        elif cell_rule and (tag in AXES or tag == FRACTION or tag in tags.extra) and \
+                isinstance(v, (list, tuple)) and v and isinstance(v[0], Real):
+            cond = _position(v, tag, where, check)
+            out.append(Cond(tag=tag, range=cond.range, closed=True))
         elif tag in AXES:
             out.append(_position(v, tag, where, check))
-        elif tag in tags.extra:
+        elif tag in tags.extra or (cell_rule and tag == FRACTION):
             values = list(v) if isinstance(v, (list, tuple)) else [v]
             out.append(Cond(tag=tag, values=tuple(float(x) if isinstance(x, Real) else x
                                                   for x in values)))
@@ -83,11 +115,18 @@ def _cell_list(v, where, check):
     return tuple(items)
 
 
-def matching_cell_types(conditions, tags: Tags) -> set[str]:
-    """The cell types a set of conditions can select (to check section names against)."""
-    types = set()
+def matching_pops(conditions, tags: Tags) -> list:
+    """The populations whose cells the conditions can select (by their labels, cellTypes
+    and cellModels; positions and other tags are not known before cells are placed)."""
+    out = []
     for pop in tags.pops.values():
         labels = {"pop": pop.label, "cellType": pop.cell_type, "cellModel": pop.cell_model}
         if all(c.tag not in labels or labels[c.tag] in c.values for c in conditions):
-            types.add(pop.cell_type)
-    return types
+            out.append(pop)
+    return out
+
+
+def matching_cell_types(conditions, tags: Tags) -> set[str]:
+    """The cell types a set of conditions can select (to check section names against)."""
+    return {label for pop in matching_pops(conditions, tags)
+            for label in tags.pop_types.get(pop.label, (pop.cell_type,))}

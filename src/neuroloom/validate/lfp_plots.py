@@ -3,9 +3,11 @@ sim.analysis.plotLFP / plotCSD); their entries in validate/plots.py's table of p
 hold the options' NetPyNE names and defaults and refer to check_lfp_options and
 check_csd_options.
 
-plotLFP's saveData (not a figure option elsewhere) saves the plot's data: True ->
-<filename>_lfp.pkl as NetPyNE names it, or a file name ending in .pkl or .json.
-showFig must stay False: figures are drawn without a GUI and returned (or saved).
+plotLFP's saveData saves the plot's data: True -> <filename>_lfp.pkl as NetPyNE names
+it, or a file name ending in .pkl or .json. NetPyNE 1.1.1's plotting functions that draw
+one of plotLFP's figures (plotLFPTimeSeries, plotLFPPSD, plotLFPSpectrogram,
+plotLFPLocations: LFP_KIND_PLOTS) take plotLFP's options that concern that figure and
+their own names for some (colorList for colors).
 """
 from __future__ import annotations
 
@@ -14,6 +16,50 @@ from numbers import Integral, Real
 from .checker import attr_path
 
 LFP_PLOT_TYPES = ("timeSeries", "PSD", "spectrogram", "locations")
+#: plotLFP's options (NetPyNE's names and defaults) besides the figure options
+#: (validate/plots.py FIGURE_OPTIONS)
+LFP_OPTIONS = {
+    "timeRange": None, "electrodes": ("avg", "all"), "plots": LFP_PLOT_TYPES, "pop": None,
+    "NFFT": 256, "noverlap": 128, "nperseg": 256, "minFreq": 1, "maxFreq": 100,
+    "stepFreq": 1, "smooth": 0, "separation": 1.0, "includeAxon": True, "logx": False,
+    "logy": False, "normSignal": False, "normPSD": False, "normSpec": False,
+    "filtFreq": False, "filtOrder": 3, "detrend": False, "transformMethod": "morlet",
+    "maxPlots": 8, "overlay": False, "colors": None, "figSize": (8, 8), "lineWidth": 1.5,
+    "inputLFP": None}
+#: NetPyNE 1.1.1's plotting functions that draw one of plotLFP's figures -> its type
+LFP_KIND_PLOTS = {"plotLFPTimeSeries": "timeSeries", "plotLFPPSD": "PSD",
+                  "plotLFPSpectrogram": "spectrogram", "plotLFPLocations": "locations"}
+#: their options that plotLFP does not have (NetPyNE's names, defaults)
+LFP_KIND_EXTRA = {
+    "timeSeries": {"LFPData": None, "orderInverse": True, "scalebar": True,
+                   "colorList": None, "axis": None},
+    "PSD": {"PSDData": None, "orderInverse": True, "roundOffset": True,
+            "colorList": None, "axis": None},
+    "spectrogram": {"SpectData": None, "axis": None},
+    "locations": {"axis": None, "sim": None},
+}
+#: plotLFP's options that do not concern a figure type (left out of its own function)
+_NOT_FOR = {
+    "timeSeries": ("plots", "NFFT", "noverlap", "nperseg", "minFreq", "maxFreq", "stepFreq",
+                   "smooth", "includeAxon", "logx", "normPSD", "normSpec",
+                   "transformMethod", "maxPlots", "inputLFP"),
+    "PSD": ("plots", "includeAxon", "normSpec", "maxPlots", "overlay", "inputLFP"),
+    "spectrogram": ("plots", "separation", "includeAxon", "logx", "maxPlots", "overlay",
+                    "colors", "inputLFP"),
+    "locations": ("plots", "timeRange", "pop", "NFFT", "noverlap", "nperseg", "minFreq",
+                  "maxFreq", "stepFreq", "smooth", "separation", "logx", "logy",
+                  "normSignal", "normPSD", "normSpec", "filtFreq", "filtOrder", "detrend",
+                  "transformMethod", "maxPlots", "overlay", "colors", "inputLFP"),
+}
+#: plotCSD's options besides the figure options
+CSD_OPTIONS = {
+    "timeRange": None, "pop": None, "spacing_um": None, "vaknin": True, "norm": False,
+    "filtFreq": False, "filtOrder": 3, "overlay": "LFP", "hlines": False,
+    "layerBounds": None, "smooth": True, "figSize": (8, 8), "CSDData": None,
+    "LFPData": None, "dt": None, "sampr": None, "ymax": None, "stimTimes": None,
+    "colorbar": True, "pad": 1, "minf": 0.05, "maxf": 300, "getAllData": True}
+
+
 LFP_TRANSFORMS = ("morlet", "fft")
 CSD_OVERLAYS = ("LFP", "CSD")  # or None
 
@@ -24,6 +70,26 @@ WHOLE = {"NFFT": 4, "nperseg": 4, "noverlap": 0, "smooth": 0, "filtOrder": 1, "m
          "dpi": 1}  # option -> its minimum (plotLFP's smooth: a number of frequencies)
 POSITIVE = ("minFreq", "maxFreq", "stepFreq", "separation", "fontSize", "lineWidth",
             "spacing_um")
+
+
+def lfp_options_of(kind: str) -> dict:
+    """The options of the plotting function that draws plotLFP's ``kind`` figure."""
+    return {**{k: v for k, v in LFP_OPTIONS.items() if k not in _NOT_FOR[kind]},
+            **LFP_KIND_EXTRA[kind]}
+
+
+def lfp_kind_check(kind: str):
+    """The check of the options of plotLFPTimeSeries, plotLFPPSD, ... (``kind``: the
+    figure type it draws): plotLFP's checks, for that figure alone."""
+
+    def check_kind(merged, path, pop_labels, rxd, check) -> None:
+        whole = {**LFP_OPTIONS, **merged, "plots": (kind,)}
+        if whole.get("colorList") is not None and whole.get("colors") is None:
+            whole["colors"] = whole["colorList"]
+        _check_lfp_plot("plotLFP", whole, path, pop_labels, check)
+        merged.update({k: v for k, v in whole.items() if k in merged})
+
+    return check_kind
 
 
 def check_lfp_options(merged, path, pop_labels, rxd, check) -> None:
@@ -63,10 +129,6 @@ def _check_lfp_plot(name, merged, path, pop_labels, check) -> None:
             isinstance(v, Real) and not isinstance(v, bool) and v > 0 for v in size)):
         check.add(attr_path(path, "figSize"), f"must be (width, height) in inches, not "
                                               f"{size!r}")
-    if merged["showFig"] is not False:
-        check.add(attr_path(path, "showFig"), "figures are not shown (they are drawn "
-                                              "without a GUI): use the returned figure or "
-                                              "saveFig")
 
 
 def _check_lfp(merged, path, pop_labels, check) -> None:

@@ -1,18 +1,20 @@
 """NetParams -> NetSpec: checks every rule, fills in defaults, resolves references."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from numbers import Real
 
 from ..model.catalog import CellType
+from ..suggest import hint
 from . import rules, stims
-from .cells import cell_type
-from .checker import Checker, item_path
-from .conds import Tags
+from .cells import cell_rule
+from .checker import Checker, attr_path, item_path
+from .conds import CATALOG_TAGS, FRACTION, Tags, conds
 from .options import NETPARAMS_OPTIONS, NETPARAMS_PENDING, RULE_DICTS
 from .pops import pop_spec
 from .rxd import validate_rxd
-from .types import NetSpec
+from .types import Cond, NetSpec
 from .values import Contexts
 
 SHAPES = ("cuboid", "cylinder", "ellipsoid")
@@ -40,9 +42,14 @@ def validate_net_params(net_params, check: Checker) -> NetSpec:
     contexts = Contexts(variables)
 
     cell_rules = rule_dicts["cellParams"]
-    cell_types = {t.label: t for t in (
-        cell_type(label, rule, item_path("cellParams", label), defaults["defaultThreshold"],
-                  check) for label, rule in cell_rules.items()) if t is not None}
+    elsewhere = {name for rule in cell_rules.values() if isinstance(rule, dict)
+                 and isinstance(rule.get("secs"), dict) for name in rule["secs"]}
+    rule_specs, cell_types = {}, {}
+    for label, rule in cell_rules.items():
+        spec, alone = cell_rule(label, rule, item_path("cellParams", label),
+                                defaults["defaultThreshold"], contexts.net, check, elsewhere)
+        if spec is not None and alone is not None:
+            rule_specs[label], cell_types[label] = spec, alone
     pops = _each(rule_dicts, "popParams", lambda label, rule, path: pop_spec(
         label, rule, path, cell_rules, cell_types, size, contexts, check))
     for pop in pops:  # artificial populations bring their own cell type
@@ -57,7 +64,10 @@ def validate_net_params(net_params, check: Checker) -> NetSpec:
         label, rule, path, check))
     sources = _each(rule_dicts, "stimSourceParams", lambda label, rule, path: stims.stim_source(
         label, rule, path, contexts, check))
-    tags = Tags(pops, cell_types)
+    tags = Tags(pops, [label for label, rule in cell_rules.items()
+                       if not (isinstance(rule, dict) and rule.get("conds"))])
+    rule_specs = _rule_conds(rule_specs, cell_rules, tags, check)
+    tags.pop_types = _pop_types(pops, rule_specs, size, check)
     mech_labels = [m.label for m in syn_mechs]
     valid_sources = [s.source.label for s in sources]
     source_types = {label: rule.get("type") if isinstance(rule, dict) else None
@@ -69,6 +79,13 @@ def validate_net_params(net_params, check: Checker) -> NetSpec:
     conn_rules = _each(rule_dicts, "connParams", lambda label, rule, path: rules.conn_rule(
         label, rule, path, mech_labels, tags, cell_types, contexts, defaults, check))
     syn_mechs = _gap_junction_mechs(syn_mechs, conn_rules, check)
+    unused = rules.unused_factors(conn_rules, rule_dicts["connParams"])
+    if unused:
+        shown = ", ".join(f"'{label}'" for label in unused[:5])
+        warnings.warn(f"synMechWeightFactor/synMechDelayFactor have no effect on connParams "
+                      f"with one synMech (as in NetPyNE): {shown}"
+                      + (f" and {len(unused) - 5} more" if len(unused) > 5 else ""),
+                      stacklevel=3)
     sub_conn_rules = _each(rule_dicts, "subConnParams", lambda label, rule, path:
                            rules.sub_conn_rule(label, rule, path, mech_labels, tags, cell_types,
                                                check))
@@ -77,7 +94,70 @@ def validate_net_params(net_params, check: Checker) -> NetSpec:
                    sub_conn_rules=sub_conn_rules, size=size, shape=shape, scale=scale,
                    variables=variables,
                    rxd=validate_rxd(rule_dicts["rxdParams"], [p.label for p in pops],
-                                    tuple(cell_types.values()), check))
+                                    tuple(cell_types.values()), check),
+                   cell_rules=tuple(rule_specs.values()))
+
+
+def _rule_conds(rule_specs, raw_rules, tags, check) -> dict:
+    """The cellParams rules with their conds parsed, and a 'fraction' range added to
+    those with a diversityFraction: consecutive ranges of [0, 1) for the rules that
+    share their cellType, cellModel and pop conds, in order (NetPyNE's ranges, with its
+    1e-12 offsets)."""
+    out, taken = {}, {}
+    for label, spec in rule_specs.items():
+        raw = raw_rules[label].get("conds") or {}
+        if not raw:
+            out[label] = spec
+            continue
+        path = attr_path(item_path("cellParams", label), "conds")
+        parsed, _ = conds(raw, path, tags, check, cell_rule=True)
+        if spec.diversity_fraction is not None:
+            key = repr(tuple(raw.get(tag) for tag in CATALOG_TAGS))
+            start = taken.get(key)
+            end = (start or 0.0) + spec.diversity_fraction
+            low = 0.0 if start is None else start - 1e-12
+            taken[key] = end
+            parsed = tuple(c for c in parsed if c.tag != FRACTION) + (
+                Cond(tag=FRACTION, range=(low, end - 1e-12), closed=True),)
+        out[label] = replace(spec, conds=parsed)
+    return out
+
+
+def _pop_types(pops, rule_specs, size, check) -> dict:
+    """For every population, the cellParams rules that may apply to its cells (by its
+    label, cellType, cellModel and position ranges); a compartmental population none can
+    apply to is an error of its cellType."""
+    out = {}
+    for pop in pops:
+        if pop.artificial is not None:
+            out[pop.label] = (pop.cell_type,)
+            continue
+        out[pop.label] = tuple(label for label, spec in rule_specs.items()
+                               if _may_apply(spec, pop, size))
+        if not out[pop.label]:
+            known = [label for label, spec in rule_specs.items() if spec.conds is None] + [
+                v for spec in rule_specs.values() for c in spec.conds or ()
+                if c.tag == "cellType" for v in c.values]
+            check.add(attr_path(item_path("popParams", pop.label), "cellType"),
+                      f"unknown cellType '{pop.cell_type}'; "
+                      + hint(pop.cell_type, dict.fromkeys(known)))
+    return out
+
+
+def _may_apply(spec, pop, size) -> bool:
+    if spec.conds is None:
+        return spec.label == pop.cell_type
+    labels = {"pop": pop.label, "cellType": pop.cell_type, "cellModel": pop.cell_model}
+    for cond in spec.conds:
+        if cond.tag in labels and labels[cond.tag] not in cond.values:
+            return False
+        axis = cond.tag[0] if cond.tag in ("x", "y", "z", "xnorm", "ynorm", "znorm") else None
+        if axis is not None and cond.range is not None and pop.method != "list":
+            extent = 1.0 if cond.tag.endswith("norm") else size["xyz".index(axis)]
+            low, high = (extent * v for v in pop.norm_ranges["xyz".index(axis)])
+            if cond.range[0] > high or cond.range[1] < low:
+                return False
+    return True
 
 
 def _each(rule_dicts, name, make):

@@ -9,8 +9,8 @@ from .types import PopSpec
 from .values import AXES, value
 
 POP_KEYS = ("cellType", "numCells", "cellModel", "density", "gridSpacing", "cellsList",
-            "xRange", "yRange", "zRange", "xnormRange", "ynormRange", "znormRange")
-POP_PENDING = {"diversity": "not supported"}
+            "xRange", "yRange", "zRange", "xnormRange", "ynormRange", "znormRange",
+            "diversity")
 ARTIFICIAL_MODELS = ("NetStim", "VecStim", "IntFire1", "IntFire2", "IntFire4")
 NETSTIM_KEYS = ("rate", "interval", "noise", "start", "number", "seed")
 VECSTIM_KEYS = ("spkTimes", "pulses")
@@ -21,23 +21,26 @@ RESERVED_TAGS = ("pop", "cellType", "cellModel")
 
 
 def pop_spec(label, rule, path, cell_rules, cell_types, size, contexts, check) -> PopSpec | None:
+    """A population of compartmental cells (its cellType is a tag of its cells, which
+    selects the cellParams rules they get: validate/netparams.py checks that some rule
+    can) or of artificial ones."""
     rule = check.mapping(rule, path)
     if rule is None:
         return None
     cell_model = rule.get("cellModel", "HH")
     if cell_model in ARTIFICIAL_MODELS or ("cellModel" in rule and "cellType" not in rule):
         return _artificial(label, rule, path, cell_rules, size, contexts, check)
-    check.known_keys(rule, path, POP_KEYS, POP_PENDING)
+    check.known_keys(rule, path, POP_KEYS)
     cell_model = check.string(cell_model, attr_path(path, "cellModel"), default="HH")
     cell_type = check.required(rule, "cellType", path)
     if "cellType" in rule:
-        cell_type = check.reference(cell_type, attr_path(path, "cellType"), "cellType",
-                                    cell_rules)
+        cell_type = check.string(cell_type, attr_path(path, "cellType"))
+    diversity = check.boolean(rule.get("diversity", False), attr_path(path, "diversity"))
     placement = _placement(rule, path, size, contexts, check)
-    # an invalid cell type is reported where it is defined; skip the pop then
-    if cell_type not in cell_types or placement is None:
+    if not isinstance(cell_type, str) or placement is None:
         return None
-    return PopSpec(label=str(label), cell_type=cell_type, cell_model=cell_model, **placement)
+    return PopSpec(label=str(label), cell_type=cell_type, cell_model=cell_model,
+                   diversity=diversity, **placement)
 
 
 def _placement(rule, path, size, contexts, check) -> dict | None:
@@ -78,11 +81,16 @@ def _artificial(label, rule, path, cell_rules, size, contexts, check) -> PopSpec
     own = check.mapping(rule.get("params", {}), attr_path(path, "params")) or {}
     params = {**{k: v for k, v in rule.items() if k not in placement_keys + ("params",)},
               **own}
-    if model == "NetStim":  # NetPyNE's defaults, not NEURON's (number 10, start 50)
+    # a VecStim given a rate or interval fires as a NetStim of them (NetPyNE draws the
+    # same process, cut at the run's end), without the number of spikes NetPyNE ignores
+    by_rate = model == "VecStim" and ("rate" in params or "interval" in params)
+    if by_rate:
+        params = _vecstim_by_rate(params, path, check)
+    if model == "NetStim" or by_rate:  # NetPyNE's defaults, not NEURON's (10, 50)
         params = {"number": 1e9, "start": 0.0, "noise": 0.0, **params}
     where = {k: attr_path(path, k) if k in rule else attr_path(attr_path(path, "params"), k)
              for k in params}
-    if model == "NetStim":
+    if model == "NetStim" or by_rate:
         check.known_keys(params, path, NETSTIM_KEYS)
     elif model == "VecStim":
         check.known_keys(params, path, VECSTIM_KEYS)
@@ -95,6 +103,8 @@ def _artificial(label, rule, path, cell_rules, size, contexts, check) -> PopSpec
     fields = {"spike_times": (), "pulses": ()}
     seed = None
     numeric = []
+    if by_rate:
+        model = "NetStim"
     for name, raw in params.items():
         if model == "VecStim" and name == "spkTimes":
             fields["spike_times"] = _spike_times(raw, where[name], check)
@@ -102,6 +112,10 @@ def _artificial(label, rule, path, cell_rules, size, contexts, check) -> PopSpec
             fields["pulses"] = pulses(raw, where[name], check)
         elif model == "NetStim" and name == "seed":
             seed = check.integer(raw, where[name], minimum=0)
+        elif model == "NetStim" and name == "rate" and isinstance(raw, (list, tuple)):
+            # NetPyNE: a rate drawn uniformly from [low, high] for each cell
+            low, high = _range(raw, where[name], check)
+            fields["rate_range"] = (low, high)
         elif model == "NetStim" and name == "rate":
             rate = check.number(raw, where[name], positive=True)
             if rate is not None:
@@ -112,13 +126,40 @@ def _artificial(label, rule, path, cell_rules, size, contexts, check) -> PopSpec
                 numeric.append((str(name), number))
     if model == "NetStim" and "rate" in params and "interval" in params:
         check.add(path, "give one of 'rate' (Hz) and 'interval' (ms), not both")
+    if model == "VecStim" and isinstance(rule.get("cellsList"), (list, tuple)) and any(
+            isinstance(cell, dict) and "spkTimes" in cell for cell in rule["cellsList"]):
+        # NetPyNE: each cell of a VecStim cellsList fires at its own spkTimes
+        where = attr_path(path, "cellsList")
+        fields["spike_times"] = tuple(
+            _times(cell.get("spkTimes", ()) if isinstance(cell, dict) else (),
+                   f"{where}[{i}].spkTimes", check)
+            for i, cell in enumerate(rule["cellsList"]))
+        rule = {**rule, "cellsList": [{k: v for k, v in cell.items() if k != "spkTimes"}
+                                      if isinstance(cell, dict) else cell
+                                      for cell in rule["cellsList"]]}
     placement = _placement(rule, path, size, contexts, check)
     if model is None or placement is None:
         return None
-    return PopSpec(label=str(label), cell_type=str(type_label), cell_model=model,
+    return PopSpec(label=str(label), cell_type=str(type_label),
+                   cell_model="VecStim" if by_rate else model,
                    artificial=Artificial(mod=model, params=tuple(numeric), seed=seed),
                    **placement,
                    **fields)
+
+
+def _vecstim_by_rate(params, path, check) -> dict:
+    """The parameters of a VecStim population given a rate (Hz, or [low, high] drawn per
+    cell) or an interval, as those of the NetStim that fires the same way."""
+    params = dict(params)
+    if params.get("spkTimes") is not None:
+        check.add(path, "give either spkTimes or a rate/interval for a VecStim population "
+                        "(NetPyNE uses the rate and ignores spkTimes)")
+    params.pop("spkTimes", None)
+    if params.pop("pulses", None):
+        check.add(attr_path(path, "pulses"), "pulses on top of a rate or interval are not "
+                                             "supported yet")
+    params.pop("number", None)  # NetPyNE fires a rate-driven VecStim to the run's end
+    return params
 
 
 def _spike_times(raw, path, check):

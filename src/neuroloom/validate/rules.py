@@ -1,6 +1,7 @@
 """synMechParams, stimSourceParams, stimTargetParams, connParams, subConnParams."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from numbers import Real
 from types import MappingProxyType
@@ -8,7 +9,7 @@ from types import MappingProxyType
 from ..model.catalog import Pointer, SynMech
 from ..suggest import hint
 from .checker import attr_path
-from .conds import conds, matching_cell_types
+from .conds import conds, matching_cell_types, matching_pops
 from .types import ConnRuleSpec, SubConnSpec
 from .values import is_expression, value
 
@@ -52,12 +53,17 @@ _BY_KEY = {c.key: c for c in CONNECTORS.values()}  # None: a rule without a conn
 
 CONN_KEYS = ("preConds", "postConds", *CONNECTOR_KEYS, "weight", "delay", "loc", "synMech",
              "synsPerConn", "sec", "synMechWeightFactor", "synMechDelayFactor",
-             "gapJunction", "preSec", "preLoc")
+             "gapJunction", "preSec", "preLoc", "threshold", "disynapticBias")
 CONN_PENDING = {**dict.fromkeys(("plast", "weightIndex", "shape"), "plasticity and "
                                 "time-varying weights (not yet)"),
-                **dict.fromkeys(("threshold", "disynapticBias", "connFunc", "synMechLocs",
-                                 "synMechLocFactor"), "not supported")}
+                **dict.fromkeys(("connFunc", "synMechLocs", "synMechLocFactor"),
+                                "not supported")}
 SUBCONN_KEYS = ("preConds", "postConds", "sec", "density", "groupSynMechs")
+DISTANCE_KEYS = ("type", "ref_sec", "ref_seg", "target_distance", "coord")
+MAP_KEYS = ("type", "gridX", "gridY", "gridValues", "fixedSomaY")
+#: 'coord' of a distance density: NetPyNE takes 'cartesian' as straight 3D distances and
+#: anything else as path distances along the sections
+COORDS = ("topological", "topol", "cartesian")
 
 
 def syn_mech(label, rule, path, check) -> SynMech | None:
@@ -108,15 +114,24 @@ def secs(rule, path, conditions, tags, cell_types, check):
         check.add(attr_path(path, "sec"), f"must be a section or secList name, or a list of "
                                           f"them, not {sec!r}")
         return None
-    for type_label in sorted(matching_cell_types(conditions, tags)):
-        if type_label not in cell_types or cell_types[type_label].is_artificial:
-            continue  # artificial cells receive events themselves: no sections
-        known = list(cell_types[type_label].section_names) + [
-            n for n, _ in cell_types[type_label].sec_lists]
+    reported = set()
+    for pop in matching_pops(conditions, tags):
+        # artificial cells receive events themselves: no sections
+        labels = [t for t in tags.pop_types.get(pop.label, (pop.cell_type,))
+                  if t in cell_types and not cell_types[t].is_artificial]
+        if not labels:
+            continue
+        known = list(dict.fromkeys(n for t in labels for n in (
+            *cell_types[t].section_names, *(n for n, _ in cell_types[t].sec_lists))))
         for name in names:
-            if name not in known:
-                check.add(attr_path(path, "sec"), f"cell type '{type_label}' has no section or "
-                                                  f"secList '{name}'; {hint(name, known)}")
+            if name in known or (tuple(labels), name) in reported:
+                continue
+            reported.add((tuple(labels), name))
+            whose = (f"cell type '{labels[0]}'" if len(labels) == 1 else
+                     f"no cellParams rule of population '{pop.label}' "
+                     f"({', '.join(labels)})")
+            check.add(attr_path(path, "sec"), f"{whose} has no section or secList "
+                                              f"'{name}'; {hint(name, known)}")
     return tuple(names)
 
 
@@ -174,9 +189,16 @@ def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults
     factors = {}
     for key, name in (("synMechWeightFactor", "weight_factors"),
                       ("synMechDelayFactor", "delay_factors")):
-        if key in rule:
+        if key in rule and mechs is not None and len(mechs) == 1:
+            # NetPyNE reads the factors only for several synMechs (see unused_factors)
+            _numbers(rule[key], attr_path(path, key), check)
+        elif key in rule:
             factors[name] = _factors(rule[key], attr_path(path, key), mechs, check)
     pointer = _pointer_fields(rule, path, pre, tags, cell_types, check)
+    _threshold(label, rule, path, pre, tags, cell_types, check)
+    if rule.get("disynapticBias") is not None:
+        check.add(attr_path(path, "disynapticBias"), "'disynapticBias' is not supported yet "
+                                                     "(None, its default, is)")
     if mechs is None:
         return None
     return ConnRuleSpec(label=str(label), pre_conds=pre, post_conds=post,
@@ -184,6 +206,22 @@ def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults
                         syn_mechs=mechs, weight=weight, delay=delay, loc=loc,
                         syns_per_conn=syns, sec=sec, weight_scale=defaults["scaleConnWeight"],
                         list_axis=axis[0] if axis else None, **fields, **factors, **pointer)
+
+
+def _threshold(label, rule, path, pre, tags, cell_types, check) -> None:
+    """connParams' threshold: NetPyNE 1.1.1 reads it no more (spikes are detected at each
+    presynaptic cell's own threshold: its cellParams section's 'threshold', else
+    netParams.defaultThreshold). Accepted; a warning when it differs from that."""
+    if "threshold" not in rule:
+        return
+    value = check.number(rule["threshold"], attr_path(path, "threshold"))
+    own = sorted({cell_types[t].threshold for t in matching_cell_types(pre, tags)
+                  if t in cell_types})
+    if value is not None and own and own != [value]:
+        warnings.warn(f"connParams['{label}'].threshold = {value:g} has no effect (as in "
+                      f"NetPyNE 1.1.1): spikes of the presynaptic cells are detected at "
+                      f"{', '.join(f'{v:g}' for v in own)} mV, their cellParams section's "
+                      "'threshold' or netParams.defaultThreshold", stacklevel=2)
 
 
 def _pointer_fields(rule, path, pre, tags, cell_types, check) -> dict:
@@ -232,6 +270,14 @@ _AXIS_NAMES = {"conn": "connList entries", "mech": "synMechs", "syn": "synapses 
                "connection", "sec": "sections"}
 
 
+def unused_factors(conn_rules, raw_rules) -> list[str]:
+    """Labels of the connParams rules whose synMechWeightFactor or synMechDelayFactor has
+    no effect: they have one synMech, and NetPyNE applies the factors only to several."""
+    return [r.label for r in conn_rules if len(r.syn_mechs) == 1 and isinstance(
+        raw_rules.get(r.label), dict) and ({"synMechWeightFactor", "synMechDelayFactor"}
+                                           & set(raw_rules[r.label]))]
+
+
 def _factors(raw, where, mechs, check):
     if not isinstance(raw, (list, tuple)) or mechs is None or len(raw) != len(mechs):
         check.add(where, f"must be a list with one number per synMech, not {raw!r}")
@@ -277,27 +323,75 @@ def sub_conn_rule(label, rule, path, syn_mechs, tags, cell_types, check) -> SubC
     if isinstance(density, dict):
         kind = density.get("type")
         if kind in ("1Dmap", "2Dmap"):
-            check.add(attr_path(where, "type"), f"'{kind}' needs 3D morphologies, not "
-                                                "supported yet (issue 4)")
+            fields = _density_map(kind, density, where, check)
+            if fields is None:
+                return None
+        elif kind == "distance":
+            fields = _density_distance(density, where, check)
+        else:
+            check.add(attr_path(where, "type"), f"must be 'distance', '1Dmap' or '2Dmap', "
+                                                f"not {kind!r}")
             return None
-        if kind != "distance":
-            check.add(attr_path(where, "type"), f"must be 'distance', not {kind!r}")
-            return None
-        check.known_keys(density, where, ("type", "ref_sec", "ref_seg", "target_distance",
-                                          "coord"))
-        if density.get("coord", "topological") != "topological":
-            check.add(attr_path(where, "coord"), "only path ('topological') distances are "
-                                                 "supported yet")
-        fields = dict(ref_sec=density.get("ref_sec", "soma"),
-                      ref_seg=check.number(density.get("ref_seg", 0.5),
-                                           attr_path(where, "ref_seg"), minimum=0, maximum=1,
-                                           default=0.5),
-                      target_distance=check.number(density.get("target_distance", 0.0),
-                                                   attr_path(where, "target_distance"),
-                                                   minimum=0, default=0.0))
-        density = "distance"
+        density = kind
     elif density != "uniform":
-        check.add(where, f"must be 'uniform' or {{'type': 'distance', ...}}, not {density!r}")
+        check.add(where, f"must be 'uniform' or {{'type': 'distance' | '1Dmap' | '2Dmap', "
+                         f"...}}, not {density!r}")
         return None
     return SubConnSpec(label=str(label), pre_conds=pre, post_conds=post, sec=sec,
                        density=density, group_syn_mechs=tuple(group), **fields)
+
+
+def _density_distance(density, where, check) -> dict:
+    """Every synapse to the segment whose distance from a reference point is closest to
+    a target: along the sections, or straight between 3D points ('cartesian')."""
+    check.known_keys(density, where, DISTANCE_KEYS)
+    coord = density.get("coord", "topological")
+    if coord not in COORDS:
+        check.reference(coord, attr_path(where, "coord"), "coord", COORDS)
+    return dict(ref_sec=density.get("ref_sec", "soma"),
+                ref_seg=check.number(density.get("ref_seg", 0.5), attr_path(where, "ref_seg"),
+                                     minimum=0, maximum=1, default=0.5),
+                target_distance=check.number(density.get("target_distance", 0.0),
+                                             attr_path(where, "target_distance"), minimum=0,
+                                             default=0.0),
+                coord="cartesian" if coord == "cartesian" else "topological")
+
+
+def _density_map(kind, density, where, check) -> dict | None:
+    """Synapses spread over the segments by a density map of depth (1Dmap: gridValues
+    over gridY) or of x and depth (2Dmap: gridValues[i][j] at gridX[i], gridY[j]), in um
+    relative to the soma (shifted so the soma sits at fixedSomaY when given)."""
+    check.known_keys(density, where, MAP_KEYS)
+    grid_y = _numbers(density.get("gridY"), attr_path(where, "gridY"), check)
+    values = density.get("gridValues")
+    fields = dict(grid_y=grid_y)
+    if kind == "1Dmap":
+        fields["grid_values"] = _numbers(values, attr_path(where, "gridValues"), check)
+        if len(fields["grid_values"]) != len(grid_y):
+            check.add(attr_path(where, "gridValues"), f"has {len(fields['grid_values'])} "
+                                                      f"values for {len(grid_y)} gridY points")
+    else:
+        grid_x = _numbers(density.get("gridX"), attr_path(where, "gridX"), check)
+        rows = values if isinstance(values, (list, tuple)) else []
+        fields.update(grid_x=grid_x, grid_values=tuple(
+            _numbers(row, f"{attr_path(where, 'gridValues')}[{i}]", check)
+            for i, row in enumerate(rows)))
+        if len(rows) != len(grid_x) or any(len(r) != len(grid_y)
+                                           for r in fields["grid_values"]):
+            check.add(attr_path(where, "gridValues"), f"must be {len(grid_x)} rows (gridX) "
+                                                      f"of {len(grid_y)} values (gridY)")
+    if density.get("fixedSomaY") is not None:
+        fields["fixed_soma_y"] = check.number(density["fixedSomaY"],
+                                              attr_path(where, "fixedSomaY"))
+    if len(grid_y) < 2:
+        check.add(attr_path(where, "gridY"), "needs at least two points")
+        return None
+    return fields
+
+
+def _numbers(raw, where, check) -> tuple:
+    if not isinstance(raw, (list, tuple)):
+        check.add(where, f"must be a list of numbers, not {raw!r}")
+        return ()
+    items = [check.number(v, f"{where}[{i}]", default=0.0) for i, v in enumerate(raw)]
+    return tuple(items)

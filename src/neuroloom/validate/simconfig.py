@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.rxd import species_regions
+from ..suggest import hint
 from .cell_lists import cell_list
 from .checker import Checker, attr_path, item_path
 from .conds import Tags, conds as parse_conds
@@ -20,7 +21,12 @@ TRACE_KEYS = ("sec", "loc", "var", "mech", "synMech", "pointp", "stim", "conds")
 TRACE_OWNERS = ("mech", "synMech", "pointp", "stim")  # at most one: whose variable it is
 TRACE_PENDING = {"index": "not supported"}
 
-DATA_PARTS = ("netParams", "netCells", "netPops", "simConfig", "simData")
+#: what saveDataInclude and sim.saveData(include=...) name ('net' is netCells and netPops)
+DATA_PARTS = ("netParams", "net", "netCells", "netPops", "simConfig", "simData")
+#: the fields of a connection NetPyNE's compactConnFormat may list (a cell's conns)
+CONN_FIELDS = ("preGid", "preLabel", "sec", "loc", "synMech", "weight", "delay", "label")
+#: compactConnFormat=True: NetPyNE's list (preLabel only when the network has stimuli)
+COMPACT_DEFAULT = ("preGid", "sec", "loc", "synMech", "weight", "delay")
 
 
 @dataclass(frozen=True)
@@ -88,32 +94,86 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         progress=check.boolean(c.progress, "progress"),
         coreneuron=check.boolean(c.coreneuron, "coreneuron"),
         load_balance=_load_balance(c.loadBalance, check),
-        lfp=lfp_spec(c, pop_labels, check))
-    include = c.saveDataInclude
-    if not isinstance(include, (list, tuple)) or not all(i in DATA_PARTS for i in include):
-        bad = [i for i in include if i not in DATA_PARTS] if isinstance(include, (list, tuple)) \
-            else [include]
-        check.add("saveDataInclude", f"unknown parts {bad}; valid parts are "
-                                     f"{', '.join(DATA_PARTS)}")
-        include = options["saveDataInclude"]
+        lfp=lfp_spec(c, pop_labels, check),
+        record_stim=check.boolean(_option(c, "recordStim", False), "recordStim"))
+    include = data_parts(c.saveDataInclude, check) or data_parts(
+        options["saveDataInclude"], check)
     label = c.simLabel if isinstance(c.simLabel, str) else check.string(c.simLabel, "simLabel")
+    save_folder = c.saveFolder if isinstance(c.saveFolder, str) else \
+        check.string(c.saveFolder, "saveFolder", default="")
+    name = output_name(label, save_folder,
+                       check.string(c.filename, "filename", default="model_output"))
     output = OutputSpec(
-        filename=label or check.string(c.filename, "filename", default="model_output"),
-        save_folder=c.saveFolder if isinstance(c.saveFolder, str) else
-        check.string(c.saveFolder, "saveFolder", default=""),
+        filename=name, save_folder=save_folder,
         save_json=check.boolean(c.saveJson, "saveJson"),
         save_pickle=check.boolean(c.savePickle, "savePickle"),
         save_hdf5=check.boolean(c.saveHDF5, "saveHDF5"),
         save_dat=check.boolean(c.saveDat, "saveDat"),
         save_csv=check.boolean(c.saveCSV, "saveCSV"),
-        spikes_file=_spikes_file(c.saveSpikesSonata, label or c.filename, check),
+        spikes_file=_spikes_file(c.saveSpikesSonata, name, check),
         save_timing=check.boolean(c.saveTiming, "saveTiming"),
         timing=check.boolean(c.timing, "timing"),
         print_pop_avg_rates=check.boolean(c.printPopAvgRates, "printPopAvgRates"),
         include=tuple(include), analysis=analysis_specs(c.analysis, pop_labels, check, names.rxd),
         reports=_reports(c.sonataReports, pop_labels, check),
-        sonata_populations=_sonata_populations(c.sonataPopulations, pop_labels, check))
+        sonata_populations=_sonata_populations(c.sonataPopulations, pop_labels, check),
+        save_mat=check.boolean(_option(c, "saveMat", False), "saveMat"),
+        save_cell_conns=check.boolean(_option(c, "saveCellConns", True), "saveCellConns"))
+    # accepted, checked, and without effect on neuroloom's files: a saved network holds
+    # its connections as columns (already more compact than NetPyNE's lists) and each
+    # cell type's sections once (not every cell's); every rank knows the whole network,
+    # so gathering moves only simData anyway. Reading NetPyNE's files uses the
+    # compactConnFormat they were saved with (results/netpyne_data.py).
+    compact_conn_format(_option(c, "compactConnFormat", False), bool(names.stims), check)
+    check.boolean(_option(c, "saveCellSecs", True), "saveCellSecs")
+    check.boolean(_option(c, "gatherOnlySimData", False), "gatherOnlySimData")
     return run, output
+
+
+def output_name(sim_label: str, save_folder: str, filename: str) -> str:
+    """What names a run's outputs, as NetPyNE: the simLabel inside a saveFolder, else the
+    filename (which may hold folders)."""
+    return sim_label if sim_label and save_folder else filename
+
+
+def data_parts(include, check, path: str = "saveDataInclude") -> tuple:
+    """The parts of a run to save (DATA_PARTS), 'net' as netCells and netPops; () after
+    recording a problem."""
+    if not isinstance(include, (list, tuple)) or not all(i in DATA_PARTS for i in include):
+        bad = [i for i in include if i not in DATA_PARTS] if isinstance(include, (list, tuple)) \
+            else [include]
+        check.add(path, f"unknown parts {bad}; valid parts are {', '.join(DATA_PARTS)}")
+        return ()
+    parts = [p for i in include for p in (("netCells", "netPops") if i == "net" else (i,))]
+    return tuple(dict.fromkeys(parts))
+
+
+def _option(sim_config, name: str, default):
+    """A SimConfig option, or NetPyNE's default when the object lacks it (a SimConfig made
+    before the option was listed, a plain namespace)."""
+    return getattr(sim_config, name, default)
+
+
+def compact_conn_format(value, has_stims: bool, check=None,
+                        path: str = "compactConnFormat") -> tuple:
+    """NetPyNE's compactConnFormat: False (connections as dicts), True (its default list)
+    or a list of connection fields; the fields, () for none."""
+    if isinstance(value, (list, tuple)):
+        fields = tuple(value)
+        for field_name in fields:
+            if field_name not in CONN_FIELDS and check is not None:
+                check.add(path, f"unknown connection field {field_name!r}; "
+                                f"{hint(str(field_name), CONN_FIELDS)}")
+        return tuple(f for f in fields if f in CONN_FIELDS)
+    if value is True or value == 1:
+        return (COMPACT_DEFAULT[:1] + ("preLabel",) + COMPACT_DEFAULT[1:] if has_stims
+                else COMPACT_DEFAULT)
+    if value is False or value == 0 or value is None:
+        return ()
+    if check is not None:
+        check.add(path, f"must be True, False or a list of connection fields "
+                        f"({', '.join(CONN_FIELDS)}), not {value!r}")
+    return ()
 
 
 def _load_balance(value, check) -> str:

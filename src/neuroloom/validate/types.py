@@ -20,11 +20,33 @@ Value = Union[float, Expression, tuple]
 
 @dataclass(frozen=True)
 class Cond:
-    """A cell's tag must be one of ``values``, or lie in ``range`` = [low, high)."""
+    """A cell's tag must be one of ``values``, or lie in ``range`` = [low, high) ([low,
+    high] when ``closed``: cellParams conds, as NetPyNE checks them)."""
 
     tag: str
     values: tuple | None = None
     range: tuple[float, float] | None = None
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class CellRuleSpec:
+    """A cellParams rule: the cells it applies to and what it gives them. Without conds
+    it applies to the cells whose cellType is its label; with conds, to the cells whose
+    tags match them (several rules may apply to one cell: they are merged in order, as
+    NetPyNE applies them). ``secs`` holds each section's given values only (nested
+    (key, value) pairs; values are numbers, per-segment tuples or compiled string
+    functions), so rules can be merged before defaults are filled in
+    (validate/cells.py merge_rules, assemble)."""
+
+    label: str
+    conds: tuple[Cond, ...] | None  # None: no conds (selected by its label)
+    secs: tuple
+    sec_lists: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    globals: Params = ()
+    vars: tuple[tuple[str, object], ...] = ()  # cell variables: numbers or Expressions
+    diversity_fraction: float | None = None
+    threshold: float = 10.0  # mV: spikes, unless a section says (netParams.defaultThreshold)
 
 
 @dataclass(frozen=True)
@@ -41,6 +63,8 @@ class PopSpec:
     artificial: Artificial | None = None  # NetStim, VecStim, IntFire... cells
     spike_times: tuple = ()  # VecStim: times shared by all cells, or one tuple per cell
     pulses: tuple = ()  # VecStim: (start, end, interval, noise) pulses of firing
+    diversity: bool = False  # cells get a 'fraction' tag for cellParams diversityFraction
+    rate_range: tuple[float, float] | None = None  # NetStim: a rate (Hz) drawn per cell
 
 
 @dataclass(frozen=True)
@@ -95,16 +119,21 @@ class SubConnSpec:
     pre_conds: tuple[Cond, ...]
     post_conds: tuple[Cond, ...]
     sec: tuple[str, ...] | None
-    density: str  # 'uniform' | 'distance'
+    density: str  # 'uniform' | 'distance' | '1Dmap' | '2Dmap'
     group_syn_mechs: tuple[str, ...] = ()
     ref_sec: str | None = None  # for 'distance'
     ref_seg: float = 0.5
     target_distance: float = 0.0
+    coord: str = "topological"  # 'distance': along the sections, or 'cartesian' (3D)
+    grid_x: tuple[float, ...] = ()  # '2Dmap': x of the grid's columns (um)
+    grid_y: tuple[float, ...] = ()  # '1Dmap', '2Dmap': y of the grid's rows (um)
+    grid_values: tuple = ()  # synapse density per grid point (1D, or per x a row over y)
+    fixed_soma_y: float | None = None  # the soma's y the grid was drawn for
 
 
 @dataclass(frozen=True)
 class NetSpec:
-    cell_types: tuple[CellType, ...]
+    cell_types: tuple[CellType, ...]  # each cellParams rule alone, artificial populations'
     pops: tuple[PopSpec, ...]
     syn_mechs: tuple[SynMech, ...]
     stim_sources: tuple[StimSourceSpec, ...]
@@ -116,6 +145,7 @@ class NetSpec:
     scale: float = 1.0
     variables: Params = ()  # every numeric NetParams attribute, for string functions
     rxd: RxD | None = None  # reaction-diffusion (rxdParams)
+    cell_rules: tuple[CellRuleSpec, ...] = ()  # cellParams, in order: which cell gets what
 
 
 @dataclass(frozen=True)
@@ -167,6 +197,7 @@ class RunSpec:
     coreneuron: bool = False  # run on CoreNEURON (in memory)
     load_balance: str = "roundrobin"  # which rank builds which cells (engine/balance.py)
     lfp: LFPSpec | None = None  # LFP and current dipoles, when asked for
+    record_stim: bool = False  # the spike times of spike-source stimuli (simData['stims'])
 
     def seed(self, purpose: str) -> int:
         return dict(self.seeds)[purpose]
@@ -202,6 +233,8 @@ class OutputSpec:
     analysis: tuple[tuple[str, Params], ...] = field(default=())
     reports: tuple[ReportSpec, ...] = ()
     sonata_populations: tuple[tuple[str, tuple[str, ...]], ...] = ()  # grouped node pops
+    save_mat: bool = False  # also a MATLAB .mat file (scipy.io)
+    save_cell_conns: bool = True  # the connections in saved networks
 
 
 @dataclass(frozen=True)
