@@ -89,6 +89,8 @@ class Session:
         self.network = None
         self.timing = {}
         with self._timed("initTime"):
+            if self.sim_config is not None and getattr(self.net_params, "mapping", None):
+                self.net_params.setCfgMapping(self.sim_config)  # as NetPyNE's sim.initialize
             self.net_spec, self.run_spec, self.output = validate(
                 self.net_params, self.sim_config, self._given_network)
 

@@ -81,7 +81,8 @@ NETPARAMS_TABLE = {
     "scaleConnWeightModels": _pending(False, "weight scale per cell model", None, {}),
     "popTagsCopiedToCells": _pending(["cellModel", "cellType"],
                                      "other population tags copied to cells"),
-    "mapping": _pending({}, "simConfig -> netParams mapping (netParams.setCfgMapping)"),
+    "mapping": Option({}, note="{simConfig attribute: path in netParams}: copied into the "
+                              "rules when the network is made (netParams.setCfgMapping)"),
 }
 
 #: SimConfig options -> Option
