@@ -93,3 +93,16 @@ def test_plotting_before_running_is_an_error(tmp_path, monkeypatch):
     finally:
         from neuroloom.sim import state
         state.peek().clear()
+
+
+def test_a_near_miss_option_is_warned_about_once_per_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    net, cfg = tutorial_specs("tut2")
+    cfg.duration, cfg.analysis = 20, {}
+    cfg.hparams = {"celsius": 30}  # CA3model_3pops' typo: NetPyNE's user variable
+    with pytest.warns(UserWarning) as caught:
+        sim.createSimulateAnalyze(netParams=net, simConfig=cfg)
+        sim.saveData()
+    near_misses = [w for w in caught if "'hparams' is not an option" in str(w.message)]
+    assert len(near_misses) == 1
+    assert (tmp_path / "tut2_data.json").exists()

@@ -343,8 +343,9 @@ class Session:
 
     def current_output(self):
         """The output options as simConfig says now: NetPyNE reads them when it saves, so
-        a script may change them after the run (``sim.cfg.saveJson = True``)."""
-        check = Checker()
+        a script may change them after the run (``sim.cfg.saveJson = True``). Its
+        warnings were given when the run was initialized: not again at each save."""
+        check = Checker(warn=False)
         _, output = validate_sim_config(self.sim_config, Names.of_network(self.network), check)
         check.raise_if_any()
         return output
