@@ -126,14 +126,12 @@ def test_pending_options_asked_for_are_errors(tut2):
     cfg.recordDipolesHNN = ["L2"]
     net.rotateCellsRandomly = [0, 3.0]
     net.scaleConnWeightModels = {"HH_simple": 0.5}
-    net.mapping = {"tau": "synMechParams.exc.tau2"}
     found = problems(net, cfg)
     for name in ("cvode_active", "recordCellsSpikes", "backupCfgFile", "createNEURONObj",
-                 "recordDipolesHNN", "rotateCellsRandomly", "scaleConnWeightModels",
-                 "mapping"):
+                 "recordDipolesHNN", "rotateCellsRandomly", "scaleConnWeightModels"):
         assert any(p.startswith(f"{name}: '{name}' is not supported yet (") for p in found), \
             name
-    assert len(found) == 8
+    assert len(found) == 7
 
 
 def test_a_near_miss_at_the_top_level_is_a_warning_and_a_variable(tut2):
