@@ -103,6 +103,8 @@ def test_a_near_miss_option_is_warned_about_once_per_run(tmp_path, monkeypatch):
     with pytest.warns(UserWarning) as caught:
         sim.createSimulateAnalyze(netParams=net, simConfig=cfg)
         sim.saveData()
+    from neuroloom.sim import state
+    state.peek().clear()
     near_misses = [w for w in caught if "'hparams' is not an option" in str(w.message)]
     assert len(near_misses) == 1
     assert (tmp_path / "tut2_data.json").exists()
