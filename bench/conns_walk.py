@@ -49,12 +49,14 @@ def before(cell) -> list:
 
 
 def walk(conns_of=lambda cell: cell.conns) -> tuple[int, float]:
-    """(connections seen, checksum of their weights): what the loop reads."""
+    """(connections seen, checksum of their weights): what the loop reads (cell.conns
+    lists each cell's NetStim synapses too, preGid 'NetStim', as NetPyNE)."""
     seen, total = 0, 0.0
     for cell in sim.net.cells:
         for conn in conns_of(cell):
             seen += 1
-            total += conn["weight"] + conn["preGid"] * 0.0
+            total += conn["weight"]
+            conn["preGid"]
             conn.get("hObj")
     return seen, total
 

@@ -33,8 +33,9 @@ def test_tutorial_data_model(tut2_run):
     soma = cells[25].secs["soma"]
     assert soma["hObj"].L == pytest.approx(18.8) and soma["geom"]["Ra"] == 123.0
     assert soma["mechs"]["hh"]["gnabar"] == 0.12
-    conns = cells[25].conns
-    assert conns and all(c["preGid"] < 20 and c["label"] == "S->M" for c in conns)
+    conns = cells[25].conns  # its connections, then its NetStim's synapse, as NetPyNE
+    assert conns[-1]["preGid"] == "NetStim" and conns[-1]["preLabel"] == "bkg"
+    assert all(c["preGid"] < 20 and c["label"] == "S->M" for c in conns[:-1])
     assert cells[25].stims[0]["source"] == "bkg" and cells[25].stims[0]["weight"] == 0.01
     data = sim.allSimData
     assert len(data["spkt"]) == len(data["spkid"]) > 500

@@ -54,7 +54,7 @@ def run(tmp_path_factory):
 def test_simconfig_analysis_options_change_the_files(run):
     session, folder = run
     names = {Path(p).name for p in session.saved}
-    assert {"tut3_traces_cell_0.png", "tut3_traces_cell_25.png", "tut3_traces.pkl",
+    assert {"tut3_traces__gid_0_.png", "tut3_traces__gid_25_.png", "tut3_traces.pkl",
             "tut3_raster.png", "raster_data.json", "conn.pkl",
             "tut3_plot_conn_pop_strength_matrix.png"} <= names
     # saveData=True: <filename>_traces.pkl with the traces drawn, as NetPyNE names it

@@ -12,10 +12,10 @@ from neuroloom.sim import state
 
 ALL_PLOTS = {
     "plotRaster": ("_raster.png", {"syncLines": True, "spikeHist": True}),
-    "plotSpikeHist": ("_spikeHist.png", {}),
-    "plotRatePSD": ("_ratePSD.png", {"include": ["osc"], "maxFreq": 60}),
+    "plotSpikeHist": ("_histogram.png", {}),
+    "plotRatePSD": ("_plot_spikePSD.png", {"include": ["osc"], "maxFreq": 60}),
     "plotSpikeStats": ("_spikeStats.png", {}),
-    "plotTraces": ("_traces.png", {"include": [1, 25]}),
+    "plotTraces": ("_traces.png", {"include": [1, 25], "oneFigPer": "trace"}),
     "plot2Dnet": ("_plot_2Dnet.png", {}),
     "plotConn": ("_plot_conn_pop_numConns_matrix.png", {"feature": "numConns"}),
     "plotShape": ("_shape.png", {"include": [("M", 0)], "cvar": "numSyns"}),

@@ -109,10 +109,11 @@ def test_traces_as_dat_and_csv_and_timing(tmp_path, monkeypatch):
     try:
         sim.createSimulateAnalyze(net, cfg)
         rec = state.current().recordings
-        dat = np.loadtxt(tmp_path / "tut2_V_soma.dat")
-        np.testing.assert_allclose(dat[:, 0], rec.t)
-        np.testing.assert_allclose(dat[:, 1], rec.traces["V_soma"][1])
-        np.testing.assert_allclose(dat[:, 2], rec.traces["V_soma"][25])
+        # NetPyNE's saveDat: <trace>_cell_<gid>.dat, time in s and the value / 1000
+        for gid in (1, 25):
+            dat = np.loadtxt(tmp_path / f"V_soma_cell_{gid}.dat")
+            np.testing.assert_allclose(dat[:, 0], rec.t / 1000)
+            np.testing.assert_allclose(dat[:, 1], rec.traces["V_soma"][gid] / 1000)
         header = (tmp_path / "tut2_traces.csv").read_text().splitlines()[0]
         assert header.split(",") == ["t", "V_soma_cell_1", "V_soma_cell_25"]
         csv = np.loadtxt(tmp_path / "tut2_traces.csv", delimiter=",", skiprows=1)

@@ -283,11 +283,11 @@ def test_a_population_the_network_lacks_draws_nothing_with_a_warning():
 
 def test_netpyne_analysis_functions_neuroloom_lacks_are_named(tut2):
     net, cfg = tut2
-    cfg.analysis = {"plotfI": {"amps": [0.1]}, "iplotRaster": {}}
+    cfg.analysis = {"plotRates": {"include": ["S"]}, "iplotRaster": {}}
     assert problems(net, cfg) == [
-        "analysis['plotfI']: 'plotfI' is not supported yet (not in neuroloom's table of "
-        "plots)",
+        "analysis['plotRates']: 'plotRates' is not supported yet (not in neuroloom's table "
+        "of plots)",
         "analysis['iplotRaster']: 'iplotRaster' is not supported yet (NetPyNE's "
         "interactive (bokeh) plots)"]
-    assert {"plotfI", "plotRates", "granger"} <= ANALYSIS_PENDING.keys()
+    assert {"plotRates", "granger"} <= ANALYSIS_PENDING.keys()
     assert analysis_specs({"plotRaster": False}, ["S"], Checker()) == ()

@@ -15,7 +15,8 @@ from neuroloom.validate.plots import PLOTS as VALIDATED_PLOTS
 from neuroloom.validate.types import Plot
 
 #: options a plot cannot do without in this spec
-REQUIRED = {"plotRxDConcentration": {"speciesLabel": "ca", "regionLabel": "cyt"}}
+REQUIRED = {"plotRxDConcentration": {"speciesLabel": "ca", "regionLabel": "cyt"},
+            "plotfI": {"amps": [0.1], "times": [100], "dur": 500}}
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def analysis_problems(net, cfg):
 def test_validation_and_sim_read_the_same_table():
     assert PLOTS is VALIDATED_PLOTS
     assert set(DRAW) == set(PLOTS)
-    assert set(sim.analysis.__all__) == {*PLOTS, "plotData", "popAvgRates"}
+    assert set(sim.analysis.__all__) == {*PLOTS, "plotData", "popAvgRates", "calculatefI"}
 
 
 @pytest.mark.parametrize("name", list(PLOTS))

@@ -4,8 +4,10 @@ Every random decision for a postsynaptic cell comes from that cell's own generat
 rule (draws.cell_generator keyed by seed, rule and post gid), so the pairs a rank finds for
 the cells it owns are exactly the serial network's pairs for those cells. Divergence is
 drawn per presynaptic cell instead, over all candidates, and then filtered.
-Self-connections are never made. Which connectors there are, and what their amounts are,
-is validate/rules.py's CONNECTORS; BUILDERS here has a function for each, by the same names.
+Self-connections are made only by full and probability rules, onto the cells Candidates
+names (simConfig.allowSelfConns: cells with sections, as NetPyNE). Which connectors there
+are, and what their amounts are, is validate/rules.py's CONNECTORS; BUILDERS here has a
+function for each, by the same names.
 """
 from __future__ import annotations
 
@@ -29,9 +31,11 @@ class RuleError(NeuroloomError):
 class Candidates:
     """What a connector needs: the cells, the pre/post candidates, keys and variables."""
 
-    def __init__(self, cells, pre, post, owned_post, key, net_variables):
+    def __init__(self, cells, pre, post, owned_post, key, net_variables, self_conns=None):
         self.cells, self.pre, self.post, self.mine = cells, pre, post, owned_post
         self.key, self.variables = key, net_variables
+        # sorted gids of the cells full and probability rules may connect to themselves
+        self.self_conns = np.empty(0, np.int64) if self_conns is None else self_conns
 
 
 def connect(connector, amount, c: Candidates, conn_list=()):
@@ -53,7 +57,7 @@ def _full(amount, conn_list, c):
     """Every pre with every post cell."""
     pre = np.tile(c.pre, len(c.mine))
     post = np.repeat(c.mine, len(c.pre))
-    keep = pre != post
+    keep = (pre != post) | np.isin(post, c.self_conns)
     return pre[keep], post[keep], None
 
 
@@ -71,7 +75,8 @@ def _probability(amount, conn_list, c):
         group = np.broadcast_to(post_col, shape)
         p = evaluate(amount, env_for, subkey(c.key, "probability"), group, shape)
         u = np.stack([cell_generator(c.key, g).random(len(c.pre)) for g in block.tolist()])
-        rows, cols = np.nonzero((u < p) & (pre_row != post_col))
+        rows, cols = np.nonzero((u < p) & ((pre_row != post_col)
+                                           | np.isin(post_col, c.self_conns)))
         pres.append(c.pre[cols])
         posts.append(block[rows])
     return np.concatenate(pres), np.concatenate(posts), None
@@ -81,7 +86,7 @@ def _fixed_probability(p, c):
     """Each candidate pair independently with probability p, drawn as a Bernoulli process:
     geometric gaps between the chosen candidates (as many draws as connections made)."""
     pres, posts = [], []
-    in_pre = np.isin(c.mine, c.pre)
+    in_pre = np.isin(c.mine, c.pre) & ~np.isin(c.mine, c.self_conns)
     for post, self_pre in zip(c.mine.tolist(), in_pre.tolist()):
         n = len(c.pre) - self_pre
         picks = _bernoulli_positions(cell_generator(c.key, post), n, p)

@@ -4,7 +4,10 @@ A pair becomes synsPerConn x len(synMech) rows. Weights, delays and locations ar
 string functions of the pair (drawn from the post cell's streams), or lists that run over
 the connList entries, the synMechs or the synapses of a connection. Sections come from
 'sec' (section or secList names, resolved per cell type): one section, a random one of a
-list for single synapses, or spread evenly along the list's length for several.
+list for single synapses (the list's first with connRandomSecFromList False). Several
+synapses of a connection share one section, evenly spaced; over a list they are spread
+evenly along its length (distributeSynsUniformly), else put on random sections
+(connRandomSecFromList) or on the listed ones in order, as NetPyNE does.
 """
 from __future__ import annotations
 
@@ -135,6 +138,7 @@ def places(rule, post, rows, per_row, ctx):
     loc_by_sec = listed and rule.list_axis is None  # one location per listed section
     loc_by_syn = listed and rule.list_axis == "syn"
     loc_all = None if loc_by_sec else per_row(rule.loc, "loc")
+    random_sec = random_sec_from_list(rule, ctx)
     type_of_row = ctx.cells.cell_type[post[rows.pair]]
     for type_code in np.unique(type_of_row).tolist():
         cell_type = ctx.cell_types[type_code]
@@ -149,24 +153,199 @@ def places(rule, post, rows, per_row, ctx):
         if len(names) == 1:
             sec[mine] = codes[0]
             loc[single] = loc_all[single]
+            if len(spread) and _loc_given(rule) and not loc_by_syn:
+                raise _key_error(rule, "loc", "a single location for several "
+                                "synapses per connection on one section: give one location "
+                                "per synapse (synsPerConn of them), or none to space them "
+                                "evenly (NetPyNE refuses it too)")
             # several synapses on one section: evenly spaced, unless listed per synapse
             loc[spread] = (loc_all[spread] if loc_by_syn else
                            (rows.syn[spread] + 0.5) / rows.n[spread])
             continue
-        if loc_by_sec and len(rule.loc) != len(names):
+        if not random_sec:  # NetPyNE's first section of the list (and location)
+            choice = np.zeros(len(single), dtype=np.int64)
+        elif loc_by_sec and len(rule.loc) != len(names):
             raise RuleError(f"loc lists {len(rule.loc)} locations for the {len(names)} "
                              f"sections of cell type '{cell_type.label}'")
-        # a single synapse goes to a random section of the list (the post cell's stream)
-        u = KeyedDraws(subkey(ctx.rule_key, "sec"), post[rows.pair][single],
-                       (len(single),))(0, RANDOM["random"], [])
-        choice = np.minimum((u * len(names)).astype(np.int64), len(names) - 1)
+        else:  # a random section of the list (the post cell's stream), one per
+            # connection: its synMechs share it, as in NetPyNE (drawn per pre/post pair)
+            pair_of = single if isinstance(rows.pair, slice) else rows.pair[single]
+            pairs, pair_of = np.unique(pair_of, return_inverse=True)
+            u = KeyedDraws(subkey(ctx.rule_key, "sec"), post[pairs],
+                           (len(pairs),))(0, RANDOM["random"], [])
+            choice = np.minimum((u * len(names)).astype(np.int64), len(names) - 1)[pair_of]
         sec[single] = codes[choice]
         loc[single] = np.asarray(rule.loc)[choice] if loc_by_sec else loc_all[single]
-        # several synapses are spread evenly along the total length of the list
-        which, loc[spread] = spread_evenly([cell_type.section(n).L for n in names],
-                                           rows.syn[spread], rows.n[spread])
+        if not len(spread):
+            continue
+        pool = rule.loc if listed and (loc_by_sec or loc_by_syn) else None
+        if distribute_syns_uniformly(rule, ctx):
+            if _loc_given(rule):
+                raise _key_error(rule, "loc", "synapses spread evenly over a list of "
+                                "sections (distributeSynsUniformly) take no 'loc': remove "
+                                "it, or set distributeSynsUniformly False (NetPyNE refuses "
+                                "it too)")
+            # spread evenly along the total length of the list
+            which, loc[spread] = spread_evenly([cell_type.section(n).L for n in names],
+                                               rows.syn[spread], rows.n[spread])
+        elif random_sec:
+            which, loc[spread] = _random_places(rule, ctx, post, rows, spread, len(names),
+                                                pool)
+        else:
+            which, loc[spread] = _listed_places(rule, rows, spread, names, cell_type, pool,
+                                                loc_all)
         sec[spread] = codes[which]
     return sec, loc
+
+
+def _random_places(rule, ctx, post, rows, spread, n_secs, pool):
+    """(section index, location) of the rows of connections with several synapses over a
+    list of sections, distributeSynsUniformly False and connRandomSecFromList True, as
+    NetPyNE: each connection's synapses on random sections of the list (distinct while
+    there are enough) at random locations (drawn from a listed ``pool``, distinct while
+    there are enough, else uniform in [0, 1)), from the post cell's streams. The
+    synMechs of a synapse share its place."""
+    if pool is None and _loc_given(rule):
+        raise _key_error(rule, "loc", "a single location for synapses on random "
+                        "sections (connRandomSecFromList, distributeSynsUniformly False): "
+                        "give a list of locations to draw from, or none to draw them "
+                        "uniformly (NetPyNE refuses it too)")
+    pairs, first, pair_of_row = np.unique(rows.pair[spread], return_index=True,
+                                          return_inverse=True)
+    gids, n = post[pairs], rows.n[spread][first]
+    syn = rows.syn[spread]
+    which = random_picks(subkey(ctx.rule_key, "secs"), gids, n, n_secs, pair_of_row, syn)
+    if pool is not None:
+        picks = random_picks(subkey(ctx.rule_key, "locs"), gids, n, len(pool), pair_of_row,
+                             syn)
+        return which, np.asarray(pool, dtype=np.float64)[picks]
+    offsets = np.cumsum(n) - n
+    u = KeyedDraws(subkey(ctx.rule_key, "locs"), np.repeat(gids, n),
+                   (int(n.sum()),))(0, RANDOM["random"], [])
+    return which, u[offsets[pair_of_row] + syn]
+
+
+def _listed_places(rule, rows, spread, names, cell_type, pool, loc_all):
+    """(section index, location) of the rows of connections with several synapses over a
+    list of sections, distributeSynsUniformly and connRandomSecFromList False, as NetPyNE:
+    synapse k on the list's section k at location k of a listed ``pool`` (else at the
+    rule's location); both lists must have synsPerConn entries."""
+    n = rows.n[spread]
+    wrong = n[n != len(names)]
+    if len(wrong):
+        raise _key_error(rule, "sec", f"lists {len(names)} sections on cell type "
+                        f"'{cell_type.label}' ({', '.join(names)}) for synsPerConn "
+                        f"{int(wrong[0])}: with distributeSynsUniformly and "
+                        "connRandomSecFromList False, synapse k of a connection goes to "
+                        "section k, so they must be as many")
+    syn = rows.syn[spread]
+    if pool is None:
+        return syn, loc_all[spread]
+    if len(pool) != len(names):
+        raise _key_error(rule, "loc", f"lists {len(pool)} locations for "
+                        f"synsPerConn {len(names)}: with distributeSynsUniformly and "
+                        "connRandomSecFromList False, synapse k of a connection is at "
+                        "location k, so they must be as many")
+    return syn, np.asarray(pool, dtype=np.float64)[syn]
+
+
+def random_picks(key, gids, n, pool, pair_of_row, syn_of_row) -> np.ndarray:
+    """For connections onto cells ``gids`` with ``n`` synapses each, which of ``pool``
+    items each synapse takes: distinct items (a random sample, in random order) when
+    n <= pool, else independent draws, from the post cell's stream ``key``. A connection
+    draws max(n, pool) numbers, whatever else the cell receives, so the picks do not
+    depend on how the cells are split between ranks or chunks.
+
+    Parameters
+    ----------
+    key : int
+        The stream key (rule and purpose).
+    gids : numpy.ndarray
+        Post cell of each connection, grouped by cell.
+    n : numpy.ndarray
+        Synapses of each connection.
+    pool : int
+        How many items to pick from.
+    pair_of_row, syn_of_row : numpy.ndarray
+        For each row to fill: its connection (index into ``gids``) and its synapse.
+
+    Returns
+    -------
+    numpy.ndarray
+        The item (0 .. pool - 1) of each row.
+    """
+    width = np.maximum(n, pool)
+    offsets = np.cumsum(width) - width
+    u = KeyedDraws(key, np.repeat(gids, width), (int(width.sum()),))(0, RANDOM["random"], [])
+    picks = np.minimum((u[offsets[pair_of_row] + syn_of_row] * pool).astype(np.int64),
+                       pool - 1)
+    distinct = np.flatnonzero(n <= pool)
+    if len(distinct):  # the order of the connection's first pool numbers: a permutation
+        order = np.argsort(u[offsets[distinct, None] + np.arange(pool)], axis=1,
+                           kind="stable")
+        index = np.full(len(n), -1)
+        index[distinct] = np.arange(len(distinct))
+        rows = index[pair_of_row] >= 0
+        picks[rows] = order[index[pair_of_row[rows]], syn_of_row[rows]]
+    return picks
+
+
+def distribute_syns_uniformly(rule, ctx) -> bool:
+    """Whether several synapses of a connection over a list of sections are spread evenly
+    along it: the connParams rule's distributeSynsUniformly, else simConfig's (stimulus
+    rules have no key of their own in NetPyNE).
+
+    Parameters
+    ----------
+    rule : ConnRuleSpec or StimTargetSpec
+        The rule placing the synapses.
+    ctx : BuildContext
+        Holds simConfig's ``conn_options``.
+
+    Returns
+    -------
+    bool
+    """
+    own = getattr(rule, "distribute_syns_uniformly", None)  # StimTargetSpec has none
+    return ctx.conn_options.distribute_syns_uniformly if own is None else own
+
+
+def _loc_given(rule) -> bool:
+    return getattr(rule, "loc_given", False)  # StimTargetSpec does not say
+
+
+class RuleKeyError(RuleError):
+    """A RuleError about one key of a connParams rule (the builder names the rule)."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
+def _key_error(rule, key, message) -> RuleError:
+    if hasattr(rule, "source"):  # a stimulus rule: the builder does not name it
+        return RuleError(f"stimTargetParams['{rule.label}'].{key}: {message}")
+    return RuleKeyError(key, message)
+
+
+def random_sec_from_list(rule, ctx) -> bool:
+    """Whether a single synapse goes to a random section of the rule's list (else to its
+    first): the connParams rule's connRandomSecFromList, else simConfig's (stimulus
+    rules have no key of their own in NetPyNE).
+
+    Parameters
+    ----------
+    rule : ConnRuleSpec or StimTargetSpec
+        The rule placing the synapses.
+    ctx : BuildContext
+        Holds simConfig's ``conn_options``.
+
+    Returns
+    -------
+    bool
+    """
+    own = getattr(rule, "random_sec_from_list", None)  # StimTargetSpec has none
+    return ctx.conn_options.random_sec_from_list if own is None else own
 
 
 def spread_evenly(lengths, k, n):

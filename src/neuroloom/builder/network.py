@@ -11,6 +11,7 @@ from .. import __version__, rng
 from ..errors import Problem, SpecError
 from ..model.network import Network, Provenance
 from ..model.tables import ConnTable
+from ..validate.types import ConnOptions
 from .catalogs import Catalogs
 from .cell_rules import assign_cell_types
 from .conds import select_cells
@@ -35,6 +36,8 @@ class BuildContext:
     rule_key: int = 0
     # per cell type code: {section code: weightNorm factors per segment}
     weight_norms: tuple = ()
+    conn_options: ConnOptions = ConnOptions()  # simConfig's allowSelfConns...
+    self_conns: np.ndarray | None = None  # cells full/probability rules may self-connect
 
 
 def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None,
@@ -62,7 +65,9 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None,
                        stim_seed=seeds["stim"],
                        weight_norms=tuple({catalogs.sec_code[sec]: np.asarray(f)
                                            for sec, f in norms.items()}
-                                          for norms in types.norms))
+                                          for norms in types.norms),
+                       conn_options=net_spec.conn_options,
+                       self_conns=_self_connecting(net_spec.conn_options, cells, cell_types))
     owned = None if owned is None else np.asarray(owned, dtype=np.int64)
     # all pairs first, then one table of the right size written rule by rule: no
     # concatenation of big pieces
@@ -83,12 +88,17 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None,
     while pairs:
         offset = _write_rule(pairs.pop(0), conns, offset)
     conns = conns.done()
+    if not net_spec.conn_options.allow_weight0:
+        conns = conns.take(_nonzero_weight(conns.weight, conns.post_gid, ctx))
     for rule in net_spec.sub_conn_rules:
         conns = redistribute(conns, rule, ctx)
     with _rule_errors(None):
         stims, stim_trains = place_stims(net_spec.stim_targets, net_spec.stim_sources, ctx,
                                          owned)
         trains = spike_trains(net_spec.pops, pops, seeds["stim"])
+    if not net_spec.conn_options.allow_weight0:  # NetStims drive synapses by NetCons too
+        stims = stims.take(_nonzero_weight(stims.weight, stims.gid, ctx)
+                           | (stims.syn_mech < 0))
     provenance = Provenance(seeds=tuple(sorted(seeds.items())), spec_hash=spec_hash(net_spec),
                             version=__version__)
     return Network(cells=cells, conns=conns, stims=stims, pops=pops,
@@ -105,11 +115,29 @@ def _rule_pairs(code, rule, ctx, seed, owned) -> RulePairs:
     post = select_cells(rule.post_conds, ctx.cells, ctx.pops, ctx.cell_types)
     mine = post if owned is None else post[np.isin(post, owned)]
     rule_ctx = replace(ctx, rule_key=rng.stream_key(seed, "conn", rule.label))
-    candidates = Candidates(ctx.cells, pre, post, mine, rule_ctx.rule_key, ctx.variables)
+    candidates = Candidates(ctx.cells, pre, post, mine, rule_ctx.rule_key, ctx.variables,
+                            ctx.self_conns)
     with _rule_errors(rule):
         pre_gid, post_gid, index = connect(rule.connector, rule.amount, candidates,
                                            rule.conn_list)
         return RulePairs(rule, code, pre_gid, post_gid, index, rule_ctx)
+
+
+def _self_connecting(options: ConnOptions, cells, cell_types) -> np.ndarray | None:
+    """The cells full and probability rules may connect to themselves: with
+    simConfig.allowSelfConns, those with sections (NetPyNE's point cells never are)."""
+    if not options.allow_self_conns:
+        return None
+    artificial = np.array([t.is_artificial for t in cell_types] + [False])
+    return np.flatnonzero(~artificial[cells.cell_type])
+
+
+def _nonzero_weight(weight, post_gid, ctx) -> np.ndarray:
+    """simConfig.allowConnsWithWeight0 False: which rows NetPyNE makes, those with a
+    weight other than 0 and those onto artificial cells (its point cells make every
+    connection)."""
+    artificial = np.array([t.is_artificial for t in ctx.cell_types] + [False])
+    return (weight != 0) | artificial[ctx.cells.cell_type[post_gid]]
 
 
 def _write_rule(pairs: RulePairs, conns, offset) -> int:
@@ -125,6 +153,8 @@ def _rule_errors(rule):
         yield
     except RuleError as err:
         where = f"connParams['{rule.label}']" if rule is not None else ""
+        if where and getattr(err, "key", None):  # about one key of the rule
+            where += f".{err.key}"
         raise SpecError(Problem(where, str(err))) from None
 
 

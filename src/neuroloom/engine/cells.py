@@ -93,12 +93,17 @@ class ArtificialInstance:
 
     secs, pointps = {}, {}
 
-    def __init__(self, h, gid: int, cell_type, pop_label: str, seed: int):
+    def __init__(self, h, gid: int, cell_type, pop_label: str, seed: int,
+                 vecstim_duration: float | None = None):
+        """``vecstim_duration``: for a VecStim population given a rate (a NetStim here),
+        the run's duration, which caps its number of spikes as NetPyNE's does."""
         self.gid, self.cell_type = gid, cell_type
         model = cell_type.artificial
         self.obj = getattr(h, model.mod)()
         for name, value in model.params:
             setattr(self.obj, name, value)
+        if vecstim_duration is not None:
+            self.obj.number = vecstim_spike_cap(dict(model.params), vecstim_duration)
         if model.mod == "NetStim":
             # noise keyed by (gid, population, seed): the same on any number of ranks
             self.obj.noiseFromRandom123(gid, rng.stream_id32("pop", pop_label), seed)
@@ -116,3 +121,25 @@ class ArtificialInstance:
 
     def __repr__(self):
         return f"{self.cell_type.label}[{self.gid}]"
+
+
+def vecstim_spike_cap(params: dict, duration: float) -> int:
+    """How many spikes NetPyNE draws for a VecStim population given a rate: enough for
+    (1 + 1.5 noise) times the run's duration at the mean interval, int-truncated (none
+    at all when the interval is longer than that); the same process as a NetStim
+    otherwise.
+
+    Parameters
+    ----------
+    params : dict
+        The NetStim parameters of the cell: ``interval`` (ms) and ``noise``.
+    duration : float
+        The run's duration (ms) when the cell is made.
+
+    Returns
+    -------
+    int
+        The cell's largest number of spikes.
+    """
+    noise = float(params.get("noise", 0.0))
+    return int((1.0 + 1.5 * noise) * duration / float(params["interval"]))

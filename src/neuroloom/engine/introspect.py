@@ -112,12 +112,16 @@ def cell_params(cell, sections, import_syn_mechs: bool = False):
 
 def _section(sec, names) -> dict:
     info = sec.psection()
-    geom = {"Ra": sec.Ra, "nseg": sec.nseg, "cm": _uniform([seg.cm for seg in sec])}
+    # L and diam even with 3D points, as NetPyNE imports them (the diameter at the middle:
+    # the points set each segment's): a rule whose points are cut to one (a section 1e-9 um
+    # long) keeps the section's diameter
+    geom = {"L": sec.L, "Ra": sec.Ra, "nseg": sec.nseg, "cm": _uniform([seg.cm for seg in sec])}
     n3d = int(sec.n3d())
     if n3d:
+        geom["diam"] = sec.diam
         geom["pt3d"] = [[sec.x3d(i), sec.y3d(i), sec.z3d(i), sec.diam3d(i)] for i in range(n3d)]
     else:
-        geom.update(L=sec.L, diam=_uniform([seg.diam for seg in sec]))
+        geom["diam"] = _uniform([seg.diam for seg in sec])
     out = {"geom": geom, "mechs": {}, "ions": {}}
     parent = sec.parentseg()
     if parent is not None and parent.sec in names:

@@ -151,8 +151,11 @@ class NeuronModel:
             cell_type = network.cell_type_of(gid)
             if cell_type.is_artificial:
                 model = cell_type.artificial
-                cell = ArtificialInstance(self.h, gid, cell_type, network.pop_of(gid).label,
-                                          seed if model.seed is None else model.seed)
+                pop = network.pop_of(gid)
+                cell = ArtificialInstance(self.h, gid, cell_type, pop.label,
+                                          seed if model.seed is None else model.seed,
+                                          self.run_spec.duration
+                                          if pop.cell_model == "VecStim" else None)
             else:
                 cell = CellInstance(self.h, gid, cell_type, (c.x[gid], c.y[gid], c.z[gid]))
             self.pc.set_gid2node(gid, self.rank)
@@ -359,6 +362,26 @@ class NeuronModel:
             merged["rxd"] = merge_snapshots([p.get("rxd") for p in parts])
             merged["lfp"] = merge_lfp([p.get("lfp") for p in parts])
         return self.pc.py_broadcast(merged, 0) if everywhere else merged
+
+    def connection_weights(self) -> np.ndarray | None:
+        """Every connection's weight as NEURON holds it now (a plastic synapse changes
+        it), by ConnTable row, on rank 0 (None on the others). Rows without a NetCon (gap
+        junctions, graded synapses) have the table's weight."""
+        index = self.netcon_weight_index.tolist()
+        local = (self.netcon_rows,
+                 np.array([nc.weight[i] for nc, i in zip(self.netcons, index)], dtype=float))
+        parts = self.gather_objects(local)
+        if parts is None:
+            return None
+        weights = np.array(self.network.conns.weight, dtype=float)
+        for rows, values in parts:
+            weights[rows] = values
+        return weights
+
+    def gather_objects(self, local) -> list | None:
+        """Every rank's ``local`` (picklable), in rank order, on rank 0 (None on the
+        others); every rank must call it."""
+        return [local] if self.nhost == 1 else self.pc.py_gather(local, 0)
 
     def clear(self):
         """Release every NEURON object of this model; NEURON is left with no sections."""

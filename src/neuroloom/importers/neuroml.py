@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import io
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -54,11 +55,25 @@ DEFAULT_THRESHOLD = 0.0  # mV: jNeuroML's spike threshold for a <cell> without s
 
 
 @dataclass
-class NeuroMLModel:
+class NeuroMLModel(Mapping):
+    """An imported network and its simConfig. It is also what NetPyNE's
+    ``sim.importNeuroML2`` returns: a mapping of population id -> the gids of its cells."""
     network: Network
     sim_config: object  # SimConfig
     mechanisms: list = field(default_factory=list)  # NMODL folders it needs
     exact: bool = False  # rebuilt from neuroloom's annotation
+
+    def __getitem__(self, population: str) -> list:
+        for pop in self.network.pops:
+            if pop.label == population:
+                return list(pop.gids)
+        raise KeyError(population)
+
+    def __iter__(self):
+        return (pop.label for pop in self.network.pops)
+
+    def __len__(self) -> int:
+        return len(self.network.pops)
 
 
 def load(path, mod_folders=(), progress=None) -> NeuroMLModel:

@@ -93,6 +93,8 @@ class StimType:
     replayed: bool = False  # its spike train is made by the builder and replayed (VecStim)
     one_of: tuple[str, ...] = ()  # exactly one of these parameters must be given
     defaults: tuple[tuple[str, object], ...] = ()  # filled in when not given, in this order
+    #: other names of a parameter: (alias, name); IClamp's 'del' is 'delay' in Python
+    aliases: tuple[tuple[str, str], ...] = ()
     neuroml: NeuroMLForm | None = None
     sonata: SonataForm | None = None
 
@@ -137,7 +139,7 @@ STIM_TYPES: Mapping[str, StimType] = _table(
         sonata=SonataForm("spikes", "h5")),
     StimType(
         "IClamp", {"del": NONNEGATIVE, "dur": NONNEGATIVE, "amp": ANY},
-        spike_source=False, neuron_class="IClamp",
+        spike_source=False, neuron_class="IClamp", aliases=(("delay", "del"),),
         neuroml=NeuroMLForm("pulseGenerator", (("del", "delay", "ms", 0.0),
                                                ("dur", "duration", "ms", 0.0),
                                                ("amp", "amplitude", "nA", 0.0)),

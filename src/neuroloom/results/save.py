@@ -22,6 +22,7 @@ from ..model.tables import ConnTable
 from ..specs.dicts import to_plain
 from .hdf5 import read_hdf5, write_hdf5
 from .netpyne_data import NetPyNEUnpickler, is_netpyne
+from .saved_network import without_cell_secs
 
 INCLUDE = ("netParams", "netCells", "netPops", "simConfig", "simData")
 
@@ -32,11 +33,12 @@ def output_path(save_folder: str, filename: str, suffix: str) -> Path:
 
 
 def data_payload(net_params, sim_config, network, sim_data, include=INCLUDE,
-                 cell_conns: bool = True) -> dict:
+                 cell_conns: bool = True, cell_secs: bool = True) -> dict:
     """Everything saveDataInclude asks for: plain data, with the network's columns and
     the recordings as numpy arrays (each writer turns them into what its format holds).
     Without ``cell_conns`` (simConfig.saveCellConns False) the network is saved without its
-    connections, and says so (``net['omitted']``)."""
+    connections, without ``cell_secs`` (simConfig.saveCellSecs False) without its cell
+    types' sections (results/saved_network.py), and says so (``net['omitted']``)."""
     payload = {"neuroloom_version": __version__}
     if "netParams" in include:
         payload["netParams"] = net_params.todict()
@@ -49,6 +51,8 @@ def data_payload(net_params, sim_config, network, sim_data, include=INCLUDE,
             payload["net"] = network_to_dict(replace(network, conns=ConnTable.empty()),
                                              arrays=True)
             payload["net"]["omitted"] = ["conns"]
+        if not cell_secs:
+            payload["net"] = without_cell_secs(payload["net"])
     elif "netPops" in include:
         payload["net"] = {"pops": network_to_dict(network, arrays=True)["pops"]}
     if "simData" in include and sim_data is not None:

@@ -151,7 +151,11 @@ def intervalSave(simTime, gatherLFP: bool = True):
 
     Writes ``interval_<simTime>.pkl`` into simConfig.intervalFolder (a variable you set;
     default ``<saveFolder>/interval_data``) with the parts saveDataInclude names, and
-    removes the previous interval's file. Every rank must call it.
+    removes the previous interval's file. Every rank must call it. With
+    ``simConfig.saveWeights`` its simData also holds 'allWeights', as in NetPyNE: the list
+    your script keeps as ``sim.allWeights`` (every rank's, in rank order) or, if you keep
+    none, every connection's weight as NEURON holds it now (in the order of
+    ``sim.net.cells[i].conns``); 'allWeights' then stays in ``sim.allSimData``.
 
     Parameters
     ----------
@@ -165,7 +169,8 @@ def intervalSave(simTime, gatherLFP: bool = True):
     pathlib.Path or None
         The file written (None on ranks other than 0).
     """
-    return state.current().interval_save(simTime)
+    # NetPyNE saves the list a script keeps as a module attribute, sim.allWeights
+    return state.current().interval_save(simTime, globals().get("allWeights"))
 
 
 def gatherData(gatherLFP: bool = True, gatherDipole: bool = True, gatherOnlySimData=None,
@@ -482,8 +487,9 @@ def exportSONATA(folder, simConfig=None, populations=None) -> list:
 
 
 def importNeuroML2(fileName, simConfig=None, simulate: bool = True, analyze: bool = True,
-                   modFolders=()):
-    """A NeuroML2 or LEMS file becomes the current model, instantiated.
+                   return_net_params_also: bool = False, modFolders=()):
+    """A NeuroML2 or LEMS file becomes the current model, instantiated (NetPyNE's
+    signature, plus ``modFolders``).
 
     Parameters
     ----------
@@ -495,19 +501,30 @@ def importNeuroML2(fileName, simConfig=None, simulate: bool = True, analyze: boo
         Run it too.
     analyze : bool, default True
         Save and plot after running.
+    return_net_params_also : bool, default False
+        NetPyNE's request for the netParams it builds from the file. neuroloom imports
+        the file into its network tables, not into netParams rules, so True is an error.
     modFolders : sequence of paths, optional
         NMODL folders of channels you supply as mechanisms.
 
     Returns
     -------
     importers.neuroml.NeuroMLModel
-        The network and its simConfig.
+        The network and its simConfig; also, as NetPyNE's return value, a mapping of
+        population id -> the gids of its cells.
 
     Raises
     ------
     FormatError
         What the file gets wrong, naming the file, line and element.
+    NotImplementedError
+        ``return_net_params_also`` is True.
     """
+    if return_net_params_also:
+        raise NotImplementedError(
+            "sim.importNeuroML2(return_net_params_also=True) is not supported: neuroloom "
+            "imports NeuroML2 into its network tables, not into netParams rules; the "
+            "returned model's .network holds the cells, connections and stimuli")
     with fraction_progress("importing NeuroML2", launched_rank() == 0) as progress:
         model = neuroml_importer.load(fileName, modFolders, progress)
     if simConfig is not None:
@@ -531,6 +548,11 @@ def importNeuroML2SimulateAnalyze(fileName, simConfig=None):
         A NeuroML2 document or LEMS simulation file.
     simConfig : specs.SimConfig, optional
         Replaces the run settings the LEMS file gives.
+
+    Returns
+    -------
+    importers.neuroml.NeuroMLModel
+        As ``sim.importNeuroML2`` (NetPyNE's: population id -> gids).
     """
     return importNeuroML2(fileName, simConfig, simulate=True, analyze=True)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from ..analysis.rates import pop_rates
 from ..errors import SpecError
 from . import state
-from .plots import PLOTS, plot_function, run_plot  # noqa: F401 - run_plot: as before
+from .plots import PLOTS, fi_measures, plot_function
+from .plots import run_plot  # noqa: F401 - as before
 
 globals().update({name: plot_function(name, __name__) for name in PLOTS})
 
@@ -33,6 +34,21 @@ def popAvgRates(timeRange=None, show=True) -> dict:
     return rates
 
 
+def calculatefI() -> dict:
+    """NetPyNE's calculatefI: the f-I measures of simConfig.analysis['plotfI'] ('fI', and
+    'fI_onset', 'fI_steady', 'fI_<feature>' as its options ask) put in sim.allSimData
+    (a run with plotfI in simConfig.analysis has them already); returns them."""
+    session = state.current()
+    _recordings(session, "plotfI")
+    options = dict(session.output.analysis).get("plotfI")
+    if options is None:
+        raise SpecError("analysis['plotfI']: calculatefI measures what "
+                        "simConfig.analysis['plotfI'] asks for, and it has no such entry")
+    measured = fi_measures(session, dict(options))
+    session.sim_data.update(measured)
+    return measured
+
+
 def _recordings(session, name):
     if session.recordings is None:
         raise SpecError(f"analysis['{name}']: there are no results yet; run the simulation "
@@ -49,4 +65,4 @@ def __getattr__(name):
 
 # the plots are made at import: the API reference finds them with
 # docs/griffe_generated.py (static analysis reads this __all__ as unknown, silently)
-__all__ = list(PLOTS) + ["plotData", "popAvgRates"]
+__all__ = list(PLOTS) + ["plotData", "popAvgRates", "calculatefI"]

@@ -22,6 +22,7 @@ from ..suggest import hint
 from ..model.serialize import network_from_dict
 from ..results.netpyne_data import is_netpyne, netpyne_run, netpyne_sim_config
 from ..results.save import load_payload
+from ..results.saved_network import with_cell_secs
 from ..results.simdata import saved_sim_data
 from ..specs import NetParams, SimConfig
 from ..specs.dicts import Dict
@@ -270,7 +271,8 @@ def _network(payload, filename):
         warnings.warn(f"{str(filename)!r} was saved without its connections "
                       "(simConfig.saveCellConns False): the loaded network has none",
                       stacklevel=3)
-    return network_from_dict(net)
+    # saved without sections (saveCellSecs False): made again from its netParams
+    return network_from_dict(with_cell_secs(net, payload, repr(str(filename))))
 
 
 def _spec_payload(filename) -> dict:

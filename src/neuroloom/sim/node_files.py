@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
+from ..engine.lfp import merge as merge_lfp
 from ..errors import FormatError
 from ..results import save as saving
 from ..results.simdata import LFP_ARRAYS, LFP_BY_GID, LFP_BY_POP, Recordings, saved_sim_data
@@ -37,8 +38,8 @@ def save_in_nodes(session, filename=None, lfp: bool = True, remove_traces: bool 
     folder = node_folder(save_folder if save_folder else out.save_folder, cfg.simLabel)
     name = filename or cfg.simLabel or ""
     raw = dict(session._raw)
-    if not lfp:
-        raw["lfp"] = None
+    # this rank's LFP and dipole sums (value, lost rounding error) made into its signals
+    raw["lfp"] = merge_lfp([raw.get("lfp")]) if lfp else None
     data = Recordings.from_raw(raw, session.run_spec.duration).sim_data(
         session.network.num_cells)
     del data["avgRate"]  # of the whole run: computed when the files are merged

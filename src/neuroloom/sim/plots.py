@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import plotting
+from ..analysis.fi_curve import fi_features, fi_rates
 from ..errors import Problem, SpecError
 from ..model.include import resolve_include
 from ..model.rxd import species_regions
@@ -38,7 +39,8 @@ from ..suggest import hint
 from ..validate.checker import Checker, item_path, outside_neuroloom
 from ..results.save import save_json, save_pickle
 from ..validate.lfp_plots import LFP_KIND_PLOTS
-from ..validate.plots import DATA_FILES, PLOT_NOT_DRAWN, PLOTS, no_effect, plot_options
+from ..validate.plots import (DATA_FILES, FI_TARGETS, PLOT_NOT_DRAWN, PLOTS, no_effect,
+                              plot_options)
 from . import state
 from .lfp_plots import draw_csd, draw_lfp, lfp_kind_drawing, save_lfp
 from .rxd_plots import draw_rxd_concentration
@@ -236,8 +238,9 @@ def _traces(session, o):
         overlay=o["overlay"], one_fig_per=o["oneFigPer"], fig_size=o["figSize"],
         colours=o.get("colors"), subtitles=o.get("subtitles", False),
         axis=o.get("axis", True), suptitles=suptitles)
-    if title and title not in _TITLE_TAGS and not isinstance(figure, list):
-        figure.suptitle(title)  # a tag titles the figure of each cell, as in NetPyNE
+    if title and title not in _TITLE_TAGS:  # a tag titles the figure of each cell
+        for each in figure if isinstance(figure, list) else [figure]:
+            each.suptitle(title)
     return figure, data
 
 
@@ -310,10 +313,50 @@ def _shape(session, o):
         axis_labels=o.get("axisLabels", True))
 
 
+def fi_measures(session, options) -> dict:
+    """NetPyNE's calculatefI from plotfI's validated options: 'fI' (the rate of all
+    spikes in each current step), 'fI_onset' (calculateOnset), 'fI_steady' (durSteady)
+    and 'fI_<feature>' (calculateFeatures, from the 'V_soma' trace of cell 0 that
+    NetPyNE reads; without it they are left out, with a warning, as NetPyNE goes on)."""
+    rec = session.recordings
+    out = fi_rates(rec.spike_t, options["times"], options["dur"],
+                   onset=options["calculateOnset"], dur_steady=options.get("durSteady"))
+    features = tuple(options.get("calculateFeatures") or ())
+    trace = rec.traces.get("V_soma", {}).get(0)
+    if features and trace is None:
+        warnings.warn("analysis['plotfI'].calculateFeatures: the features come from the "
+                      "trace 'V_soma' of cell 0 (simConfig.recordTraces['V_soma'], cell 0 "
+                      "recorded), which this run lacks; they are left out",
+                      UserWarning, stacklevel=outside_neuroloom())
+    elif features:
+        threshold = getattr(session.net_params, "defaultThreshold", None)
+        out.update(fi_features(trace, session.run_spec.record_step, options["times"],
+                               options["dur"], 10.0 if threshold is None else threshold,
+                               features))
+    return out
+
+
+def gathered_sim_data(session) -> dict:
+    """The simData entries NetPyNE's gatherData adds for the plots simConfig.analysis
+    asks for (plotfI: calculatefI's), so that they are saved with the run."""
+    for name, options in session.output.analysis:
+        if name == "plotfI":
+            return fi_measures(session, dict(options))
+    return {}
+
+
+def _fi(session, o):
+    measured = fi_measures(session, o)
+    target = {key: list(o[option]) for option, key in FI_TARGETS.items() if o.get(option)}
+    target.update(o.get("target") or {})
+    figures, data = plotting.plot_fi(o["amps"], measured, target, fig_size=o["figSize"])
+    return (figures if len(figures) > 1 else figures[0]), data
+
+
 #: plot name -> its drawing, (session, validated options) -> (figure(s), data)
 DRAW = {"plotRaster": _raster, "plotTraces": _traces, "plotSpikeHist": _spike_hist,
         "plotRatePSD": _rate_psd, "plotSpikeStats": _spike_stats, "plotShape": _shape,
-        "plot2Dnet": _2dnet, "plotConn": _conn,
+        "plot2Dnet": _2dnet, "plotConn": _conn, "plotfI": _fi,
         "plotRxDConcentration": draw_rxd_concentration, "plotLFP": draw_lfp,
         **{name: lfp_kind_drawing(kind) for name, kind in LFP_KIND_PLOTS.items()},
         "plotCSD": draw_csd}
@@ -347,13 +390,43 @@ def _free(path, options):
 
 
 def _save_traces(session, name, options, figure, data):
-    """A figure per cell (oneFigPer='cell'): <filename>_traces_cell_<gid>.png each."""
+    """One figure: as any plot (<filename>_traces.png, or saveFig's name). Several (a
+    figure per cell or per trace), as NetPyNE names them: the name with '_<key>_' put
+    before its last four characters (its extension), the key '_gid_<gid>' or
+    '_trace_<label>' (<filename>_traces__gid_5_.png)."""
     if not options["saveFig"] or not isinstance(figure, list):
         return _save(session, name, options, figure, data)
+    save = options["saveFig"]
+    name_of = str(session.output_path(PLOTS[name].file)) if save is True else str(save)
     gids = _gids(session, options)
+    keys = plotting.trace_figure_keys(session.recordings.traces,
+                                      session.record_gids() if gids is None else gids,
+                                      options["oneFigPer"])
     paths = []
-    for gid, each in zip(gids if gids is not None else session.record_gids(), figure):
-        path = _free(session.output_path(f"_traces_cell_{gid}.png"), options)
+    for key, each in zip(keys, figure):
+        path = _free(f"{name_of[:-4]}_{key}_{name_of[-4:]}", options)
+        plotting.save_figure(each, path, dpi=options.get("dpi"))
+        paths.append(path)
+    return paths
+
+
+def _save_fi(session, name, options, figure, data):
+    """NetPyNE's names: <filename>_fI.png, then <filename>_fI_<feature>.png for each
+    feature. saveFig a file name: the f-I figure there, each feature's beside it with
+    _<feature> before the extension (NetPyNE saves them all over that one file)."""
+    save = options["saveFig"]
+    if not save:
+        return None
+    paths = []
+    for key, each in zip(plotting.fi_figure_names(data),
+                         figure if isinstance(figure, list) else [figure]):
+        if save is True:
+            path = session.output_path(f"_{key}.png")
+        else:
+            given = Path(save)
+            path = given if key == "fI" else \
+                given.with_name(f"{given.stem}{key[len('fI'):]}{given.suffix}")
+        path = _free(path, options)
         plotting.save_figure(each, path, dpi=options.get("dpi"))
         paths.append(path)
     return paths
@@ -383,6 +456,6 @@ def _save_data(session, name, options, data) -> Path:
 
 #: the plots that save their files their own way: (session, name, options, figure(s),
 #: data) -> the saved path(s)
-SAVE = {"plotTraces": _save_traces, "plotLFP": save_lfp}
+SAVE = {"plotTraces": _save_traces, "plotLFP": save_lfp, "plotfI": _save_fi}
 #: the plots whose own saving writes their saveData file too
 SAVES_DATA = ("plotLFP",)

@@ -34,7 +34,8 @@ from ..validate import validate
 from ..validate.checker import Checker
 from ..validate.simconfig import Names, data_parts, validate_sim_config
 from .modify import modify
-from .plots import run_plot
+from .plots import gathered_sim_data, run_plot
+from .views import conn_stim_rows
 
 
 class Session:
@@ -80,12 +81,16 @@ class Session:
         self.saved: list = []  # paths written by the last analyze()
         self.conn_index = None  # sim.net.cells[i].conns, grouped by cell (sim/views.py)
         self.interval_file = None  # the last file interval_save wrote
+        # simConfig.saveWeights: the weights interval_save saved last (they stay in
+        # simData, as in NetPyNE)
+        self.interval_weights = None
 
     # -- the tutorial's steps -----------------------------------------------------------
     def initialize(self) -> None:
         """Check the spec (all problems at once) and forget any earlier run."""
         self.clear()
         self.recordings = self.sim_data = self._raw = None
+        self.interval_weights = None
         self.network = None
         self.timing = {}
         with self._timed("initTime"):
@@ -188,7 +193,12 @@ class Session:
                 self.recordings.spike_t, self.recordings.spike_gid, self.network.pops,
                 (0.0, self.run_spec.duration))
             for label, rate in rates.items():
-                self.log(f"  population '{label}': {rate:.2f} Hz")
+                if isinstance(rate, dict):  # several windows: {'start_stop': Hz}
+                    shown = ", ".join(f"{w.replace('_', '-')} ms {r:.2f} Hz"
+                                      for w, r in rate.items())
+                    self.log(f"  population '{label}': {shown}")
+                else:
+                    self.log(f"  population '{label}': {rate:.2f} Hz")
         dropped = [k for k in self.sim_data if (not lfp and k.startswith("LFP")) or (
             not dipole and k.startswith("dipole")) or (entries is not None and k not in entries
                                                        and k != "avgRate")]
@@ -199,10 +209,24 @@ class Session:
         """``recordings`` (of the whole network) become the run's results and simData."""
         self.recordings = recordings
         self.sim_data = recordings.sim_data(self.network.num_cells)
+        if self.interval_weights is not None:  # saved at intervals: NetPyNE keeps them
+            self.sim_data["allWeights"] = self.interval_weights
+        self.sim_data.update(gathered_sim_data(self))  # e.g. plotfI's 'fI'
         if self.output.print_pop_avg_rates:
-            self.sim_data["popRates"] = pop_rates(recordings.spike_t, recordings.spike_gid,
-                                                  self.network.pops,
-                                                  (0.0, self.run_spec.duration))
+            self.sim_data["popRates"] = self._windowed_pop_rates(recordings)
+
+    def _windowed_pop_rates(self, recordings) -> dict:
+        """allSimData['popRates'] as NetPyNE makes it for printPopAvgRates: {pop: Hz} for
+        one window, {pop: {'<start>_<stop>': Hz}} for several."""
+        windows = [(start, self.run_spec.duration if stop is None else stop)
+                   for start, stop in self.output.print_pop_avg_rates]
+        per_window = [pop_rates(recordings.spike_t, recordings.spike_gid, self.network.pops,
+                                window) for window in windows]
+        if len(windows) == 1:
+            return per_window[0]
+        return {pop.label: {f"{int(start)}_{int(stop)}": rates[pop.label]
+                            for (start, stop), rates in zip(windows, per_window)}
+                for pop in self.network.pops}
 
     def run_with_interval(self, interval: float, func, time_range=None,
                           func_args=None) -> None:
@@ -227,28 +251,61 @@ class Session:
             self.model.advance_to(duration)
             self._raw = self.model.finish()
 
-    def interval_save(self, sim_time: float) -> Path | None:
+    def interval_save(self, sim_time: float, weights=None) -> Path | None:
         """The recordings so far, saved as NetPyNE's intervalSave does: a pickle
         ``interval_<t>.pkl`` in simConfig.intervalFolder (else ``<saveFolder>/interval_data``)
         holding what saveDataInclude asks for; the previous interval's file is removed.
+        With simConfig.saveWeights its simData holds 'allWeights' too: ``weights`` (the
+        list a script keeps as ``sim.allWeights``, which NetPyNE saves; every rank's, in
+        rank order) or, without it, every connection's weight as NEURON holds it now, in
+        the order of ``sim.net.cells[i].conns``; they stay in simData, as in NetPyNE.
         Every rank takes part; rank 0 writes. Returns the file (None on other ranks)."""
         self._need("model", "sim.create()")
+        out = self.current_output()
         raw = self.model.gather(self.model.collect(final=False), everywhere=False)
+        all_weights = self._weights_now(weights) if out.save_weights else None
         if not self.is_root:
             return None
         recordings = Recordings.from_raw(raw, self.run_spec.duration)
-        out = self.current_output()
         folder = getattr(self.sim_config, "intervalFolder", None) or \
             Path(out.save_folder or ".") / "interval_data"
+        sim_data = recordings.sim_data(self.network.num_cells)
+        if all_weights is not None:
+            sim_data["allWeights"] = self.interval_weights = all_weights
         payload = saving.data_payload(self.net_params, self.sim_config, self.network,
-                                      recordings.sim_data(self.network.num_cells),
-                                      out.include, out.save_cell_conns)
+                                      sim_data, out.include, out.save_cell_conns,
+                                      out.save_cell_secs)
         path = saving.save_pickle(Path(folder) / f"interval_{sim_time:.0f}.pkl", payload)
         previous, self.interval_file = self.interval_file, path
         if previous is not None and previous != path and previous.exists():
             previous.unlink()
         self.log(f"Saved data at {sim_time:.0f} ms in {path}")
         return path
+
+    def _weights_now(self, weights) -> list | None:
+        """simConfig.saveWeights' list on rank 0 (None on the others): the script's
+        ``weights`` of every rank (one rank: that very list, which the script may extend
+        later), else the weights NEURON holds now. Every rank must call it."""
+        if weights is not None:
+            parts = self.model.gather_objects(list(weights))
+            if parts is None:
+                return None
+            return weights if len(parts) == 1 else [w for part in parts for w in part]
+        current = self.model.connection_weights()
+        stimuli = self.model.stimuli.by_row if self.model.stimuli is not None else {}
+        driven = self.model.gather_objects(  # the NetStims' NetCons, as NEURON holds them
+            {row: nc.weight[0] for row, (_, nc) in stimuli.items() if nc is not None})
+        if current is None:
+            return None
+        # as sim.net.cells[i].conns lists them: each cell's connections, then its stimuli
+        stims, rows = self.network.stims, conn_stim_rows(self.network)
+        stim_weights = np.array(stims.weight, dtype=float)
+        for part in driven:
+            stim_weights[list(part)] = list(part.values())
+        gids = np.concatenate([self.network.conns.post_gid, stims.gid[rows]])
+        kind = np.repeat([0, 1], [len(current), len(rows)])
+        order = np.lexsort((kind, gids))  # stable: each kind keeps its table order
+        return np.concatenate([current, stim_weights[rows]])[order].tolist()
 
     def simulate(self) -> None:
         """Run the simulation and gather the results."""
@@ -314,7 +371,8 @@ class Session:
         with self._timed("saveTime"):
             if out.save_json or out.save_pickle or out.save_hdf5 or out.save_mat:
                 payload = saving.data_payload(self.net_params, self.sim_config, self.network,
-                                              self.sim_data, parts, out.save_cell_conns)
+                                              self.sim_data, parts, out.save_cell_conns,
+                                              out.save_cell_secs)
                 for wanted, suffix, write in ((out.save_json, "_data.json", saving.save_json),
                                               (out.save_pickle, "_data.pkl", saving.save_pickle),
                                               (out.save_hdf5, "_data.h5", saving.save_hdf5),
@@ -331,8 +389,7 @@ class Session:
             if rec is not None:
                 paths += save_reports(out, rec, layout, self.run_spec)
             if out.save_dat and rec is not None:
-                paths += save_dat(lambda label: self.output_path(f"_{label}.dat"), rec.t,
-                                  rec.traces)
+                paths += save_dat(out.save_folder or ".", rec.t, rec.traces)
             if out.save_csv and rec is not None:
                 paths.append(save_csv(self.output_path("_traces.csv"), rec.t, rec.traces))
         if out.save_timing:

@@ -23,6 +23,7 @@ from ..errors import FormatError
 from ..importers import neuroml, sonata
 from ..model.serialize import network_from_dict
 from ..results.save import load_payload
+from ..results.saved_network import with_cell_secs
 from ..specs import NetParams, SimConfig
 
 SCRIPT, SAVED, NEUROML, SONATA = "script", "saved run", "NeuroML2", "SONATA"
@@ -129,8 +130,8 @@ def _saved(path: Path) -> Model:
     net_params = NetParams(payload["netParams"]) if "netParams" in payload else None
     sim_config = SimConfig(payload.get("simConfig", {}))
     net = payload.get("net") or {}
-    if "cells" in net:
-        network = network_from_dict(net)
+    if "cells" in net:  # saved without sections (saveCellSecs False): made again
+        network = network_from_dict(with_cell_secs(net, payload, repr(str(path))))
     elif net_params is not None:
         network = network_from_specs(net_params, sim_config)
     else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..model.stim_types import stim_type_of
 from ..specs.dicts import Dict
 
 
@@ -113,7 +114,9 @@ class CellView:
 
     @property
     def conns(self) -> list:
-        """The cell's incoming connections; with NEURON live, each has its NetCon."""
+        """The cell's incoming connections, then (as NetPyNE lists them) the synapses its
+        spike-source stimuli drive (preGid 'NetStim', preLabel the source); with NEURON
+        live, each has its NetCon (hObj)."""
         return conn_index(self._session).of(self.gid)
 
     @property
@@ -146,10 +149,12 @@ class ConnIndex:
     """Every cell's incoming connections, ready to hand out: the connection table's rows
     grouped by postsynaptic cell and its columns as Python values (labels resolved), made
     once per network and NEURON instance. A cell's list is then a slice of each column,
-    not a search of the whole table (NetPyNE users walk ``cell.conns`` of every cell)."""
+    not a search of the whole table (NetPyNE users walk ``cell.conns`` of every cell).
+    After them come the cell's spike-source stimuli (StimIndex), as in NetPyNE."""
 
     def __init__(self, network, model):
         self.network, self.model = network, model
+        self.stims = StimIndex(network, model)
         c = network.conns
         order = np.argsort(c.post_gid, kind="stable")
         counts = np.bincount(c.post_gid, minlength=network.num_cells)
@@ -193,7 +198,8 @@ class ConnIndex:
         bool
         """
         return network is self.network and model is self.model and (
-            model is None or self._netcons is not None or model.netcons is None)
+            model is None or self._netcons is not None or model.netcons is None) and (
+            self.stims.fits(model))
 
     def of(self, gid: int) -> list:
         """The connections onto a cell, as the tutorial's Dicts (new ones each time).
@@ -207,7 +213,8 @@ class ConnIndex:
         -------
         list of specs.Dict
             preGid, sec, loc, synMech, weight, delay, label and, for a cell of this rank
-            with NEURON live, hObj (its NetCon).
+            with NEURON live, hObj (its NetCon); then the cell's spike-source stimuli
+            (see StimIndex.of).
         """
         start, stop = self._bounds[gid], self._bounds[gid + 1]
         columns = [column[start:stop] for column in self._columns]
@@ -220,15 +227,113 @@ class ConnIndex:
                 fill(conn, preGid=p, sec=s, loc=l, synMech=m, weight=w, delay=d, label=r,
                      hObj=h)
                 out.append(conn)
-            return out
-        for p, s, l, m, w, d, r in zip(*columns):
-            conn = new(Dict)
-            fill(conn, preGid=p, sec=s, loc=l, synMech=m, weight=w, delay=d, label=r)
-            out.append(conn)
-        for conn, netcon in zip(out, netcons or ()):
+        else:
+            for p, s, l, m, w, d, r in zip(*columns):
+                conn = new(Dict)
+                fill(conn, preGid=p, sec=s, loc=l, synMech=m, weight=w, delay=d, label=r)
+                out.append(conn)
+            for conn, netcon in zip(out, netcons or ()):
+                if netcon is not None:
+                    dict.__setitem__(conn, "hObj", netcon)
+        if self.stims.has(gid):
+            out.extend(self.stims.of(gid))
+        return out
+
+
+class StimIndex:
+    """The synapses every cell's spike-source stimuli (NetStim, VecStim) drive, grouped by
+    cell, as NetPyNE lists them in ``cell.conns`` after the cell's connections: in the
+    order of stimTargetParams, then synapse. NetPyNE's keys: preGid (the source's type,
+    'NetStim'), sec, loc, synMech, weight, delay, preLoc (0.5), preLabel (the source's
+    label), and hObj, the NetCon, for a cell of this rank with NEURON live; no 'label'.
+    With NEURON live they appear once the stimuli are added (sim.net.addStims), as there.
+    """
+
+    def __init__(self, network, model):
+        self._stimuli = None if model is None else model.stimuli
+        s = network.stims
+        shown = model is None or model.stimuli is not None
+        rows = conn_stim_rows(network) if shown else np.empty(0, dtype=np.int64)
+        counts = np.bincount(s.gid[rows], minlength=network.num_cells)
+        self._any = (counts > 0).tolist()
+        self._bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
+        sections = np.array([*network.section_names, None], dtype=object)  # -1: None
+        mechs = np.array([*(m.user_label for m in network.syn_mechs), None], dtype=object)
+        sources = network.stim_sources
+        self._columns = (
+            [sources[i].type for i in s.source[rows].tolist()],
+            sections[s.sec[rows]].tolist(), s.loc[rows].tolist(),
+            mechs[s.syn_mech[rows]].tolist(), s.weight[rows].tolist(),
+            s.delay[rows].tolist(), [sources[i].label for i in s.source[rows].tolist()])
+        by_row = {} if self._stimuli is None else self._stimuli.by_row
+        self._netcons = [by_row.get(row, (None, None))[1] for row in rows.tolist()]
+
+    def fits(self, model) -> bool:
+        """Whether this index is of ``model``'s stimuli as they are now.
+
+        Parameters
+        ----------
+        model : engine.NeuronModel or None
+            The session's NEURON instance.
+
+        Returns
+        -------
+        bool
+        """
+        return model is None or model.stimuli is self._stimuli
+
+    def has(self, gid: int) -> bool:
+        """Whether the cell ``gid`` has spike-source stimuli."""
+        return self._any[gid]
+
+    def of(self, gid: int) -> list:
+        """The synapses the cell's spike-source stimuli drive, as NetPyNE's cell.conns
+        lists them (new Dicts each time).
+
+        Parameters
+        ----------
+        gid : int
+            The stimulated cell.
+
+        Returns
+        -------
+        list of specs.Dict
+            preGid, sec, loc, synMech, weight, delay, preLoc, preLabel and, with the
+            NetCon made on this rank, hObj.
+        """
+        start, stop = self._bounds[gid], self._bounds[gid + 1]
+        out = []
+        for (p, s, l, m, w, d, label), netcon in zip(
+                zip(*(column[start:stop] for column in self._columns)),
+                self._netcons[start:stop]):
+            conn = Dict.__new__(Dict)
+            dict.__init__(conn, preGid=p, sec=s, loc=l, synMech=m, weight=w, delay=d,
+                          preLoc=0.5, preLabel=label)
             if netcon is not None:
                 dict.__setitem__(conn, "hObj", netcon)
+            out.append(conn)
         return out
+
+
+def conn_stim_rows(network) -> np.ndarray:
+    """The StimTable rows ``cell.conns`` lists after each cell's connections (those of
+    spike sources: NetStim, VecStim), in that order: by cell, then as in the table.
+
+    Parameters
+    ----------
+    network : model.Network
+        The network whose stimuli are listed.
+
+    Returns
+    -------
+    numpy.ndarray
+        Row indices into ``network.stims``.
+    """
+    s = network.stims
+    spiking = np.array([stim_type_of(src.type).spike_source for src in network.stim_sources]
+                       + [False], dtype=bool)
+    rows = np.flatnonzero(spiking[s.source]) if len(s) else np.empty(0, dtype=np.int64)
+    return rows[np.argsort(s.gid[rows], kind="stable")]
 
 
 def conn_index(session) -> ConnIndex:

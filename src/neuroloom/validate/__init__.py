@@ -4,11 +4,13 @@ All problems of both objects are collected and raised together as one SpecError.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import SpecError
 from .checker import Checker
 from .netparams import validate_net_params
 from .options import SIMCONFIG_OPTIONS, Options
-from .simconfig import Names, validate_sim_config
+from .simconfig import Names, conn_options, validate_sim_config
 from .types import NetSpec, OutputSpec, RunSpec
 
 
@@ -26,6 +28,7 @@ def validate(net_params, sim_config=None, network=None
     net = validate_net_params(net_params, check)
     names = Names.of_spec(net) if network is None else Names.of_network(network)
     run, output = validate_sim_config(sim_config, names, check)
+    net = replace(net, conn_options=conn_options(sim_config, check))
     check.raise_if_any()
     return net, run, output
 

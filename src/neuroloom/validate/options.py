@@ -107,9 +107,18 @@ SIMCONFIG_TABLE = {
                                           "linear synapses give the same results"),
     "linearSynMechs": Option(["ExpSyn", "Exp2Syn"], note="neuroloom's"),
     "addSynMechs": _pending(True, "a network without synapses"),
-    "allowSelfConns": Option(False),
-    "allowConnsWithWeight0": Option(True),
-    "connRandomSecFromList": Option(True),
+    "allowSelfConns": Option(False, note="full and probability rules may connect a cell "
+                                         "with sections to itself (as NetPyNE: never "
+                                         "convergence, divergence, connList, artificial "
+                                         "cells)"),
+    "allowConnsWithWeight0": Option(True, note="False: connections and spike-source stimuli "
+                                               "of weight 0 onto cells with sections are "
+                                               "not made (artificial cells get them, as in "
+                                               "NetPyNE)"),
+    "connRandomSecFromList": Option(True, note="a single synapse goes to a random section of "
+                                               "a 'sec' list; False: to the list's first "
+                                               "(and loc's first); a connParams rule may "
+                                               "say too"),
     "distributeSynsUniformly": Option(True),
     # folders of the user's own .mod files: compiled into a cache and loaded
     "modFolders": Option([], note="neuroloom's"),
@@ -190,7 +199,9 @@ SIMCONFIG_TABLE = {
     "sonataPopulations": Option({}, note="neuroloom's: {SONATA node population: "
                                          "[population labels]}"),
     "saveDataInclude": Option(["netParams", "netCells", "netPops", "simConfig", "simData"]),
-    "saveCellSecs": Option(True),
+    "saveCellSecs": Option(True, note="False: saved networks leave out the cell types' "
+                                      "sections; loading makes them again from the saved "
+                                      "netParams"),
     "saveCellConns": Option(True),
     "gatherOnlySimData": Option(False),
     "compactConnFormat": Option(False),
@@ -198,7 +209,9 @@ SIMCONFIG_TABLE = {
     # sim.intervalSave (NetPyNE reads these only when set): its folder (None:
     # <saveFolder>/interval_data) and whether it saves sim.allWeights too
     "intervalFolder": Option(None),
-    "saveWeights": Option(False),
+    "saveWeights": Option(False, note="sim.intervalSave adds simData['allWeights']: the "
+                                      "script's sim.allWeights, else the weights NEURON "
+                                      "holds then"),
     # plots
     "analysis": Option({}),
 }

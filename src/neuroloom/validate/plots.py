@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Mapping
 from numbers import Real
 
+from ..analysis.fi_curve import FEATURES
 from ..suggest import hint
 from .cell_lists import PLOT_INCLUDE_SPECIAL, cell_list
 from .checker import attr_path, item_path, outside_neuroloom
@@ -133,6 +134,56 @@ def _check_shape(options, path, pop_labels, rxd, check) -> None:
                                              f"{options['aspect']!r}")
 
 
+#: plotfI's target curves: option -> the key of ``target`` it stands for
+FI_TARGETS = {"targetRates": "rates", "targetRatesOnset": "ratesOnset",
+              "targetRatesSteady": "ratesSteady"}
+
+
+def _check_fi(options, path, pop_labels, rxd, check) -> None:
+    """plotfI: amps and times (one per current step), dur, and the curves' targets."""
+    lists = {}
+    for key in ("amps", "times"):
+        value = options.get(key)
+        if value is None:
+            check.add(attr_path(path, key), "is required (a list: one per current step)")
+        elif isinstance(value, (str, Mapping)) or not isinstance(value, (list, tuple)) or \
+                not all(isinstance(v, Real) and not isinstance(v, bool) for v in value):
+            check.add(attr_path(path, key), f"must be a list of numbers, not {value!r}")
+        else:
+            lists[key] = value
+    if len(lists) == 2 and len(lists["amps"]) != len(lists["times"]):
+        check.add(attr_path(path, "times"), f"must give one start per amplitude of amps "
+                                            f"({len(lists['amps'])}), not {len(lists['times'])}")
+    if options.get("dur") is None:
+        check.add(attr_path(path, "dur"), "is required (ms of each current step)")
+    else:
+        check.number(options["dur"], attr_path(path, "dur"), positive=True)
+    if options.get("durSteady") is not None:
+        check.number(options["durSteady"], attr_path(path, "durSteady"), positive=True)
+    check.boolean(options["calculateOnset"], attr_path(path, "calculateOnset"))
+    features = options.get("calculateFeatures") or ()
+    if isinstance(features, str) or not isinstance(features, (list, tuple)):
+        check.add(attr_path(path, "calculateFeatures"), f"must list some of "
+                                                        f"{', '.join(FEATURES)}, not "
+                                                        f"{features!r}")
+    else:
+        for i, name in enumerate(features):
+            check.reference(name, f"{attr_path(path, 'calculateFeatures')}[{i}]",
+                            "feature", FEATURES)
+    n = len(lists["amps"]) if "amps" in lists else None
+    curves = [(attr_path(path, key), options.get(key)) for key in FI_TARGETS]
+    target = options.get("target")
+    if target is not None and check.mapping(target, attr_path(path, "target")) is not None:
+        check.known_keys(target, attr_path(path, "target"),
+                         tuple(FI_TARGETS.values()) + tuple(FEATURES))
+        curves += [(item_path(attr_path(path, "target"), k), v) for k, v in target.items()]
+    for where, value in curves:
+        if value is not None and (not isinstance(value, (list, tuple)) or (
+                n is not None and len(value) not in (0, n))):
+            check.add(where, f"must be a list of one value per amplitude of amps, not "
+                             f"{value!r}")
+
+
 #: the figure options every NetPyNE plot takes (its plotter's, and showFig, saveFig,
 #: saveData), with neuroloom's defaults: None is neuroloom's own (dpi, fontSize, labels)
 FIGURE_OPTIONS = {
@@ -179,12 +230,14 @@ PLOTS = {
         check=_check_raster, file="_raster.png"),
     "plotTraces": Plot(
         "The recorded traces (simConfig.recordTraces) of the cells in include.",
-        _options({"include": None, "timeRange": None, "overlay": True, "oneFigPer": "trace",
+        _options({"include": None, "timeRange": None, "overlay": False, "oneFigPer": "cell",
                   "rerun": False, "subtitles": True, "colors": None, "axis": True,
-                  "scaleBarLoc": 1, "figSize": (10, 6)}),
-        choices={"oneFigPer": ("trace", "cell"), "axis": (True, False, "on", "off")},
+                  "scaleBarLoc": 1, "figSize": (10, 8)}),
+        choices={"oneFigPer": ("cell", "trace"), "axis": (True, False, "on", "off")},
         check=_check_colours,
-        file="_traces.png"),  # a figure per cell: _traces_cell_<gid>.png (sim/plots.py)
+        # several figures: _traces__gid_<gid>_.png or _traces__trace_<label>_.png, as
+        # NetPyNE names them (sim/plots.py)
+        file="_traces.png"),
     "plotSpikeHist": Plot(
         "Spike counts (or rates) per bin of each population over time, overlaid or stacked.",
         _options({"include": ("allCells",), "timeRange": None, "binSize": 5.0,
@@ -196,7 +249,7 @@ PLOTS = {
                   "figSize": (10, 4), **DATA_FILE_OPTIONS}),
         choices={"graphType": ("line", "bar"), "measure": ("count", "rate"),
                  "axis": (True, False, "on", "off")},
-        check=_check_spike_hist, file="_spikeHist.png"),
+        check=_check_spike_hist, file="_histogram.png"),  # NetPyNE's plot kind
     "plotRatePSD": Plot(
         "The power spectral density of each population's firing rate (Welch).",
         _options({"include": ("allCells",), "timeRange": None, "binSize": 1.0,
@@ -204,7 +257,7 @@ PLOTS = {
                   "transformMethod": "morlet", "stepFreq": 1, "NFFT": 256, "noverlap": 128,
                   "smooth": 0, "norm": False, "overlay": True, "yLogScale": True,
                   "lineWidth": 1.5, "figSize": (8, 5)}),
-        check=_check_colours, file="_ratePSD.png"),
+        check=_check_colours, file="_plot_spikePSD.png"),
     "plotSpikeStats": Plot(
         "Rate and ISI CV per cell and spike synchrony per population, by population.",
         _options({"include": ("allCells",), "timeRange": None, "stats": SPIKE_STATS,
@@ -244,6 +297,15 @@ PLOTS = {
                  "orderBy": ("gid", "x", "y", "z", "xnorm", "ynorm", "znorm")},
         check=_check_conn, file="_plot_conn_{groupBy}_{feature}_{graphType}.png",
         needs_run=False),
+    "plotfI": Plot(
+        "The f-I curve: the rate of all spikes in each current step (amps starting at "
+        "times, dur ms each) against its amplitude, and the first spikes' features.",
+        _options({"amps": None, "times": None, "dur": None, "target": None,
+                  "targetRates": None, "calculateOnset": False, "targetRatesOnset": None,
+                  "durSteady": None, "targetRatesSteady": None, "calculateFeatures": (),
+                  "figSize": (10, 6)}),
+        check=_check_fi, arguments=("amps", "times", "dur"),  # NetPyNE's positional ones
+        file=None),  # _fI.png, then _fI_<feature>.png for each feature (sim/plots.py)
     "plotRxDConcentration": Plot(
         "A species' concentration in a region at the end of the run (tutorial 10): an "
         "extracellular grid averaged across the plane, or the cells coloured by it.",
@@ -332,6 +394,7 @@ PLOT_NOT_DRAWN = {
 DATA_FILES = {"plotRaster": "_raster", "plotTraces": "_traces", "plotSpikeHist": "_spikeHist",
               "plotRatePSD": "_spikePSD", "plotSpikeStats": "_spikeStats",
               "plotShape": "_shape", "plot2Dnet": "_2Dnet", "plotConn": "_conn",
+              "plotfI": "_fI",
               "plotRxDConcentration": "_rxd_concentration", "plotLFP": "_lfp",
               **{name: f"_{name[4:]}" for name in LFP_KIND_PLOTS}, "plotCSD": "_CSD"}
 
@@ -346,7 +409,7 @@ def no_effect(name: str) -> dict:
 #: NetPyNE's analysis functions neuroloom does not have yet: an error that says so
 ANALYSIS_PENDING = {
     **dict.fromkeys(("granger", "nTE", "plotSyncs", "plotEPSPAmp"), "not supported"),
-    **dict.fromkeys(("plotfI", "plotRates", "plotRateSpectrogram", "plotSpikeFreq",
+    **dict.fromkeys(("plotRates", "plotRateSpectrogram", "plotSpikeFreq",
                      "plot2Dfiring", "plotDipole", "plotEEG", "plotCSDTimeSeries",
                      "plotCSDPSD"), "not in neuroloom's table of plots"),
     **dict.fromkeys(("iplotDipole", "iplotDipoleSpectrogram", "iplotDipolePSD",

@@ -28,11 +28,15 @@ def pop_spec(label, rule, path, cell_rules, cell_types, size, contexts, check) -
     if rule is None:
         return None
     cell_model = rule.get("cellModel", "HH")
-    if cell_model in ARTIFICIAL_MODELS or ("cellModel" in rule and "cellType" not in rule):
+    # without a cellType, a population a cellParams rule's conds select (by its label or
+    # cellModel) is compartmental, its cellModel a mere tag, as in NetPyNE
+    by_conds = "cellType" not in rule and _selected_by_conds(label, cell_model, cell_rules)
+    if cell_model in ARTIFICIAL_MODELS or ("cellModel" in rule and "cellType" not in rule
+                                           and not by_conds):
         return _artificial(label, rule, path, cell_rules, size, contexts, check)
     check.known_keys(rule, path, POP_KEYS)
     cell_model = check.string(cell_model, attr_path(path, "cellModel"), default="HH")
-    cell_type = check.required(rule, "cellType", path)
+    cell_type = "" if by_conds else check.required(rule, "cellType", path)
     if "cellType" in rule:
         cell_type = check.string(cell_type, attr_path(path, "cellType"))
     diversity = check.boolean(rule.get("diversity", False), attr_path(path, "diversity"))
@@ -41,6 +45,19 @@ def pop_spec(label, rule, path, cell_rules, cell_types, size, contexts, check) -
         return None
     return PopSpec(label=str(label), cell_type=cell_type, cell_model=cell_model,
                    diversity=diversity, **placement)
+
+
+def _selected_by_conds(label, cell_model, cell_rules) -> bool:
+    """Does a cellParams rule's conds name the population ``label`` or ``cell_model``?"""
+    for rule in cell_rules.values():
+        conds = rule.get("conds") if isinstance(rule, dict) else None
+        if not isinstance(conds, dict):
+            continue
+        for tag, own in (("pop", label), ("cellModel", cell_model)):
+            wanted = conds.get(tag)
+            if wanted == own or (isinstance(wanted, (list, tuple)) and own in wanted):
+                return True
+    return False
 
 
 def _placement(rule, path, size, contexts, check) -> dict | None:
@@ -86,8 +103,11 @@ def _artificial(label, rule, path, cell_rules, size, contexts, check) -> PopSpec
     by_rate = model == "VecStim" and ("rate" in params or "interval" in params)
     if by_rate:
         params = _vecstim_by_rate(params, path, check)
-    if model == "NetStim" or by_rate:  # NetPyNE's defaults, not NEURON's (10, 50)
-        params = {"number": 1e9, "start": 0.0, "noise": 0.0, **params}
+    # NetPyNE gives a NetStim population number 1e9 (not NEURON's 10) and leaves its start
+    # at NEURON's 50 ms; a VecStim given a rate starts at 0 (NetPyNE draws its spikes itself)
+    if model == "NetStim" or by_rate:
+        params = {"number": 1e9, "start": 50.0 if model == "NetStim" else 0.0,
+                  "noise": 0.0, **params}
     where = {k: attr_path(path, k) if k in rule else attr_path(attr_path(path, "params"), k)
              for k in params}
     if model == "NetStim" or by_rate:

@@ -53,7 +53,8 @@ _BY_KEY = {c.key: c for c in CONNECTORS.values()}  # None: a rule without a conn
 
 CONN_KEYS = ("preConds", "postConds", *CONNECTOR_KEYS, "weight", "delay", "loc", "synMech",
              "synsPerConn", "sec", "synMechWeightFactor", "synMechDelayFactor",
-             "gapJunction", "preSec", "preLoc", "threshold", "disynapticBias")
+             "gapJunction", "preSec", "preLoc", "threshold", "disynapticBias",
+             "connRandomSecFromList", "distributeSynsUniformly")
 CONN_PENDING = {**dict.fromkeys(("plast", "weightIndex", "shape"), "plasticity and "
                                 "time-varying weights (not yet)"),
                 **dict.fromkeys(("connFunc", "synMechLocs", "synMechLocFactor"),
@@ -199,13 +200,24 @@ def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults
     if rule.get("disynapticBias") is not None:
         check.add(attr_path(path, "disynapticBias"), "'disynapticBias' is not supported yet "
                                                      "(None, its default, is)")
+    # a single synapse on a random section of the list, or on its first (simConfig's
+    # connRandomSecFromList when the rule does not say)
+    random_sec = check.boolean(rule["connRandomSecFromList"], attr_path(
+        path, "connRandomSecFromList")) if "connRandomSecFromList" in rule else None
+    # several synapses of a connection over a list of sections: spread evenly, else
+    # random or as listed (simConfig's distributeSynsUniformly when the rule does not say)
+    uniformly = check.boolean(rule["distributeSynsUniformly"], attr_path(
+        path, "distributeSynsUniformly")) if "distributeSynsUniformly" in rule else None
     if mechs is None:
         return None
     return ConnRuleSpec(label=str(label), pre_conds=pre, post_conds=post,
                         connector=connector.name,
                         syn_mechs=mechs, weight=weight, delay=delay, loc=loc,
                         syns_per_conn=syns, sec=sec, weight_scale=defaults["scaleConnWeight"],
-                        list_axis=axis[0] if axis else None, **fields, **factors, **pointer)
+                        list_axis=axis[0] if axis else None, random_sec_from_list=random_sec,
+                        distribute_syns_uniformly=uniformly,
+                        loc_given=rule.get("loc") is not None,
+                        **fields, **factors, **pointer)
 
 
 def _threshold(label, rule, path, pre, tags, cell_types, check) -> None:

@@ -14,7 +14,7 @@ from .lfp import lfp_spec
 from .options import LOAD_BALANCE, SIMCONFIG_OPTIONS, SIMCONFIG_PENDING
 from .plots import analysis_specs
 from .rxd_options import check_trace_var
-from .types import OutputSpec, ReportSpec, RunSpec, TraceSpec
+from .types import ConnOptions, OutputSpec, ReportSpec, RunSpec, TraceSpec
 
 SEED_PURPOSES = ("conn", "stim", "loc")
 TRACE_KEYS = ("sec", "loc", "var", "mech", "synMech", "pointp", "stim", "conds")
@@ -113,21 +113,49 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         spikes_file=_spikes_file(c.saveSpikesSonata, name, check),
         save_timing=check.boolean(c.saveTiming, "saveTiming"),
         timing=check.boolean(c.timing, "timing"),
-        print_pop_avg_rates=check.boolean(c.printPopAvgRates, "printPopAvgRates"),
+        print_pop_avg_rates=_rate_windows(c.printPopAvgRates, check),
         include=tuple(include), analysis=analysis_specs(c.analysis, pop_labels, check, names.rxd),
         reports=_reports(c.sonataReports, pop_labels, check),
         sonata_populations=_sonata_populations(c.sonataPopulations, pop_labels, check),
         save_mat=check.boolean(_option(c, "saveMat", False), "saveMat"),
-        save_cell_conns=check.boolean(_option(c, "saveCellConns", True), "saveCellConns"))
+        save_cell_conns=check.boolean(_option(c, "saveCellConns", True), "saveCellConns"),
+        save_cell_secs=check.boolean(_option(c, "saveCellSecs", True), "saveCellSecs"),
+        save_weights=check.boolean(_option(c, "saveWeights", False), "saveWeights"))
     # accepted, checked, and without effect on neuroloom's files: a saved network holds
-    # its connections as columns (already more compact than NetPyNE's lists) and each
-    # cell type's sections once (not every cell's); every rank knows the whole network,
-    # so gathering moves only simData anyway. Reading NetPyNE's files uses the
-    # compactConnFormat they were saved with (results/netpyne_data.py).
+    # its connections as columns (already more compact than NetPyNE's lists); every rank
+    # knows the whole network, so gathering moves only simData anyway. Reading NetPyNE's
+    # files uses the compactConnFormat they were saved with (results/netpyne_data.py).
     compact_conn_format(_option(c, "compactConnFormat", False), bool(names.stims), check)
-    check.boolean(_option(c, "saveCellSecs", True), "saveCellSecs")
     check.boolean(_option(c, "gatherOnlySimData", False), "gatherOnlySimData")
     return run, output
+
+
+def conn_options(sim_config, check: Checker) -> ConnOptions:
+    """simConfig's options on making connections (allowSelfConns, allowConnsWithWeight0,
+    connRandomSecFromList, distributeSynsUniformly), which NetPyNE reads while it builds
+    the network.
+
+    Parameters
+    ----------
+    sim_config : specs.SimConfig or attribute bag
+        The user's simConfig; an option it lacks has NetPyNE's default.
+    check : Checker
+        Records a value that is not True or False.
+
+    Returns
+    -------
+    ConnOptions
+    """
+    c = sim_config
+    return ConnOptions(
+        allow_self_conns=check.boolean(_option(c, "allowSelfConns", False), "allowSelfConns"),
+        allow_weight0=check.boolean(_option(c, "allowConnsWithWeight0", True),
+                                    "allowConnsWithWeight0", default=True),
+        random_sec_from_list=check.boolean(_option(c, "connRandomSecFromList", True),
+                                           "connRandomSecFromList", default=True),
+        distribute_syns_uniformly=check.boolean(
+            _option(c, "distributeSynsUniformly", True), "distributeSynsUniformly",
+            default=True))
 
 
 def output_name(sim_label: str, save_folder: str, filename: str) -> str:
@@ -174,6 +202,31 @@ def compact_conn_format(value, has_stims: bool, check=None,
         check.add(path, f"must be True, False or a list of connection fields "
                         f"({', '.join(CONN_FIELDS)}), not {value!r}")
     return ()
+
+
+def _rate_windows(value, check) -> tuple:
+    """printPopAvgRates as NetPyNE reads it: True (the whole run), [start, stop] ms, or
+    several such windows -> ((start, stop or None for the run's end), ...); () is off."""
+    path = "printPopAvgRates"
+    if isinstance(value, bool) or value in (0, 1):
+        return ((0.0, None),) if value else ()
+    windows = value if isinstance(value, (list, tuple)) and value and all(
+        isinstance(w, (list, tuple)) for w in value) else [value]
+    found = []
+    for i, window in enumerate(windows):
+        where = path if len(windows) == 1 and windows[0] is value else item_path(path, i)
+        if not (isinstance(window, (list, tuple)) and len(window) == 2):
+            check.add(where, f"must be True, False, [start, stop] in ms or a list of such "
+                             f"windows, not {window!r}")
+            continue
+        start = check.number(window[0], item_path(where, 0), minimum=0)
+        stop = check.number(window[1], item_path(where, 1), minimum=0)
+        if start is not None and stop is not None:
+            if stop <= start:
+                check.add(where, f"must end after it starts, not {list(window)!r}")
+            else:
+                found.append((float(start), float(stop)))
+    return tuple(found)
 
 
 def _load_balance(value, check) -> str:

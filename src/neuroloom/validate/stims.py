@@ -33,6 +33,7 @@ def stim_source(label, rule, path, contexts, check) -> StimSourceSpec | None:
         return None
     kind = STIM_TYPES[stim_type]
     allowed = kind.params
+    rule = _unaliased(rule, kind, path, check)
     check.known_keys(rule, path, ("type", *allowed))
     given = {k: v for k, v in rule.items() if k in allowed}
     if kind.one_of:
@@ -63,6 +64,18 @@ def stim_source(label, rule, path, contexts, check) -> StimSourceSpec | None:
     source = StimSource(label=str(label), type=stim_type, params=tuple(params),
                         param_functions=tuple((n, e.text) for n, e in functions))
     return StimSourceSpec(source=source, expressions=tuple(functions))
+
+
+def _unaliased(rule, kind, path, check):
+    """The rule with a parameter's other name (NEURON's Python name: an IClamp's 'delay'
+    for 'del', as NetPyNE sets it) read as the parameter; both names at once is an error."""
+    for alias, name in kind.aliases:
+        if alias in rule:
+            if name in rule:
+                check.add(attr_path(path, alias), f"'{alias}' is another name of '{name}': "
+                                                  "give one of them")
+            rule = {**{k: v for k, v in rule.items() if k != alias}, name: rule[alias]}
+    return rule
 
 
 def _times(raw, where, check):

@@ -111,6 +111,23 @@ class ConnRuleSpec:
     gap_junction: bool = False  # its synMechs read the other cell's voltage (pointers)
     pre_sec: str | None = None  # where pointer synapses read the presynaptic cell
     pre_loc: float = 0.5
+    random_sec_from_list: bool | None = None  # connRandomSecFromList; None: simConfig's
+    # distributeSynsUniformly; None: simConfig's
+    distribute_syns_uniformly: bool | None = None
+    loc_given: bool = False  # 'loc' was set (NetPyNE refuses it where it places itself)
+
+
+@dataclass(frozen=True)
+class ConnOptions:
+    """simConfig's options on making connections, which NetPyNE reads while it builds the
+    network (so they are part of the spec the network is built from)."""
+
+    allow_self_conns: bool = False  # allowSelfConns: full and probability rules only
+    allow_weight0: bool = True  # allowConnsWithWeight0
+    random_sec_from_list: bool = True  # connRandomSecFromList: a random section, else first
+    # distributeSynsUniformly: several synapses of a connection spread evenly along a
+    # list of sections; else random (connRandomSecFromList) or as listed
+    distribute_syns_uniformly: bool = True
 
 
 @dataclass(frozen=True)
@@ -146,6 +163,7 @@ class NetSpec:
     variables: Params = ()  # every numeric NetParams attribute, for string functions
     rxd: RxD | None = None  # reaction-diffusion (rxdParams)
     cell_rules: tuple[CellRuleSpec, ...] = ()  # cellParams, in order: which cell gets what
+    conn_options: ConnOptions = ConnOptions()  # simConfig's (validate() sets them)
 
 
 @dataclass(frozen=True)
@@ -228,13 +246,15 @@ class OutputSpec:
     save_csv: bool = False
     save_timing: bool = False
     timing: bool = True
-    print_pop_avg_rates: bool = False
+    print_pop_avg_rates: tuple = ()  # ((start, stop or None: the run's end), ...) ms
     include: tuple[str, ...] = ("netParams", "netCells", "netPops", "simConfig", "simData")
     analysis: tuple[tuple[str, Params], ...] = field(default=())
     reports: tuple[ReportSpec, ...] = ()
     sonata_populations: tuple[tuple[str, tuple[str, ...]], ...] = ()  # grouped node pops
     save_mat: bool = False  # also a MATLAB .mat file (scipy.io)
     save_cell_conns: bool = True  # the connections in saved networks
+    save_cell_secs: bool = True  # the cell types' sections in saved networks
+    save_weights: bool = False  # sim.intervalSave also saves simData['allWeights']
 
 
 @dataclass(frozen=True)
