@@ -44,9 +44,13 @@ def pop_rates(data):
 def test_writes_every_output_and_says_where(runs, name):
     folder, filename, stdout, data = runs[name]
     for suffix in OUTPUTS if name != "tut6" else [o for o in OUTPUTS if o != "_plot_2Dnet.png"]:
-        path = folder / f"{filename}{suffix}"
-        assert path.stat().st_size > 1000, path
-        assert f"Saved {filename}{suffix}" in stdout
+        # plotTraces of several cells: a figure per cell, <filename>_traces__gid_<gid>_.png
+        paths = ([folder / f"{filename}{suffix}"] if suffix != "_traces.png" else
+                 sorted(folder.glob(f"{filename}_traces*.png")))
+        assert paths, suffix
+        for path in paths:
+            assert path.stat().st_size > 1000, path
+            assert f"Saved {path.name}" in stdout
     assert set(data) >= {"netParams", "simConfig", "net", "simData"}
     assert data["simConfig"]["filename"] == filename
     assert not list(folder.glob(".*"))  # no temporary files left
