@@ -39,20 +39,26 @@ EXAMPLES = ROOT / "examples"
 FIGURES = HERE / "figures"
 MAX_BYTES = 1_000_000
 
+# (output name after <filename>_, figure name after tutN_); an output with a * is the
+# first file that matches it (plotTraces of several cells writes a figure per cell)
+TWO_D, RASTER, TRACES = ("plot_2Dnet", "2Dnet"), ("raster", "raster"), ("traces", "traces")
+TRACES_FIRST = ("traces*", "traces")
+
 # tutorial -> (files to copy into the run folder, script to run, {output PNG: figure name})
 TUTORIALS = {
     "1": (["HHTut.py", "tut1.py"], "tut1.py",
-          {"HHTut_2Dnet.png": "tut1_2Dnet.png", "HHTut_raster.png": "tut1_raster.png",
+          {"HHTut_plot_2Dnet.png": "tut1_2Dnet.png", "HHTut_raster.png": "tut1_raster.png",
            "HHTut_traces.png": "tut1_traces.png"}),
     **{str(n): ([f"tut{n}.py"], f"tut{n}.py",
-                {f"tut{n}_{plot}.png": f"tut{n}_{plot}.png" for plot in plots})
-       for n, plots in ((2, ("2Dnet", "raster", "traces")), (3, ("2Dnet", "raster", "traces")),
-                        (4, ("2Dnet", "raster", "traces")),
-                        (5, ("2Dnet", "raster", "traces", "plot_conn_pop_strength_matrix")),
-                        (6, ("raster", "traces")))},
+                {f"tut{n}_{output}.png": f"tut{n}_{plot}.png" for output, plot in plots})
+       for n, plots in ((2, (TWO_D, RASTER, TRACES)), (3, (TWO_D, RASTER, TRACES)),
+                        (4, (TWO_D, RASTER, TRACES_FIRST)),
+                        (5, (TWO_D, RASTER, TRACES_FIRST, ("plot_conn_pop_strength_matrix",) * 2)),
+                        (6, (RASTER, TRACES_FIRST)))},
     "7": (["tut7.py"], "tut7.py",
-          {f"tut7_{plot}_{stage}.png": f"tut7_{plot}_{stage}.png"
-           for plot, stages in (("2Dnet", (1,)), ("raster", (1, 2, 3)), ("traces", (1, 2, 3)))
+          {f"tut7_{output}_{stage}.png": f"tut7_{plot}_{stage}.png"
+           for (output, plot), stages in ((TWO_D, (1,)), (RASTER, (1, 2, 3)),
+                                          (TRACES, (1, 2, 3)))
            for stage in stages}),
     "8": (["tut8_batch.py", "tut8_cfg.py", "tut8_init.py", "tut8_netParams.py",
            "tut8_analysis.py"], "tut8_batch.py",
@@ -64,14 +70,14 @@ TUTORIALS = {
     "9": (["lfp_cell.py", "data/Rorb_325404214_m.swc", "lfp_net.py"], "lfp_cell.py",
           {**{f"lfp_cell_{plot}.png": f"tut9_cell_{plot}.png"
               for plot in ("traces", "LFP_timeseries", "LFP_locations")},
-           **{f"lfp_net_{plot}.png": f"tut9_net_{plot}.png"
-              for plot in ("raster", "traces", "LFP_timeseries", "LFP_psd", "LFP_timefreq",
-                           "LFP_locations", "CSD")}}),
+           **{f"lfp_net_{output}.png": f"tut9_net_{plot}.png"
+              for output, plot in (RASTER, TRACES_FIRST, *((p, p) for p in (
+                  "LFP_timeseries", "LFP_psd", "LFP_timefreq", "LFP_locations", "CSD")))}}),
     "10": (["rxd_buffering.py", "rxd_net.py"], "rxd_buffering.py",
            {**{f"rxd_buffering_{plot}.png": f"tut10_buffering_{plot}.png"
                for plot in ("traces", "rxd_concentration")},
-            **{f"rxd_net_{plot}.png": f"tut10_net_{plot}.png"
-               for plot in ("raster", "traces", "rxd_concentration")},
+            **{f"rxd_net_{output}.png": f"tut10_net_{plot}.png"
+               for output, plot in (RASTER, TRACES_FIRST, ("rxd_concentration",) * 2)},
             "norxd/rxd_net_raster.png": "tut10_net_raster_norxd.png"}),
 }
 
@@ -155,7 +161,8 @@ def run_tutorial(name: str, python: str) -> list[Path]:
                 raise SystemExit(f"tutorial {name} failed ({describe(arguments)}):\n"
                                  f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
         for output, figure in outputs.items():
-            source = folder / output
+            matches = sorted(folder.glob(output))
+            source = matches[0] if matches else folder / output
             if not source.exists():
                 produced = sorted(p.name for p in folder.rglob("*.png"))
                 raise SystemExit(f"tutorial {name} wrote no {output} (it wrote: {produced})")
