@@ -138,3 +138,16 @@ def test_neuroml_cell_import_instantiates_with_the_segments_lengths(clean_neuron
         assert instance.secs['Spine'].parentseg().x == pytest.approx(0.5)
     finally:
         session.clear()
+
+
+def test_globals_a_cell_file_sets_are_kept_and_its_v_init_starts_every_section():
+    # NetPyNE's importCellParams keeps them: PTcell.hoc starts at v_init -70.04 mV
+    h = neuron_h()
+    h.v_init, h.celsius = -65.0, 6.3
+    net = specs.NetParams()
+    rule = net.importCellParams('G', str(DATA / "globals_cell.hoc"), 'GlobalsCell')
+    assert rule["globals"] == {"v_init": -72.5, "celsius": 30.0}
+    assert rule["secs"]["soma"]["vinit"] == -72.5
+    # a file that sets nothing new adds no globals
+    again = net.importCellParams('G2', str(DATA / "pyr_class.py"), 'PyrCell')
+    assert "globals" not in again

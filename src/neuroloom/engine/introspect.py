@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..errors import FormatError
-from .mechanisms import parameters
+from .mechanisms import density_mechanisms, global_variables, parameters
 from .neuron_env import neuron_h
 
 SYNAPSE_NAMES = re.compile(r"syn|ampa|gaba|nmda|glu", re.I)
@@ -181,6 +181,27 @@ def _is_section_list(value) -> bool:
         return value.hname().startswith("SectionList")
     except Exception:  # noqa: BLE001 - not a hoc object
         return False
+
+
+#: NEURON's own globals a cell file may set (NetPyNE reads these three too)
+HOC_GLOBALS = ("celsius", "v_init", "clamp_resist")
+
+
+def global_values(mechs=None) -> dict[str, float]:
+    """NEURON's globals a cell file may set: HOC_GLOBALS and the GLOBAL variables of
+    ``mechs`` (default: every density mechanism loaded)."""
+    h = neuron_h()
+    names = list(HOC_GLOBALS)
+    for mech in density_mechanisms() if mechs is None else mechs:
+        names.extend(sorted(global_variables(mech)))
+    return {name: float(getattr(h, name)) for name in names}
+
+
+def changed_globals(before: dict, mechs) -> dict[str, float]:
+    """The globals of ``mechs`` (and HOC_GLOBALS) whose values differ from ``before``:
+    what loading and making a cell set, as NetPyNE's importCellParams keeps them."""
+    return {name: value for name, value in global_values(mechs).items()
+            if before.get(name) != value}
 
 
 def discard(cell, sections) -> None:

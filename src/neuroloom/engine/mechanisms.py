@@ -59,6 +59,16 @@ def range_variables(mech: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def global_variables(mech: str) -> frozenset[str]:
+    """GLOBAL variables of a density mechanism, with their suffix: NEURON's numeric
+    ``<name>_<mech>`` names that are not range variables (e.g. ``tadj_na``)."""
+    h = neuron_h()
+    suffix = f"_{mech}"
+    ranges = {f"{var}{suffix}" for var in range_variables(mech)}
+    return frozenset(n for n in dir(h) if n.endswith(suffix) and n not in ranges
+                     and isinstance(getattr(h, n, None), float))
+
+
 @lru_cache(maxsize=None)
 def parameters(mech: str) -> frozenset[str]:
     """PARAMETER variables of a mechanism (what a cell description sets), no suffix."""

@@ -19,6 +19,7 @@ def import_cell(file_name, cell_name=None, cell_args=None, import_syn_mechs=Fals
     if Path(file_name).suffix.lower() in NEUROML_SUFFIXES:
         params, syn_mechs = cell_params_from_neuroml(file_name, cell_name), {}
     else:
+        before = introspect.global_values()
         cell, sections = introspect.instantiate(str(file_name), cell_name, cell_args,
                                                 cell_instance)
         try:
@@ -28,9 +29,25 @@ def import_cell(file_name, cell_name=None, cell_args=None, import_syn_mechs=Fals
                 del cell
                 introspect.discard(None, sections)
             del sections
+        _keep_globals(params, introspect.changed_globals(before, _mechanisms(params)))
     if soma_at_origin:
         _soma_to_origin(params)
     return params, syn_mechs
+
+
+def _mechanisms(params) -> set[str]:
+    return {mech for sec in params["secs"].values() for mech in sec.get("mechs", {})}
+
+
+def _keep_globals(params, changed: dict) -> None:
+    """Globals the file set become the rule's ``globals``; its v_init becomes each
+    section's ``vinit`` (the cell starts there whatever hParams' v_init), as in NetPyNE."""
+    if not changed:
+        return
+    params["globals"] = dict(changed)
+    if "v_init" in changed:
+        for sec in params["secs"].values():
+            sec["vinit"] = changed["v_init"]
 
 
 def _soma_to_origin(params) -> None:
