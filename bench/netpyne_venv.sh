@@ -20,10 +20,15 @@ if [ "$#" -ne 1 ]; then
 fi
 
 VENV_DIR="$1"
-# h5py and imageio: imported by NetPyNE's own examples (sonata_300_cells,
-# spreadingDepression), which bench/netpyne_examples.py runs on both sides; the same
-# versions as in neuroloom's environment.
-PINS="netpyne==1.1.1 neuron==9.0.2 h5py==3.16.0 imageio==2.38.2"
+# What NetPyNE's own examples import, which bench/netpyne_examples.py runs on both sides
+# (the same versions as in neuroloom's environment):
+# - h5py and imageio: imported by sonata_300_cells and spreadingDepression;
+# - pyneuroml (with libNeuroML) and tables: in NetPyNE's own requirements.txt (not in
+#   its wheel's dependencies); NetPyNE defines sim.importNeuroML2, which NeuroMLImport
+#   calls, only when pyneuroml imports, and sonata_300_cells imports tables.
+# NetPyNE's requirements.txt also lists inspyred (its evolutionary batch) and pytest: no
+# entry script the harness runs imports them.
+PINS="netpyne==1.1.1 neuron==9.0.2 h5py==3.16.0 imageio==2.38.2 pyneuroml==1.3.22 tables==3.11.1"
 STAMP="$VENV_DIR/.neuroloom-bench-stamp"
 
 # The stamp holds the pins, so changing them here forces a reinstall.

@@ -29,19 +29,7 @@ QUICK = [example for example in harness.EXAMPLES if example.quick]
 
 # Quick examples that do not behave like NetPyNE yet, each with what stops it (issue 16).
 # strict: when one starts to pass, the test fails until it is taken off this list.
-_SUBCONN_FILES = ("saveDat files are named <filename>_V_soma.dat where NetPyNE writes "
-                  "V_soma_cell_100.dat; the plotShape/plotTraces figures are named differently")
-NOT_YET = {
-    "HHTut": "NetPyNE also writes HHTut_data.pkl and HHTut_spike_data.pkl (plotRaster's "
-             "saveData) and names the 2D plot HHTut_plot_2Dnet.png",
-    "evolCell": "analysis['plotfI'] is not supported yet",
-    "rxd_buffering": "MechanismError: NEURON has no artificial cell 'HH'",
-    "subConn_CellularPops": _SUBCONN_FILES,
-    "subConn_DistanceBased": _SUBCONN_FILES,
-    "subConn_DistanceBasedCartesian": _SUBCONN_FILES,
-    "subConn_IncomingNetStims": _SUBCONN_FILES + "; its NetStim population fires 414 "
-                                "spikes in 200 ms where NetPyNE's fires 313",
-}
+NOT_YET: dict[str, str] = {}
 # Quick examples that take more than about 5 s here (compiling mod files included).
 SLOW = {"evolCell"}
 
@@ -149,6 +137,44 @@ def test_a_missing_output_file_is_a_difference():
         run["files"].append("out_spikes.h5")  # the documented SONATA spike file
     verdict = harness.compare(reference, got)
     assert verdict.problems == ["files NetPyNE writes and neuroloom does not: out_raster.png"]
+
+
+def test_a_known_file_difference_is_a_note_not_a_difference():
+    known = (harness.FileDifference(("out_data.pkl",), ("out.json",), "the reason"),)
+
+    def records(netpyne_only=("out_data.pkl",), neuroloom_only=("out.json",)):
+        reference, got = stored()
+        for record, names in ((reference, netpyne_only), (got, neuroloom_only)):
+            for run in record["runs"]:
+                run["files"] = sorted(set(run["files"]) | set(names))
+        return reference, got
+
+    verdict = harness.compare(*records(), known=known)
+    assert verdict.ok, verdict.problems
+    assert ("known difference in files: NetPyNE writes out_data.pkl where neuroloom writes "
+            "out.json: the reason") in verdict.notes
+    # Only the names documented: another file is still a difference.
+    verdict = harness.compare(*records(neuroloom_only=("out.json", "out.txt")), known=known)
+    assert verdict.problems == ["files only neuroloom writes: out.txt"]
+    # Only when the runs show it in full: neuroloom not writing out.json is a difference.
+    verdict = harness.compare(*records(neuroloom_only=()), known=known)
+    assert verdict.problems == ["files NetPyNE writes and neuroloom does not: out_data.pkl"]
+    # Only for the example it is documented for (HybridTut has none).
+    verdict = harness.compare(*records())
+    assert verdict.status == "differs" and len(verdict.problems) == 2
+
+
+def test_hhtut_documents_netpynes_raster_data_files():
+    reference, got = stored("HHTut")
+    pickles = {"HHTut_data.pkl", "HHTut_spike_data.pkl"}
+    assert pickles <= set(reference["runs"][0]["files"])
+    for run in got["runs"]:
+        run["files"] = sorted((set(run["files"]) - pickles) | {"raster_data.json"})
+    verdict = harness.compare(reference, got)
+    assert verdict.ok, verdict.problems
+    assert any(note.startswith("known difference in files: NetPyNE writes HHTut_data.pkl, "
+                               "HHTut_spike_data.pkl where neuroloom writes raster_data.json")
+               for note in verdict.notes)
 
 
 def test_a_failing_example_is_reported_with_its_error():
