@@ -100,7 +100,8 @@ def test_spike_source_with_several_synapses_per_target(run_session):
     assert np.count_nonzero(bkg) == 40 * 3
     assert np.allclose(stims.loc[bkg][:3], [1 / 6, 1 / 2, 5 / 6])  # spread along dend
     netstims = [o for o in s.model.stimuli.sources if o.hname().startswith("NetStim")]
-    assert len(netstims) == 40  # one source per target, driving its three synapses
+    # one NetStim per synapse, as NetPyNE makes them (seeded alike: the same train per cell)
+    assert len(netstims) == 40 * 3
     assert len(s.model.stimuli.netcons) == 40 * 3 + 20
     trains = [s.network.stim_trains.times_of(i) for i in range(len(s.network.stim_trains))]
     assert len(trains) == 20 and all(t[0] == 5 and t[1] == 10 for t in trains)

@@ -1,10 +1,13 @@
 """Stimulation rules (stimTargetParams) -> StimTable rows (and VecStim spike trains).
 
 A rule puts one source on every target cell. Spike sources (NetStim, VecStim: see
-model/stim_types.py) drive synPerConn synapses of the target through NetCons, one row each;
-the other sources (IClamp, VClamp, SEClamp, AlphaSynapse) are one row on the target's
-section. Sources whose spike train is replayed (VecStim) get their train made here. String
-values are evaluated per target from streams keyed by (seed, rule, field, target gid).
+model/stim_types.py) drive synsPerConn synapses of each of the rule's synMechs on the
+target, one row each (synMech after synMech, as NetPyNE makes them: the engine gives each
+row a NetStim of its own); weights, delays and locations are lists over the synMechs or
+synapses, or scaled per synMech by synMechWeightFactor/DelayFactor/LocFactor. The other
+sources (IClamp, VClamp, SEClamp, AlphaSynapse) are one row on the target's section.
+Sources whose spike train is replayed (VecStim) get their train made here. String values
+are evaluated per target from streams keyed by (seed, rule, field, target gid).
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from ..model.stim_types import SPIKE_SOURCES, STIM_TYPES
 from ..model.tables import SpikeTrains, StimTable
 from .conds import select_cells
 from .connectors import RuleError
-from .contacts import RowIndex, places, weight_norm
+from .contacts import places, weight_norm
 from .draws import evaluate, subkey
 from .env import cell_env
 from .trains import pulse_times
@@ -47,15 +50,24 @@ def place_stims(targets, sources, ctx, owned):
 def _rows(rule_code, target, source, gids, ctx, trains) -> StimTable:
     ctx.rule_key = rng.stream_key(ctx.stim_seed, "stim", target.label)
     env_for = lambda names: cell_env(ctx.cells, gids, "post_", ctx.variables, names)
-    rows = RowIndex(np.full(len(gids), target.syns_per_conn, dtype=np.int64), 1)
+    rows = SynapseRows(len(gids), target.syns_per_conn, max(1, len(target.syn_mechs)))
+    factors = {"weight": target.weight_factors, "delay": target.delay_factors,
+               "loc": target.loc_factors}
 
     def per_target(value, field):
         return evaluate(value, env_for, subkey(ctx.rule_key, field), gids, (len(gids),))
 
     def per_row(value, field):
-        if isinstance(value, tuple):  # locations listed per synapse
-            return np.asarray(value)[rows.syn]
-        return per_target(value, field)[rows.pair]
+        if isinstance(value, tuple):  # listed per synMech or per synapse
+            return np.asarray(value)[rows.mech if target.list_axis == "mech" else rows.syn]
+        values = per_target(value, field)[rows.pair]
+        if factors.get(field):  # several synMechs: synMech i's value times factor i
+            values = values * np.asarray(factors[field])[rows.mech]
+            if field == "loc" and np.any((values < 0) | (values > 1)):
+                raise RuleError(f"stimTargetParams['{target.label}'].synMechLocFactor: "
+                                "puts synapses outside their section (loc times factor "
+                                "must stay within [0, 1])")
+        return values
 
     kind = STIM_TYPES[source.source.type]
     extra = {}
@@ -76,12 +88,37 @@ def _rows(rule_code, target, source, gids, ctx, trains) -> StimTable:
     sec, loc = places(target, gids, rows, per_row, ctx)
     synaptic = kind.spike_source
     norm = weight_norm(ctx, gids[rows.pair], sec, loc) if synaptic else 1.0
+    mech_codes = np.asarray([ctx.catalogs.syn_code[m] for m in target.syn_mechs] or [-1])
     return StimTable(
         gid=gids[rows.pair], source=np.full(rows.count, ctx.catalogs.source_code[target.source]),
         rule=np.full(rows.count, rule_code), sec=sec, loc=loc,
-        syn_mech=np.full(rows.count, ctx.catalogs.syn_code[target.syn_mech] if synaptic
-                         else -1),
+        syn_mech=mech_codes[rows.mech],
         weight=per_row(target.weight, "weight") * target.weight_scale * norm if synaptic
         else np.zeros(rows.count),
         delay=per_row(target.delay, "delay") if synaptic else np.zeros(rows.count),
         extra=extra)
+
+
+class SynapseRows:
+    """The rows of one stimulation rule, ``syns`` synapses of each of ``n_mechs`` synMechs
+    per target, synMech after synMech (NetPyNE's order in cell.stims and cell.conns): for
+    every row its target (``pair``, an index into the rule's targets), its synapse ``syn``
+    (of ``n``) and its synMech ``mech``, as builder/contacts.py's places() reads them.
+
+    Parameters
+    ----------
+    n_targets : int
+        How many cells the rule stimulates.
+    syns : int
+        synsPerConn.
+    n_mechs : int
+        How many synMechs each synapse place gets (1 for sources that drive none).
+    """
+
+    def __init__(self, n_targets: int, syns: int, n_mechs: int):
+        per_target = syns * n_mechs
+        offset = np.tile(np.arange(per_target), n_targets)
+        self.pair = np.repeat(np.arange(n_targets), per_target)
+        self.mech, self.syn = offset // syns, offset % syns
+        self.n = np.full(len(self.pair), syns, dtype=np.int64)
+        self.count = len(self.pair)

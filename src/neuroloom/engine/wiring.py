@@ -60,17 +60,19 @@ def connect(h, pc, targets, network, owned_gids, progress=None):
 
 
 class Stimuli:
-    """The NEURON objects of this rank's stimuli: one source per (rule, target) and, for
-    spike sources, a NetCon per synapse (which objects: model/stim_types.py). Replayed
-    trains (VecStim) have no source object: the NetCons listen to a pseudo gid whose train
-    is replayed (see replay.py)."""
+    """The NEURON objects of this rank's stimuli, one source per StimTable row (which
+    objects: model/stim_types.py): for spike sources a NetStim and a NetCon per synapse,
+    as NetPyNE makes them. The NetStims of one (rule, target) draw their noise from the
+    same stream, so they fire the same train, as NetPyNE's do (its NetStims of a cell share
+    a Random123 stream: measured with NetPyNE 1.1.1). Replayed trains (VecStim) have no
+    source object: the NetCons listen to a pseudo gid whose train is replayed (see
+    replay.py)."""
 
     def __init__(self, h, pc, cells, targets, network, owned_gids, seed, replay):
         self.sources, self.netcons = [], []
         self.by_row = {}  # StimTable row -> (source object or None, NetCon or None)
         stims = network.stims
         rows = np.flatnonzero(np.isin(stims.gid, owned_gids))
-        made = {}  # (rule, gid) -> NetStim (the spike source's object)
         replayed = set()  # indices of this rank's VecStim trains
         stream = [rng.stream_id32("stim", label) for label in network.stim_rules]
         for row in rows.tolist():
@@ -92,10 +94,7 @@ class Stimuli:
                 obj, nc = None, pc.gid_connect(first_stim_gid(network) + train, target)
                 replayed.add(train)
             else:
-                obj = made.get((rule, gid))
-                if obj is None:
-                    obj = made[(rule, gid)] = self._net_stim(h, kind.neuron_class, params,
-                                                             gid, stream[rule], seed)
+                obj = self._net_stim(h, kind.neuron_class, params, gid, stream[rule], seed)
                 nc = h.NetCon(obj, target)
             nc.weight[0] = float(stims.weight[row])
             nc.delay = float(stims.delay[row])
@@ -108,7 +107,7 @@ class Stimuli:
         obj = getattr(h, neuron_class)()
         set_params(obj, params)
         # noise keyed by (gid, rule, seed): the same spikes in any creation order, hence on
-        # any number of ranks
+        # any number of ranks; the synapses of a (rule, target) share it, as in NetPyNE
         obj.noiseFromRandom123(gid, stream, seed)
         self.sources.append(obj)
         return obj

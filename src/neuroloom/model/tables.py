@@ -179,7 +179,8 @@ class ConnTable(Table):
 
 @dataclass(frozen=True, eq=False, repr=False)
 class StimTable(Table):
-    """Stimuli placed on cells, one row per (source, target cell)."""
+    """Stimuli placed on cells: one row per synapse of each synMech a spike source drives
+    on a target cell (synMech, then synapse, as NetPyNE), one per target otherwise."""
 
     gid: np.ndarray  # target cell
     source: np.ndarray  # code into Network.stim_sources

@@ -243,7 +243,7 @@ class ConnIndex:
 class StimIndex:
     """The synapses every cell's spike-source stimuli (NetStim, VecStim) drive, grouped by
     cell, as NetPyNE lists them in ``cell.conns`` after the cell's connections: in the
-    order of stimTargetParams, then synapse. NetPyNE's keys: preGid (the source's type,
+    order of stimTargetParams, then synMech, then synapse. NetPyNE's keys: preGid (the source's type,
     'NetStim'), sec, loc, synMech, weight, delay, preLoc (0.5), preLabel (the source's
     label), and hObj, the NetCon, for a cell of this rank with NEURON live; no 'label'.
     With NEURON live they appear once the stimuli are added (sim.net.addStims), as there.

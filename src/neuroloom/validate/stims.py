@@ -7,6 +7,7 @@ parameter may be a string function of the target's post_ variables.
 """
 from __future__ import annotations
 
+import warnings
 from numbers import Real
 
 from ..model.catalog import StimSource
@@ -18,8 +19,10 @@ from .rules import default_syn_mech, secs
 from .types import StimSourceSpec, StimTargetSpec
 from .values import is_expression, value
 
-TARGET_KEYS = ("source", "conds", "sec", "loc", "weight", "delay", "synMech", "synsPerConn")
-SYNAPTIC_KEYS = ("weight", "delay", "synMech", "synsPerConn")
+TARGET_KEYS = ("source", "conds", "sec", "loc", "weight", "delay", "synMech", "synsPerConn",
+               "synMechWeightFactor", "synMechDelayFactor", "synMechLocFactor")
+SYNAPTIC_KEYS = ("weight", "delay", "synMech", "synsPerConn", "synMechWeightFactor",
+                 "synMechDelayFactor", "synMechLocFactor")
 
 
 def stim_source(label, rule, path, contexts, check) -> StimSourceSpec | None:
@@ -109,38 +112,95 @@ def stim_target(label, rule, path, sources, valid_sources, syn_mechs, tags, cell
     conditions, cell_list = conds(rule.get("conds", {}), attr_path(path, "conds"), tags, check,
                                   stims=True)
     post = contexts.post()
-    loc = value(check, rule.get("loc", 0.5), attr_path(path, "loc"), post, minimum=0,
-                maximum=1, allow_list="synsPerConn" in rule, default=0.5)
     sec = secs(rule, path, conditions, tags, cell_types, check)
-    fields = {"weight": 0.0, "delay": 0.0, "syn_mech": None, "syns_per_conn": 1}
+    fields = {"weight": 0.0, "delay": 0.0, "syn_mechs": (), "syns_per_conn": 1}
     if sources.get(source) in SPIKE_SOURCES:
         mechs = default_syn_mech(rule, path, syn_mechs, check)
-        if mechs is not None and len(mechs) != 1:
-            check.add(attr_path(path, "synMech"), "a stimulus drives one synMech")
-        fields["syn_mech"] = mechs[0] if mechs else None
-        fields["weight"] = value(check, rule.get("weight", defaults["defaultWeight"]),
-                                 attr_path(path, "weight"), post)
-        fields["delay"] = value(check, rule.get("delay", defaults["defaultDelay"]),
-                                attr_path(path, "delay"), post, minimum=0, default=1.0)
-        fields["syns_per_conn"] = check.integer(rule.get("synsPerConn", 1),
-                                                attr_path(path, "synsPerConn"), minimum=1,
-                                                default=1)
-        if isinstance(loc, tuple) and len(loc) != fields["syns_per_conn"]:
-            check.add(attr_path(path, "loc"), f"has {len(loc)} values for "
-                                              f"{fields['syns_per_conn']} synapses")
-    elif source in sources:
-        for key in SYNAPTIC_KEYS:
-            if key in rule:
-                check.add(attr_path(path, key), f"is not used by {sources[source]} stimuli, "
-                                                "which act on the target directly")
-        if sec is not None and len(sec) > 1:
-            check.add(attr_path(path, "sec"), "a stimulus of this type goes on one section")
-    if source not in valid_sources or (sources.get(source) in SPIKE_SOURCES
-                                       and fields["syn_mech"] is None):
+        syns = check.integer(rule.get("synsPerConn", 1), attr_path(path, "synsPerConn"),
+                             minimum=1, default=1)
+        # NetPyNE: lists run over the synMechs, else (synsPerConn given) over the synapses
+        axis = (("mech", len(mechs)) if mechs and len(mechs) > 1 else
+                ("syn", syns) if "synsPerConn" in rule else None)
+        fields.update(syn_mechs=mechs or (), syns_per_conn=syns)
+        fields["weight"] = _listed(rule, "weight", defaults["defaultWeight"], path, post,
+                                   axis, check)
+        fields["delay"] = _listed(rule, "delay", defaults["defaultDelay"], path, post, axis,
+                                  check, minimum=0)
+        loc = _listed(rule, "loc", 0.5, path, post, axis, check, minimum=0, maximum=1)
+        fields.update(_factors(rule, path, mechs, fields, loc, check))
+        fields["list_axis"] = axis[0] if axis else None
+        valid = mechs is not None
+    else:
+        loc = value(check, rule.get("loc", 0.5), attr_path(path, "loc"), post, minimum=0,
+                    maximum=1, default=0.5)
+        if source in sources:
+            for key in SYNAPTIC_KEYS:
+                if key in rule:
+                    check.add(attr_path(path, key), f"is not used by {sources[source]} "
+                                                    "stimuli, which act on the target directly")
+            if sec is not None and len(sec) > 1:
+                check.add(attr_path(path, "sec"), "a stimulus of this type goes on one section")
+        valid = True
+    if source not in valid_sources or not valid:
         return None
     return StimTargetSpec(label=str(label), source=source, conds=conditions,
                           cell_list=cell_list, sec=sec, loc=loc,
                           weight_scale=defaults["scaleConnWeightNetStims"],
-                          list_axis="syn" if isinstance(loc, tuple) else None, **fields)
+                          loc_given=rule.get("loc") is not None, **fields)
 
 
+def _listed(rule, key, default, path, variables, axis, check, **bounds):
+    """A spike-source target's weight, delay or loc: a number, a string function or a list
+    with one value per synMech or per synapse (``axis``: (what, how many) or None)."""
+    where, raw = attr_path(path, key), rule.get(key, default)
+    if isinstance(raw, (list, tuple)):
+        if axis is None:
+            check.add(where, "a list is only allowed with a list of synMechs (one value "
+                             "each) or with synsPerConn (one value per synapse)")
+            return default
+        what, n = axis
+        if len(raw) != n:
+            check.add(where, f"has {len(raw)} values for {n} "
+                             f"{'synMechs' if what == 'mech' else 'synapses'}")
+            return default
+    return value(check, raw, where, variables, allow_list=True, default=default, **bounds)
+
+
+def _factors(rule, path, mechs, fields, loc, check) -> dict:
+    """synMechWeightFactor, synMechDelayFactor and synMechLocFactor: with several synMechs,
+    synMech i takes the value times factor i, unless the value is a list (which NetPyNE
+    takes instead); with one synMech NetPyNE ignores them (a warning here)."""
+    out, unused = {}, []
+    if mechs is None:  # already a problem
+        return out
+    for key, name, current in (("synMechWeightFactor", "weight", fields["weight"]),
+                               ("synMechDelayFactor", "delay", fields["delay"]),
+                               ("synMechLocFactor", "loc", loc)):
+        if key not in rule:
+            continue
+        where, raw = attr_path(path, key), rule[key]
+        if not isinstance(raw, (list, tuple)) or len(raw) != len(mechs):
+            check.add(where, f"must be a list with one number per synMech ({len(mechs)}), "
+                             f"not {raw!r}")
+            continue
+        factors = [check.number(v, f"{where}[{i}]") for i, v in enumerate(raw)]
+        if None in factors:
+            continue
+        if len(mechs) == 1 or isinstance(current, tuple):
+            unused.append(key)
+            continue
+        if name == "loc" and rule.get("loc") is None:
+            check.add(where, "scales 'loc', which is not given (NetPyNE fails too)")
+            continue
+        if name == "loc" and not is_expression(loc) and not all(
+                0 <= loc * f <= 1 for f in factors):
+            check.add(where, f"puts synapses outside their section: loc {loc:g} times "
+                             f"{raw!r} must stay within [0, 1]")
+            continue
+        out[f"{name}_factors"] = tuple(float(f) for f in factors)
+    if unused:
+        why = ("one synMech" if len(mechs) == 1 else
+               "a list of values, which NetPyNE takes instead")
+        warnings.warn(f"{path}: {', '.join(unused)} has no effect with {why} (as in "
+                      "NetPyNE)", stacklevel=2)
+    return out

@@ -84,10 +84,16 @@ class StimTargetSpec:
     # spike sources (NetStim, VecStim) drive synapses: the others leave these unset
     weight: Value = 0.0
     delay: Value = 0.0
-    syn_mech: str | None = None
+    syn_mechs: tuple[str, ...] = ()  # each gets synsPerConn synapses
     syns_per_conn: int = 1
     weight_scale: float = 1.0  # netParams.scaleConnWeightNetStims
-    list_axis: str | None = None  # 'syn' when loc lists one location per synapse
+    # what value lists run over: 'mech' (one per synMech) or 'syn' (one per synapse)
+    list_axis: str | None = None
+    # synMechWeightFactor, synMechDelayFactor, synMechLocFactor (several synMechs only)
+    weight_factors: tuple[float, ...] | None = None
+    delay_factors: tuple[float, ...] | None = None
+    loc_factors: tuple[float, ...] | None = None
+    loc_given: bool = False  # 'loc' was set (NetPyNE refuses it where it places itself)
 
 
 @dataclass(frozen=True)
