@@ -109,3 +109,15 @@ def test_a_near_miss_option_is_warned_about_once_per_run(tmp_path, monkeypatch):
     near_misses = [w for w in caught if "'hparams' is not an option" in str(w.message)]
     assert len(near_misses) == 1
     assert (tmp_path / "tut2_data.json").exists()
+
+
+def test_clear_all_releases_neuron_and_forgets_the_model(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    net, cfg = tutorial_specs("tut2")
+    cfg.duration, cfg.analysis, cfg.saveJson = 20, {}, False
+    sim.createSimulate(netParams=net, simConfig=cfg)
+    assert len(list(neuron_h().allsec())) == 40
+    sim.clearAll()
+    assert list(neuron_h().allsec()) == []
+    with pytest.raises(RuntimeError, match="no model yet"):
+        sim.net.cells

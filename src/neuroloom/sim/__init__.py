@@ -113,6 +113,13 @@ def _made(session, attribute) -> bool:
     return session.model is not None and getattr(session.model, attribute) is not None
 
 
+def clearAll() -> None:
+    """Release the current model's NEURON objects and forget it (``sim.net``, ``sim.cfg``,
+    ``sim.allSimData``), as NetPyNE's ``sim.clearAll``. Mechanisms stay loaded: NEURON
+    cannot unload them."""
+    state.replace(None)
+
+
 def setupRecording() -> None:
     """Record spikes, the traces simConfig.recordTraces asks for and the reports."""
     state.current().setup_recording()
