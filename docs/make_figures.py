@@ -43,6 +43,9 @@ MAX_BYTES = 1_000_000
 # first file that matches it (plotTraces of several cells writes a figure per cell)
 TWO_D, RASTER, TRACES = ("plot_2Dnet", "2Dnet"), ("raster", "raster"), ("traces", "traces")
 TRACES_FIRST = ("traces*", "traces")
+LFP_SERIES, LFP_PSD = ("LFPTimeSeries", "LFP_timeseries"), ("LFPPSD", "LFP_psd")
+LFP_SPECTROGRAM, LFP_LOCATIONS = ("LFPSpectrogram", "LFP_timefreq"), ("LFPLocations",
+                                                                        "LFP_locations")
 
 # tutorial -> (files to copy into the run folder, script to run, {output PNG: figure name})
 TUTORIALS = {
@@ -68,11 +71,11 @@ TUTORIALS = {
            **{f"tut8_data/tauWeight_1_{w}_traces.png": f"tut8_traces_tau5_w{w}.png"
               for w in (1, 2)}}),
     "9": (["lfp_cell.py", "data/Rorb_325404214_m.swc", "lfp_net.py"], "lfp_cell.py",
-          {**{f"lfp_cell_{plot}.png": f"tut9_cell_{plot}.png"
-              for plot in ("traces", "LFP_timeseries", "LFP_locations")},
+          {**{f"lfp_cell_{output}.png": f"tut9_cell_{plot}.png"
+              for output, plot in (TRACES, LFP_SERIES, LFP_LOCATIONS)},
            **{f"lfp_net_{output}.png": f"tut9_net_{plot}.png"
-              for output, plot in (RASTER, TRACES_FIRST, *((p, p) for p in (
-                  "LFP_timeseries", "LFP_psd", "LFP_timefreq", "LFP_locations", "CSD")))}}),
+              for output, plot in (RASTER, TRACES_FIRST, LFP_SERIES, LFP_PSD,
+                                   LFP_SPECTROGRAM, LFP_LOCATIONS, ("CSD", "CSD"))}}),
     "10": (["rxd_buffering.py", "rxd_net.py"], "rxd_buffering.py",
            {**{f"rxd_buffering_{plot}.png": f"tut10_buffering_{plot}.png"
                for plot in ("traces", "rxd_concentration")},

@@ -6,8 +6,11 @@ for SGE, and the examples themselves run with only their imports changed (reduce
 Most tests here run a stand-in for the model (a script that writes simData from the cfg,
 no NEURON), so they check the batch machinery in seconds; the example tests at the end run
 the real models and are slow."""
+import fcntl
+import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import stat
@@ -344,6 +347,9 @@ def run(self):
     for key, keep in OVER.get("keep", {}).items():
         label = tuple(key.split(".")) if "." in key else key
         self.params[label] = list(self.params[label])[:keep]
+    for key, indices in OVER.get("pick", {}).items():
+        label = tuple(key.split(".")) if "." in key else key
+        self.params[label] = [list(self.params[label])[i] for i in indices]
     for attr in ("evolCfg", "optimCfg", "runCfg"):
         getattr(self, attr).update(OVER.get(attr, {}))
     self.seed = OVER.get("seed", 1)
@@ -381,16 +387,10 @@ def run_example(dest: Path, script: str, over: dict, timeout=900):
                           text=True, timeout=timeout, env=env)
 
 
-# printPopAvgRates=[t0, t1] (the examples') stays with helper A's options; True computes
-# popRates over the whole run on both sides
-RATES = {"printPopAvgRates": True}
-
-
 @pytest.mark.slow
 def test_evolutionary_example_runs_netpynes_custom_algorithm(tmp_path):
     dest = example("evolutionary", tmp_path)
     done = run_example(dest, "src/batchRun.py", {
-        "initCfg": {"duration": 300, **RATES},
         "evolCfg": {"pop_size": 2, "max_generations": 1}})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "configure other run types: not used by type 'mpi_bulletin'" in done.stderr
@@ -398,7 +398,7 @@ def test_evolutionary_example_runs_netpynes_custom_algorithm(tmp_path):
     assert [t["label"] for t in trials] == ["simple_gen_0_cand_0", "simple_gen_0_cand_1",
                                             "simple_gen_1_cand_0", "simple_gen_1_cand_1"]
     assert all(t["ok"] and t["fitness"] < 1000 for t in trials)
-    for t in trials:
+    for t in trials:  # over the example's printPopAvgRates window, [500, 2000] ms
         rates = json.loads((dest / "simple" / f"{t['label']}.json").read_text())[
             "simData"]["popRates"]
         assert 5 < rates["S"] < 15  # S: 20 cells driven by 10 Hz background only
@@ -409,8 +409,7 @@ def test_evolutionary_example_runs_netpynes_custom_algorithm(tmp_path):
 @pytest.mark.mpi
 def test_asd_example_runs_each_candidate_as_an_mpi_job(tmp_path):
     dest = example("asdOptim", tmp_path)
-    done = run_example(dest, "src/batch.py", {"initCfg": {"duration": 300, **RATES},
-                                              "optimCfg": {"maxiters": 1}})
+    done = run_example(dest, "src/batch.py", {"optimCfg": {"maxiters": 1}})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     output = json.loads((dest / "simple" / "simple_output.json").read_text())
     assert output["exitreason"] == "Maximum iterations reached"
@@ -425,8 +424,7 @@ def test_asd_example_runs_each_candidate_as_an_mpi_job(tmp_path):
 def test_optuna_example(tmp_path):
     pytest.importorskip("optuna")
     dest = example("optunaOptim", tmp_path)
-    done = run_example(dest, "src/batch.py", {"initCfg": {"duration": 300, **RATES},
-                                              "optimCfg": {"maxiters": 2}})
+    done = run_example(dest, "src/batch.py", {"optimCfg": {"maxiters": 2}})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     trials = json.loads((dest / "simple" / "simple_trials.json").read_text())
     assert [t["label"] for t in trials] == ["simple_trial_0", "simple_trial_1"]
@@ -451,8 +449,7 @@ def test_sge_example_writes_its_job_scripts(tmp_path):
 @pytest.mark.slow
 def test_sbi_example(tmp_path):
     dest = example("sbiOptim", tmp_path)
-    done = run_example(dest, "src/batch.py", {"initCfg": {"duration": 300, **RATES},
-                                              "optimCfg": {"maxiters": 10},
+    done = run_example(dest, "src/batch.py", {"optimCfg": {"maxiters": 10},
                                               "runCfg": {"nodes": 1, "coresPerNode": 1}})
     import importlib.util
 
@@ -461,10 +458,213 @@ def test_sbi_example(tmp_path):
         assert "method 'sbi' needs torch (PyTorch) and sbi" in done.stderr
         return
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    import pickle
-
     output = pickle.loads((dest / "simple" / "simple_output.pkl").read_bytes())
     assert output["samples"].shape == (10000, 3) and output["paramLabels"] == [
         "prob", "weight", "delay"]
     low, high = np.array([0.01, 0.001, 1]), np.array([0.5, 0.1, 20])
     assert np.all(output["samples"] >= low - 1e-6) and np.all(output["samples"] <= high + 1e-6)
+
+
+# -- the examples with mod files: batchCell, batchCellMapping, batch_rxd_net, evolCell -------
+
+def compile_mods(dest: Path, cache: Path) -> None:
+    """The example's mod/ compiled as its README tells users (nrnivmodl, with its .inc and
+    .h files), the library in dest/x86_64 where NEURON loads it from the working folder.
+    Compiled once per content into ``cache`` (pytest's cache: minutes saved per run)."""
+    mod = dest / "mod"
+    (mod / "vecstim.mod").unlink(missing_ok=True)  # batch_rxd_net's: NEURON 9 has VecStim
+    digest = hashlib.sha256()
+    for path in sorted(p for p in mod.iterdir() if p.is_file()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    built = cache / digest.hexdigest()[:16]
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / f"{built.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another test process may be compiling it
+        if not (built / "x86_64" / "libnrnmech.so").exists():
+            shutil.rmtree(built, ignore_errors=True)
+            shutil.copytree(mod, built / "mod")
+            done = subprocess.run([str(MPIEXEC.parent / "nrnivmodl"), "mod"], cwd=built,
+                                  capture_output=True, text=True, timeout=900, check=False)
+            assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    (dest / "x86_64").symlink_to(built / "x86_64")
+
+
+def mods_cache(request) -> Path:
+    return Path(request.config.cache.mkdir("netpyne-example-mods"))
+
+
+def batch_files(folder: Path) -> list:
+    """The batch folder's files, no staging folder (.<run>.running) left among them."""
+    return sorted(p.name for p in folder.iterdir())
+
+
+def run_files(label: str, *extra: str, data=".json") -> list:
+    """What neuroloom's batch leaves per run: the run's cfg, its data, its log, its SONATA
+    spikes (saveSpikesSonata) and the figures its cfg saves."""
+    return [label + data, f"{label}.log", f"{label}_cfg.json", f"{label}_spikes.h5",
+            *(f"{label}_{name}" for name in extra)]
+
+
+
+
+@pytest.mark.slow
+def test_batchcell_example_na_and_current_sweep(tmp_path, request):
+    """batchCell's batchNa: 2 of its 4 dendNa values x 2 of its 20 IClamp amplitudes (the
+    lowest, -0.2 nA, and the highest, 0.75 nA), 300 ms: 4 runs, each with the values in
+    its cfg, its netParams (dendritic nax gbar = dendNa) and what it simulated."""
+    dest = example("batchCell", tmp_path)
+    compile_mods(dest, mods_cache(request))
+    done = run_example(dest, "src/batch.py", {"pick": {"dendNa": [0, 3], "IClamp1.amp": [0, 19]},
+                                              "initCfg": {"duration": 300}})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    folder = dest / "data" / "batchNa"
+    labels = [f"batchNa_{i}_{j}" for i in range(2) for j in range(2)]
+    assert batch_files(folder) == sorted(
+        ["batchNa_batch.json", "batchNa_batchScript.py", "batchNa_netParams.py"]
+        + [f for label in labels for f in run_files(label, "traces.png")])
+    spikes = {}
+    for label in labels:
+        data = json.loads((folder / f"{label}.json").read_text())
+        cfg, net = data["simConfig"], data["netParams"]
+        dend_na, amp = cfg["dendNa"], cfg["IClamp1"]["amp"]
+        for sec in ("Bdend", "Adend1", "Adend2", "Adend3"):
+            assert net["cellParams"]["PT_6comp"]["secs"][sec]["mechs"]["nax"]["gbar"] == dend_na
+        assert net["stimSourceParams"]["IClamp1"]["amp"] == amp
+        spikes[(dend_na, round(amp, 2))] = len(data["simData"]["spkt"])
+    assert set(spikes) == {(0.025, -0.2), (0.025, 0.75), (0.4, -0.2), (0.4, 0.75)}
+    assert spikes[(0.025, -0.2)] == spikes[(0.4, -0.2)] == 0  # hyperpolarised: silent
+    assert spikes[(0.025, 0.75)] > 5 and spikes[(0.4, 0.75)] > 5
+    assert spikes[(0.025, 0.75)] != spikes[(0.4, 0.75)]  # dendritic Na changes firing
+
+
+@pytest.mark.slow
+def test_batchcellmapping_example_maps_tau1nmda_into_the_netparams(tmp_path, request):
+    """batchCellMapping: Batch(cfg=cfg, netParams=netParams) with netParams.mapping
+    tau1NMDA -> synMechParams['NMDA'].tau1NMDA; 3 of its 4 values, 800 ms. The netParams
+    object is saved as JSON and each run's synapse gets its run's tau1NMDA: the EPSP of
+    the NetStim at 500 ms rises more slowly as tau1NMDA grows."""
+    dest = example("batchCellMapping", tmp_path)
+    compile_mods(dest, mods_cache(request))
+    done = run_example(dest, "src/batch.py", {"keep": {"tau1NMDA": 3},
+                                              "initCfg": {"duration": 800}})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    folder = dest / "data" / "batchNMDAMapping"
+    labels = [f"batchNMDAMapping_{i}" for i in range(3)]
+    assert batch_files(folder) == sorted(
+        ["batchNMDAMapping_batch.json", "batchNMDAMapping_batchScript.py",
+         "batchNMDAMapping_netParams.json"]
+        + [f for label in labels for f in run_files(label, "traces.png")])
+    saved = json.loads((folder / "batchNMDAMapping_netParams.json").read_text())
+    assert saved["mapping"] == {"tau1NMDA": ["synMechParams", "NMDA", "tau1NMDA"]}
+    assert len(saved["cellParams"]["PT_6comp"]["secs"]) == 6
+    peaks, traces = [], []
+    for label, tau1 in zip(labels, (10, 15, 20)):
+        data = json.loads((folder / f"{label}.json").read_text())
+        assert data["simConfig"]["tau1NMDA"] == tau1
+        assert data["netParams"]["synMechParams"]["NMDA"]["tau1NMDA"] == tau1
+        v = np.asarray(data["simData"]["V_soma"]["cell_0"])
+        assert len(v) == 8000  # recordStep 0.1 ms
+        traces.append(v)
+        peaks.append(0.1 * (5000 + int(np.argmax(v[5000:]))))  # ms of the EPSP's peak
+    for v in traces[1:]:
+        assert np.array_equal(v[:5000], traces[0][:5000])  # the same until the NetStim
+        assert np.max(np.abs(v[5000:] - traces[0][5000:])) > 0.01
+    assert 500 < peaks[0] < peaks[1] < peaks[2] < 800
+
+
+@pytest.mark.slow
+def test_batch_rxd_net_example_script_path_and_ip3_sweep(tmp_path, request):
+    """batch_rxd_net names runCfg script 'init.py', which is src/init.py: NetPyNE would
+    start every run as `nrniv init.py` in the example folder and each would fail; neuroloom
+    stops before writing anything and names the file. With the script it means: 2 ip3_init
+    values (of 2) x 1 gip3r (of 2), 100 ms: more ip3 releases ER calcium and lowers firing,
+    as the example's README says."""
+    dest = example("batch_rxd_net", tmp_path)
+    done = run_example(dest, "src/batch.py", {"initCfg": {"duration": 100}})
+    assert done.returncode != 0
+    assert ("Batch.runCfg.script: 'init.py' does not exist (paths are relative to "
+            f"{dest}); did you mean 'src/init.py'?") in done.stderr
+    assert not (dest / "data").exists()
+    compile_mods(dest, mods_cache(request))
+    done = run_example(dest, "src/batch.py", {"keep": {"gip3r": 1},
+                                              "initCfg": {"duration": 100},
+                                              "runCfg": {"script": "src/init.py"}})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    folder = dest / "data" / "batchRxd"
+    labels = ["batchRxd_0_0", "batchRxd_1_0"]
+    assert batch_files(folder) == sorted(
+        ["batchRxd_batch.json", "batchRxd_batchScript.py", "batchRxd_netParams.py"]
+        + [f for label in labels for f in run_files(label)])
+    runs = {}
+    for label in labels:
+        cfg = json.loads((folder / f"{label}_cfg.json").read_text())["simConfig"]
+        assert cfg["gip3r"] == 12040 * 50
+        data = json.loads((folder / f"{label}.json").read_text())
+        assert set(data) == {"neuroloom_version", "simData"}  # saveDataInclude: simData
+        sim_data = data["simData"]
+        assert np.asarray(sim_data["LFP"]).shape == (100, 3)  # 3 electrodes, every 1 ms
+        runs[cfg["ip3_init"]] = (len(sim_data["spkt"]),
+                                 float(np.mean(sim_data["cai_soma"]["cell_0"])))
+    assert set(runs) == {0.0, 1.0}
+    assert runs[0.0][0] > 50 and runs[1.0][0] < runs[0.0][0]
+    assert runs[1.0][1] > runs[0.0][1]
+
+
+@pytest.mark.slow
+def test_evolcell_example_fi_curves_per_candidate(tmp_path, request):
+    """evolCell's evolCellITS4 (its __main__): as written its IClamp targets pop 'ITS4',
+    which its netParams does not define (only NGF): NetPyNE injects nothing and every
+    candidate scores the same; neuroloom fails each run naming the pop, and the candidates
+    get defaultFitness. Aimed at NGF (IClamp1.pop), 2 candidates x 2 generations, 6 s
+    (the first 3 of its 13 current steps): each run's simData has the fI rates, the
+    fitness is the example's fitnessFunc of them, and the candidate's tune values reach
+    the cell."""
+    dest = example("evolCell", tmp_path)
+    compile_mods(dest, mods_cache(request))
+    done = run_example(dest, "src/batch.py", {"initCfg": {"duration": 1500},
+                                              "evolCfg": {"pop_size": 2, "max_generations": 0}})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "conds.pop: unknown pop 'ITS4'; valid names are 'NGF'" in done.stdout
+    trials = json.loads((dest / "ITS4_evol" / "ITS4_evol_trials.json").read_text())
+    assert [(t["ok"], t["fitness"]) for t in trials] == [(False, 1000)] * 2
+    shutil.rmtree(dest / "ITS4_evol")
+
+    done = run_example(dest, "src/batch.py", {"initCfg": {"duration": 6000, "IClamp1.pop": "NGF"},
+                                              "evolCfg": {"pop_size": 2, "max_generations": 1}})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    folder = dest / "ITS4_evol"
+    labels = [f"ITS4_evol_gen_{g}_cand_{c}" for g in range(2) for c in range(2)]
+    assert batch_files(folder) == sorted(
+        [f"ITS4_evol_{name}" for name in ("batch.json", "batchScript.py", "netParams.py",
+                                          "stats.csv", "stats_indiv.csv", "trials.json")]
+        + [f for label in labels for f in run_files(label, "fI.png", "traces.png",
+                                                    data=".pkl")])
+    trials = json.loads((folder / "ITS4_evol_trials.json").read_text())
+    assert [t["label"] for t in trials] == labels and all(t["ok"] for t in trials)
+    targets = [0., 0., 19., 29., 37., 45., 51., 57., 63., 68., 73., 77., 81.]
+    curves = []
+    for t in trials:
+        with open(folder / f"{t['label']}.pkl", "rb") as fh:
+            data = pickle.load(fh)
+        f_i = data["simData"]["fI"]
+        assert len(f_i) == 13  # one rate per current step, of 500 ms from 1000, 3000, ...
+        assert f_i[0] == 0 and 0 < f_i[1] <= f_i[2] and f_i[3:] == [0.0] * 10  # 0, 0.05,
+        # 0.1 nA; the later steps start after the 6 s run
+        assert t["fitness"] == pytest.approx(np.mean([abs(r - g) for r, g in zip(f_i,
+                                                                                 targets)]))
+        soma = data["netParams"]["cellParams"]["NGF_reduced"]["secs"]["soma"]
+        assert soma["geom"]["Ra"] == t["params"]["tune.soma.Ra"]
+        assert 50 <= soma["geom"]["Ra"] <= 150
+        curves.append(tuple(f_i[:3]))
+    assert len(set(curves)) > 1  # the candidates' values change the cell's f-I curve
+
+
+def test_a_script_named_without_its_folder_is_found_beside_the_specs(fake):
+    """batch_rxd_net's runCfg script 'init.py' for src/init.py: an error naming it."""
+    b = fake_batch()
+    b.runCfg = {"type": "local", "script": "init.py"}
+    with pytest.raises(SpecError, match=r"Batch.runCfg.script: 'init.py' does not exist "
+                                        r"\(paths are relative to .*\); did you mean "
+                                        r"'src/init.py'\?"):
+        b.run()
+    assert not (fake / "out").exists()

@@ -151,3 +151,23 @@ def test_globals_a_cell_file_sets_are_kept_and_its_v_init_starts_every_section()
     # a file that sets nothing new adds no globals
     again = net.importCellParams('G2', str(DATA / "pyr_class.py"), 'PyrCell')
     assert "globals" not in again
+
+
+def test_a_class_whose_sections_have_no_owner_is_read_from_what_it_made(tmp_path):
+    # NetPyNE's SPI6.py makes h.Section(name=...) without cell=self
+    source = tmp_path / "unowned.py"
+    source.write_text("from neuron import h\n"
+                      "class Unowned:\n"
+                      "    def __init__(self):\n"
+                      "        self.soma = h.Section(name='soma')\n"
+                      "        self.dend = h.Section(name='dend')\n"
+                      "        self.dend.connect(self.soma)\n"
+                      "        self.soma.L = self.soma.diam = 15\n")
+    h = neuron_h()
+    others = [h.Section(name="bystander")]  # made before: not the cell's
+    net = specs.NetParams()
+    rule = net.importCellParams('U', str(source), 'Unowned')
+    assert sorted(rule["secs"]) == ["dend", "soma"]
+    assert rule["secs"]["soma"]["geom"]["L"] == 15
+    assert [str(s) for s in h.allsec()] == ["bystander"]
+    del others

@@ -283,8 +283,8 @@ def test_mpi_ranks_give_the_serial_lfp_bit_for_bit(tmp_path):
         data = saved_sim_data(json.loads((folder / "lfp_net_data.json").read_text())
                               ["simData"])
         results.append(data)
-        for plot in ("timeseries", "psd", "timefreq", "locations"):  # rank 0 plots all four
-            assert (folder / f"lfp_net_LFP_{plot}.png").stat().st_size > 10_000
+        for plot in ("TimeSeries", "PSD", "Spectrogram", "Locations"):  # rank 0 plots all
+            assert (folder / f"lfp_net_LFP{plot}.png").stat().st_size > 10_000
     serial = results[0]
     assert serial['LFP'].shape == (len(serial['t']), 4) and np.abs(serial['LFP']).max() > 1e-3
     assert list(serial['LFPCells']) == [0, 1, 150, 299]
@@ -346,5 +346,5 @@ def test_lfp_cell_example(tmp_path):
     # the electrodes nearest the soma (depth 650, both sides) see the spikes most
     peaks = np.abs(data['LFP']).max(axis=0)
     assert set(np.argsort(peaks)[-2:]) == {6, 7}
-    for plot in ('timeseries', 'locations'):
-        assert (tmp_path / "run" / f"lfp_cell_LFP_{plot}.png").exists()
+    for plot in ('TimeSeries', 'Locations'):
+        assert (tmp_path / "run" / f"lfp_cell_LFP{plot}.png").exists()

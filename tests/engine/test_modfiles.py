@@ -39,6 +39,19 @@ def test_compiling_twice_reuses_the_cache_and_a_change_recompiles(cache, tmp_pat
     assert not list((cache / "mechanisms").glob(".*"))  # no half-built folders left
 
 
+def test_files_the_mod_files_include_are_compiled_with_them(cache, tmp_path):
+    # NetPyNE's batchCell: its mod files INCLUDE "ghk.inc" from their folder
+    folder = tmp_path / "mods"
+    folder.mkdir()
+    (folder / "scaled.inc").write_text("FUNCTION twice(x) {\n    twice = 2 * x\n}\n")
+    (folder / "scaled.mod").write_text(
+        "NEURON { SUFFIX scaled RANGE g }\nPARAMETER { g = 1 }\nINCLUDE \"scaled.inc\"\n")
+    built = modfiles.compiled(folder)
+    assert (built / "x86_64" / "libnrnmech.so").exists()
+    (folder / "scaled.inc").write_text("FUNCTION twice(x) {\n    twice = x + x\n}\n")
+    assert modfiles.compiled(folder) != built  # the included file is part of the content
+
+
 def test_a_broken_mod_file_reports_the_compiler_message(cache):
     with pytest.raises(MechanismError, match=r"(?s)nrnivmodl could not compile.*broken\.mod"):
         modfiles.compiled(ROOT / "tests" / "data" / "mod_broken")

@@ -314,8 +314,8 @@ def test_lfprecording_cell_lfp_is_the_line_source_sum_of_its_membrane_currents(e
     assert np.abs(lfp).max() > 1e-3  # mV: the cell fired (one spike at the input)
     assert len(run["simData"]["spkt"]) == 1
     assert relative_error(lfp, mine[0][1]) < SIGNAL_REL
-    for name in ("cell_lfp_data.json", "cell_lfp_LFP_timeseries.png",
-                 "cell_lfp_LFP_locations.png"):
+    for name in ("cell_lfp_data.json", "cell_lfp_LFPTimeSeries.png",
+                 "cell_lfp_LFPLocations.png"):
         assert (folder / name).is_file(), name
 
 
@@ -338,7 +338,7 @@ def test_lfprecording_net_lfp_and_population_lfps_after_saving_in_nodes(example)
         assert relative_error(signal, sum(lfp for p, lfp, _ in mine.values()
                                           if p == pop)) < SIGNAL_REL
     assert (folder / "net_lfp_data.pkl").is_file()
-    assert (folder / "net_lfp_LFP_timeseries.png").is_file()
+    assert (folder / "net_lfp_LFPTimeSeries.png").is_file()
 
 
 # -- dipoleRecording ---------------------------------------------------------------------------

@@ -158,22 +158,23 @@ def test_csd_needs_a_laminar_array(session):
 @pytest.mark.slow
 def test_saved_files_have_netpyne_names(session, tmp_path):
     figs, _ = sim.analysis.plotLFP(saveFig=True, saveData=True)
-    for name in ("timeseries", "psd", "timefreq", "locations"):
-        assert (tmp_path / f"lfp_LFP_{name}.png").stat().st_size > 5000
+    for name in ("TimeSeries", "PSD", "Spectrogram", "Locations"):  # NetPyNE 1.1.1's names
+        assert (tmp_path / f"lfp_LFP{name}.png").stat().st_size > 5000
     saved = pickle.loads((tmp_path / "lfp_lfp.pkl").read_bytes())
     assert saved["electrodes"] == ["avg"] + list(range(10)) and len(saved["t"]) == len(T)
     sim.analysis.plotLFP(plots=["PSD"], saveFig=str(tmp_path / "one.png"))
     assert (tmp_path / "one.png").exists()
     sim.analysis.plotLFP(plots=["PSD", "spectrogram"], saveFig=str(tmp_path / "two.png"))
-    assert (tmp_path / "two_psd.png").exists() and (tmp_path / "two_timefreq.png").exists()
+    assert (tmp_path / "two_LFPPSD.png").exists()
+    assert (tmp_path / "two_LFPSpectrogram.png").exists()
     sim.analysis.plotCSD(saveFig=True)
     assert (tmp_path / "lfp_CSD.png").stat().st_size > 5000
 
 
 def test_simconfig_analysis_runs_them_after_the_run(session, tmp_path):
     paths = session.plot_data()
-    assert sorted(p.name for p in paths) == ["lfp_CSD.png", "lfp_LFP_psd.png",
-                                             "lfp_LFP_timeseries.png"]
+    assert sorted(p.name for p in paths) == ["lfp_CSD.png", "lfp_LFPPSD.png",
+                                             "lfp_LFPTimeSeries.png"]
     assert all(p.stat().st_size > 5000 for p in paths)
 
 

@@ -238,7 +238,8 @@ class Batch:
             net_params = folder / f"{self.batchLabel}_netParams{source.suffix}"
         script = Path(self.runCfg.get("script", "init.py"))
         if not script.is_file():
-            raise SpecError(f"Batch.runCfg.script: {str(script)!r} does not exist")
+            raise SpecError(f"Batch.runCfg.script: {str(script)!r} does not exist (paths "
+                            f"are relative to {Path.cwd()})" + self._script_beside_specs(script))
         python = (shlex.split(self.runCfg["nrnCommand"]) if self.runCfg.get("nrnCommand")
                   else [sys.executable])
         plan = _Plan(kind=kind, params=params, cfg=cfg, folder=folder, folder_name=folder_name,
@@ -250,6 +251,17 @@ class Batch:
         for run in _first_runs(self.method, self.batchLabel, plan):
             apply(cfg, run.values)  # a misspelt parameter fails here, before any run
         return plan
+
+    def _script_beside_specs(self, script: Path) -> str:
+        """'; did you mean ...' when a file of that name is beside the cfg or netParams
+        file (batch_rxd_net names 'init.py' for its src/init.py)."""
+        for spec_file in (self.cfgFile, self.netParamsFile):
+            if not isinstance(spec_file, (str, Path)):
+                continue
+            beside = Path(spec_file).parent / script
+            if beside != script and beside.is_file():
+                return f"; did you mean '{beside.as_posix()}'?"
+        return ""
 
     def _check_run_cfg(self) -> str:
         run_cfg = self.runCfg

@@ -42,8 +42,12 @@ def instantiate(file_name: str, cell_name: str | None, cell_args, cell_instance:
             sys.path.remove(str(path.parent))
         if not cell_name or not hasattr(module, cell_name):
             raise FormatError(f"{file_name!r} defines no class {cell_name!r}")
+        before = set(h.allsec())
         cell = _call(getattr(module, cell_name), cell_args, file_name)
-        return cell, _owned_sections(h, cell)
+        # a class may make its sections without cell=self (NetPyNE's SPI6.py): then its
+        # sections are the ones made while making it
+        owned = _owned_sections(h, cell)
+        return cell, owned or [sec for sec in h.allsec() if sec not in before]
     if suffix in (".swc", ".asc"):
         return None, _morphology(h, path, suffix)
     raise FormatError(f"cannot import cells from {file_name!r}: use .hoc, .tem, .py, .swc, "

@@ -40,6 +40,16 @@ def mod_files(folder) -> list[Path]:
     return files
 
 
+#: files beside the mod files that they INCLUDE (ghk.inc) or #include (misc.h)
+INCLUDED_SUFFIXES = (".inc", ".h", ".hpp")
+
+
+def included_files(folder) -> list[Path]:
+    """The files of ``folder`` its mod files may include: compiled with them."""
+    return sorted(p for p in Path(folder).iterdir()
+                  if p.is_file() and p.suffix.lower() in INCLUDED_SUFFIXES)
+
+
 def mechanism_names(files) -> list[str]:
     """The names the files define (SUFFIX, POINT_PROCESS, ARTIFICIAL_CELL)."""
     names = []
@@ -52,7 +62,7 @@ def mechanism_names(files) -> list[str]:
 def compiled(folder, coreneuron: bool = False) -> Path:
     """The cache folder holding the compiled library of ``folder`` (compiling it first
     if needed). Concurrent processes wait for one another on a lock."""
-    files = mod_files(folder)
+    files = mod_files(folder) + included_files(folder)
     neuron_h()  # NEURON started headless (a bare import prints display warnings)
     import neuron  # NEURON is imported by the engine only when used, after neuron_h()
 

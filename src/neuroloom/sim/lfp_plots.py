@@ -3,11 +3,11 @@ validate/plots.py PLOTS; sim/plots.py dispatches to them): the session's recorde
 (simData['LFP'], samples x electrodes in mV, at simData['t']) and its electrodes
 (simConfig.recordLFP) drawn by plotting/lfp.py and plotting/csd.py.
 
-Files, as NetPyNE names them, with saveFig=True: one per plot type,
-<filename>_LFP_timeseries.png, _LFP_psd.png, _LFP_timefreq.png (the spectrogram) and
-_LFP_locations.png (save_lfp); <filename>_CSD.png (the entry's file). saveFig='<name>.png'
-names the file of a single plot type; with several, each gets its type appended:
-<name>_timeseries.png, ... plotLFP's saveData=True writes the returned data to
+Files, as NetPyNE 1.1.1 names them, with saveFig=True: one per plot type,
+<filename>_LFPTimeSeries.png, _LFPPSD.png, _LFPSpectrogram.png and _LFPLocations.png
+(_save_lfp); <filename>_CSD.png (the entry's file). saveFig='<name>.png' names the file
+of a single plot type; with several, each gets its type appended (NetPyNE writes them all
+to the one name, each over the last): <name>_LFPTimeSeries.png, ... plotLFP's saveData=True writes the returned data to
 <filename>_lfp.pkl.
 """
 from __future__ import annotations
@@ -24,8 +24,9 @@ from ..results.save import save_json, save_pickle
 from ..validate.checker import attr_path, item_path
 from ..validate.lfp_plots import LFP_KIND_PLOTS, LFP_OPTIONS
 
-LFP_FILES = {"timeSeries": "timeseries", "PSD": "psd", "spectrogram": "timefreq",
-             "locations": "locations"}
+#: plot type -> its file's name after <filename>_, as NetPyNE 1.1.1's plotLFP names them
+LFP_FILES = {"timeSeries": "LFPTimeSeries", "PSD": "LFPPSD", "spectrogram": "LFPSpectrogram",
+             "locations": "LFPLocations"}
 
 
 def draw_lfp(session, options, name="plotLFP"):
@@ -144,7 +145,7 @@ def _save_lfp(session, options, figs, data) -> list:
     save = options["saveFig"]
     for kind, fig in figs.items() if save else ():
         if save is True:
-            path = session.output_path(f"_LFP_{LFP_FILES[kind]}.png")
+            path = session.output_path(f"_{LFP_FILES[kind]}.png")
         elif len(figs) == 1:
             path = save
         else:

@@ -1,11 +1,13 @@
 """Conditions (preConds, postConds, stim conds) -> Cond tuples."""
 from __future__ import annotations
 
+import warnings
 from numbers import Real
 
 import numpy as np
 
-from .checker import attr_path
+from ..suggest import hint
+from .checker import attr_path, outside_neuroloom
 from .types import Cond
 from .values import AXES
 
@@ -78,6 +80,13 @@ def conds(raw, path, tags: Tags, check, *, stims=False, cell_rule=False):
             for item in values:
                 if cell_rule:  # a rule may be for cells this network does not have
                     check.string(item, where)
+                elif stims and isinstance(item, str) and item not in tags.known[tag]:
+                    # NetPyNE stimulates no cells there (its evolCell example aims an
+                    # IClamp at a population its netParams lacks): run, but never silently
+                    warnings.warn(f"{where}: the network has no {tag} '{item}' "
+                                  f"({hint(item, tags.known[tag])}): the stimulus targets no "
+                                  f"cells there, as in NetPyNE", UserWarning,
+                                  stacklevel=outside_neuroloom())
                 else:
                     check.reference(item, where, tag, tags.known[tag])
             out.append(Cond(tag=tag, values=tuple(values)))

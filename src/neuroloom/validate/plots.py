@@ -320,7 +320,7 @@ PLOTS = {
         "figure each; a list when several).",
         _options(LFP_OPTIONS, {"dpi": 200, "fontSize": 14}),
         check=check_lfp_options,
-        file=None),  # _LFP_timeseries.png, _LFP_psd.png, ... (sim/lfp_plots.py)
+        file=None),  # _LFPTimeSeries.png, _LFPPSD.png, ... (sim/lfp_plots.py)
     **{name: Plot(
         f"NetPyNE's {name}: plotLFP's '{kind}' figure alone.",
         _options(lfp_options_of(kind), {"dpi": 200, "fontSize": 14}),
