@@ -149,6 +149,33 @@ SHAPE_COLORBAR = FileDifference(
     "colorbar of a ScalarMappable without an Axes: 'Unable to determine Axes to steal "
     "space for Colorbar'), so it saves no <filename>_shape.png; neuroloom saves it")
 
+# plotLFP's 'locations' plot (in its default plots, and LFPrecording's cell cfg).
+def lfp_locations(filename: str) -> FileDifference:
+    return FileDifference(
+        (), (f"{filename}_LFPLocations.png",),
+        "NetPyNE 1.1.1's plotLFPLocations fails on the matplotlib of its venv (its colour "
+        "bar of a ScalarMappable without an Axes), so it saves no <filename>_LFPLocations"
+        ".png; neuroloom saves it")
+
+
+# CA3model_RasterColoredbyPhase's plotRaster has colorbyPhase with include_signal.
+RASTER_BY_PHASE = FileDifference(
+    ("00_raster&signal.png",), ("00_raster.png",),
+    "the raster coloured by the phase of the LFP (plotRaster's colorbyPhase, a display "
+    "option) is not drawn by neuroloom yet: it draws the plain raster, with a warning, "
+    "and names it as a raster; NetPyNE names its figure <filename>_raster&signal.png")
+
+
+# intervalSaving and intervalSaveWeights use M1's netParams with their own analysis.
+def m1_interval_plots() -> FileDifference:
+    return FileDifference(
+        (), ("M1detailed_histogram.png", "M1detailed_plot_conn_pop_strength_matrix.png",
+             "M1detailed_raster.png"),
+        "NetPyNE 1.1.1's plotRaster and plotSpikeHist fail here (UnboundLocalError: "
+        "'spkInds') and its plotConn on an empty matrix (ValueError in nanmin); its "
+        "exception wrapper hides the errors and saves nothing. neuroloom draws the three")
+
+
 # evolCell's plotfI has targetRates (NetPyNE's docstring names it) and saveFig=True.
 FI_TARGET_RATES = FileDifference(
     (), ("data/sim2_fI.png",),
@@ -195,11 +222,14 @@ def _examples() -> tuple[Example, ...]:
         e("CA3model_3pops", "CA3model_3pops", ("src/init.py",), timeout_s=1800,
           note="records LFP (NetPyNE with the harness's NEURON 9 shim; 6 to 12 min a run)"),
         e("CA3model_RasterColoredbyPhase", "CA3model_RasterColoredbyPhase", ("src/init.py",),
-          timeout_s=1800, note="records LFP, as CA3model_3pops"),
+          timeout_s=1800, note="records LFP, as CA3model_3pops",
+          file_differences=(RASTER_BY_PHASE,)),
         e("LFPrecording", "LFPrecording", ("src/cell/init.py",), seeds=2,
-          note="one cell; records LFP (NetPyNE with the harness's NEURON 9 shim)"),
+          note="one cell; records LFP (NetPyNE with the harness's NEURON 9 shim)",
+          file_differences=(lfp_locations("cell_lfp"),)),
         e("LFPrecording_net", "LFPrecording", ("src/net/init.py",), seeds=2,
-          note="the network variant (index_net.npjson)"),
+          note="the network variant (index_net.npjson)",
+          file_differences=(lfp_locations("net_lfp"),)),
         e("dipoleRecording", "dipoleRecording", ("src/init_cell.py",), seeds=2,
           note="one cell; records dipoles (NetPyNE with the harness's NEURON 9 shim)"),
         e("dipoleRecording_net", "dipoleRecording", ("src/init_net.py",), seeds=2,
@@ -238,15 +268,16 @@ def _examples() -> tuple[Example, ...]:
         e("evolutionary", "evolutionary", ("src/init.py",),
           note="python_run (one simulation); the optimisation is src/batchRun.py"),
         e("intervalSaveWeights", "intervalSaveWeights", ("src/init.py",),
-          note="M1's netParams (../M1)"),
+          note="M1's netParams (../M1)", file_differences=(m1_interval_plots(),)),
         e("intervalSaving", "intervalSaving", ("src/init.py",),
-          note="M1's netParams (../M1)"),
+          note="M1's netParams (../M1)", file_differences=(m1_interval_plots(),)),
         e("netClamp", "netClamp", ("src/init.py",)),
         e("optunaOptim", "optunaOptim", ("src/init.py",),
           note="python_run (one simulation); optuna_test.py uses no NetPyNE and is not run"),
         e("rxd_buffering", "rxd_buffering", ("src/init.py",), quick=True, seeds=2,
           note="one cell, no randomness"),
-        e("rxd_net", "rxd_net", ("src/init.py",), cap_ms=100.0, seeds=2, note="RxD: 100 ms"),
+        e("rxd_net", "rxd_net", ("src/init.py",), cap_ms=100.0, seeds=2, note="RxD: 100 ms",
+          file_differences=(lfp_locations("rxd_net"),)),
         e("sandbox", "sandbox", ("src/init.py",)),
         e("saveLoadV1", "saveLoadV1", ("create_save.py", "load_run.py"), seeds=1,
           note="needs the Allen cell models getCells.py downloads"),

@@ -121,3 +121,8 @@ def test_clear_all_releases_neuron_and_forgets_the_model(tmp_path, monkeypatch):
     assert list(neuron_h().allsec()) == []
     with pytest.raises(RuntimeError, match="no model yet"):
         sim.net.cells
+
+
+def test_before_any_model_sim_cfg_is_a_missing_attribute():
+    sim.clearAll()
+    assert getattr(sim, "cfg", None) is None and not hasattr(sim, "net")

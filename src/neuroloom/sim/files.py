@@ -14,7 +14,6 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
-import __main__
 
 from ..engine import mechanisms, modfiles
 from ..errors import FormatError
@@ -382,7 +381,9 @@ def loadModel(path, loadMechs: bool = True, forceCompileMechs: bool = False,
         loaded = [n for n in modfiles.load(folder) if n not in skipped]
     with _working_folder(index.parent):
         cfg = _spec(data["simConfig"], SimConfig, data.get("simConfig_variable", "cfg"))
-        __main__.cfg = cfg  # NetPyNE's netParams files do `from __main__ import cfg`
+        # NetPyNE's netParams files (and the cell files they import) do `from __main__
+        # import cfg`: the __main__ of now, which runpy may have replaced
+        sys.modules["__main__"].cfg = cfg
         net = _spec(data["netParams"], NetParams, data.get("netParams_variable", "netParams"))
     return (cfg, net, loaded, skipped) if returnLoadMechStatus else (cfg, net)
 

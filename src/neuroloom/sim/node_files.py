@@ -87,8 +87,9 @@ def gather_from_files(lfp: bool = True, save_folder=None, sim_label=None,
     _use(session, merged, parts)
     if save_merged:
         session.save_data()
-        for path in files:
-            path.unlink()
+        for path in files:  # and their twins of the other type (saveJson is on by default)
+            for twin in (path.with_suffix(f".{kind}") for kind in FILE_TYPES):
+                twin.unlink(missing_ok=True)
     return session.sim_data
 
 

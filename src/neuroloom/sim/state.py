@@ -4,9 +4,15 @@ from __future__ import annotations
 _current = None
 
 
+class NoModelError(RuntimeError, AttributeError):
+    """There is no current model. Also an AttributeError, so that ``sim.cfg`` and
+    ``sim.net`` before any model behave as missing attributes (``getattr(sim, 'cfg',
+    None)``, ``hasattr``), as in NetPyNE."""
+
+
 def current():
     if _current is None:
-        raise RuntimeError("no model yet: call sim.createSimulateAnalyze(netParams, "
+        raise NoModelError("no model yet: call sim.createSimulateAnalyze(netParams, "
                            "simConfig) or sim.create(netParams, simConfig) first")
     return _current
 

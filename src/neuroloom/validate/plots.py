@@ -311,7 +311,8 @@ PLOTS = {
         "extracellular grid averaged across the plane, or the cells coloured by it.",
         _options({"speciesLabel": None, "regionLabel": None, "plane": "xy",
                   "figSize": (5, 10), "clim": None, "fontSize": 10, "title": True,
-                  "scalebar": False}),
+                  "scalebar": False},
+                 {"saveFig": True}),  # NetPyNE's plotRxDConcentration saves by default
         check=check_rxd_plot_options, file="_rxd_concentration.png",
         arguments=("speciesLabel", "regionLabel")),
     # the LFP plots: sim/lfp_plots.py draws them, validate/lfp_plots.py checks them
