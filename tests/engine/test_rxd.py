@@ -76,7 +76,8 @@ def cable_net():
         'y': {'regions': ['ecs'], 'd': 1.0, 'initial': '2.0 if node.x3d < 30 else 0.0'}}
     cfg = specs.SimConfig()
     cfg.duration, cfg.saveJson, cfg.saveSpikesSonata = 100.0, False, False
-    cfg.analysis['plotRxDConcentration'] = {'speciesLabel': 'x', 'regionLabel': 'cyt'}
+    cfg.analysis['plotRxDConcentration'] = {'speciesLabel': 'x', 'regionLabel': 'cyt',
+                                            'saveFig': False}
     return net, cfg
 
 
