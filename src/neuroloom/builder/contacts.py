@@ -292,22 +292,21 @@ def random_picks(key, gids, n, pool, pair_of_row, syn_of_row) -> np.ndarray:
 
 def distribute_syns_uniformly(rule, ctx) -> bool:
     """Whether several synapses of a connection over a list of sections are spread evenly
-    along it: the connParams rule's distributeSynsUniformly, else simConfig's (stimulus
-    rules have no key of their own in NetPyNE).
+    along it (distributeSynsUniformly)."""
+    return _placement_option(rule, ctx, "distribute_syns_uniformly")
 
-    Parameters
-    ----------
-    rule : ConnRuleSpec or StimTargetSpec
-        The rule placing the synapses.
-    ctx : BuildContext
-        Holds simConfig's ``conn_options``.
 
-    Returns
-    -------
-    bool
-    """
-    own = getattr(rule, "distribute_syns_uniformly", None)  # StimTargetSpec has none
-    return ctx.conn_options.distribute_syns_uniformly if own is None else own
+def random_sec_from_list(rule, ctx) -> bool:
+    """Whether a single synapse goes to a random section of the rule's list, else to its
+    first (connRandomSecFromList)."""
+    return _placement_option(rule, ctx, "random_sec_from_list")
+
+
+def _placement_option(rule, ctx, name: str) -> bool:
+    """The connParams rule's own value of option ``name``, else simConfig's (held by the
+    BuildContext's ``conn_options``); stimulus rules have no key of their own in NetPyNE."""
+    own = getattr(rule, name, None)  # a StimTargetSpec has none
+    return getattr(ctx.conn_options, name) if own is None else own
 
 
 def _loc_given(rule) -> bool:
@@ -326,26 +325,6 @@ def _key_error(rule, key, message) -> RuleError:
     if hasattr(rule, "source"):  # a stimulus rule: the builder does not name it
         return RuleError(f"stimTargetParams['{rule.label}'].{key}: {message}")
     return RuleKeyError(key, message)
-
-
-def random_sec_from_list(rule, ctx) -> bool:
-    """Whether a single synapse goes to a random section of the rule's list (else to its
-    first): the connParams rule's connRandomSecFromList, else simConfig's (stimulus
-    rules have no key of their own in NetPyNE).
-
-    Parameters
-    ----------
-    rule : ConnRuleSpec or StimTargetSpec
-        The rule placing the synapses.
-    ctx : BuildContext
-        Holds simConfig's ``conn_options``.
-
-    Returns
-    -------
-    bool
-    """
-    own = getattr(rule, "random_sec_from_list", None)  # StimTargetSpec has none
-    return ctx.conn_options.random_sec_from_list if own is None else own
 
 
 def spread_evenly(lengths, k, n):
