@@ -195,9 +195,9 @@ def global_values(mechs=None) -> dict[str, float]:
     """NEURON's globals a cell file may set: HOC_GLOBALS and the GLOBAL variables of
     ``mechs`` (default: every density mechanism loaded)."""
     h = neuron_h()
-    names = list(HOC_GLOBALS)
+    names, hoc_names = list(HOC_GLOBALS), dir(h)  # read once: thousands of names
     for mech in density_mechanisms() if mechs is None else mechs:
-        names.extend(sorted(global_variables(mech)))
+        names.extend(sorted(global_variables(mech, hoc_names)))
     return {name: float(getattr(h, name)) for name in names}
 
 

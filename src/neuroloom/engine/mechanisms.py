@@ -59,13 +59,15 @@ def range_variables(mech: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def global_variables(mech: str) -> frozenset[str]:
+def global_variables(mech: str, hoc_names=None) -> frozenset[str]:
     """GLOBAL variables of a density mechanism, with their suffix: NEURON's numeric
-    ``<name>_<mech>`` names that are not range variables (e.g. ``tadj_na``)."""
+    ``<name>_<mech>`` names that are not range variables (e.g. ``tadj_na``).
+    ``hoc_names``: ``dir(h)``, when the caller asks for many mechanisms (it is long)."""
     h = neuron_h()
     suffix = f"_{mech}"
     ranges = {f"{var}{suffix}" for var in range_variables(mech)}
-    return frozenset(n for n in dir(h) if n.endswith(suffix) and n not in ranges
+    return frozenset(n for n in (dir(h) if hoc_names is None else hoc_names)
+                     if n.endswith(suffix) and n not in ranges
                      and isinstance(getattr(h, n, None), float))
 
 

@@ -386,10 +386,9 @@ def loadSimulateAnalyze(filename, simConfig=None, output: bool = False):
     -------
     tuple or None
     """
-    load(filename, simConfig)
-    simulate()
+    made = loadSimulate(filename, simConfig, output=True)
     analyze()
-    return _simulated(_created(state.current())) if output else None
+    return made if output else None
 
 
 def _simulated(made) -> tuple:

@@ -9,6 +9,16 @@ from .cell_files import import_cell
 from .dicts import Dict
 
 
+def _rule_adder(kind: str):
+    """NetPyNE's ``add<Kind>(label=None, params=None)`` method of the rule dictionary
+    ``kind``: ``NetParams._add_rule`` with ``kind`` given."""
+    def add(self, label=None, params=None):
+        return self._add_rule(kind, label, params)
+    add.__name__ = add.__qualname__ = f"add{kind[0].upper()}{kind[1:]}"
+    add.__doc__ = f"``{kind}[label] = params``, as NetPyNE's method (see ``_add_rule``)."
+    return add
+
+
 class NetParams(SpecObject):
     """Cells, populations, synapses, connectivity and stimulation of a network.
 
@@ -79,34 +89,14 @@ class NetParams(SpecObject):
             self.synMechParams[f"{cellName}_{mod}"] = mech
         return self.cellParams[label]
 
-    # -- NetPyNE's methods that add a rule --------------------------------------------------
-    def addCellParams(self, label=None, params=None):
-        """``cellParams[label] = params``, as NetPyNE's method (see ``_add_rule``)."""
-        return self._add_rule("cellParams", label, params)
-
-    def addPopParams(self, label=None, params=None):
-        """``popParams[label] = params``, as NetPyNE's method (see ``_add_rule``)."""
-        return self._add_rule("popParams", label, params)
-
-    def addSynMechParams(self, label=None, params=None):
-        """``synMechParams[label] = params``, as NetPyNE's method (see ``_add_rule``)."""
-        return self._add_rule("synMechParams", label, params)
-
-    def addConnParams(self, label=None, params=None):
-        """``connParams[label] = params``, as NetPyNE's method (see ``_add_rule``)."""
-        return self._add_rule("connParams", label, params)
-
-    def addSubConnParams(self, label=None, params=None):
-        """``subConnParams[label] = params``, as NetPyNE's method (see ``_add_rule``)."""
-        return self._add_rule("subConnParams", label, params)
-
-    def addStimSourceParams(self, label=None, params=None):
-        """``stimSourceParams[label] = params``, as NetPyNE's method (see ``_add_rule``)."""
-        return self._add_rule("stimSourceParams", label, params)
-
-    def addStimTargetParams(self, label=None, params=None):
-        """``stimTargetParams[label] = params``, as NetPyNE's method (see ``_add_rule``)."""
-        return self._add_rule("stimTargetParams", label, params)
+    # -- NetPyNE's methods that add a rule: addCellParams ... addStimTargetParams --------
+    addCellParams = _rule_adder("cellParams")
+    addPopParams = _rule_adder("popParams")
+    addSynMechParams = _rule_adder("synMechParams")
+    addConnParams = _rule_adder("connParams")
+    addSubConnParams = _rule_adder("subConnParams")
+    addStimSourceParams = _rule_adder("stimSourceParams")
+    addStimTargetParams = _rule_adder("stimTargetParams")
 
     def _add_rule(self, kind, label, params):
         """Store ``params`` as the rule ``label`` of ``kind`` (a rule dictionary).
