@@ -105,9 +105,17 @@ def build_network(net_spec, seeds: dict, owned: np.ndarray | None = None,
                    cell_types=cell_types, syn_mechs=net_spec.syn_mechs,
                    stim_sources=sources, section_names=catalogs.section_names,
                    conn_rules=tuple(r.label for r in net_spec.conn_rules),
+                   conn_plasticity=_plasticity(net_spec.conn_rules),
                    stim_rules=tuple(t.label for t in net_spec.stim_targets),
                    size=net_spec.size, spike_trains=trains, stim_trains=stim_trains,
                    provenance=provenance, rxd=net_spec.rxd)
+
+
+def _plasticity(conn_rules) -> tuple:
+    """Each rule's 'plast' (None where it has none); empty when no rule has one, as for a
+    network imported from a file."""
+    plasticity = tuple(rule.plast for rule in conn_rules)
+    return plasticity if any(p is not None for p in plasticity) else ()
 
 
 def _rule_pairs(code, rule, ctx, seed, owned) -> RulePairs:

@@ -60,10 +60,10 @@ def convert(options, parser) -> int:
     else:
         for path in written:
             print(f"wrote {path}")
-    if source.network.rxd is not None and to != "json":
-        print(f"note: {'SONATA' if to == 'sonata' else 'NeuroML2'} has no reaction-diffusion: "
-              "the rxdParams are kept in neuroloom's own part of the files, which neuroloom "
-              "reads back; other simulators run the network without them")
+    for part in source.network.neuroloom_only if to != "json" else ():
+        print(f"note: {'SONATA' if to == 'sonata' else 'NeuroML2'} has no {part}: it is kept "
+              "in neuroloom's own part of the files, which neuroloom reads back; other "
+              "simulators run the network without it")
     if not options.check:
         return 0
     result = open_model(written[0] if to != "sonata" else Path(options.destination),

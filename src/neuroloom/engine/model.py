@@ -15,6 +15,7 @@ from .cells import ArtificialInstance, CellInstance
 from .lfp import LFPRecorder, merge as merge_lfp
 from .mechanisms import check_mechanisms, used_mechanisms
 from .neuron_env import neuron_h, parallel_context
+from .plasticity import PlasticityWiring
 from .pointers import PointerWiring
 from .recording import Recorder
 from .reports import ReportProbes
@@ -57,9 +58,13 @@ class NeuronModel:
         if network.rxd is not None and run.coreneuron:
             raise SpecError([Problem("coreneuron", "CoreNEURON does not run NEURON's rxd "
                                                    "(rxdParams)")])
+        if any(p is not None for p in network.conn_plasticity) and run.coreneuron:
+            # a POINTER into a NetCon's weight does not carry over to CoreNEURON
+            raise SpecError([Problem("coreneuron", "CoreNEURON does not run connection "
+                                                   "plasticity (connParams' 'plast')")])
         self.rxd = None  # reaction-diffusion, made by add_rxd()
         self.cells, self._detectors = {}, []
-        self.targets = self.netcons = self.pointers = self.stimuli = None
+        self.targets = self.netcons = self.pointers = self.stimuli = self.plasticity = None
         self.recorder = self._reports = self._vinit = self.replay = self.lfp = None
 
     def create_cells(self, progress=None):
@@ -85,6 +90,9 @@ class NeuronModel:
             self.netcons, self.netcon_rows, self.netcon_weight_index = connect(
                 self.h, self.pc, self.targets, self.network, self.gids, progress)
             self.pointers = PointerWiring(self.h, self.pc, self.cells, self.network, self.gids)
+            self.plasticity = PlasticityWiring(self.h, self.pc, self.network, self.netcons,
+                                               self.netcon_rows, self.netcon_weight_index,
+                                               self.network.conn_plasticity)
             trains = self.network.spike_trains
             index, times = trains.spikes()
             self.replay = Replay(self.h)
@@ -391,7 +399,7 @@ class NeuronModel:
             self.rxd = None
         if self.lfp is not None:
             self.lfp.release()
-        for name in ("recorder", "_reports", "_vinit", "replay", "netcons", "pointers", "stimuli",
-                     "targets", "_detectors", "lfp"):
+        for name in ("recorder", "_reports", "_vinit", "replay", "plasticity", "netcons",
+                     "pointers", "stimuli", "targets", "_detectors", "lfp"):
             setattr(self, name, None)
         self.cells = {}

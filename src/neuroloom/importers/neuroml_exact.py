@@ -122,7 +122,7 @@ class ExactNetwork:
                        stim_sources=d["stim_sources"], section_names=d["section_names"],
                        conn_rules=d["conn_rules"], stim_rules=d["stim_rules"], size=d["size"],
                        spike_trains=d["spike_trains"], stim_trains=d["stim_trains"],
-                       rxd=d.get("rxd"),
+                       rxd=d.get("rxd"), conn_plasticity=d.get("conn_plasticity", ()),
                        provenance=Provenance(source=f"neuroml:{self.doc.path}"))
 
     def _connections(self, pops, where, cells) -> ConnTable:

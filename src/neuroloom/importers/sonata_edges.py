@@ -49,7 +49,8 @@ def connections(network, edge_pops, config, stim_pops, ext, layout, progress=Non
     if len(order) and not np.isnan(order).any():
         conns = conns.take(np.argsort(order, kind="stable"))
     return replace(network, conns=conns, syn_mechs=tuple(syn_mechs.items),
-                   section_names=tuple(sections.items), conn_rules=tuple(rules.items))
+                   section_names=tuple(sections.items), conn_rules=tuple(rules.items),
+                   conn_plasticity=ext["conn_plasticity"] if ext else ())
 
 
 def _edges(network, edges, pops, config, syn_mechs, sections, rules, ext) -> ConnTable:

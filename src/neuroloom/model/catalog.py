@@ -168,6 +168,18 @@ class SynMech:
 
 
 @dataclass(frozen=True)
+class Plasticity:
+    """connParams' 'plast': a point process ``mech`` made per connection on the
+    postsynaptic cell, with ``params`` set on it. For NetPyNE's 'STDP' it also hears the
+    presynaptic spikes (event weight +1) and the postsynaptic cell's own (-1), and holds a
+    pointer ('synweight') to the connection's NetCon weight, which it changes during the run
+    (engine/plasticity.py)."""
+
+    mech: str
+    params: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class StimSource:
     """A stimulus source such as a NetStim, with its NEURON parameters. Parameters given as
     string functions are evaluated per target (StimTable.extra); their text is kept here."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .catalog import CellType, Population, StimSource, SynMech
+from .catalog import CellType, Plasticity, Population, StimSource, SynMech
 from .rxd import RxD
 from .tables import CellTable, ConnTable, SpikeTrains, StimTable
 
@@ -45,13 +45,16 @@ class Network:
     # neuroloom ships (a SONATA circuit's mechanisms_dir, what jNeuroML generated for a
     # NeuroML2 file): the engine loads them before instantiating
     mod_folders: tuple[str, ...] = ()
+    # per conn_rules code, the rule's synaptic plasticity (connParams' 'plast') or None;
+    # may be shorter than conn_rules (rules past its end have none)
+    conn_plasticity: tuple[Plasticity | None, ...] = ()
 
     def __eq__(self, other) -> bool:
         if type(self) is not type(other):
             return False
         names = ("cells", "conns", "stims", "pops", "cell_types", "syn_mechs", "stim_sources",
                  "section_names", "conn_rules", "stim_rules", "size", "spike_trains",
-                 "stim_trains", "rxd")
+                 "stim_trains", "rxd", "conn_plasticity")
         return all(getattr(self, n) == getattr(other, n) for n in names)
 
     __hash__ = None
@@ -65,6 +68,15 @@ class Network:
     @property
     def num_cells(self) -> int:
         return len(self.cells)
+
+    @property
+    def neuroloom_only(self) -> tuple[str, ...]:
+        """The parts of this network NeuroML2 and SONATA have no form for: exports keep
+        them in neuroloom's own part of the files, and other simulators run without them."""
+        return tuple(part for part, present in (
+            ("reaction-diffusion (rxdParams)", self.rxd is not None),
+            ("connection plasticity (connParams' 'plast')",
+             any(p is not None for p in self.conn_plasticity))) if present)
 
     # -- lookups ------------------------------------------------------------------------
     def pop(self, label: str) -> Population:

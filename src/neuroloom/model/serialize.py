@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ..errors import FormatError
-from .catalog import (Artificial, CellTemplate, CellType, PointProcess, Pointer, Population,
-                      Section, StimSource, SynMech)
+from .catalog import (Artificial, CellTemplate, CellType, Plasticity, PointProcess, Pointer,
+                      Population, Section, StimSource, SynMech)
 from .network import Network, Provenance
 from .rxd import rxd_from_dict, rxd_to_dict
 from .tables import CellTable, ConnTable, SpikeTrains, StimTable
@@ -43,6 +43,8 @@ def catalogs_to_dict(network: Network) -> dict:
         "stimRules": list(network.stim_rules),
         "rxd": rxd_to_dict(network.rxd),
         "modFolders": list(network.mod_folders),
+        "connPlasticity": [None if p is None else {"mech": p.mech, "params": _pairs_out(p.params)}
+                           for p in network.conn_plasticity],
     }
 
 
@@ -61,7 +63,9 @@ def catalogs_from_dict(data: dict) -> dict:
                            for s in data["stimSources"]),
         section_names=tuple(data["sectionNames"]), conn_rules=tuple(data["connRules"]),
         stim_rules=tuple(data["stimRules"]), size=tuple(data["size"]),
-        rxd=rxd_from_dict(data.get("rxd")), mod_folders=tuple(data.get("modFolders", ())))
+        rxd=rxd_from_dict(data.get("rxd")), mod_folders=tuple(data.get("modFolders", ())),
+        conn_plasticity=tuple(None if p is None else Plasticity(p["mech"], _pairs_in(p["params"]))
+                              for p in data.get("connPlasticity", ())))
 
 
 def network_from_dict(data: dict) -> Network:

@@ -81,7 +81,7 @@ def exportSONATA(folder, simConfig=None, populations=None) -> list:
                            session.log) as progress:
         files = sonata_exporter.export(session.network_with_sections(), folder,
                                        simConfig or session.sim_config, populations, progress)
-    _note_rxd(session, "SONATA", "neuroloom_catalogs.json")
+    _note_neuroloom_only(session, "SONATA", "neuroloom_catalogs.json")
     return files
 
 
@@ -186,12 +186,11 @@ def exportNeuroML2(reference, connections: bool = True, stimulations: bool = Tru
         files = neuroml_exporter.export(session.network_with_sections(), reference, folder,
                                         session.sim_config, format, connections=connections,
                                         stimulations=stimulations, progress=progress)
-    _note_rxd(session, "NeuroML2", "the network's 'neuroloom' property")
+    _note_neuroloom_only(session, "NeuroML2", "the network's 'neuroloom' property")
     return files
 
 
-def _note_rxd(session, fmt: str, where: str) -> None:
-    if session.network.rxd is not None:
-        session.log(f"{fmt} has no reaction-diffusion: the rxdParams are kept in {where}, "
-                    "which neuroloom reads back; other simulators run the network without "
-                    "them")
+def _note_neuroloom_only(session, fmt: str, where: str) -> None:
+    for part in session.network.neuroloom_only:
+        session.log(f"{fmt} has no {part}: it is kept in {where}, which neuroloom reads "
+                    "back; other simulators run the network without it")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from numbers import Real
 from types import MappingProxyType
 
-from ..model.catalog import Pointer, SynMech
+from ..model.catalog import Plasticity, Pointer, SynMech
 from ..suggest import hint
 from .checker import attr_path
 from .conds import conds, matching_cell_types, matching_pops
@@ -54,11 +54,14 @@ _BY_KEY = {c.key: c for c in CONNECTORS.values()}  # None: a rule without a conn
 CONN_KEYS = ("preConds", "postConds", *CONNECTOR_KEYS, "weight", "delay", "loc", "synMech",
              "synsPerConn", "sec", "synMechWeightFactor", "synMechDelayFactor",
              "gapJunction", "preSec", "preLoc", "threshold", "disynapticBias",
-             "connRandomSecFromList", "distributeSynsUniformly")
-CONN_PENDING = {**dict.fromkeys(("plast", "weightIndex", "shape"), "plasticity and "
-                                "time-varying weights (not yet)"),
+             "connRandomSecFromList", "distributeSynsUniformly", "plast")
+CONN_PENDING = {**dict.fromkeys(("weightIndex", "shape"), "time-varying weights (not yet)"),
                 **dict.fromkeys(("connFunc", "synMechLocs", "synMechLocFactor"),
                                 "not supported")}
+PLAST_KEYS = ("mech", "params")
+#: the plasticity mechanism NetPyNE 1.1.1 wires to spikes and to the connection's weight;
+#: any other 'mech' it only makes, with its params, on the postsynaptic cell
+WIRED_PLASTICITY = "STDP"
 SUBCONN_KEYS = ("preConds", "postConds", "sec", "density", "groupSynMechs")
 DISTANCE_KEYS = ("type", "ref_sec", "ref_seg", "target_distance", "coord")
 MAP_KEYS = ("type", "gridX", "gridY", "gridValues", "fixedSomaY")
@@ -208,6 +211,8 @@ def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults
     # random or as listed (simConfig's distributeSynsUniformly when the rule does not say)
     uniformly = check.boolean(rule["distributeSynsUniformly"], attr_path(
         path, "distributeSynsUniformly")) if "distributeSynsUniformly" in rule else None
+    plast = _plasticity(label, rule["plast"], attr_path(path, "plast"), check) \
+        if rule.get("plast") else None
     if mechs is None:
         return None
     return ConnRuleSpec(label=str(label), pre_conds=pre, post_conds=post,
@@ -216,8 +221,36 @@ def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults
                         syns_per_conn=syns, sec=sec, weight_scale=defaults["scaleConnWeight"],
                         list_axis=axis[0] if axis else None, random_sec_from_list=random_sec,
                         distribute_syns_uniformly=uniformly,
-                        loc_given=rule.get("loc") is not None,
+                        loc_given=rule.get("loc") is not None, plast=plast,
                         **fields, **factors, **pointer)
+
+
+def _plasticity(label, raw, path, check) -> Plasticity | None:
+    """connParams' 'plast': {'mech': a point process, 'params': {name: number}}. Whether
+    NEURON has the mechanism and its parameters is checked when the model is instantiated
+    (engine/plasticity.py)."""
+    raw = check.mapping(raw, path)
+    if raw is None:
+        return None
+    check.known_keys(raw, path, PLAST_KEYS)
+    mech = params = None
+    for key in PLAST_KEYS:
+        check.required(raw, key, path)  # records the missing ones
+    if "mech" in raw:
+        mech = check.string(raw["mech"], attr_path(path, "mech"))
+    if "params" in raw:
+        params = check.mapping(raw["params"], attr_path(path, "params"))
+    items = tuple((str(k), check.number(v, attr_path(attr_path(path, "params"), k),
+                                        default=0.0))
+                  for k, v in (params or {}).items())
+    if not mech or params is None:
+        return None
+    if mech != WIRED_PLASTICITY:
+        warnings.warn(f"connParams['{label}'].plast.mech = '{mech}': as NetPyNE 1.1.1 does, "
+                      f"it is made with its params on each connection's postsynaptic cell, "
+                      f"but only '{WIRED_PLASTICITY}' is wired to the spikes and the weight "
+                      f"of the connection", stacklevel=2)
+    return Plasticity(mech=mech, params=items)
 
 
 def _threshold(label, rule, path, pre, tags, cell_types, check) -> None:

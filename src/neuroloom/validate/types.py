@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from ..expr import Expression
-from ..model.catalog import Artificial, CellType, Params, StimSource, SynMech
+from ..model.catalog import Artificial, CellType, Params, Plasticity, StimSource, SynMech
 from ..model.rxd import RxD
 
 #: a rule value: a number, a string function, or (where allowed) a list of numbers
@@ -121,6 +121,7 @@ class ConnRuleSpec:
     # distributeSynsUniformly; None: simConfig's
     distribute_syns_uniformly: bool | None = None
     loc_given: bool = False  # 'loc' was set (NetPyNE refuses it where it places itself)
+    plast: Plasticity | None = None  # synaptic plasticity of each connection ('plast')
 
 
 @dataclass(frozen=True)
