@@ -230,7 +230,7 @@ def test_a_type_only_a_file_brings_acts_on_the_target():
 
 # -- connectors --------------------------------------------------------------------------
 AMOUNTS = {PROBABILITY: 0.5, COUNT: 3, PAIRS: [[0, 1], [1, 0], [2, 3]], None: None}
-BAD_AMOUNTS = {PROBABILITY: (1.5, "must be <= 1"), COUNT: (-1, "must be >= 0"),
+BAD_AMOUNTS = {PROBABILITY: (-0.5, "must be >= 0"), COUNT: (-1, "must be >= 0"),
                PAIRS: ([[0]], "must be [pre index, post index]")}
 
 

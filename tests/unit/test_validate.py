@@ -2,6 +2,7 @@
 import pytest
 
 from helpers import tutorial_specs
+from neuroloom.builder import build_network
 from neuroloom.errors import SpecError
 from neuroloom.validate import validate
 from neuroloom.validate.checker import NearMissWarning
@@ -118,8 +119,8 @@ def test_user_variables_are_accepted_but_near_misses_are_typos():
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda n, c: n.connParams['S->M'].update(probability=1.5),
-     r"connParams\['S->M'\]\.probability: must be <= 1, not 1\.5"),
+    (lambda n, c: n.connParams['S->M'].update(probability=-0.5),
+     r"connParams\['S->M'\]\.probability: must be >= 0, not -0\.5"),
     (lambda n, c: n.connParams['S->M'].update(convergence=3),
      r"give at most one of probability, convergence, divergence"),
     (lambda n, c: n.popParams['S'].update(numCells=-1),
@@ -178,3 +179,16 @@ def test_topology_must_name_an_existing_parent():
                                         r" unknown section 'som' in cell type 'PYR'; did you "
                                         r"mean 'soma'\?"):
         validate(net, cfg)
+
+
+def test_a_probability_above_one_connects_every_pair_with_a_warning(tut2):
+    """NetPyNE connects a pair when its probability reaches a uniform draw, so RL_arm's
+    probability 1.15 connects every candidate pair; neuroloom does too, and says so."""
+    net, cfg = tut2
+    net.connParams['S->M']['probability'] = 1.15
+    with pytest.warns(UserWarning, match=r"connParams\['S->M'\]\.probability = 1\.15 is "
+                                         r"above 1: every candidate pair connects"):
+        net_spec, sim_spec, _ = validate(net, cfg)
+    network = build_network(net_spec, dict(sim_spec.seeds))
+    rule = network.conn_rules.index('S->M')
+    assert (network.conns.rule == rule).sum() == 20 * 20  # S and M have 20 cells each

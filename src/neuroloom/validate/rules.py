@@ -170,8 +170,12 @@ def conn_rule(label, rule, path, syn_mechs, tags, cell_types, contexts, defaults
     fields = {}
     if connector.amount in (PROBABILITY, COUNT):
         fields["amount"] = value(check, rule[connector.key], attr_path(path, connector.key),
-                                 getattr(contexts, connector.variables)(), minimum=0,
-                                 maximum=1 if connector.amount == PROBABILITY else None)
+                                 getattr(contexts, connector.variables)(), minimum=0)
+        if connector.amount == PROBABILITY and not is_expression(fields["amount"]) \
+                and fields["amount"] > 1:
+            # NetPyNE connects a pair when its probability reaches a uniform draw in [0, 1)
+            warnings.warn(f"{attr_path(path, connector.key)} = {fields['amount']:g} is above "
+                          "1: every candidate pair connects (as in NetPyNE)", stacklevel=2)
     elif connector.amount == PAIRS:
         fields["conn_list"] = _conn_list(rule[connector.key], attr_path(path, connector.key),
                                          check)
