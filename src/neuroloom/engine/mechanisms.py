@@ -127,6 +127,12 @@ def check_mechanisms(network, extra_problems=()) -> None:
     for syn in network.syn_mechs:
         problems += _check(syn.mod, syn.params, point, "point process",
                            f"synMechParams['{syn.label}']")
+    for source in network.stim_sources:
+        if source.neuron_class:  # made instead of its type's class (a NetStim's NSLOC)
+            problems += _check(source.neuron_class, source.params, point, "point process",
+                               f"stimSourceParams['{source.label}'] (a {source.type} made as "
+                               f"{source.neuron_class}; its mod file, e.g. NetPyNE "
+                               "examples' nsloc.mod, must be in modFolders)")
     if problems:
         raise MechanismError("\n".join(problems) if len(problems) == 1 else
                              f"{len(problems)} mechanism problems:\n"

@@ -94,7 +94,8 @@ class Stimuli:
                 obj, nc = None, pc.gid_connect(first_stim_gid(network) + train, target)
                 replayed.add(train)
             else:
-                obj = self._net_stim(h, kind.neuron_class, params, gid, stream[rule], seed)
+                obj = self._net_stim(h, source.neuron_class or kind.neuron_class, params, gid,
+                                     stream[rule], seed)
                 nc = h.NetCon(obj, target)
             nc.weight[0] = float(stims.weight[row])
             nc.delay = float(stims.delay[row])
@@ -108,7 +109,14 @@ class Stimuli:
         set_params(obj, params)
         # noise keyed by (gid, rule, seed): the same spikes in any creation order, hence on
         # any number of ranks; the synapses of a (rule, target) share it, as in NetPyNE
-        obj.noiseFromRandom123(gid, stream, seed)
+        if hasattr(obj, "noiseFromRandom123"):
+            obj.noiseFromRandom123(gid, stream, seed)
+        else:  # an NSLOC draws from a hoc Random on the same stream
+            draws = h.Random()
+            draws.Random123(gid, stream, seed)
+            draws.negexp(1)
+            obj.noiseFromRandom(draws)
+            self.sources.append(draws)
         self.sources.append(obj)
         return obj
 

@@ -280,6 +280,10 @@ class _Plan:
             if not len(rows):
                 continue
             source = self.net.stim_sources[s.source[rows[0]]]
+            if source.neuron_class:
+                self.notes.append(f"stimulation {label}: a {source.type} made as "
+                                  f"{source.neuron_class}, whose rate the model changes "
+                                  "during the run; written at its starting rate")
             for pop in np.unique(self.net.cells.pop[s.gid[rows]]).tolist():
                 mine = rows[self.net.cells.pop[s.gid[rows]] == pop]
                 self._single_cell_pops(pop)

@@ -188,6 +188,9 @@ class StimSource:
     type: str
     params: Params
     param_functions: tuple[tuple[str, str], ...] = ()
+    #: the NEURON class made instead of the type's own (a NetStim of rate 'variable' is an
+    #: NSLOC, whose rate the user's code changes during the run); "": the type's
+    neuron_class: str = ""
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,8 @@ def catalogs_from_dict(data: dict) -> dict:
                         for m in data["synMechs"]),
         stim_sources=tuple(StimSource(label=s["label"], type=s["type"],
                                       params=_pairs_in(s["params"]),
-                                      param_functions=_pairs_in(s["param_functions"]))
+                                      param_functions=_pairs_in(s["param_functions"]),
+                                      neuron_class=s.get("neuron_class", ""))
                            for s in data["stimSources"]),
         section_names=tuple(data["sectionNames"]), conn_rules=tuple(data["connRules"]),
         stim_rules=tuple(data["stimRules"]), size=tuple(data["size"]),

@@ -53,6 +53,19 @@ ANY = Param()
 FRACTION = Param(minimum=0, maximum=1)
 
 
+@dataclass(frozen=True)
+class ParamWord:
+    """A word a parameter may be instead of a value: the source is then made as another
+    NEURON class, with ``params`` for the parameter and without the type's defaults named
+    in ``unset``."""
+
+    param: str
+    word: str
+    neuron_class: str
+    params: tuple[tuple[str, float], ...] = ()
+    unset: tuple[str, ...] = ()
+
+
 # -- forms in file formats ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class NeuroMLForm:
@@ -95,6 +108,7 @@ class StimType:
     defaults: tuple[tuple[str, object], ...] = ()  # filled in when not given, in this order
     #: other names of a parameter: (alias, name); IClamp's 'del' is 'delay' in Python
     aliases: tuple[tuple[str, str], ...] = ()
+    words: tuple[ParamWord, ...] = ()  # words a parameter may be instead of a value
     neuroml: NeuroMLForm | None = None
     sonata: SonataForm | None = None
 
@@ -128,6 +142,9 @@ STIM_TYPES: Mapping[str, StimType] = _table(
          "number": NONNEGATIVE},
         spike_source=True, neuron_class="NetStim", one_of=("rate", "interval"),
         defaults=(("number", 1e9), ("start", 0.0), ("noise", 0.0)),
+        # NetPyNE: rate 'variable' makes an NSLOC (the mechanism of the examples' nsloc.mod)
+        # firing at 0.1 Hz until the model's code sets its interval; start stays NSLOC's own
+        words=(ParamWord("rate", "variable", "NSLOC", (("interval", 1e4),), ("start",)),),
         # Poisson firing (exact for noise 1): rate and duration from rate/interval and number
         neuroml=NeuroMLForm("transientPoissonFiringSynapse", (("start", "delay", "ms", 0.0),),
                             reads=("poissonFiringSynapse", "transientPoissonFiringSynapse")),

@@ -46,6 +46,16 @@ def stim_source(label, rule, path, contexts, check) -> StimSourceSpec | None:
             return None
     given = {**dict(kind.defaults), **given}
     params, functions, failed = [], [], False
+    word = next((w for w in kind.words if rule.get(w.param) == w.word), None)
+    if word is not None:  # e.g. a NetStim of rate 'variable': an NSLOC
+        for name in word.unset:
+            if name in rule:
+                warnings.warn(f"{attr_path(path, name)}: not set on the {word.neuron_class} "
+                              f"that {word.param} '{word.word}' makes (as in NetPyNE)",
+                              stacklevel=2)
+            given.pop(name, None)
+        given.pop(word.param)
+        params.extend(word.params)
     for name, raw in given.items():
         where, param = attr_path(path, name), allowed[name]
         if param.shape == TIMES:
@@ -65,7 +75,8 @@ def stim_source(label, rule, path, contexts, check) -> StimSourceSpec | None:
     if failed:
         return None
     source = StimSource(label=str(label), type=stim_type, params=tuple(params),
-                        param_functions=tuple((n, e.text) for n, e in functions))
+                        param_functions=tuple((n, e.text) for n, e in functions),
+                        neuron_class=word.neuron_class if word else "")
     return StimSourceSpec(source=source, expressions=tuple(functions))
 
 
