@@ -14,7 +14,10 @@ folder), the harness runs the example as a user would, once per side and seed:
   the folder) are compiled in the copy by that side's ``nrnivmodl``, as the example
   READMEs tell users to; on NEURON 9, a ``vecstim.mod`` is deleted only if the folder
   does not compile with it (the older copy in rxd_net, PTcell and batch_rxd_net does not;
-  M1detailed's and sandbox's do, and their VecStim populations need it);
+  M1detailed's and sandbox's do, and their VecStim populations need it); a mod file
+  that still fails because it repeats NEURON 8's C declarations of ``nrn_random_pick`` and
+  ``nrn_random_arg`` (RL_arm's ``nsloc.mod``, NeuroMLImport's ``poissonFiringSyn.mod``) is
+  ported to NEURON 9 (``port_random_declarations``), the same edit on both sides;
 * on NetPyNE's side only, on NEURON 9, NetPyNE's setup module gets PtrVectors with a
   ``ptr_update_callback`` that does nothing (NEURON 9 removed it; NetPyNE 1.1.1 calls it
   when it sets up LFP or dipole recording, which otherwise fails on NEURON 9);
@@ -235,16 +238,15 @@ def _examples() -> tuple[Example, ...]:
         e("dipoleRecording_net", "dipoleRecording", ("src/init_net.py",), seeds=2,
           note="the network variant (index_net.npjson)"),
         e("NeuroMLImport", "NeuroMLImport", ("SimpleNet_import.py",), seeds=2,
-          note="SimpleNet.py needs opencortex (not NetPyNE) and is not run. NetPyNE cannot "
-               "run it here (the example's code vs NEURON 9): its poissonFiringSyn.mod, "
-               "made by an old jNeuroML, declares nrn_random_arg as void* where NEURON 9 "
-               "declares Rand*, so nrnivmodl fails and the RS cell's mechanism is missing"),
+          note="SimpleNet.py needs opencortex (not NetPyNE) and is not run. Its "
+               "poissonFiringSyn.mod, made by an old jNeuroML, declares nrn_random_arg as "
+               "void* where NEURON 9 declares Rand*: ported on both sides (see above)"),
         e("PTcell", "PTcell", ("src/init.py",), seeds=2),
-        e("RL_arm", "RL_arm", ("main.py",), seeds=1, timeout_s=600,
-          note="trains an arm model in closed loop (duration set by main.py after "
-               "sim.initialize: not capped). NetPyNE cannot run it here (the example's code "
-               "vs NEURON 9): its nsloc.mod declares nrn_random_arg as void* where NEURON 9 "
-               "declares Rand*, so nrnivmodl fails and Izhi2007b is missing"),
+        e("RL_arm", "RL_arm", ("main.py",), cap_ms=None, seeds=1, timeout_s=600,
+          note="trains an arm model in closed loop with STDP and reward (duration set by "
+               "main.py after sim.initialize: not capped). Its nsloc.mod declares "
+               "nrn_random_arg as void* where NEURON 9 declares Rand*: ported on both sides "
+               "(see above)"),
         e("asdOptim", "asdOptim", ("src/init.py",),
           note="python_run (one simulation); the optimisation is src/batch.py. The "
                "example's bug: init.py's default simConfig is src/simConfig.py, which it "
@@ -414,9 +416,39 @@ def prepare(example: Example, side: str, python: Path, dest: Path) -> dict:
             removed.append(vecstim.name)
         done = subprocess.run(command, cwd=folder, capture_output=True, text=True,
                               env=side_env(python), timeout=900)
+    ported = []
+    if done.returncode != 0 and neuron_major(python) >= 9:
+        ported = port_random_declarations(folder / mods)
+        if ported:
+            done = subprocess.run(command, cwd=folder, capture_output=True, text=True,
+                                  env=side_env(python), timeout=900)
     return {"mod_folder": str(mods), "ok": done.returncode == 0, "removed": removed,
+            "ported": ported,
             "error": None if done.returncode == 0 else compile_error(done.stdout + done.stderr),
             "seconds": round(time.perf_counter() - start, 2)}
+
+
+# NEURON 8's C declarations that old mod files repeat, which NEURON 9's C++ refuses
+OLD_RANDOM_DECLARATIONS = re.compile(
+    r"^[ \t]*(double[ \t]+nrn_random_pick\(void\*[ \t]*\w*\);|"
+    r"void\*[ \t]*nrn_random_arg\(int[ \t]*\w*\);)[ \t]*\n", re.M)
+
+
+def port_random_declarations(mods: Path) -> list[str]:
+    """Port the copy's mod files that declare NEURON 8's nrn_random_pick(void*) and
+    nrn_random_arg (RL_arm's nsloc.mod, NeuroMLImport's poissonFiringSyn.mod) to NEURON 9:
+    drop the declarations (NEURON's header has them) and pass the Random as the Rand* it
+    is. The same edit on both sides; the names of the files ported."""
+    ported = []
+    for mod in sorted(mods.glob("*.mod")):
+        text = mod.read_text(errors="surrogateescape")
+        new = OLD_RANDOM_DECLARATIONS.sub("", text)
+        if new == text:
+            continue
+        new = re.sub(r"nrn_random_pick\((_p_\w+)\)", r"nrn_random_pick((Rand*)\1)", new)
+        mod.write_text(new, errors="surrogateescape")
+        ported.append(mod.name)
+    return ported
 
 
 def compile_error(text: str) -> str | None:
@@ -1144,7 +1176,10 @@ HEADER = """# NetPyNE's examples on neuroloom
 NetPyNE's own examples (the corpus in `../shared/netpyne-examples`, NetPyNE's `examples/`
 folder) run on NetPyNE 1.1.1 and on neuroloom with only their import lines changed, each in
 its own process, with the example's mod files compiled by `nrnivmodl` in a copy of it as its
-README tells users (on NEURON 9, `vecstim.mod` deleted only where it does not compile).
+README tells users (on NEURON 9, `vecstim.mod` deleted only where it does not compile, and
+the two mod files that repeat NEURON 8's C declarations of its Random functions, RL_arm's
+`nsloc.mod` and NeuroMLImport's `poissonFiringSyn.mod`, ported: the same edit on both
+sides).
 `python bench/netpyne_examples.py` makes this page (`--quick` for the quick subset,
 `--examples A B` for some); CI runs neuroloom's side of the quick examples against the
 NetPyNE figures stored in `tests/data/netpyne_reference/`

@@ -48,6 +48,8 @@ class PlasticityWiring:
             'STDP' without the POINTER 'synweight'.
         """
         self.mechanisms, self.netcons, self._sections = [], [], {}
+        #: index in ``netcons`` -> (STDP mechanism, its pre and post spike NetCons)
+        self.stdp_of_netcon = {}
         plastic = np.zeros(len(network.conn_rules) + 1, dtype=bool)  # [-1]: rows of no rule
         plastic[:len(plasticity)] = [p is not None for p in plasticity]
         rows = np.asarray(rows)
@@ -66,11 +68,14 @@ class PlasticityWiring:
             self.mechanisms.append(mech)
             if spec.mech != WIRED:
                 continue
+            feeds = []
             for gid, event in ((int(network.conns.pre_gid[row]), PRE_EVENT),
                                (post, POST_EVENT)):
                 feed = pc.gid_connect(gid, mech)
                 feed.weight[0] = event
-                self.netcons.append(feed)
+                feeds.append(feed)
+            self.netcons.extend(feeds)
+            self.stdp_of_netcon[i] = (mech, *feeds)
             if not hasattr(mech, f"_ref_{WEIGHT_POINTER}"):
                 raise MechanismError(f"connParams['{network.conn_rules[rule_of_row[i]]}']"
                                      f".plast.mech: '{spec.mech}' has no POINTER "
@@ -88,6 +93,7 @@ class PlasticityWiring:
 
     def release(self) -> None:
         """Drop every NEURON object made here (the NetCons first)."""
+        self.stdp_of_netcon.clear()
         self.netcons.clear()
         self.mechanisms.clear()
         self._sections.clear()

@@ -10,6 +10,7 @@ A thin facade over an explicit Session (see session.py); ``sim.net``, ``sim.cfg`
 from __future__ import annotations
 
 from ..engine import modfiles
+from ..engine.neuron_env import parallel_context
 from ..specs.dicts import Dict
 from . import analysis, node_files, state
 from .files import (load, loadAll, loadFromIndexFile, loadModel, loadNet, loadNetParams,
@@ -416,6 +417,21 @@ def loadMechanisms(folder) -> list:
     return modfiles.load(folder)
 
 
+def _gatherAllCellTags() -> dict:
+    """Every cell's tags by gid, on every rank (NetPyNE's helper, which models such as
+    RL_arm call; neuroloom's network is whole on each rank, so nothing is exchanged).
+
+    Returns
+    -------
+    dict
+        gid -> tags (pop, cellType, cellModel, x, y, z, ...).
+    """
+    network = state.current().network
+    if network is None:
+        raise RuntimeError("no network yet: call sim.net.createPops() first")
+    return {int(gid): Dict(network.tags(int(gid))) for gid in network.cells.gids}
+
+
 def _given(value, name):
     if value is None:
         raise TypeError(f"{name} is required")
@@ -430,11 +446,19 @@ def __getattr__(name):
         return state.current().sim_config
     if name == "timingData":
         return state.current().timing
-    if name in ("allSimData", "simData"):
+    if name == "allSimData":
         return state.current().sim_data
+    if name == "simData":
+        return state.current().local_sim_data()
     if name == "rank":
         session = state.peek()
         return session.rank or 0 if session is not None else 0
+    if name == "nhost":
+        session = state.peek()
+        known = session.nhost if session is not None else None
+        return known if known is not None else int(parallel_context().nhost())
+    if name == "pc":  # NEURON's ParallelContext, for models that exchange data themselves
+        return parallel_context()
     raise AttributeError(f"module 'neuroloom.sim' has no attribute {name!r}")
 
 

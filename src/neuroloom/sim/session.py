@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from ..results.simdata import Recordings
 from ..results.sonata_spikes import write_spikes
 from ..results.traces_io import save_csv, save_dat
 from ..sonata.layout import NodeLayout
+from ..specs.dicts import Dict
 from ..errors import SpecError
 from ..validate import validate
 from ..validate.checker import Checker
@@ -80,6 +82,8 @@ class Session:
         self.timing: dict[str, float] = {}
         self.saved: list = []  # paths written by the last analyze()
         self.conn_index = None  # sim.net.cells[i].conns, grouped by cell (sim/views.py)
+        self.cell_views = None  # (network, {gid: the cell's one view}) (sim/views.py)
+        self.running = False  # a run is calling the model's function (run_with_interval)
         self.interval_file = None  # the last file interval_save wrote
         # simConfig.saveWeights: the weights interval_save saved last (they stay in
         # simData, as in NetPyNE)
@@ -167,6 +171,7 @@ class Session:
         self._need("model", "sim.create()")
         if self.model.recorder is None:
             self.setup_recording()
+        self._follow_duration()
         run = self.run_spec
         # every rank runs in the same pieces when progress is on; rank 0 shows it
         with self._timed("runTime"), Progress("simulating", run.duration, "ms",
@@ -237,19 +242,36 @@ class Session:
             raise ValueError(f"interval must be a positive number of ms, not {interval!r}")
         if self.model.recorder is None:
             self.setup_recording()
+        self._follow_duration()
         duration = self.run_spec.duration
         start, stop = (0.0, duration) if time_range is None else map(float, time_range)
         with self._timed("runTime"):
             self.model.start()
-            if start > 0:
-                self.model.advance_to(start)
-            while round(self.model.time) < stop:
-                before = self.model.time
-                func(self.model.advance_to(before + interval), **dict(func_args or {}))
-                if self.model.time <= before:  # at the end of the run
-                    break
+            self.running = True  # sim.simData: this run's recordings so far
+            try:
+                if start > 0:
+                    self.model.advance_to(start)
+                while round(self.model.time) < stop:
+                    before = self.model.time
+                    func(self.model.advance_to(before + interval), **dict(func_args or {}))
+                    if self.model.time <= before:  # at the end of the run
+                        break
+            finally:
+                self.running = False
             self.model.advance_to(duration)
             self._raw = self.model.finish()
+
+    def local_sim_data(self):
+        """NetPyNE's ``sim.simData``: while a run calls the model's function, and before the
+        first gatherData, this rank's recordings as they are being made ('spkt', 'spkid',
+        't' and each trace's {'cell_<gid>': Vector}, NEURON Vectors); else the gathered
+        data (``sim_data``)."""
+        recorder = self.model.recorder if self.model is not None else None
+        if recorder is None or not (self.running or self.sim_data is None):
+            return self.sim_data
+        return Dict(spkt=recorder.spike_t, spkid=recorder.spike_gid, t=recorder.t,
+                    **{label: Dict({f"cell_{gid}": vec for gid, vec in vectors.items()})
+                       for label, vectors in recorder.traces.items()})
 
     def interval_save(self, sim_time: float, weights=None) -> Path | None:
         """The recordings so far, saved as NetPyNE's intervalSave does: a pickle
@@ -397,6 +419,16 @@ class Session:
             write_bytes_atomic(path, json.dumps(self.timing, indent=1).encode())
             paths.append(path)
         return paths
+
+    def _follow_duration(self) -> None:
+        """NetPyNE reads simConfig.duration when the run starts, so a script may set
+        ``sim.cfg.duration`` after initialize (RL_arm does): the run lasts what it says."""
+        check = Checker(warn=False)
+        run, _ = validate_sim_config(self.sim_config, Names.of_network(self.network), check)
+        check.raise_if_any()
+        if run.duration != self.run_spec.duration:
+            self.run_spec = replace(self.run_spec, duration=run.duration)
+            self.model.run_spec = self.run_spec
 
     def current_output(self):
         """The output options as simConfig says now: NetPyNE reads them when it saves, so

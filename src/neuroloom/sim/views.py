@@ -60,7 +60,7 @@ class NetView:
         """This rank's cells, in gid order."""
         s = self._session
         gids = s.model.gids if s.model is not None else s.network.cells.gids
-        return [CellView(s, int(g)) for g in gids]
+        return [cell_view(s, int(g)) for g in gids]
 
     @property
     def pops(self) -> Dict:
@@ -69,7 +69,7 @@ class NetView:
 
     @property
     def allCells(self) -> list:
-        return [CellView(self._session, int(g)) for g in self._session.network.cells.gids]
+        return [cell_view(self._session, int(g)) for g in self._session.network.cells.gids]
 
 
 class PopView:
@@ -166,7 +166,8 @@ class ConnIndex:
                          c.loc[order].tolist(), mechs[c.syn_mech[order]].tolist(),
                          c.weight[order].tolist(), c.delay[order].tolist(),
                          rules[c.rule[order]].tolist() if len(order) else [])
-        self._netcons = self._complete = None
+        self._netcons = self._complete = self._plast = self._stdp = None
+        where = None
         if model is not None and model.netcons is not None:
             netcons = [*model.netcons, None]  # one pass over the hoc List; None: no NetCon
             rows = model.netcon_rows
@@ -182,6 +183,19 @@ class ConnIndex:
             missing = np.concatenate([[0], np.cumsum(~found)])
             self._complete = (missing[counts.cumsum()] == missing[counts.cumsum() - counts]
                               ).tolist()
+        if any(p is not None for p in network.conn_plasticity):
+            self._index_plasticity(network, model, order, where)
+
+    def _index_plasticity(self, network, model, order, where) -> None:
+        """Per connection (in this index's order), its rule's 'plast' and, for a live
+        STDP, NetPyNE's hSTDP, hSTDPprecon and hSTDPpstcon."""
+        plast = [None if p is None else {"mech": p.mech, "params": dict(p.params)}
+                 for p in network.conn_plasticity]
+        plast += [None] * (len(network.conn_rules) - len(plast))
+        self._plast = [plast[r] for r in network.conns.rule[order].tolist()]
+        wiring = model.plasticity if model is not None else None
+        if wiring is not None and where is not None:
+            self._stdp = [wiring.stdp_of_netcon.get(i) for i in where.tolist()]
 
     def fits(self, network, model) -> bool:
         """Whether this index is of ``network`` as ``model`` instantiates it now.
@@ -235,9 +249,21 @@ class ConnIndex:
             for conn, netcon in zip(out, netcons or ()):
                 if netcon is not None:
                     dict.__setitem__(conn, "hObj", netcon)
+        if self._plast is not None:
+            self._add_plasticity(out, start, stop)
         if self.stims.has(gid):
             out.extend(self.stims.of(gid))
         return out
+
+
+    def _add_plasticity(self, conns, start, stop) -> None:
+        stdp = self._stdp[start:stop] if self._stdp is not None else [None] * (stop - start)
+        for conn, plast, live in zip(conns, self._plast[start:stop], stdp):
+            if plast is not None:
+                dict.__setitem__(conn, "plast", Dict(plast))
+            if live is not None:
+                for key, obj in zip(("hSTDP", "hSTDPprecon", "hSTDPpstcon"), live):
+                    dict.__setitem__(conn, key, obj)
 
 
 class StimIndex:
@@ -334,6 +360,32 @@ def conn_stim_rows(network) -> np.ndarray:
                        + [False], dtype=bool)
     rows = np.flatnonzero(spiking[s.source]) if len(s) else np.empty(0, dtype=np.int64)
     return rows[np.argsort(s.gid[rows], kind="stable")]
+
+
+def cell_view(session, gid: int) -> CellView:
+    """The one view of a cell while the network stays the same: attributes a model sets on
+    a cell (RL_arm's ``cell.prange``) are there when it reads the cell again, as on
+    NetPyNE's cell objects.
+
+    Parameters
+    ----------
+    session : Session
+        The model the cell belongs to.
+    gid : int
+        The cell.
+
+    Returns
+    -------
+    CellView
+    """
+    network, views = getattr(session, "cell_views", None) or (None, None)
+    if network is not session.network:
+        views = {}
+        session.cell_views = (session.network, views)
+    view = views.get(gid)
+    if view is None:
+        view = views[gid] = CellView(session, gid)
+    return view
 
 
 def conn_index(session) -> ConnIndex:
