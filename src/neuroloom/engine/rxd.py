@@ -34,7 +34,9 @@ def names_of(spec) -> kinetics.Names:
     return kinetics.Names(species={s.label: s.kind for s in spec.species},
                           species_regions={s.label: s.regions for s in spec.species},
                           regions={r.label: r.kind for r in spec.regions},
-                          constants=dict(spec.constants))
+                          constants=dict(spec.constants),
+                          geometry={r.label: kinetics.extracellular_geometry(r.lo, r.hi, r.dx)
+                                    for r in spec.extracellular})
 
 
 class RxDModel:
@@ -192,14 +194,15 @@ class RxDModel:
 
     def _initial(self, tree):
         """rxd calls it with each node."""
-        extracellular = self.rxd.node.NodeExtracellular
+        classes = self.rxd.node
 
         def initial(node):
-            return kinetics.evaluate(tree, _NodeView(node, self._region_label, extracellular))
+            return kinetics.evaluate(tree, _NodeView(node, self._region_label, classes))
         return initial
 
     def _expression(self, text, kind, where, across=False):
-        """A number, or a string turned into rxd objects."""
+        """A number, or a string turned into rxd objects. ``across``: in a multicompartment
+        reaction (True, or for its rates the membrane region's label)."""
         if not isinstance(text, str):
             return text
         return self._build(kinetics.parse(text, self.names, kind, where), across)
@@ -228,8 +231,9 @@ class RxDModel:
 
     def _reference(self, label, region, across):
         species = self.species[label]
-        if region is None and across:  # validation made sure it has one region
-            region = self.names.species_regions[label][0]
+        if region is None and across:  # validation made sure it has one, or is on the
+            regions = self.names.species_regions[label]  # membrane (rxd's meaning in rates)
+            region = across if across in regions else regions[0]
         return species if region is None else species[self.regions[region]]
 
     def _reaction(self, spec):
@@ -237,9 +241,10 @@ class RxDModel:
         across = spec.multicompartment
         reactant = self._expression(spec.reactant, kinetics.SCHEME, where, across)
         product = self._expression(spec.product, kinetics.SCHEME, where, across)
-        rates = [self._expression(spec.rate_f, kinetics.RATE, where, across)]
+        on = spec.membrane if across else False  # a bare species in a rate: on the membrane
+        rates = [self._expression(spec.rate_f, kinetics.RATE, where, on)]
         if spec.rate_b is not None:
-            rates.append(self._expression(spec.rate_b, kinetics.RATE, where, across))
+            rates.append(self._expression(spec.rate_b, kinetics.RATE, where, on))
         options = {"mass_action": spec.mass_action}
         if spec.regions is not None:
             options["regions"] = [self.regions[r] for r in spec.regions]
@@ -352,8 +357,9 @@ def _position(h, seg):
 class _NodeView:
     """What an initial value may read of an rxd node (expr.kinetics.evaluate)."""
 
-    def __init__(self, node, region_label, extracellular_class):
-        self._node, self._labels, self._ecs = node, region_label, extracellular_class
+    def __init__(self, node, region_label, classes):
+        self._node, self._labels, self._classes = node, region_label, classes
+        self._ecs = classes.NodeExtracellular
 
     def __getitem__(self, name):
         node = self._node
@@ -361,6 +367,9 @@ class _NodeView:
             return self._labels.get(id(node.region))
         if name == "extracellular":
             return isinstance(node, self._ecs)
+        if name == "class":
+            return next((c for c in ("NodeExtracellular", "Node3D", "Node1D")
+                         if isinstance(node, getattr(self._classes, c))), "Node")
         if name == "x" and isinstance(node, self._ecs):
             raise SpecError("node.x: an extracellular node has no position along a section "
                             "(use node.x3d, node.y3d, node.z3d)")

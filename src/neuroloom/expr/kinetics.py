@@ -11,22 +11,28 @@ errors with the closest known name.
 
 What each kind of string may hold:
 
-- SCHEME (reactant, product): a sum of species or states, each optionally on a region
-  (``ca[cyt]``) and multiplied by a whole number (``2 * ca + buf``).
+- SCHEME (reactant, product): a sum of species, states or parameters, each optionally on
+  a region (``ca[cyt]``) and multiplied by a whole number (``2 * ca + buf``). A parameter
+  takes part without changing: NetPyNE's spreadingDepression sends fluxes into
+  ``dump[ecs]``, a sink.
 - SPECIES (rates' species): one species or state, optionally on a region.
 - RATE (rate_f, rate_b, rates' rate): numbers, constants, species, states and parameters
-  (optionally on a region), ``v`` (the membrane potential), + - * / ** and the rxdmath
-  functions in FUNCTIONS.
+  (optionally on a region), ``v`` or NetPyNE's ``rxd.v`` (the membrane potential),
+  + - * / ** and the rxdmath functions in FUNCTIONS (``abs`` is rxdmath's ``fabs``, as
+  Python's abs of an rxd expression is).
 - INITIAL (initial, parameters' value): numbers, constants, the node's ``node.x`` (0..1
   along its section), ``node.x3d``/``node.y3d``/``node.z3d`` (um), ``node.volume`` (um3) and
   ``node.region`` compared (== or !=) with a region label, the math FUNCTIONS,
-  comparisons, and/or/not, ``a if c else b``; and NetPyNE's
-  ``isinstance(node, rxd.node.NodeExtracellular)``.
+  comparisons, and/or/not, ``a if c else b``; NetPyNE's
+  ``isinstance(node, rxd.node.NodeExtracellular)`` (or ``Node1D``, ``Node3D``, ``Node``, or a
+  tuple of them); and an extracellular region's geometry as rxd holds it
+  (``ecs._xlo``, ``ecs._xhi``, ..., ``ecs._dx[0]``, ``ecs._nx``: EXTRACELLULAR_ATTRIBUTES).
 
 Tree nodes: ("num", value), ("ref", species, region or None), ("v",), ("neg", a),
 ("op", symbol, a, b), ("call", name, (args...)), and in INITIAL also ("node", attribute),
-("region", label), ("ecs",), ("cmp", (symbols...), (operands...)), ("if", test, a, b),
-("and", (values...)), ("or", (values...)), ("not", a). Constants arrive as numbers.
+("region", label), ("ecs",), ("isa", (class names...)), ("cmp", (symbols...),
+(operands...)), ("if", test, a, b), ("and", (values...)), ("or", (values...)), ("not", a).
+Constants and region geometry arrive as numbers.
 """
 from __future__ import annotations
 
@@ -58,6 +64,13 @@ FUNCTIONS = {
                                                    "fmod")},
     "vtrap": (2, _vtrap),
 }
+#: other names of FUNCTIONS: Python's abs of an rxd expression is rxdmath's fabs
+ALIASES = {"abs": "fabs"}
+#: rxd.node's classes an initial value may test a node against (isinstance)
+NODE_CLASSES = ("Node", "Node1D", "Node3D", "NodeExtracellular")
+#: what an extracellular region's rxd object holds of its geometry (rxd.Extracellular)
+EXTRACELLULAR_ATTRIBUTES = ("_xlo", "_ylo", "_zlo", "_xhi", "_yhi", "_zhi", "_dx", "_nx",
+                            "_ny", "_nz")
 CONSTANTS = {"pi": math.pi, "e": math.e}
 NODE_ATTRIBUTES = ("x", "x3d", "y3d", "z3d", "volume", "region")
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
@@ -79,6 +92,35 @@ class Names:
     species_regions: dict = field(default_factory=dict)  # label -> tuple of region labels
     regions: dict = field(default_factory=dict)
     constants: dict = field(default_factory=dict)
+    #: extracellular region label -> its EXTRACELLULAR_ATTRIBUTES (extracellular_geometry)
+    geometry: dict = field(default_factory=dict)
+
+
+def extracellular_geometry(lo, hi, dx) -> dict:
+    """What rxd.Extracellular(*lo, *hi, dx) holds of its geometry: the box grows to a whole
+    number of voxels along each axis, so ``_xhi`` may exceed the ``xhi`` it was given.
+
+    Parameters
+    ----------
+    lo, hi : sequence of 3 floats
+        The box's corners (um).
+    dx : float or sequence of 3 floats
+        The voxel size (um), one or one per axis.
+
+    Returns
+    -------
+    dict
+        '_xlo', '_ylo', '_zlo', '_xhi', '_yhi', '_zhi' (floats), '_dx' (a tuple of 3) and
+        '_nx', '_ny', '_nz' (voxel counts).
+    """
+    dx = tuple(float(d) for d in (dx if hasattr(dx, "__len__") else (dx,)))
+    dx = dx * 3 if len(dx) == 1 else dx
+    out = {"_dx": dx}
+    for axis, low, high, step in zip("xyz", lo, hi, dx):
+        count = int(math.ceil(float(high - low) / step))
+        out.update({f"_{axis}lo": float(low), f"_{axis}hi": low + step * count,
+                    f"_n{axis}": count})
+    return out
 
 
 def parse(text, names: Names, kind: str, where: str = ""):
@@ -124,7 +166,8 @@ def references(tree) -> list:
 
 def evaluate(tree, node: dict) -> float:
     """An INITIAL tree's value at one node: ``node`` gives 'x', 'x3d', 'y3d', 'z3d',
-    'volume', 'region' (its label) and 'extracellular' (bool)."""
+    'volume', 'region' (its label), 'extracellular' (bool) and 'class' (its rxd.node class
+    name: 'Node1D', 'Node3D' or 'NodeExtracellular'); only what the tree reads is asked."""
     kind = tree[0]
     if kind == "num":
         return tree[1]
@@ -134,6 +177,8 @@ def evaluate(tree, node: dict) -> float:
         return tree[1]
     if kind == "ecs":
         return float(node["extracellular"])
+    if kind == "isa":
+        return float("Node" in tree[1] or node["class"] in tree[1])
     if kind == "neg":
         return -evaluate(tree[1], node)
     if kind == "not":
@@ -185,8 +230,8 @@ class _Parser:
                     or not float(value).is_integer():
                 self.fail(node, "a reaction term is a species, or a whole number times a "
                                 "species ('2 * ca')")
-            return ("op", "*", ("num", float(value)), self.reference(term, False))
-        return self.reference(node, allow_parameter=False)
+            return ("op", "*", ("num", float(value)), self.reference(term))
+        return self.reference(node)
 
     def reference(self, node, allow_parameter=True):
         """``ca`` or ``ca[cyt]``."""
@@ -213,8 +258,7 @@ class _Parser:
         name = node.id
         kind = self.names.species.get(name)
         if kind == "parameter" and not allow_parameter:
-            self.fail(node, f"'{name}' is a parameter: only species and states react or "
-                            "have rates")
+            self.fail(node, f"'{name}' is a parameter: only species and states have rates")
         if kind is None:
             known = [s for s, k in self.names.species.items()
                      if allow_parameter or k != "parameter"]
@@ -257,7 +301,7 @@ class _Parser:
             return ("v",), "num"
         if name in CONSTANTS:
             return ("num", CONSTANTS[name]), "num"
-        if name in FUNCTIONS:
+        if name in FUNCTIONS or name in ALIASES:
             self.fail(node, f"'{name}' is a function: call it, e.g. {name}(...)")
         if self.kind == INITIAL and name in names.species:
             self.fail(node, f"'{name}' is a species: an initial value cannot depend on one")
@@ -269,12 +313,21 @@ class _Parser:
         self.fail(node, f"unknown name '{name}'{_hint(name, known)}")
 
     def _Subscript(self, node):
+        if self.kind == INITIAL and isinstance(node.value, ast.Attribute):
+            return self._geometry(node), "num"
         if self.kind != RATE:
             self.fail(node, "a species on a region is allowed only in reactions and rates")
         return self.reference(node), "num"
 
     def _Attribute(self, node):
+        dotted = _dotted(node)
+        if self.kind == RATE and dotted == "rxd.v":
+            return ("v",), "num"  # NetPyNE's name of the membrane potential
+        if self.kind == RATE and dotted and dotted.startswith("rxd."):
+            self.fail(node, f"unknown name '{dotted}'{_hint(dotted, ['rxd.v'])}")
         self._initial_only(node, "node attributes")
+        if isinstance(node.value, ast.Name) and node.value.id in self.names.regions:
+            return self._geometry(node), "num"
         if not (isinstance(node.value, ast.Name) and node.value.id == "node"):
             self.fail(node, "only the node's attributes (node.x, node.region, ...) can be read")
         if node.attr not in NODE_ATTRIBUTES:
@@ -299,17 +352,47 @@ class _Parser:
             return ("not", self.node(node.operand)[0]), "bool"
         self.fail(node, f"operator {type(node.op).__name__} is not allowed")
 
+    def _geometry(self, node):
+        """``ecs._xlo`` or ``ecs._dx[0]``: an extracellular region's geometry, a number."""
+        index = None
+        if isinstance(node, ast.Subscript):
+            index = node.slice
+            node = node.value
+            if not (isinstance(index, ast.Constant) and type(index.value) is int
+                    and 0 <= index.value < 3):
+                self.fail(index, "a region's _dx is indexed by 0, 1 or 2")
+            index = index.value
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+            self.fail(node, f"{describe_node(node)} is not allowed here")
+        region, attr = node.value.id, node.attr
+        if region not in self.names.regions:
+            self.fail(node, "only a region's geometry can be indexed (ecs._dx[0])")
+        geometry = self.names.geometry.get(region)
+        if geometry is None:
+            self.fail(node, f"'{region}' is not an extracellular region: only those have a "
+                            "geometry to read" if self.names.regions[region] != "extracellular"
+                      else f"the geometry of region '{region}' is not known here")
+        if attr not in EXTRACELLULAR_ATTRIBUTES:
+            self.fail(node, f"unknown attribute '{attr}' of an extracellular region"
+                            f"{_hint(attr, EXTRACELLULAR_ATTRIBUTES)}")
+        value = geometry[attr]
+        if (attr == "_dx") != (index is not None):
+            self.fail(node, "_dx is a voxel size per axis: index it (ecs._dx[0])"
+                      if index is None else f"{region}.{attr} is a number, not a list")
+        return ("num", float(value if index is None else value[index]))
+
     def _Call(self, node):
         if node.keywords:
             self.fail(node, "keyword arguments are not allowed")
         name = _function_name(node.func)
+        name = ALIASES.get(name, name)
         if name == "isinstance":
             return self._isinstance(node), "bool"
         if name is None:
             self.fail(node.func, f"only the known functions can be called, not "
                                  f"{describe_node(node.func)}")
         if name not in FUNCTIONS:
-            self.fail(node, f"unknown function '{name}'{_hint(name, FUNCTIONS)}")
+            self.fail(node, f"unknown function '{name}'{_hint(name, [*FUNCTIONS, *ALIASES])}")
         count = FUNCTIONS[name][0]
         if len(node.args) != count:
             self.fail(node, f"{name}() takes {count} argument{'s' * (count > 1)}, not "
@@ -317,15 +400,21 @@ class _Parser:
         return ("call", name, tuple(self._number(a) for a in node.args)), "num"
 
     def _isinstance(self, node):
-        """NetPyNE's test for an extracellular node."""
+        """NetPyNE's tests of what kind of node an initial value is for: an extracellular
+        one (NodeExtracellular), one on a 1D or a 3D section (Node1D, Node3D), any (Node)."""
         self._initial_only(node, "isinstance")
         args = node.args
+        kinds = args[1].elts if len(args) == 2 and isinstance(args[1], ast.Tuple) \
+            else args[1:2]
+        names = [_node_class(k) for k in kinds]
         if len(args) != 2 or not (isinstance(args[0], ast.Name) and args[0].id == "node") \
-                or _dotted(args[1]) not in ("rxd.node.NodeExtracellular",
-                                            "node.NodeExtracellular", "NodeExtracellular"):
-            self.fail(node, "the only isinstance test allowed is "
-                            "isinstance(node, rxd.node.NodeExtracellular)")
-        return ("ecs",)
+                or not names or None in names:
+            self.fail(node, "the only isinstance test allowed is isinstance(node, "
+                            "rxd.node.<class>) with a class (or a tuple of them) of "
+                            f"{', '.join(NODE_CLASSES)}")
+        if names == ["NodeExtracellular"]:
+            return ("ecs",)
+        return ("isa", tuple(dict.fromkeys(names)))
 
     def _Compare(self, node):
         self._initial_only(node, "a comparison")
@@ -366,6 +455,15 @@ def _function_name(func) -> str | None:
     if dotted and dotted.rsplit(".", 1)[0] in ("rxdmath", "rxd.rxdmath", "math"):
         return dotted.rsplit(".", 1)[1]
     return None
+
+
+def _node_class(node) -> str | None:
+    """``rxd.node.Node1D`` (or ``node.Node1D``, ``Node1D``) -> 'Node1D'."""
+    dotted = _dotted(node)
+    if dotted is None:
+        return None
+    prefix, _, name = dotted.rpartition(".")
+    return name if name in NODE_CLASSES and prefix in ("", "node", "rxd.node") else None
 
 
 def _dotted(node) -> str | None:

@@ -74,7 +74,9 @@ def validate_rxd(params, pop_labels, cell_types, check) -> RxD | None:
     _unique_labels(species, region_kinds, constants, check)
     names = kinetics.Names(species={s.label: s.kind for s in species},
                            species_regions={s.label: s.regions for s in species},
-                           regions=region_kinds, constants=dict(constants))
+                           regions=region_kinds, constants=dict(constants),
+                           geometry={r.label: kinetics.extracellular_geometry(r.lo, r.hi, r.dx)
+                                     for r in regions if r.kind == EXTRACELLULAR})
     for s in species:  # initial values may use constants and regions
         if isinstance(s.initial, str):
             key = "value" if s.kind == "parameter" else "initial"
@@ -310,9 +312,6 @@ def _reaction(label, spec, part, names, check):
         elif key in spec:
             check.add(attr_path(path, key), f"must be a string such as '2 * ca + buf', not "
                                             f"{text!r}")
-    rate_f = _rate_value(spec, "rate_f", path, names, multi, check, required=True)
-    rate_b = _rate_value(spec, "rate_b", path, names, multi, check)
-    mass_action = _mass_action(spec, path, check)
     membrane = None
     if multi:
         membrane = check.reference(check.required(spec, "membrane", path),
@@ -321,6 +320,10 @@ def _reaction(label, spec, part, names, check):
         for key, tree in trees.items():
             if tree is not None:
                 _regions_named(tree, names, attr_path(path, key), check)
+    across = (membrane or True) if multi else None
+    rate_f = _rate_value(spec, "rate_f", path, names, across, check, required=True)
+    rate_b = _rate_value(spec, "rate_b", path, names, across, check)
+    mass_action = _mass_action(spec, path, check)
     regions = spec.get("regions")
     if regions is not None:
         regions = _labels(regions, attr_path(path, "regions"), names.regions, check)
@@ -336,7 +339,10 @@ def _reaction(label, spec, part, names, check):
 
 
 def _rate_value(spec, key, path, names, across, check, required=False):
-    """A number or a rate string; ``across`` a membrane every species names its region."""
+    """A number or a rate string. ``across`` a membrane (the membrane region's label, or
+    True when it is not known) a species without a region is the one on the membrane, as
+    in rxd (which compiles the rate on the membrane region): it must be there or in one
+    region only."""
     if key not in spec or (not required and spec[key] is None):
         if required:
             check.required(spec, key, path)
@@ -346,7 +352,8 @@ def _rate_value(spec, key, path, names, across, check, required=False):
     if isinstance(value, str):
         tree = _parse(value, names, kinetics.RATE, where, check)
         if tree is not None and across:
-            _regions_named(tree, names, where, check)
+            _regions_named(tree, names, where, check,
+                           membrane=across if isinstance(across, str) else None)
         return value if tree is not None else None
     return check.number(value, where)
 
@@ -361,11 +368,12 @@ def _mass_action(spec, path, check) -> bool:
     return mass_action
 
 
-def _regions_named(tree, names, path, check) -> None:
+def _regions_named(tree, names, path, check, membrane=None) -> None:
     """Across a membrane every species must say which side it is on (one with a single
-    region says so itself)."""
+    region says so itself; in a rate, one on the ``membrane`` region is there)."""
     for _, label, region in kinetics.references(tree):
-        if region is None and len(names.species_regions.get(label, ())) > 1:
+        regions = names.species_regions.get(label, ())
+        if region is None and len(regions) > 1 and membrane not in regions:
             check.add(path, f"'{label}' is in several regions: say which, e.g. "
                             f"'{label}[{names.species_regions[label][0]}]'",
                       in_expression=True)
