@@ -40,6 +40,12 @@ from .plots import gathered_sim_data, run_plot
 from .views import conn_stim_rows
 
 
+#: RunSpec fields NetPyNE reads from simConfig when the run starts, and when recording is
+#: set up (a script may change them after initialize)
+RUN_OPTIONS = ("duration", "dt", "hparams")
+RECORDING_OPTIONS = ("record_cells", "traces", "record_step", "record_stim")
+
+
 class Session:
     """One model: its specs, its network, its NEURON instance and its results.
 
@@ -140,6 +146,7 @@ class Session:
 
     def setup_recording(self):
         self._need("model", "sim.net.createCells()")
+        self._follow_sim_config(RECORDING_OPTIONS)
         if self.network.rxd is not None and self.model.rxd is None:
             self.add_rxd()
         with self._timed("setupRecordingTime"):
@@ -171,7 +178,7 @@ class Session:
         self._need("model", "sim.create()")
         if self.model.recorder is None:
             self.setup_recording()
-        self._follow_duration()
+        self._follow_sim_config(RUN_OPTIONS)
         run = self.run_spec
         # every rank runs in the same pieces when progress is on; rank 0 shows it
         with self._timed("runTime"), Progress("simulating", run.duration, "ms",
@@ -242,7 +249,7 @@ class Session:
             raise ValueError(f"interval must be a positive number of ms, not {interval!r}")
         if self.model.recorder is None:
             self.setup_recording()
-        self._follow_duration()
+        self._follow_sim_config(RUN_OPTIONS)
         duration = self.run_spec.duration
         start, stop = (0.0, duration) if time_range is None else map(float, time_range)
         with self._timed("runTime"):
@@ -420,15 +427,20 @@ class Session:
             paths.append(path)
         return paths
 
-    def _follow_duration(self) -> None:
-        """NetPyNE reads simConfig.duration when the run starts, so a script may set
-        ``sim.cfg.duration`` after initialize (RL_arm does): the run lasts what it says."""
+    def _follow_sim_config(self, names: tuple[str, ...]) -> None:
+        """NetPyNE reads simConfig's run options when the run starts (duration, dt,
+        hParams) and its recording options when recording is set up, so a script may
+        change ``sim.cfg`` after initialize (RL_arm sets the duration, sonata_300_cells the
+        traces): these RunSpec fields follow what simConfig says now."""
         check = Checker(warn=False)
         run, _ = validate_sim_config(self.sim_config, Names.of_network(self.network), check)
         check.raise_if_any()
-        if run.duration != self.run_spec.duration:
-            self.run_spec = replace(self.run_spec, duration=run.duration)
-            self.model.run_spec = self.run_spec
+        changed = {n: getattr(run, n) for n in names
+                   if getattr(run, n) != getattr(self.run_spec, n)}
+        if changed:
+            self.run_spec = replace(self.run_spec, **changed)
+            if self.model is not None:
+                self.model.run_spec = self.run_spec
 
     def current_output(self):
         """The output options as simConfig says now: NetPyNE reads them when it saves, so
