@@ -6,7 +6,7 @@ rate meaning the one on the membrane, as rxd compiles it."""
 import numpy as np
 import pytest
 
-from neuroloom import specs
+from neuroloom import sim, specs
 
 V = -60.0  # mV: the cells rest here (v_init = e_pas), so rates in v are constant
 GATE = {'cyt': 1.0, 'mem': 2.0}
@@ -88,3 +88,31 @@ def test_bad_strings_are_still_refused_with_their_path():
             "extracellular region; did you mean '_xlo'?") in text
     assert ("rxdParams.multicompartmentReactions['bare'].rate_f: unknown name 'rxd.vv'; "
             "did you mean 'rxd.v'?") in text
+
+
+def test_sim_net_rxd_hands_out_the_live_rxd_objects_as_netpyne():
+    """spreadingDepression's init.py reads sim.net.rxd['species']['k']['hObj'][ecs] and
+    walks sim.net.rxd.species['k']['hObj'].nodes."""
+    net, cfg = spreading_net()
+    sim.initialize(net, cfg)
+    try:
+        assert sim.net.rxd['species']['a']['d'] == 1.0  # the user's params, before NEURON
+        assert 'hObj' not in sim.net.rxd['species']['a']
+        sim.net.createPops(); sim.net.createCells(); sim.net.connectCells()
+        sim.net.addStims(); sim.net.addRxD()
+        view = sim.net.rxd
+        ecs = view['regions']['ecs']['hObj']
+        a_ecs = view['species']['a']['hObj'][ecs]
+        assert type(ecs).__name__ == 'Extracellular'
+        assert len(view.species['a']['hObj'].nodes) > 0  # attribute access, as init.py
+        assert type(a_ecs).__name__ == 'SpeciesOnExtracellular'
+        assert type(view['states']['gate']['hObj']).__name__ == 'State'
+        assert type(view['parameters']['dump']['hObj']).__name__ == 'Parameter'
+        assert sorted(view['multicompartmentReactions']) == ['bare', 'on_cyt', 'on_mem']
+        assert all(type(r['hObj']).__name__ == 'MultiCompartmentReaction'
+                   for r in view['multicompartmentReactions'].values())
+        assert sorted(view['rates']) == ['drift', 'hold']
+        assert all(type(r['hObj']).__name__ == 'Rate' for r in view['rates'].values())
+        assert net.rxdParams['species']['a'].get('hObj') is None  # the user's dict stays
+    finally:
+        sim.clearAll()

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..model.stim_types import stim_type_of
 from ..specs.dicts import Dict
+from .rxd_view import rxd_view
 
 
 class NetView:
@@ -33,6 +34,11 @@ class NetView:
 
     def addStims(self):
         self._session.add_stims()
+
+    @property
+    def rxd(self):
+        """rxdParams with each item's live rxd object under 'hObj' (sim/rxd_view.py)."""
+        return rxd_view(self._session)
 
     def addRxD(self, nthreads=None):
         """Reaction-diffusion (rxdParams); ``nthreads`` is NetPyNE's and not used."""
