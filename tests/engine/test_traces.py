@@ -3,7 +3,7 @@ and stimuli (stim), and traces limited to some cells (conds)."""
 import numpy as np
 import pytest
 
-from neuroloom import specs
+from neuroloom import sim, specs
 from neuroloom.errors import SpecError
 
 IZHI = {'mod': 'Izhi2007b', 'C': 1, 'k': 0.7, 'vr': -60, 'vt': -40, 'vpeak': 35, 'a': 0.03,
@@ -73,3 +73,44 @@ def test_trace_references_are_checked(run_session):
     assert "recordTraces['y'].stim" in message and "'clamp->E'" in message
     assert "recordTraces['z']" in message and "not mech and synMech" in message
     assert "recordTraces['w'].conds" in message and "'pop'" in message
+
+
+def test_a_point_cell_variable_it_lacks_is_an_error():
+    net = specs.NetParams()
+    net.popParams['I'] = {'cellModel': 'IntFire1', 'numCells': 2, 'tau': 10}
+    cfg = specs.SimConfig()
+    cfg.duration = 10
+    cfg.recordCells = ['I']
+    cfg.recordTraces = {'x': {'var': 'mm'}}
+    cfg.saveJson = cfg.saveSpikesSonata = False
+    sim.initialize(net, cfg)
+    try:
+        with pytest.raises(Exception, match=r"recordTraces\['x'\].*'mm' is not a variable of "
+                                            r"the point cell's IntFire1"):
+            sim.create()
+    finally:
+        sim.clearAll()
+
+
+def test_a_point_cell_records_its_own_variable():
+    """recordTraces with only 'var' on an IntFire1 population: its m, as NetPyNE records
+    a point cell (its hPointp)."""
+    net = specs.NetParams()
+    net.popParams['S'] = {'cellModel': 'VecStim', 'numCells': 1, 'spkTimes': [2.0, 4.0]}
+    net.popParams['I'] = {'cellModel': 'IntFire1', 'numCells': 1, 'tau': 10}
+    net.connParams['S->I'] = {'preConds': {'pop': 'S'}, 'postConds': {'pop': 'I'},
+                              'weight': 0.3, 'delay': 1}
+    cfg = specs.SimConfig()
+    cfg.duration = 10
+    cfg.recordCells = ['I']
+    cfg.recordTraces = {'m': {'var': 'm'}}
+    cfg.saveJson = cfg.saveSpikesSonata = False
+    sim.initialize(net, cfg)
+    try:
+        sim.create()
+        sim.simulate()
+        m = np.array(sim.allSimData['m']['cell_1'])
+    finally:
+        sim.clearAll()
+    # m jumps by the weight at each arrival (3 and 5 ms) and is 0 before
+    assert m[0] == 0 and m.max() > 0.3

@@ -118,6 +118,9 @@ def _reference(cell, trace, finder, rxd=None):
         return rxd.reference(cell, sec, trace.loc, *species.groups())
     if trace.stim is not None:
         owner = finder.stim(cell.gid, trace.stim)
+    elif cell.cell_type.is_artificial and not (trace.sec or trace.mech or trace.syn_mech
+                                              or trace.pointp):
+        owner = cell.obj  # a point cell's own variable (an IntFire's m), as NetPyNE records it
     elif sec not in cell.secs:
         return None
     elif trace.syn_mech is not None:
@@ -136,7 +139,9 @@ def _reference(cell, trace, finder, rxd=None):
     try:
         return getattr(owner, f"_ref_{trace.var}")
     except (AttributeError, NameError):
-        return f"'{trace.var}' is not a variable of {_what(trace)}"
+        what = (f"the point cell's {cell.cell_type.artificial.mod}" if owner is
+                getattr(cell, "obj", None) else _what(trace))
+        return f"'{trace.var}' is not a variable of {what}"
 
 
 def _what(trace):
