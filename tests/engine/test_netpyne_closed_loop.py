@@ -101,6 +101,9 @@ def test_plastic_connections_show_their_stdp_and_reward_changes_the_weight(stdp_
         assert len(conns) == 12
         assert all(c['plast'] == {'mech': 'STDP', 'params': STDP} for c in conns)
         assert all(c['hSTDP'].hname().startswith('STDP') for c in conns)
+        # where NetPyNE puts it: location 0 of the synapse's section
+        assert all(c['hSTDP'].get_segment().x == 0 and c['hSTDP'].get_segment().sec
+                   == c['hObj'].syn().get_segment().sec for c in conns)
         assert all(c['hSTDPprecon'].weight[0] == 1 and c['hSTDPpstcon'].weight[0] == -1
                    for c in conns)
 

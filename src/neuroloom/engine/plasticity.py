@@ -1,8 +1,8 @@
 """Synaptic plasticity (connParams' 'plast'): a point process per plastic connection.
 
-As NetPyNE 1.1.1 makes it: the mechanism sits on the postsynaptic cell (at the segment of
-the synapse the connection drives; artificial cells, which have no sections, get a section
-of their own) with the rule's params. The 'STDP' mechanism is also wired: it hears the
+As NetPyNE 1.1.1 makes it: the mechanism sits on the postsynaptic cell, at the start (0)
+of the section of the synapse the connection drives (artificial cells, which have no
+sections, get a section of their own), with the rule's params. The 'STDP' mechanism is also wired: it hears the
 presynaptic cell's spikes on an event of weight +1 and the postsynaptic cell's on one of
 weight -1, both through ParallelContext.gid_connect (so the presynaptic cell may live on
 another rank; the postsynaptic one is on this rank), and its POINTER 'synweight' is set to
@@ -83,13 +83,14 @@ class PlasticityWiring:
             h.setpointer(nc._ref_weight[int(weight_index[i])], WEIGHT_POINTER, mech)
 
     def _place(self, h, nc, network, post):
-        """Where the mechanism goes: the synapse's segment, or the artificial cell's own
-        section (NEURON needs a section for a point process)."""
+        """Where the mechanism goes, as NetPyNE puts it: location 0 of the synapse's
+        section, or of the artificial cell's own section (NEURON needs a section for a
+        point process)."""
         if not network.cell_type_of(post).is_artificial:
-            return nc.syn().get_segment()
+            return nc.syn().get_segment().sec(0)
         if post not in self._sections:
             self._sections[post] = h.Section(name=f"neuroloom_plasticity_{post}")
-        return self._sections[post](0.5)
+        return self._sections[post](0)
 
     def release(self) -> None:
         """Drop every NEURON object made here (the NetCons first)."""
