@@ -90,6 +90,24 @@ def test_bad_strings_are_still_refused_with_their_path():
             "did you mean 'rxd.v'?") in text
 
 
+def check_rxd_view(net):
+    """The view's objects are held only while this runs: rxd's objects must be gone before
+    the model is cleared (they keep NEURON's ion data in use)."""
+    view = sim.net.rxd
+    ecs = view['regions']['ecs']['hObj']
+    assert type(ecs).__name__ == 'Extracellular'
+    assert type(view['species']['a']['hObj'][ecs]).__name__ == 'SpeciesOnExtracellular'
+    assert len(view.species['a']['hObj'].nodes) > 0  # attribute access, as init.py
+    assert type(view['states']['gate']['hObj']).__name__ == 'State'
+    assert type(view['parameters']['dump']['hObj']).__name__ == 'Parameter'
+    assert sorted(view['multicompartmentReactions']) == ['bare', 'on_cyt', 'on_mem']
+    assert all(type(r['hObj']).__name__ == 'MultiCompartmentReaction'
+               for r in view['multicompartmentReactions'].values())
+    assert sorted(view['rates']) == ['drift', 'hold']
+    assert all(type(r['hObj']).__name__ == 'Rate' for r in view['rates'].values())
+    assert net.rxdParams['species']['a'].get('hObj') is None  # the user's dict stays
+
+
 def test_sim_net_rxd_hands_out_the_live_rxd_objects_as_netpyne():
     """spreadingDepression's init.py reads sim.net.rxd['species']['k']['hObj'][ecs] and
     walks sim.net.rxd.species['k']['hObj'].nodes."""
@@ -100,19 +118,6 @@ def test_sim_net_rxd_hands_out_the_live_rxd_objects_as_netpyne():
         assert 'hObj' not in sim.net.rxd['species']['a']
         sim.net.createPops(); sim.net.createCells(); sim.net.connectCells()
         sim.net.addStims(); sim.net.addRxD()
-        view = sim.net.rxd
-        ecs = view['regions']['ecs']['hObj']
-        a_ecs = view['species']['a']['hObj'][ecs]
-        assert type(ecs).__name__ == 'Extracellular'
-        assert len(view.species['a']['hObj'].nodes) > 0  # attribute access, as init.py
-        assert type(a_ecs).__name__ == 'SpeciesOnExtracellular'
-        assert type(view['states']['gate']['hObj']).__name__ == 'State'
-        assert type(view['parameters']['dump']['hObj']).__name__ == 'Parameter'
-        assert sorted(view['multicompartmentReactions']) == ['bare', 'on_cyt', 'on_mem']
-        assert all(type(r['hObj']).__name__ == 'MultiCompartmentReaction'
-                   for r in view['multicompartmentReactions'].values())
-        assert sorted(view['rates']) == ['drift', 'hold']
-        assert all(type(r['hObj']).__name__ == 'Rate' for r in view['rates'].values())
-        assert net.rxdParams['species']['a'].get('hObj') is None  # the user's dict stays
+        check_rxd_view(net)
     finally:
         sim.clearAll()

@@ -8,6 +8,8 @@ stimulus spikes and LFP contributions) and gids (the cells this rank simulated).
 """
 from __future__ import annotations
 
+import warnings
+
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +56,11 @@ def save_in_nodes(session, filename=None, lfp: bool = True, remove_traces: bool 
             paths.append(write(folder / f"{name}_node_{rank}.{suffix}", payload))
     if remove_traces:
         session._raw = {**session._raw, "traces": {label: {} for label in raw["traces"]}}
-    session.log(f"Saved this rank's data in {folder}")
+    if paths:
+        session.log(f"Saved this rank's data in {folder}")
+    else:
+        warnings.warn("saveDataInNodes wrote nothing: simConfig.saveJson and savePickle are "
+                      "both False (as in NetPyNE, they choose the node files)", stacklevel=3)
     return paths
 
 

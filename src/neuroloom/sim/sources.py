@@ -28,7 +28,9 @@ from ..specs import NetParams, SimConfig
 
 SCRIPT, SAVED, NEUROML, SONATA = "script", "saved run", "NeuroML2", "SONATA"
 SAVED_SUFFIXES = (".json", ".pkl", ".pickle", ".h5", ".hdf5")
-STOPPING_CALLS = ("createSimulateAnalyze", "createSimulate", "create", "initialize")
+STOPPING_CALLS = ("createSimulateAnalyze", "createSimulate", "create", "initialize",
+                  "createExportNeuroML2", "createSimulateAnalyzeInterval",
+                  "createSimulateAnalyzeDistributed")
 
 
 @dataclass
