@@ -198,3 +198,21 @@ def test_export_through_the_facade(tmp_path):
         assert len(back.stims) == len(state.current().network.stims)
     finally:
         state.peek().clear()
+
+
+def test_an_izhikevich_celltype_neuroml_lacks_is_written_as_netpyne_writes_it(tmp_path):
+    """M1's export.py: its FS cells (Izhi2007b celltype 5) become izhikevich2007Cells, as
+    NetPyNE writes them, with a warning that their own terms are lost; neuroloom's own
+    reading of the file keeps the celltype."""
+    from neuroloom.builder import network_from_specs
+
+    net, cfg = tutorial_specs("tut4")
+    izhi = net.cellParams['PYR_Izhi']['secs']['soma']['pointps']['Izhi']
+    izhi['celltype'] = 5
+    network = network_from_specs(net, cfg)
+    with pytest.warns(UserWarning, match=r"cell type 'PYR_Izhi': Izhi2007b celltype 5 \(FS: "
+                                         r"u follows a cubic of v above d\) is written as "
+                                         r"NeuroML's izhikevich2007Cell"):
+        path, _ = export(network, "fs", tmp_path, cfg)
+    assert '<izhikevich2007Cell id=' in path.read_text()
+    assert neuroml.load(path).network.cell_types == network.cell_types

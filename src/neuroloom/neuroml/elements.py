@@ -19,6 +19,7 @@ NeuroML form here: FormatError naming it.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import neuroml
@@ -29,6 +30,11 @@ from . import channels
 from . import conventions as nc
 
 PLAIN_IZHIKEVICH = (1, 2, 3)  # RS, IB, CH: the book's equations with no special case
+#: what the other celltypes of Izhi2007b add (mod/izhi2007b.mod)
+SPECIAL_IZHIKEVICH = {4: "LTS: spike threshold and reset depend on u",
+                      5: "FS: u follows a cubic of v above d",
+                      6: "TC: b depends on v, threshold and reset on u",
+                      7: "RTN: b depends on v"}
 ALL_CHANNELS = {c.id: c for c in channels.ion_channels()}
 
 
@@ -65,10 +71,12 @@ class ExportedCell:
         return self.segments[section].locate(loc)
 
 
-def export_cell(cell_type, cell_id: str, v_init: float) -> ExportedCell:
+def export_cell(cell_type, cell_id: str, v_init: float, warn: bool = True) -> ExportedCell:
+    """The NeuroML cell of a cell type; ``warn``: say what its form loses (an export does;
+    an importer comparing a file with its annotation need not)."""
     izhikevich = as_point_process(cell_type)
     if izhikevich is not None:
-        return ExportedCell(_izhikevich(cell_type, cell_id, *izhikevich), {})
+        return ExportedCell(_izhikevich(cell_type, cell_id, *izhikevich, warn=warn), {})
     where = f"cell type '{cell_type.label}'"
     for sec in cell_type.sections:
         if sec.pointps:
@@ -235,14 +243,22 @@ def _reversal_potentials(sec, where) -> dict:
 
 
 # -- Izhikevich ----------------------------------------------------------------------------
-def _izhikevich(cell_type, cell_id, mod, params):
+def _izhikevich(cell_type, cell_id, mod, params, warn=True):
     """NeuroML's izhikevich2007Cell with the book's parameters: the section's capacitance
     times the mechanism's divisor C is the book's C (see mod/izhi2007b.mod); v starts at
     vr as the mechanism puts it there."""
     where = f"cell type '{cell_type.label}'"
-    if mod != "Izhi2007b" or int(params.get("celltype", 1)) not in PLAIN_IZHIKEVICH:
-        raise FormatError(f"{where}: {mod} celltype {params.get('celltype')} has no NeuroML "
-                          "form (izhikevich2007Cell is celltypes 1-3 of Izhi2007b)")
+    if mod != "Izhi2007b":
+        raise FormatError(f"{where}: {mod} has no NeuroML form (izhikevich2007Cell is "
+                          "Izhi2007b)")
+    celltype = int(params.get("celltype", 1))
+    if celltype not in PLAIN_IZHIKEVICH and warn:
+        # NetPyNE writes every celltype so; saying it keeps it from passing unnoticed
+        warnings.warn(f"{where}: Izhi2007b celltype {celltype} "
+                      f"({SPECIAL_IZHIKEVICH.get(celltype, 'not one of 1-7')}) is written as "
+                      "NeuroML's izhikevich2007Cell, the equations of celltypes 1-3, as "
+                      "NetPyNE writes it: its own terms are lost, and the NeuroML cell fires "
+                      "differently", stacklevel=3)
     if params.get("Iin", 0.0) != 0.0:
         raise FormatError(f"{where}: Izhi2007b Iin has no izhikevich2007Cell form")
     sec = cell_type.sections[0]
