@@ -213,6 +213,10 @@ class Example:
         return self.seeds or (QUICK_SEEDS if self.quick else DEFAULT_SEEDS)
 
 
+EXPORT_NOTE = ("the example's export script: createExportNeuroML2, then libNeuroML validates "
+               "the file (nothing is simulated)")
+
+
 def _examples() -> tuple[Example, ...]:
     e = Example
     return (
@@ -220,6 +224,8 @@ def _examples() -> tuple[Example, ...]:
           file_differences=(RASTER_SAVEDATA,)),
         e("HybridTut", "HybridTut", ("src/init.py",), quick=True),
         e("M1", "M1", ("src/init.py",), quick=True, note="2 s in cfg.py"),
+        *[e(f"{name}_export", name, ("src/export.py",), seeds=4, note=EXPORT_NOTE)
+          for name in ("HHTut", "HybridTut", "M1", "sandbox")],
         e("M1detailed", "M1detailed", ("src/init.py",), cap_ms=100.0, seeds=3,
           note="detailed multi-compartment model: 100 ms of its 500"),
         e("CA3model_3pops", "CA3model_3pops", ("src/init.py",), timeout_s=1800,

@@ -122,16 +122,15 @@ def test_pending_options_asked_for_are_errors(tut2):
     cfg.cvode_active = True
     cfg.recordCellsSpikes = [0, 1]
     cfg.backupCfgFile = ["cfg.py", "backup"]
-    cfg.createNEURONObj = False
     cfg.recordDipolesHNN = ["L2"]
     net.rotateCellsRandomly = [0, 3.0]
     net.scaleConnWeightModels = {"HH_simple": 0.5}
     found = problems(net, cfg)
-    for name in ("cvode_active", "recordCellsSpikes", "backupCfgFile", "createNEURONObj",
+    for name in ("cvode_active", "recordCellsSpikes", "backupCfgFile",
                  "recordDipolesHNN", "rotateCellsRandomly", "scaleConnWeightModels"):
         assert any(p.startswith(f"{name}: '{name}' is not supported yet (") for p in found), \
             name
-    assert len(found) == 7
+    assert len(found) == 6
 
 
 def test_a_near_miss_at_the_top_level_is_a_warning_and_a_variable(tut2):

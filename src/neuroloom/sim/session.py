@@ -44,6 +44,8 @@ from .views import conn_stim_rows
 #: set up (a script may change them after initialize)
 RUN_OPTIONS = ("duration", "dt", "hparams")
 RECORDING_OPTIONS = ("record_cells", "traces", "record_step", "record_stim")
+#: the recordings of no run (simConfig.createNEURONObj False)
+NO_RUN = {"spike_t": (), "spike_gid": (), "t": (), "traces": {}}
 
 
 class Session:
@@ -117,8 +119,16 @@ class Session:
                 self.net_spec, dict(self.run_spec.seeds), progress=progress)
         return self.network.pops
 
+    @property
+    def in_neuron(self) -> bool:
+        """Whether the model is put into NEURON (simConfig.createNEURONObj, default True;
+        False builds the network to save it, with nothing to simulate)."""
+        return self.run_spec is None or self.run_spec.create_neuron_obj
+
     def create_cells(self):
         self._need("network", "sim.net.createPops()")
+        if not self.in_neuron:
+            return
         with self._timed("createTime"):
             self.model = NeuronModel(self.network, self.run_spec, rank=self.rank,
                                      nhost=self.nhost)
@@ -128,11 +138,15 @@ class Session:
                 self.model.create_cells(progress)
 
     def connect_cells(self):
+        if not self.in_neuron:
+            return
         self._need("model", "sim.net.createCells()")
         with self._timed("connectTime"), self._progress("connecting") as progress:
             self.model.connect_cells(progress)
 
     def add_stims(self):
+        if not self.in_neuron:
+            return
         self._need("model", "sim.net.createCells()")
         with self._timed("stimsTime"):
             self.model.add_stims()
@@ -140,11 +154,15 @@ class Session:
     def add_rxd(self):
         """Reaction-diffusion (rxdParams) in the cells' sections; done by setup_recording
         when not called before (traces may record its species)."""
+        if not self.in_neuron:
+            return
         self._need("model", "sim.net.createCells()")
         with self._timed("rxdTime"):
             self.model.add_rxd()
 
     def setup_recording(self):
+        if not self.in_neuron:
+            return
         self._need("model", "sim.net.createCells()")
         self._follow_sim_config(RECORDING_OPTIONS)
         if self.network.rxd is not None and self.model.rxd is None:
@@ -164,9 +182,11 @@ class Session:
         self.setup_recording()
         net, timing = self.network, self.timing
         in_neuron = sum(timing.get(k, 0.0) for k in ("createTime", "connectTime", "stimsTime"))
+        where = (f"NEURON {in_neuron:.2f} s" if self.in_neuron else
+                 "not put into NEURON: simConfig.createNEURONObj is False")
         self.log(f"Created {net.num_cells} cells in {len(net.pops)} populations, "
                  f"{len(net.conns)} connections and {len(net.stims)} stimuli "
-                 f"(build {timing.get('buildTime', 0.0):.2f} s, NEURON {in_neuron:.2f} s)")
+                 f"(build {timing.get('buildTime', 0.0):.2f} s, {where})")
         if self.run_spec.verbose:
             for rules, column, what in ((net.conn_rules, net.conns.rule, "connections"),
                                         (net.stim_rules, net.stims.rule, "stimuli")):
@@ -175,6 +195,7 @@ class Session:
                     self.log(f"  rule '{label}': {count} {what}")
 
     def run_sim(self) -> None:
+        self._need_neuron()
         self._need("model", "sim.create()")
         if self.model.recorder is None:
             self.setup_recording()
@@ -189,7 +210,11 @@ class Session:
     def gather_data(self, lfp: bool = True, dipole: bool = True, entries=None) -> None:
         """Every rank's recordings, on every rank (``sim.allSimData``); ``lfp`` and
         ``dipole`` False leave those signals out, ``entries`` keeps only those simData
-        entries (NetPyNE's gatherData arguments)."""
+        entries (NetPyNE's gatherData arguments). With simConfig.createNEURONObj False
+        there was no run: simData is empty, as NetPyNE gathers it then."""
+        if not self.in_neuron and self._raw is None:
+            self._use_recordings(Recordings.from_raw(NO_RUN, self.run_spec.duration))
+            return
         self._need("_raw", "sim.runSim()")
         with self._timed("gatherTime"):
             raw = self.model.gather(self._raw)
@@ -244,6 +269,7 @@ class Session:
                           func_args=None) -> None:
         """Run, calling ``func(t, **func_args)`` every ``interval`` ms of simulated time
         (within ``time_range`` [start, stop] ms), as NetPyNE's runSimWithIntervalFunc."""
+        self._need_neuron()
         self._need("model", "sim.create()")
         if not interval or interval <= 0:
             raise ValueError(f"interval must be a positive number of ms, not {interval!r}")
@@ -495,6 +521,12 @@ class Session:
         root = self.rank == 0 if self.rank is not None else launched_rank() == 0
         return bool(self.run_spec is None or self.run_spec.progress) and root \
             and self._echo is not None
+
+    def _need_neuron(self) -> None:
+        if not self.in_neuron:
+            raise RuntimeError("simConfig.createNEURONObj is False: the network was built "
+                               "without NEURON objects, so there is nothing to simulate "
+                               "(save it, then load and run it with createNEURONObj True)")
 
     def _need(self, attribute, step):
         if getattr(self, attribute) is None:

@@ -137,7 +137,9 @@ SIMCONFIG_TABLE = {
     "gpu": _pending(False, "CoreNEURON on a GPU"),
     "dump_coreneuron_model": _pending(False, "writing CoreNEURON's model files"),
     # what NetPyNE builds
-    "createNEURONObj": _pending(True, "a network without NEURON objects"),
+    "createNEURONObj": Option(True, note="False: sim.create builds the network (cells, "
+                                         "connections, stimuli as tables) without NEURON, "
+                                         "to save it; nothing can be simulated"),
     "createPyStruct": _no_effect(True, "neuroloom always keeps its tables; sim.net.cells "
                                        "is a view of them"),
     "includeParamsLabel": _no_effect(True, "NetPyNE's bookkeeping: the rule's label in "

@@ -95,7 +95,9 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         coreneuron=check.boolean(c.coreneuron, "coreneuron"),
         load_balance=_load_balance(c.loadBalance, check),
         lfp=lfp_spec(c, pop_labels, check),
-        record_stim=check.boolean(_option(c, "recordStim", False), "recordStim"))
+        record_stim=check.boolean(_option(c, "recordStim", False), "recordStim"),
+        create_neuron_obj=check.boolean(_option(c, "createNEURONObj", True),
+                                        "createNEURONObj"))
     include = data_parts(c.saveDataInclude, check) or data_parts(
         options["saveDataInclude"], check)
     label = c.simLabel if isinstance(c.simLabel, str) else check.string(c.simLabel, "simLabel")
