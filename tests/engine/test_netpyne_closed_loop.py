@@ -119,3 +119,24 @@ def test_plastic_connections_show_their_stdp_and_reward_changes_the_weight(stdp_
         sim.clearAll()
     # the reward turns the eligible Hebbian pairings of the last RLwindhebb ms into weight
     assert min(weights) > 0.02 + 0.0005
+
+
+def test_a_new_model_leaves_no_neuron_object_of_the_walked_one():
+    """Walking sim.net.cells and their conns caches views of the model (NetCons, NetStims);
+    the next model must not find them in NEURON, where they would fire into its run."""
+    from neuroloom.engine.neuron_env import neuron_h
+    h = neuron_h()
+    net, cfg = loop_specs()
+    net.stimSourceParams['bkg'] = {'type': 'NetStim', 'rate': 10, 'noise': 0.5}
+    net.stimTargetParams['bkg->out'] = {'source': 'bkg', 'conds': {'pop': 'out'},
+                                        'weight': 0.01, 'delay': 1, 'synMech': 'exc'}
+    create(net, cfg)
+    try:
+        walked = [(c, s) for cell in sim.net.cells for c, s in ((cell.conns, cell.stims),)]
+        assert sum(len(s) for _, s in walked) == 3 and h.List('NetStim').count() == 4 + 3
+        del walked
+        create(net, cfg)  # replaces the model
+        assert h.List('NetStim').count() == 4 + 3
+    finally:
+        sim.clearAll()
+    assert h.List('NetStim').count() == 0 and h.List('NetCon').count() == 0

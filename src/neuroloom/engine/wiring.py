@@ -111,7 +111,9 @@ class Stimuli:
         # any number of ranks; the synapses of a (rule, target) share it, as in NetPyNE
         if hasattr(obj, "noiseFromRandom123"):
             obj.noiseFromRandom123(gid, stream, seed)
-        else:  # an NSLOC draws from a hoc Random on the same stream
+        elif params.get("noise", 0.0) > 0:  # an NSLOC draws from a hoc Random on the stream
+            # (not when it has no noise: the old mod files that define NSLOC keep the
+            # Random in a POINTER, which NEURON 9 may move as it reorganises its data)
             draws = h.Random()
             draws.Random123(gid, stream, seed)
             draws.negexp(1)

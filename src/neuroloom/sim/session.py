@@ -544,6 +544,10 @@ class Session:
         if self.model is not None:
             self.model.clear()
         self.model = None
+        # the views hold NetCons and NetStims of the model: NEURON objects that outlived
+        # their model would initialise with the next one, and be freed in the middle of
+        # its run (the cell views refer back to this session: only a GC cycle frees them)
+        self.conn_index = self.cell_views = None
 
 
 def _parts(include) -> tuple:
