@@ -1,6 +1,13 @@
+import shutil
+from pathlib import Path
+
 import pytest
 
+from neuroloom.engine import modfiles
 from neuroloom.sim import Session
+
+#: RL_arm's STDP mechanism, NetPyNE's plasticity rule (connParams 'plast')
+STDP_MOD = Path("/work/shared/netpyne-examples/RL_arm/stdp.mod")
 
 
 @pytest.fixture
@@ -23,3 +30,14 @@ def run_session():
         session.clear()
     from neuroloom.engine.neuron_env import neuron_h
     assert list(neuron_h().allsec()) == [], "a test left NEURON sections behind"
+
+
+@pytest.fixture(scope="session")
+def stdp_mod(tmp_path_factory):
+    """The folder of RL_arm's stdp.mod, compiled (into neuroloom's cache) and loaded."""
+    if not STDP_MOD.exists():
+        pytest.skip("the shared NetPyNE examples (RL_arm) are not here")
+    folder = tmp_path_factory.mktemp("stdp")
+    shutil.copy(STDP_MOD, folder / STDP_MOD.name)
+    modfiles.load(folder)
+    return str(folder)

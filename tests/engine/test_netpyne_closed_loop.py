@@ -1,27 +1,13 @@
 """What a closed-loop NetPyNE model (RL_arm) reads and changes while it runs: the cells'
 own attributes, the spikes recorded so far, the STDP mechanisms of its connections, the
 run's duration set after initialize, NetPyNE's helpers (_gatherAllCellTags, pc, nhost)."""
-import shutil
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from neuroloom import sim, specs
-from neuroloom.engine import modfiles
 
-STDP_MOD = Path("/work/shared/netpyne-examples/RL_arm/stdp.mod")
 STDP = {'hebbwt': 0.0001, 'antiwt': -0.0001, 'wmax': 0.05, 'RLon': 1, 'RLhebbwt': 0.001,
         'RLantiwt': 0, 'tauhebb': 10, 'RLwindhebb': 50}
-
-
-@pytest.fixture(scope="module")
-def stdp_mod(tmp_path_factory):
-    if not STDP_MOD.exists():
-        pytest.skip("the shared NetPyNE examples (RL_arm) are not here")
-    folder = tmp_path_factory.mktemp("stdp")
-    shutil.copy(STDP_MOD, folder / STDP_MOD.name)
-    modfiles.load(folder)
 
 
 def loop_specs(plast=None):

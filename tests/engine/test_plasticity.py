@@ -2,7 +2,6 @@
 weight as the run goes (NetPyNE's STDP wiring, with RL_arm's stdp.mod from the shared
 examples, compiled at test time)."""
 import os
-import shutil
 import subprocess
 import sys
 import warnings
@@ -12,29 +11,18 @@ import numpy as np
 import pytest
 
 from neuroloom import sim, specs
-from neuroloom.engine import modfiles
 from neuroloom.engine.plasticity import PlasticityWiring
 from neuroloom.errors import MechanismError, SpecError
-from neuroloom.sim import Session, state
 from neuroloom.model.catalog import Plasticity
 from neuroloom.model.serialize import network_from_dict, network_to_dict
+from neuroloom.sim import Session, state
 from neuroloom.validate import validate
 
-STDP_MOD = Path("/work/shared/netpyne-examples/RL_arm/stdp.mod")
 START_WEIGHT = 0.001  # uS: too weak to make the post cell fire
 STDP = {'hebbwt': 0.001, 'antiwt': -0.001, 'wmax': 0.01, 'tauhebb': 10, 'tauanti': 10,
         'RLon': 0}
 POST_SPIKES_AT = 25.0  # ms: the post cell's drive (it fires a little later)
 
-
-@pytest.fixture(scope="module")
-def stdp_mod(tmp_path_factory):
-    if not STDP_MOD.exists():
-        pytest.skip("the shared NetPyNE examples (RL_arm) are not here")
-    folder = tmp_path_factory.mktemp("stdp")
-    shutil.copy(STDP_MOD, folder / STDP_MOD.name)
-    modfiles.load(folder)  # compiled into neuroloom's cache, keyed by content
-    return str(folder)
 
 
 def pair_net(pre_times, plast=None):
