@@ -89,8 +89,11 @@ def _sonata(options, parser, target: Path) -> int:
         mods = [arg for folder in options.mod for arg in ("--mod", folder)]
         _exec([sys.executable, "-c", RUN_AGAIN, "run", *mods, "--signs", options.signs,
                str(target)], options.processes, parser)
-    for path in run_sonata(target, options.mod, options.signs):
-        print(path)
+    try:
+        for path in run_sonata(target, options.mod, options.signs):
+            print(path)
+    finally:
+        sim.clearAll()  # the command's model: nothing of it stays in NEURON
     return 0
 
 
@@ -124,10 +127,7 @@ def run_sonata(path, mod_folders=(), signs: str = "sonata") -> list[Path]:
                           "run")
     sim.simulate()
     session = state.current()
-    try:
-        paths = list(session.save_data())  # the spike file and reports as the config says
-    finally:
-        sim.clearAll()  # the command's model: nothing of it stays in NEURON
+    paths = list(session.save_data())  # the spike file and reports as the config says
     return paths if session.is_root else []
 
 
