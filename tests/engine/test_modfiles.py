@@ -62,12 +62,22 @@ def test_names_loading_once_and_conflicts(tmp_path):
     assert sorted(modfiles.mechanism_names(sorted(TEST_MODS.glob("*.mod")))) == [
         "ElectSyn", "GradedSyn", "SelfV"]
     assert modfiles.load(TEST_MODS) == modfiles.load(TEST_MODS)  # the second is a no-op
+    # a folder holding a copy of a loaded file (a SONATA export's mechanisms_dir): the
+    # copy is skipped and the folder's other files are loaded
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(TEST_MODS / "selfv.mod", copy)
+    (copy / "other.mod").write_text("NEURON { SUFFIX neuroloomtestother }\n")
+    assert sorted(modfiles.load(copy)) == ["SelfV", "neuroloomtestother"]
+    assert mechanisms.exists("neuroloomtestother")
+    # a different file defining a loaded name is a clash
     clash = tmp_path / "clash"
     clash.mkdir()
-    shutil.copy(TEST_MODS / "selfv.mod", clash)
-    (clash / "other.mod").write_text("NEURON { SUFFIX neuroloomtestother }\n")
+    (clash / "selfv.mod").write_text((TEST_MODS / "selfv.mod").read_text() + "\n: changed\n")
+    (clash / "another.mod").write_text("NEURON { SUFFIX neuroloomtestanother }\n")
     with pytest.raises(MechanismError, match="NEURON already has SelfV"):
         modfiles.load(clash)
+    assert not mechanisms.exists("neuroloomtestanother")
     with pytest.raises(MechanismError, match="holds no .mod files"):
         modfiles.load(tmp_path)
 

@@ -64,8 +64,9 @@ def test_soma_reports_match_bmtk(run, report, var):
     ref, ref_nodes = bmtk_report(report)
     recorded = session.recordings.reports[report]
     samples = np.column_stack([recorded[g][0][:, 0] for g in ref_nodes.tolist()])
-    # BMTK's frame k holds the value at (k + 1) dt: our sample k + 1
-    assert np.abs(samples[1:len(ref) + 1] - ref).max() < 1e-6
+    # BMTK's frame k holds the value at (k + 1) dt, and so does ours; both in double,
+    # measured 7.6e-9 mV (v) and 9.1e-16 mM (cai), far below float32 rounding (3.8e-6 mV)
+    assert np.abs(samples[:len(ref)] - ref).max() < {"v": 5e-8, "cai": 1e-14}[var]
     written = libsonata.ElementReportReader(str(out / f"{report}.h5"))["cortex"]
     assert written.get_node_ids() == list(range(9))
     frames = written.get()

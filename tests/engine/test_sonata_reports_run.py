@@ -27,8 +27,10 @@ def test_soma_and_compartment_reports(tmp_path, run_session):
     assert soma.times == (0.0, cfg.duration, cfg.dt) or np.isclose(soma.times[1],
                                                                     cfg.duration)
     data = soma.get(node_ids=[5])  # gid 25 is M's node 5
-    np.testing.assert_array_equal(np.asarray(data.data)[:, 0],
-                                  traces["V_soma"][25][:frames].astype(np.float32))
+    # BMTK's frames: frame k is the value at (k + 1) dt, the trace's sample k + 1
+    # (the trace, sampled every recordStep, may lack the sample at tstop)
+    expected = traces["V_soma"][25][1:frames + 1].astype(np.float32)
+    np.testing.assert_array_equal(np.asarray(data.data)[:len(expected), 0], expected)
     assert np.asarray(data.data).shape == (frames, 1)
     every = libsonata.ElementReportReader(str(tmp_path / "compartments.h5"))
     assert sorted(every.get_population_names()) == ["M", "S"]
@@ -37,5 +39,5 @@ def test_soma_and_compartment_reports(tmp_path, run_session):
     nseg = {s.name: s.nseg for s in session.network.cell_type_of(25).sections}
     assert len(ids) == nseg["soma"] + nseg["dend"]
     dend_middle = [i for i, (_, sec) in enumerate(ids) if sec == 1][nseg["dend"] // 2]
-    np.testing.assert_array_equal(np.asarray(cell.data)[:, dend_middle],
-                                  traces["V_dend"][25][:frames].astype(np.float32))
+    expected = traces["V_dend"][25][1:frames + 1].astype(np.float32)
+    np.testing.assert_array_equal(np.asarray(cell.data)[:len(expected), dend_middle], expected)

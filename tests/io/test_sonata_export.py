@@ -97,7 +97,9 @@ def test_configs_name_what_simulators_need(tmp_path):
     simulation = json.loads((tmp_path / "c" / "simulation_config.json").read_text())
     assert simulation["run"]["tstop"] == 1000.0 and simulation["run"]["dt"] == 0.025
     assert simulation["conditions"] == {"celsius": 6.3, "v_init": -65.0}
-    assert simulation["inputs"]["bkg->PYR"]["module"] == "neuroloom_netstim"
+    # issue 17: NetStims are written as the spike trains they fire, which any simulator runs
+    assert simulation["inputs"]["bkg->PYR"]["module"] == "h5"
+    assert simulation["inputs"]["bkg->PYR"]["input_type"] == "spikes"
     template = (tmp_path / "c" / "components" / "templates" / "PYR.hoc").read_text()
     assert "insert hh" in template and "gnabar_hh = 0.12" in template
 

@@ -14,7 +14,8 @@ from collections import Counter
 import numpy as np
 
 from ..errors import FormatError, NeuroloomError, SpecError
-from ..sim.sources import kind_of, open_model
+from ..sim.sources import SONATA, kind_of, open_model
+from .run import sonata_config
 
 
 def add_commands(commands, parents) -> None:
@@ -34,7 +35,7 @@ def add_commands(commands, parents) -> None:
 def validate(options, parser) -> int:
     try:
         kind = kind_of(options.path)
-        model = open_model(options.path, options.mod)
+        model = open_model(_source(options.path, kind), options.mod)
     except SpecError as error:
         for problem in error.problems:
             print(f"{options.path}: {problem}")
@@ -53,10 +54,15 @@ def validate(options, parser) -> int:
 
 
 def info(options, parser) -> int:
-    model = open_model(options.path, options.mod)
+    model = open_model(_source(options.path, kind_of(options.path)), options.mod)
     for line in summary(model):
         print(line)
     return 0
+
+
+def _source(path, kind):
+    """What to open: a SONATA folder's config as `neuroloom run` chooses it."""
+    return sonata_config(path) if kind == SONATA else path
 
 
 def summary(model) -> list[str]:

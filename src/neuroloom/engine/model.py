@@ -12,6 +12,7 @@ from . import modfiles
 from .balance import owned_gids
 from .cell_templates import with_sections
 from .cells import ArtificialInstance, CellInstance
+from .ecp import EcpRecorder, merge as merge_ecp
 from .lfp import LFPRecorder, merge as merge_lfp
 from .mechanisms import check_mechanisms, used_mechanisms
 from .neuron_env import neuron_h, parallel_context
@@ -66,6 +67,7 @@ class NeuronModel:
         self.cells, self._detectors = {}, []
         self.targets = self.netcons = self.pointers = self.stimuli = self.plasticity = None
         self.recorder = self._reports = self._vinit = self.replay = self.lfp = None
+        self.ecp = None  # SONATA extracellular reports (engine/ecp.py)
 
     def create_cells(self, progress=None):
         """``progress(fraction)`` as this rank's cells are made."""
@@ -110,10 +112,12 @@ class NeuronModel:
         with self._step():
             self.rxd = RxDModel(self.h, self.pc, self.cells, self.network, self.nhost)
 
-    def setup_recording(self, trace_gids: dict, reports=(), report_gids=None):
+    def setup_recording(self, trace_gids: dict, reports=(), report_gids=None,
+                        ecp_reports=()):
         """Spikes of every cell; each trace from its cells (trace label -> gids); each
         SONATA report from its cells every time step; the membrane currents of this rank's
-        cells for the LFP and current dipole (engine/lfp.py) when asked for."""
+        cells for the LFP and current dipole (engine/lfp.py) when asked for, and for the
+        SONATA extracellular reports ``ecp_reports`` (engine/ecp.py EcpRecorder)."""
         with self._step():
             run = self.run_spec
             stride = None
@@ -122,11 +126,18 @@ class NeuronModel:
                 if stride < 1 or abs(stride * run.dt - run.record_step) > 1e-9:
                     raise SpecError([Problem("recordStep", f"with CoreNEURON it must be a "
                                                            f"multiple of dt ({run.dt} ms)")])
-            if self.lfp is not None:  # recording set up again: no second set of vectors
-                self.lfp.release()
+            for old in (self.lfp, self.ecp):  # set up again: no second set of vectors
+                if old is not None:
+                    old.release()
             # first: it turns on i_membrane_, which traces may then record too
             self.lfp = None if run.lfp is None else LFPRecorder(
                 self.h, self.cells, self.network, run.lfp, run.record_step, stride=stride)
+            self.ecp = None
+            if ecp_reports:
+                if run.coreneuron:
+                    raise SpecError([Problem("coreneuron", "SONATA extracellular (ecp) "
+                                                           "reports run on NEURON only")])
+                self.ecp = EcpRecorder(self.h, self.cells, self.network, ecp_reports)
             self.recorder = Recorder(self.h, self.pc, self.cells, run.traces, trace_gids,
                                      run.record_step, network=self.network,
                                      targets=self.targets, stimuli=self.stimuli,
@@ -254,6 +265,7 @@ class NeuronModel:
         local = self.recorder.collect()
         local["lfp"] = None if self.lfp is None else self.lfp.collect(len(local["t"]))
         local["reports"] = self._reports.collect() if final else {}
+        local["ecp"] = self.ecp.collect() if final and self.ecp is not None else None
         # the final concentrations; an extracellular grid once (every rank holds it whole)
         local["rxd"] = {} if self.rxd is None or not final else self.rxd.snapshot(
             self.rank == 0)
@@ -355,7 +367,8 @@ class NeuronModel:
         sim.allSimData on each rank needs), or with ``everywhere=False`` on rank 0 only
         (None on the others)."""
         if self.nhost == 1:
-            return {**local, "lfp": merge_lfp([local.get("lfp")])}
+            return {**local, "lfp": merge_lfp([local.get("lfp")]),
+                    "ecp": merge_ecp([local.get("ecp")])}
         parts = self.pc.py_gather(local, 0)
         merged = None
         if self.rank == 0:
@@ -369,6 +382,7 @@ class NeuronModel:
                                 for label in local[kind]}
             merged["rxd"] = merge_snapshots([p.get("rxd") for p in parts])
             merged["lfp"] = merge_lfp([p.get("lfp") for p in parts])
+            merged["ecp"] = merge_ecp([p.get("ecp") for p in parts])
         return self.pc.py_broadcast(merged, 0) if everywhere else merged
 
     def connection_weights(self) -> np.ndarray | None:
@@ -397,9 +411,10 @@ class NeuronModel:
         if self.rxd is not None:  # before the sections it lives in
             self.rxd.release()
             self.rxd = None
-        if self.lfp is not None:
-            self.lfp.release()
+        for recorder in (self.lfp, self.ecp):
+            if recorder is not None:
+                recorder.release()
         for name in ("recorder", "_reports", "_vinit", "replay", "plasticity", "netcons",
-                     "pointers", "stimuli", "targets", "_detectors", "lfp"):
+                     "pointers", "stimuli", "targets", "_detectors", "lfp", "ecp"):
             setattr(self, name, None)
         self.cells = {}

@@ -6,7 +6,9 @@ NEURON version and the build flavour, so a changed file recompiles and an unchan
 reused. Nothing is ever written into site-packages or the working directory. Loading is
 guarded: NEURON refuses to define a mechanism name twice (even from the same library loaded
 by another path, e.g. auto-loaded from ./x86_64), so a folder whose mechanisms all exist
-already is skipped, and one whose mechanisms partly exist is an error.
+already is skipped. When some exist, the others are loaded only if each existing one came
+from a .mod file with the same text (loaded here before: a SONATA export carries copies of
+the mod files of the model it came from); otherwise it is an error.
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ from . import mechanisms
 from .neuron_env import neuron_h
 
 PACKAGE_MODS = Path(__file__).resolve().parent.parent / "mod"
+#: mechanism name -> digest of the text of the .mod file it was loaded from, by load()
+_LOADED_TEXT: dict[str, str] = {}
 _NAME = re.compile(r"\b(?:SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+(\w+)")
 _COMMENT = re.compile(r"COMMENT.*?ENDCOMMENT|:[^\n]*", re.S)
 
@@ -117,8 +121,14 @@ def load(folder) -> list[str]:
     if present and len(present) == len(names):
         return names  # already loaded (by us earlier, or by NEURON from ./x86_64)
     if present:
-        raise MechanismError(f"cannot load {str(folder)!r}: NEURON already has "
-                             f"{', '.join(present)} from another library")
+        texts = _text_digests(files)
+        differing = [n for n in present if _LOADED_TEXT.get(n) != texts[n]]
+        if differing:
+            raise MechanismError(f"cannot load {str(folder)!r}: NEURON already has "
+                                 f"{', '.join(differing)} from another library")
+        # the same mechanisms again (an export's copies): load the folder's other files
+        files = [f for f in files if not set(mechanism_names([f])) & set(present)]
+        folder = _selection(folder, files)
     import neuron  # NEURON is imported by the engine only when used, after neuron_h()
 
     library = compiled(folder)
@@ -129,7 +139,37 @@ def load(folder) -> list[str]:
     missing = [n for n in names if not mechanisms.exists(n)]
     if missing:
         raise MechanismError(f"loading {str(folder)!r} did not define {', '.join(missing)}")
+    _LOADED_TEXT.update(_text_digests(files))
     return names
+
+
+def _text_digests(files) -> dict[str, str]:
+    """Mechanism name -> digest of the text of the file that defines it."""
+    out = {}
+    for path in files:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        out.update(dict.fromkeys(mechanism_names([path]), digest))
+    return out
+
+
+def _selection(folder, files) -> Path:
+    """A folder in the cache holding only ``files`` (and the files they may include), named
+    by their content, to compile those alone."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    target = cache_root() / "mechanisms" / "selections" / digest.hexdigest()[:20]
+    if not target.exists():
+        cache_root().mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".selection.", dir=cache_root()))
+        for path in [*files, *included_files(folder)]:
+            shutil.copy2(path, work / path.name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(work, target)
+        except OSError:  # another process made it first: the same files
+            shutil.rmtree(work, ignore_errors=True)
+    return target
 
 
 def package_mechanisms_used(used) -> bool:

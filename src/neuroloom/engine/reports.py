@@ -1,5 +1,9 @@
 """Recording SONATA reports: a variable at the middle of each cell's soma, or at every
-segment of every section, sampled every time step."""
+segment of every section, sampled every time step.
+
+The frames are BMTK's: frame k is the value after time step k, at t = (k + 1)*dt (the
+state at t = 0 is not a frame), so a report file holds what BMTK's holds frame for frame
+(see results/sonata_reports.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -32,10 +36,9 @@ class ReportProbes:
                                         f"'{cell.cell_type.user_label}'")
                         break
                     vec = h.Vector()
-                    if every_step:
-                        vec.record(ref)
-                    else:
-                        vec.record(ref, dt)
+                    # every time step: recording every dt may miss the step that ends at
+                    # tstop (rounding), the last of BMTK's frames
+                    vec.record(ref)
                     vectors.append(vec)
                 names = cell.cell_type.section_names
                 mine[int(gid)] = (vectors, np.array([names.index(s) for s, _ in places]),
@@ -45,8 +48,9 @@ class ReportProbes:
             raise MechanismError("\n".join(dict.fromkeys(problems)))
 
     def collect(self) -> dict:
-        """label -> {gid: (samples x elements array, section ids, positions)}."""
-        return {label: {gid: (np.column_stack([np.array(v) for v in vectors]), ids, pos)
+        """label -> {gid: (frames x elements array, section ids, positions)}; frame k is
+        the value at (k + 1)*dt: the sample at t = 0 is dropped."""
+        return {label: {gid: (np.column_stack([np.array(v) for v in vectors])[1:], ids, pos)
                         for gid, (vectors, ids, pos) in cells.items()}
                 for label, cells in self._vectors.items()}
 

@@ -15,9 +15,14 @@ validate/izhikevich.py). Written in the dialect BMTK runs and libsonata/bluepysn
 populations (with their type) in the circuit config, edge indices under both names
 (libsonata reads node_id_to_ranges, BMTK node_id_to_range), section ids that index each
 cell's `all` list. Stimuli that are spike trains become virtual populations with edges
-and spike inputs; a current clamp whose values are the same on every target becomes a
-current_clamp input; the rest are written as neuroloom inputs other simulators will
-refuse. The whole folder is written next to its destination and renamed into place.
+and spike inputs (NetStims: the trains they fire in the run), with neuroloom's own VecStim
+in the mechanisms_dir for the simulator to replay them; a current clamp on the soma's
+middle segment becomes current_clamp inputs, one per group of targets with equal values;
+the rest are neuroloom inputs other simulators refuse (with a warning). The run is
+written twice: simulation_config.json in BMTK 1.2.0's form and simulation_config.sonata.json
+in the specification's (see SIMULATION); run.dL keeps the templates' nseg in BMTK
+(exporters/segmentation.py). The whole folder is written next to its destination and
+renamed into place.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ import csv
 import io
 import json
 import re
+import warnings
 from pathlib import Path
 
 import h5py
@@ -38,13 +44,19 @@ from ..naming import unique
 from ..sonata import conventions as sc
 from ..sonata import extension
 from ..sonata.index import edge_index
-from ..validate.izhikevich import as_point_process
 from ..sonata.layout import NodeLayout, NodePopulation
 from ..results.sonata_spikes import write_spikes
 from ..specs import SimConfig
-from .hoc_template import TemplateError, hoc_template, template_name
+from .sonata_cells import COMPONENT_KEYS, CellModels, file_stem as _file_stem
+from .sonata_inputs import netstim_input_trains
 
 TYPE_ID_BASE = 100
+#: the simulation config in the form BMTK 1.2.0 runs (spike inputs: module 'h5' with
+#: 'input_file'), and its twin in the SONATA specification's form, which libsonata's
+#: SimulationConfig and bluepysnap's Simulation open (module 'synapse_replay' with
+#: 'spike_file'); the two differ only there
+SIMULATION = "simulation_config.json"
+SPEC_SIMULATION = "simulation_config.sonata.json"
 
 
 def export(network, folder, sim_config=None, populations=None, progress=None) -> list[Path]:
@@ -83,9 +95,10 @@ def export(network, folder, sim_config=None, populations=None, progress=None) ->
     _check(network, populations)
     layout = NodeLayout(network.pops, populations, where)
     folder = Path(folder)
+    sim_config = sim_config if sim_config is not None else SimConfig()
     with atomic_dir(folder, _earlier_export) as tmp:
-        writer = _Writer(tmp, network, layout, progress)
-        writer.write(sim_config)
+        writer = _Writer(tmp, network, layout, sim_config, progress)
+        writer.write()
     return sorted(folder / p.relative_to(tmp) for p in writer.files)
 
 
@@ -114,19 +127,19 @@ def _check(network, grouping) -> None:
 
 
 class _Writer:
-    def __init__(self, root: Path, network, layout: NodeLayout, progress=None):
+    def __init__(self, root: Path, network, layout: NodeLayout, sim_config, progress=None):
         self.root, self.net, self.layout, self.progress = root, network, layout, progress
+        self.cfg = sim_config
         self.files: list[Path] = []
         self.nodes, self.edges, self.inputs, self.node_sets = [], [], {}, {}
-        self.templates: dict[int, str] = {}  # cell type code -> hoc template name
-        self.point_cells: dict[int, str] = {}  # code -> mechanism of an Izhikevich cell
-        for name in ("network", "inputs", "components/templates",
-                     "components/point_neuron_models", "components/synaptic_models",
-                     "components/morphologies", "components/biophysical_neuron_templates"):
+        for name in ("network", "inputs", "components/synaptic_models"):
             (root / name).mkdir(parents=True, exist_ok=True)
+        self.cells: CellModels | None = None
 
-    def write(self, sim_config) -> None:
-        self._cell_types()
+    def write(self) -> None:
+        self.cells = CellModels(self.root, self.net, self._json, self._text)
+        folders = [*self.net.mod_folders, *(getattr(self.cfg, "modFolders", None) or [])]
+        self.cells.mechanisms(dict.fromkeys(str(f) for f in folders), self._has_virtual())
         for node_pop in self.layout:
             self._population(node_pop)
         self._connections()
@@ -135,48 +148,31 @@ class _Writer:
         block = extension.write(self.root, self.net)
         block["node_populations"] = {p.name: [m.label for m in p.members]
                                      for p in self.layout}
+        block["simulation_configs"] = {
+            SIMULATION: "BMTK 1.2.0's form: spike inputs as module 'h5' with 'input_file'",
+            SPEC_SIMULATION: "the SONATA specification's form (libsonata, bluepysnap): "
+                             "spike inputs as module 'synapse_replay' with 'spike_file'"}
+        simulation = self._simulation(self.cfg)  # adds the node sets of its reports
         self._json("circuit_config.json", self._circuit(block))
         self._json("node_sets.json", self.node_sets)
-        self._json("simulation_config.json", self._simulation(sim_config))
+        self._json(SIMULATION, simulation)
+        self._json(SPEC_SIMULATION, spec_form(simulation))
+        self.files += self.cells.copied
+
+    def _has_virtual(self) -> bool:
+        """Whether the circuit has virtual nodes (VecStim cells, spike-train stimuli),
+        which SONATA simulators make as VecStims."""
+        used = set(self.net.cells.cell_type.tolist())
+        cells = any(self.cells.row(code)["model_type"] == "virtual" for code in used)
+        sources = {int(code) for code in np.unique(self.net.stims.source)}
+        return cells or any(stim_type_of(self.net.stim_sources[code].type).spike_source
+                            for code in sources)
 
     # -- catalogs ---------------------------------------------------------------------
-    def _cell_types(self) -> None:
-        taken = set()
-        for code, cell_type in enumerate(self.net.cell_types):
-            if cell_type.is_artificial:
-                if cell_type.artificial.mod != "VecStim":
-                    params = sc.dynamics_from_neuron(cell_type.artificial.mod,
-                                                     dict(cell_type.artificial.params))
-                    self._json(f"components/point_neuron_models/{_file_stem(cell_type.label)}"
-                               ".json", params)
-                continue
-            izhikevich = as_point_process(cell_type)
-            if izhikevich is not None:  # neuroloom's point_process dialect
-                self.point_cells[code] = izhikevich[0]
-                self._json(f"components/point_neuron_models/{_file_stem(cell_type.label)}"
-                           ".json", izhikevich[1])
-                continue
-            name = template_name(cell_type.label, taken)
-            try:
-                text = hoc_template(cell_type, name)
-            except TemplateError:
-                continue  # only neuroloom can build it (model_template neuroloom:<label>)
-            self._text(f"components/templates/{name}.hoc", text)
-            self.templates[code] = name
-
     def _node_type(self, type_id: int, code: int) -> dict:
-        cell_type = self.net.cell_types[code]
-        row = {"node_type_id": type_id, "neuroloom_cell_type": cell_type.label}
-        if cell_type.is_artificial and cell_type.artificial.mod == "VecStim":
-            return {**row, "model_type": "virtual"}
-        if cell_type.is_artificial or code in self.point_cells:
-            mod = self.point_cells.get(code) or cell_type.artificial.mod
-            return {**row, "model_type": "point_process", "model_template": f"nrn:{mod}",
-                    "dynamics_params": f"{_file_stem(cell_type.label)}.json"}
-        template = self.templates.get(code)
-        return {**row, "model_type": "biophysical",
-                "model_template": f"hoc:{template}" if template else
-                f"neuroloom:{cell_type.label}"}
+        return {"node_type_id": type_id,
+                "neuroloom_cell_type": self.net.cell_types[code].label,
+                **self.cells.row(code)}
 
     # -- nodes ------------------------------------------------------------------------
     def _population(self, node_pop: NodePopulation) -> None:
@@ -202,6 +198,10 @@ class _Writer:
         self.nodes.append({"nodes_file": f"$NETWORK_DIR/{Path(nodes_file).name}",
                            "node_types_file": f"$NETWORK_DIR/{Path(types_file).name}",
                            "populations": {name: {"type": _pop_type(model_types)}}})
+        if "virtual" in model_types and model_types != {"virtual"}:
+            raise FormatError(f"node population '{name}' mixes VecStim cells with other "
+                              "cells; SONATA replays spikes only into virtual populations "
+                              "(group them apart in sonataPopulations)")
         self.node_sets[name] = {"population": name}
         for pop in node_pop.members if grouped else ():
             self.node_sets.setdefault(pop.label, {"population": name, "pop_name": pop.label})
@@ -358,8 +358,9 @@ class _Writer:
 
     def _spike_stimulus(self, label, source, rows, taken) -> None:
         """A virtual population (a node per source) with edges onto the targets, and the
-        input of its spikes: a spike file of its replayed trains (VecStim), else neuroloom's
-        own module that makes them (NetStim)."""
+        input of its spikes: a spike file of its replayed trains (VecStim) or of the trains
+        its NetStims fire in the run (see sonata_inputs.py); else (an NSLOC) neuroloom's own
+        module, with a warning."""
         s, kind = self.net.stims, stim_type_of(source.type)
         form = kind.sonata
         name = unique(f"stim_{_identifier(label)}", taken)
@@ -393,32 +394,74 @@ class _Writer:
             trains = self.net.stim_trains
             index, times = trains.spikes(nodes.astype(np.int64))
             node_ids = np.searchsorted(nodes, index)
-            path = self.root / "inputs" / f"{name}_spikes.h5"
-            write_spikes(path, times, node_ids, [stim_pop], self.net.provenance)
-            self.files.append(path)
-            spec.update(module=form.module, input_file=f"$INPUT_DIR/{path.name}")
-        else:  # no SONATA simulator generates NetStim noise: neuroloom's own input
-            spec.update(module=form.module, **(_uniform(source, s, rows) or {}))
+        else:
+            made = netstim_input_trains(self.net, label, rows, node_of_row,
+                                        dict(self.cfg.seeds)["stim"], self.cfg.duration)
+            if made is None:  # no SONATA simulator makes an NSLOC: neuroloom's own input
+                module = source.neuron_class or source.type
+                warnings.warn(f"stimulus '{label}' ({source.type} made as "
+                              f"{source.neuron_class}) is written as neuroloom's own input "
+                              f"(input_type {SONATA_OWN_INPUT!r}, module {module!r}), which "
+                              "other simulators refuse", UserWarning, stacklevel=5)
+                spec.update(input_type=SONATA_OWN_INPUT, module=module,
+                            **(_uniform(source, s, rows) or {}))
+                self.inputs[label] = spec
+                return
+            times, node_ids = made
+            spec.update(neuroloom_stim_type=source.type)
+        path = self.root / "inputs" / f"{name}_spikes.h5"
+        write_spikes(path, times, node_ids, [stim_pop], self.net.provenance)
+        self.files.append(path)
+        spec.update(module=form.module, input_file=f"$INPUT_DIR/{path.name}")
         self.inputs[label] = spec
 
     def _point_stimulus(self, label, source, rows) -> None:
-        """A stimulus with a SONATA form (a current clamp) with the same values on every
-        target, at the soma middle, is that SONATA input; anything else is neuroloom's own
-        input."""
+        """A stimulus with a SONATA form (a current clamp) at the soma middle of its
+        targets is that SONATA input: one, or, when the values differ between targets, one
+        per group of targets with equal values (``<label>[i]``, node set
+        ``stim_<label>_<i>``); anything else is neuroloom's own input, with a warning."""
         s = self.net.stims
         name = f"stim_{_identifier(label)}"
-        self.node_sets[name] = self._node_set_of(s.gid[rows])
-        values = _uniform(source, s, rows)
-        at_soma = all(self.net.section_names[s.sec[r]] == self.net.cell_type_of(
-            s.gid[r]).spike_sec and s.loc[r] == 0.5 for r in rows.tolist())
-        spec = {"node_set": name, sc.STIM_RULE: label}
+        at_soma = all(self._at_soma_middle(r) for r in rows.tolist())
         form = stim_type_of(source.type).sonata
-        if form is not None and values is not None and at_soma:
-            spec.update(input_type=form.input_type, module=form.module,
-                        **{theirs: values.get(ours) for ours, theirs in form.params})
-        else:
-            spec.update(input_type=SONATA_OWN_INPUT, module=source.type)
-        self.inputs[label] = spec
+        if form is None or not at_soma:
+            self.node_sets[name] = self._node_set_of(s.gid[rows])
+            where = "has no SONATA form" if form is None else "is not at the soma middle"
+            warnings.warn(f"stimulus '{label}' ({source.type}) {where}: written as "
+                          f"neuroloom's own input (input_type {SONATA_OWN_INPUT!r}), which "
+                          "other simulators refuse", UserWarning, stacklevel=5)
+            self.inputs[label] = {"node_set": name, sc.STIM_RULE: label,
+                                  "input_type": SONATA_OWN_INPUT, "module": source.type}
+            return
+        groups: dict[tuple, list[int]] = {}
+        for row in rows.tolist():
+            values = _uniform(source, s, np.array([row]))
+            groups.setdefault(tuple(values.get(ours) for ours, _ in form.params),
+                              []).append(row)
+        for i, (values, members) in enumerate(groups.items()):
+            key, node_set = (label, name) if len(groups) == 1 else \
+                (f"{label}[{i}]", f"{name}_{i}")
+            self.node_sets[node_set] = self._node_set_of(s.gid[members])
+            self.inputs[key] = {"node_set": node_set, sc.STIM_RULE: label,
+                                "input_type": form.input_type, "module": form.module,
+                                **{theirs: value for (_, theirs), value in
+                                   zip(form.params, values)}}
+
+    def _at_soma_middle(self, row) -> bool:
+        """Whether stimulus row ``row`` acts where BMTK puts a current clamp, soma(0.5):
+        on the segment of it (a point process acts on its segment's node, wherever in
+        the segment it sits)."""
+        s = self.net.stims
+        cell_type = self.net.cell_type_of(s.gid[row])
+        if self.net.section_names[s.sec[row]] != cell_type.spike_sec:
+            return False
+        loc = float(s.loc[row])
+        nseg = next((sec.nseg for sec in cell_type.sections
+                     if sec.name == cell_type.spike_sec), None)
+        if loc == 0.5 or nseg is None:
+            return loc == 0.5
+        return 0.0 < loc < 1.0 and min(int(loc * nseg), nseg - 1) == min(int(0.5 * nseg),
+                                                                          nseg - 1)
 
     def _node_set_of(self, gids) -> list | dict:
         """A node set of these gids: per node population, their node ids."""
@@ -434,21 +477,22 @@ class _Writer:
         return {
             "manifest": {"$BASE_DIR": ".", "$NETWORK_DIR": "$BASE_DIR/network",
                          "$COMPONENTS_DIR": "$BASE_DIR/components"},
-            "components": {
-                "morphologies_dir": "$COMPONENTS_DIR/morphologies",
-                "biophysical_neuron_models_dir": "$COMPONENTS_DIR/biophysical_neuron_templates",
-                "templates_dir": "$COMPONENTS_DIR/templates",
-                "point_neuron_models_dir": "$COMPONENTS_DIR/point_neuron_models",
+            "components": {  # the cells' folders that have files
+                **{COMPONENT_KEYS[folder]: folder.replace("components", "$COMPONENTS_DIR", 1)
+                   for folder in sorted(self.cells.used)},
                 "synaptic_models_dir": "$COMPONENTS_DIR/synaptic_models"},
             "networks": {"nodes": self.nodes, "edges": self.edges},
             "neuroloom": block,
         }
 
     def _simulation(self, cfg) -> dict:
-
-        cfg = cfg if cfg is not None else SimConfig()
         hparams = {**SimConfig.DEFAULTS["hParams"], **dict(cfg.hParams)}
-        thresholds = [t.threshold for t in self.net.cell_types if not t.is_artificial]
+        used = set(self.net.cells.cell_type.tolist())
+        thresholds = sorted({t.threshold for code, t in enumerate(self.net.cell_types)
+                             if not t.is_artificial and code in used})
+        if len(thresholds) > 1:  # SONATA's run has one spike_threshold
+            warnings.warn(f"cells detect spikes at thresholds {thresholds} mV; the SONATA run "
+                          f"says {thresholds[0]} mV for all of them", UserWarning, stacklevel=4)
         reports = {}
         for name, spec in dict(getattr(cfg, "sonataReports", {}) or {}).items():
             gids = np.asarray(sorted({int(g) for g in spec.get("cells", [])}), dtype=np.int64)
@@ -456,7 +500,10 @@ class _Writer:
             reports[name] = {"cells": f"report_{name}", "variable_name": spec["var"],
                              "module": "membrane_report",
                              "sections": spec.get("sections", "soma"),
-                             "file_name": spec.get("file", f"{name}.h5")}
+                             "file_name": spec.get("file", f"{name}.h5"),
+                             # what libsonata requires of every report
+                             "type": "compartment", "dt": float(cfg.dt),
+                             "start_time": 0.0, "end_time": float(cfg.duration)}
         return {
             "manifest": {"$BASE_DIR": ".", "$OUTPUT_DIR": "$BASE_DIR/output",
                          "$INPUT_DIR": "$BASE_DIR/inputs"},
@@ -465,12 +512,14 @@ class _Writer:
             "node_sets_file": "$BASE_DIR/node_sets.json",
             "run": {"tstop": float(cfg.duration), "dt": float(cfg.dt),
                     "spike_threshold": thresholds[0] if thresholds else -15.0,
-                    "nsteps_block": 5000},
+                    "nsteps_block": 5000, **self.cells.run,
+                    # SONATA requires it; neuroloom's own seeds are below
+                    "random_seed": int(dict(cfg.seeds).get("stim", 0))},
             "conditions": {"celsius": float(hparams["celsius"]),
                            "v_init": float(hparams["v_init"])},
             "inputs": self.inputs,
             "output": {"output_dir": "$OUTPUT_DIR", "spikes_file": "spikes.h5",
-                       "spikes_sort_order": "time", "log_file": "log.txt"},
+                       "spikes_sort_order": "by_time", "log_file": "log.txt"},
             "reports": reports,
             "neuroloom": {"seeds": {k: int(v) for k, v in dict(cfg.seeds).items()}},
         }
@@ -478,12 +527,14 @@ class _Writer:
     # -- files ------------------------------------------------------------------------
     def _json(self, name: str, data) -> None:
         path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, indent=2))
         if path not in self.files:
             self.files.append(path)
 
     def _text(self, name: str, text: str) -> None:
         path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
         self.files.append(path)
 
@@ -497,13 +548,41 @@ class _Writer:
         self._text(name, out.getvalue())
 
 
+def spec_form(simulation: dict) -> dict:
+    """The simulation config in the SONATA specification's form, which libsonata checks:
+    a spike input as module 'synapse_replay' with its file as 'spike_file', a current
+    clamp (BMTK's module 'IClamp', 'amp') as module 'linear' with 'amp_start', and every
+    input with the 'delay' and 'duration' libsonata requires (a spike file: the whole run).
+    neuroloom's own inputs, which the specification has no form for, move to the
+    config's 'neuroloom' block (the export warned about each)."""
+    inputs, own = {}, {}
+    for name, spec in simulation["inputs"].items():
+        spec = dict(spec)
+        if spec.get("input_type") == "spikes" and spec.get("module") in sc.SPIKE_MODULES:
+            spec["module"] = "synapse_replay"
+            spec["spike_file"] = spec.pop("input_file")
+            spec.setdefault("delay", 0.0)
+            spec.setdefault("duration", simulation["run"]["tstop"])
+        elif spec.get("input_type") == "current_clamp" and spec.get("module") == "IClamp":
+            spec["module"] = "linear"
+            spec["amp_start"] = spec.pop("amp")
+        else:
+            own[name] = spec
+            continue
+        inputs[name] = spec
+    neuroloom = dict(simulation.get("neuroloom", {}))
+    if own:
+        neuroloom["inputs"] = own
+    return {**simulation, "inputs": inputs, "neuroloom": neuroloom}
+
+
 def _sonata_root(f) -> None:
     f.attrs["magic"] = np.uint32(0x0A7A)
     f.attrs["version"] = np.array([0, 1], dtype=np.uint32)
 
 
 def _pop_type(model_types: set) -> str:
-    return model_types.pop() if len(model_types) == 1 else "biophysical"
+    return next(iter(model_types)) if len(model_types) == 1 else "biophysical"
 
 
 def _file_stem(label: str) -> str:

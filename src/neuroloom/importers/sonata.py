@@ -29,6 +29,7 @@ from ..sonata import extension
 from ..sonata.bmtk_cells import bmtk_cell
 from ..sonata.files import Config, load_config, read_edge_populations, read_node_populations
 from ..sonata.layout import NodeLayout
+from ..sonata.nest_models import nest_counterpart
 from ..sonata.node_sets import NodeSets
 from ..specs import SimConfig
 from ..validate.izhikevich import izhikevich_cell
@@ -50,7 +51,7 @@ class SonataModel:
     mechanisms: list = field(default_factory=list)  # NMODL folders it needs
 
 
-def load(path, mod_folders=(), progress=None) -> SonataModel:
+def load(path, mod_folders=(), progress=None, signs: str = "sonata") -> SonataModel:
     """The circuit and simulation a SONATA config describes, read without NEURON.
 
     Parameters
@@ -63,6 +64,9 @@ def load(path, mod_folders=(), progress=None) -> SonataModel:
     progress : callable, optional
         ``progress(fraction)`` after the nodes and after each edge population (edges are
         most of a circuit).
+    signs : {'sonata', 'bmtk'}, default 'sonata'
+        How the synapse sign of edges into point cells is read (importers/sonata_edges.py
+        ``connections``: as SONATA means it, or as BMTK 1.2.0 applies it).
 
     Returns
     -------
@@ -80,6 +84,7 @@ def load(path, mod_folders=(), progress=None) -> SonataModel:
     # the circuit's own mechanisms are for its biophysical cells: a circuit of point and
     # virtual cells runs on NEURON's built-ins, with nothing compiled
     biophysical = any("biophysical" in set(_model_types(p).tolist()) for p in nodes)
+    config.existing_component("mechanisms_dir")  # given, it must be there
     folders = [*(_mechanism_folders(config) if biophysical else []), *map(Path, mod_folders)]
     run = (config.simulation or {}).get("run", {})
     exported = extension.read(config.circuit, config.circuit_path)
@@ -101,7 +106,8 @@ def load(path, mod_folders=(), progress=None) -> SonataModel:
         lambda done: progress(0.1 + 0.85 * done / max(1, len(edges))))
     if report is not None:
         progress(0.1)  # the nodes
-    network = connections(network, edges, config, stim_pops, exported, layout, report)
+    network = connections(network, edges, config, stim_pops, exported, layout, report,
+                          signs=signs)
     if report is not None:
         report(len(edges))
     network = inputs(network, config, node_sets, layout, exported)
@@ -159,7 +165,8 @@ def _cells(node_pops, config, run, exported):
         n = len(pop)
         type_codes = np.empty(n, dtype=np.int64)
         fields = [_model_types(pop)] + [pop.get(f) for f in sc.MODEL_FIELDS[1:]]
-        keys = [(pop.name, *(values[i] for values in fields)) for i in range(n)]
+        own = _node_dynamics(pop)
+        keys = [(pop.name, *(values[i] for values in fields), own[i]) for i in range(n)]
         labels = pop.get("neuroloom_cell_type")
         for i, key in enumerate(keys):
             if exported and labels[i] is not None:
@@ -167,10 +174,9 @@ def _cells(node_pops, config, run, exported):
                 continue
             if key not in codes:
                 codes[key] = len(cell_types)
-                cell_types.append(_cell_type(f"{pop.name}_{int(pop.type_ids[i])}", key, pop,
-                                             config, run))
+                label = _unique_label(f"{pop.name}_{int(pop.type_ids[i])}", cell_types)
+                cell_types.append(_cell_type(label, key, pop, config, run))
             type_codes[i] = codes[key]
-        _no_rotations(pop)
         mine = _members(pop, exported)
         grouped = [label for label, _ in mine] != [pop.name]
         if grouped:  # in node id order
@@ -228,30 +234,76 @@ def _model_types(pop) -> np.ndarray:
     return types
 
 
-def _no_rotations(pop) -> None:
+def _unique_label(label, cell_types) -> str:
+    """``label``, or ``label_<k>`` when a cell type has it (nodes of one type with their
+    own dynamics_params are cell types of their own)."""
+    taken = {t.label for t in cell_types}
+    k = 1
+    out = label
+    while out in taken:
+        out, k = f"{label}_{k}", k + 1
+    return out
+
+
+def _node_dynamics(pop) -> list[tuple]:
+    """Per node, the (name, value) pairs of its own dynamics_params (the group's
+    ``dynamics_params`` subgroup; () for a node whose group has none)."""
+    out = [() for _ in range(len(pop))]
+    for name in sorted(pop.dynamics):
+        values = pop.attributes[name]
+        for i, value in enumerate(values.tolist()):
+            if value is None or isinstance(value, float) and np.isnan(value):
+                continue  # a node of a group without it
+            out[i] += ((name, value),)
+    return out
+
+
+def node_rotations(pop, rows) -> dict[str, np.ndarray]:
+    """The rotation_angle_[xyz]axis columns (radians) of the node ``rows`` a population
+    has any of, 0 where a node has no value (its group lacks the column, or NULL in the
+    types CSV): BMTK's default. A value that is not a finite number is an error."""
+    out = {}
     for name in sc.ROTATIONS:
         values = pop.attributes.get(name)
-        if values is not None and np.any(np.asarray(values, dtype=float) != 0):
-            raise FormatError(f"{pop.file}: population '{pop.name}' rotates its cells "
-                              f"({name}); rotated morphologies are not supported")
+        if values is None:
+            continue
+        values = np.asarray(values, dtype=object)[rows] if values.dtype == object \
+            else np.asarray(values)[rows]
+        angles = np.zeros(len(values))
+        for i, value in enumerate(values.tolist()):
+            if value is None or isinstance(value, float) and np.isnan(value):
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not np.isfinite(value):
+                raise FormatError(f"{pop.file}: population '{pop.name}', node {i}: {name} "
+                                  f"{value!r} is not a finite number (radians)")
+            angles[i] = value
+        out[name] = angles
+    return out
 
 
 def _cell_type(label, key, pop, config, run) -> CellType:
-    _, model_type, template, processing, dynamics, morphology = key
-    where = f"{pop.types_file} (population '{pop.name}')"
-    if pop.dynamics:
-        raise FormatError(f"{pop.file}: population '{pop.name}' gives dynamics_params per "
-                          f"node ({', '.join(sorted(pop.dynamics))}); not supported")
+    _, model_type, template, processing, dynamics, morphology, own = key
+    where = f"{pop.types_file} (population '{pop.name}', {label})"
+    if own and model_type != "point_process":
+        raise FormatError(f"{pop.file}: population '{pop.name}' gives {model_type} nodes "
+                          f"their own dynamics_params ({', '.join(n for n, _ in own)}); only "
+                          "point_process nodes can have them (BMTK 1.2.0 reads none)")
     threshold = float(run.get("spike_threshold", DEFAULT_THRESHOLD))
     if model_type == "virtual":
         return CellType(label=label, sections=(), spike_sec="", spike_loc=0.5,
                         threshold=threshold, artificial=Artificial(mod="VecStim"))
     if model_type == "point_process":
         directive, mod = sc.model_template(template, where)
+        if directive == "nest":  # a NEURON counterpart of the NEST model, if given
+            make = nest_counterpart(mod, where)
+            params = config.dynamics("point_neuron_models_dir", dynamics, where)
+            return make(label, {**params, **dict(own)}, threshold, where)
         if directive != "nrn":
             raise FormatError(f"{where}: point_process model_template {template!r} is not "
                               "supported (use nrn:<NEURON artificial cell>)")
         params = config.dynamics("point_neuron_models_dir", dynamics, where)
+        params.update(own)  # a node's own values replace its type's (SONATA)
         params = {k: v for k, v in params.items() if isinstance(v, (int, float))}
         if mod in sc.IZHIKEVICH:
             return izhikevich_cell(label, mod, params, threshold, where)
@@ -266,15 +318,21 @@ def _biophysical(label, template, processing, dynamics, morphology, pop, config,
                  threshold, where) -> CellType:
     """A cell type BMTK's procedure makes (sonata/bmtk_cells.py): its inputs checked, its
     sections made by the engine when the model is instantiated."""
-    morph_dir = pop.declared.get("morphologies_dir") or config.component("morphologies_dir")
+    morph_dir, morph_key = _component(pop, config, "morphologies_dir")
     if morphology is None or morph_dir is None:
         raise FormatError(f"{where}: biophysical cells need a morphology and "
                           "components.morphologies_dir")
     morph = Path(morph_dir) / str(morphology)
     if not morph.suffix:
         morph = morph.with_suffix(".swc")
-    models_dir = (pop.declared.get("biophysical_neuron_models_dir")
-                  or config.component("biophysical_neuron_models_dir"))
+    if not morph.is_file():
+        raise FormatError(f"{where}: morphology {str(morphology)!r} is not in {morph_key} "
+                          f"({str(morph)!r} does not exist)")
+    models_dir, models_key = _component(pop, config, "biophysical_neuron_models_dir")
+    directive, name = sc.model_template(template, where)
+    if directive == "nml" and not (Path(models_dir or "") / name).is_file():
+        raise FormatError(f"{where}: model_template {template!r} is not in {models_key} "
+                          f"({str(Path(models_dir or '') / name)!r} does not exist)")
     params = None
     if dynamics is not None:
         params = config.dynamics("biophysical_neuron_models_dir", dynamics, where)
@@ -285,6 +343,19 @@ def _biophysical(label, template, processing, dynamics, morphology, pop, config,
     # BMTK detects spikes on soma[0](0.5) and never moves a morphology's 3D points
     return CellType(label=label, sections=(), spike_sec="soma_0", spike_loc=0.5,
                     threshold=threshold, place_pt3d=False, template=cell.to_template())
+
+
+def _component(pop, config, name) -> tuple:
+    """(the folder, the config key naming it) of a component of a population's nodes: the
+    population's own (new-style configs) or the circuit's; (None, key) when neither has
+    it. A folder given but missing is an error naming the key and the path."""
+    own = pop.declared.get(name)
+    if own is None:
+        return config.existing_component(name), f"components.{name} of {config.circuit_path}"
+    key = f"networks.nodes populations.{pop.name}.{name} of {config.circuit_path}"
+    if not Path(own).is_dir():
+        raise FormatError(f"{key}: {str(own)!r} does not exist")
+    return Path(own), key
 
 
 def _cell_model(cell_type) -> str:
@@ -319,6 +390,7 @@ def _cell_table(pop, rows, pop_code, type_codes, grouped) -> CellTable:
                                                      for v in values]))
         else:
             extra[name] = values
+    extra.update(node_rotations(pop, rows))  # BMTK turns the morphology about its soma by them
     return CellTable(pop=np.full(n, pop_code), cell_type=type_codes, index=index,
                      x=xyz[0], y=xyz[1], z=xyz[2],
                      xnorm=_norm(norm[0]), ynorm=_norm(norm[1]), znorm=_norm(norm[2]),
@@ -348,7 +420,14 @@ def _sized(exported, cells) -> tuple[tuple[float, float, float], CellTable]:
 
 
 def _mechanism_folders(config) -> list:
-    folder = config.component("mechanisms_dir")
-    if folder is None or not folder.exists():
+    """The folder of the circuit's .mod files: components.mechanisms_dir itself or its
+    modfiles/ (BMTK's layout); a mechanisms_dir that does not exist, or holds no .mod
+    files either way, is an error naming the key and the path."""
+    folder = config.existing_component("mechanisms_dir")
+    if folder is None:
         return []
-    return [sc.mod_folder(folder)]
+    mods = sc.mod_folder(folder)
+    if not any(mods.glob("*.mod")):
+        raise FormatError(f"{config.circuit_path}: components.mechanisms_dir {str(folder)!r} "
+                          f"has no .mod files (nor has {str(folder / sc.MOD_SUBFOLDER)!r})")
+    return [mods]

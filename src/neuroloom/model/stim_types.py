@@ -148,7 +148,10 @@ STIM_TYPES: Mapping[str, StimType] = _table(
         # Poisson firing (exact for noise 1): rate and duration from rate/interval and number
         neuroml=NeuroMLForm("transientPoissonFiringSynapse", (("start", "delay", "ms", 0.0),),
                             reads=("poissonFiringSynapse", "transientPoissonFiringSynapse")),
-        sonata=SonataForm("spikes", "neuroloom_netstim", standard=False)),
+        # the trains its NetStims fire in the run, as a spike file of virtual nodes that
+        # any SONATA simulator replays (exporters/sonata_inputs.py); an NSLOC, whose
+        # interval the model's code sets as it runs, is neuroloom's own input
+        sonata=SonataForm("spikes", "h5")),
     StimType(
         "VecStim", {"spkTimes": Param(shape=TIMES), "pulses": Param(shape=PULSES)},
         spike_source=True, neuron_class=None, replayed=True,

@@ -17,19 +17,21 @@ cells' indices inside their population, as in a SONATA circuit.
 
 Time convention
 ---------------
-Frame k holds the values sampled at ``t = start + k*dt`` for k = 0 .. n_frames-1, and
-``mapping/time`` is ``[start, stop, dt]`` with ``stop = start + n_frames*dt``, an exclusive end.
-That is how libsonata reads the file: it lists the frame times start, start+dt, ... while
-``t < stop - 1e-6`` and takes that count as the number of frames, so the time
-triple and the data agree. ``write_report`` takes the samples recorded at t = start,
-start+dt, ...; the caller chooses which samples go in (with or without the initial state).
-``stop`` may be raised by a few ulps so that BMTK (``int((stop-start)/dt)``) counts the same
-frames as libsonata.
+``write_report`` stores frame k as the value at ``t = start + k*dt`` for k = 0 ..
+n_frames-1, and ``mapping/time`` is ``[start, stop, dt]`` with ``stop = start + n_frames*dt``,
+an exclusive end. That is how libsonata reads the file: it lists the frame times start,
+start+dt, ... while ``t < stop - 1e-6`` and takes that count as the number of frames, so
+the time triple and the data agree. ``stop`` may be raised by a few ulps so that BMTK
+(``int((stop-start)/dt)``) counts the same frames as libsonata.
 
-BMTK does it differently: it declares ``[tstart, tstop, dt]`` but its frame k is the value
-*after* step k, at ``t = tstart + (k+1)*dt``, so its data is one dt later than its time triple
-says. We do not copy that. To compare with a BMTK report, use ``bmtk_frame_samples``:
-for a recording sampled from t=0 every dt, BMTK's frame k is our sample k+1.
+BMTK declares ``[tstart, tstop, dt]`` too, but its frame k is the value *after* step k, at
+``t = tstart + (k+1)*dt``. The reports of a run follow BMTK (engine/reports.py drops the
+sample at t = 0, so frame k is the value at (k+1)*dt): a run's report file is BMTK's, frame
+for frame, and any reader (libsonata, bluepysnap, BMTK) sees the same values at the same
+times in both. Those times are one dt earlier than the moment each value was computed;
+``bmtk_frame_samples`` says which samples of a recording taken from t = 0 BMTK's frames
+hold (until this was decided, neuroloom wrote the sample at t = k*dt as frame k, one dt
+earlier than BMTK).
 """
 from __future__ import annotations
 

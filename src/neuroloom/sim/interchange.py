@@ -9,12 +9,15 @@ from ..exporters import sonata as sonata_exporter
 from ..importers import neuroml as neuroml_importer
 from ..importers import sonata as sonata_importer
 from ..progress import fraction_progress
+from ..sonata.conventions import SIGN_READINGS
 from ..specs import NetParams
+from ..suggest import hint
 from . import state
 from .session import Session
 
 
-def importSONATA(config, saveFolder=None, modFolders=(), instantiate: bool = True):
+def importSONATA(config, saveFolder=None, modFolders=(), instantiate: bool = True,
+                 signs: str = "sonata"):
     """A SONATA circuit and its simulation config become the current model.
 
     Then ``sim.simulate()`` and ``sim.saveData()`` write its spikes and reports where the
@@ -31,6 +34,15 @@ def importSONATA(config, saveFolder=None, modFolders=(), instantiate: bool = Tru
         compiled and loaded when the model is instantiated.
     instantiate : bool, default True
         Build the model in NEURON now; False stops after reading the circuit.
+    signs : {'sonata', 'bmtk'}, default 'sonata'
+        How the synapse ``sign`` (in the edge type's dynamics_params) and ``nsyns`` of an
+        edge into a point cell weigh the event it delivers. 'sonata': always, as SONATA
+        means (syn_weight x sign x nsyns, nsyns 1 where the edge has none); a warning
+        says how many edges BMTK reads otherwise. 'bmtk': as BMTK 1.2.0 does, only for
+        edges whose edge group (with the edge-types CSV) has an ``nsyns`` column and no
+        ``sec_id``/``afferent_section_id``; the others deliver their syn_weight alone, so
+        inhibitory edges made with BMTK's ``add_properties`` act as excitatory
+        (layer4_sample: 1,643 edges). Use it to reproduce BMTK's spikes.
 
     Returns
     -------
@@ -41,12 +53,18 @@ def importSONATA(config, saveFolder=None, modFolders=(), instantiate: bool = Tru
     ------
     FormatError
         What the circuit or config gets wrong, naming the file and item.
+    ValueError
+        ``signs`` is not one of the readings.
     """
+    if signs not in SIGN_READINGS:
+        raise ValueError(f"sim.importSONATA: signs={signs!r} is not one of "
+                         f"{', '.join(map(repr, SIGN_READINGS))} "
+                         f"({hint(str(signs), SIGN_READINGS)})")
     with fraction_progress("importing SONATA", launched_rank() == 0) as progress:
-        model = sonata_importer.load(config, modFolders, progress)
+        model = sonata_importer.load(config, modFolders, progress, signs=signs)
     if saveFolder is not None:
         model.sim_config.saveFolder = str(saveFolder)
-    session = Session(NetParams(), model.sim_config, network=model.network)
+    session = Session(NetParams(), model.sim_config, network=model.network, sonata=model)
     state.replace(session)
     if instantiate:
         session.create()

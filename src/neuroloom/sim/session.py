@@ -22,12 +22,14 @@ from ..builder.conds import select_cells
 from ..engine import NeuronModel
 from ..engine.cell_templates import with_sections
 from ..engine.mpi import launched_rank
+from ..importers.sonata_run import ecp_reports, spikes_output
 from ..model.include import resolve_include
 from ..progress import Progress, fraction_progress
 from ..results import save as saving
 from ..results.report_files import save_reports
 from ..results.simdata import Recordings
-from ..results.sonata_spikes import write_spikes
+from ..results.sonata_ecp import write_ecp
+from ..results.sonata_spikes import simulated_populations, write_spikes
 from ..results.traces_io import save_csv, save_dat
 from ..sonata.layout import NodeLayout
 from ..specs.dicts import Dict
@@ -64,6 +66,10 @@ class Session:
         This process's MPI rank and the number of ranks (default: NEURON's).
     echo : callable or None
         Where progress and summaries go (None: nowhere).
+    sonata : importers.sonata.SonataModel, optional
+        The SONATA circuit the network was imported from (``sim.importSONATA``): its
+        simulation config's outputs are then written as BMTK writes them (see
+        ``save_data``).
 
     Notes
     -----
@@ -79,8 +85,11 @@ class Session:
     """
 
     def __init__(self, net_params=None, sim_config=None, *, network=None,
-                 rank: int | None = None, nhost: int | None = None, echo=print):
+                 rank: int | None = None, nhost: int | None = None, echo=print,
+                 sonata=None):
         self.net_params, self.sim_config = net_params, sim_config
+        self.sonata = sonata
+        self.ecp = None  # the SONATA ecp reports of the last run: name -> frames x channels
         self.rank, self.nhost = rank, nhost
         self._echo = echo
         self._given_network = network
@@ -169,7 +178,8 @@ class Session:
             self.add_rxd()
         with self._timed("setupRecordingTime"):
             self.model.setup_recording(self.trace_gids(), self.output.reports, {
-                r.label: resolve_include(r.cells, self.network) for r in self.output.reports})
+                r.label: resolve_include(r.cells, self.network) for r in self.output.reports},
+                ecp_reports=self._ecp_reports())
 
     def create(self) -> None:
         """All the steps up to a model ready to run."""
@@ -218,6 +228,7 @@ class Session:
         self._need("_raw", "sim.runSim()")
         with self._timed("gatherTime"):
             raw = self.model.gather(self._raw)
+            self.ecp = raw.get("ecp")
             per_rank = self.model.gather_timing(self.timing)
         if per_rank is not None:
             self.timing["ranks"] = per_rank
@@ -414,7 +425,13 @@ class Session:
         saveDataInclude; the outputs made of simData (SONATA spikes and reports, traces
         as text) are then written only when it names 'simData'. ``filename`` becomes
         simConfig.filename (as in NetPyNE): the outputs' name unless a simLabel names
-        them inside a saveFolder."""
+        them inside a saveFolder.
+
+        A network imported from a SONATA circuit (``sim.importSONATA``, ``neuroloom
+        run``) has its outputs written as BMTK writes them: the spike file with the
+        simulated populations only (virtual ones too when the config's
+        ``neuroloom.virtual_spikes`` asks), in its ``spikes_sort_order``, then the
+        membrane reports, then the extracellular (ecp) reports."""
         if filename is not None:
             self.sim_config.filename = str(filename)
         self.output = self.current_output()
@@ -439,10 +456,11 @@ class Session:
             if out.spikes_file and rec is not None:
                 path = Path(out.save_folder or ".") / out.spikes_file
                 write_spikes(path, rec.spike_t, rec.spike_gid, layout,
-                             self.network.provenance)
+                             self.network.provenance, **self._sonata_spikes(layout))
                 paths.append(path)
             if rec is not None:
                 paths += save_reports(out, rec, layout, self.run_spec)
+                paths += self._save_ecp(out)
             if out.save_dat and rec is not None:
                 paths += save_dat(out.save_folder or ".", rec.t, rec.traces)
             if out.save_csv and rec is not None:
@@ -450,6 +468,47 @@ class Session:
         if out.save_timing:
             path = self.output_path("_timing.json")
             write_bytes_atomic(path, json.dumps(self.timing, indent=1).encode())
+            paths.append(path)
+        return paths
+
+    def _sonata_spikes(self, layout) -> dict:
+        """write_spikes' options for the spike file of an imported SONATA circuit: its
+        simulated populations only unless virtual ones are asked for, and its sort order."""
+        if self.sonata is None:
+            return {}
+        spikes = spikes_output(self.sonata.config)
+        if spikes is None:  # no `output` in the config: the spike file is neuroloom's
+            return {}
+        return {"only": None if spikes.virtual else simulated_populations(layout),
+                "sort_order": spikes.sort_order}
+
+    def _ecp_reports(self) -> list:
+        """The extracellular reports of an imported SONATA circuit's simulation config."""
+        if self.sonata is None:
+            return []
+        return ecp_reports(self.sonata.config, self.sonata.node_sets)
+
+    def _save_ecp(self, out) -> list[Path]:
+        """Each ecp report of the last run (engine/ecp.py), where the config says (in
+        saveFolder when importSONATA was given one); frame k at (k + 1)*dt, as BMTK's."""
+        reports = self._ecp_reports()
+        if not reports:
+            return []
+        run = self.run_spec
+        frames = round(run.duration / run.dt)
+        config_folder = Path(((self.sonata.config.simulation or {}).get("output") or {})
+                             .get("output_dir", "."))
+        paths = []
+        for report in reports:
+            data = (self.ecp or {}).get(report.name)
+            if data is None or len(data) < frames:  # no cell of the report has a membrane
+                data = np.zeros((frames, len(report.channels)))
+            try:
+                path = Path(out.save_folder or ".") / report.path.relative_to(config_folder)
+            except ValueError:  # an absolute file_name elsewhere
+                path = report.path
+            write_ecp(path, data[:frames], dt=run.dt, tstop=run.duration,
+                      channels=report.channels)
             paths.append(path)
         return paths
 

@@ -75,17 +75,53 @@ def dynamics_from_neuron(mod: str, params: dict) -> dict:
 
 
 # -- synapse models ----------------------------------------------------------------------
-#: BMTK's synapse dynamics ('level_of_detail') -> (NEURON point process, our name of each
-#: parameter); 'instantaneous' means no synapse: the event goes to the cell itself
-SYNAPSE_MODELS = {"exp2syn": ("Exp2Syn", {"tau1": "tau1", "tau2": "tau2", "erev": "e"}),
-                  "expsyn": ("ExpSyn", {"tau": "tau", "erev": "e"})}
+#: The synapse models BMTK 1.2.0 registers (an edge's model_template, else the dynamics
+#: file's 'level_of_detail', lower case) -> (NEURON point process, the dynamics file's
+#: name -> ours of each parameter BMTK sets from it). ExpSyn and Exp2Syn are NEURON's; the
+#: others are .mod files the circuit's mechanisms_dir must have (none ships with BMTK).
+#: 'instantaneous' means no synapse: the event goes to the cell itself.
+SYNAPSE_MODELS = {
+    "exp2syn": ("Exp2Syn", {"tau1": "tau1", "tau2": "tau2", "erev": "e"}),
+    "expsyn": ("ExpSyn", {"tau1": "tau", "erev": "e"}),  # BMTK's setter reads tau1
+    "stp1syn": ("stp1syn", {"erev": "e"}),
+    "stp2syn": ("stp2syn", {"erev": "e", "p0": "p0", "tau_r0": "tau_r0",
+                            "tau_FDR": "tau_FDR", "tau_1": "tau_1"}),
+    "stp3syn": ("stp3syn", {"erev": "e"}),
+    "stp4syn": ("stp4syn", {"erev": "e"}),
+    "stp5syn": ("stp5syn", {"erev": "e", "tau_1": "tau_1", "tau_r0": "tau_r0",
+                            "tau_FDR": "tau_FDR", "a_FDR": "a_FDR", "a_D": "a_D",
+                            "a_i": "a_i", "a_f": "a_f", "pbtilde": "pbtilde"}),
+    "stp5isyn": ("stp5isyn", {"erev": "e", "tau_1": "tau_1", "tau_r0": "tau_r0",
+                              "tau_FDR": "tau_FDR", "a_FDR": "a_FDR", "a_D": "a_D",
+                              "a_i": "a_i", "a_f": "a_f", "pbtilde": "pbtilde"}),
+    "tmgsyn": ("tmgsyn", {"erev": "e", "tau_1": "tau_1", "tau_rec": "tau_rec",
+                          "tau_facil": "tau_facil", "U": "U", "u0": "u0"}),
+    "exp1syn": ("exp1syn", {"erev": "e", "tau_1": "tau"}),
+    "exp1isyn": ("exp1isyn", {"erev": "e", "tau_1": "tau"}),
+}
+#: parameters BMTK sets to constants whatever the dynamics file says (ours -> value)
+SYNAPSE_FIXED = {"stp1syn": {"p0": 0.5, "tau_r": 200.0, "tau_1": 5.0},
+                 "stp3syn": {"p0": 0.6, "tau_r0": 200.0, "tau_FDR": 2000.0, "tau_D": 500.0,
+                             "tau_1": 5.0},
+                 "stp4syn": {"p0": 0.6, "tau_r": 200.0, "tau_1": 5.0}}
+#: other names a dynamics file may give a parameter (model -> {other: BMTK's name})
+SYNAPSE_ALIASES = {"expsyn": {"tau": "tau1"}}
+BUILTIN_POINT_PROCESSES = ("ExpSyn", "Exp2Syn")  # NEURON's own: no mechanisms_dir needed
 INSTANTANEOUS = ("instanteneous", "instantaneous")  # BMTK's spelling, and the right one
+
+#: How the synapse ``sign`` and ``nsyns`` of an edge into a point cell weigh its event:
+#: 'sonata' always (weight x sign x nsyns, nsyns 1 where absent); 'bmtk' as BMTK 1.2.0,
+#: only in edge groups that have an nsyns column and neither sec_id nor
+#: afferent_section_id (in the group or the edge-types CSV), else the weight alone.
+SIGN_READINGS = ("sonata", "bmtk")
 
 # -- inputs and conditions ---------------------------------------------------------------
 CONDITIONS = {"celsius": "celsius", "v_init": "v_init"}  # SONATA conditions -> hParams
 UNITS = {"v": "mV", "cai": "mM", "cao": "mM", "nai": "mM", "ki": "mM", "ica": "mA/cm2",
          "ina": "mA/cm2", "ik": "mA/cm2", "i_membrane": "mA/cm2"}  # of reported variables
 SPIKE_MODULES = ("h5", "sonata")
+#: the SONATA specification's spike input (libsonata reads only this form): its file key
+SPEC_SPIKE_MODULE, SPEC_SPIKE_FILE = "synapse_replay", "spike_file"
 
 
 def model_template(value, where: str) -> tuple[str, str]:

@@ -14,6 +14,7 @@ import h5py
 import numpy as np
 
 from ..errors import FormatError
+from ..suggest import hint
 from .conventions import NONE
 
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
@@ -32,8 +33,20 @@ class Config:
     simulation_path: Path | None = None
 
     def component(self, name: str) -> Path | None:
+        """The folder ``components.<name>`` names, None when the config has none."""
         value = self.circuit.get("components", {}).get(name)
         return Path(value) if value else None
+
+    def existing_component(self, name: str) -> Path | None:
+        """:meth:`component`, which must exist when given: an error naming the config key
+        and the path otherwise."""
+        folder = self.component(name)
+        if folder is not None and not folder.is_dir():
+            raise FormatError(f"{self.circuit_path}: components.{name} {str(folder)!r} does "
+                              "not exist" if not folder.exists() else
+                              f"{self.circuit_path}: components.{name} {str(folder)!r} is not "
+                              "a folder")
+        return folder
 
     def dynamics(self, component: str, name, where: str) -> dict:
         """A dynamics_params JSON file, relative to the ``component`` folder ({} for
@@ -44,8 +57,11 @@ class Config:
         path = Path(name) if Path(name).is_absolute() or folder is None else folder / name
         try:
             return json.loads(path.read_text())
-        except FileNotFoundError:
-            raise FormatError(f"{where}: dynamics_params file {path} not found") from None
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            key = f"components.{component}" if folder is not None else \
+                f"components.{component} (not given)"
+            raise FormatError(f"{where}: dynamics_params file {path} not found (dynamics_params "
+                              f"{name!r} in {key} of {self.circuit_path})") from None
         except ValueError as err:
             raise FormatError(f"{path}: not valid JSON ({err})") from None
 
@@ -57,8 +73,12 @@ def load_config(path) -> Config:
     data = _read_json(path)
     if isinstance(data.get("network"), str) and isinstance(data.get("simulation"), str) \
             and "run" not in data:
-        circuit_path = _relative(path, data["network"])
-        simulation_path = _relative(path, data["simulation"])
+        circuit_path = _named(path, data, "network")
+        simulation_path = _named(path, data, "simulation")
+        simulation = resolve(_read_json(simulation_path), simulation_path)
+    elif "networks" in data and isinstance(data.get("simulation"), str) \
+            and "run" not in data:  # a circuit config naming its simulation
+        circuit_path, simulation_path = path, _named(path, data, "simulation")
         simulation = resolve(_read_json(simulation_path), simulation_path)
     elif "networks" in data:
         circuit_path, simulation_path = path, path if "run" in data else None
@@ -75,6 +95,9 @@ def load_config(path) -> Config:
     circuit = resolve(_read_json(circuit_path), circuit_path)
     if "networks" not in circuit:
         raise FormatError(f"{circuit_path}: a circuit config needs \"networks\"")
+    if "components" not in circuit and simulation and "components" in simulation:
+        # BMTK merges the two files into one config: components may be in either
+        circuit = {**circuit, "components": simulation["components"]}
     node_sets = {}
     for source in (circuit, simulation or {}):  # the simulation's node sets win
         if source.get("node_sets_file"):
@@ -87,14 +110,17 @@ def load_config(path) -> Config:
 def resolve(config: dict, path: Path) -> dict:
     """The config with its manifest's $VARIABLES substituted; relative paths (values of
     keys ending in _file, _dir, _files, and components) are made absolute against the
-    config's folder, as the SONATA specification says."""
+    config's folder, as the SONATA specification says.
+
+    Besides the manifest's own variables, BMTK's built-ins are defined (and a manifest
+    entry of the same name wins): ``configdir`` (the folder of this config file, which
+    BMTK's ``build_env_bionet`` writes as ``"$BASE_DIR": "${configdir}"``), ``configfname``
+    (the config file) and ``workingdir`` (the current folder). Manifest entries may refer
+    to each other in any order; one that refers to an undefined variable, or to itself
+    through others, is an error naming it.
+    """
     base = path.parent
-    manifest = {}
-    for name, value in config.get("manifest", {}).items():
-        manifest[name.lstrip("$")] = _substitute(str(value), manifest, path)
-    for name, value in list(manifest.items()):
-        if not Path(value).is_absolute():
-            manifest[name] = str((base / value).resolve())
+    manifest = _manifest(config.get("manifest", {}), path)
 
     def walk(value, key=""):
         if isinstance(value, dict):
@@ -118,13 +144,64 @@ def _is_path_key(key: str) -> bool:
     return key not in OUTPUT_NAMES and key.endswith(("_file", "_dir", "_files", "network"))
 
 
+#: BMTK's built-in manifest variables (bmtk.utils.sonata.config): name -> its value for the
+#: config file at ``path``; its date and time variables are left out (a circuit that
+#: names its files by the clock is not the same circuit twice)
+BUILTIN_VARIABLES = {
+    "configdir": lambda path: str(path.parent),
+    "configfname": lambda path: str(path),
+    "workingdir": lambda path: str(Path.cwd()),
+}
+
+
+def _manifest(entries: dict, path: Path) -> dict:
+    """The manifest's variables, each substituted and made absolute (relative values are
+    relative to the config's folder)."""
+    if not isinstance(entries, dict):
+        raise FormatError(f"{path}: \"manifest\" must be an object of $NAME: value")
+    pending = {name.lstrip("$"): str(value) for name, value in entries.items()}
+    resolved = {name: make(path) for name, make in BUILTIN_VARIABLES.items()
+                if name not in pending}
+    while pending:
+        ready = {name: value for name, value in pending.items()
+                 if all(v in resolved for v in _names_in(value))}
+        if not ready:  # every one left waits for an undefined variable or for itself
+            for name, value in pending.items():
+                undefined = [v for v in _names_in(value) if v not in pending | resolved]
+                if undefined:
+                    raise FormatError(
+                        f"{path}: manifest entry ${name} ({value!r}) uses ${undefined[0]}, "
+                        "which is not defined in the manifest "
+                        f"({hint(undefined[0], [*pending, *resolved])})")
+            raise FormatError(f"{path}: manifest entries {', '.join('$' + n for n in pending)}"
+                              " refer to each other in a circle")
+        for name, value in ready.items():
+            value = _substitute(value, resolved, path)
+            resolved[name] = value if Path(value).is_absolute() else str(
+                (path.parent / value).resolve())
+            del pending[name]
+    return resolved
+
+
+def _names_in(text: str) -> list[str]:
+    return [m.group(1) for m in _VARIABLE.finditer(text)]
+
+
 def _substitute(text: str, variables: dict, path: Path) -> str:
     def replace(match):
         name = match.group(1)
         if name not in variables:
-            raise FormatError(f"{path}: ${name} is used but not defined in the manifest")
+            raise FormatError(f"{path}: ${name} is used but not defined in the manifest "
+                              f"({hint(name, variables)})")
         return variables[name]
     return _VARIABLE.sub(replace, text)
+
+
+def _named(path: Path, data: dict, key: str) -> Path:
+    """The file ``data[key]`` names (manifest variables substituted, relative to the
+    config's folder)."""
+    return _relative(path, _substitute(data[key], _manifest(data.get("manifest", {}), path),
+                                       path))
 
 
 def _relative(path: Path, value: str) -> Path:
@@ -146,7 +223,8 @@ def _read_json(path: Path) -> dict:
 
 # -- type CSVs ---------------------------------------------------------------------------
 def read_types(path, id_column: str) -> dict[int, dict]:
-    """Rows of a node/edge types CSV (space separated, NONE for missing) by type id."""
+    """Rows of a node/edge types CSV (space separated) by type id; the values BMTK reads
+    as missing (:data:`MISSING_VALUES`: NONE, NULL, empty...) are None."""
     path = Path(path)
     try:
         text = path.read_text()
@@ -171,8 +249,15 @@ def read_types(path, id_column: str) -> dict[int, dict]:
     return types
 
 
+#: What BMTK reads as "no value" in a type CSV: pandas' default NA strings (read_csv's
+#: na_values, which BMTK keeps) plus SONATA's NONE. NetworkBuilder writes NULL.
+MISSING_VALUES = frozenset({
+    NONE, "", "NULL", "null", "None", "NaN", "nan", "-NaN", "-nan", "NA", "<NA>", "N/A",
+    "n/a", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "1.#IND", "-1.#QNAN", "1.#QNAN"})
+
+
 def _csv_value(text: str):
-    if text == NONE or text == "":
+    if text in MISSING_VALUES:
         return None
     for kind in (int, float):
         try:
