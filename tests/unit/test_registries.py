@@ -16,7 +16,7 @@ from neuroloom.errors import SpecError
 from neuroloom.exporters import neuroml as neuroml_export
 from neuroloom.exporters import sonata as sonata_export
 from neuroloom.importers import neuroml as neuroml_import
-from neuroloom.importers import sonata_edges
+from neuroloom.importers import sonata_inputs
 from neuroloom.model import stim_types
 from neuroloom.model.stim_types import (LIST3, NUMBER, PULSES, SPIKE_SOURCES, STIM_TYPES,
                                         TIMES, stim_type_of)
@@ -90,7 +90,7 @@ def test_spike_sources_are_defined_once_and_read_by_every_layer():
     assert neuroml_export.stim_type_of is stim_type_of
     assert neuroml_import.stim_type_of is stim_type_of
     assert neuroml_import.NEUROML_INPUTS is stim_types.NEUROML_INPUTS
-    assert sonata_edges.SONATA_INPUTS is stim_types.SONATA_INPUTS
+    assert sonata_inputs.SONATA_INPUTS is stim_types.SONATA_INPUTS
     for module in (validate_stims, builder_stims, wiring, sonata_export, neuroml_export):
         assert not hasattr(module, "PARAMS")
         assert getattr(module, "SPIKE_SOURCES", SPIKE_SOURCES) is SPIKE_SOURCES

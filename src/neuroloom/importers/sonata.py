@@ -9,7 +9,7 @@ becomes a cell type: virtual nodes replay their input spikes, point_process node
 NEURON artificial cells (BMTK's dynamics in seconds converted), biophysical nodes are
 cells BMTK's procedure makes (sonata/bmtk_cells.py: their inputs are checked here, the
 engine makes their sections when the model is instantiated). Edges become connections
-(sonata_edges.py); spike inputs the virtual nodes' trains; current_clamp inputs IClamp
+(sonata_edges.py); spike inputs (sonata_inputs.py) the virtual nodes' trains; current_clamp inputs IClamp
 stimuli. Nothing here needs NEURON. A circuit neuroloom exported carries its catalogs and
 stimulus table beside the SONATA files (see exporters/sonata.py), so it comes back exactly.
 """
@@ -33,7 +33,8 @@ from ..sonata.nest_models import nest_counterpart
 from ..sonata.node_sets import NodeSets
 from ..specs import SimConfig
 from ..validate.izhikevich import izhikevich_cell
-from .sonata_edges import connections, inputs
+from .sonata_edges import connections
+from .sonata_inputs import inputs
 from .sonata_run import sim_config
 
 DEFAULT_THRESHOLD = -15.0  # mV: BMTK's spike_threshold when the run config gives none

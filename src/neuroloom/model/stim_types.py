@@ -83,7 +83,7 @@ class NeuroMLForm:
 class SonataForm:
     """The SONATA simulation-config input a stimulus is written as (exporters/sonata.py;
     spike sources also get a virtual population and edges), and read back as
-    (importers/sonata_edges.py, for standard inputs)."""
+    (importers/sonata_inputs.py, for standard inputs)."""
 
     input_type: str
     module: str

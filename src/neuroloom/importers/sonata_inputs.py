@@ -1,0 +1,313 @@
+"""SONATA inputs -> the virtual nodes' spike trains and the stimuli (current clamps), read
+as BMTK (the reference simulator) reads the simulation config's ``inputs``: every key its
+modules read is read here or refused with the key named.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import FormatError
+from ..model.catalog import StimSource
+from ..model.stim_types import SONATA_INPUTS, STIM_TYPES
+from ..model.tables import SpikeTrains, StimTable
+from ..sonata import conventions as sc
+from ..sonata.files import read_spike_file
+from ..suggest import hint
+
+
+# What BMTK 1.2.0 does with an input is chosen by its module (and, for IClamp, by its
+# input_type); every key its modules read is read here or refused with the key named.
+ICLAMP_INPUT_TYPES = ("current_clamp",)  # BMTK's IClamp also reads csv, file, nwb, allen
+VOLTAGE_CLAMP_MODULE = "SEClamp"
+#: BMTK's keys placing a clamp (and their defaults): the middle of soma[0]
+CLAMP_PLACE = (("section_name", "soma"), ("section_index", 0), ("section_dist", 0.5))
+#: BMTK 1.2.0's other input modules, which neuroloom does not run
+OTHER_BMTK_MODULES = ("csv", "nwb", "function", "xstim", "comsol", "replay", "syn_activity",
+                      "ecephys_probe")
+#: input_type spikes modules BMTK reads
+BMTK_SPIKE_MODULES = (*sc.SPIKE_MODULES, "csv", "nwb", "function")
+
+
+def inputs(network, config, node_sets, layout, ext):
+    """The network with the virtual cells' spike trains and the stimuli of the simulation
+    config's inputs (of an exported circuit: its stimulus table).
+
+    As BMTK 1.2.0 runs them: ``spikes`` (modules sonata, h5) replayed by the virtual nodes
+    of the node set; an ``IClamp`` (input_type current_clamp; amp, delay and duration
+    numbers or lists of one pulse each) at ``section_name[section_index](section_dist)``,
+    by default the middle of the soma, of every cell of the node set that has sections:
+    virtual nodes are skipped (BMTK puts clamps on the cells it simulates; build_env_bionet
+    writes clamps on its node set ``all``), point cells are an error (BMTK fails on them);
+    the env writer's ``gids`` key is ignored, as BMTK ignores it. An input's missing file,
+    unknown module or bad value is a FormatError naming the config key
+    (``inputs['LGN_spikes'].input_file``) and the path.
+    """
+    virtual = np.flatnonzero(np.isin(network.cells.cell_type, [
+        i for i, t in enumerate(network.cell_types)
+        if t.is_artificial and t.artificial.mod == "VecStim"]))
+    trains = {int(g): [] for g in virtual}
+    stims, sources, rules = [], [], []
+    section_names = list(network.section_names)  # clamps may add the sections they use
+    for name, spec in ((config.simulation or {}).get("inputs") or {}).items():
+        where = f"{config.simulation_path}: inputs['{name}']"
+        if not isinstance(spec, dict):
+            raise FormatError(f"{where}: an input is an object with input_type and module, "
+                              f"not {spec!r}")
+        if ext and spec.get(sc.STIM_RULE) is not None:
+            continue  # a stimulus of the exported network: in its stimulus table
+        kind, module = spec.get("input_type"), spec.get("module")
+        if kind == "spikes":
+            _spike_input(spec, where, node_sets, layout, trains)
+        elif kind == "current_clamp" and module is None or module == "IClamp":
+            for stim, source in _current_clamps(name, spec, where, node_sets, network,
+                                                len(sources), len(rules), section_names,
+                                                set(virtual.tolist())):
+                stims.append(stim)
+                sources.append(source)
+            rules.append(name)
+        elif module == VOLTAGE_CLAMP_MODULE:
+            _voltage_clamp(spec, where, node_sets, network, set(virtual.tolist()))
+        else:
+            _unknown_input(kind, module, where)
+    gids = sorted(trains)
+    spike_trains = SpikeTrains.from_lists(gids, [np.sort(np.concatenate(trains[g] or [[]]))
+                                                 for g in gids]) if gids else SpikeTrains.empty()
+    if ext:
+        return replace(network, spike_trains=spike_trains, stims=ext["stims"],
+                       stim_trains=ext["stim_trains"], stim_sources=ext["stim_sources"],
+                       stim_rules=ext["stim_rules"])
+    return replace(network, spike_trains=spike_trains, stims=StimTable.concat(stims),
+                   stim_sources=tuple(sources), stim_rules=tuple(rules),
+                   section_names=tuple(section_names))
+
+
+def _unknown_input(kind, module, where) -> None:
+    modules = ("IClamp", VOLTAGE_CLAMP_MODULE, *sc.SPIKE_MODULES)
+    if module in OTHER_BMTK_MODULES:
+        raise FormatError(f"{where}.module: BMTK's module {module!r} is not supported "
+                          f"(supported: {', '.join(modules)})")
+    if module is None:
+        raise FormatError(f"{where}: input_type {kind!r} without a module is not an input "
+                          f"neuroloom or BMTK runs (modules: {', '.join(modules)})")
+    raise FormatError(f"{where}.module: unknown input module {module!r} "
+                      f"({hint(str(module), modules + OTHER_BMTK_MODULES)}; supported: "
+                      f"{', '.join(modules)})")
+
+
+def _spike_input(spec, where, node_sets, layout, trains) -> None:
+    module, file_key = spec.get("module"), "input_file"
+    if module == sc.SPEC_SPIKE_MODULE:  # the specification's form: the same, by other names
+        if "input_file" in spec:
+            raise FormatError(f"{where}: a {module} input names its file as "
+                              f"{sc.SPEC_SPIKE_FILE}, not input_file")
+        spec = {**{k: v for k, v in spec.items() if k != sc.SPEC_SPIKE_FILE},
+                "module": "h5", "input_file": spec.get(sc.SPEC_SPIKE_FILE)}
+        if spec["input_file"] is None:
+            raise FormatError(f"{where}: a spike input needs {sc.SPEC_SPIKE_FILE}")
+        module, file_key = "h5", sc.SPEC_SPIKE_FILE
+    if module not in sc.SPIKE_MODULES:
+        if module in BMTK_SPIKE_MODULES:
+            raise FormatError(f"{where}.module: spike input module {module!r} is not "
+                              f"supported ({', '.join(sc.SPIKE_MODULES)})")
+        raise FormatError(f"{where}.module: unknown spike input module {module!r} "
+                          f"({hint(str(module), BMTK_SPIKE_MODULES)}; supported: "
+                          f"{', '.join(sc.SPIKE_MODULES)})")
+    for key in ("input_file", "node_set"):
+        if key not in spec:
+            raise FormatError(f"{where}: a spike input needs {key}")
+    path = Path(spec["input_file"])
+    if not path.is_file():
+        raise FormatError(f"{where}.{file_key}: {path}: file not found")
+    population = node_sets.population(spec["node_set"], where)
+    if spec.get("population", population) != population:
+        raise FormatError(f"{where}.population: {spec['population']!r} is not the population "
+                          f"of node_set {spec['node_set']!r} ('{population}')")
+    pop = layout[population]
+    try:
+        ids, times = read_spike_file(path, population)
+    except FormatError as error:
+        raise FormatError(f"{where}.{file_key}: {error}") from None
+    allowed = set(node_sets.gids(spec["node_set"], where).tolist())
+    bad = ids[(ids < 0) | (ids >= len(pop))]
+    if len(bad):
+        raise FormatError(f"{where}.{file_key}: {path}: node id {bad[0]} is not in "
+                          f"population '{population}' ({len(pop)} nodes)")
+    gids = pop.gids[ids]
+    for node_id in np.unique(ids).tolist():
+        gid = int(pop.gids[node_id])
+        if gid not in trains:
+            raise FormatError(f"{where}.{file_key}: {path}: spikes for node {node_id} of "
+                              f"'{population}', which is not a virtual node")
+        if gid in allowed:
+            trains[gid].append(times[gids == gid])
+
+
+def _clamp_type(spec, where):
+    """The stimulus type of a current clamp, by its module (model/stim_types.py)."""
+    modules = {module: kind for (input_type, module), kind in SONATA_INPUTS.items()
+               if input_type == "current_clamp"}
+    module = spec.get("module", STIM_TYPES["IClamp"].sonata.module)  # BMTK's default
+    if not isinstance(module, str) or module not in modules:
+        raise FormatError(f"{where}.module: current_clamp module {module!r} is not "
+                          f"supported ({', '.join(modules)})")
+    kind = spec.get("input_type")
+    if kind not in ICLAMP_INPUT_TYPES:
+        raise FormatError(f"{where}.input_type: {kind!r} (BMTK's IClamp reads the pulses of "
+                          "current_clamp, or a csv, file, nwb or allen recording: only "
+                          "current_clamp is supported)")
+    return modules[module]
+
+
+def _pulses(stim_type, spec, where) -> list[tuple]:
+    """The parameters of each pulse (BMTK: amp, delay, duration numbers, or lists of the
+    same length, one IClamp per pulse), in the type's order."""
+    theirs_of = dict(stim_type.sonata.params)
+    columns, count = {}, None
+    for ours in (p for p in stim_type.params if p in theirs_of):
+        theirs = theirs_of[ours]
+        if theirs not in spec:
+            raise FormatError(f"{where}: a current clamp needs {theirs} (BMTK's IClamp "
+                              "reads amp, delay and duration)")
+        values = spec[theirs] if isinstance(spec[theirs], list) else [spec[theirs]]
+        if not values or not all(_is_number(v) for v in values):
+            raise FormatError(f"{where}.{theirs}: {spec[theirs]!r} is not a number or a "
+                              "list of numbers")
+        if count is not None and len(values) != count:
+            raise FormatError(f"{where}.{theirs}: {len(values)} values where the other "
+                              f"parameters have {count} (one per pulse)")
+        count = len(values)
+        columns[ours] = [float(v) for v in values]
+    for ours, theirs in (("del", "delay"), ("dur", "duration")):
+        negative = [v for v in columns.get(ours, ()) if v < 0]
+        if negative:
+            raise FormatError(f"{where}.{theirs}: {negative[0]} is negative")
+    return [tuple((ours, values[i]) for ours, values in columns.items())
+            for i in range(count or 0)]
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and \
+        bool(np.isfinite(value))
+
+
+def _clamp_targets(spec, where, node_sets, network, virtual, what):
+    """The gids a clamp acts on (BMTK's node_set, default all): the cells of the node set
+    with sections; virtual nodes are skipped, point cells are an error."""
+    node_set = spec.get("node_set", "all")  # BMTK's default
+    gids = node_sets.gids(node_set, where)
+    keep = np.array([g not in virtual for g in gids.tolist()], bool)
+    for gid in gids[keep].tolist():
+        if network.cell_type_of(gid).is_artificial:
+            raise FormatError(f"{where}.node_set: {node_set!r} holds point cell {gid} "
+                              f"('{network.cell_type_of(gid).label}'): a {what} acts on a "
+                              "section (BMTK 1.2.0 fails on point cells too)")
+    if spec.get("gids", "all") != "all":
+        warnings.warn(f"{where}.gids: {spec['gids']!r} is ignored, as BMTK 1.2.0 ignores it: "
+                      f"the {what} acts on every cell of node_set {node_set!r}",
+                      UserWarning, stacklevel=3)
+    if not keep.any():
+        warnings.warn(f"{where}.node_set: {node_set!r} holds no cell the {what} can act on "
+                      "(only virtual nodes, which BMTK skips): it acts on none",
+                      UserWarning, stacklevel=3)
+    return gids[keep]
+
+
+def _clamp_place(spec, where, cell_type, gid) -> tuple[str, float]:
+    """(section, location) of a clamp: BMTK's ``section_name[section_index](section_dist)``
+    of the cell, the middle of the soma by default."""
+    name, index, dist = (spec.get(key, default) for key, default in CLAMP_PLACE)
+    if not isinstance(name, str):
+        raise FormatError(f"{where}.section_name: {name!r} (BMTK takes one section array "
+                          "name; lists go with a distance range, which is not supported)")
+    if isinstance(index, (list, tuple)):
+        raise FormatError(f"{where}.section_index: a distance range {index!r} (BMTK picks a "
+                          "section at random in it) is not supported; give an index")
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        raise FormatError(f"{where}.section_index: {index!r} is not a section index")
+    if not _is_number(dist) or not 0.0 <= dist <= 1.0:
+        raise FormatError(f"{where}.section_dist: {dist!r} is not a position in [0, 1]")
+    names = cell_type.section_names
+    section = f"{name}_{index}"  # BMTK's soma[0] is neuroloom's soma_0
+    if section not in names and (name, index) == ("soma", 0):
+        section = cell_type.spike_sec  # a cell of another kind: its soma
+    if section not in names:
+        raise FormatError(f"{where}.section_name: cell {gid} ('{cell_type.label}') has no "
+                          f"section {name}[{index}] ({hint(section, names)})")
+    return section, float(dist)
+
+
+def _current_clamps(name, spec, where, node_sets, network, source_code, rule_code, names,
+                    virtual):
+    """(StimTable, StimSource) of each pulse of a current clamp: an IClamp per target and
+    pulse at the clamp's place; ``names`` (the network's section names) gets the sections
+    it lacks."""
+    stim_type = _clamp_type(spec, where)
+    pulses = _pulses(stim_type, spec, where)
+    gids = _clamp_targets(spec, where, node_sets, network, virtual, "current clamp")
+    sec, loc = [], []
+    for gid in gids.tolist():
+        section, x = _clamp_place(spec, where, network.cell_type_of(gid), gid)
+        if section not in names:
+            names.append(section)
+        sec.append(names.index(section))
+        loc.append(x)
+    n = len(gids)
+    out = []
+    for i, params in enumerate(pulses):
+        label = name if len(pulses) == 1 else f"{name}[{i}]"
+        table = StimTable(gid=gids, source=np.full(n, source_code + i),
+                          rule=np.full(n, rule_code), sec=np.asarray(sec, dtype=np.int64),
+                          loc=np.asarray(loc, dtype=float), syn_mech=np.full(n, -1),
+                          weight=np.zeros(n), delay=np.zeros(n))
+        out.append((table, StimSource(label=label, type=stim_type.name, params=params)))
+    return out
+
+
+#: BMTK's SEClamp module: the keys it reads (None: required) besides the clamp's place
+VOLTAGE_CLAMP_KEYS = (("amp", None), ("delay", None), ("duration", None),
+                      ("resistance", 1.0), ("vc", 0.0))
+
+
+def _voltage_clamp(spec, where, node_sets, network, virtual) -> None:
+    """A ``voltage_clamp`` input (BMTK's module SEClamp): every key BMTK reads is checked;
+    running it is refused, naming why (see the error)."""
+    if "delay" not in spec and ("amps" in spec or "durations" in spec):
+        raise FormatError(f"{where}: amps/durations (what BMTK's build_env_bionet writes for "
+                          "se_voltage_clamp) are not read by BMTK 1.2.0's SEClamp module, "
+                          "which needs amp, delay and duration (BMTK fails with KeyError "
+                          "'delay')")
+    values = {}
+    for key, default in VOLTAGE_CLAMP_KEYS:
+        if key not in spec and default is None:
+            raise FormatError(f"{where}.{key}: missing (BMTK's SEClamp reads amp, delay "
+                              "and duration)")
+        value = spec.get(key, default)
+        if not _is_number(value):
+            raise FormatError(f"{where}.{key}: {value!r} is not a number")
+        values[key] = float(value)
+    for key in ("delay", "duration", "resistance"):
+        if values[key] < 0 or key == "resistance" and values[key] == 0:
+            raise FormatError(f"{where}.{key}: {values[key]} is out of range")
+    node_set = spec.get("node_set", "all")
+    gids = node_sets.gids(node_set, where)
+    skipped = [g for g in gids.tolist() if g in virtual]
+    if skipped:
+        raise FormatError(f"{where}.node_set: {node_set!r} holds virtual node(s) (gid "
+                          f"{skipped[0]}): BMTK 1.2.0's SEClamp fails on them (it looks "
+                          "them up among the cells it simulates)")
+    for gid in gids.tolist():
+        cell_type = network.cell_type_of(gid)
+        if cell_type.is_artificial:
+            raise FormatError(f"{where}.node_set: {node_set!r} holds point cell {gid}: a "
+                              "voltage clamp acts on a section (BMTK fails on it too)")
+        _clamp_place(spec, where, cell_type, gid)
+    raise FormatError(
+        f"{where}: voltage_clamp (BMTK's SEClamp module) is read but cannot be run as "
+        "BMTK 1.2.0 runs it: BMTK switches the clamp's series resistance during the run "
+        "(1 MOhm on the first step, clamping at 0 mV; 1e20 until one step after delay; then "
+        "resistance until delay + duration) and keeps the clamp of the last cell of the node "
+        "set only, which no NEURON SEClamp with fixed parameters reproduces")
