@@ -134,3 +134,29 @@ def test_spike_trains_need_no_compiled_mechanism(tmp_path):
     assert loaded == "False False"
     assert not cache.exists() or not any(cache.iterdir())
 
+
+
+TWO_VECSTIMS = """
+import sys
+from pathlib import Path
+from neuroloom.engine import mechanisms, modfiles
+ours, bmtk_like = Path(sys.argv[1]), Path(sys.argv[2])
+modfiles.load(ours)  # an export's vecstim.mod first
+print(sorted(modfiles.load(bmtk_like)), mechanisms.exists('neuroloomtestbeside'))
+"""
+
+
+def test_a_second_vecstim_is_skipped_and_the_rest_of_its_folder_loads(tmp_path):
+    """neuroloom never makes a VecStim (trains are replayed), so an export's vecstim.mod
+    and a circuit's own VecStim (BMTK's vecevent.mod) may meet in one process."""
+    ours = modfiles.PACKAGE_MODS / "vecstim"
+    other = tmp_path / "bmtk_like"
+    other.mkdir()
+    (other / "vecevent.mod").write_text((ours / "vecstim.mod").read_text()
+                                        + "\n: another library's copy\n")
+    (other / "beside.mod").write_text("NEURON { SUFFIX neuroloomtestbeside }\n")
+    done = subprocess.run([sys.executable, "-c", TWO_VECSTIMS, str(ours), str(other)],
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "NEUROLOOM_CACHE": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[-2] == "['VecStim', 'neuroloomtestbeside'] True"

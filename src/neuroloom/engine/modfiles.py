@@ -8,7 +8,8 @@ guarded: NEURON refuses to define a mechanism name twice (even from the same lib
 by another path, e.g. auto-loaded from ./x86_64), so a folder whose mechanisms all exist
 already is skipped. When some exist, the others are loaded only if each existing one came
 from a .mod file with the same text (loaded here before: a SONATA export carries copies of
-the mod files of the model it came from); otherwise it is an error.
+the mod files of the model it came from) or is one neuroloom never makes (VecStim, which
+BMTK needs and neuroloom replaces by PatternStim); otherwise it is an error.
 """
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ from .neuron_env import neuron_h
 PACKAGE_MODS = Path(__file__).resolve().parent.parent / "mod"
 #: mechanism name -> digest of the text of the .mod file it was loaded from, by load()
 _LOADED_TEXT: dict[str, str] = {}
+#: mechanisms neuroloom never makes (spike trains are replayed by NEURON's PatternStim):
+#: a folder's copy (BMTK's vecevent.mod, an export's vecstim.mod) is skipped when NEURON
+#: has one already, whichever library it came from
+NEVER_MADE = frozenset({"VecStim"})
 _NAME = re.compile(r"\b(?:SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+(\w+)")
 _COMMENT = re.compile(r"COMMENT.*?ENDCOMMENT|:[^\n]*", re.S)
 
@@ -122,13 +127,20 @@ def load(folder) -> list[str]:
         return names  # already loaded (by us earlier, or by NEURON from ./x86_64)
     if present:
         texts = _text_digests(files)
-        differing = [n for n in present if _LOADED_TEXT.get(n) != texts[n]]
+        differing = [n for n in present if _LOADED_TEXT.get(n) != texts[n]
+                     and n not in NEVER_MADE]
         if differing:
             raise MechanismError(f"cannot load {str(folder)!r}: NEURON already has "
                                  f"{', '.join(differing)} from another library")
         # the same mechanisms again (an export's copies): load the folder's other files
-        files = [f for f in files if not set(mechanism_names([f])) & set(present)]
-        folder = _selection(folder, files)
+        kept = [f for f in files if not set(mechanism_names([f])) & set(present)]
+        mixed = [f.name for f in files if f not in kept
+                 and not set(mechanism_names([f])) <= set(present)]
+        if mixed:
+            raise MechanismError(f"cannot load {str(folder)!r}: {', '.join(mixed)} define "
+                                 f"mechanisms NEURON has ({', '.join(present)}) together "
+                                 "with new ones")
+        files, folder = kept, _selection(folder, kept)
     import neuron  # NEURON is imported by the engine only when used, after neuron_h()
 
     library = compiled(folder)
