@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import h5py
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,3 +50,45 @@ def built_network(name):
 
     net, cfg = tutorial_specs(name)
     return build_network(net, cfg), cfg
+
+
+#: BMTK 1.2.0's bionet on a simulation config, in a child process (BMTK keeps NEURON state).
+#: argv: the config, then optionally a folder of mod files to load first (BMTK feeds
+#: virtual nodes through a VecStim it never compiles itself).
+_RUN_BMTK = """
+import sys
+import pandas
+pandas.set_option('future.infer_string', False)  # BMTK 1.2.0 with pandas 3 (see README)
+if len(sys.argv) > 2:
+    from neuroloom.engine.modfiles import load
+    load(sys.argv[2])
+from bmtk.simulator import bionet
+conf = bionet.Config.from_json(sys.argv[1], validate=True)
+conf.build_env()
+network = bionet.BioNetwork.from_config(conf)
+bionet.BioSimulator.from_config(conf, network=network).run()
+"""
+
+
+def run_bmtk(folder: Path, config: str = "simulation_config.json", mechanisms=None,
+             timeout: float = 900) -> None:
+    """Run BMTK's bionet on ``folder/config`` (outputs where the config says); fails the
+    test with BMTK's own error when it does not run."""
+    argv = [sys.executable, "-c", _RUN_BMTK, config] + ([str(mechanisms)] if mechanisms else [])
+    ran = subprocess.run(argv, cwd=folder, capture_output=True, text=True, timeout=timeout,
+                         check=False)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+
+
+def sonata_spikes(path: Path, populations) -> list:
+    """Sorted (population, node id, time) rows of a SONATA spike file; a population that
+    never fired has no group and no rows."""
+    rows = []
+    with h5py.File(path, "r") as f:
+        for name in populations:
+            if name not in f["spikes"]:
+                continue
+            group = f["spikes"][name]
+            rows += zip([name] * len(group["node_ids"]), group["node_ids"][()].tolist(),
+                        group["timestamps"][()].tolist())
+    return sorted(rows)

@@ -15,7 +15,7 @@ import h5py
 import numpy as np
 import pytest
 
-from helpers import shared
+from helpers import run_bmtk, shared, sonata_spikes
 from neuroloom import sim
 from neuroloom.sim import state
 
@@ -51,18 +51,6 @@ ext.build()
 ext.save(output_dir='network')
 """
 
-RUN_BMTK = """
-import sys
-import pandas
-pandas.set_option('future.infer_string', False)  # BMTK 1.2.0 with pandas 3 (see README)
-from neuroloom.engine.modfiles import load
-load(sys.argv[1])  # BMTK feeds virtual nodes through VecStim (vecevent.mod)
-from bmtk.simulator import bionet
-conf = bionet.Config.from_json('simulation_config.json', validate=True)
-conf.build_env()
-network = bionet.BioNetwork.from_config(conf)
-bionet.BioSimulator.from_config(conf, network=network).run()
-"""
 
 
 def write_configs(folder: Path) -> None:
@@ -102,9 +90,7 @@ def write_configs(folder: Path) -> None:
 
 
 def spikes(path) -> list:
-    with h5py.File(path, "r") as f:
-        group = f["spikes/v1"]
-        return sorted(zip(group["node_ids"][()].tolist(), group["timestamps"][()].tolist()))
+    return [row[1:] for row in sonata_spikes(path, ["v1"])]
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +104,7 @@ def circuit(tmp_path_factory):
     mods = folder / "vecevent"
     mods.mkdir()
     shutil.copy(BMTK_MODS / "vecevent.mod", mods)
-    ran = subprocess.run([sys.executable, "-c", RUN_BMTK, str(mods)], cwd=folder,
-                         capture_output=True, text=True, timeout=600)
-    assert ran.returncode == 0, ran.stderr[-3000:]
+    run_bmtk(folder, mechanisms=mods, timeout=600)
     return folder, spikes(folder / "output" / "spikes.h5")
 
 

@@ -9,25 +9,13 @@ import h5py
 import numpy as np
 import pytest
 
-from helpers import shared, tutorial_specs
+from helpers import run_bmtk, shared, sonata_spikes, tutorial_specs
 from neuroloom.exporters.netstim_trains import netstim_train
 from neuroloom.exporters.sonata import SPEC_SIMULATION, export
 from neuroloom.results.sonata_spikes import write_spikes
 from neuroloom.sonata.layout import NodeLayout
 
 
-RUN_BMTK = """
-import sys
-import pandas
-pandas.set_option('future.infer_string', False)  # BMTK 1.2.0 with pandas 3 (see README)
-from neuroloom.engine.modfiles import load
-load(sys.argv[1])  # the export's mechanisms: neuroloom's VecStim, for virtual nodes
-from bmtk.simulator import bionet
-conf = bionet.Config.from_json('simulation_config.json', validate=True)
-conf.build_env()
-network = bionet.BioNetwork.from_config(conf)
-bionet.BioSimulator.from_config(conf, network=network).run()
-"""
 
 
 def test_netstim_trains_are_neurons_to_the_bit():
@@ -53,16 +41,6 @@ def test_netstim_trains_are_neurons_to_the_bit():
         np.testing.assert_array_equal(ours, np.asarray(times))
 
 
-def _spikes_of(path, names):
-    out = []
-    with h5py.File(path, "r") as f:
-        for name in names:
-            if name not in f["spikes"]:  # a population that never fired
-                continue
-            group = f["spikes"][name]
-            out += zip([name] * len(group["node_ids"]), group["node_ids"][()].tolist(),
-                       group["timestamps"][()].tolist())
-    return sorted(out)
 
 
 @pytest.mark.slow
@@ -86,10 +64,8 @@ def test_bmtk_runs_an_export_with_netstims(name, tmp_path, run_session):
     # no BMTK vecevent.mod: the export brings neuroloom's own VecStim
     mods = folder / "components" / "mechanisms" / "modfiles"
     assert [p.name for p in mods.glob("*.mod")] == ["vecstim.mod"]
-    result = subprocess.run([sys.executable, "-c", RUN_BMTK, str(mods)], cwd=folder,
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stderr[-3000:]
-    theirs = _spikes_of(folder / "output" / "spikes.h5", [p.label for p in ours.network.pops])
+    run_bmtk(folder, mechanisms=mods, timeout=900)
+    theirs = sonata_spikes(folder / "output" / "spikes.h5", [p.label for p in ours.network.pops])
     assert len(expected) > 50
     assert theirs == expected
     # the specification's twin of the config passes the checker, with neuroloom's spike
@@ -137,12 +113,10 @@ def test_bmtk_runs_the_export_of_imported_biophysical_cells(tmp_path):
     export(original.network, folder, original.sim_config)
     mods = folder / "components" / "mechanisms" / "modfiles"
     assert (folder / "components" / "morphologies").is_dir()
-    result = subprocess.run([sys.executable, "-c", RUN_BMTK, str(mods)], cwd=folder,
-                            capture_output=True, text=True, timeout=1200)
-    assert result.returncode == 0, result.stderr[-3000:]
+    run_bmtk(folder, mechanisms=mods, timeout=1200)
     reference = corpus / "9_cells" / "output_bmtk_neuron9" / "spikes.h5"
     with h5py.File(reference, "r") as f:
         names = list(f["spikes"])
-    theirs = _spikes_of(folder / "output" / "spikes.h5", names)
+    theirs = sonata_spikes(folder / "output" / "spikes.h5", names)
     assert len(theirs) == 78
-    assert theirs == _spikes_of(reference, names)
+    assert theirs == sonata_spikes(reference, names)

@@ -13,7 +13,7 @@ import h5py
 import numpy as np
 import pytest
 
-from helpers import shared
+from helpers import run_bmtk, shared, sonata_spikes
 from neuroloom.cli.run import run_sonata
 from neuroloom.sim import state
 
@@ -58,21 +58,10 @@ build_env_bionet(base_dir='.', network_dir='network', tstop=400.0, dt=0.025,
                  include_examples=True, compile_mechanisms=True, config_file='config.json')
 """
 
-RUN_BMTK = """
-import pandas
-pandas.set_option('future.infer_string', False)  # BMTK 1.2.0 with pandas 3 (see README)
-from bmtk.simulator import bionet
-conf = bionet.Config.from_json('config.json', validate=True)
-conf.build_env()
-network = bionet.BioNetwork.from_config(conf)
-bionet.BioSimulator.from_config(conf, network=network).run()
-"""
 
 
 def spikes(path) -> list:
-    with h5py.File(path, "r") as f:
-        group = f["spikes/cortex"]
-        return sorted(zip(group["node_ids"][()].tolist(), group["timestamps"][()].tolist()))
+    return [row[1:] for row in sonata_spikes(path, ["cortex"])]
 
 
 @pytest.fixture(scope="module")
@@ -86,9 +75,7 @@ def circuit(tmp_path_factory):
                            text=True, timeout=900, env={**os.environ, "PATH": path},
                            check=False)
     assert built.returncode == 0, built.stderr[-3000:]
-    ran = subprocess.run([sys.executable, "-c", RUN_BMTK], cwd=folder, capture_output=True,
-                         text=True, timeout=900, check=False)
-    assert ran.returncode == 0, ran.stderr[-3000:]
+    run_bmtk(folder, config="config.json")
     (folder / "output").rename(folder / "output_bmtk")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
