@@ -47,7 +47,11 @@ harness runs the circuit as a user of each simulator would, each side in its own
 * **validation**: every written file goes through ``../shared/tools/validate_sonata.py``
   (BMTK's and neuroloom's outputs with the corpus circuit, ``--legacy-config`` as the
   corpus configs are old-style; the export with its simulation config and BMTK's outputs
-  on it). ecp files are not SONATA reports (``/ecp``, no ``/report``): the validator does
+  on it). An export writes two simulation configs: ``simulation_config.json`` in BMTK
+  1.2.0's form, which BMTK runs, and ``simulation_config.sonata.json`` in the
+  specification's form, which libsonata and bluepysnap are given (neither form is read by
+  the other side: BMTK wants input modules ``h5``/``IClamp``, libsonata only
+  ``synapse_replay``/``linear``...). ecp files are not SONATA reports (``/ecp``, no ``/report``): the validator does
   not read them.
 
 Comparison (``compare``): cells and edges per population, counted in the node and edge
@@ -95,6 +99,8 @@ from pathlib import Path
 
 import h5py
 import numpy as np
+
+from neuroloom.exporters.sonata import SPEC_SIMULATION
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -785,9 +791,10 @@ def run_export(circuit: Circuit, work: Path, export: Path, timeout: float) -> di
         record["mechanisms"] = compile_mechanisms(
             resolve(mechanisms, _manifest(written, written_path.parent), written_path.parent),
             work / "logs" / f"{circuit.name}.export.nrnivmodl.log")
+    # the strict readers get the specification's twin; BMTK runs its own form below
     record["validation"] = validate(circuit_config,
                                     work / "logs" / f"{circuit.name}.export.validate.log",
-                                    simulation=sim_config)
+                                    simulation=export / SPEC_SIMULATION)
     run = run_child(["bionet", str(sim_config)], export,
                     work / "logs" / f"{circuit.name}.bmtk-on-export.log", timeout)
     record["run"] = run
@@ -1317,7 +1324,7 @@ def circuit_section(result: dict) -> list[str]:
             if "run" not in export:
                 lines.append(f"- export: fails: `{_error(export.get('error'), 400)}`")
             else:
-                lines += validation_lines("the export (circuit + simulation config)",
+                lines += validation_lines(f"the export (circuit + {SPEC_SIMULATION})",
                                           export.get("validation"))
                 erun = export["run"]
                 if erun.get("ok"):
