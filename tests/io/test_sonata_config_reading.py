@@ -172,6 +172,16 @@ def test_dynamics_params_per_node_replace_the_types(tmp_path):
     assert len({t.label for t in net.cell_types}) == len(net.cell_types) == 3
 
 
+def test_a_dict_written_as_dynamics_params_is_named_for_what_it_is(tmp_path):
+    # BMTK's NetworkBuilder writes add_nodes(dynamics_params={...}) as the dict's repr
+    types = "node_type_id model_type model_template dynamics_params\n" \
+            "1 point_process nrn:IntFire1 \"{'tau': [0.007, 0.009]}\"\n"
+    config = _point_circuit(tmp_path, {0: {"node_type_id": [1, 1]}}, types)
+    with pytest.raises(FormatError, match=r"\{'tau': \[0.007, 0.009\]\}.*not found.*looks like "
+                                          r"a Python dict.*NetworkBuilder"):
+        sonata.load(config)
+
+
 def test_a_nest_model_without_a_neuron_counterpart_is_named():
     with pytest.raises(FormatError, match=r"internal_node_types.csv.*nest:iaf_psc_alpha.*"
                                           r"NEST model 'iaf_psc_alpha'.*no NEURON counterpart"):

@@ -60,8 +60,11 @@ class Config:
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             key = f"components.{component}" if folder is not None else \
                 f"components.{component} (not given)"
+            hint = "; it looks like a Python dict, which BMTK's NetworkBuilder writes in " \
+                "place of per-node dynamics_params (BMTK 1.2.0 cannot read it either: give " \
+                "the values as node attributes or a file)" if str(name).startswith("{") else ""
             raise FormatError(f"{where}: dynamics_params file {path} not found (dynamics_params "
-                              f"{name!r} in {key} of {self.circuit_path})") from None
+                              f"{name!r} in {key} of {self.circuit_path}){hint}") from None
         except ValueError as err:
             raise FormatError(f"{path}: not valid JSON ({err})") from None
 
