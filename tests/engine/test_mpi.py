@@ -2,7 +2,6 @@
 with the spikes of the serial run bit for bit; a broken MPI setup stops the run instead of
 running copies of the model."""
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,10 +27,6 @@ def run(script, folder: Path, ranks: int, program=(sys.executable,),
              if not k.startswith(("PMI_", "OMPI_", "SLURM_", "MPI_", "MPIR_CVAR_"))}
     return subprocess.run(command, cwd=folder, env={**clean, **env}, capture_output=True,
                           text=True, timeout=600)
-
-
-def simulate_seconds(stdout: str) -> float:
-    return float(re.search(r"Simulated \S+ ms in (\S+) s", stdout).group(1))
 
 
 def spikes(path: Path) -> dict:
@@ -62,9 +57,6 @@ def test_ranks_fire_the_serial_spikes(name, tmp_path):
         # written once, by rank 0, with every figure the script asks for
         assert (tmp_path / f"n{ranks}" / f"{name}_raster.png").exists()
         assert parallel.stdout.count("Simulated") == 1
-        if name == "tut5" and ranks > (os.cpu_count() or 1):
-            # spinning MPICH ranks took 106 s here; yielding ones 0.7 s (mpi.YIELDING)
-            assert simulate_seconds(parallel.stdout) < 20
 
 
 @pytest.mark.slow

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -296,9 +295,7 @@ def test_the_second_call_uses_the_cache(ex12, monkeypatch):
 
     monkeypatch.setattr(jnml, "run", no_java)
     monkeypatch.setattr(jnml, "_java", no_java)
-    start = time.perf_counter()
     again = gen.generate_mechanisms(LEMS / "LEMS_NML2_Ex12_Net2.xml")
-    assert time.perf_counter() - start < 0.5
     assert again.folder == ex12.folder and again.components == ex12.components
 
 
