@@ -109,7 +109,7 @@ class Placer:
             count[i] = len(chosen)
         for (type_id, code), rows in empty.items():
             warnings.warn(
-                f"{where}: {len(rows)} edges of edge_type_id {type_id} onto cells of type "
+                f"{where}: {len(rows)} edge(s) of edge_type_id {type_id} onto cells of type "
                 f"'{self._network.cell_types[code].label}' (the first edge {rows[0]}) have "
                 "no segment of their target_sections within their distance_range: no "
                 "synapse is made for them, as BMTK 1.2.0 does (it warns too)",

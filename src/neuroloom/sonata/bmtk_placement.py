@@ -258,9 +258,9 @@ def _import3d_geometry(morphology: str) -> list[_Sec]:
 
 
 def _arc(points: np.ndarray) -> float:
-    """NEURON's length of a section: its single-precision 3D points' distances, summed in
-    double in order."""
-    steps = np.diff(points.astype(np.float64), axis=0)
+    """NEURON's length of a section from its single-precision 3D points: the coordinate
+    differences in single precision, the distances from them in double, summed in order."""
+    steps = np.diff(points.astype(np.float32), axis=0).astype(np.float64)
     total = 0.0
     for step in np.sqrt((steps ** 2).sum(axis=1)).tolist():
         total += step
