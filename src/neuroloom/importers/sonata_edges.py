@@ -9,7 +9,8 @@ SIGN_READINGS); the edge's synapse model (model_template) is ignored there, as B
 Onto biophysical cells one synapse of the edge's model is made at
 ``afferent_section_id``/``afferent_section_pos`` (or the older ``sec_id``/``sec_x``), with
 the edge type's dynamics_params overridden by the edge's own (its group's
-``dynamics_params`` subgroup).
+``dynamics_params`` subgroup); an edge whose group has ``nsyns`` and no section id is
+``nsyns`` synapses where BMTK 1.2.0 places them at run time (sonata_placement.py).
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from ..sonata.synapse_models import apply_weight_functions, point_processes, syn
 from ..suggest import hint
 from .sonata_placement import Placer, placement_order
 
-#: the edge-type columns BMTK places synapses by at run time (no section ids)
+#: the columns BMTK places synapses by at run time (no section ids; sonata_placement.py)
 PLACEMENT = ("target_sections", "distance_range", "nsyns")
 
 
