@@ -38,14 +38,19 @@ def placement_order(edge_pops, network, layout, config) -> list[int]:
         return bool(len(gids)) and kinds == {"VecStim"}
 
     inputs = list(((config.simulation or {}).get("inputs") or {}).values())
-    named = []  # source populations in the order spike inputs name them
+    # source populations in the order spike inputs name them (a population, or a node set
+    # of one); edges from virtual nodes no input names come last (BMTK connects none)
+    named = []
     for spec in inputs:
         if not isinstance(spec, dict) or spec.get("input_type") != "spikes":
             continue
         node_set = spec.get("node_set")
+        if isinstance(node_set, str) and isinstance(config.node_sets.get(node_set), dict):
+            node_set = config.node_sets[node_set]  # a node set of the circuit's file
         name = node_set.get("population") if isinstance(node_set, dict) else node_set
-        if isinstance(name, str) and name not in named:
-            named.append(name)
+        for one in name if isinstance(name, list) else [name]:
+            if isinstance(one, str) and one not in named:
+                named.append(one)
 
     def rank(i):
         source = edge_pops[i].source

@@ -144,11 +144,14 @@ def cell_segments(cell: BmtkCell) -> Segments:
     FormatError
         Naming the morphology, if its soma is not one point (not reproduced).
     """
-    return _segments(str(cell.morphology), cell.dL, cell.replaces_axon)
+    stat = cell.morphology.stat()  # the cache is by file and its version
+    return _segments(str(cell.morphology), stat.st_mtime_ns, stat.st_size, cell.dL,
+                     cell.replaces_axon)
 
 
 @lru_cache(maxsize=64)
-def _segments(morphology: str, dl: float | None, replaces_axon: bool) -> Segments:
+def _segments(morphology: str, _mtime, _size, dl: float | None,
+              replaces_axon: bool) -> Segments:
     sections = _import3d_geometry(morphology)
     if replaces_axon:
         kept = [s for s in sections if s.swc_type != 2]
