@@ -42,7 +42,8 @@ from ..errors import FormatError
 from ..suggest import hint
 from .bmtk_cells import BmtkCell
 from .conventions import INDEX_RANGES
-from .swc import SWC_TYPES, read_swc, section_names as swc_section_names
+from .swc import SWC_TYPES, read_swc
+from .swc import section_names as swc_section_names
 
 #: BMTK's names of section types (Morphology.sec_type_swc) -> SWC type
 SECTION_TYPES = {"soma": 1, "somatic": 1, "axon": 2, "axonal": 2, "dend": 3, "basal": 3,
@@ -124,8 +125,8 @@ def distance_range(value, where: str) -> tuple[float, float]:
                 got = [0.0, float(value)]
             except ValueError:
                 got = None
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        got = [0.0, float(value)]
+    if isinstance(got, (int, float)) and not isinstance(got, bool):
+        got = [0.0, float(got)]
     try:
         low, high = (float(v) for v in got)
     except (TypeError, ValueError):
