@@ -1,7 +1,7 @@
 """SONATA edges read as the SONATA specification means them and as BMTK 1.2.0 (the
 reference simulator) reads its own names: edge groups with their own columns, nsyns and the
 synapse sign on point cells (and BMTK's reading of them), synapse models, per-edge
-dynamics_params, weight functions, and the synapse placement neuroloom cannot do."""
+dynamics_params, weight functions, and BMTK's run-time synapse placement."""
 import json
 import shutil
 import warnings
@@ -252,15 +252,32 @@ def test_an_unknown_weight_function_is_an_error_naming_it(tmp_path):
         sonata.load(write_circuit(tmp_path, types, groups))
 
 
-def test_random_synapse_placement_is_an_error_naming_what_bmtk_would_use(tmp_path):
+def test_bmtk_places_synapses_by_target_sections_and_distance_range(tmp_path):
+    """Issue 17 changed this from an error: nsyns synapses per edge, placed as BMTK does
+    (tests/engine/test_sonata_random_placement.py compares them with BMTK's)."""
     types = ("edge_type_id delay dynamics_params model_template target_sections "
              "distance_range\n"
              "5 2.0 ampa.json exp2syn \"['basal', 'apical']\" \"[0.0, 150.0]\"\n")
     groups = [{"src": [0, 1], "trg": [0, 0], "type": [5, 5], "syn_weight": [1e-3] * 2,
                "nsyns": [3, 2]}]
+    model, _ = read(write_circuit(tmp_path, types, groups, target="bio"))
+    net = model.network
+    conns = net.conns
+    assert len(conns) == 5 and conns.pre_gid.tolist() == [0, 0, 0, 1, 1]
+    names = [net.section_names[s] for s in conns.sec.tolist()]
+    assert all(n.startswith(("dend_", "apic_")) for n in names)
+    assert ((conns.loc > 0) & (conns.loc < 1)).all()
+    assert model.network.conns.weight.tolist() == [1e-3] * 5  # each synapse the edge's
+
+
+def test_edges_onto_cells_without_section_ids_or_nsyns_are_an_error(tmp_path):
+    types = ("edge_type_id delay dynamics_params model_template target_sections "
+             "distance_range\n"
+             "5 2.0 ampa.json exp2syn \"['basal', 'apical']\" \"[0.0, 150.0]\"\n")
+    groups = [{"src": [0, 1], "trg": [0, 0], "type": [5, 5], "syn_weight": [1e-3] * 2}]
     with pytest.raises(FormatError, match=r"2 edges onto biophysical cells \(edge types "
                                           r"\[5\]\) have no afferent_section_id.*give "
-                                          r"target_sections, distance_range, nsyns"):
+                                          r"target_sections, distance_range.*no nsyns"):
         sonata.load(write_circuit(tmp_path, types, groups, target="bio"))
 
 

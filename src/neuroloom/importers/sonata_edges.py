@@ -9,7 +9,8 @@ SIGN_READINGS); the edge's synapse model (model_template) is ignored there, as B
 Onto biophysical cells one synapse of the edge's model is made at
 ``afferent_section_id``/``afferent_section_pos`` (or the older ``sec_id``/``sec_x``), with
 the edge type's dynamics_params overridden by the edge's own (its group's
-``dynamics_params`` subgroup).
+``dynamics_params`` subgroup); an edge whose group has ``nsyns`` and no section id is
+``nsyns`` synapses where BMTK 1.2.0 places them at run time (sonata_placement.py).
 """
 from __future__ import annotations
 
@@ -27,8 +28,9 @@ from ..sonata import conventions as sc
 from ..sonata.edge_groups import read_edge_groups
 from ..sonata.synapse_models import apply_weight_functions, point_processes, synapse_params
 from ..suggest import hint
+from .sonata_placement import Placer, placement_order
 
-#: the edge-type columns BMTK places synapses by at run time (no section ids)
+#: the columns BMTK places synapses by at run time (no section ids; sonata_placement.py)
 PLACEMENT = ("target_sections", "distance_range", "nsyns")
 
 
@@ -47,8 +49,14 @@ def connections(network, edge_pops, config, stim_pops, ext, layout, progress=Non
     rules = LabelCodes(ext["conn_rules"] if ext else (), fixed=bool(ext))
     pops = {p.name: p for p in layout}
     mechanisms = _Mechanisms(network)
-    parts, rows = [], []
-    for done, edges in enumerate(edge_pops, 1):
+    # BMTK draws the places of its synapses per target cell, over the populations in the
+    # order it connects them: made in that order, kept in the circuit's
+    placer = Placer(network, layout)
+    order = list(range(len(edge_pops))) if ext else \
+        placement_order(edge_pops, network, layout, config)
+    parts, rows = [None] * len(edge_pops), [None] * len(edge_pops)
+    for done, k in enumerate(order, 1):
+        edges = edge_pops[k]
         if progress is not None:
             progress(done - 1)
         if edges.source in stim_pops and ext:
@@ -61,9 +69,11 @@ def connections(network, edge_pops, config, stim_pops, ext, layout, progress=Non
             part = _exported_edges(network, edges, pops, syn_mechs, sections, rules)
         else:
             part = _edges(network, edges, pops, config, syn_mechs, sections, rules,
-                          mechanisms, signs)
-        parts.append(part)
-        rows.append(edges.get(sc.ROW, np.nan) if ext else np.full(len(part), np.nan))
+                          mechanisms, signs, placer)
+        parts[k] = part
+        rows[k] = edges.get(sc.ROW, np.nan) if ext else np.full(len(part), np.nan)
+    parts = [p for p in parts if p is not None]
+    rows = [r for r in rows if r is not None]
     conns = ConnTable.concat(parts)
     order = np.concatenate(rows).astype(float) if rows else np.empty(0)
     if len(order) and not np.isnan(order).any():
@@ -109,7 +119,7 @@ def _exported_edges(network, edges, pops, syn_mechs, sections, rules) -> ConnTab
 
 
 def _edges(network, edges, pops, config, syn_mechs, sections, rules, mechanisms,
-           signs) -> ConnTable:
+           signs, placer) -> ConnTable:
     where = f"{edges.file}: /edges/{edges.name}"
     n = len(edges)
     pre, post, post_types, artificial = _ends(network, edges, pops, where)
@@ -137,9 +147,18 @@ def _edges(network, edges, pops, config, syn_mechs, sections, rules, mechanisms,
     rule = np.full(n, rules.code(edges.name))
     weight_out = _point_weights(edges, groups, artificial, weight, sign, signs, where)
     pos = columns.pop("loc", None)
-    sec, loc = _places(network, edges, post_types, artificial, sections, pos, where)
-    return ConnTable(pre_gid=pre, post_gid=post, syn_mech=syn_code, weight=weight_out,
-                     delay=delay, sec=sec, loc=loc, rule=rule, extra=columns)
+    placed = ~artificial & _bmtk_places(edges, groups)
+    sec, loc = _places(network, edges, post_types, artificial, sections, pos, where, placed)
+    table = ConnTable(pre_gid=pre, post_gid=post, syn_mech=syn_code, weight=weight_out,
+                      delay=delay, sec=sec, loc=loc, rule=rule, extra=columns)
+    if not placed.any():
+        return table
+    # each edge BMTK places is nsyns synapses (or none) on the segments it draws
+    rows, drawn_sec, drawn_loc = placer.place(edges, placed, post_types, sections, where)
+    table = table.take(rows)
+    mine = placed[rows]
+    return replace(table, sec=np.where(mine, drawn_sec, table.sec),
+                   loc=np.where(mine, drawn_loc, table.loc))
 
 
 def _syn_weight(edges, where, groups=None) -> np.ndarray:
@@ -183,6 +202,13 @@ def _point_weights(edges, groups, artificial, weight, sign, signs, where) -> np.
             "sim.importSONATA(..., signs='bmtk') reads them as BMTK does",
             UserWarning, stacklevel=2)
     return np.where(artificial, weight * factor, weight)
+
+
+def _bmtk_places(edges, groups) -> np.ndarray:
+    """Per edge: whether BMTK 1.2.0 places its synapses at run time, were its target a
+    biophysical cell (its group has nsyns and no section id: the rule it also weighs
+    point cells' events by)."""
+    return _bmtk_multiplies(edges, groups)
 
 
 def _bmtk_multiplies(edges, groups) -> np.ndarray:
@@ -293,9 +319,10 @@ def _edge_columns(edges, where) -> dict:
     return out
 
 
-def _places(network, edges, post_types, artificial, sections, pos, where):
+def _places(network, edges, post_types, artificial, sections, pos, where, placed=None):
     """Section codes and locations (``pos``: the section positions given, or None) of the
-    contacts (none for point cells)."""
+    contacts (none for point cells, nor for the edges ``placed`` by BMTK's rule, which
+    sonata_placement.py places)."""
     n = len(edges)
     sec = np.full(n, -1, dtype=np.int64)
     loc = np.full(n, 0.5) if pos is None else pos
@@ -307,10 +334,12 @@ def _places(network, edges, post_types, artificial, sections, pos, where):
     missing = ~artificial & (np.isnan(ids) if ids is not None else True)
     if pos is not None:
         missing |= ~artificial & np.isnan(pos)
+    given = ~artificial if placed is None else ~artificial & ~placed
+    missing &= given
     if missing.any():
         _random_placement(edges, missing, where)
-    for code in np.unique(post_types[~artificial]).tolist():
-        mine = (post_types == code) & ~artificial
+    for code in np.unique(post_types[given]).tolist():
+        mine = (post_types == code) & given
         names = network.cell_types[code].section_names
         bad = mine & ((ids < 0) | (ids >= len(names)))
         if bad.any():
@@ -328,9 +357,8 @@ def _random_placement(edges, missing, where):
     raise FormatError(
         f"{where}: {int(missing.sum())} edges onto biophysical cells (edge types "
         f"{types[:10]}) have no afferent_section_id/afferent_section_pos (or sec_id/sec_x)"
-        + (f"; they give {', '.join(found)}, for BMTK to place their synapses at random "
-           "when it runs" if found else "") +
-        ". neuroloom does not place synapses at random: BMTK draws the places from a "
-        "random stream of each target cell in the order it connects them, over the "
-        "segments of its own morphology; give the sections in the edges file (e.g. "
-        "BMTK's NetworkBuilder with add_properties and its swc_reader's choose_sections)")
+        + (f"; they give {', '.join(found)}" if found else "") +
+        ", and their edge group has no nsyns column, which BMTK needs to place synapses "
+        "itself (target_sections, distance_range and nsyns); BMTK 1.2.0 fails on them. "
+        "Give the sections in the edges file, or nsyns with the edge types' "
+        "target_sections and distance_range")
