@@ -145,8 +145,9 @@ def set_params(obj, params: dict) -> None:
 
 
 def _is_schedule(value) -> bool:
-    """A parameter given as ((time, value), ...): the value from each time on."""
-    return isinstance(value, tuple) and bool(value) and isinstance(value[0], tuple)
+    """A parameter given as ((time, value), ...): the value from each time on (the pairs
+    are lists after a saved network is read back)."""
+    return isinstance(value, tuple) and bool(value) and isinstance(value[0], (tuple, list))
 
 
 def play_schedules(h, obj, params: dict) -> list:
