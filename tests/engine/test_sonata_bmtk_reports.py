@@ -16,6 +16,7 @@ import pytest
 
 from neuroloom.cli.run import run_sonata
 from neuroloom.errors import FormatError
+from neuroloom import sim
 from neuroloom.sim import state
 
 pytestmark = pytest.mark.slow
@@ -198,3 +199,19 @@ def test_build_env_bionet_voltage_clamp_is_refused_as_bmtk_fails_on_it(circuit):
     with pytest.raises(FormatError, match=r"inputs\['seclamp'\]: amps/durations .* "
                                           r"KeyError 'delay'"):
         run_sonata(written)
+
+
+def test_clamp_schedule_survives_neuroloom_export(circuit, tmp_path):
+    """Exported (the clamp as neuroloom's own input) and read back, the circuit runs with
+    the same resistance schedule: BMTK's spikes again."""
+    folder, _ = circuit
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the clamp report's, the last-cell and export's
+        sim.importSONATA(folder / "config.json", saveFolder=tmp_path / "first")
+        sim.exportSONATA(tmp_path / "exported")
+        state.peek().clear()
+        run_sonata(tmp_path / "exported" / "simulation_config.json")
+    state.peek().clear()
+    theirs = spikes(folder / "output_bmtk" / "spikes.h5")
+    ours = next((tmp_path / "exported").rglob("spikes.h5"))
+    assert spikes(ours) == theirs
