@@ -1,4 +1,5 @@
-"""SONATA inputs -> the virtual nodes' spike trains and the stimuli (current clamps), read
+"""SONATA inputs -> the virtual nodes' spike trains and the stimuli (current and voltage
+clamps), read
 as BMTK (the reference simulator) reads the simulation config's ``inputs``: every key its
 modules read is read here or refused with the key named.
 """
@@ -43,7 +44,8 @@ def inputs(network, config, node_sets, layout, ext):
     by default the middle of the soma, of every cell of the node set that has sections:
     virtual nodes are skipped (BMTK puts clamps on the cells it simulates; build_env_bionet
     writes clamps on its node set ``all``), point cells are an error (BMTK fails on them);
-    the env writer's ``gids`` key is ignored, as BMTK ignores it. An input's missing file,
+    the env writer's ``gids`` key is ignored, as BMTK ignores it; a ``voltage_clamp``
+    (module SEClamp) as ``_voltage_clamp`` says. An input's missing file,
     unknown module or bad value is a FormatError naming the config key
     (``inputs['LGN_spikes'].input_file``) and the path.
     """
