@@ -1,7 +1,6 @@
 """SONATA inputs -> the virtual nodes' spike trains and the stimuli (current and voltage
-clamps), read
-as BMTK (the reference simulator) reads the simulation config's ``inputs``: every key its
-modules read is read here or refused with the key named.
+clamps), read as BMTK (the reference simulator) reads the simulation config's ``inputs``:
+every key its modules read is read here or refused with the key named.
 """
 from __future__ import annotations
 
