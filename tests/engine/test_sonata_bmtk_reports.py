@@ -14,9 +14,9 @@ import h5py
 import numpy as np
 import pytest
 
+from neuroloom import sim
 from neuroloom.cli.run import run_sonata
 from neuroloom.errors import FormatError
-from neuroloom import sim
 from neuroloom.sim import state
 
 pytestmark = pytest.mark.slow

@@ -63,8 +63,9 @@ class ReportProbes:
             raise MechanismError("\n".join(dict.fromkeys(problems)))
 
     def collect(self) -> dict:
-        """label -> {gid: (frames x elements array, section ids, positions)}; frame k is
-        the value at (k + 1)*dt: the sample at t = 0 is dropped."""
+        """label -> {gid: (frames x elements array, section ids, positions[, source gids
+        of a synapse report])}; frame k is the value at (k + 1)*dt: the sample at t = 0 is
+        dropped."""
         return {label: {gid: (np.column_stack([np.array(v) for v in vectors])[1:], *rest)
                         for gid, (vectors, *rest) in cells.items()}
                 for label, cells in self._vectors.items()}
@@ -76,13 +77,14 @@ def _synapse_probes(h, cells, report, gids, wiring, problems) -> dict:
     drives, one per NetCon, in BMTK's order (connections from cells first, then from
     virtual nodes; each group in table order: edge population, then edge); the source is
     -1 for a virtual node, which BMTK drives without a gid."""
+    mine = {}
+    if wiring is None or wiring[1] is None:
+        return mine  # no connections made
     network, netcons, rows, _ = wiring
     conns = network.conns
     virtual = replayed_cell_gids(network)
+    virtual_set = set(virtual.tolist())
     wanted = {int(g) for g in gids}
-    mine = {}
-    if netcons is None:
-        return mine
     post = conns.post_gid[rows]
     keep = np.flatnonzero(np.isin(post, list(wanted)))
     from_virtual = np.isin(conns.pre_gid[rows[keep]], virtual)
@@ -115,7 +117,7 @@ def _synapse_probes(h, cells, report, gids, wiring, problems) -> dict:
             secs.append(names.index(sec_name))
             pos.append(x)
             pre = int(conns.pre_gid[rows[i]])
-            sources.append(-1 if np.isin(pre, virtual) else pre)
+            sources.append(-1 if pre in virtual_set else pre)
         if vectors:
             mine[gid] = (vectors, np.array(secs), np.array(pos), np.array(sources))
     return mine
@@ -124,12 +126,12 @@ def _synapse_probes(h, cells, report, gids, wiring, problems) -> dict:
 def _clamp_probes(h, cells, report, gids, wiring) -> dict:
     """gid -> (Vectors, section ids, positions) of a clamp report: the current of each
     clamp of the report's kind on the cell, in stimulus table order."""
+    if wiring is None or wiring[3] is None:
+        return {}  # no stimuli made
     network, _, _, stimuli = wiring
     classes, var = CLAMP_CLASSES[report.var]
     wanted = {int(g) for g in gids}
     mine = {}
-    if stimuli is None:
-        return mine
     stims = network.stims
     for row, (obj, netcon) in sorted(stimuli.by_row.items()):
         gid = int(stims.gid[row])

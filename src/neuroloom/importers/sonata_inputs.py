@@ -368,7 +368,7 @@ def bmtk_resistance_schedule(delay, duration, resistance, dt, tstop) -> tuple:
     evaluated alike), else 10e20; step 0 with SEClamp's default. Each change is placed a
     quarter step before the step it applies to, so that NEURON delivers it at that step's
     start whatever the rounding of t."""
-    steps = int(round(tstop / dt))
+    steps = round(tstop / dt)
     ended = dt * np.arange(max(steps - 1, 0))  # BMTK's sim.dt*tstep after steps 1..
     on = (delay <= ended) & (ended <= delay + duration)
     per_step = np.concatenate([[SECLAMP_RS], np.where(on, resistance, BMTK_OPEN_RS)])

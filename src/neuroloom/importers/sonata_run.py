@@ -235,8 +235,7 @@ def _report(name, spec, where, node_sets, cfg) -> dict:
         syn_type = spec.get("syn_type", "Exp2Syn")  # BMTK's default
         if not isinstance(syn_type, str) or not syn_type:
             raise FormatError(f"{where}.syn_type: {syn_type!r} is not a synapse class name "
-                              "(BMTK's 'netcon' form, which records the NetCons, is not "
-                              "supported)")
+                              "(Exp2Syn, BMTK's default)")
         if syn_type == "netcon":
             raise FormatError(f"{where}.syn_type: 'netcon' (BMTK records a variable of the "
                               "NetCons themselves) is not supported; name a synapse class")
@@ -252,10 +251,11 @@ def _clamp_report(name, spec, where, node_sets) -> dict:
         raise FormatError(f"{where}.variable_name: {variable!r} (a clamp report records "
                           f"{', '.join(f'{k} ({v})' for k, v in CLAMP_VARIABLES.items())}; "
                           f"BMTK's f_ic, file current clamps, is not supported)")
-    warnings.warn(f"{where}: neuroloom writes the current of each of the {CLAMP_VARIABLES[variable]} "
-                  "(nA, one column each); BMTK 1.2.0 writes this file with no column for the "
-                  "clamps of its SEClamp and IClamp input modules (its clamp report sees only "
-                  "clamps made through its older attach_* calls)", UserWarning, stacklevel=2)
+    warnings.warn(f"{where}: neuroloom writes the current of each of the "
+                  f"{CLAMP_VARIABLES[variable]} (nA, one column each); BMTK 1.2.0 writes "
+                  "this file with no column for the clamps of its SEClamp and IClamp input "
+                  "modules (its clamp report sees only clamps made through its older "
+                  "attach_* calls)", UserWarning, stacklevel=2)
     cells = spec.get("cells", "all")
     return {"cells": node_sets.gids(cells, where).tolist(), "var": variable,
             "sections": "clamps", "file": spec.get("file_name", f"{name}.h5"),
