@@ -1,14 +1,19 @@
 """BMTK's netcon_report and clamp_report read from a simulation config (no NEURON): what
-they become in simConfig.sonataReports, and the keys refused with the report named."""
+they become in simConfig.sonataReports, the keys refused with the report named, and the
+synapse report file (src_ids/trg_ids) written, read back and read by libsonata."""
 import json
 import shutil
 import warnings
 from pathlib import Path
 
+import h5py
+import libsonata
+import numpy as np
 import pytest
 
 from neuroloom.errors import FormatError
 from neuroloom.importers import sonata
+from neuroloom.results.sonata_reports import ReportBlock, read_report, write_report
 
 EXAMPLES = Path("/work/shared/sonata-examples")
 SYN_REPORT = {"cells": "biophys_cells", "variable_name": "g", "module": "netcon_report",
@@ -75,3 +80,25 @@ def test_clamp_report_of_file_clamps_is_refused(nine):
     with warnings.catch_warnings(), pytest.raises(
             FormatError, match=r"reports\['r'\]\.variable_name: 'f_ic' .* not supported"):
         sonata.load(with_reports(nine, r={"variable_name": "f_ic", "module": "clamp_report"}))
+
+
+def test_synapse_report_file_round_trips_and_libsonata_reads_it(tmp_path):
+    data = np.arange(12, dtype=np.float32).reshape(4, 3) * 1e-4
+    block = ReportBlock("cortex", [0, 2], [2, 1], [0, 5, 3], [0.5, 0.25, 0.5], data,
+                        src_ids=[2, -1, -1], trg_ids=[0, 0, 2])
+    path = tmp_path / "syns_g.h5"
+    write_report(path, [block], start=0.0, dt=0.025, variable="g", units="uS")
+    back = read_report(path)
+    assert back["cortex"] == block
+    assert back["cortex"].src_ids.tolist() == [2, -1, -1]
+    with h5py.File(path) as f:
+        assert f["report/cortex/mapping/trg_ids"].dtype == np.int64
+    pop = libsonata.ElementReportReader(str(path))["cortex"]
+    assert np.allclose(pop.get().data, data)
+
+
+def test_synapse_ids_need_one_per_element(tmp_path):
+    block = ReportBlock("cortex", [0], [2], [0, 1], [0.5, 0.5], np.zeros((2, 2)),
+                        src_ids=[1], trg_ids=[0, 0])
+    with pytest.raises(FormatError, match=r"src_ids must be 2 integers"):
+        write_report(tmp_path / "r.h5", [block], start=0.0, dt=0.1, variable="g", units="uS")
