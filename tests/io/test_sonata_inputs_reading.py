@@ -172,11 +172,30 @@ def test_voltage_clamp_keys_are_checked(nine, change, message):
         sonata.load(with_inputs(nine, seclamp=clamp))
 
 
-def test_voltage_clamp_of_build_env_bionet_and_running_it_are_refused(nine):
+def test_voltage_clamp_of_build_env_bionet_is_refused_as_bmtk_fails_on_it(nine):
     written = {"input_type": "voltage_clamp", "module": "SEClamp", "node_set": "all",
                "amps": [[0.0, -40.0, 0.0]], "durations": [[50.0, 100.0, 50.0]]}
     with pytest.raises(FormatError, match=r"amps/durations .* KeyError 'delay'"):
         sonata.load(with_inputs(nine, seclamp=written))
-    with pytest.raises(FormatError, match=r"inputs\['seclamp'\]: voltage_clamp .* cannot be "
-                                          r"run as BMTK 1.2.0 runs it"):
-        sonata.load(with_inputs(nine, seclamp=SECLAMP))
+
+
+def test_voltage_clamp_keeps_the_last_cell_as_bmtk_with_its_resistance_schedule(nine):
+    """BMTK 1.2.0 keeps one SEClamp (the last it makes) and switches its resistance after
+    each step: 1 MOhm on step 0, open (1e21) until the step after delay, then 'resistance'
+    (BMTK's default 1) up to delay + duration."""
+    with pytest.warns(UserWarning, match=r"only cell \d+ of node_set 'biophys_cells' is "
+                                         r"clamped"):
+        model = sonata.load(with_inputs(nine, seclamp=SECLAMP))
+    net = model.network
+    rows = [i for i, s in enumerate(net.stim_sources) if s.type == "SEClamp"]
+    assert len(rows) == 1
+    stims = net.stims
+    mine = np.flatnonzero(stims.source == rows[0])
+    assert len(mine) == 1 and net.section_names[stims.sec[mine[0]]].startswith("soma")
+    params = dict(net.stim_sources[rows[0]].params)
+    assert (params["dur1"], params["amp1"], params["dur2"], params["amp2"], params["dur3"]) \
+        == (100.0, 0.0, 100.0, -40.0, 0.0)
+    dt = 0.1  # 9_cells' run
+    times, values = zip(*params["rs"])
+    assert values == (1.0, 1e21, 1.0, 1e21)
+    assert np.allclose(times, [0.0, 0.75 * dt, 1000.75 * dt, 2001.75 * dt])

@@ -144,7 +144,9 @@ class NeuronModel:
                                      stride=stride, rxd=self.rxd,
                                      record_stims=run.record_stim)
             self._reports = ReportProbes(self.h, self.cells, reports, report_gids or {},
-                                         run.dt, every_step=run.coreneuron)
+                                         run.dt, every_step=run.coreneuron,
+                                         wiring=(self.network, self.netcons, self.netcon_rows,
+                                                 self.stimuli))
 
     @contextmanager
     def _step(self):

@@ -85,6 +85,7 @@ class Stimuli:
                 obj = getattr(h, kind.neuron_class)(cells[gid].segment(sec, stims.loc[row]))
                 set_params(obj, params)
                 self.sources.append(obj)
+                self.sources.extend(play_schedules(h, obj, params))
                 self.by_row[row] = (obj, None)
                 continue
             target = targets.get(gid, int(stims.sec[row]), float(stims.loc[row]),
@@ -134,8 +135,31 @@ def _params(source, kind, stims, row) -> dict:
 
 def set_params(obj, params: dict) -> None:
     for name, value in params.items():
+        if _is_schedule(value):
+            continue  # played during the run: play_schedules
         if isinstance(value, tuple):  # VClamp's dur and amp are arrays of three
             for i, v in enumerate(value):
                 getattr(obj, name)[i] = v
         else:
             setattr(obj, name, value)
+
+
+def _is_schedule(value) -> bool:
+    """A parameter given as ((time, value), ...): the value from each time on (the pairs
+    are lists after a saved network is read back)."""
+    return isinstance(value, tuple) and bool(value) and isinstance(value[0], (tuple, list))
+
+
+def play_schedules(h, obj, params: dict) -> list:
+    """Play each scheduled parameter into ``obj`` (Vector.play without interpolation: the
+    value changes at each time, as an event delivered at the start of the step holding
+    it); returns the Vectors, which must live as long as the run."""
+    vectors = []
+    for name, value in params.items():
+        if not _is_schedule(value):
+            continue
+        times, values = h.Vector([t for t, _ in value]), h.Vector([v for _, v in value])
+        setattr(obj, name, value[0][1])
+        values.play(getattr(obj, f"_ref_{name}"), times)
+        vectors += [times, values]
+    return vectors

@@ -504,6 +504,13 @@ class _Writer:
                              # what libsonata requires of every report
                              "type": "compartment", "dt": float(cfg.dt),
                              "start_time": 0.0, "end_time": float(cfg.duration)}
+            if spec.get("sections") == "synapses":  # BMTK's synapse report
+                reports[name].update(module="netcon_report", type="synapse", sections="all",
+                                     syn_type=spec.get("synType", "Exp2Syn"))
+            elif spec.get("sections") == "clamps":  # BMTK's: the clamps' current
+                # libsonata has no type for it; a summed current is the nearest it knows
+                reports[name].update(module="clamp_report", type="summation")
+                del reports[name]["sections"]
         return {
             "manifest": {"$BASE_DIR": ".", "$OUTPUT_DIR": "$BASE_DIR/output",
                          "$INPUT_DIR": "$BASE_DIR/inputs"},

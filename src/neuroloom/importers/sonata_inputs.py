@@ -1,6 +1,6 @@
-"""SONATA inputs -> the virtual nodes' spike trains and the stimuli (current clamps), read
-as BMTK (the reference simulator) reads the simulation config's ``inputs``: every key its
-modules read is read here or refused with the key named.
+"""SONATA inputs -> the virtual nodes' spike trains and the stimuli (current and voltage
+clamps), read as BMTK (the reference simulator) reads the simulation config's ``inputs``:
+every key its modules read is read here or refused with the key named.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ..model.stim_types import SONATA_INPUTS, STIM_TYPES
 from ..model.tables import SpikeTrains, StimTable
 from ..sonata import conventions as sc
 from ..sonata.files import read_spike_file
+from ..specs import SimConfig
 from ..suggest import hint
 
 
@@ -42,7 +43,8 @@ def inputs(network, config, node_sets, layout, ext):
     by default the middle of the soma, of every cell of the node set that has sections:
     virtual nodes are skipped (BMTK puts clamps on the cells it simulates; build_env_bionet
     writes clamps on its node set ``all``), point cells are an error (BMTK fails on them);
-    the env writer's ``gids`` key is ignored, as BMTK ignores it. An input's missing file,
+    the env writer's ``gids`` key is ignored, as BMTK ignores it; a ``voltage_clamp``
+    (module SEClamp) as ``_voltage_clamp`` says. An input's missing file,
     unknown module or bad value is a FormatError naming the config key
     (``inputs['LGN_spikes'].input_file``) and the path.
     """
@@ -70,7 +72,12 @@ def inputs(network, config, node_sets, layout, ext):
                 sources.append(source)
             rules.append(name)
         elif module == VOLTAGE_CLAMP_MODULE:
-            _voltage_clamp(spec, where, node_sets, network, set(virtual.tolist()))
+            for stim, source in _voltage_clamp(name, spec, where, node_sets, network,
+                                               set(virtual.tolist()), len(sources),
+                                               len(rules), section_names, _run(config)):
+                stims.append(stim)
+                sources.append(source)
+            rules.append(name)
         else:
             _unknown_input(kind, module, where)
     gids = sorted(trains)
@@ -83,6 +90,13 @@ def inputs(network, config, node_sets, layout, ext):
     return replace(network, spike_trains=spike_trains, stims=StimTable.concat(stims),
                    stim_sources=tuple(sources), stim_rules=tuple(rules),
                    section_names=tuple(section_names))
+
+
+def _run(config) -> tuple[float, float]:
+    """(dt, tstop) of the simulation config's run (SimConfig's defaults where absent)."""
+    run = (config.simulation or {}).get("run") or {}
+    default = SimConfig()
+    return float(run.get("dt", default.dt)), float(run.get("tstop", default.duration))
 
 
 def _unknown_input(kind, module, where) -> None:
@@ -270,11 +284,24 @@ def _current_clamps(name, spec, where, node_sets, network, source_code, rule_cod
 #: BMTK's SEClamp module: the keys it reads (None: required) besides the clamp's place
 VOLTAGE_CLAMP_KEYS = (("amp", None), ("delay", None), ("duration", None),
                       ("resistance", 1.0), ("vc", 0.0))
+SECLAMP_RS = 1.0  # MOhm: NEURON's SEClamp default, which BMTK leaves for the first step
+BMTK_OPEN_RS = 10.0e20  # MOhm: the resistance BMTK gives the clamp to switch it off
 
 
-def _voltage_clamp(spec, where, node_sets, network, virtual) -> None:
-    """A ``voltage_clamp`` input (BMTK's module SEClamp): every key BMTK reads is checked;
-    running it is refused, naming why (see the error)."""
+def _voltage_clamp(name, spec, where, node_sets, network, virtual, source_code, rule_code,
+                   names, run):
+    """(StimTable, StimSource) of a ``voltage_clamp`` input (BMTK's module SEClamp), run
+    as BMTK 1.2.0 runs it.
+
+    BMTK makes a NEURON SEClamp at the clamp's place with dur1 = delay (amp1 0 mV),
+    dur2 = duration (amp2 = amp) and dur3 0, and sets its series resistance after every
+    time step: ``resistance`` while ``delay <= t <= delay + duration`` (t the time the step
+    just made started at), 10e20 MOhm (open) otherwise; the first step runs with SEClamp's
+    default 1 MOhm, so it clamps the cell at amp1, 0 mV, for one step. Here the same
+    resistance, step by step, is played into the clamp (SEClamp's ``rs`` as a schedule).
+    BMTK keeps the clamp of one cell of the node set, the last it makes (the others are
+    freed when the next is made): so does neuroloom, with a warning naming the others.
+    """
     if "delay" not in spec and ("amps" in spec or "durations" in spec):
         raise FormatError(f"{where}: amps/durations (what BMTK's build_env_bionet writes for "
                           "se_voltage_clamp) are not read by BMTK 1.2.0's SEClamp module, "
@@ -288,10 +315,14 @@ def _voltage_clamp(spec, where, node_sets, network, virtual) -> None:
         value = spec.get(key, default)
         if not _is_number(value):
             raise FormatError(f"{where}.{key}: {value!r} is not a number")
-        values[key] = float(value)
+        values[key] = value
     for key in ("delay", "duration", "resistance"):
         if values[key] < 0 or key == "resistance" and values[key] == 0:
-            raise FormatError(f"{where}.{key}: {values[key]} is out of range")
+            raise FormatError(f"{where}.{key}: {float(values[key])} is out of range")
+    if "vc" in spec:
+        warnings.warn(f"{where}.vc: BMTK sets it on the SEClamp, which recomputes vc every "
+                      "step from amp1/amp2 (delay, amp): it has no effect there nor here",
+                      UserWarning, stacklevel=3)
     node_set = spec.get("node_set", "all")
     gids = node_sets.gids(node_set, where)
     skipped = [g for g in gids.tolist() if g in virtual]
@@ -299,15 +330,48 @@ def _voltage_clamp(spec, where, node_sets, network, virtual) -> None:
         raise FormatError(f"{where}.node_set: {node_set!r} holds virtual node(s) (gid "
                           f"{skipped[0]}): BMTK 1.2.0's SEClamp fails on them (it looks "
                           "them up among the cells it simulates)")
+    places = {}
     for gid in gids.tolist():
         cell_type = network.cell_type_of(gid)
         if cell_type.is_artificial:
             raise FormatError(f"{where}.node_set: {node_set!r} holds point cell {gid}: a "
                               "voltage clamp acts on a section (BMTK fails on it too)")
-        _clamp_place(spec, where, cell_type, gid)
-    raise FormatError(
-        f"{where}: voltage_clamp (BMTK's SEClamp module) is read but cannot be run as "
-        "BMTK 1.2.0 runs it: BMTK switches the clamp's series resistance during the run "
-        "(1 MOhm on the first step, clamping at 0 mV; 1e20 until one step after delay; then "
-        "resistance until delay + duration) and keeps the clamp of the last cell of the node "
-        "set only, which no NEURON SEClamp with fixed parameters reproduces")
+        places[gid] = _clamp_place(spec, where, cell_type, gid)
+    if not places:
+        warnings.warn(f"{where}.node_set: {node_set!r} holds no cell: no voltage clamp",
+                      UserWarning, stacklevel=3)
+        return []
+    kept = list(set(places))[-1]  # BMTK's order: it loops over set(gids)
+    if len(places) > 1:
+        warnings.warn(f"{where}: only cell {kept} of node_set {node_set!r} is clamped, as "
+                      f"in BMTK 1.2.0, which keeps the last clamp it makes; "
+                      f"{sorted(set(places) - {kept})} are not", UserWarning, stacklevel=3)
+    section, x = places[kept]
+    if section not in names:
+        names.append(section)
+    delay, duration = float(values["delay"]), float(values["duration"])
+    params = (("dur1", delay), ("amp1", 0.0), ("dur2", duration), ("amp2", float(values["amp"])),
+              ("dur3", 0.0), ("amp3", 0.0),
+              ("rs", bmtk_resistance_schedule(values["delay"], values["duration"],
+                                              float(values["resistance"]), *run)))
+    table = StimTable(gid=np.array([kept]), source=np.array([source_code]),
+                      rule=np.array([rule_code]), sec=np.array([names.index(section)]),
+                      loc=np.array([x]), syn_mech=np.array([-1]), weight=np.zeros(1),
+                      delay=np.zeros(1))
+    return [(table, StimSource(label=name, type=VOLTAGE_CLAMP_MODULE, params=params))]
+
+
+def bmtk_resistance_schedule(delay, duration, resistance, dt, tstop) -> tuple:
+    """The series resistance BMTK 1.2.0 gives its SEClamp, as ((time, MOhm), ...): from
+    each time on, until the next. Step k (from k*dt) runs with what BMTK set after step
+    k-1: ``resistance`` if ``delay <= dt*(k-1) <= delay + duration`` (BMTK's float test,
+    evaluated alike), else 10e20; step 0 with SEClamp's default. Each change is placed a
+    quarter step before the step it applies to, so that NEURON delivers it at that step's
+    start whatever the rounding of t."""
+    steps = round(tstop / dt)
+    ended = dt * np.arange(max(steps - 1, 0))  # BMTK's sim.dt*tstep after steps 1..
+    on = (delay <= ended) & (ended <= delay + duration)
+    per_step = np.concatenate([[SECLAMP_RS], np.where(on, resistance, BMTK_OPEN_RS)])
+    change = np.flatnonzero(np.diff(per_step) != 0) + 1
+    return ((0.0, SECLAMP_RS),) + tuple(((k - 0.25) * dt, float(per_step[k]))
+                                        for k in change.tolist())

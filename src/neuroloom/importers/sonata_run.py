@@ -8,6 +8,7 @@ extracellular (``ecp``) reports in ``ecp_reports``: their writers take them from
 from __future__ import annotations
 
 import csv
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,9 @@ REPORT_SECTIONS = ("soma", "all")
 SORT_ORDERS = {"time": "by_time", "by_time": "by_time", "id": "by_id", "by_id": "by_id",
                "node_id": "by_id", "gid": "by_id", "none": "none", "na": "none"}
 MEMBRANE_MODULES = ("membrane_report", "compartment")
+SYNAPSE_MODULE = "netcon_report"  # BMTK's synapse report: a variable of each synapse
+CLAMP_MODULE = "clamp_report"  # BMTK's: the current of each clamp
+CLAMP_VARIABLES = {"se": "voltage clamps", "ic": "current clamps"}
 ECP_MODULES = ("extracellular", "ecp")
 ECP_SIGMA = 0.3  # S/m: the conductivity BMTK's extracellular report uses (fixed there)
 ELECTRODE_COLUMNS = ("x_pos", "y_pos", "z_pos")
@@ -82,6 +86,8 @@ def sim_config(config, node_sets) -> SimConfig:
     cfg.sonataReports = {name: _report(name, spec, f"{where}: reports['{name}']", node_sets,
                                        cfg)
                          for name, spec in reports.items() if _module(spec) not in ECP_MODULES}
+    if any(r.get("sections") == "synapses" for r in cfg.sonataReports.values()):
+        cfg.oneSynPerNetcon = True  # BMTK's synapses: one per NetCon, each reported
     ecp = ecp_reports(config, node_sets)
     if ecp:  # every ecp report is computed from one LFP recording of all electrodes
         # recordLFP's y is depth (NEURON's -y); BMTK's electrodes are in NEURON's frame
@@ -202,11 +208,16 @@ def _sort_order(output, where) -> str:
 
 def _report(name, spec, where, node_sets, cfg) -> dict:
     module = _module(spec)
-    if module not in MEMBRANE_MODULES:
+    if module == CLAMP_MODULE:
+        return _clamp_report(name, spec, where, node_sets)
+    if module not in (*MEMBRANE_MODULES, SYNAPSE_MODULE):
         raise FormatError(f"{where}: report module {module!r} is not supported "
-                          f"({', '.join(MEMBRANE_MODULES + ECP_MODULES)})")
+                          f"({', '.join(MEMBRANE_MODULES + ECP_MODULES)}, {SYNAPSE_MODULE}, "
+                          f"{CLAMP_MODULE})")
     sections = spec.get("sections", "soma")
-    if sections not in REPORT_SECTIONS:
+    if module == SYNAPSE_MODULE:  # BMTK reads no sections there: every synapse
+        sections = "synapses"
+    elif sections not in REPORT_SECTIONS:
         raise FormatError(f"{where}: sections {sections!r} (supported: soma, all)")
     for key, default in (("start_time", 0.0), ("end_time", cfg.duration), ("dt", cfg.dt)):
         if key in spec and float(spec[key]) != default:
@@ -214,7 +225,38 @@ def _report(name, spec, where, node_sets, cfg) -> dict:
                               "reports cover the whole run at its dt")
     if "variable_name" not in spec or "cells" not in spec:
         raise FormatError(f"{where}: a report needs cells and variable_name")
-    return {"cells": node_sets.gids(spec["cells"], where).tolist(),
-            "var": spec["variable_name"], "sections": sections,
-            "file": spec.get("file_name", f"{name}.h5"),
-            "units": spec.get("unit", sc.UNITS.get(spec["variable_name"], ""))}
+    report = {"cells": node_sets.gids(spec["cells"], where).tolist(),
+              "var": spec["variable_name"], "sections": sections,
+              "file": spec.get("file_name", f"{name}.h5"),
+              "units": spec.get("unit", sc.UNITS.get(spec["variable_name"], ""))}
+    if not report["units"]:  # a unit the writer knows (g: uS), or none
+        del report["units"]
+    if module == SYNAPSE_MODULE:
+        syn_type = spec.get("syn_type", "Exp2Syn")  # BMTK's default
+        if not isinstance(syn_type, str) or not syn_type:
+            raise FormatError(f"{where}.syn_type: {syn_type!r} is not a synapse class name "
+                              "(Exp2Syn, BMTK's default)")
+        if syn_type == "netcon":
+            raise FormatError(f"{where}.syn_type: 'netcon' (BMTK records a variable of the "
+                              "NetCons themselves) is not supported; name a synapse class")
+        report["synType"] = syn_type
+    return report
+
+
+def _clamp_report(name, spec, where, node_sets) -> dict:
+    """BMTK's clamp_report: the current of every clamp of a kind (variable_name 'se':
+    voltage clamps, 'ic': current clamps), one column each."""
+    variable = spec.get("variable_name")
+    if variable not in CLAMP_VARIABLES:
+        raise FormatError(f"{where}.variable_name: {variable!r} (a clamp report records "
+                          f"{', '.join(f'{k} ({v})' for k, v in CLAMP_VARIABLES.items())}; "
+                          f"BMTK's f_ic, file current clamps, is not supported)")
+    warnings.warn(f"{where}: neuroloom writes the current of each of the "
+                  f"{CLAMP_VARIABLES[variable]} (nA, one column each); BMTK 1.2.0 writes "
+                  "this file with no column for the clamps of its SEClamp and IClamp input "
+                  "modules (its clamp report sees only clamps made through its older "
+                  "attach_* calls)", UserWarning, stacklevel=2)
+    cells = spec.get("cells", "all")
+    return {"cells": node_sets.gids(cells, where).tolist(), "var": variable,
+            "sections": "clamps", "file": spec.get("file_name", f"{name}.h5"),
+            "units": "nA"}

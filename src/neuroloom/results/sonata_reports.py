@@ -12,6 +12,13 @@ One HDF5 file holds one recorded variable (``v`` in mV, say) for several node po
     /report/<population>/mapping/time            float64 [start, stop, dt]; units "ms"
 
 A soma report is the special case of one element per node (see ``ReportBlock.soma``).
+A synapse report (BMTK's netcon_report: a variable of each synapse, one column per
+connection) also has, as BMTK writes them::
+
+    /report/<population>/mapping/src_ids         int64 (n_elements): the connection's source
+                                                 gid (-1 for a virtual node)
+    /report/<population>/mapping/trg_ids         int64 (n_elements): the target's gid
+
 Datasets are uncompressed and contiguous, as the libsonata wheel needs. Node ids are the
 cells' indices inside their population, as in a SONATA circuit.
 
@@ -48,6 +55,7 @@ TIME_UNITS = "ms"
 LIBSONATA_EPSILON = 1e-6  # libsonata stops listing frame times at t >= stop - 1e-6
 SONATA_MAGIC = 0x0A7A
 SONATA_VERSION = (0, 1)
+SYNAPSE_IDS = ("src_ids", "trg_ids")  # a synapse report's extra mapping datasets
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,10 +69,14 @@ class ReportBlock:
     element_ids: np.ndarray  # (n_elements,) section index of each column
     element_pos: np.ndarray  # (n_elements,) position 0..1 along that section
     data: np.ndarray  # (n_frames, n_elements)
+    src_ids: np.ndarray | None = None  # (n_elements,) a synapse report's source gids
+    trg_ids: np.ndarray | None = None  # (n_elements,) and target gids
 
     def __post_init__(self):
-        for name in ("node_ids", "element_counts", "element_ids", "element_pos", "data"):
-            object.__setattr__(self, name, np.asarray(getattr(self, name)))
+        for name in ("node_ids", "element_counts", "element_ids", "element_pos", "data",
+                     *SYNAPSE_IDS):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, np.asarray(getattr(self, name)))
 
     @classmethod
     def soma(cls, population: str, node_ids, data, *, section: int = 0, pos: float = 0.5):
@@ -99,7 +111,12 @@ class ReportBlock:
                 and self.element_pos.shape == other.element_pos.shape
                 and np.array_equal(self.element_pos, other.element_pos, equal_nan=True)
                 and self.data.shape == other.data.shape
-                and np.array_equal(self.data, other.data, equal_nan=True))
+                and np.array_equal(self.data, other.data, equal_nan=True)
+                and all(_same_ids(getattr(self, n), getattr(other, n)) for n in SYNAPSE_IDS))
+
+
+def _same_ids(a, b) -> bool:
+    return (a is None) == (b is None) and (a is None or np.array_equal(a, b))
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,7 +193,8 @@ def write_report(path, blocks, *, start: float, dt: float, variable: str, units:
     """Write one report (one variable, several populations) atomically.
 
     ``blocks`` are ReportBlocks (or a mapping whose values are), all with the same number of
-    frames; frame k is the sample at ``start + k*dt`` (ms). Data is stored as float32 (the
+    frames; frame k is the sample at ``start + k*dt`` (ms); blocks with ``src_ids`` and
+    ``trg_ids`` (synapse reports) write them too. Data is stored as float32 (the
     SONATA type), so pass float32 values to read back exactly what you wrote. ``attrs`` go on
     the file root.
     Raises FormatError, naming the population, when shapes or values do not fit."""
@@ -186,9 +204,10 @@ def write_report(path, blocks, *, start: float, dt: float, variable: str, units:
         raise FormatError("a report needs at least one population block")
     if not np.isfinite(start) or not np.isfinite(dt) or dt <= 0:
         raise FormatError(f"report time needs a finite start and dt > 0 (start={start}, dt={dt})")
-    if not isinstance(variable, str) or not variable or not isinstance(units, str) or not units:
-        raise FormatError(f"report variable and units must be non-empty strings "
-                          f"(variable={variable!r}, units={units!r})")
+    if not isinstance(variable, str) or not variable or not isinstance(units, str):
+        raise FormatError(f"report variable must be a non-empty string and units a string "
+                          f"(variable={variable!r}, units={units!r}; '': not written, as "
+                          f"BMTK's synapse reports)")
     attrs = dict(attrs or {})
     reserved = sorted({"magic", "version"} & set(attrs))
     if reserved:
@@ -286,9 +305,18 @@ def _checked(block: ReportBlock) -> ReportBlock:
         fail("data has no frame")
     if not np.issubdtype(data.dtype, np.number):
         fail(f"data must be numeric, got {data.dtype}")
+    given = [name for name in SYNAPSE_IDS if getattr(block, name) is not None]
+    if given and len(given) != len(SYNAPSE_IDS):
+        fail(f"a synapse report needs both {' and '.join(SYNAPSE_IDS)}, not only {given[0]}")
+    for name in given:
+        array = getattr(block, name)
+        if array.shape != (n_elements,) or not _integral(array):
+            fail(f"{name} must be {n_elements} integers (one per element), got shape "
+                 f"{array.shape}")
+    synapse_ids = {name: getattr(block, name).astype(np.int64) for name in given}
     return ReportBlock(pop, ids.astype(np.uint64), counts.astype(np.uint64),
                        eids.astype(np.uint64), epos.astype(np.float64),
-                       np.ascontiguousarray(data, dtype=np.float32))
+                       np.ascontiguousarray(data, dtype=np.float32), **synapse_ids)
 
 
 def _integral(array: np.ndarray) -> bool:
@@ -300,7 +328,8 @@ def _integral(array: np.ndarray) -> bool:
 
 def _write_block(group, block: ReportBlock, variable, units, time) -> None:
     data = group.create_dataset("data", data=block.data)
-    data.attrs["units"] = units
+    if units:
+        data.attrs["units"] = units
     data.attrs["variable"] = variable
     mapping = group.create_group("mapping")
     mapping.create_dataset("node_ids", data=block.node_ids)
@@ -310,6 +339,9 @@ def _write_block(group, block: ReportBlock, variable, units, time) -> None:
     mapping.create_dataset("element_pos", data=block.element_pos)
     t = mapping.create_dataset("time", data=np.array(time, np.float64))
     t.attrs["units"] = TIME_UNITS
+    for name in SYNAPSE_IDS:
+        if getattr(block, name) is not None:
+            mapping.create_dataset(name, data=getattr(block, name))
 
 
 def _read_block(path, name, group):
@@ -334,8 +366,6 @@ def _read_block(path, name, group):
     epos = (dataset("mapping/element_pos")[()] if "mapping/element_pos" in group
             else np.full(eids.shape, np.nan))
     time_ds = dataset("mapping/time")
-    if "units" not in data_ds.attrs:
-        raise FormatError(f"{where}/data has no 'units' attribute")
     if "units" not in time_ds.attrs:
         raise FormatError(f"{where}/mapping/time has no 'units' attribute")
     time_units = _plain(time_ds.attrs["units"])
@@ -363,10 +393,21 @@ def _read_block(path, name, group):
     if n_frames != expected:
         raise FormatError(f"{where}/data has {n_frames} frames, mapping/time {list(time)} "
                           f"implies {expected}")
+    synapse_ids = {}
+    if "units" not in data_ds.attrs and "mapping/src_ids" not in group:
+        # BMTK writes no units on a synapse report's data only: read as ''
+        raise FormatError(f"{where}/data has no 'units' attribute")
+    for key in SYNAPSE_IDS:
+        if f"mapping/{key}" in group:
+            synapse_ids[key] = dataset(f"mapping/{key}")[()].astype(np.int64)
+            if synapse_ids[key].shape != (n_columns,):
+                raise FormatError(f"{where}/mapping/{key} has shape "
+                                  f"{synapse_ids[key].shape}, data has {n_columns} columns")
     block = ReportBlock(name, ids.astype(np.int64), np.diff(ip), eids.astype(np.int64),
-                        epos.astype(np.float64), data_ds[()].astype(np.float32, copy=False))
+                        epos.astype(np.float64), data_ds[()].astype(np.float32, copy=False),
+                        **synapse_ids)
     variable = _plain(data_ds.attrs.get("variable", ""))
-    return block, time, variable, _plain(data_ds.attrs["units"])
+    return block, time, variable, _plain(data_ds.attrs.get("units", ""))
 
 
 def _plain(value):

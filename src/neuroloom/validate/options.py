@@ -197,7 +197,7 @@ SIMCONFIG_TABLE = {
     "saveDpk": _pending(False, "gzipped pickle (.dpk) output"),
     "saveSpikesSonata": Option(True, note="neuroloom's: or the spike file's name"),
     "sonataReports": Option({}, note="neuroloom's: {name: {'cells', 'var', 'sections', "
-                                     "'file', 'units'}}"),
+                                     "'file', 'units', 'synType'}}"),
     "sonataPopulations": Option({}, note="neuroloom's: {SONATA node population: "
                                          "[population labels]}"),
     "saveDataInclude": Option(["netParams", "netCells", "netPops", "simConfig", "simData"]),

@@ -256,7 +256,9 @@ def _sonata_populations(grouping, pop_labels, check) -> tuple:
     return tuple((name, tuple(labels)) for name, labels in grouping.items())
 
 
-REPORT_KEYS = ("cells", "var", "sections", "file", "units")
+REPORT_KEYS = ("cells", "var", "sections", "file", "units", "synType")
+REPORT_SECTIONS = ("soma", "all", "synapses", "clamps")
+CLAMP_REPORT_VARS = ("se", "ic")  # BMTK's clamp_report: voltage or current clamps
 
 
 def _reports(reports, pop_labels, check) -> tuple[ReportSpec, ...]:
@@ -269,16 +271,22 @@ def _reports(reports, pop_labels, check) -> tuple[ReportSpec, ...]:
         check.known_keys(spec, path, REPORT_KEYS)
         var = check.string(check.required(spec, "var", path), attr_path(path, "var"))
         sections = spec.get("sections", "soma")
-        if sections not in ("soma", "all"):
-            check.add(attr_path(path, "sections"), f"must be 'soma' or 'all', not "
+        if sections not in REPORT_SECTIONS:
+            check.add(attr_path(path, "sections"), f"must be one of "
+                                                   f"{', '.join(REPORT_SECTIONS)}, not "
                                                    f"{sections!r}")
+        syn_type = check.string(spec.get("synType", "Exp2Syn"), attr_path(path, "synType"))
+        if sections == "clamps" and var not in CLAMP_REPORT_VARS:
+            check.add(attr_path(path, "var"), f"a clamp report records "
+                                              f"{' or '.join(CLAMP_REPORT_VARS)}, not {var!r}")
         out.append(ReportSpec(
             label=str(label), cells=cell_list(spec.get("cells", ["all"]),
                                              attr_path(path, "cells"), pop_labels, check),
             var=var or "", sections=sections,
             file=check.string(spec.get("file", f"{label}.h5"), attr_path(path, "file")) or "",
             units=check.string(spec["units"], attr_path(path, "units")) or ""
-            if "units" in spec else ""))
+            if "units" in spec else "",
+            syn_type=(syn_type or "") if sections == "synapses" else ""))
     return tuple(out)
 
 

@@ -232,7 +232,10 @@ class RunSpec:
 @dataclass(frozen=True)
 class ReportSpec:
     """A SONATA report: ``var`` of the cells ``cells`` (include items) at the middle of
-    their soma ('soma') or at every segment ('all'), every time step, into ``file``."""
+    their soma ('soma'), at every segment ('all'), of each synapse of class ``syn_type``
+    their connections drive ('synapses', BMTK's netcon_report) or of their clamps
+    ('clamps': ``var`` 'se' voltage clamps, 'ic' current clamps, their current; BMTK's
+    clamp_report), every time step, into ``file``."""
 
     label: str
     cells: tuple
@@ -240,6 +243,7 @@ class ReportSpec:
     sections: str
     file: str
     units: str
+    syn_type: str = ""
 
 
 @dataclass(frozen=True)
