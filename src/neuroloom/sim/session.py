@@ -22,14 +22,12 @@ from ..builder.conds import select_cells
 from ..engine import NeuronModel
 from ..engine.cell_templates import with_sections
 from ..engine.mpi import launched_rank
-from ..importers.sonata_run import ecp_reports, spikes_output
 from ..model.include import resolve_include
 from ..progress import Progress, fraction_progress
 from ..results import save as saving
 from ..results.report_files import save_reports
 from ..results.simdata import Recordings
-from ..results.sonata_ecp import write_ecp
-from ..results.sonata_spikes import simulated_populations, write_spikes
+from ..results.sonata_spikes import write_spikes
 from ..results.traces_io import save_csv, save_dat
 from ..sonata.layout import NodeLayout
 from ..specs.dicts import Dict
@@ -39,6 +37,7 @@ from ..validate.checker import Checker
 from ..validate.simconfig import Names, data_parts, validate_sim_config
 from .modify import modify
 from .plots import gathered_sim_data, run_plot
+from .sonata_outputs import ecp_reports_of, save_ecp, spike_file_options
 from .views import conn_stim_rows
 
 
@@ -179,7 +178,7 @@ class Session:
         with self._timed("setupRecordingTime"):
             self.model.setup_recording(self.trace_gids(), self.output.reports, {
                 r.label: resolve_include(r.cells, self.network) for r in self.output.reports},
-                ecp_reports=self._ecp_reports())
+                ecp_reports=ecp_reports_of(self.sonata))
 
     def create(self) -> None:
         """All the steps up to a model ready to run."""
@@ -456,11 +455,11 @@ class Session:
             if out.spikes_file and rec is not None:
                 path = Path(out.save_folder or ".") / out.spikes_file
                 write_spikes(path, rec.spike_t, rec.spike_gid, layout,
-                             self.network.provenance, **self._sonata_spikes(layout))
+                             self.network.provenance, **spike_file_options(self.sonata, layout))
                 paths.append(path)
             if rec is not None:
                 paths += save_reports(out, rec, layout, self.run_spec)
-                paths += self._save_ecp(out)
+                paths += save_ecp(self.sonata, self.ecp, self.run_spec, out.save_folder)
             if out.save_dat and rec is not None:
                 paths += save_dat(out.save_folder or ".", rec.t, rec.traces)
             if out.save_csv and rec is not None:
@@ -468,47 +467,6 @@ class Session:
         if out.save_timing:
             path = self.output_path("_timing.json")
             write_bytes_atomic(path, json.dumps(self.timing, indent=1).encode())
-            paths.append(path)
-        return paths
-
-    def _sonata_spikes(self, layout) -> dict:
-        """write_spikes' options for the spike file of an imported SONATA circuit: its
-        simulated populations only unless virtual ones are asked for, and its sort order."""
-        if self.sonata is None:
-            return {}
-        spikes = spikes_output(self.sonata.config)
-        if spikes is None:  # no `output` in the config: the spike file is neuroloom's
-            return {}
-        return {"only": None if spikes.virtual else simulated_populations(layout),
-                "sort_order": spikes.sort_order}
-
-    def _ecp_reports(self) -> list:
-        """The extracellular reports of an imported SONATA circuit's simulation config."""
-        if self.sonata is None:
-            return []
-        return ecp_reports(self.sonata.config, self.sonata.node_sets)
-
-    def _save_ecp(self, out) -> list[Path]:
-        """Each ecp report of the last run (engine/ecp.py), where the config says (in
-        saveFolder when importSONATA was given one); frame k at (k + 1)*dt, as BMTK's."""
-        reports = self._ecp_reports()
-        if not reports:
-            return []
-        run = self.run_spec
-        frames = round(run.duration / run.dt)
-        config_folder = Path(((self.sonata.config.simulation or {}).get("output") or {})
-                             .get("output_dir", "."))
-        paths = []
-        for report in reports:
-            data = (self.ecp or {}).get(report.name)
-            if data is None or len(data) < frames:  # no cell of the report has a membrane
-                data = np.zeros((frames, len(report.channels)))
-            try:
-                path = Path(out.save_folder or ".") / report.path.relative_to(config_folder)
-            except ValueError:  # an absolute file_name elsewhere
-                path = report.path
-            write_ecp(path, data[:frames], dt=run.dt, tstop=run.duration,
-                      channels=report.channels)
             paths.append(path)
         return paths
 
