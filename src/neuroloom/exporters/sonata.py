@@ -47,6 +47,7 @@ from ..sonata.index import edge_index
 from ..sonata.layout import NodeLayout, NodePopulation
 from ..results.sonata_spikes import write_spikes
 from ..specs import SimConfig
+from .sonata_configs import simulation_config, spec_form
 from .sonata_cells import COMPONENT_KEYS, CellModels, file_stem as _file_stem
 from .sonata_inputs import netstim_input_trains
 
@@ -152,7 +153,8 @@ class _Writer:
             SIMULATION: "BMTK 1.2.0's form: spike inputs as module 'h5' with 'input_file'",
             SPEC_SIMULATION: "the SONATA specification's form (libsonata, bluepysnap): "
                              "spike inputs as module 'synapse_replay' with 'spike_file'"}
-        simulation = self._simulation(self.cfg)  # adds the node sets of its reports
+        simulation = simulation_config(self.net, self.cfg, self.inputs, self.cells.run,
+                                       self._report_node_set)
         self._json("circuit_config.json", self._circuit(block))
         self._json("node_sets.json", self.node_sets)
         self._json(SIMULATION, simulation)
@@ -463,6 +465,11 @@ class _Writer:
         return 0.0 < loc < 1.0 and min(int(loc * nseg), nseg - 1) == min(int(0.5 * nseg),
                                                                           nseg - 1)
 
+    def _report_node_set(self, name, gids) -> str:
+        """The node set of report ``name``'s cells, added to node_sets.json; its name."""
+        self.node_sets[f"report_{name}"] = self._node_set_of(gids)
+        return f"report_{name}"
+
     def _node_set_of(self, gids) -> list | dict:
         """A node set of these gids: per node population, their node ids."""
         pop_of, node_of = self.layout.locate(gids)
@@ -483,52 +490,6 @@ class _Writer:
                 "synaptic_models_dir": "$COMPONENTS_DIR/synaptic_models"},
             "networks": {"nodes": self.nodes, "edges": self.edges},
             "neuroloom": block,
-        }
-
-    def _simulation(self, cfg) -> dict:
-        hparams = {**SimConfig.DEFAULTS["hParams"], **dict(cfg.hParams)}
-        used = set(self.net.cells.cell_type.tolist())
-        thresholds = sorted({t.threshold for code, t in enumerate(self.net.cell_types)
-                             if not t.is_artificial and code in used})
-        if len(thresholds) > 1:  # SONATA's run has one spike_threshold
-            warnings.warn(f"cells detect spikes at thresholds {thresholds} mV; the SONATA run "
-                          f"says {thresholds[0]} mV for all of them", UserWarning, stacklevel=4)
-        reports = {}
-        for name, spec in dict(getattr(cfg, "sonataReports", {}) or {}).items():
-            gids = np.asarray(sorted({int(g) for g in spec.get("cells", [])}), dtype=np.int64)
-            self.node_sets[f"report_{name}"] = self._node_set_of(gids)
-            reports[name] = {"cells": f"report_{name}", "variable_name": spec["var"],
-                             "module": "membrane_report",
-                             "sections": spec.get("sections", "soma"),
-                             "file_name": spec.get("file", f"{name}.h5"),
-                             # what libsonata requires of every report
-                             "type": "compartment", "dt": float(cfg.dt),
-                             "start_time": 0.0, "end_time": float(cfg.duration)}
-            if spec.get("sections") == "synapses":  # BMTK's synapse report
-                reports[name].update(module="netcon_report", type="synapse", sections="all",
-                                     syn_type=spec.get("synType", "Exp2Syn"))
-            elif spec.get("sections") == "clamps":  # BMTK's: the clamps' current
-                # libsonata has no type for it; a summed current is the nearest it knows
-                reports[name].update(module="clamp_report", type="summation")
-                del reports[name]["sections"]
-        return {
-            "manifest": {"$BASE_DIR": ".", "$OUTPUT_DIR": "$BASE_DIR/output",
-                         "$INPUT_DIR": "$BASE_DIR/inputs"},
-            "target_simulator": "NEURON",
-            "network": "$BASE_DIR/circuit_config.json",
-            "node_sets_file": "$BASE_DIR/node_sets.json",
-            "run": {"tstop": float(cfg.duration), "dt": float(cfg.dt),
-                    "spike_threshold": thresholds[0] if thresholds else -15.0,
-                    "nsteps_block": 5000, **self.cells.run,
-                    # SONATA requires it; neuroloom's own seeds are below
-                    "random_seed": int(dict(cfg.seeds).get("stim", 0))},
-            "conditions": {"celsius": float(hparams["celsius"]),
-                           "v_init": float(hparams["v_init"])},
-            "inputs": self.inputs,
-            "output": {"output_dir": "$OUTPUT_DIR", "spikes_file": "spikes.h5",
-                       "spikes_sort_order": "by_time", "log_file": "log.txt"},
-            "reports": reports,
-            "neuroloom": {"seeds": {k: int(v) for k, v in dict(cfg.seeds).items()}},
         }
 
     # -- files ------------------------------------------------------------------------
@@ -555,34 +516,6 @@ class _Writer:
         self._text(name, out.getvalue())
 
 
-def spec_form(simulation: dict) -> dict:
-    """The simulation config in the SONATA specification's form, which libsonata checks:
-    a spike input as module 'synapse_replay' with its file as 'spike_file', a current
-    clamp (BMTK's module 'IClamp', 'amp') as module 'linear' with 'amp_start', and every
-    input with the 'delay' and 'duration' libsonata requires (a spike file: the whole run).
-    neuroloom's own inputs, which the specification has no form for, move to the
-    config's 'neuroloom' block (the export warned about each)."""
-    inputs, own = {}, {}
-    for name, spec in simulation["inputs"].items():
-        spec = dict(spec)
-        if spec.get("input_type") == "spikes" and spec.get("module") in sc.SPIKE_MODULES:
-            spec["module"] = "synapse_replay"
-            spec["spike_file"] = spec.pop("input_file")
-            spec.setdefault("delay", 0.0)
-            spec.setdefault("duration", simulation["run"]["tstop"])
-        elif spec.get("input_type") == "current_clamp" and spec.get("module") == "IClamp":
-            spec["module"] = "linear"
-            spec["amp_start"] = spec.pop("amp")
-        else:
-            own[name] = spec
-            continue
-        inputs[name] = spec
-    neuroloom = dict(simulation.get("neuroloom", {}))
-    if own:
-        neuroloom["inputs"] = own
-    return {**simulation, "inputs": inputs, "neuroloom": neuroloom}
-
-
 def _sonata_root(f) -> None:
     f.attrs["magic"] = np.uint32(0x0A7A)
     f.attrs["version"] = np.array([0, 1], dtype=np.uint32)
@@ -590,10 +523,6 @@ def _sonata_root(f) -> None:
 
 def _pop_type(model_types: set) -> str:
     return next(iter(model_types)) if len(model_types) == 1 else "biophysical"
-
-
-def _file_stem(label: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", label)
 
 
 def _identifier(label: str) -> str:
