@@ -11,7 +11,7 @@ import h5py
 import numpy as np
 import pytest
 
-from neuroloom.engine.bmtk_cells import segment_points
+from neuroloom.engine.bmtk_cells import connection_order, segment_points
 from neuroloom.engine.ecp import transfer_resistance
 from neuroloom.engine.neuron_env import neuron_h
 from neuroloom.importers import sonata as sonata_importer
@@ -154,6 +154,28 @@ def extracellular_sections(session) -> dict:
                   len(cell.secs)) for gid, cell in session.model.cells.items()}
 
 
+def children_orders(cell) -> tuple[dict, dict, dict]:
+    """Each section's children, by name: as NEURON lists them (last connected first), in
+    BMTK's connection order reversed, and in hobj.all's order reversed."""
+    names = {sec: name for name, sec in cell.secs.items()}
+
+    def parent(name):
+        seg = cell.secs[name].parentseg()
+        return None if seg is None else names[seg.sec]
+
+    def by_parent(order):
+        out = {}
+        for name in reversed(order):
+            out.setdefault(parent(name), []).append(name)
+        out.pop(None)
+        return out
+
+    listed = {name: [names[c] for c in sec.children()] for name, sec in cell.secs.items()}
+    return ({k: v for k, v in listed.items() if v},
+            by_parent(list(connection_order(cell.cell_type.template))),
+            by_parent(list(cell.secs)))
+
+
 @pytest.mark.slow
 def test_extracellular_is_in_every_biophysical_cell_only_with_an_ecp_report(tmp_path):
     """BMTK (BioSimulator.from_config) inserts NEURON's extracellular mechanism in every
@@ -167,6 +189,10 @@ def test_extracellular_is_in_every_biophysical_cell_only_with_an_ecp_report(tmp_
         assert sorted(counts) == [0, 1, 2, 3, 4]
         assert all(n == total > 30 for n, total in counts.values())
         assert len(one.model.ecp.cells) == 1  # the report's one cell
+        # connected in BMTK's order (its last bits), which is not hobj.all's
+        orders = [children_orders(cell) for cell in one.model.cells.values()]
+        assert all(listed == bmtk for listed, bmtk, _ in orders)
+        assert sum(bmtk != all_order for _, bmtk, all_order in orders) == 3  # of 5
         one.run_sim()
     finally:
         one.clear()
