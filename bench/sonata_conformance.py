@@ -191,13 +191,13 @@ CAUSES: dict[str, list[str]] = {
         "follows BMTK and is the run compared for identity.",
     ],
     "5_cells_iclamp": [
-        "membrane_potential differs from BMTK by more than float32 rounding only on the "
-        "upstrokes of action potentials (dv up to ~25 mV in one 0.1 ms frame) of two of "
-        "the five cells; away from them (|dv| < 0.05 mV a frame) the difference is float32 "
-        "rounding (the figure in brackets), and every spike time is identical. A "
-        "rounding-level difference in the cell's state is multiplied by the slope there; "
-        "where in the arithmetic it arises (the IClamp, the only input here, is the "
-        "suspect) is not isolated yet.",
+        "with an ecp report BMTK inserts NEURON's `extracellular` mechanism in every "
+        "section of every biophysical cell (BioSimulator.from_config, BioCell.setup_ecp), "
+        "which changes the numerics (without it soma v differs by up to 2.5e-4 mV on spike "
+        "upstrokes); neuroloom does the same, and connects the cells' sections in BMTK's "
+        "order: every v and cai value is BMTK's rounded to float32 (BMTK writes float64), "
+        "and in double 4 of the 5 cells are BMTK's to the last bit (the fifth, whose axon "
+        "stubs have no 3D points here, within 3.1e-9 mV).",
     ],
     "300_pointneurons": [
         "a NEST circuit (`nest:iaf_psc_alpha` point neurons, `target_simulator: NEST`): "

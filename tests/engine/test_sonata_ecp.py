@@ -1,6 +1,8 @@
 """SONATA extracellular reports (engine/ecp.py): BMTK's line-source formula without a
-minimum distance, define_shape()'s points for sections without 3D points, and the
-spike file and ecp report a SONATA run saves through Session.save_data."""
+minimum distance, define_shape()'s points for the axon stubs, the extracellular mechanism
+BMTK inserts when a run has an ecp report, and the spike file and ecp report a SONATA run
+saves through Session.save_data (5_cells_iclamp's reports against BMTK 1.2.0's:
+tests/engine/test_sonata_outputs.py)."""
 import json
 import shutil
 from pathlib import Path
@@ -9,7 +11,8 @@ import h5py
 import numpy as np
 import pytest
 
-from neuroloom.engine.ecp import laid_out_points, transfer_resistance
+from neuroloom.engine.bmtk_cells import connection_order, segment_points
+from neuroloom.engine.ecp import transfer_resistance
 from neuroloom.engine.neuron_env import neuron_h
 from neuroloom.importers import sonata as sonata_importer
 from neuroloom.sim import state
@@ -51,44 +54,39 @@ def test_transfer_resistance_units_and_layout():
 
 @pytest.fixture
 def shaped_by_neuron():
-    """NEURON's define_shape() on a soma with 3D points, dendrites at its middle, and two
-    stubs attached last, as BMTK's fix_axon_peri makes them."""
+    """A soma with 3D points, dendrites at its middle, and two stubs attached last, as
+    BMTK's fix_axon_peri makes them, before NEURON's define_shape()."""
     h = neuron_h()
     assert not any(True for _ in h.allsec())
-    soma = h.Section(name="soma")
+    secs = {"soma_0": h.Section(name="soma_0")}
     for x, y, z in ((-3.0, 1.0, 2.0), (0.5, 1.25, 2.0), (4.0, 1.5, 2.0)):
-        h.pt3dadd(x, y, z, 8.0, sec=soma)
-    dends = [h.Section(name=f"dend{i}") for i in range(3)]
-    for i, dend in enumerate(dends):
+        h.pt3dadd(x, y, z, 8.0, sec=secs["soma_0"])
+    for i in range(3):
+        dend = secs[f"dend_{i}"] = h.Section(name=f"dend_{i}")
         h.pt3dadd(0.5, 1.25, 2.0, 2.0, sec=dend)
         h.pt3dadd(0.5 + 10 * i, 30.0, 2.0, 2.0, sec=dend)
-        dend.connect(soma(0.5), 0)
-    stubs = [h.Section(name=f"axon{i}") for i in range(2)]
-    for stub in stubs:
+        dend.connect(secs["soma_0"](0.5), 0)
+    for i in range(2):
+        stub = secs[f"axon_{i}"] = h.Section(name=f"axon_{i}")
         stub.L, stub.diam = 30.0, 1.0
-    stubs[0].connect(soma(0.5), 0)
-    stubs[1].connect(stubs[0](1), 0)
-    soma_points = np.array([[soma.x3d(i), soma.y3d(i), soma.z3d(i)] for i in range(3)])
-    h.define_shape()
-    yield soma_points, stubs
-    del soma, dends, stubs
+    secs["axon_0"].connect(secs["soma_0"](0.5), 0)
+    secs["axon_1"].connect(secs["axon_0"](1), 0)
+    yield secs
+    secs.clear()
 
 
 def test_stub_points_are_define_shapes(shaped_by_neuron):
-    soma_points, stubs = shaped_by_neuron
-    expected = []
-    for stub in stubs:
-        n = int(stub.n3d())
-        expected.append((np.array([[stub.x3d(i), stub.y3d(i), stub.z3d(i)] for i in range(n)]),
-                         np.array([stub.arc3d(i) for i in range(n)])))
-    first, arc0 = laid_out_points(soma_points, 0.5, True, 30.0, index=0, count=4)
-    second, arc1 = laid_out_points(first, 1.0, True, 30.0)
-    for (points, arcs), (want, want_arcs) in zip(((first, arc0), (second, arc1)), expected):
-        assert points.shape == want.shape == (3, 3)
-        # NEURON's single-precision trigonometry may differ from ours in the last bit
-        np.testing.assert_allclose(points, want, rtol=0, atol=1e-5)
-        np.testing.assert_allclose(arcs, want_arcs, rtol=0, atol=1e-5)
-        assert arcs[-1] == want_arcs[-1] == 30.0
+    secs = shaped_by_neuron
+    names = list(secs)
+    angles, position = (0.3, -1.1, 0.7), (100.0, -20.0, 5.0)
+    ours = segment_points(secs, names, angles, position, stubs=("axon_0", "axon_1"))
+    neuron_h().define_shape()  # global: only this test's sections are in NEURON
+    assert all(int(secs[name].n3d()) == 3 for name in ("axon_0", "axon_1"))
+    theirs = segment_points(secs, names, angles, position)
+    # the points define_shape() computes in single precision, to the last bit
+    for a, b in ((ours.p0, theirs.p0), (ours.p05, theirs.p05), (ours.p1, theirs.p1)):
+        assert a.shape == b.shape == (3, 6)
+        np.testing.assert_array_equal(a, b)
 
 
 def test_sonata_session_writes_simulated_spikes_in_config_order(tmp_path):
@@ -117,3 +115,108 @@ def test_sonata_session_writes_simulated_spikes_in_config_order(tmp_path):
         ids = f["spikes/v1/node_ids"][()]
         assert f["spikes/v1/node_ids"].attrs["sorting"] == "by_id"
     assert len(ids) == 4322 and np.all(np.diff(ids.astype(np.int64)) >= 0)
+
+
+# -- 5_cells_iclamp: the extracellular mechanism, and the reports against BMTK 1.2.0's ---------
+def five_cells(base: Path, *, tstop=None, ecp_cells=None, ecp=True) -> Path:
+    """A copy of 5_cells_iclamp as shipped (outputs aside), with shared_components beside
+    it; optionally a shorter run, the ecp report on other cells, or no ecp report."""
+    folder = base / "5_cells_iclamp"
+    shutil.copytree(CORPUS / "5_cells_iclamp", folder, ignore=shutil.ignore_patterns("output"))
+    shutil.copytree(CORPUS / "shared_components", base / "shared_components")
+    sim_path = folder / "simulation_config.json"
+    config = json.loads(sim_path.read_text())
+    if tstop is not None:
+        config["run"]["tstop"] = tstop
+    if not ecp:
+        del config["reports"]["ecp"]
+    if ecp_cells is not None:
+        sets_path = folder / "node_sets.json"
+        sets = json.loads(sets_path.read_text())
+        sets["chosen"] = {"node_id": ecp_cells}
+        sets_path.write_text(json.dumps(sets))
+        config["reports"]["ecp"]["cells"] = "chosen"
+    sim_path.write_text(json.dumps(config))
+    return folder
+
+
+def neuroloom_session(folder: Path) -> Session:
+    model = sonata_importer.load(folder / "config.json")
+    session = Session(NetParams(), model.sim_config, network=model.network, sonata=model,
+                      echo=None)
+    state.replace(session)
+    return session
+
+
+def extracellular_sections(session) -> dict:
+    """gid -> (sections with the extracellular mechanism, sections)."""
+    return {gid: (sum(1 for sec in cell.secs.values() if sec.has_membrane("extracellular")),
+                  len(cell.secs)) for gid, cell in session.model.cells.items()}
+
+
+def children_orders(cell) -> tuple[dict, dict, dict]:
+    """Each section's children, by name: as NEURON lists them (last connected first), in
+    BMTK's connection order reversed, and in hobj.all's order reversed."""
+    names = {sec: name for name, sec in cell.secs.items()}
+
+    def parent(name):
+        seg = cell.secs[name].parentseg()
+        return None if seg is None else names[seg.sec]
+
+    def by_parent(order):
+        out = {}
+        for name in reversed(order):
+            out.setdefault(parent(name), []).append(name)
+        out.pop(None)
+        return out
+
+    listed = {name: [names[c] for c in sec.children()] for name, sec in cell.secs.items()}
+    return ({k: v for k, v in listed.items() if v},
+            by_parent(list(connection_order(cell.cell_type.template))),
+            by_parent(list(cell.secs)))
+
+
+@pytest.mark.slow
+def test_extracellular_is_in_every_biophysical_cell_only_with_an_ecp_report(tmp_path):
+    """BMTK (BioSimulator.from_config) inserts NEURON's extracellular mechanism in every
+    section of every biophysical cell when the run has an ecp report, whichever cells the
+    report covers (it changes the numerics: 5_cells_iclamp's soma v differs from BMTK's by
+    2.5e-4 mV without it); only the report's cells count in the report."""
+    one = neuroloom_session(five_cells(tmp_path / "one", tstop=1.0, ecp_cells=[2]))
+    try:
+        one.create()
+        counts = extracellular_sections(one)
+        assert sorted(counts) == [0, 1, 2, 3, 4]
+        assert all(n == total > 30 for n, total in counts.values())
+        assert len(one.model.ecp.cells) == 1  # the report's one cell
+        # connected in BMTK's order (its last bits), which is not hobj.all's
+        orders = [children_orders(cell) for cell in one.model.cells.values()]
+        assert all(listed == bmtk for listed, bmtk, _ in orders)
+        assert sum(bmtk != all_order for _, bmtk, all_order in orders) == 3  # of 5
+        one.run_sim()
+    finally:
+        one.clear()
+    # NEURON 9 would still solve with extracellular's sparse matrix, and crash, in a
+    # model without sections after it
+    intfire = tmp_path / "300_intfire"
+    shutil.copytree(CORPUS / "300_intfire", intfire, ignore=shutil.ignore_patterns("output"))
+    sim_path = intfire / "simulation_config.json"
+    config = json.loads(sim_path.read_text())
+    config["run"]["tstop"] = 50.0
+    sim_path.write_text(json.dumps(config))
+    (tmp_path / "shared_components").symlink_to(CORPUS / "shared_components")
+    points = neuroloom_session(intfire)
+    try:
+        points.create()
+        assert not any(cell.secs for cell in points.model.cells.values())
+        points.run_sim()
+    finally:
+        points.clear()
+    none = neuroloom_session(five_cells(tmp_path / "none", ecp=False))
+    try:
+        none.create()
+        counts = extracellular_sections(none)
+        assert len(counts) == 5 and all(n == 0 for n, _ in counts.values())
+        assert none.model.ecp is None
+    finally:
+        none.clear()

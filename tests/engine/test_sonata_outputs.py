@@ -81,9 +81,8 @@ def test_spikes_equal_bmtk(outputs):
     assert sorted(got.get()) == pairs(folder / "output_bmtk" / "spikes.h5")
 
 
-@pytest.mark.parametrize("report, tolerance", [("membrane_potential", 2.5e-4),
-                                               ("calcium_concentration", 1e-9)])
-def test_membrane_reports_frame_for_frame(outputs, report, tolerance):
+@pytest.mark.parametrize("report", ["membrane_potential", "calcium_concentration"])
+def test_membrane_reports_frame_for_frame(outputs, report):
     folder, _ = outputs
     got = libsonata.ElementReportReader(str(folder / "output" / f"{report}.h5"))["biophysical"]
     with h5py.File(folder / "output_bmtk" / f"{report}.h5") as f:
@@ -91,8 +90,13 @@ def test_membrane_reports_frame_for_frame(outputs, report, tolerance):
         assert tuple(f["report/biophysical/mapping/time"][()]) == got.times
     data = np.asarray(got.get().data)
     assert data.shape == ref.shape == (40000, 5)
-    # frame k is the value at (k + 1) dt in both files (measured 2.46e-4 mV, 5.9e-11 mM)
-    assert np.abs(data - ref).max() < tolerance
+    # frame k is the value at (k + 1) dt in both files. BMTK writes float64, neuroloom
+    # float32 (SONATA's type): every value is BMTK's rounded, within one float32 step
+    # (measured: all 200,000 equal to BMTK's rounded to float32; in double 4 of the 5
+    # cells are BMTK's to the last bit, the fifth within 3.1e-9 mV. Without BMTK's
+    # extracellular mechanism v was 2.5e-4 mV off, with hobj.all's node order 2.5e-7.)
+    step = np.spacing(np.abs(ref).astype(np.float32)).astype(np.float64)
+    assert np.all(np.abs(data.astype(np.float64) - ref) <= step)
 
 
 def test_ecp_report_layout_as_bmtk(outputs):
@@ -110,9 +114,8 @@ def test_ecp_values_equal_bmtk(outputs):
     folder, _ = outputs
     data, _, _ = read_ecp(folder / "output" / "ecp.h5")
     ref, _, _ = read_ecp(folder / "output_bmtk" / "ecp.h5")
-    diff, signal = np.abs(data - ref), np.abs(ref).max()  # signal 0.065 mV
-    # the same segments, currents and formula: measured median 4.2e-14 mV, max 4.1e-8 mV
-    # (6e-7 of the signal, at a spike peak, where v differs by 2.5e-4 mV)
-    assert np.median(diff) < 1e-10
-    assert diff.max() < 2e-6 * signal
-    assert np.corrcoef(data.ravel(), ref.ravel())[0, 1] > 1 - 1e-12
+    assert np.abs(ref).max() > 0.06  # mV
+    # the same segments, currents and formula, both in float64: measured 5.7e-15 mV
+    # (4.1e-8 without BMTK's extracellular mechanism; 7e-6 with the axon stubs at the 3D
+    # points NEURON holds for them here instead of define_shape()'s)
+    np.testing.assert_allclose(data, ref, rtol=0, atol=1e-13)

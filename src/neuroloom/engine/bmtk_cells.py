@@ -65,11 +65,12 @@ finitialize, every parameter, area, axial resistance and state of BMTK's to the 
   z = 0, where floats are coarse) the stubs stay stylized: their axial resistance then
   differs from BMTK's in the last bit.
 - NEURON orders its nodes, and so the last bits of every time step, by the order sections
-  were connected. ``bmtk_connection_order=True`` lists ``secs`` in BMTK's order, but the
-  engine connects the sections of a template cell type in ``hobj.all`` order
-  (engine/cell_templates.py requires that order), so runs differ from BMTK's in the last
-  bits once cells fire (~1e-12 mV, amplified during spikes to ~1e-6 mV over seconds).
-  With both, 5_cells_iclamp's soma v equals BMTK's bit for bit (700 ms, measured).
+  were connected. ``bmtk_connection_order=True`` lists ``secs`` in BMTK's order; the
+  engine instantiates a template cell type in ``hobj.all`` order (engine/cell_templates.py
+  requires it) and then connects its sections again in BMTK's order
+  (:func:`connect_as_bmtk`). With both, 4 of 5_cells_iclamp's 5 cells have BMTK's soma v
+  to the last bit over its 4 s (with BMTK's extracellular mechanism, engine/ecp.py); the
+  fifth, whose soma lies at z = 35 um, keeps stylized stubs and is within 3.1e-9 mV.
 
 A cell placed elsewhere would have its 3D points moved, which BMTK never does
 (their single-precision rounding changes lengths and areas by ~1e-5): the SONATA importer
@@ -95,8 +96,10 @@ setting them has no effect; ion concentrations are never set (BMTK does not set 
 """
 from __future__ import annotations
 
+import copy
 import ctypes
 import ctypes.util
+import functools
 import math
 from pathlib import Path
 
@@ -104,7 +107,15 @@ import numpy as np
 
 from ..errors import FormatError
 from ..model.catalog import CellTemplate
-from ..sonata.bmtk_cells import BmtkCell, NmlTemplate, PerisomaticFit, bmtk_cell, fit_number
+from ..sonata.bmtk_cells import (
+    KIND,
+    STUB_NAMES,
+    BmtkCell,
+    NmlTemplate,
+    PerisomaticFit,
+    bmtk_cell,
+    fit_number,
+)
 from ..sonata.rotations import SectionShape, SegmentPoints
 from ..sonata.rotations import segment_points as rotated_segment_points
 from . import introspect
@@ -208,7 +219,44 @@ def bmtk_biophysical_cell(*, morphology: str | Path, model_template: str,
 
 def template_cell_params(template: CellTemplate) -> dict:
     """The cellParams dict of a ``bmtk_biophysical`` CellTemplate's cell."""
-    return build(BmtkCell.from_template(template))
+    return copy.deepcopy(_made(template)[0])
+
+
+def connection_order(template: CellTemplate) -> tuple[str, ...]:
+    """The sections of a ``bmtk_biophysical`` CellTemplate's cell in the order BMTK's
+    NEURON connected them (parents first, siblings in connection order)."""
+    return _made(template)[1]
+
+
+@functools.cache
+def _made(template: CellTemplate) -> tuple[dict, tuple[str, ...]]:
+    """(cellParams, connection order) of a template's cell, made once per process: the
+    engine asks for both when it instantiates the cells (NEURON's Import3d is slow)."""
+    params = build(BmtkCell.from_template(template), bmtk_connection_order=True)
+    order = tuple(params["secs"])
+    params["secs"] = {name: params["secs"][name] for name in params["secLists"]["all"]}
+    return params, order
+
+
+def connect_as_bmtk(h, cell) -> None:
+    """Connect the sections of a ``CellInstance`` of a ``bmtk_biophysical`` cell type again,
+    in BMTK's order (:func:`connection_order`); other cells are left as they are.
+
+    NEURON numbers a cell's nodes by the order its sections were connected (a section's
+    children are listed last-connected first), and the elimination of its tree sums the
+    children's terms into their parent in that order: in hobj.all order instead, soma v
+    differs from BMTK's in the last bits once cells fire (5_cells_iclamp: by up to 2.5e-7
+    mV over 4 s; in BMTK's order 4 of its 5 cells are identical to the last bit)."""
+    template = cell.cell_type.template
+    if template is None or template.kind != KIND or not cell.secs:
+        return
+    specs = {spec.name: spec for spec in cell.cell_type.sections}
+    order = [name for name in connection_order(template) if specs[name].parent is not None]
+    for name in order:
+        h.disconnect(sec=cell.secs[name])
+    for name in order:
+        spec = specs[name]
+        cell.secs[name].connect(cell.secs[spec.parent](spec.parent_x), spec.child_x)
 
 
 def section_names(cell_params: dict) -> list[str]:
@@ -217,9 +265,10 @@ def section_names(cell_params: dict) -> list[str]:
     return list(cell_params["secLists"]["all"])
 
 
-def segment_points(secs: dict, names, angles, position) -> SegmentPoints:
+def segment_points(secs: dict, names, angles, position, stubs=()) -> SegmentPoints:
     """Where BMTK puts the segments of a cell it rotates and places (for its extracellular
-    report and xstim; sonata/rotations.py gives the steps), from the 3D points NEURON holds.
+    report and xstim; sonata/rotations.py gives the steps), from the 3D points NEURON holds
+    and, for the axon stubs, those BMTK's define_shape() gave them.
 
     Parameters
     ----------
@@ -232,6 +281,12 @@ def segment_points(secs: dict, names, angles, position) -> SegmentPoints:
         rotation_angle_xaxis, _yaxis, _zaxis in radians (``sonata.rotations.angles_of``).
     position : sequence of 3 floats
         The node's x, y, z as the nodes file gives them.
+    stubs : sequence of str
+        The axon stubs among ``names`` (:func:`stub_names`): placed at the points
+        define_shape() laid out for BMTK (:func:`_stylized_points`, with nseg 1 as when
+        BMTK called it), not at those NEURON holds here, whose last point was moved by up
+        to ~0.02 um to give the stub BMTK's length (:func:`_with_length`) or which are
+        missing (no such point was found).
 
     Returns
     -------
@@ -240,21 +295,40 @@ def segment_points(secs: dict, names, angles, position) -> SegmentPoints:
     Raises
     ------
     FormatError
-        When a section has no 3D points (BMTK gives its axon stubs some with NEURON's
-        define_shape(); see the module's docstring).
+        When another section has no 3D points.
     """
-    shapes = []
+    shapes = {}
     for name in names:
+        if name in stubs:
+            continue
         sec = secs[name]
         n = int(sec.n3d())
         if n == 0:
             raise FormatError(f"section {name} has no 3D points: its segments have no "
                               "position (BMTK gives them one with define_shape())")
-        shapes.append(SectionShape(
+        shapes[name] = SectionShape(
             points=np.array([[sec.x3d(i), sec.y3d(i), sec.z3d(i)] for i in range(n)]),
-            arc=np.array([sec.arc3d(i) for i in range(n)]), length=sec.L, nseg=sec.nseg))
-    soma = [shape.points for name, shape in zip(names, shapes) if name.startswith("soma_")]
-    return rotated_segment_points(shapes, soma, angles, position)
+            arc=np.array([sec.arc3d(i) for i in range(n)]), length=sec.L, nseg=sec.nseg)
+    for name in stubs:  # in BMTK's order: axon_1 hangs on axon_0
+        sec = secs[name]
+        parent_sec = sec.parentseg().sec
+        parent = shapes[next(k for k, v in secs.items() if v == parent_sec)].points
+        points = _stylized_points(sec, (parent[0], parent[-1]), nseg=1)
+        arc = np.array(_arcs(points))
+        arc[-1] = sec.L  # define_shape() keeps the length, not the points' rounding
+        shapes[name] = SectionShape(  # NEURON holds its 3D points as floats
+            points=np.array(points, dtype=np.float32).astype(np.float64), arc=arc,
+            length=sec.L, nseg=sec.nseg)
+    soma = [shapes[name].points for name in names if name.startswith("soma_")]
+    return rotated_segment_points([shapes[name] for name in names], soma, angles, position)
+
+
+def stub_names(template: CellTemplate | None) -> tuple[str, ...]:
+    """The axon stubs of a template's cell that BMTK laid out with define_shape() (none
+    when it keeps the morphology's axon, or is not a ``bmtk_biophysical`` template)."""
+    if template is None or template.kind != KIND:
+        return ()
+    return STUB_NAMES if BmtkCell.from_template(template).replaces_axon else ()
 
 
 def build(cell: BmtkCell, bmtk_connection_order: bool = False) -> dict:
@@ -338,11 +412,13 @@ def _ends(sec) -> tuple:
     return ((sec.x3d(0), sec.y3d(0), sec.z3d(0)), (sec.x3d(last), sec.y3d(last), sec.z3d(last)))
 
 
-def _stylized_points(sec, parent_ends) -> list[tuple[float, float, float]]:
+def _stylized_points(sec, parent_ends, nseg: int | None = None
+                     ) -> list[tuple[float, float, float]]:
     """The 3D points NEURON's ``define_shape()`` (which BMTK calls after making the stubs)
     gives a section without any, whose parent's first and last points are ``parent_ends``:
     its first point where it joins the
-    parent, then one at the middle of each segment and one at its end, in a straight line in
+    parent, then one at the middle of each segment (``nseg``, default the section's) and
+    one at its end, in a straight line in
     the plane z = constant, turned 90 degrees from the parent's axis when it joins the
     parent between its ends, with siblings joined at the same place fanned over 0.8 rad.
     NEURON computes these in single precision (its 3D points are floats) and the lengths
@@ -368,8 +444,9 @@ def _stylized_points(sec, parent_ends) -> list[tuple[float, float, float]]:
     x_end = f32(float(x) + length * _LIBM.cosf(angle))
     y_end = f32(float(y) + length * _LIBM.sinf(angle))
     points = [(float(x), float(y), float(z))]
-    for j in range(sec.nseg):
-        frac = (j + 0.5) / sec.nseg
+    nseg = sec.nseg if nseg is None else nseg
+    for j in range(nseg):
+        frac = (j + 0.5) / nseg
         points.append((float(x) * (1.0 - frac) + float(x_end) * frac,
                        float(y) * (1.0 - frac) + float(y_end) * frac, float(z)))
     points.append((float(x_end), float(y_end), float(z)))

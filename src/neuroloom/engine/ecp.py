@@ -17,16 +17,18 @@ electrode e, with r the vector from the segment's middle to e, a = |r . (p1 - p0
 with sigma 0.3 S/m; nA / (S/m um) is mV. Unlike engine/lfp.py (LFPykit, NetPyNE's LFP),
 a point closer to the segment than its radius is not moved out to the radius.
 
-Geometry: the segments where BMTK puts them (sonata/rotations.py, through
-engine/bmtk_cells.segment_points): the soma centred on the node's position and the cell
-turned by its rotation angles, every section in BMTK's ``hobj.all`` order. BMTK gives the
-axon stubs of ``nml:`` and ``aibs_perisomatic`` cells (made without 3D points) the points
-NEURON's ``define_shape()`` lays out; :func:`laid_out_points` computes those points
-without calling it (it would give points to every section of the process that lacks them,
-other cells' included). They are used for the stubs even when the cell's stubs have 3D
-points in NEURON: engine/bmtk_cells.py moves their last points by up to ~0.02 um so that
-NEURON computes the stubs' lengths, areas and resistances as BMTK's, and the potential
-near them would follow that move.
+Geometry: the segments where BMTK puts them (engine/bmtk_cells.segment_points,
+sonata/rotations.py): the soma centred on the node's position and the cell turned by its
+rotation angles, every section in BMTK's ``hobj.all`` order, the axon stubs of ``nml:``
+and ``aibs_perisomatic`` cells at the points BMTK's ``define_shape()`` laid out for them
+(not at the 3D points they have here, whose last point engine/bmtk_cells.py moved by up to
+~0.02 um to give them BMTK's lengths: 5_cells_iclamp's report would be 7e-6 mV off).
+
+Cells: as BMTK's, only biophysical cells (``bmtk_biophysical`` templates) count, and when
+a run has an ecp report NEURON's ``extracellular`` mechanism is inserted in every section
+of every biophysical cell of the rank, whether the report covers it or not: it changes the
+numerics (5_cells_iclamp's soma v moves by up to 2.5e-4 mV), so with it v and cai follow
+BMTK's to float32 rounding. Runs without an ecp report do not get it.
 
 Frames: as BMTK's, frame k is the potential after time step k, at t = (k + 1)*dt.
 
@@ -41,16 +43,12 @@ import numpy as np
 
 from ..errors import FormatError
 from ..sonata.bmtk_cells import KIND as BMTK_KIND
-from ..sonata.bmtk_cells import BmtkCell
-from ..sonata.rotations import SectionShape, angles_of, segment_points
+from ..sonata.rotations import angles_of
+from .bmtk_cells import segment_points, stub_names
 from .lfp import _Sum
 
 #: the conductivity (S/m) BMTK's extracellular module uses, fixed there
 BMTK_SIGMA = 0.3
-#: define_shape's turn of a section attached to the middle of its parent (radians), and
-#: the fan it spreads the parent's children at one point over (-0.4 .. 0.4 radians)
-_SIDEWAYS, _FAN = 3.14159265358979323846 / 2.0, 0.8
-_F32 = np.float32
 
 
 class EcpRecorder:
@@ -75,6 +73,10 @@ class EcpRecorder:
         self.h = h
         self.reports = [(r.name, len(r.electrodes)) for r in reports]
         h.cvode.use_fast_imem(1)
+        for cell in cells.values():
+            if _biophysical(cell):  # as BMTK: every biophysical cell, in a report or not
+                for sec in cell.secs.values():
+                    sec.insert("extracellular")
         wanted = {}  # gid -> [(report name, electrodes, sigma)]
         for r in reports:
             for gid in np.asarray(r.gids).tolist():
@@ -83,7 +85,7 @@ class EcpRecorder:
         self.cells = []  # (Vectors, {report name: transfer resistances (channels, segs)})
         for gid in sorted(set(wanted) & set(cells)):
             cell = cells[gid]
-            if not cell.secs:  # artificial cells have no membrane (BMTK: not biophysical)
+            if not _biophysical(cell):  # BMTK counts only biophysical cells' currents
                 continue
             names = list(cell.cell_type.section_names)
             points = cell_segment_points(cell, network, gid)
@@ -155,121 +157,19 @@ def transfer_resistance(p0, p1, electrodes, sigma: float = BMTK_SIGMA) -> np.nda
 
 def cell_segment_points(cell, network, gid: int):
     """Where BMTK puts the segments of cell ``gid`` (sonata.rotations.SegmentPoints), in
-    the order of its cell type's section names: the axon stubs of a BMTK cell that
-    replaced its axon, and sections without 3D points, at the points define_shape() lays
-    out (:func:`laid_out_points`)."""
-    secs, names = cell.secs, list(cell.cell_type.section_names)
-    shapes = {}
-    for name in _stubs(cell.cell_type.template):
-        _shape(secs, name, shapes, laid_out=True)
-    for name in names:
-        _shape(secs, name, shapes)
-    soma = [shapes[name].points for name in names if name.startswith("soma_")]
-    if not soma:
+    the order of its cell type's section names (engine/bmtk_cells.segment_points)."""
+    names = list(cell.cell_type.section_names)
+    if not any(name.startswith("soma_") for name in names):
         raise FormatError(f"cell {gid}: no soma section (soma_0) to centre for its ecp "
                           "contribution")
     c = network.cells
-    return segment_points([shapes[name] for name in names], soma, angles_of(c, gid),
-                          (float(c.x[gid]), float(c.y[gid]), float(c.z[gid])))
+    return segment_points(cell.secs, names, angles_of(c, gid),
+                          (float(c.x[gid]), float(c.y[gid]), float(c.z[gid])),
+                          stubs=stub_names(cell.cell_type.template))
 
 
-_STUB_NAMES = ("axon_0", "axon_1")  # engine/bmtk_cells.py: the stubs, in BMTK's order
-_STUB_NSEG = 1  # their nseg when BMTK's fix_axon_peri calls define_shape (before dL)
-
-
-def _stubs(template) -> tuple[str, ...]:
-    """The axon stubs whose points BMTK's define_shape() laid out, for a cell template."""
-    if template is None or template.kind != BMTK_KIND:
-        return ()
-    return _STUB_NAMES if BmtkCell.from_template(template).replaces_axon else ()
-
-
-def _shape(secs, name, shapes, laid_out: bool = False) -> SectionShape:
-    if name in shapes:
-        return shapes[name]
-    sec = secs[name]
-    n = 0 if laid_out else int(sec.n3d())
-    if n:
-        points = np.array([[sec.x3d(i), sec.y3d(i), sec.z3d(i)] for i in range(n)])
-        arc = np.array([sec.arc3d(i) for i in range(n)])
-    else:
-        parent_seg = sec.parentseg()
-        if parent_seg is None:
-            raise FormatError(f"section {name} has neither 3D points nor a parent: its "
-                              "segments have no position for the ecp report")
-        parent = parent_seg.sec
-        parent_name = next(k for k, v in secs.items() if v == parent)
-        parent_shape = _shape(secs, parent_name, shapes)
-        siblings = sum(1 for child in parent.children()
-                       if child.parentseg().x == parent_seg.x)
-        # BMTK attaches the stubs after the rest of the cell: NEURON lists them first
-        points, arc = laid_out_points(parent_shape.points, parent_seg.x,
-                                      _arc0at0(parent), sec.L, index=0, count=siblings,
-                                      nseg=_STUB_NSEG if laid_out else sec.nseg)
-    shapes[name] = SectionShape(points=points, arc=arc, length=sec.L, nseg=sec.nseg)
-    return shapes[name]
-
-
-def _arc0at0(sec) -> bool:
-    """Whether x = 0 of ``sec`` is its end nearest its parent (NEURON's arc0at0): true
-    unless it was attached by its 1 end."""
-    return sec.parentseg() is None or sec.orientation() == 0
-
-
-def laid_out_points(parent_points, x: float, parent_arc0at0: bool, length: float, *,
-                    index: int = 0, count: int = 1, nseg: int = 1):
-    """The 3D points and arc lengths NEURON's ``define_shape()`` gives a section without
-    any, attached at ``x`` of a parent with ``parent_points`` ((n, 3)).
-
-    Parameters
-    ----------
-    parent_points : numpy.ndarray
-        The parent's 3D points.
-    x : float
-        Where on the parent the section is attached.
-    parent_arc0at0 : bool
-        Whether the parent's x = 0 is its end nearest its own parent.
-    length : float
-        The section's L (um).
-    index, count : int
-        Its place among the parent's children attached at ``x`` (NEURON's list, the last
-        attached first) and how many there are: they fan out over 0.8 radians.
-    nseg : int
-        The section's nseg when define_shape() ran (it sets a point at every segment's
-        middle).
-
-    Returns
-    -------
-    (numpy.ndarray, numpy.ndarray)
-        The (nseg + 2, 3) points and their arc lengths: a straight line of ``length`` in
-        the plane z = the attachment point's z, from the attachment point (on the line
-        from the parent's first to last point), turned 90 degrees from the parent's
-        direction when attached inside it. NEURON stores points in single precision; so
-        are these.
-    """
-    first, last = (np.asarray(p, dtype=_F32) for p in (parent_points[0], parent_points[-1]))
-    dx, dy = _F32(last[0] - first[0]), _F32(last[1] - first[1])
-    along = x if parent_arc0at0 else 1.0 - x
-    if along < 0.5:
-        dx, dy = -dx, -dy
-    start = [_F32(float(last[k]) * along + float(first[k]) * (1 - along)) for k in range(3)]
-    if abs(float(dy)) < 1e-6 and abs(float(dx)) < 1e-6:
-        angle = _F32(0.0)
-    else:
-        angle = _F32(math.atan2(float(dy), float(dx)))
-    if 0.0 < x < 1.0:
-        angle = _F32(float(angle) + _SIDEWAYS)
-    if count > 1:
-        angle = _F32(float(angle) + (index / (count - 1.0) * _FAN - _FAN / 2))
-    x0, y0, z0 = (float(v) for v in start)
-    x1 = float(_F32(x0 + length * math.cos(float(angle))))
-    y1 = float(_F32(y0 + length * math.sin(float(angle))))
-    fractions = [(j + 0.5) / nseg for j in range(nseg)]
-    points = [(x0, y0, z0)]
-    points += [(x0 * (1 - f) + x1 * f, y0 * (1 - f) + y1 * f, z0) for f in fractions]
-    points.append((x1, y1, z0))
-    points = np.array(points, dtype=_F32).astype(float)
-    steps = np.linalg.norm(np.diff(points, axis=0), axis=1)
-    arc = np.concatenate([[0.0], np.cumsum(steps)])
-    arc[-1] = length  # NEURON keeps the length it laid out, not the points' rounding
-    return points, arc
+def _biophysical(cell) -> bool:
+    """Whether a cell is what BMTK calls biophysical (a ``bmtk_biophysical`` template's
+    cell): only those carry the extracellular mechanism and count in ecp reports."""
+    template = cell.cell_type.template
+    return template is not None and template.kind == BMTK_KIND and bool(cell.secs)

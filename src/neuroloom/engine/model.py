@@ -10,6 +10,7 @@ import numpy as np
 from ..errors import MechanismError, Problem, SpecError
 from . import modfiles
 from .balance import owned_gids
+from .bmtk_cells import connect_as_bmtk
 from .cell_templates import with_sections
 from .cells import ArtificialInstance, CellInstance
 from .ecp import EcpRecorder, merge as merge_ecp
@@ -47,6 +48,9 @@ class NeuronModel:
         if any(True for _ in h.allsec()):
             raise RuntimeError("NEURON already holds sections of another model; clear() it "
                                "before instantiating a new one")
+        # NEURON 9 keeps its sparse solver after the sections that needed it (an ecp run's
+        # extracellular mechanism) are gone: a model without sections then crashes in it
+        h.cvode.use_mxb(0)
         for folder in (*network.mod_folders, *run.mod_folders):
             modfiles.load(folder)
         # cell types made by a program (SONATA biophysical cells) get their sections now
@@ -179,6 +183,7 @@ class NeuronModel:
                                           if pop.cell_model == "VecStim" else None)
             else:
                 cell = CellInstance(self.h, gid, cell_type, (c.x[gid], c.y[gid], c.z[gid]))
+                connect_as_bmtk(self.h, cell)  # BMTK's cells: its node order, its last bits
             self.pc.set_gid2node(gid, self.rank)
             detector = cell.spike_detector(self.h)
             self.pc.cell(gid, detector)
