@@ -169,7 +169,7 @@ def run_neuroml(path, mod_folders=()) -> list[Path]:
         name = path.name.split(".")[0]
         gids = range(len(model.network.cells))
         outputs = lems_outputs.LemsOutputs(events=(lems_outputs.EventFile(
-            "spikes", path.parent / f"{name}.spikes", "ID_TIME",
+            "spikes", path.resolve().parent / f"{name}.spikes", "ID_TIME",
             tuple((str(g), g) for g in gids), str(path)),))
     return lems_outputs.write(outputs, session.recordings)
 
