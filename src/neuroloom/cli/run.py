@@ -45,7 +45,8 @@ RUN_AGAIN = "import sys; from neuroloom.cli import main; sys.exit(main(sys.argv[
 
 def add_commands(commands, parents) -> None:
     for name, text in (("run", "run a model script, serially or under MPI (the tutorial's "
-                               "runsim), or a SONATA circuit (its config .json or folder)"),
+                               "runsim), a SONATA circuit (its config .json or folder), or a "
+                               "NeuroML2 LEMS file or document as jNeuroML runs it"),
                        ("batch", "run a batch script (tutorial 8); -n N for an MPI pool")):
         command = commands.add_parser(name, help=text, description=text, parents=parents)
         command.add_argument("-n", "--processes", type=int, default=1,
