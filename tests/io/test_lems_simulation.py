@@ -73,6 +73,16 @@ def test_a_target_that_is_no_network_is_an_error_with_the_closest_name(tmp_path)
         read(path)
 
 
+def test_a_target_that_is_another_component_is_an_error_naming_it():
+    """Ex17 runs a LEMS ComponentType (a tissue whose temperature changes at 500 ms) that
+    holds the network: not a network neuroloom can build (it ran an empty one before)."""
+    with pytest.raises(FormatError, match=r"LEMS_NML2_Ex17_Tissue.xml:100: <Simulation "
+                                          r"id=\"sim1\">: target 'slice' is a "
+                                          r"tissueWithVaryingTemperature \(.*:89: .*\), not a "
+                                          r"network"):
+        read(LEMS / "LEMS_NML2_Ex17_Tissue.xml")
+
+
 def test_the_target_chooses_among_the_networks_of_included_files(tmp_path):
     path = tmp_path / "LEMS_hh.xml"
     path.write_text(lems("", includes=(HH, MULTI), target="net1"))

@@ -202,6 +202,11 @@ def _choose_network(doc: Document) -> None:
     nets = doc.networks
     if doc.simulation is not None and doc.simulation.get("target"):
         name = doc.simulation["target"]
+        if name in doc.components:  # a LEMS component holding a network (Ex17's tissue)
+            comp = doc.components[name]
+            raise FormatError(f"{doc.simulation['where']}: target '{name}' is a {comp.type} "
+                              f"({comp.where}), not a network: neuroloom runs a <network> "
+                              "as the target")
         if name not in nets:
             raise FormatError(f"{doc.simulation['where']}: target '{name}' is not a network "
                               f"of the files read; {hint(name, nets)}")
