@@ -38,7 +38,10 @@ def jneuroml_neuron(lems: Path) -> np.ndarray:
            "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     run = subprocess.run([str(bin_dir / "pynml"), lems.name, "-neuron", "-run", "-nogui"],
                          cwd=lems.parent, env=env, capture_output=True, text=True, timeout=600)
-    spikes = lems.parent / "results" / f"{lems.stem[len('LEMS_'):]}.spikes"
+    name = f"{lems.stem[len('LEMS_'):]}.spikes"
+    # beside the LEMS file (neuroloom's exports), else in results/ (the test files')
+    spikes = lems.parent / name if (lems.parent / name).exists() else \
+        lems.parent / "results" / name
     assert spikes.exists(), run.stdout[-3000:] + run.stderr[-3000:]
     rows = np.loadtxt(spikes, ndmin=2)
     return np.column_stack([rows[:, 0], rows[:, 1] * 1000.0])  # seconds -> ms

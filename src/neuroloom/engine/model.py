@@ -125,11 +125,13 @@ class NeuronModel:
         with self._step():
             run = self.run_spec
             stride = None
-            if run.coreneuron:
+            # sampling every recordStep by events misses t = duration; every step does not
+            if run.coreneuron or run.record_final:
                 stride = int(round(run.record_step / run.dt))
                 if stride < 1 or abs(stride * run.dt - run.record_step) > 1e-9:
-                    raise SpecError([Problem("recordStep", f"with CoreNEURON it must be a "
-                                                           f"multiple of dt ({run.dt} ms)")])
+                    why = "with CoreNEURON" if run.coreneuron else "with recordFinalSample"
+                    raise SpecError([Problem("recordStep", f"{why} it must be a multiple "
+                                                           f"of dt ({run.dt} ms)")])
             for old in (self.lfp, self.ecp):  # set up again: no second set of vectors
                 if old is not None:
                     old.release()

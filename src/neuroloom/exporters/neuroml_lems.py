@@ -8,7 +8,9 @@ from ..neuroml import conventions as nc
 
 def lems_text(plan, network_file: str, run) -> str:
     """A LEMS simulation of the network that records every cell's spikes (ID_TIME, in
-    seconds) into results/<reference>.spikes."""
+    seconds) into <reference>.spikes beside it: a file name without a folder, so that
+    jNeuroML (whose NEURON run saves nothing into a missing folder) runs it wherever the
+    two files are, with no folder to make."""
     name = Path(network_file).name.split(".")[0]
     selections = []
     k = 0
@@ -32,7 +34,7 @@ def lems_text(plan, network_file: str, run) -> str:
     <Include file="Simulation.xml"/>
     <Include file="{network_file}"/>
     <Simulation id="sim_{name}" length="{nc.num(run.duration)}ms" step="{nc.num(run.dt)}ms" target="network" seed="1">
-        <EventOutputFile id="spikes" fileName="results/{name}.spikes" format="ID_TIME">
+        <EventOutputFile id="spikes" fileName="{name}.spikes" format="ID_TIME">
 {events}
         </EventOutputFile>
     </Simulation>

@@ -47,9 +47,11 @@ from ..neuroml.channels import BUILTIN_MECHANISMS
 from ..neuroml.generated import generate_mechanisms
 from ..neuroml.reader import COMPONENT_TYPES, read
 from ..neuroml.units import UnitError, convert
+from ..results.lems_outputs import LemsOutputs
 from ..specs import SimConfig
 from ..validate.cells import cell_type_from_file
 from .neuroml_exact import ExactNetwork, exact_description
+from .neuroml_outputs import check_outputs, lems_outputs
 
 DEFAULT_THRESHOLD = 0.0  # mV: jNeuroML's spike threshold for a <cell> without spikeThresh
 
@@ -62,6 +64,8 @@ class NeuroMLModel(Mapping):
     sim_config: object  # SimConfig
     mechanisms: list = field(default_factory=list)  # NMODL folders it needs
     exact: bool = False  # rebuilt from neuroloom's annotation
+    # the files the LEMS simulation writes (results.lems_outputs.write, after a run)
+    outputs: LemsOutputs = field(default_factory=LemsOutputs)
 
     def __getitem__(self, population: str) -> list:
         for pop in self.network.pops:
@@ -94,7 +98,10 @@ def load(path, mod_folders=(), progress=None) -> NeuroMLModel:
     Returns
     -------
     NeuroMLModel
-        The network, its simConfig (from the LEMS file's run), the mechanism folders.
+        The network, its simConfig (from the LEMS file's run, recording every time step
+        of the cells its OutputFiles name), the mechanism folders, the LEMS output files.
+        A LEMS file runs the network its Simulation targets; a NeuroML2 document, its own
+        network (or the only one read).
 
     Raises
     ------
@@ -103,17 +110,38 @@ def load(path, mod_folders=(), progress=None) -> NeuroMLModel:
     """
     doc = read(path, progress)
     _check_references(doc)
+    check_outputs(doc)
     run = _run(doc)
     exact = exact_description(doc)
     if exact is not None:
         network = ExactNetwork(doc, exact).network()
-        folders = []
+        folders, sites = [], {}
     else:
         builder = _Standard(doc, run)
-        network, folders = builder.network(), builder.folders
+        network, folders, sites = builder.network(), builder.folders, builder.sites
     folders = [*map(Path, mod_folders), *folders]
     network = replace(network, mod_folders=tuple(str(f) for f in folders))
-    return NeuroMLModel(network, _sim_config(doc, run, exact), folders, exact is not None)
+    outputs, gids, traces = lems_outputs(doc, network, _nml_cells(doc, network, exact),
+                                         sites)
+    cfg = _sim_config(doc, run, exact)
+    if traces:  # every sample, as jNeuroML records them
+        cfg.recordCells, cfg.recordTraces, cfg.recordStep = gids, traces, run["dt"]
+        cfg.recordFinalSample = True
+    return NeuroMLModel(network, cfg, folders, exact is not None, outputs)
+
+
+def _nml_cells(doc, network, exact) -> dict:
+    """NeuroML population id -> (gid of its cell 0, size, component)."""
+    nml = {p.id: p for p in doc.populations}
+    if exact is None:
+        return {p.label: (p.gid_start, nml[p.label].size, nml[p.label].component)
+                for p in network.pops}
+    out = {}
+    for pop, ids in zip(network.pops, exact["population_ids"]):
+        for j, pop_id in enumerate(ids):  # several: one NeuroML population per cell
+            out[pop_id] = (pop.gid_start + (j if len(ids) > 1 else 0), nml[pop_id].size,
+                           nml[pop_id].component)
+    return out
 
 
 # -- checks --------------------------------------------------------------------------------

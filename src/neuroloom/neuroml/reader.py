@@ -7,7 +7,11 @@ projections and input lists as numpy arrays), never as an object per connection.
 problem is a FormatError naming the file, the line and the element.
 
 A LEMS file may hold NeuroML elements inline (as <Component type=...> or by type name);
-its <Simulation> gives the duration, time step and the network it runs. HDF5 files follow
+its <Simulation> gives the duration, time step, the network it runs and the files it
+writes (OutputFile, EventOutputFile). Every <network> of every file read is kept, and the
+one the simulation targets (else the file's only one) is the document's network, as
+jNeuroML builds only that one. LEMS's generic form (<Component type="Simulation" ...>,
+<Component type="population" ...>) is read wherever the specific element is. HDF5 files follow
 libNeuroML's layout (/neuroml with the components as XML in `neuroml_top_level`,
 /neuroml/network/population_<id>, projection_<id>, inputList_<id>).
 """
@@ -23,6 +27,7 @@ import h5py
 import numpy as np
 
 from ..errors import FormatError
+from ..suggest import hint
 from .conventions import ANNOTATION_TAG
 from .units import convert
 
@@ -50,6 +55,18 @@ NOT_COMPONENTS = frozenset({"notes", "annotation", "property", "include", "Inclu
 CORE_LEMS = frozenset({"Cells.xml", "Networks.xml", "Simulation.xml", "Inputs.xml",
                        "Synapses.xml", "Channels.xml", "PyNN.xml", "NeuroMLCoreDimensions.xml",
                        "NeuroMLCoreCompTypes.xml"})
+#: elements LEMS may also write as <Component type="...">: the element each is
+GENERIC_ELEMENTS = {name: name for name in (
+    "Simulation", "network", "population", "instance", "location", "projection",
+    "electricalProjection", "inputList", "input", "inputW", "explicitInput",
+    "synapticConnection", "OutputFile", "OutputColumn", "EventOutputFile", "EventSelection",
+    "Display", "Line")}
+GENERIC_ELEMENTS.update(networkWithTemperature="network", populationList="population")
+#: what a <Simulation> may hold: the files it writes, and what jNeuroML only plots (its
+#: -nogui runs, and neuroloom's, draw nothing)
+SIMULATION_OUTPUTS = frozenset({"OutputFile", "EventOutputFile"})
+SIMULATION_PLOTS = frozenset({"Display", "DisplayList", "Line"})
+EVENT_FORMATS = ("ID_TIME", "TIME_ID")
 _CELL_REF = re.compile(r"^\.\./([A-Za-z_][A-Za-z0-9_]*)(?:/(\d+)(?:/[A-Za-z_0-9]+)?|\[(\d+)\])$")
 
 
@@ -101,17 +118,48 @@ class ProjectionData:
 
 
 @dataclass
+class NetworkData:
+    """One <network> as read: its populations and projections."""
+
+    id: str
+    where: str
+    file: Path
+    temperature: str | None = None
+    annotation: str | None = None  # neuroloom's (see neuroml/annotation.py)
+    populations: list = field(default_factory=list)
+    projections: list = field(default_factory=list)  # ProjectionData (all three kinds)
+
+
+@dataclass
+class OutputData:
+    """A LEMS <OutputFile> (items: (id, quantity, where) of its OutputColumns) or
+    <EventOutputFile> (items: (id, select, eventPort, where) of its EventSelections)."""
+
+    kind: str  # 'OutputFile' or 'EventOutputFile'
+    id: str
+    file_name: str
+    where: str
+    format: str = ""  # EventOutputFile: ID_TIME or TIME_ID
+    items: list = field(default_factory=list)
+
+
+@dataclass
 class Document:
     path: Path
     components: dict = field(default_factory=dict)  # id -> Component
-    populations: list = field(default_factory=list)
+    populations: list = field(default_factory=list)  # of the chosen network (below)
     projections: list = field(default_factory=list)  # ProjectionData (all three kinds)
     network_id: str = ""
     temperature: str | None = None
     annotation: str | None = None  # neuroloom's (see neuroml/annotation.py)
-    simulation: dict | None = None  # LEMS: {'length', 'step', 'target'}
+    # LEMS: {'id', 'length', 'step', 'target', 'where', 'outputs': [OutputData]}, the one
+    # the file's <Target> names (else the only one)
+    simulation: dict | None = None
     component_types: set = field(default_factory=set)  # LEMS ComponentTypes defined
     files: list = field(default_factory=list)  # every file read (for cache digests)
+    networks: dict = field(default_factory=dict)  # id -> NetworkData, of every file read
+    simulations: dict = field(default_factory=dict)  # id -> simulation, of every file
+    target: tuple | None = None  # the top file's <Target>: (component, where)
 
 
 def read(path, progress=None) -> Document:
@@ -125,8 +173,56 @@ def read(path, progress=None) -> Document:
         _read_hdf5(path, doc)
     else:
         _Parser(doc, path, progress=progress).parse()
+    _choose_simulation(doc)
+    _choose_network(doc)
     _finish(doc)
     return doc
+
+
+def _choose_simulation(doc: Document) -> None:
+    """The simulation the top file's <Target> names, else the only one read."""
+    sims = doc.simulations
+    if doc.target is not None:
+        name, where = doc.target
+        if name not in sims:
+            raise FormatError(f"{where}: component '{name}' is not a Simulation of the files "
+                              f"read; {hint(name, sims)}")
+        doc.simulation = sims[name]
+    elif len(sims) == 1:
+        doc.simulation = next(iter(sims.values()))
+    elif sims:
+        raise FormatError(f"{doc.path}: defines {len(sims)} Simulations "
+                          f"({', '.join(sims)}) and no <Target component=...> naming one")
+
+
+def _choose_network(doc: Document) -> None:
+    """The network to build, as jNeuroML chooses it: the one the simulation targets (other
+    networks of included files are not built), else the only network of the file itself,
+    else the only network read."""
+    nets = doc.networks
+    if doc.simulation is not None and doc.simulation.get("target"):
+        name = doc.simulation["target"]
+        if name in doc.components:  # a LEMS component holding a network (Ex17's tissue)
+            comp = doc.components[name]
+            raise FormatError(f"{doc.simulation['where']}: target '{name}' is a {comp.type} "
+                              f"({comp.where}), not a network: neuroloom runs a <network> "
+                              "as the target")
+        if name not in nets:
+            raise FormatError(f"{doc.simulation['where']}: target '{name}' is not a network "
+                              f"of the files read; {hint(name, nets)}")
+        net = nets[name]
+    elif not nets:
+        return
+    else:
+        own = [n for n in nets.values() if n.file == doc.path]
+        if len(own) == 1 or len(nets) == 1:
+            net = own[0] if own else next(iter(nets.values()))
+        else:
+            raise FormatError(f"{doc.path}: holds {len(own or nets)} networks "
+                              f"({', '.join(n.id for n in own or nets.values())}): name the "
+                              "one to run in a LEMS <Simulation target=...>")
+    doc.network_id, doc.temperature, doc.annotation = net.id, net.temperature, net.annotation
+    doc.populations, doc.projections = net.populations, net.projections
 
 
 # -- XML ---------------------------------------------------------------------------------------
@@ -140,6 +236,9 @@ class _Parser:
         self.builder: ET.TreeBuilder | None = None
         self.component = None  # (type, id, line) being built
         self.current = None  # the population/projection/input list being read
+        self.net: NetworkData | None = None  # the network being read
+        self.sim: dict | None = None  # the simulation being read
+        self.output: OutputData | None = None  # its output file being read
 
     def parse(self) -> None:
         if self.path in self.doc.files and self.text is None:
@@ -180,6 +279,10 @@ class _Parser:
     # events
     def start(self, name, attrs) -> None:
         tag = name.rsplit(":", 1)[-1]
+        if tag == "Component" and self.builder is None \
+                and attrs.get("type") in GENERIC_ELEMENTS:  # LEMS's generic form
+            tag = GENERIC_ELEMENTS[attrs["type"]]
+            attrs = {k: v for k, v in attrs.items() if k != "type"}
         depth = len(self.stack)
         self.stack.append(tag)
         if self.builder is not None:
@@ -196,9 +299,11 @@ class _Parser:
             return
         elif tag == "property" and parent == "network":
             if attrs.get("tag") == ANNOTATION_TAG:  # neuroloom's own (neuroml/annotation.py)
-                self.doc.annotation = attrs.get("value", "")
+                self.net.annotation = attrs.get("value", "")
         elif "network" in self.stack:
             self._network(tag, attrs)
+        elif "Simulation" in self.stack:
+            self._simulation(tag, attrs, parent)
 
     def end(self, name) -> None:
         tag = self.stack.pop()
@@ -216,6 +321,8 @@ class _Parser:
             return
         if tag in ("population", "projection", "electricalProjection", "inputList"):
             self.current = None
+        elif tag in SIMULATION_OUTPUTS:
+            self.output = None
 
     def data(self, text) -> None:
         if self.builder is not None:
@@ -227,11 +334,25 @@ class _Parser:
         if tag in ("include", "Include"):
             self._include(attrs.get("href") or attrs.get("file"), tag)
         elif tag == "network":
-            self.doc.network_id = attrs.get("id", "")
-            self.doc.temperature = attrs.get("temperature")
+            self._require(tag, attrs, ("id",))
+            self.net = NetworkData(attrs["id"], self.where(tag, attrs), self.path,
+                                   attrs.get("temperature"))
+            if self.net.id in self.doc.networks:
+                raise FormatError(f"{self.net.where}: network id defined twice (also at "
+                                  f"{self.doc.networks[self.net.id].where})")
+            self.doc.networks[self.net.id] = self.net
         elif tag == "Simulation":
-            self.doc.simulation = {"length": attrs.get("length"), "step": attrs.get("step"),
-                                   "target": attrs.get("target"), "where": self.where(tag)}
+            self._require(tag, attrs, ("id", "length", "step", "target"))
+            self.sim = {"id": attrs["id"], "length": attrs["length"], "step": attrs["step"],
+                        "target": attrs["target"], "where": self.where(tag, attrs),
+                        "outputs": []}
+            if self.sim["id"] in self.doc.simulations:
+                raise FormatError(f"{self.sim['where']}: Simulation id defined twice")
+            self.doc.simulations[self.sim["id"]] = self.sim
+        elif tag == "Target":
+            if self.path == self.doc.path:  # an included file's Target does not run
+                self._require(tag, attrs, ("component",))
+                self.doc.target = (attrs["component"], self.where(tag, attrs))
         elif tag == "ComponentType":
             self.doc.component_types.add(attrs.get("name"))
         elif tag not in NOT_COMPONENTS or tag == "Component":
@@ -259,12 +380,12 @@ class _Parser:
 
     # network
     def _network(self, tag, attrs) -> None:
-        doc = self.doc
+        net = self.net
         if tag == "population":
             self._require(tag, attrs, ("id", "component"))
             pop = PopulationData(attrs["id"], attrs["component"], int(attrs.get("size", 0)),
                                  self.where(tag, attrs))
-            doc.populations.append(pop)
+            net.populations.append(pop)
             self.current = pop
         elif tag == "instance" and isinstance(self.current, PopulationData):
             pop = self.current
@@ -279,7 +400,7 @@ class _Parser:
             proj = ProjectionData(tag, attrs["id"], attrs["presynapticPopulation"],
                                   attrs["postsynapticPopulation"], attrs.get("synapse", ""),
                                   self.where(tag, attrs), {k: [] for k in CONNECTION_COLUMNS})
-            doc.projections.append(proj)
+            net.projections.append(proj)
             self.current = proj
         elif tag in CONNECTIONS and isinstance(self.current, ProjectionData):
             self._connection(tag, attrs)
@@ -288,7 +409,7 @@ class _Parser:
             inputs = ProjectionData("inputList", attrs["id"], "", attrs["population"],
                                     attrs["component"], self.where(tag, attrs),
                                     {k: [] for k in INPUT_COLUMNS})
-            doc.projections.append(inputs)
+            net.projections.append(inputs)
             self.current = inputs
         elif tag in ("input", "inputW") and isinstance(self.current, ProjectionData):
             self._input(tag, attrs)
@@ -296,7 +417,7 @@ class _Parser:
             self._require(tag, attrs, ("from", "to", "synapse"))
             pre_pop, pre = self._cell_ref(attrs["from"], tag, attrs, bare=True)
             post_pop, post = self._cell_ref(attrs["to"], tag, attrs, bare=True)
-            proj = ProjectionData("projection", f"synapticConnection_{len(doc.projections)}",
+            proj = ProjectionData("projection", f"synapticConnection_{len(net.projections)}",
                                   pre_pop, post_pop, attrs["synapse"], self.where(tag, attrs),
                                   {k: [] for k in CONNECTION_COLUMNS})
             for name, value in (("id", 0), ("pre", pre), ("post", post), ("pre_segment", 0),
@@ -304,19 +425,43 @@ class _Parser:
                                 ("post_fraction", 0.5), ("weight", 1.0), ("delay", "0ms"),
                                 ("synapse", attrs["synapse"])):
                 proj.columns[name].append(value)
-            doc.projections.append(proj)
+            net.projections.append(proj)
         elif tag == "explicitInput":
             self._require(tag, attrs, ("target", "input"))
             pop, index = self._cell_ref(attrs["target"], tag, attrs, bare=True)
-            inputs = ProjectionData("inputList", f"explicit_{len(doc.projections)}", "", pop,
+            inputs = ProjectionData("inputList", f"explicit_{len(net.projections)}", "", pop,
                                     attrs["input"], self.where(tag, attrs),
                                     {k: [] for k in INPUT_COLUMNS})
             for name, value in (("id", 0), ("cell", index), ("segment", 0),
                                 ("fraction", 0.5), ("weight", 1.0)):
                 inputs.columns[name].append(value)
-            doc.projections.append(inputs)
+            net.projections.append(inputs)
         elif tag not in NETWORK_ELEMENTS:
             raise FormatError(f"{self.where(tag, attrs)}: unknown element in a network")
+
+    def _simulation(self, tag, attrs, parent) -> None:
+        """What a <Simulation> writes; its plots are jNeuroML's GUI's only."""
+        if tag in SIMULATION_PLOTS or parent in SIMULATION_PLOTS:
+            return
+        if tag in SIMULATION_OUTPUTS and parent == "Simulation":
+            self._require(tag, attrs, ("id", "fileName")
+                          + (("format",) if tag == "EventOutputFile" else ()))
+            self.output = OutputData(tag, attrs["id"], attrs["fileName"],
+                                     self.where(tag, attrs), attrs.get("format", ""))
+            if tag == "EventOutputFile" and self.output.format not in EVENT_FORMATS:
+                raise FormatError(f"{self.output.where}: format '{self.output.format}' is "
+                                  f"not one of {', '.join(EVENT_FORMATS)}")
+            self.sim["outputs"].append(self.output)
+        elif tag == "OutputColumn" and parent == "OutputFile":
+            self._require(tag, attrs, ("id", "quantity"))
+            self.output.items.append((attrs["id"], attrs["quantity"], self.where(tag, attrs)))
+        elif tag == "EventSelection" and parent == "EventOutputFile":
+            self._require(tag, attrs, ("id", "select"))
+            self.output.items.append((attrs["id"], attrs["select"],
+                                      attrs.get("eventPort", "spike"), self.where(tag, attrs)))
+        else:
+            raise FormatError(f"{self.where(tag, attrs)}: unknown element in <{parent}> of a "
+                              f"Simulation (neuroloom writes OutputFile and EventOutputFile)")
 
     def _require(self, tag, attrs, names) -> None:
         missing = [n for n in names if n not in attrs]
@@ -473,16 +618,19 @@ def _read_hdf5(path: Path, doc: Document) -> None:
         net = root.get("network")
         if net is None:
             return
-        doc.network_id = _attr(net, "id")
-        doc.temperature = _attr(net, "temperature") or None
-        doc.annotation = _attr(net, "neuroloom") or None
+        data = NetworkData(_attr(net, "id"), f"{path}: /neuroml/network", path,
+                           _attr(net, "temperature") or None, _attr(net, "neuroloom") or None)
+        if data.id in doc.networks:
+            raise FormatError(f"{data.where}: network id '{data.id}' defined twice (also at "
+                              f"{doc.networks[data.id].where})")
+        doc.networks[data.id] = data
         for name, group in net.items():
             where = f"{path}: /neuroml/network/{name}"
             kind = name.split("_", 1)[0]
             if kind == "population":
-                _hdf5_population(group, where, doc)
+                _hdf5_population(group, where, data)
             elif kind in ("projection", "inputList"):
-                _hdf5_table(group, where, doc, kind)
+                _hdf5_table(group, where, data, kind)
             else:
                 raise FormatError(f"{where}: unknown group")
 
@@ -510,7 +658,7 @@ def _hdf5_columns(dataset, where) -> dict:
     return {name: data[:, i] for name, i in names.items()}
 
 
-def _hdf5_population(group, where, doc) -> None:
+def _hdf5_population(group, where, net) -> None:
     pop_id = _attr(group, "id")
     pop = PopulationData(pop_id, _attr(group, "component"), int(_attr(group, "size") or 0),
                          where)
@@ -518,10 +666,10 @@ def _hdf5_population(group, where, doc) -> None:
         cols = _hdf5_columns(group[pop_id], where)
         pop.x, pop.y, pop.z = (cols[a].astype(np.float64) for a in ("x", "y", "z"))
         pop.instance_ids = np.arange(len(pop.x))
-    doc.populations.append(pop)
+    net.populations.append(pop)
 
 
-def _hdf5_table(group, where, doc, kind) -> None:
+def _hdf5_table(group, where, net, kind) -> None:
     table_id = _attr(group, "id")
     if kind == "projection":
         ptype = _attr(group, "type") or "projection"
@@ -553,4 +701,4 @@ def _hdf5_table(group, where, doc, kind) -> None:
                         "segment": get("segment_id", 0).astype(np.int64),
                         "fraction": get("fraction_along", 0.5).astype(np.float64),
                         "weight": get("weight", 1.0).astype(np.float64)}
-    doc.projections.append(proj)
+    net.projections.append(proj)

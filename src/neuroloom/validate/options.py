@@ -164,6 +164,10 @@ SIMCONFIG_TABLE = {
     "recordCells": Option([]),
     "recordTraces": Option({}),
     "recordStep": Option(0.1, note="ms"),
+    "recordFinalSample": Option(False, note="traces also hold the sample at t = duration, "
+                                            "as jNeuroML's and LEMS runs record (NetPyNE's "
+                                            "end one recordStep earlier); recordStep must be "
+                                            "a multiple of dt"),
     "recordTime": _no_effect(True, "simData['t'] is always recorded"),
     "recordCellsSpikes": _pending(-1, "spikes of some cells only", ["all"]),
     "recordStim": Option(False, note="spike times of the NetStims and VecStims that drive "

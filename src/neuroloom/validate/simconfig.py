@@ -96,6 +96,8 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         load_balance=_load_balance(c.loadBalance, check),
         lfp=lfp_spec(c, pop_labels, check),
         record_stim=check.boolean(_option(c, "recordStim", False), "recordStim"),
+        record_final=check.boolean(_option(c, "recordFinalSample", False),
+                                   "recordFinalSample"),
         create_neuron_obj=check.boolean(_option(c, "createNEURONObj", True),
                                         "createNEURONObj"))
     include = data_parts(c.saveDataInclude, check) or data_parts(

@@ -223,6 +223,7 @@ class RunSpec:
     load_balance: str = "roundrobin"  # which rank builds which cells (engine/balance.py)
     lfp: LFPSpec | None = None  # LFP and current dipoles, when asked for
     record_stim: bool = False  # the spike times of spike-source stimuli (simData['stims'])
+    record_final: bool = False  # traces include t = duration (every step, then strided)
     create_neuron_obj: bool = True  # False: the network is built, never put into NEURON
 
     def seed(self, purpose: str) -> int:
