@@ -32,6 +32,7 @@ HDF5 follows libNeuroML's layout (`/neuroml/network/population_<id>`, `projectio
 from __future__ import annotations
 
 import io
+import mmap
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,7 @@ from ..model.stim_types import stim_type_of
 from ..neuroml import annotation
 from ..neuroml import conventions as nc
 from ..neuroml.elements import export_cell, synapse_component
+from ..neuroml.reader import read
 from .neuroml_lems import lems_text
 
 FORMATS = ("xml", "hdf5")
@@ -98,6 +100,7 @@ def export(network, reference: str, folder=".", sim_config=None, format: str = "
             _write_xml(tmp, doc_id, plan)
         else:
             _write_hdf5(tmp, doc_id, plan)
+        _fill_digest(tmp, format)
     lems = folder / f"LEMS_{reference}.xml"
     with atomic_path(lems, suffix=".xml") as tmp:
         Path(tmp).write_text(lems_text(plan, path.name, run))
@@ -421,6 +424,27 @@ def _voltage_clamp(comp, kind, values):
         conditioning_voltage=nc.quantity(amps[0], "mV"),
         testing_voltage=nc.quantity(amps[1], "mV"), return_voltage=nc.quantity(amps[2], "mV"),
         simple_series_resistance=nc.quantity(resistance * 1e6, "ohm"))
+
+
+def _fill_digest(path, format: str) -> None:
+    """Put the digest of the written document (read back as an importer reads it) in place of
+    the annotation's placeholder, so the importer can tell an edited file."""
+    digest = annotation.digest(read(path)).encode("ascii")
+    placeholder = annotation.PLACEHOLDER.encode("ascii")
+    if format == "hdf5":
+        with h5py.File(path, "r+") as f:
+            attrs = f["neuroml/network"].attrs
+            value = attrs[nc.ANNOTATION_TAG]
+            value = value.decode() if isinstance(value, bytes) else str(value)
+            attrs[nc.ANNOTATION_TAG] = value.replace(annotation.PLACEHOLDER, digest.decode(), 1)
+        return
+    with open(path, "r+b") as f, mmap.mmap(f.fileno(), 0) as text:
+        at = text.find(b'value="' + placeholder + b":")
+        if at < 0:
+            raise RuntimeError(f"{path}: the annotation's placeholder is missing")
+        start = at + len(b'value="')
+        text[start:start + len(placeholder)] = digest
+        text.flush()
 
 
 # -- XML ---------------------------------------------------------------------------------------

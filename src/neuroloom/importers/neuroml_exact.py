@@ -1,9 +1,12 @@
 """A NeuroML network neuroloom exported, rebuilt exactly from its annotation.
 
-The annotation (neuroml/annotation.py) is trusted only when exporting its description again
-gives the file's cell and synapse elements, populations and projections; then the catalogs,
-stimuli and cell columns come from it and positions, connections, weights and delays from
-the file, so the network is the one exported, bit for bit.
+The annotation (neuroml/annotation.py) is trusted only when the whole document, inputs
+included, is what neuroloom wrote (the digest the annotation carries is the digest of the
+document read) and exporting its description again gives the file's cell and synapse
+elements, populations and projections; then the catalogs, stimuli and cell columns come from
+it and positions, connections, weights and delays from the file, so the network is the one
+exported, bit for bit. Otherwise the file is read as it is, with a warning naming what
+differs.
 """
 from __future__ import annotations
 
@@ -57,6 +60,11 @@ def _disagreement(doc, data) -> str:
     if set(data["projection_rules"]) != {p.id for p in doc.projections
                                          if p.kind == "projection"}:
         return "its projections differ"
+    changed = annotation.changed_parts(data["digest"], doc)
+    if data["digest"] is None:
+        return "its annotation carries no digest of the document"
+    if changed:
+        return f"its {', '.join(changed)} were changed"
     return ""
 
 
