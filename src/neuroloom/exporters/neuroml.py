@@ -47,6 +47,7 @@ from ..errors import FormatError
 from ..model.stim_types import stim_type_of
 from ..neuroml import annotation
 from ..neuroml import conventions as nc
+from ..neuroml.channels import BUILTIN_MECHANISMS, kept_definitions
 from ..neuroml.elements import export_cell, synapse_component
 from ..neuroml.reader import read
 from .neuroml_lems import lems_text
@@ -173,6 +174,11 @@ class _Plan:
         self.doc = neuroml.NeuroMLDocument(id="components")
         self.taken: set = set()
         _check(self.net)
+        # channels read from NeuroML: their definitions, kept beside their mechanisms
+        self.channel_forms = kept_definitions(self.net.mod_folders, {
+            mech for t in self.net.cell_types for sec in t.sections for mech, _ in sec.mechs
+            if mech not in BUILTIN_MECHANISMS})
+        self.taken.update(c.id for c in self.channel_forms.values())
         self._cells()
         if self.connections:
             self._projections()
@@ -206,7 +212,8 @@ class _Plan:
         if code not in self.cells:
             cell_type = self.net.cell_types[code]
             cell_id = nc.nml_id(cell_type.label, self.taken, "cell")
-            exported = export_cell(cell_type, cell_id, self.run.v_init)
+            exported = export_cell(cell_type, cell_id, self.run.v_init,
+                                   channel_forms=self.channel_forms)
             self.cells[code] = exported
             self.add(exported.component)
             channels.update((c.id, c) for c in exported.channels)
@@ -482,7 +489,8 @@ def _ids(plan: _Plan) -> dict:
     return {"pops": plan.pop_ids,
             "projections": {p.id: int(plan.net.conns.rule[p.rows[0]]) for p in plan.projections},
             "cellTypes": {e.component.id: code for code, e in plan.cells.items()},
-            "synapses": {syn_id: code for code, syn_id in plan.synapses.items()}}
+            "synapses": {syn_id: code for code, syn_id in plan.synapses.items()},
+            "channels": {mech: c.id for mech, c in plan.channel_forms.items()}}
 
 
 def _population_xml(f, plan, code, pop) -> None:

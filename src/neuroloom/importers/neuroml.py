@@ -43,7 +43,7 @@ from ..model.stim_types import NEUROML_INPUTS, stim_type_of
 from ..model.tables import CellTable, ConnTable, SpikeTrains, StimTable
 from ..neuroml import conventions as nc
 from ..neuroml.cell_params import cell_params_from_objects, location
-from ..neuroml.channels import BUILTIN_MECHANISMS
+from ..neuroml.channels import BUILTIN_MECHANISMS, keep_definition
 from ..neuroml.generated import generate_mechanisms
 from ..neuroml.reader import COMPONENT_TYPES, read
 from ..neuroml.units import UnitError, convert
@@ -114,8 +114,8 @@ def load(path, mod_folders=(), progress=None) -> NeuroMLModel:
     run = _run(doc)
     exact = exact_description(doc)
     if exact is not None:
-        network = ExactNetwork(doc, exact).network()
-        folders, sites = [], {}
+        rebuilt = ExactNetwork(doc, exact)
+        network, folders, sites = rebuilt.network(), rebuilt.folders, {}
     else:
         builder = _Standard(doc, run)
         network, folders, sites = builder.network(), builder.folders, builder.sites
@@ -302,6 +302,10 @@ class _Standard:
             mechs = sec.get("mechs", {})
             for name in [m for m in mechs if m not in BUILTIN_MECHANISMS]:
                 info = self._component(name, comp.where)
+                if info.kind == "channel":  # an export writes it back (neuroml/channels.py)
+                    channel = self.doc.components[name]
+                    keep_definition(self.generated().folder, info.mechanism,
+                                    _as_neuroml(channel.element, channel.type))
                 values = mechs.pop(name)
                 mechs[info.mechanism] = {
                     (info.conductance if k == "gmax" and info.conductance else k): v

@@ -23,6 +23,8 @@ from ..model.tables import CellTable, ConnTable
 from ..neuroml import annotation
 from ..neuroml.elements import export_cell, synapse_component
 from ..neuroml.cell_params import location
+from ..neuroml.channels import channel_from_element, keep_definition
+from ..neuroml.generated import generate_mechanisms
 
 
 def exact_description(doc) -> dict | None:
@@ -41,10 +43,17 @@ def exact_description(doc) -> dict | None:
 def _disagreement(doc, data) -> str:
     v_init = data["run"]["v_init"]
     data["exported_cells"] = {}  # code -> ExportedCell: its segments place the synapses
+    forms = {}  # channels read from NeuroML: mechanism -> the file's channel
+    for mech, channel_id in data["channels"].items():
+        if channel_id not in doc.components:
+            return f"channel {channel_id} is missing"
+        comp = doc.components[channel_id]
+        forms[mech] = channel_from_element(comp.element, comp.where)
     for comp_id, code in data.get("cellTypes", {}).items():
         if comp_id not in doc.components:
             return f"cell {comp_id} is missing"
-        made = export_cell(data["cell_types"][code], comp_id, v_init, warn=False)
+        made = export_cell(data["cell_types"][code], comp_id, v_init, warn=False,
+                           channel_forms=forms)
         if not _same(_element(made.component), doc.components[comp_id].element):
             return f"cell {comp_id} was changed"
         data["exported_cells"][code] = made
@@ -96,6 +105,24 @@ class ExactNetwork:
     def __init__(self, doc, data):
         self.doc, self.data = doc, data
         self.pops = {p.id: p for p in doc.populations}
+        self.folders = []  # the mechanisms jNeuroML generates for the file's channels
+
+    def _cell_types(self) -> tuple:
+        """The annotation's cell types, their channels read from NeuroML renamed to the
+        mechanisms jNeuroML generates from this file (names carry the file's digest)."""
+        d = self.data
+        if not d["channels"]:
+            return tuple(d["cell_types"])
+        generated = generate_mechanisms(self.doc.path, self.doc.network_id or None)
+        self.folders.append(generated.folder)
+        renamed = {}
+        for mech, channel_id in d["channels"].items():
+            renamed[mech] = generated[channel_id].mechanism
+            comp = self.doc.components[channel_id]
+            keep_definition(generated.folder, renamed[mech], comp.element)
+        return tuple(replace(t, sections=tuple(replace(sec, mechs=tuple(
+            (renamed.get(m, m), p) for m, p in sec.mechs)) for sec in t.sections))
+                     for t in d["cell_types"])
 
     def network(self) -> Network:
         d = self.data
@@ -126,7 +153,7 @@ class ExactNetwork:
             raise FormatError(f"{self.doc.path}: a population's cell type is unknown")
         conns = self._connections(pops, where, cells)
         return Network(cells=cells, conns=conns, stims=d["stims"], pops=pops,
-                       cell_types=d["cell_types"], syn_mechs=d["syn_mechs"],
+                       cell_types=self._cell_types(), syn_mechs=d["syn_mechs"],
                        stim_sources=d["stim_sources"], section_names=d["section_names"],
                        conn_rules=d["conn_rules"], stim_rules=d["stim_rules"], size=d["size"],
                        spike_trains=d["spike_trains"], stim_trains=d["stim_trains"],

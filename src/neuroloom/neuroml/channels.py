@@ -34,19 +34,33 @@ value comes back bit for bit.
 Reading is structural: ids and gate names are free. A channel is hh's Na (K) channel when its
 gates have exactly hh's instances, rate types, rate/midpoint/scale values and q10 settings;
 any gate-less channel with a non-specific current is NEURON's pas (i = g*(v - e)).
+
+Other channels read from NeuroML run as the mechanisms jNeuroML generates for them
+(neuroml/generated.py, named ``nml_<id>_<digest>``) and keep their NeuroML definition: the
+importer writes the channel element, as the file gave it, beside the generated mod
+(``<mechanism>.nml`` in the network's mod folder, ``keep_definition``), and an export writes it
+back with a channelDensity per section (``kept_definitions``, ``generated_density``): the
+conductance density from the mechanism's ``gmax`` (S/cm2), the reversal potential from the
+section's ion (or the mechanism's ``e`` for a non-specific current).
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import re
+import xml.etree.ElementTree as ET
 from collections import Counter
 from functools import cache
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import NamedTuple
 
 import neuroml
 
+from ..atomic import atomic_path
 from ..errors import FormatError
+from .conventions import NAMESPACE
 from .units import convert
 
 HH_NA_ID = "neuroloom_hh_na"
@@ -296,3 +310,88 @@ def _q10_signature(q10):
 
 def _optional(text, unit):
     return None if text is None else convert(text, unit)
+
+
+# --- channels jNeuroML generates mechanisms for: their NeuroML definitions -------------------
+DEFINITION_SUFFIX = ".nml"  # <mechanism>.nml beside <mechanism>.mod
+
+
+def keep_definition(folder, mechanism: str, element: ET.Element) -> None:
+    """Keep a channel's NeuroML element beside the mechanism generated from it (the folder is
+    keyed by the file's content, so an existing definition is the same one)."""
+    path = Path(folder) / f"{mechanism}{DEFINITION_SUFFIX}"
+    if path.exists():
+        return
+    text = (f'<neuroml xmlns="{NAMESPACE}" id="{mechanism}">\n'
+            f'{ET.tostring(element, encoding="unicode")}\n</neuroml>\n')
+    with atomic_path(path, suffix=DEFINITION_SUFFIX) as tmp:
+        Path(tmp).write_text(text)
+
+
+def channel_from_element(element: ET.Element, where: str):
+    """A channel element (as neuroml/reader.py keeps components) as a libNeuroML object."""
+    return channel_from_text(f'<neuroml xmlns="{NAMESPACE}" id="channel">'
+                             f'{ET.tostring(element, encoding="unicode")}</neuroml>', where)
+
+
+def kept_definitions(folders: Iterable, mechanisms: Iterable[str]) -> dict:
+    """{mechanism: libNeuroML ion channel} of the mechanisms whose definition is kept in one
+    of ``folders`` (mechanisms without one are left out)."""
+    wanted, out = set(mechanisms), {}
+    for folder in folders:
+        for mechanism in sorted(wanted - set(out)):
+            path = Path(folder) / f"{mechanism}{DEFINITION_SUFFIX}"
+            if path.is_file():
+                out[mechanism] = channel_from_text(path.read_text(), str(path))
+    return out
+
+
+def channel_from_text(text: str, where: str):
+    """The one ion channel of a NeuroML document's text (libNeuroML object)."""
+    # libNeuroML's loader is slow to import and only needed here
+    from neuroml.loaders import read_neuroml2_string
+
+    sink = io.StringIO()  # libNeuroML prints what it reads
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            doc = read_neuroml2_string(text, include_includes=False, verbose=False)
+    except Exception as err:  # noqa: BLE001 - libNeuroML raises many kinds
+        raise FormatError(f"{where}: libNeuroML cannot read the channel ({err})") from None
+    found = [c for kind in ("ion_channel", "ion_channel_hhs", "ion_channel_v_shifts",
+                            "ion_channel_kses") for c in getattr(doc, kind)]
+    if len(found) != 1:
+        raise FormatError(f"{where}: expected one ion channel, found {len(found)}")
+    return found[0]
+
+
+def element_of(channel) -> ET.Element:
+    """A libNeuroML ion channel as an element tree, as libNeuroML writes it."""
+    tag = {neuroml.IonChannelHH: "ionChannelHH", neuroml.IonChannelVShift: "ionChannelVShift",
+           neuroml.IonChannelKS: "ionChannelKS"}.get(type(channel), "ionChannel")
+    out = io.StringIO()
+    channel.export(out, 0, name_=tag, namespacedef_="")
+    return ET.fromstring(out.getvalue())
+
+
+def generated_density(channel, values: Mapping, segment_group: str, ions: Mapping,
+                      where: str):
+    """The channelDensity (libNeuroML) of a generated channel's mechanism on a segment group:
+    ``values`` its parameters ({'gmax': S/cm2} and, for a non-specific current, 'e' in mV);
+    ``ions`` the section's {ion: {'e': mV}}."""
+    unknown = sorted(set(values) - {"gmax", "e"})
+    if unknown:
+        raise FormatError(f"{where}: channel {channel.id}: parameters {unknown} have no "
+                          "channelDensity form (gmax and e have)")
+    species = getattr(channel, "species", None) or _NON_SPECIFIC
+    if species == _NON_SPECIFIC:
+        erev = values.get("e")
+    else:
+        erev = ((ions or {}).get(species) or {}).get("e")
+    if erev is None:
+        raise FormatError(f"{where}: channel {channel.id} ({species}) has no reversal "
+                          "potential here (a section's ion e, or the mechanism's e)")
+    return neuroml.ChannelDensity(
+        id=f"{channel.id}_{segment_group}", ion_channel=channel.id,
+        segment_groups=segment_group, cond_density=_quantity(values.get("gmax", 0.0),
+                                                             "S_per_cm2"),
+        erev=_quantity(erev, "mV"), ion=species)

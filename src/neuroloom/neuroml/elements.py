@@ -71,9 +71,12 @@ class ExportedCell:
         return self.segments[section].locate(loc)
 
 
-def export_cell(cell_type, cell_id: str, v_init: float, warn: bool = True) -> ExportedCell:
+def export_cell(cell_type, cell_id: str, v_init: float, warn: bool = True,
+                channel_forms=None) -> ExportedCell:
     """The NeuroML cell of a cell type; ``warn``: say what its form loses (an export does;
-    an importer comparing a file with its annotation need not)."""
+    an importer comparing a file with its annotation need not); ``channel_forms``:
+    {mechanism: libNeuroML ion channel} of mechanisms generated from NeuroML channels
+    (neuroml/channels.py kept_definitions)."""
     izhikevich = as_point_process(cell_type)
     if izhikevich is not None:
         return ExportedCell(_izhikevich(cell_type, cell_id, *izhikevich, warn=warn), {})
@@ -87,7 +90,7 @@ def export_cell(cell_type, cell_id: str, v_init: float, warn: bool = True) -> Ex
         raise FormatError(f"{where}: NEURON globals ({dict(cell_type.globals)}) have no "
                           "NeuroML form")
     morphology, segments, ids = _morphology(cell_type, cell_id)
-    biophysics, used = _biophysics(cell_type, cell_id, ids, v_init, where)
+    biophysics, used = _biophysics(cell_type, cell_id, ids, v_init, where, channel_forms or {})
     cell = neuroml.Cell(id=cell_id, morphology=morphology,
                         biophysical_properties=biophysics)
     return ExportedCell(cell, segments, used)
@@ -179,7 +182,7 @@ def _point(p) -> neuroml.Point3DWithDiam:
 
 
 # -- biophysics ----------------------------------------------------------------------------
-def _biophysics(cell_type, cell_id, group_ids, v_init, where):
+def _biophysics(cell_type, cell_id, group_ids, v_init, where, channel_forms):
     membrane = neuroml.MembraneProperties()
     intracellular = neuroml.IntracellularProperties()
     used = {}
@@ -188,20 +191,28 @@ def _biophysics(cell_type, cell_id, group_ids, v_init, where):
         here = f"{where}, section '{sec.name}'"
         mechs = {mech: dict(params) for mech, params in sec.mechs}
         for mech, values in mechs.items():
-            if mech not in channels.BUILTIN_MECHANISMS:
+            if mech not in channels.BUILTIN_MECHANISMS and mech not in channel_forms:
                 raise FormatError(f"{here}: mechanism {mech} has no NeuroML form here (NEURON's "
                                   f"{' and '.join(channels.BUILTIN_MECHANISMS)} have)")
             per_segment = [k for k, v in values.items() if isinstance(v, tuple)]
             if per_segment:
                 raise FormatError(f"{here}: {mech} {per_segment} given per segment; only "
                                   "uniform values are exported")
+        ions = _reversal_potentials(sec, here)
         try:
-            densities = channels.channel_densities(mechs, group,
-                                                   _reversal_potentials(sec, here))
+            densities = channels.channel_densities(
+                {m: v for m, v in mechs.items() if m in channels.BUILTIN_MECHANISMS}, group,
+                ions)
         except ValueError as err:
             raise FormatError(f"{here}: {err}") from None
-        membrane.channel_densities.extend(densities)
         used.update((d.ion_channel, ALL_CHANNELS[d.ion_channel]) for d in densities)
+        for mech in (m for m in mechs if m in channel_forms):  # channels read from NeuroML
+            channel = channel_forms[mech]
+            if used.setdefault(channel.id, channel) is not channel:
+                raise FormatError(f"{here}: two channels have the id {channel.id}")
+            densities.append(channels.generated_density(channel, mechs[mech], group, ions,
+                                                        here))
+        membrane.channel_densities.extend(densities)
     everywhere = group_ids["secList:all"]
 
     def per_section(cls, values, unit):

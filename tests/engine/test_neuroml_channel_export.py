@@ -1,0 +1,98 @@
+"""A model read from NeuroML with its own channels exports back to NeuroML: each channel keeps
+its NeuroML definition, the export validates with jNeuroML and re-imports to the same network
+firing the same spikes."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import shared
+from neuroloom import sim
+from neuroloom.exporters.neuroml import export
+from neuroloom.importers import neuroml
+from neuroloom.sim import state
+
+HH_CELL = shared("neuroml-examples", "examples", "NML2_SingleCompHHCell.nml")
+
+
+def _run(path):
+    model = neuroml.load(path)
+    cfg = model.sim_config
+    cfg.duration, cfg.dt = 300.0, 0.01
+    cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
+    try:
+        sim.importNeuroML2(str(path), cfg, analyze=False)
+        return (np.array(sim.allSimData["spkt"]), np.array(sim.allSimData["spkid"]), model)
+    finally:
+        state.peek().clear()
+
+
+def _channels(network):
+    """{section: [(channel id, parameters)]}: generated mechanisms by the channel they are."""
+    return {sec.name: sorted((re.sub(r"^nml_(.*)_[0-9a-f]{8}$", r"\1", mech), params)
+                             for mech, params in sec.mechs)
+            for t in network.cell_types for sec in t.sections}
+
+
+pytestmark = pytest.mark.slow  # jNeuroML generates the channels of three files
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hh_export")
+    spikes, gids, model = _run(HH_CELL)
+    path = export(model.network, "hhcell", folder, model.sim_config)[0]
+    return spikes, gids, model, path
+
+
+def test_the_channels_are_written_with_their_definitions(exported):
+    _, _, model, path = exported
+    assert any(m.startswith("nml_naChan_") for _, m in
+               [(s, m) for s in model.network.cell_types[0].sections for m, _ in s.mechs])
+    text = path.read_text()
+    for channel, gates in (("naChan", 2), ("kChan", 1)):
+        block = re.search(rf'<ionChannelHH id="{channel}".*?</ionChannelHH>', text, re.S)
+        assert block and block.group(0).count("<gateHHrates") == gates, channel
+    assert re.search(r'<channelDensity id="naChan_\w+" ionChannel="naChan" '
+                     r'condDensity="0.12 S_per_cm2" erev="50.0 mV"', text)
+    assert re.search(r'ionChannel="kChan" condDensity="0.036 S_per_cm2" erev="-77.0 mV"',
+                     text)
+
+
+def test_the_export_reimports_to_the_same_network_and_spikes(exported):
+    spikes, gids, model, path = exported
+    assert len(spikes) == 7
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again_spikes, again_gids, again = _run(path)
+    assert again.exact
+    assert _channels(again.network) == _channels(model.network)
+    np.testing.assert_array_equal(again_spikes, spikes)
+    np.testing.assert_array_equal(again_gids, gids)
+
+
+def test_the_export_read_without_its_annotation_has_the_same_channels(exported, tmp_path):
+    spikes, _, model, path = exported
+    plain = tmp_path / "plain.net.nml"
+    plain.write_text(re.sub(r'\s*<property tag="neuroloom" value="[^"]*"/>', "",
+                            path.read_text()))
+    again_spikes, _, again = _run(plain)
+    assert not again.exact
+    assert _channels(again.network) == _channels(model.network)
+    np.testing.assert_array_equal(again_spikes, spikes)
+
+
+@pytest.mark.java
+def test_jneuroml_validates_the_export(exported):
+    path = exported[3]
+    pynml = str(Path(sys.executable).parent / "pynml")
+    result = subprocess.run([pynml, "-validate", str(path)], capture_output=True, text=True,
+                            timeout=300, cwd=path.parent)
+    out = result.stdout + result.stderr
+    assert "Validated 1 files: All valid and no warnings" in out, out[-3000:]
