@@ -1,6 +1,6 @@
-"""A model read from NeuroML with its own channels exports back to NeuroML: each channel keeps
-its NeuroML definition, the export validates with jNeuroML and re-imports to the same network
-firing the same spikes."""
+"""A model read from NeuroML with its own channels (and synapses jNeuroML generates mechanisms
+for) exports back to NeuroML: each keeps its NeuroML definition, the export validates with
+jNeuroML and re-imports to the same network firing the same spikes."""
 from __future__ import annotations
 
 import re
@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import shared
+from helpers import jneuroml_neuron, shared
 from neuroloom import sim
 from neuroloom.exporters.neuroml import export
 from neuroloom.importers import neuroml
@@ -21,10 +21,13 @@ from neuroloom.sim import state
 HH_CELL = shared("neuroml-examples", "examples", "NML2_SingleCompHHCell.nml")
 
 
-def _run(path):
+def _run(path, duration=300.0):
+    """(spike times, gids, model) of a NeuroML file run in neuroloom (300 ms at dt 0.01 ms,
+    or as its LEMS file says with ``duration=None``)."""
     model = neuroml.load(path)
     cfg = model.sim_config
-    cfg.duration, cfg.dt = 300.0, 0.01
+    if duration is not None:
+        cfg.duration, cfg.dt = duration, 0.01
     cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
     try:
         sim.importNeuroML2(str(path), cfg, analyze=False)
@@ -96,3 +99,29 @@ def test_jneuroml_validates_the_export(exported):
                             timeout=300, cwd=path.parent)
     out = result.stdout + result.stderr
     assert "Validated 1 files: All valid and no warnings" in out, out[-3000:]
+
+
+@pytest.mark.java
+def test_ex25_multicompartment_cell_and_nmda_synapse_come_back(tmp_path):
+    """Ex25: a three-section cell with channels of its own, AMPA (expTwoSynapse) and NMDA
+    (blockingPlasticSynapse, a mechanism jNeuroML generates) synapses. The export validates,
+    re-imports exactly to the same 31 spikes, and jNeuroML's NEURON run of it fires them
+    too (within 0.1 ms)."""
+    lems = shared("neuroml-examples", "LEMSexamples", "LEMS_NML2_Ex25_MultiComp.xml")
+    spikes, gids, model = _run(lems, duration=None)
+    assert len(spikes) == 31
+    path, exported_lems = export(model.network, "ex25", tmp_path, model.sim_config)
+    text = path.read_text()
+    assert '<blockingPlasticSynapse id="NMDA"' in text and '<ionChannelHH id="naChan"' in text
+    again_spikes, again_gids, again = _run(exported_lems, duration=None)
+    assert again.exact
+    np.testing.assert_array_equal(again_spikes, spikes)
+    np.testing.assert_array_equal(again_gids, gids)
+    pynml = str(Path(sys.executable).parent / "pynml")
+    result = subprocess.run([pynml, "-validate", str(path)], capture_output=True, text=True,
+                            timeout=300, cwd=tmp_path)
+    assert "Validated 1 files: All valid and no warnings" in result.stdout + result.stderr
+    theirs = jneuroml_neuron(exported_lems)
+    for gid in np.unique(gids).tolist():
+        mine, other = np.sort(spikes[gids == gid]), np.sort(theirs[theirs[:, 0] == gid, 1])
+        assert len(mine) == len(other) and np.abs(mine - other).max() < 0.1, gid

@@ -174,11 +174,12 @@ class _Plan:
         self.doc = neuroml.NeuroMLDocument(id="components")
         self.taken: set = set()
         _check(self.net)
-        # channels read from NeuroML: their definitions, kept beside their mechanisms
-        self.channel_forms = kept_definitions(self.net.mod_folders, {
+        # channels and synapses read from NeuroML: their definitions, kept beside the
+        # mechanisms jNeuroML generated for them
+        self.kept = kept_definitions(self.net.mod_folders, {
             mech for t in self.net.cell_types for sec in t.sections for mech, _ in sec.mechs
-            if mech not in BUILTIN_MECHANISMS})
-        self.taken.update(c.id for c in self.channel_forms.values())
+            if mech not in BUILTIN_MECHANISMS} | {m.mod for m in self.net.syn_mechs})
+        self.taken.update(c.id for c in self.kept.values())
         self._cells()
         if self.connections:
             self._projections()
@@ -213,7 +214,7 @@ class _Plan:
             cell_type = self.net.cell_types[code]
             cell_id = nc.nml_id(cell_type.label, self.taken, "cell")
             exported = export_cell(cell_type, cell_id, self.run.v_init,
-                                   channel_forms=self.channel_forms)
+                                   channel_forms=self.kept)
             self.cells[code] = exported
             self.add(exported.component)
             if isinstance(exported.component, neuroml.Izhikevich2007Cell):
@@ -252,6 +253,12 @@ class _Plan:
             raise FormatError("connections onto artificial cells have no NeuroML form")
         if code not in self.synapses:
             syn = self.net.syn_mechs[code]
+            kept = self.kept.get(syn.mod)
+            if kept is not None and not syn.params:  # read from NeuroML: as it was
+                if kept.id not in self.synapses.values():
+                    self.add(kept)
+                self.synapses[code] = kept.id
+                return kept.id
             syn_id = nc.nml_id(syn.label, self.taken, "syn")
             self.add(synapse_component(syn, syn_id))
             self.synapses[code] = syn_id
@@ -501,7 +508,7 @@ def _ids(plan: _Plan) -> dict:
             "projections": {p.id: int(plan.net.conns.rule[p.rows[0]]) for p in plan.projections},
             "cellTypes": {e.component.id: code for code, e in plan.cells.items()},
             "synapses": {syn_id: code for code, syn_id in plan.synapses.items()},
-            "channels": {mech: c.id for mech, c in plan.channel_forms.items()}}
+            "generated": {mech: c.id for mech, c in plan.kept.items()}}
 
 
 def _population_xml(f, plan, code, pop) -> None:

@@ -385,6 +385,8 @@ class _Standard:
             info = self._component(comp_id, comp.where)
             syn = SynMech(label=comp_id, mod=info.mechanism, params=())
             self.gbase[comp_id] = 1.0
+            # an export writes it back (neuroml/channels.py)
+            keep_definition(self.generated().folder, info.mechanism, el)
         self.syn_codes[comp_id] = len(self.syn_mechs)
         self.syn_mechs.append(syn)
         return self.syn_codes[comp_id]

@@ -43,11 +43,11 @@ def exact_description(doc) -> dict | None:
 def _disagreement(doc, data) -> str:
     v_init = data["run"]["v_init"]
     data["exported_cells"] = {}  # code -> ExportedCell: its segments place the synapses
-    forms = {}  # channels read from NeuroML: mechanism -> the file's channel
-    for mech, channel_id in data["channels"].items():
-        if channel_id not in doc.components:
-            return f"channel {channel_id} is missing"
-        comp = doc.components[channel_id]
+    forms = {}  # channels and synapses read from NeuroML: mechanism -> the file's component
+    for mech, comp_id in data["generated"].items():
+        if comp_id not in doc.components:
+            return f"component {comp_id} is missing"
+        comp = doc.components[comp_id]
         forms[mech] = channel_from_element(comp.element, comp.where)
     for comp_id, code in data.get("cellTypes", {}).items():
         if comp_id not in doc.components:
@@ -60,6 +60,8 @@ def _disagreement(doc, data) -> str:
     for syn_id, code in data.get("synapses", {}).items():
         if syn_id not in doc.components:
             return f"synapse {syn_id} is missing"
+        if data["syn_mechs"][code].mod in forms:
+            continue  # the file's own definition (the digest covers it)
         made = synapse_component(data["syn_mechs"][code], syn_id)
         if not _same(_element(made), doc.components[syn_id].element):
             return f"synapse {syn_id} was changed"
@@ -107,22 +109,32 @@ class ExactNetwork:
         self.pops = {p.id: p for p in doc.populations}
         self.folders = []  # the mechanisms jNeuroML generates for the file's channels
 
-    def _cell_types(self) -> tuple:
-        """The annotation's cell types, their channels read from NeuroML renamed to the
-        mechanisms jNeuroML generates from this file (names carry the file's digest)."""
+    def _renamed(self) -> dict:
+        """{mechanism in the annotation: the mechanism jNeuroML generates from this file} of
+        the channels and synapses read from NeuroML (names carry the file's digest)."""
         d = self.data
-        if not d["channels"]:
-            return tuple(d["cell_types"])
+        if not d["generated"]:
+            return {}
         generated = generate_mechanisms(self.doc.path, self.doc.network_id or None)
         self.folders.append(generated.folder)
         renamed = {}
-        for mech, channel_id in d["channels"].items():
-            renamed[mech] = generated[channel_id].mechanism
-            comp = self.doc.components[channel_id]
-            keep_definition(generated.folder, renamed[mech], comp.element)
-        return tuple(replace(t, sections=tuple(replace(sec, mechs=tuple(
+        for mech, comp_id in d["generated"].items():
+            renamed[mech] = generated[comp_id].mechanism
+            keep_definition(generated.folder, renamed[mech],
+                            self.doc.components[comp_id].element)
+        return renamed
+
+    def _catalogs(self) -> tuple[tuple, tuple]:
+        """(cell types, synaptic mechanisms) of the annotation, with generated mechanisms
+        renamed."""
+        d, renamed = self.data, self._renamed()
+        if not renamed:
+            return d["cell_types"], d["syn_mechs"]
+        cell_types = tuple(replace(t, sections=tuple(replace(sec, mechs=tuple(
             (renamed.get(m, m), p) for m, p in sec.mechs)) for sec in t.sections))
-                     for t in d["cell_types"])
+                           for t in d["cell_types"])
+        syn_mechs = tuple(replace(m, mod=renamed.get(m.mod, m.mod)) for m in d["syn_mechs"])
+        return cell_types, syn_mechs
 
     def network(self) -> Network:
         d = self.data
@@ -152,8 +164,9 @@ class ExactNetwork:
         if np.any(cells.cell_type < 0):
             raise FormatError(f"{self.doc.path}: a population's cell type is unknown")
         conns = self._connections(pops, where, cells)
+        cell_types, syn_mechs = self._catalogs()
         return Network(cells=cells, conns=conns, stims=d["stims"], pops=pops,
-                       cell_types=self._cell_types(), syn_mechs=d["syn_mechs"],
+                       cell_types=cell_types, syn_mechs=syn_mechs,
                        stim_sources=d["stim_sources"], section_names=d["section_names"],
                        conn_rules=d["conn_rules"], stim_rules=d["stim_rules"], size=d["size"],
                        spike_trains=d["spike_trains"], stim_trains=d["stim_trains"],

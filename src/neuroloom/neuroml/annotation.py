@@ -97,7 +97,8 @@ def read(text_: str, where: str) -> dict:
         out["population_ids"] = ids["pops"]
         out["projection_rules"] = ids["projections"]
         out["cellTypes"], out["synapses"] = ids["cellTypes"], ids["synapses"]
-        out["channels"] = ids.get("channels", {})  # generated mechanism -> channel id
+        # mechanism jNeuroML generated -> the id of the channel or synapse it was made from
+        out["generated"] = ids.get("generated", {})
         out["run"] = data["run"]
         out["digest"] = digest if len(digest) == len(PLACEHOLDER) else None
     except (KeyError, TypeError, ValueError) as err:

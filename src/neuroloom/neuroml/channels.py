@@ -41,7 +41,8 @@ importer writes the channel element, as the file gave it, beside the generated m
 (``<mechanism>.nml`` in the network's mod folder, ``keep_definition``), and an export writes it
 back with a channelDensity per section (``kept_definitions``, ``generated_density``): the
 conductance density from the mechanism's ``gmax`` (S/cm2), the reversal potential from the
-section's ion (or the mechanism's ``e`` for a non-specific current).
+section's ion (or the mechanism's ``e`` for a non-specific current). Synapses jNeuroML
+generates mechanisms for (blockingPlasticSynapse...) keep theirs the same way.
 """
 from __future__ import annotations
 
@@ -317,8 +318,8 @@ DEFINITION_SUFFIX = ".nml"  # <mechanism>.nml beside <mechanism>.mod
 
 
 def keep_definition(folder, mechanism: str, element: ET.Element) -> None:
-    """Keep a channel's NeuroML element beside the mechanism generated from it (the folder is
-    keyed by the file's content, so an existing definition is the same one)."""
+    """Keep a channel's (or synapse's) NeuroML element beside the mechanism generated from it
+    (the folder is keyed by the file's content, so an existing definition is the same one)."""
     path = Path(folder) / f"{mechanism}{DEFINITION_SUFFIX}"
     if path.exists():
         return
@@ -329,13 +330,13 @@ def keep_definition(folder, mechanism: str, element: ET.Element) -> None:
 
 
 def channel_from_element(element: ET.Element, where: str):
-    """A channel element (as neuroml/reader.py keeps components) as a libNeuroML object."""
+    """A component element (as neuroml/reader.py keeps them) as a libNeuroML object."""
     return channel_from_text(f'<neuroml xmlns="{NAMESPACE}" id="channel">'
                              f'{ET.tostring(element, encoding="unicode")}</neuroml>', where)
 
 
 def kept_definitions(folders: Iterable, mechanisms: Iterable[str]) -> dict:
-    """{mechanism: libNeuroML ion channel} of the mechanisms whose definition is kept in one
+    """{mechanism: libNeuroML component} of the mechanisms whose definition is kept in one
     of ``folders`` (mechanisms without one are left out)."""
     wanted, out = set(mechanisms), {}
     for folder in folders:
@@ -347,30 +348,25 @@ def kept_definitions(folders: Iterable, mechanisms: Iterable[str]) -> dict:
 
 
 def channel_from_text(text: str, where: str):
-    """The one ion channel of a NeuroML document's text (libNeuroML object)."""
+    """The one component (an ion channel, or a synapse jNeuroML generates a mechanism for) of
+    a NeuroML document's text, as a libNeuroML object."""
     # libNeuroML's loader is slow to import and only needed here
     from neuroml.loaders import read_neuroml2_string
 
+    root = ET.fromstring(text)
+    elements = [c for c in root if isinstance(c.tag, str)]
+    if len(elements) != 1 or not elements[0].get("id"):
+        raise FormatError(f"{where}: expected one component, found {len(elements)}")
     sink = io.StringIO()  # libNeuroML prints what it reads
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             doc = read_neuroml2_string(text, include_includes=False, verbose=False)
     except Exception as err:  # noqa: BLE001 - libNeuroML raises many kinds
-        raise FormatError(f"{where}: libNeuroML cannot read the channel ({err})") from None
-    found = [c for kind in ("ion_channel", "ion_channel_hhs", "ion_channel_v_shifts",
-                            "ion_channel_kses") for c in getattr(doc, kind)]
-    if len(found) != 1:
-        raise FormatError(f"{where}: expected one ion channel, found {len(found)}")
-    return found[0]
-
-
-def element_of(channel) -> ET.Element:
-    """A libNeuroML ion channel as an element tree, as libNeuroML writes it."""
-    tag = {neuroml.IonChannelHH: "ionChannelHH", neuroml.IonChannelVShift: "ionChannelVShift",
-           neuroml.IonChannelKS: "ionChannelKS"}.get(type(channel), "ionChannel")
-    out = io.StringIO()
-    channel.export(out, 0, name_=tag, namespacedef_="")
-    return ET.fromstring(out.getvalue())
+        raise FormatError(f"{where}: libNeuroML cannot read the component ({err})") from None
+    found = doc.get_by_id(elements[0].get("id"))
+    if found is None:
+        raise FormatError(f"{where}: libNeuroML does not know <{elements[0].tag}>")
+    return found
 
 
 def generated_density(channel, values: Mapping, segment_group: str, ions: Mapping,
