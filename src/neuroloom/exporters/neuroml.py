@@ -12,6 +12,8 @@ and synapses):
   post segment and fraction along it (from the section and location), weight (NEURON's
   NetCon weight: synapses have gbase 1 uS) and delay;
 - synapses: ExpSyn -> expOneSynapse, Exp2Syn -> expTwoSynapse;
+- channels and synapses read from NeuroML (mechanisms jNeuroML generated) as the file
+  defined them, from the definition kept beside each mechanism (neuroml/channels.py);
 - stimuli as inputLists, in the form model/stim_types.py gives each type (a writer per
   element below): IClamp -> pulseGenerator, spike trains (VecStim) ->
   timedSynapticInput (each spike at its time plus the stimulus delay), AlphaSynapse ->
@@ -22,7 +24,9 @@ NeuroML has no exact form for a NetStim with 0 < noise < 1 (written as Poisson f
 its mean rate), NEURON's VClamp/SEClamp (written as voltageClampTriple), connectivity
 rule labels, normalised positions and cell tags. All of neuroloom's network is carried
 exactly in an annotation of the `<network>` (see neuroml/annotation.py), which neuroloom's
-importer reads back, so import(export(net)) == net. Other tools ignore it.
+importer reads back, so import(export(net)) == net. Other tools ignore it. Once the file is
+written it is read back and the digest of what it says goes into the annotation
+(exporters/neuroml_digest.py), so that the importer can tell an edited file.
 
 XML is written in one pass, connection by connection, without an object per connection;
 HDF5 follows libNeuroML's layout (`/neuroml/network/population_<id>`, `projection_<id>`,
@@ -32,8 +36,6 @@ HDF5 follows libNeuroML's layout (`/neuroml/network/population_<id>`, `projectio
 from __future__ import annotations
 
 import io
-import mmap
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +51,8 @@ from ..neuroml import annotation
 from ..neuroml import conventions as nc
 from ..neuroml.channels import BUILTIN_MECHANISMS, kept_definitions
 from ..neuroml.elements import export_cell, synapse_component
-from ..neuroml.reader import read
+from .neuroml_digest import fill_digest
+from .neuroml_inputs import netstim_rate, stim_attributes, stim_values, voltage_clamp
 from .neuroml_lems import lems_text
 
 FORMATS = ("xml", "hdf5")
@@ -101,7 +104,7 @@ def export(network, reference: str, folder=".", sim_config=None, format: str = "
             _write_xml(tmp, doc_id, plan)
         else:
             _write_hdf5(tmp, doc_id, plan)
-        _fill_digest(tmp, format)
+        fill_digest(tmp, format)
     lems = folder / f"LEMS_{reference}.xml"
     with atomic_path(lems, suffix=".xml") as tmp:
         Path(tmp).write_text(lems_text(plan, path.name, run))
@@ -237,7 +240,7 @@ class _Plan:
                 comps.append(comp)
             return ids, comps
         if mod == "NetStim":
-            rate = _rate(params)
+            rate = netstim_rate(params)
             comp = nc.nml_id(f"{pop.label}_poisson", self.taken)
             self.add(neuroml.SpikeGeneratorPoisson(id=comp, average_rate=nc.quantity(rate, "Hz")))
             if params.get("noise", 0.5) != 1:
@@ -312,7 +315,7 @@ class _Plan:
         s = self.net.stims
         by_component: dict[str, list] = {}
         for row in rows.tolist():
-            values = _stim_values(source, s, row)
+            values = stim_values(source, s, row)
             comp = self._input_component(label, source, values, row)
             by_component.setdefault(comp, []).append(row)
         weighted = stim_type_of(source.type).spike_source
@@ -344,7 +347,7 @@ class _Plan:
 
     # the writers of stimulus components, by NeuroML element (_WRITERS)
     def _pulse_generator(self, comp, label, stim, values, row) -> None:
-        self.add(neuroml.PulseGenerator(id=comp, **_mapped(stim.neuroml, values)))
+        self.add(neuroml.PulseGenerator(id=comp, **stim_attributes(stim.neuroml, values)))
 
     def _timed_input(self, comp, label, stim, values, row) -> None:
         """The target's replayed train, each spike at its time plus the stimulus delay."""
@@ -361,25 +364,25 @@ class _Plan:
         """Poisson firing at the NetStim's mean rate, for as long as its spikes last."""
         syn = self._synapse(int(self.net.stims.syn_mech[row]))
         number = values.get("number", 10.0)
-        rate = _rate(values)
+        rate = netstim_rate(values)
         if values.get("noise", 0.5) != 1:
             self.notes.append(f"stimulation {label}: NetStim noise {values.get('noise')} "
                               "written as Poisson firing")
         duration = number * 1000.0 / rate if number < nc.ENDLESS else 1e9
         self.add(neuroml.TransientPoissonFiringSynapse(
-            id=comp, average_rate=nc.quantity(rate, "Hz"), **_mapped(stim.neuroml, values),
+            id=comp, average_rate=nc.quantity(rate, "Hz"), **stim_attributes(stim.neuroml, values),
             duration=nc.quantity(duration, "ms"), synapse=syn, spike_target=f"./{syn}"))
 
     def _alpha_synapse(self, comp, label, stim, values, row) -> None:
         """The synapse, driven by a timedSynapticInput with one spike at its onset."""
         syn = nc.nml_id(f"{label}_alpha", self.taken, "syn")
-        self.add(neuroml.AlphaSynapse(id=syn, **_mapped(stim.neuroml, values)))
+        self.add(neuroml.AlphaSynapse(id=syn, **stim_attributes(stim.neuroml, values)))
         self.add(neuroml.TimedSynapticInput(
             id=comp, synapse=syn, spike_target=f"./{syn}",
             spikes=[neuroml.Spike(id=0, time=nc.quantity(values.get("onset", 0.0), "ms"))]))
 
     def _voltage_clamp(self, comp, label, stim, values, row) -> None:
-        self.add(_voltage_clamp(comp, stim.name, values))
+        self.add(voltage_clamp(comp, stim.name, values))
 
 
 #: NeuroML element -> the _Plan method writing a stimulus as it (which stimulus type is
@@ -400,76 +403,11 @@ _IZHIKEVICH_NOTE = (
     "0 mV")
 
 
-def _mapped(form, values) -> dict:
-    """libNeuroML arguments for the parameters ``form`` maps one to one (NeuroML's
-    camelCase attributes are libNeuroML's snake_case arguments)."""
-    out = {}
-    for ours, attr, unit, unset in form.params:
-        argument = re.sub(r"(?<!^)(?=[A-Z])", "_", attr).lower()
-        out[argument] = nc.quantity(values.get(ours, unset), unit)
-    return out
-
-
 def _check(network) -> None:
     pointers = [m.label for m in network.syn_mechs if m.pointer is not None]
     if pointers:
         raise FormatError(f"gap junctions and graded synapses (synMechs {pointers}) are not "
                           "exported to NeuroML yet")
-
-
-def _rate(params) -> float:
-    """A NetStim's mean rate in Hz (interval in ms)."""
-    if "rate" in params:
-        return float(params["rate"])
-    return 1000.0 / float(params.get("interval", 10.0))
-
-
-def _stim_values(source, stims, row) -> dict:
-    """The source's numeric parameters for one target (string functions evaluated)."""
-    values = {k: v for k, v in source.params if isinstance(v, (int, float))}
-    for name, column in stims.extra.items():
-        if name != "train" and column.dtype.kind == "f" and not np.isnan(column[row]):
-            values[name] = float(column[row])
-    return values
-
-
-def _voltage_clamp(comp, kind, values):
-    if kind == "VClamp":
-        durations = values.get("dur", (0.0, 0.0, 0.0))
-        amps = values.get("amp", (0.0, 0.0, 0.0))
-        resistance = values.get("rstim", 1.0)
-    else:
-        durations = [values.get(f"dur{i}", 0.0) for i in (1, 2, 3)]
-        amps = [values.get(f"amp{i}", 0.0) for i in (1, 2, 3)]
-        resistance = values.get("rs", 1.0)
-    durations, amps = list(durations) + [0.0] * 3, list(amps) + [0.0] * 3
-    return neuroml.VoltageClampTriple(
-        id=comp, active="1", delay=nc.quantity(durations[0], "ms"),
-        duration=nc.quantity(durations[1], "ms"),
-        conditioning_voltage=nc.quantity(amps[0], "mV"),
-        testing_voltage=nc.quantity(amps[1], "mV"), return_voltage=nc.quantity(amps[2], "mV"),
-        simple_series_resistance=nc.quantity(resistance * 1e6, "ohm"))
-
-
-def _fill_digest(path, format: str) -> None:
-    """Put the digest of the written document (read back as an importer reads it) in place of
-    the annotation's placeholder, so the importer can tell an edited file."""
-    digest = annotation.digest(read(path)).encode("ascii")
-    placeholder = annotation.PLACEHOLDER.encode("ascii")
-    if format == "hdf5":
-        with h5py.File(path, "r+") as f:
-            attrs = f["neuroml/network"].attrs
-            value = attrs[nc.ANNOTATION_TAG]
-            value = value.decode() if isinstance(value, bytes) else str(value)
-            attrs[nc.ANNOTATION_TAG] = value.replace(annotation.PLACEHOLDER, digest.decode(), 1)
-        return
-    with open(path, "r+b") as f, mmap.mmap(f.fileno(), 0) as text:
-        at = text.find(b'value="' + placeholder + b":")
-        if at < 0:
-            raise RuntimeError(f"{path}: the annotation's placeholder is missing")
-        start = at + len(b'value="')
-        text[start:start + len(placeholder)] = digest
-        text.flush()
 
 
 # -- XML ---------------------------------------------------------------------------------------
