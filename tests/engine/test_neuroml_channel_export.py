@@ -14,6 +14,7 @@ import pytest
 
 from helpers import jneuroml_neuron, shared
 from neuroloom import sim
+from neuroloom.errors import FormatError
 from neuroloom.exporters.neuroml import export
 from neuroloom.importers import neuroml
 from neuroloom.sim import state
@@ -125,3 +126,11 @@ def test_ex25_multicompartment_cell_and_nmda_synapse_come_back(tmp_path):
     for gid in np.unique(gids).tolist():
         mine, other = np.sort(spikes[gids == gid]), np.sort(theirs[theirs[:, 0] == gid, 1])
         assert len(mine) == len(other) and np.abs(mine - other).max() < 0.1, gid
+
+
+def test_hdf5_cannot_hold_channels_jneuroml_must_generate(exported, tmp_path):
+    model = exported[2]
+    with pytest.raises(FormatError, match=r"kChan, naChan: channels or synapses read from "
+                                          r"NeuroML .* does not read NeuroML HDF5"):
+        export(model.network, "hhcell", tmp_path, model.sim_config, format="hdf5")
+    assert not list(tmp_path.iterdir())

@@ -97,6 +97,10 @@ def export(network, reference: str, folder=".", sim_config=None, format: str = "
     run = _Run.of(sim_config)
     doc_id = nc.nml_id(reference, set(), "network")
     plan = _Plan(network, run, connections, stimulations, progress=progress)
+    if format == "hdf5" and plan.kept:
+        raise FormatError(f"{', '.join(sorted(c.id for c in plan.kept.values()))}: channels "
+                          "or synapses read from NeuroML run as mechanisms jNeuroML generates, "
+                          "and jNeuroML does not read NeuroML HDF5: export as XML")
     suffix = ".net.nml" if format == "xml" else ".net.h5"
     path = folder / f"{reference}{suffix}"
     with atomic_path(path, suffix=suffix) as tmp:

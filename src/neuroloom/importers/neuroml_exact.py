@@ -115,6 +115,10 @@ class ExactNetwork:
         d = self.data
         if not d["generated"]:
             return {}
+        if self.doc.path.suffix.lower() in (".h5", ".hdf5"):
+            raise FormatError(f"{self.doc.path}: {', '.join(sorted(d['generated'].values()))} "
+                              "run as mechanisms jNeuroML generates, and jNeuroML does not "
+                              "read NeuroML HDF5")
         generated = generate_mechanisms(self.doc.path, self.doc.network_id or None)
         self.folders.append(generated.folder)
         renamed = {}
