@@ -47,7 +47,8 @@ harness runs the circuit as a user of each simulator would, each side in its own
 * **validation**: every written file goes through ``../shared/tools/validate_sonata.py``
   (BMTK's and neuroloom's outputs with the corpus circuit, ``--legacy-config`` as the
   corpus configs are old-style; the export with its simulation config and BMTK's outputs
-  on it). An export writes two simulation configs: ``simulation_config.json`` in BMTK
+  on it; the export with neuroloom's outputs of it, see ``validate_with_outputs``). An
+  export writes two simulation configs: ``simulation_config.json`` in BMTK
   1.2.0's form, which BMTK runs, and ``simulation_config.sonata.json`` in the
   specification's form, which libsonata and bluepysnap are given (neither form is read by
   the other side: BMTK wants input modules ``h5``/``IClamp``, libsonata only
@@ -791,10 +792,7 @@ def run_export(circuit: Circuit, work: Path, export: Path, timeout: float) -> di
         record["mechanisms"] = compile_mechanisms(
             resolve(mechanisms, _manifest(written, written_path.parent), written_path.parent),
             work / "logs" / f"{circuit.name}.export.nrnivmodl.log")
-    # the strict readers get the specification's twin; BMTK runs its own form below
-    record["validation"] = validate(circuit_config,
-                                    work / "logs" / f"{circuit.name}.export.validate.log",
-                                    simulation=export / SPEC_SIMULATION)
+    record["validation"] = validate_with_outputs(circuit, work, export, timeout)
     run = run_child(["bionet", str(sim_config)], export,
                     work / "logs" / f"{circuit.name}.bmtk-on-export.log", timeout)
     record["run"] = run
@@ -805,6 +803,27 @@ def run_export(circuit: Circuit, work: Path, export: Path, timeout: float) -> di
         record["output_validation"] = validate(
             circuit_config, work / "logs" / f"{circuit.name}.export.outputs.validate.log",
             found["spikes"], found["reports"].values())
+    return record
+
+
+def validate_with_outputs(circuit: Circuit, work: Path, export: Path, timeout: float) -> dict:
+    """The strict readers on the export as a user of them gets it: neuroloom runs the
+    specification's twin of the config (simulation_config.sonata.json; BMTK runs its own
+    form) in a copy of the export, and libsonata and bluepysnap then open the circuit, the
+    twin and the outputs it names (bluepysnap's Simulation reads them)."""
+    copy = work / "export_neuroloom" / circuit.name
+    if copy.exists():
+        shutil.rmtree(copy)
+    copy_tree(export, copy)
+    twin = copy / SPEC_SIMULATION
+    run = run_child(["neuroloom", str(twin)], copy,
+                    work / "logs" / f"{circuit.name}.neuroloom-on-export.log", timeout)
+    found = output_files(output_dir(twin))
+    record = validate(copy / "circuit_config.json",
+                      work / "logs" / f"{circuit.name}.export.validate.log",
+                      found["spikes"], found["reports"].values(), simulation=twin)
+    record["neuroloom_run"] = {"ok": run.get("ok"), "wall_s": run.get("wall_s"),
+                               "error": run.get("error")}
     return record
 
 
@@ -1324,7 +1343,8 @@ def circuit_section(result: dict) -> list[str]:
             if "run" not in export:
                 lines.append(f"- export: fails: `{_error(export.get('error'), 400)}`")
             else:
-                lines += validation_lines(f"the export (circuit + {SPEC_SIMULATION})",
+                lines += validation_lines(f"the export (circuit, {SPEC_SIMULATION} and neuroloom's "
+                                          "outputs of it)",
                                           export.get("validation"))
                 erun = export["run"]
                 if erun.get("ok"):
