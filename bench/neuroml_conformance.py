@@ -237,6 +237,40 @@ def uses_random(docs, network) -> bool:
                                        for el in network.iter())
 
 
+SECTION_LEX_ID = "sao864921383"  # NeuroLex: an unbranched segment group, one NEURON section
+
+
+def segment_sites(cell: ET.Element) -> dict:
+    """{segment id: (section, loc of the segment's middle)} of a NeuroML <cell>, sections
+    as neuroloom and jNeuroML make them: a segment group tagged sao864921383 is one section
+    (loc by length along its members), any other segment its own section named after it."""
+    segs = {int(s.get("id")): s for s in cell.iter() if local(s.tag) == "segment"}
+
+    def point(seg, which):
+        found = [p for p in seg if local(p.tag) == which]
+        if found:
+            return np.array([float(found[0].get(k)) for k in ("x", "y", "z")])
+        parent = [p for p in seg if local(p.tag) == "parent"]
+        return point(segs[int(parent[0].get("segment"))], "distal") if parent else None
+
+    def length(seg_id):
+        a, b = point(segs[seg_id], "proximal"), point(segs[seg_id], "distal")
+        return float(np.linalg.norm(b - a)) if a is not None and b is not None else 0.0
+
+    sites = {k: (seg.get("name") or f"seg{k}", 0.5) for k, seg in segs.items()}
+    for group in cell.iter():
+        if local(group.tag) == "segmentGroup" and group.get("neuroLexId") == SECTION_LEX_ID:
+            members = [int(m.get("segment")) for m in group if local(m.tag) == "member"]
+            lengths = [length(k) for k in members]
+            total, run = sum(lengths), 0.0
+            for k, size in zip(members, lengths):
+                middle = (run + size / 2) / total if total else (members.index(k) + 0.5) / len(
+                    members)
+                sites[k] = (group.get("id"), middle)
+                run += size
+    return sites
+
+
 def describe(lems: Path) -> dict:
     """What the harness needs of a LEMS file: run, network, cells, declared outputs."""
     docs = documents(lems)
@@ -247,13 +281,11 @@ def describe(lems: Path) -> dict:
     types = {el.get("id"): el.get("type") if local(el.tag) == "Component" else local(el.tag)
              for _p, root in docs for el in root.iter() if el.get("id")}
     portless = {p for p, c, _ids, _inst in pops if types.get(c) in NO_SPIKE_PORT}
-    segments = {}  # component -> {segment id: name}, for v of a segment (Ex25)
+    segments = {}  # component -> {segment id: (section, loc)}, for v of a segment (Ex25)
     for _p, root in docs:
         for el in root.iter():
             if local(el.tag) == "cell" and el.get("id") in {c for _p2, c, _i, _n in pops}:
-                segments[el.get("id")] = {
-                    int(seg.get("id")): seg.get("name") for seg in el.iter()
-                    if local(seg.tag) == "segment" and seg.get("name")}
+                segments[el.get("id")] = segment_sites(el)
     outputs, events = [], []
     for el in sim_el.iter():
         if local(el.tag) == "OutputFile":
@@ -360,6 +392,7 @@ def pynml_env() -> dict:
 
 ERROR_PATTERNS = (  # in order: what says best why a jNeuroML run failed
     r": error: .*",  # a C++ compiler error in the generated mechanisms (nrn_random_arg)
+    r"\S+ is not valid against the schema.*",  # pynml -validate
     r"nrniv: .*",  # NEURON refusing the generated hoc/Python
     r"\S*Exception\b.*",  # Java
     r"(?<!NMODL )(?<!NRN )Error\b(?! {1,3}>).*",  # anything else, but not the stream tags
@@ -546,8 +579,8 @@ def neuroloom_child(lems: Path, out: Path, export: Path | None) -> dict:
         if cell not in gids:
             skipped.append(f"{quantity}: no cell {cell}")
             continue
-        name = info["segments"].get(info["component"][cell], {}).get(segment or 0)
-        section = trace_section(network, gids[cell], segment, name)
+        site = info["segments"].get(info["component"][cell], {}).get(segment or 0)
+        section = trace_section(network, gids[cell], segment, site)
         if section is None:
             skipped.append(f"{quantity}: no section (artificial cell) or segment {segment} "
                            "not mapped onto a section by the harness")
@@ -595,17 +628,16 @@ def neuroloom_child(lems: Path, out: Path, export: Path | None) -> dict:
     return record
 
 
-def trace_section(network, gid: int, segment, segment_name=None):
-    """(section, loc) whose v a LEMS quantity names: segment None/0 -> the soma (else the
-    section where the cell's spikes are detected); another segment: the middle of the
-    section named after it (neuroloom makes a segment outside any unbranched group its own
-    section, named after the segment), or of the only section; else None (not mapped)."""
+def trace_section(network, gid: int, segment, site=None):
+    """(section, loc) whose v a LEMS quantity names: the segment's site (segment_sites) if
+    neuroloom has that section; else segment None/0 -> the soma (or the section where the
+    cell's spikes are detected), another segment the only section; else None."""
     cell_type = network.cell_types[int(network.cells.cell_type[gid])]
     names = [sec.name for sec in cell_type.sections]
     if not names:
         return None  # an artificial cell: no membrane potential to record
-    if segment_name in names:
-        return (segment_name, 0.5)
+    if site is not None and site[0] in names:
+        return site
     if segment in (None, 0):
         return ("soma" if "soma" in names else cell_type.spike_sec, 0.5)
     return (names[0], 0.5) if len(names) == 1 else None
@@ -711,7 +743,7 @@ def compare_spikes(ref: dict, new: dict, statistical: bool) -> dict:
     """Per-cell counts and pairing within TOLERANCE_MS; per population the Poisson test."""
     cells = sorted(set(ref) | set(new))
     matched = ref_total = new_total = 0
-    max_dt, count_diff, only = 0.0, [], []
+    max_dt, count_diff, only = None, [], []
     for cell in cells:
         a, b = ref.get(cell), new.get(cell)
         if a is None or b is None:
@@ -720,7 +752,7 @@ def compare_spikes(ref: dict, new: dict, statistical: bool) -> dict:
         ref_total, new_total = ref_total + len(a), new_total + len(b)
         matched += len(greedy_pairs(a, b, TOLERANCE_MS))
         if len(a) == len(b) and a:
-            max_dt = max(max_dt, float(np.max(np.abs(np.asarray(a) - np.asarray(b)))))
+            max_dt = max(max_dt or 0.0, float(np.max(np.abs(np.asarray(a) - np.asarray(b)))))
         elif len(a) != len(b):
             count_diff.append(f"{cell}: {len(a)} vs {len(b)}")
     out = {"ref": ref_total, "new": new_total, "matched_0.1ms": matched,
@@ -827,6 +859,7 @@ def code(text) -> str:
     work folder's copy of the corpus shown as the corpus's own path."""
     text = re.sub(r"/\S*?/corpus/(LEMSexamples|examples)/", r"\1/", str(text))
     text = re.sub(r"/\S*/reference/(neuron|jlems)/\w+/", "", text)
+    text = re.sub(r"/\S*/neuroloom/\w+/export/", "", text)
     return "`" + text.replace("`", "'").replace("|", "/") + "`"
 
 
@@ -973,8 +1006,8 @@ def section(name: str, reference: dict | None, got: dict | None, verdict: dict) 
         vs = reference.get("jlems_vs_neuron")
         if vs and not vs["identical_0.1ms"]:
             lines.append(f"- jLEMS vs NEURON export: {vs['matched_0.1ms']}/{vs['ref']} spikes "
-                         f"within 0.1 ms, {vs['cells_with_count_difference']} cells with "
-                         f"another count" + (f" ({'; '.join(vs['count_differences'][:4])})"
+                         f"within 0.1 ms (max |dt| in order {fmt(vs['max_dt_ms'], 3, ' ms')}), "
+                         f"{vs['cells_with_count_difference']} cells with another count" + (f" ({'; '.join(vs['count_differences'][:4])})"
                                              if vs["count_differences"] else ""))
     if got is None:
         lines.append("- neuroloom: not run")
@@ -994,7 +1027,7 @@ def section(name: str, reference: dict | None, got: dict | None, verdict: dict) 
                          + "; ".join(spikes["count_differences"][:6]))
         if spikes.get("only"):
             lines.append("- cells on one side only: " + "; ".join(spikes["only"][:6]))
-        if "max_dt_ms" in spikes and spikes.get("ref"):
+        if spikes.get("max_dt_ms") is not None:
             lines.append(f"- max |dt| of spikes in order (cells with equal counts): "
                          f"{spikes['max_dt_ms']:.4g} ms")
         for quantity, entry in (verdict.get("traces") or {}).items():
