@@ -1,0 +1,157 @@
+"""The NeuroML2 specification's LEMS examples run on neuroloom as on jNeuroML (issue 18).
+
+The conformance harness (bench/neuroml_conformance.py) runs every LEMS example of the corpus
+(../shared/neuroml-examples) on jNeuroML and on neuroloom and writes
+docs/neuroml-conformance.md. Here, neuroloom's side of the examples in ``RUNS_TODAY`` runs as
+the harness runs it (a fresh copy of the corpus, sim.importNeuroML2 + run in its own process)
+and must give the figures the harness stored from jNeuroML in tests/data/neuroml_reference/:
+every cell's spike count, every spike within 0.1 ms, and the ``v`` columns the LEMS file
+names within ``TRACE_TOLERANCE_MV`` away from spike upstrokes.
+
+The comparison's own tests (the second half) feed it the stored figures, changed on purpose,
+and need neither NEURON nor Java.
+"""
+import copy
+import importlib.util
+import json
+import sys
+
+import pytest
+
+from helpers import ROOT
+
+_SPEC = importlib.util.spec_from_file_location("neuroml_conformance_harness",
+                                               ROOT / "bench" / "neuroml_conformance.py")
+harness = importlib.util.module_from_spec(_SPEC)
+sys.modules[_SPEC.name] = harness
+_SPEC.loader.exec_module(harness)
+
+# The examples neuroloom runs today as the reference does (docs/neuroml-conformance.md,
+# verdict "same"). Add an example here when a fix makes it pass.
+RUNS_TODAY = ("Ex1_HH", "Ex3_Net", "Ex4a_KS", "Ex5_DetCell", "Ex10_Q10", "Ex12_Net2",
+              "Ex13_Instances", "Ex19_GapJunctions", "Ex19a_GapJunctionInstances",
+              "Ex24_FractionalConductance")
+# neuroloom's process takes 1.1-2.5 s on each once jNeuroML's code for it is cached, 8-24 s
+# on a fresh machine (jNeuroML and nrnivmodl): slow are those above 10 s without the cache.
+SLOW = {"Ex3_Net", "Ex4a_KS", "Ex5_DetCell", "Ex10_Q10", "Ex12_Net2",
+        "Ex24_FractionalConductance"}
+# v away from spike upstrokes: the largest |difference| measured among RUNS_TODAY is
+# 0.006 mV (Ex12_Net2; Ex3_Net 0.005, the others below 1e-4 mV, every sample compared by
+# the harness); issue 18's target, 0.01 mV, is the tolerance.
+TRACE_TOLERANCE_MV = 0.01
+
+
+def marks(name):
+    return [pytest.mark.java, *([pytest.mark.slow] if name in SLOW else [])]
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, id=n, marks=marks(n)) for n in RUNS_TODAY])
+def test_neuroloom_gives_the_reference_figures(name, tmp_path):
+    reference = harness.load_reference(name)
+    assert reference is not None and reference["reference"], f"no stored figures for {name}"
+    got = harness.run_neuroloom_side(name, tmp_path, round_trip=False)
+    assert got["ok"], f"{name}: {got.get('error')}"
+    verdict = harness.compare(reference, got)
+    spikes = verdict["spikes"]
+    assert spikes["new"] == spikes["ref"] == reference["spikes"]["count"], spikes
+    assert spikes["identical_0.1ms"], spikes
+    # the v columns (neuroloom records no other quantity of a LEMS file yet)
+    v_columns = {q: e for q, e in verdict["traces"].items() if q.endswith("/v")}
+    for quantity, entry in v_columns.items():
+        assert not entry.get("missing"), f"{name}: {quantity} not recorded"
+        assert entry["max_diff_away"] <= TRACE_TOLERANCE_MV, f"{name} {quantity}: {entry}"
+
+
+# -- the harness and its stored figures ------------------------------------------------------
+def test_every_corpus_example_has_stored_figures():
+    names = harness.examples()
+    assert len(names) == 31
+    for name in names:
+        reference = harness.load_reference(name)
+        assert reference is not None, name
+        assert reference["example"] == name and reference["lems"] == harness.lems_file(name)
+
+
+def test_the_ci_list_holds_examples_with_a_reference():
+    for name in RUNS_TODAY:
+        reference = harness.load_reference(name)
+        assert reference["reference"] in ("neuron", "jlems"), name
+        assert reference["spikes"]["count"] == sum(reference["spikes"]["per_cell"].values())
+
+
+def test_stored_spikes_match_their_digest():
+    for name in harness.examples():
+        reference = harness.load_reference(name)
+        if not reference["reference"] or "times" not in reference["spikes"]:
+            continue
+        times = reference["spikes"]["times"]
+        assert harness.spikes_digest(times) == reference["spikes"]["digest"], name
+        assert sum(map(len, times.values())) == reference["spikes"]["count"], name
+
+
+def as_run(reference):
+    """The stored figures dressed as a neuroloom record (traces at the stored samples)."""
+    traces = {q: {"t": tr["t_ms"], "y": [v * (1000.0 if q.endswith("/v") else 1.0)
+                                         for v in tr["values"]]}
+              for q, tr in reference["traces"].items()}
+    return {"ok": True, "spikes": copy.deepcopy(reference["spikes"]["times"]),
+            "traces": traces}
+
+
+def test_the_reference_against_itself_is_the_same():
+    reference = harness.load_reference("Ex1_HH")
+    verdict = harness.compare(reference, as_run(reference))
+    assert verdict["verdict"] == "same"
+    assert verdict["max_trace_diff"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_moved_spike_is_a_difference():
+    reference = harness.load_reference("Ex1_HH")
+    got = as_run(reference)
+    cell = next(c for c, ts in got["spikes"].items() if ts)
+    got["spikes"][cell][0] += 0.15
+    verdict = harness.compare(reference, got)
+    assert verdict["verdict"] == "differs"
+    assert verdict["spikes"]["matched_0.1ms"] == verdict["spikes"]["ref"] - 1
+    got["spikes"][cell][0] -= 0.1  # now 0.05 ms off: within the tolerance
+    assert harness.compare(reference, got)["verdict"] == "same"
+
+
+def test_a_missing_spike_and_a_shifted_trace_are_differences():
+    reference = harness.load_reference("Ex1_HH")
+    got = as_run(reference)
+    cell = next(c for c, ts in got["spikes"].items() if ts)
+    got["spikes"][cell].pop()
+    quantity = next(iter(got["traces"]))
+    got["traces"][quantity]["y"] = [v + 0.5 for v in got["traces"][quantity]["y"]]
+    verdict = harness.compare(reference, got)
+    assert verdict["verdict"] == "differs"
+    assert verdict["spikes"]["cells_with_count_difference"] == 1
+    assert verdict["traces"][quantity]["max_diff_away"] == pytest.approx(0.5)
+
+
+def test_poisson_counts_are_compared_statistically():
+    ref = {"pop[0]": [float(t) for t in range(100)]}
+    close = {"pop[0]": [float(t) + 0.5 for t in range(110)]}
+    far = {"pop[0]": [float(t) for t in range(160)]}
+    assert harness.compare_spikes(ref, close, statistical=True)["poisson_ok"]
+    assert not harness.compare_spikes(ref, far, statistical=True)["poisson_ok"]
+
+
+def test_a_failed_run_is_named_with_its_error():
+    reference = harness.load_reference("Ex1_HH")
+    verdict = harness.compare(reference, {"ok": False, "error": "FormatError: x"})
+    assert verdict == {"verdict": "neuroloom fails", "error": "FormatError: x"}
+
+
+def test_the_page_names_every_example():
+    text = harness.REPORT.read_text()
+    for name in harness.examples():
+        assert f"[{name}](#{name.lower()})" in text and f"### {name}" in text
+
+
+def test_stored_figures_are_small_json():
+    for name in harness.examples():
+        path = harness.reference_path(name)
+        assert path.stat().st_size < 400_000, path.name
+        json.loads(path.read_text())
