@@ -148,3 +148,29 @@ def test_ex27_synaptic_connection_wd_onto_several_synapses(tmp_path):
     assert same_spikes(ours, theirs, iaf=True) == [0, 0, 0, 0]  # below threshold
     assert differences(ours, theirs).max() < 0.001
     assert np.all(theirs[:, 1:].max(axis=0) - theirs[0, 1:] > 0.2)  # every synapse acts
+
+
+@pytest.mark.mpi
+def test_graded_synapses_across_ranks_give_the_serial_traces(tmp_path):
+    """Ex20's three cells on 2 ranks: the graded synapses read the other rank's voltage
+    (ParallelContext transfers), from the source's own initial voltage: the serial file,
+    byte for byte."""
+    source = str(Path(neuroloom.__file__).parents[1])
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PMI_", "OMPI_", "SLURM_", "MPI_", "MPIR_CVAR_"))}
+    env["PYTHONPATH"] = os.pathsep.join([source, *filter(None, [env.get("PYTHONPATH")])])
+    name = "LEMS_NML2_Ex20_AnalogSynapses.xml"
+    written = {}
+    for ranks in (1, 2):
+        shutil.copytree(CORPUS / "examples", tmp_path / f"n{ranks}" / "examples")
+        folder = tmp_path / f"n{ranks}" / "LEMSexamples"
+        folder.mkdir()
+        shutil.copy(CORPUS / "LEMSexamples" / name, folder / name)
+        command = [str(BIN / "neuroloom"), "run", name]
+        if ranks > 1:
+            command = [str(BIN / "mpiexec"), "-n", str(ranks), *command]
+        done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
+                              timeout=900)
+        assert done.returncode == 0, done.stderr[-3000:]
+        written[ranks] = (folder / "results" / "ex20_v.dat").read_bytes()
+    assert written[1] == written[2] and len(written[1].splitlines()) == 20001

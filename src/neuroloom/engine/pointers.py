@@ -48,13 +48,10 @@ class PointerWiring:
         self.used = len(rows) > 0
         if self.used:
             pc.setup_transfer()
-        self._start_handler = h.FInitializeHandler(0, self._initial_peers) \
+        # the handler must not hold self (a cycle would keep it, and its mechanisms, alive
+        # into the next model's finitialize): it holds the list only
+        self._start_handler = h.FInitializeHandler(0, _initial_peers(self._starts)) \
             if self._starts else None
-
-    def _initial_peers(self):
-        """Targets read their source's own initial voltage from the start (see above)."""
-        for obj, name, value in self._starts:
-            setattr(obj, name, value)
 
     def _target(self, h, pc, cell, place, mech, weight, transfer_id, source_vinit):
         obj = getattr(h, mech.mod)(cell.segment(*place))
@@ -78,3 +75,11 @@ def _initial_voltage(network, gid, section) -> float | None:
     """The initial voltage a cell's section has of its own (None: the run's v_init)."""
     cell_type = network.cell_types[int(network.cells.cell_type[gid])]
     return next((s.vinit for s in cell_type.sections if s.name == section), None)
+
+
+def _initial_peers(starts):
+    """A callback giving targets their source's own initial voltage (see above)."""
+    def start():
+        for obj, name, value in starts:
+            setattr(obj, name, value)
+    return start
