@@ -138,3 +138,25 @@ def test_what_is_wrong_in_a_connection_is_an_error_naming_it(tmp_path, body, mes
     with pytest.raises(FormatError) as err:
         neuroml.load(path)
     assert str(path) in str(err.value) and message in str(err.value)
+
+
+def test_continuous_projections_read_from_libneuromls_hdf5(tmp_path):
+    """libNeuroML writes a continuousProjection's components as attributes of its group:
+    the same connections as the XML (Ex20's document, its explicitInputs left out: libNeuroML
+    does not write them to HDF5)."""
+    from neuroml.loaders import read_neuroml2_file  # slow to import; only this test
+    from neuroml.writers import NeuroMLHdf5Writer
+
+    nml = EXAMPLES / "NML2_AnalogSynapses.nml"
+    written = read_neuroml2_file(str(nml))
+    written.networks[0].explicit_inputs = []
+    NeuroMLHdf5Writer.write(written, str(tmp_path / "analog.nml.h5"))
+    xml, h5 = read(nml), read(tmp_path / "analog.nml.h5")
+    continuous = [p for p in xml.projections if p.kind == "continuousProjection"]
+    assert len(continuous) == 2
+    for one in continuous:
+        other = projection(h5, one.id)
+        assert other.kind == "continuousProjection" and (other.pre, other.post) == (one.pre,
+                                                                                    one.post)
+        for name in ("pre", "post", "weight", "pre_component", "post_component"):
+            assert list(other.columns[name]) == list(one.columns[name])

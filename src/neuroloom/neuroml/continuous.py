@@ -8,7 +8,8 @@ jNeuroML's NEURON export: a POINTER ``vpeer`` set to the peer's v). Connections 
 ``continuousConnection`` (cells by index), ``continuousConnectionInstance`` (cells by
 reference, ``../pop/i/cell``) and ``continuousConnectionInstanceW`` (with a weight, which
 jNeuroML sets on both components). The reader keeps them as a projection of kind
-``continuousProjection`` whose columns add the two component ids per connection.
+``continuousProjection`` whose columns add the two component ids per connection (in
+libNeuroML's HDF5 layout, one pair for the whole projection).
 """
 from __future__ import annotations
 
@@ -30,3 +31,9 @@ def read_components(attrs, columns, where) -> None:
         raise FormatError(f"{where}: missing attribute(s) {', '.join(missing)}")
     columns["pre_component"].append(attrs["preComponent"])
     columns["post_component"].append(attrs["postComponent"])
+
+
+def hdf5_components(pre: str, post: str, n: int) -> dict:
+    """The component columns of a continuous projection in libNeuroML's HDF5 layout, which
+    keeps one preComponent and one postComponent per projection (group attributes)."""
+    return {"pre_component": [pre] * n, "post_component": [post] * n}

@@ -720,6 +720,9 @@ def _hdf5_table(group, where, net, kind) -> None:
             "weight": get("weight", 1.0).astype(np.float64),
             "delay": get("delay", 0.0).astype(np.float64),  # ms
             "synapse": None}
+        if ptype == "continuousProjection":  # its two components: attributes of the group
+            proj.columns.update(continuous.hdf5_components(
+                _attr(group, "preComponent"), _attr(group, "postComponent"), n))
     else:
         proj = ProjectionData("inputList", table_id, "", _attr(group, "population"),
                               _attr(group, "component"), where)
