@@ -8,7 +8,8 @@ import pytest
 from helpers import shared
 from neuroloom.errors import FormatError
 from neuroloom.importers import neuroml
-from neuroloom.neuroml.reader import read
+from neuroloom.importers.neuroml_projections import continuous_rows
+from neuroloom.neuroml.reader import ProjectionData, read
 
 LEMS = shared("neuroml-examples", "LEMSexamples")
 EXAMPLES = shared("neuroml-examples", "examples")
@@ -160,3 +161,24 @@ def test_continuous_projections_read_from_libneuromls_hdf5(tmp_path):
                                                                                     one.post)
         for name in ("pre", "post", "weight", "pre_component", "post_component"):
             assert list(other.columns[name]) == list(one.columns[name])
+
+
+def test_a_continuous_connection_is_two_one_way_pointer_rows():
+    """Per connection, as jNeuroML builds it: the preComponent on the presynaptic cell
+    reading the postsynaptic cell, then the postComponent on the postsynaptic cell reading
+    the presynaptic cell; both with the connection's weight, in the projection's rule."""
+    proj = ProjectionData("continuousProjection", "cp", "a", "b", "", "here", {
+        "pre": np.array([0, 1]), "post": np.array([0, 0]), "weight": np.array([1.0, 0.5]),
+        "pre_component": ["silent1", "silent1"], "post_component": ["gs1", "gs2"]})
+    codes = {"silent1": 4, "gs1": 5, "gs2": 6}
+    rows = continuous_rows(proj, np.array([10, 11]), np.array([20, 20]),
+                           (np.array([1, 1]), np.array([0.5, 0.5])),
+                           (np.array([2, 2]), np.array([0.25, 0.75])), codes.get, 3)
+    assert rows.post_gid.tolist() == [10, 20, 11, 20]  # where each mechanism is
+    assert rows.pre_gid.tolist() == [20, 10, 20, 11]  # the cell it reads
+    assert rows.syn_mech.tolist() == [4, 5, 4, 6]
+    assert rows.weight.tolist() == [1.0, 1.0, 0.5, 0.5]
+    assert rows.sec.tolist() == [1, 2, 1, 2] and rows.loc.tolist() == [0.5, 0.25, 0.5, 0.75]
+    assert rows.extra["pre_sec"].tolist() == [2, 1, 2, 1]
+    assert rows.extra["pre_loc"].tolist() == [0.25, 0.5, 0.75, 0.5]
+    assert rows.rule.tolist() == [3] * 4 and rows.delay.tolist() == [0.0] * 4

@@ -39,12 +39,14 @@ def check_continuous(proj, components) -> None:
 def peer_driven_mechanism(comp, info, labels) -> SynMech:
     """The synaptic mechanism of a component on one end of a continuous connection: the
     mechanism jNeuroML generates (``info``), its vpeer following the other cell's v.
-    ``labels``: the synMech labels taken (a gap junction of the same id keeps its own)."""
+    ``labels``: the synMech labels taken. A gap junction may also be an electrical
+    projection's, made both ways under its own id: here it is ``<id>_continuous``."""
     if info.pointer != "vpeer":
         raise FormatError(f"{comp.where}: a {comp.type} cannot end a continuous connection "
                           "(it does not read the other cell's voltage; graded, linear "
                           "graded and silent synapses and gap junctions do)")
-    label = comp.id if comp.id not in labels else f"{comp.id}_continuous"
+    label = f"{comp.id}_continuous" if comp.type == "gapJunction" or comp.id in labels \
+        else comp.id
     return SynMech(label=label, mod=info.mechanism, params=(),
                    pointer=Pointer(target_var="vpeer", source_var="v", bidirectional=False))
 
