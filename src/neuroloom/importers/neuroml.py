@@ -39,7 +39,7 @@ from ..errors import FormatError
 from ..model.catalog import Artificial, CellType, Pointer, Population, StimSource, SynMech
 from ..model.labels import LabelCodes
 from ..model.network import Network, Provenance
-from ..model.stim_types import NEUROML_INPUTS, stim_type_of
+from ..model.stim_types import NEUROML_INPUTS, STIM_TYPES, stim_type_of
 from ..model.tables import CellTable, ConnTable, SpikeTrains, StimTable
 from ..neuroml import conventions as nc
 from ..neuroml.cell_params import cell_params_from_objects, location
@@ -52,6 +52,8 @@ from ..specs import SimConfig
 from ..validate.cells import cell_type_from_file
 from .neuroml_exact import ExactNetwork, exact_description
 from .neuroml_outputs import check_outputs, lems_outputs
+from .neuroml_projections import (CONTINUOUS, check_continuous, continuous_rows,
+                                  current_weights, peer_driven_mechanism)
 
 DEFAULT_THRESHOLD = 0.0  # mV: jNeuroML's spike threshold for a <cell> without spikeThresh
 
@@ -165,7 +167,9 @@ def _check_references(doc) -> None:
             if end and end not in pops:
                 raise FormatError(f"{proj.where}: population '{end}' is not defined")
         comp = proj.component
-        if proj.kind != "electricalProjection" and comp not in doc.components:
+        if proj.kind == CONTINUOUS:
+            check_continuous(proj, doc.components)
+        elif proj.kind != "electricalProjection" and comp not in doc.components:
             raise FormatError(f"{proj.where}: {'synapse' if proj.pre else 'component'} "
                               f"'{comp}' is not defined")
         columns = proj.columns
@@ -407,6 +411,16 @@ class _Standard:
                                                       bidirectional=True)))
         return self.syn_codes[comp_id]
 
+    def _peer_driven(self, comp_id: str) -> int:
+        """A component on one end of a continuous connection (neuroml_projections.py)."""
+        key = (CONTINUOUS, comp_id)
+        if key not in self.syn_codes:
+            comp = self.doc.components[comp_id]
+            self.syn_codes[key] = len(self.syn_mechs)
+            self.syn_mechs.append(peer_driven_mechanism(
+                comp, self._component(comp_id, comp.where), {m.label for m in self.syn_mechs}))
+        return self.syn_codes[key]
+
     def _section_code(self, name: str) -> int:
         return self.sections.code(name)
 
@@ -438,6 +452,16 @@ class _Standard:
             if proj.kind == "inputList":
                 continue
             c = proj.columns
+            if proj.kind == CONTINUOUS:
+                pre, post = (pops[end].gid_start + c[key] for end, key in
+                             ((proj.pre, "pre"), (proj.post, "post")))
+                rules.append(proj.id)
+                parts.append(continuous_rows(
+                    proj, pre, post,
+                    self._sites(cells.cell_type[pre], c["pre_segment"], c["pre_fraction"]),
+                    self._sites(cells.cell_type[post], c["post_segment"], c["post_fraction"]),
+                    self._peer_driven, len(rules) - 1))
+                continue
             electrical = proj.kind == "electricalProjection"
             if electrical:
                 if len(set(c["synapse"])) > 1:
@@ -486,6 +510,11 @@ class _Standard:
                 syn_id = comp.element.get("synapse")
                 syn = np.full(n, self._synapse(syn_id, comp.where))
                 weight = c["weight"] * self.gbase[syn_id]
+            else:  # a current source: scaled by the weights (neuroml_projections.py)
+                own = () if kind.name in STIM_TYPES else \
+                    self._component(comp.id, comp.where).parameters  # jNeuroML's mechanism
+                extra.update(current_weights(comp, source, c["weight"],
+                                             any(p[0] == "weight" for p in own)))
             if kind.replayed:
                 train = len(trains)
                 trains.append(self.trains[comp.id])

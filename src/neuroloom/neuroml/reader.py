@@ -18,6 +18,7 @@ libNeuroML's layout (/neuroml with the components as XML in `neuroml_top_level`,
 from __future__ import annotations
 
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ import numpy as np
 
 from ..errors import FormatError
 from ..suggest import hint
+from . import continuous
 from .conventions import ANNOTATION_TAG
 from .units import convert
 
@@ -319,7 +321,8 @@ class _Parser:
                                       f"{self.doc.components[ident].where})")
                 self.doc.components[ident] = Component(kind, ident, element, self.path, line)
             return
-        if tag in ("population", "projection", "electricalProjection", "inputList"):
+        if tag in ("population", "projection", "electricalProjection", "continuousProjection",
+                   "inputList"):
             self.current = None
         elif tag in SIMULATION_OUTPUTS:
             self.output = None
@@ -395,11 +398,13 @@ class _Parser:
         elif tag == "location" and isinstance(self.current, PopulationData):
             for axis in ("x", "y", "z"):
                 getattr(self.current, axis).append(float(attrs.get(axis, 0.0)))
-        elif tag in ("projection", "electricalProjection"):
+        elif tag in ("projection", "electricalProjection", "continuousProjection"):
             self._require(tag, attrs, ("id", "presynapticPopulation", "postsynapticPopulation"))
             proj = ProjectionData(tag, attrs["id"], attrs["presynapticPopulation"],
                                   attrs["postsynapticPopulation"], attrs.get("synapse", ""),
                                   self.where(tag, attrs), {k: [] for k in CONNECTION_COLUMNS})
+            if tag == "continuousProjection":  # and the two components of each connection
+                proj.columns.update({k: [] for k in continuous.COLUMNS})
             net.projections.append(proj)
             self.current = proj
         elif tag in CONNECTIONS and isinstance(self.current, ProjectionData):
@@ -413,7 +418,7 @@ class _Parser:
             self.current = inputs
         elif tag in ("input", "inputW") and isinstance(self.current, ProjectionData):
             self._input(tag, attrs)
-        elif tag == "synapticConnection":  # an old form of a single connection
+        elif tag in ("synapticConnection", "synapticConnectionWD"):  # one connection
             self._require(tag, attrs, ("from", "to", "synapse"))
             pre_pop, pre = self._cell_ref(attrs["from"], tag, attrs, bare=True)
             post_pop, post = self._cell_ref(attrs["to"], tag, attrs, bare=True)
@@ -422,9 +427,9 @@ class _Parser:
                                   {k: [] for k in CONNECTION_COLUMNS})
             for name, value in (("id", 0), ("pre", pre), ("post", post), ("pre_segment", 0),
                                 ("pre_fraction", 0.5), ("post_segment", 0),
-                                ("post_fraction", 0.5), ("weight", 1.0), ("delay", "0ms"),
-                                ("synapse", attrs["synapse"])):
+                                ("post_fraction", 0.5), ("synapse", attrs["synapse"])):
                 proj.columns[name].append(value)
+            self._weight_delay(tag, attrs, proj.columns)
             net.projections.append(proj)
         elif tag == "explicitInput":
             self._require(tag, attrs, ("target", "input"))
@@ -463,6 +468,21 @@ class _Parser:
             raise FormatError(f"{self.where(tag, attrs)}: unknown element in <{parent}> of a "
                               f"Simulation (neuroloom writes OutputFile and EventOutputFile)")
 
+    def _weight_delay(self, tag, attrs, columns) -> None:
+        """A synapticConnectionWD's weight and delay (a synapticConnection's: 1 and 0 ms)."""
+        allowed = SINGLE_CONNECTION_ATTRIBUTES[tag]
+        unknown = set(attrs) - allowed
+        if unknown:
+            raise FormatError(f"{self.where(tag, attrs)}: unknown attribute(s) "
+                              f"{', '.join(sorted(unknown))}")
+        if tag == "synapticConnectionWD":
+            self._require(tag, attrs, ("weight", "delay"))
+        try:
+            columns["weight"].append(float(attrs.get("weight", 1.0)))
+        except ValueError as err:
+            raise FormatError(f"{self.where(tag, attrs)}: {err}") from None
+        columns["delay"].append(attrs.get("delay", "0ms"))
+
     def _require(self, tag, attrs, names) -> None:
         missing = [n for n in names if n not in attrs]
         if missing:
@@ -489,7 +509,7 @@ class _Parser:
         pre_key, post_key = CONNECTION_ENDS[tag]
         if pre_key not in attrs or post_key not in attrs:
             raise FormatError(f"{self.where(tag, attrs)}: missing {pre_key} or {post_key}")
-        if tag == "electricalConnection":  # cells given by index in the populations
+        if tag in INDEXED_CONNECTIONS:  # cells given by index in the populations
             (pre_pop, pre), (post_pop, post) = ((end, self._index(attrs[key], tag, attrs))
                                                 for end, key in ((proj.pre, pre_key),
                                                                  (proj.post, post_key)))
@@ -512,6 +532,8 @@ class _Parser:
             columns["weight"].append(float(attrs.get("weight", 1.0)))
             columns["delay"].append(attrs.get("delay", "0ms"))
             columns["synapse"].append(attrs.get("synapse", proj.component))
+            if proj.kind == "continuousProjection":
+                continuous.read_components(attrs, columns, self.where(tag, attrs))
         except ValueError as err:
             raise FormatError(f"{self.where(tag, attrs)}: {err}") from None
 
@@ -551,10 +573,17 @@ CONNECTION_ATTRIBUTES = {
     "electricalConnectionInstanceW": _NEW_FORMAT | {"synapse", "weight"}}
 CONNECTION_ENDS = {"connection": ("preCellId", "postCellId"),
                    "connectionWD": ("preCellId", "postCellId")}
+CONNECTION_ATTRIBUTES.update({name: _NEW_FORMAT | continuous.ATTRIBUTES
+                              | ({"weight"} if name.endswith("W") else set())
+                              for name in continuous.CONNECTIONS})
 CONNECTION_ENDS.update(dict.fromkeys(("electricalConnection", "electricalConnectionInstance",
-                                      "electricalConnectionInstanceW"),
+                                      "electricalConnectionInstanceW", *continuous.CONNECTIONS),
                                      ("preCell", "postCell")))
+INDEXED_CONNECTIONS = frozenset({"electricalConnection", "continuousConnection"})
 CONNECTIONS = frozenset(CONNECTION_ATTRIBUTES)
+SINGLE_CONNECTION_ATTRIBUTES = {"synapticConnection": {"from", "to", "synapse", "destination"}}
+SINGLE_CONNECTION_ATTRIBUTES["synapticConnectionWD"] = \
+    SINGLE_CONNECTION_ATTRIBUTES["synapticConnection"] | {"weight", "delay"}
 INPUT_ATTRIBUTES = {"id", "target", "destination", "segmentId", "fractionAlong", "weight"}
 NETWORK_ELEMENTS = frozenset({"notes", "property", "annotation", "layout", "random", "unstructured",
                               "grid", "space", "structure", "region", "rectangularExtent",
@@ -568,14 +597,15 @@ def _finish(doc: Document) -> None:
             for name in ("instance_ids", "x", "y", "z"):
                 setattr(pop, name, np.asarray(getattr(pop, name), dtype=np.int64 if name
                                               == "instance_ids" else np.float64))
-            if pop.size and pop.size != len(pop.instance_ids):
-                raise FormatError(f"{pop.where}: size {pop.size} but "
-                                  f"{len(pop.instance_ids)} instances")
+            if pop.size and pop.size != len(pop.instance_ids):  # Ex26's postPop
+                warnings.warn(f"{pop.where}: size {pop.size} but {len(pop.instance_ids)} "
+                              f"instances: the {len(pop.instance_ids)} instances are built, "
+                              "as jNeuroML builds them", stacklevel=2)
             pop.size = len(pop.instance_ids)
     for proj in doc.projections:
         cols = proj.columns
         for name, values in list(cols.items()):
-            if name == "synapse" or isinstance(values, np.ndarray):
+            if name in ("synapse", *continuous.COLUMNS) or isinstance(values, np.ndarray):
                 continue
             if name == "delay":
                 cols[name] = _times(values, proj.where)
@@ -690,6 +720,9 @@ def _hdf5_table(group, where, net, kind) -> None:
             "weight": get("weight", 1.0).astype(np.float64),
             "delay": get("delay", 0.0).astype(np.float64),  # ms
             "synapse": None}
+        if ptype == "continuousProjection":  # its two components: attributes of the group
+            proj.columns.update(continuous.hdf5_components(
+                _attr(group, "preComponent"), _attr(group, "postComponent"), n))
     else:
         proj = ProjectionData("inputList", table_id, "", _attr(group, "population"),
                               _attr(group, "component"), where)
