@@ -1,0 +1,139 @@
+"""NeuroML spike sources as NEURON artificial cells, and the abstract cells NEURON cannot
+watch.
+
+A population of a spike source becomes artificial cells (``spike_source``), read from the
+component alone, without generating code:
+
+- spikeGenerator (period): a regular NetStim, first spike at one period;
+- spikeGeneratorPoisson (averageRate r): a NetStim with interval 1000/r ms and noise 1;
+- spikeGeneratorRefPoisson (averageRate r, minimumISI m): every interval is m plus an
+  exponential of mean 1000/r - m (NeuroML's definition, first spike included), which is
+  NEURON's NetStim with interval 1000/r, noise 1 - m r / 1000 and start m (its intervals are
+  (1 - noise) interval + noise interval E, its first spike start + noise interval E);
+- SpikeSourcePoisson (PyNN: start, duration, rate): Poisson spikes on (start, start +
+  duration], as neuroloom's NlRandomStim (mod/nlrandomstim.mod: NetStim has no stop time);
+- spikeGeneratorRandom (minISI, maxISI): intervals uniform in [minISI, maxISI), as
+  NlRandomStim.
+The engine seeds each cell's Random123 stream by (gid, population, seed), so a source fires
+the same train on any number of ranks; the trains follow NeuroML's distributions, not
+jLEMS's random numbers (jNeuroML's own NEURON code for these does not compile on NEURON 9).
+
+``check_watchable`` refuses, before any code is generated, the abstract cells whose
+membrane potential is a state of their own rather than the section's voltage
+(fitzHughNagumoCell, fitzHughNagumo1969Cell: dimensionless; pinskyRinzelCA3Cell: two
+compartments' Vs and Vd): jNeuroML's NEURON export runs them as a point process that never
+moves its dummy section's v, so no NetCon sees their spikes, and neuroloom records only
+membrane potentials.
+"""
+from __future__ import annotations
+
+from ..errors import FormatError
+from .units import UnitError, convert
+
+#: spike sources read here -> the NEURON artificial cell each becomes
+SPIKE_SOURCES = {"spikeGenerator": "NetStim", "spikeGeneratorPoisson": "NetStim",
+                 "spikeGeneratorRefPoisson": "NetStim", "SpikeSourcePoisson": "NlRandomStim",
+                 "spikeGeneratorRandom": "NlRandomStim"}
+#: abstract cells whose voltage is not the section's: why NEURON cannot watch them
+INTERNAL_VOLTAGE = {
+    "fitzHughNagumoCell": "its membrane potential V is dimensionless",
+    "fitzHughNagumo1969Cell": "its membrane potential V is dimensionless",
+    "pinskyRinzelCA3Cell": "its soma and dendrite potentials Vs and Vd are internal states"}
+NEVER = 1e9  # ms: a NetStim's number of spikes without end
+
+
+def spike_source(comp) -> tuple[str, tuple[tuple[str, float], ...]]:
+    """The artificial cell a NeuroML spike source becomes.
+
+    Parameters
+    ----------
+    comp : neuroml.reader.Component
+        A component whose type is one of ``SPIKE_SOURCES``.
+
+    Returns
+    -------
+    (str, tuple)
+        The NEURON class (NetStim or NlRandomStim) and its parameters (NEURON units).
+
+    Raises
+    ------
+    FormatError
+        A missing, negative or inconsistent value, naming the element and attribute.
+    """
+    read = _Reader(comp)
+    kind = comp.type
+    if kind == "spikeGenerator":
+        period = read.time("period", positive=True)
+        return "NetStim", (("interval", period), ("number", NEVER), ("start", period),
+                           ("noise", 0.0))
+    if kind in ("spikeGeneratorPoisson", "spikeGeneratorRefPoisson"):
+        rate = read.rate("averageRate")
+        if rate == 0:  # no spikes, as in NeuroML (an infinite interval)
+            return "NetStim", (("interval", NEVER), ("number", 0.0), ("start", 0.0),
+                               ("noise", 0.0))
+        mean = 1000.0 / rate
+        refractory = read.time("minimumISI") if kind == "spikeGeneratorRefPoisson" else 0.0
+        if refractory >= mean:
+            raise FormatError(f"{comp.where}: minimumISI {refractory:g} ms is not below the "
+                              f"mean interval 1/averageRate = {mean:g} ms")
+        return "NetStim", (("interval", mean), ("number", NEVER), ("start", refractory),
+                           ("noise", 1.0 - refractory / mean))
+    if kind == "SpikeSourcePoisson":
+        start, duration, rate = read.time("start"), read.time("duration"), read.rate("rate")
+        stop = start + duration if rate > 0 else -1.0  # rate 0: no spikes
+        return "NlRandomStim", (("start", start), ("stop", stop),
+                                ("expmean", 1000.0 / rate if rate > 0 else 0.0))
+    if kind == "spikeGeneratorRandom":
+        low, high = read.time("minISI"), read.time("maxISI")
+        if high < low or high <= 0:
+            raise FormatError(f"{comp.where}: maxISI {high:g} ms must be above 0 and not "
+                              f"below minISI {low:g} ms")
+        return "NlRandomStim", (("fixed", low), ("spread", high - low))
+    raise FormatError(f"{comp.where}: {kind} is not a spike source neuroloom reads "
+                      f"({', '.join(SPIKE_SOURCES)})")
+
+
+def check_watchable(comp) -> None:
+    """Refuse an abstract cell NEURON cannot watch (``INTERNAL_VOLTAGE``), before any code
+    is generated for it.
+
+    Raises
+    ------
+    FormatError
+        Naming the element, its type and why.
+    """
+    why = INTERNAL_VOLTAGE.get(comp.type)
+    if why is not None:
+        raise FormatError(
+            f"{comp.where}: a {comp.type} cannot run in neuroloom: {why}, not the voltage "
+            "of a NEURON section, so its spikes cannot be detected and its traces cannot be "
+            "recorded (jNeuroML's NEURON export runs it as a point process whose dummy "
+            "section's v never moves; jLEMS, `pynml LEMS_x.xml -nogui`, runs it)")
+
+
+class _Reader:
+    """Attributes of one component in NEURON units, each a clear error when bad."""
+
+    def __init__(self, comp):
+        self.comp = comp
+
+    def _value(self, name, unit) -> float:
+        text = self.comp.element.get(name)
+        if text is None:
+            raise FormatError(f"{self.comp.where}: missing attribute {name}")
+        try:
+            value = convert(text, unit)
+        except UnitError as err:
+            raise FormatError(f"{self.comp.where}: {name}: {err}") from None
+        if not value >= 0:  # also NaN
+            raise FormatError(f"{self.comp.where}: {name} = {text!r} must be 0 or more")
+        return value
+
+    def time(self, name, positive=False) -> float:
+        value = self._value(name, "ms")
+        if positive and value == 0:
+            raise FormatError(f"{self.comp.where}: {name} must be above 0")
+        return value
+
+    def rate(self, name) -> float:
+        return self._value(name, "Hz")
