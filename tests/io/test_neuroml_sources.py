@@ -27,12 +27,42 @@ def test_the_corpus_sources_become_netstims_or_nlrandomstims():
     assert mod == "NetStim"
     assert dict(params) == pytest.approx({"interval": 20.0, "number": 1e9, "start": 10.0,
                                           "noise": 0.5})
+    # intervals uniform in [10, 30] ms: NetStim's 10 ms (no noise) + 20 ms * U
     assert spike_source(ex16["spikeGenRandom"]) == (
-        "NlRandomStim", (("fixed", 10.0), ("spread", 20.0)))
+        "NlRandomStim", (("interval", 10.0), ("noise", 0.0), ("start", 10.0),
+                         ("number", 1e9), ("stop", 1e9), ("spread", 20.0)))
     ex14 = components("LEMS_NML2_Ex14_PyNN.xml")
     mod, params = spike_source(ex14["spikes2"])
     assert mod == "NlRandomStim"
-    assert dict(params) == pytest.approx({"start": 50.0, "stop": 350.0, "expmean": 12.5})
+    assert dict(params) == pytest.approx({"interval": 12.5, "noise": 1.0, "start": 50.0,
+                                          "number": 1e9, "stop": 350.0, "spread": 0.0})
+
+
+def test_poisson_inputs_are_netstims_with_a_window_when_they_have_one(tmp_path):
+    path = tmp_path / "inputs.nml"
+    path.write_text(
+        '<neuroml xmlns="http://www.neuroml.org/schema/neuroml2" id="d">'
+        '<expOneSynapse id="syn" gbase="1nS" erev="0mV" tauDecay="2ms"/>'
+        '<spikeArray id="arr"><spike id="0" time="5ms"/></spikeArray>'
+        '<poissonFiringSynapse id="endless" averageRate="10 Hz" synapse="syn" '
+        'spikeTarget="./syn"/>'
+        '<transientPoissonFiringSynapse id="window" delay="50ms" duration="50ms" '
+        'averageRate="300 Hz" synapse="syn" spikeTarget="./syn"/>'
+        '<network id="net"><population id="p" component="arr" size="1"/>'
+        '<population id="q" component="arr" size="1"/>'
+        '<explicitInput target="p[0]" input="endless"/>'
+        '<explicitInput target="q[0]" input="window"/></network></neuroml>')
+    sources = {s.label: s for s in importer.load(path).network.stim_sources}
+    endless, window = sources["endless"], sources["window"]
+    assert (endless.type, endless.neuron_class) == ("NetStim", "")
+    assert dict(endless.params) == {"interval": 100.0, "noise": 1.0, "start": 0.0,
+                                    "number": 1e9}
+    # Poisson firing on (50, 100] ms (not 15 spikes whenever they come: a count of 15 on
+    # average, none after 100 ms)
+    assert (window.type, window.neuron_class) == ("NetStim", "NlRandomStim")
+    assert dict(window.params) == pytest.approx({
+        "interval": 1000 / 300, "noise": 1.0, "start": 50.0, "number": 1e9, "stop": 100.0,
+        "spread": 0.0})
 
 
 @pytest.mark.parametrize("element, match", [

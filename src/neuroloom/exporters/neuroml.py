@@ -280,7 +280,7 @@ class _Plan:
             if not len(rows):
                 continue
             source = self.net.stim_sources[s.source[rows[0]]]
-            if source.neuron_class:
+            if source.neuron_class and "stop" not in dict(source.params):  # NSLOC
                 self.notes.append(f"stimulation {label}: a {source.type} made as "
                                   f"{source.neuron_class}, whose rate the model changes "
                                   "during the run; written at its starting rate")
@@ -347,6 +347,8 @@ class _Plan:
             self.notes.append(f"stimulation {label}: NetStim noise {values.get('noise')} "
                               "written as Poisson firing")
         duration = number * 1000.0 / rate if number < nc.ENDLESS else 1e9
+        if "stop" in values:  # a window (NlRandomStim, read from NeuroML)
+            duration = values["stop"] - values.get("start", 0.0)
         self.add(neuroml.TransientPoissonFiringSynapse(
             id=comp, average_rate=nc.quantity(rate, "Hz"), **_mapped(stim.neuroml, values),
             duration=nc.quantity(duration, "ms"), synapse=syn, spike_target=f"./{syn}"))

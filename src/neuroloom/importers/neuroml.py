@@ -18,7 +18,8 @@ catalog entries:
 - expOneSynapse -> ExpSyn, expTwoSynapse -> Exp2Syn (gbase folded into the weights), other
   synapses their generated mechanism;
 - pulseGenerator -> IClamp, timedSynapticInput -> a spike-train stimulus, poisson firing
-  synapses -> NetStim stimuli with noise 1, other inputs their generated mechanism.
+  synapses -> NetStim stimuli with noise 1 (transientPoissonFiringSynapse: made as
+  NlRandomStim, a NetStim with a stop time), other inputs their generated mechanism.
 
 A network neuroloom exported carries its own description in an annotation (see
 neuroml/annotation.py). It is used only when the file's components are exactly what
@@ -47,7 +48,8 @@ from ..neuroml.cell_params import cell_params_from_objects, location
 from ..neuroml.channels import BUILTIN_MECHANISMS
 from ..neuroml.generated import generate_mechanisms
 from ..neuroml.reader import COMPONENT_TYPES, read
-from ..neuroml.sources import SPIKE_SOURCES, check_watchable, spike_source
+from ..neuroml.sources import (NEVER, SPIKE_SOURCES, check_watchable, poisson_window,
+                               spike_source)
 from ..neuroml.units import UnitError, convert
 from ..results.lems_outputs import LemsOutputs
 from ..specs import SimConfig
@@ -501,8 +503,11 @@ class _Standard:
         if kind is None:
             info = self._component(comp.id, comp.where)
             return StimSource(label=comp.id, type=info.mechanism, params=())
-        return StimSource(label=comp.id, type=kind.name,
-                          params=_READERS[kind.name](self, comp, kind))
+        params = _READERS[kind.name](self, comp, kind)
+        if kind.name == "NetStim" and "stop" in dict(params):  # a window: NlRandomStim
+            return StimSource(label=comp.id, type=kind.name, params=params,
+                              neuron_class="NlRandomStim")
+        return StimSource(label=comp.id, type=kind.name, params=params)
 
     # the readers of stimulus components, by stimulus type (_READERS)
     def _mapped_input(self, comp, kind) -> tuple:
@@ -518,15 +523,17 @@ class _Standard:
         return ()
 
     def _poisson_input(self, comp, kind) -> tuple:
-        """Poisson firing synapses: a NetStim with noise 1."""
+        """Poisson firing synapses: Poisson firing from ``delay`` for ``duration`` (a NetStim
+        with noise 1 and, with a duration, a stop time: made as NlRandomStim)."""
         el, where = comp.element, comp.where
         rate = _quantity(el.get("averageRate"), "Hz", where)
         start = _quantity(el.get("delay"), "ms", where) if el.get("delay") else 0.0
-        number = 1e9
-        if el.get("duration"):
-            number = _quantity(el.get("duration"), "ms", where) * rate / 1000.0
-        return (("interval", 1000.0 / rate), ("number", number), ("start", start),
-                ("noise", 1.0))
+        if not rate >= 0:
+            raise FormatError(f"{where}: averageRate must be 0 or more")
+        if el.get("duration") is None:  # endless: NEURON's own NetStim
+            return tuple((k, v) for k, v in poisson_window(rate, start, NEVER)
+                         if k not in ("stop", "spread"))
+        return poisson_window(rate, start, _quantity(el.get("duration"), "ms", where))
 
 
 #: stimulus type -> the _Standard method reading its parameters from a NeuroML component

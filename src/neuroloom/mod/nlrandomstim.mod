@@ -4,57 +4,65 @@ COMMENT
 -----------------------------------------------------------------------------
 neuroloom NlRandomStim (written for neuroloom)
 
-A spike source for the NeuroML generators NEURON's NetStim cannot express: every
-interspike interval is
+NEURON's NetStim with a stop time and a uniform part in its intervals, for the NeuroML
+generators NetStim cannot express. Its parameters mean what NetStim's do (interval,
+noise, start, number), and every interspike interval is
 
-    isi = fixed + expmean * E + spread * U       E ~ Exp(1), U ~ Uniform[0, 1)
+    isi = (1 - noise) interval + noise interval E + spread U     E ~ Exp(1), U ~ Uniform[0, 1)
 
-the first spike comes one interval after ``start``, and no spike is emitted after
-``stop``. So:
-  - SpikeSourcePoisson (PyNN; start, duration, rate): expmean = 1000 / rate,
-    stop = start + duration (a Poisson process on (start, stop]);
-  - spikeGeneratorRandom (minISI, maxISI): fixed = minISI, spread = maxISI - minISI.
+the first spike at start + isi - (1 - noise) interval (NetStim's rule), no more than
+``number`` spikes and none after ``stop``. So:
+  - SpikeSourcePoisson (PyNN; start, duration, rate) and transientPoissonFiringSynapse
+    (delay, duration, averageRate): interval = 1000 / rate, noise = 1, stop = start +
+    duration: a Poisson process on (start, stop];
+  - spikeGeneratorRandom (minISI, maxISI): interval = start = minISI, noise = 0,
+    spread = maxISI - minISI.
 
 Random numbers come from a Random123 stream set by noiseFromRandom123(id1, id2, id3),
-as for NetStim (neuroloom keys the ids by gid, population and seed, so a cell fires the
-same train on any number of ranks).
+as for NetStim (neuroloom keys the ids by gid, population or rule, and seed, so a source
+fires the same train on any number of ranks).
 -----------------------------------------------------------------------------
 ENDCOMMENT
 
 NEURON {
     ARTIFICIAL_CELL NlRandomStim
     THREADSAFE
-    RANGE start, stop, fixed, expmean, spread
+    RANGE interval, noise, start, number, stop, spread
     RANDOM ranvar
 }
 
 PARAMETER {
-    start = 0 (ms)      : the first interval starts here
-    stop = 1e9 (ms)     : no spike after this time
-    fixed = 0 (ms)      : the part of every interval that is fixed (a refractory time)
-    expmean = 0 (ms)    : the mean of its exponential part
-    spread = 0 (ms)     : the width of its uniform part
+    interval = 10 (ms) <1e-9, 1e9>  : the mean of an interval's NetStim part
+    noise = 0 <0, 1>                : its random fraction (exponential)
+    start = 0 (ms)                  : the first interval starts here (NetStim's rule)
+    number = 1e9                    : at most this many spikes
+    stop = 1e9 (ms)                 : no spike after this time
+    spread = 0 (ms)                 : the width of an interval's uniform part
 }
 
 ASSIGNED {
     next (ms)
+    count
 }
 
 INITIAL {
     random_setseq(ranvar, 0)
-    next = start + interval()
-    if (next <= stop) {
-        net_send(next, 1)
+    count = 0
+    if (number > 0) {
+        next = start + isi() - (1 - noise) * interval
+        if (next <= stop) {
+            net_send(next, 1)
+        }
     }
 }
 
-FUNCTION interval() (ms) {
-    interval = fixed
-    if (expmean > 0) {
-        interval = interval + expmean * random_negexp(ranvar)
+FUNCTION isi() (ms) {
+    isi = (1 - noise) * interval
+    if (noise > 0) {
+        isi = isi + noise * interval * random_negexp(ranvar)
     }
     if (spread > 0) {
-        interval = interval + spread * random_uniform(ranvar)
+        isi = isi + spread * random_uniform(ranvar)
     }
 }
 
@@ -66,8 +74,9 @@ PROCEDURE noiseFromRandom123(id1, id2, id3) {
 NET_RECEIVE (w) {
     if (flag == 1) {
         net_event(t)
-        next = next + interval()
-        if (next <= stop) {
+        count = count + 1
+        next = next + isi()
+        if (count < number && next <= stop) {
             net_send(next - t, 1)
         }
     }

@@ -11,9 +11,12 @@ component alone, without generating code:
   NEURON's NetStim with interval 1000/r, noise 1 - m r / 1000 and start m (its intervals are
   (1 - noise) interval + noise interval E, its first spike start + noise interval E);
 - SpikeSourcePoisson (PyNN: start, duration, rate): Poisson spikes on (start, start +
-  duration], as neuroloom's NlRandomStim (mod/nlrandomstim.mod: NetStim has no stop time);
+  duration], as neuroloom's NlRandomStim (mod/nlrandomstim.mod: a NetStim with a stop time
+  and a uniform part in its intervals);
 - spikeGeneratorRandom (minISI, maxISI): intervals uniform in [minISI, maxISI), as
   NlRandomStim.
+``poisson_window`` gives the NlRandomStim of a transientPoissonFiringSynapse (Poisson
+firing from delay to delay + duration), which the importer makes for that input.
 The engine seeds each cell's Random123 stream by (gid, population, seed), so a source fires
 the same train on any number of ranks; the trains follow NeuroML's distributions, not
 jLEMS's random numbers (jNeuroML's own NEURON code for these does not compile on NEURON 9).
@@ -80,17 +83,37 @@ def spike_source(comp) -> tuple[str, tuple[tuple[str, float], ...]]:
                            ("noise", 1.0 - refractory / mean))
     if kind == "SpikeSourcePoisson":
         start, duration, rate = read.time("start"), read.time("duration"), read.rate("rate")
-        stop = start + duration if rate > 0 else -1.0  # rate 0: no spikes
-        return "NlRandomStim", (("start", start), ("stop", stop),
-                                ("expmean", 1000.0 / rate if rate > 0 else 0.0))
+        return "NlRandomStim", poisson_window(rate, start, duration)
     if kind == "spikeGeneratorRandom":
         low, high = read.time("minISI"), read.time("maxISI")
         if high < low or high <= 0:
             raise FormatError(f"{comp.where}: maxISI {high:g} ms must be above 0 and not "
                               f"below minISI {low:g} ms")
-        return "NlRandomStim", (("fixed", low), ("spread", high - low))
+        return "NlRandomStim", (("interval", low), ("noise", 0.0), ("start", low),
+                                ("number", NEVER), ("stop", NEVER), ("spread", high - low))
     raise FormatError(f"{comp.where}: {kind} is not a spike source neuroloom reads "
                       f"({', '.join(SPIKE_SOURCES)})")
+
+
+def poisson_window(rate: float, start: float, duration: float) -> tuple:
+    """NlRandomStim's parameters for Poisson firing at ``rate`` (Hz) on (start, start +
+    duration] (ms); rate 0 fires nothing.
+
+    Parameters
+    ----------
+    rate : float
+        Mean rate (Hz), 0 or more.
+    start, duration : float
+        The window (ms).
+
+    Returns
+    -------
+    tuple of (str, float)
+        interval, noise, start, number, stop and spread, as mod/nlrandomstim.mod takes them.
+    """
+    return (("interval", 1000.0 / rate if rate > 0 else NEVER), ("noise", 1.0),
+            ("start", start), ("number", NEVER if rate > 0 else 0.0),
+            ("stop", start + duration), ("spread", 0.0))
 
 
 def check_watchable(comp) -> None:
