@@ -82,17 +82,28 @@ def test_bad_source_values_name_the_element(tmp_path, element, match):
     assert "bad.nml:1:" in str(err.value) and 'id="s"' in str(err.value)
 
 
-@pytest.mark.parametrize("name, element", [
-    ("LEMS_NML2_Ex9_FN.xml", '<fitzHughNagumoCell id="fn1">'),
-    ("LEMS_NML2_Ex22_PinskyRinzelCA3.xml", "<pinskyRinzelCA3Cell id="),
-])
-def test_cells_neuron_cannot_watch_are_refused_before_generating_code(monkeypatch, name,
-                                                                      element):
+@pytest.mark.java
+def test_a_cell_with_its_own_voltage_runs_as_jneuroml_makes_it():
+    """Ex9's fitzHughNagumoCell: its mechanism in a dummy section, as jNeuroML's NEURON
+    export makes it (NeuroML gives it no spikes)."""
+    model = importer.load(LEMS / "LEMS_NML2_Ex9_FN.xml")
+    (cell_type,) = model.network.cell_types
+    (soma,) = cell_type.sections
+    assert [p.label for p in soma.pointps] == ["fn1"]
+    assert "fnPop1[0]/V" in model.outputs.refused[0]  # a state: not recorded (yet)
+
+
+def test_recording_the_v_of_a_cell_with_its_own_voltage_is_refused_first(monkeypatch,
+                                                                         tmp_path):
     def no_java(*args, **kwargs):
         raise AssertionError("jNeuroML was asked to generate code")
 
     monkeypatch.setattr(importer, "generate_mechanisms", no_java)
-    with pytest.raises(FormatError, match="cannot run in neuroloom") as err:
-        importer.load(LEMS / name)
-    assert element in str(err.value)
-    assert "is dimensionless" in str(err.value) or "internal states" in str(err.value)
+    text = (LEMS / "LEMS_NML2_Ex9_FN.xml").read_text().replace(
+        '<OutputColumn id="W" quantity="fnPop1[0]/W"/>',
+        '<OutputColumn id="W" quantity="fnPop1[0]/v"/>')
+    (tmp_path / "ex9.xml").write_text(text)
+    with pytest.raises(FormatError, match=r"ex9.xml:47: <OutputColumn id=\"W\">: "
+                                          r"'fnPop1\[0\]/v': a fitzHughNagumoCell has no "
+                                          "membrane potential v"):
+        importer.load(tmp_path / "ex9.xml")

@@ -48,8 +48,8 @@ from ..neuroml.cell_params import cell_params_from_objects, location
 from ..neuroml.channels import BUILTIN_MECHANISMS
 from ..neuroml.generated import generate_mechanisms
 from ..neuroml.reader import COMPONENT_TYPES, read
-from ..neuroml.sources import (NEVER, SPIKE_SOURCES, check_watchable, poisson_window,
-                               spike_source)
+from ..neuroml.sources import (INTERNAL_VOLTAGE, NEVER, SPIKE_SOURCES,
+                               check_internal_voltages, poisson_window, spike_source)
 from ..neuroml.units import UnitError, convert
 from ..results.lems_outputs import LemsOutputs
 from ..specs import SimConfig
@@ -115,6 +115,7 @@ def load(path, mod_folders=(), progress=None) -> NeuroMLModel:
     doc = read(path, progress)
     _check_references(doc)
     check_outputs(doc)
+    check_internal_voltages(doc)
     run = _run(doc)
     exact = exact_description(doc)
     if exact is not None:
@@ -340,9 +341,8 @@ class _Standard:
         return _artificial(comp.id, *spike_source(comp))
 
     def _abstract(self, comp) -> CellType:
-        check_watchable(comp)  # before jNeuroML generates code (tens of seconds)
         info = self._component(comp.id, comp.where)
-        if not info.drives_v:
+        if not info.drives_v and comp.type not in INTERNAL_VOLTAGE:  # (those have no spikes)
             raise FormatError(f"{comp.where}: {comp.type} keeps its voltage to itself; "
                               "its spikes cannot be detected in NEURON")
         soma = {"geom": {"L": info.section.L, "diam": info.section.diam,

@@ -21,12 +21,12 @@ The engine seeds each cell's Random123 stream by (gid, population, seed), so a s
 the same train on any number of ranks; the trains follow NeuroML's distributions, not
 jLEMS's random numbers (jNeuroML's own NEURON code for these does not compile on NEURON 9).
 
-``check_watchable`` refuses, before any code is generated, the abstract cells whose
-membrane potential is a state of their own rather than the section's voltage
-(fitzHughNagumoCell, fitzHughNagumo1969Cell: dimensionless; pinskyRinzelCA3Cell: two
-compartments' Vs and Vd): jNeuroML's NEURON export runs them as a point process that never
-moves its dummy section's v, so no NetCon sees their spikes, and neuroloom records only
-membrane potentials.
+Abstract cells whose membrane potential is a state of their own, not the section's voltage
+(``INTERNAL_VOLTAGE``: fitzHughNagumoCell, fitzHughNagumo1969Cell: dimensionless V;
+pinskyRinzelCA3Cell: soma and dendrite potentials Vs, Vd) run as jNeuroML's NEURON export
+runs them: their mechanism, a point process in a dummy section whose v never moves. NeuroML
+gives them no spike events, so nothing is lost there; but their section's v is not their
+voltage, so recording a v of theirs is an error (``check_internal_voltages``).
 """
 from __future__ import annotations
 
@@ -116,22 +116,34 @@ def poisson_window(rate: float, start: float, duration: float) -> tuple:
             ("stop", start + duration), ("spread", 0.0))
 
 
-def check_watchable(comp) -> None:
-    """Refuse an abstract cell NEURON cannot watch (``INTERNAL_VOLTAGE``), before any code
-    is generated for it.
+def check_internal_voltages(doc) -> None:
+    """Refuse, before any code is generated, an OutputColumn recording the ``v`` of a cell
+    in ``INTERNAL_VOLTAGE`` (jNeuroML's NEURON export fails on it in raw Java text).
+
+    Parameters
+    ----------
+    doc : neuroml.reader.Document
+        The file read.
 
     Raises
     ------
     FormatError
-        Naming the element, its type and why.
+        Naming the OutputColumn, the cell's type and why.
     """
-    why = INTERNAL_VOLTAGE.get(comp.type)
-    if why is not None:
-        raise FormatError(
-            f"{comp.where}: a {comp.type} cannot run in neuroloom: {why}, not the voltage "
-            "of a NEURON section, so its spikes cannot be detected and its traces cannot be "
-            "recorded (jNeuroML's NEURON export runs it as a point process whose dummy "
-            "section's v never moves; jLEMS, `pynml LEMS_x.xml -nogui`, runs it)")
+    sim = doc.simulation
+    types = {p.id: doc.components[p.component].type for p in doc.populations
+             if p.component in doc.components}
+    for out in (sim or {}).get("outputs", ()):
+        if out.kind != "OutputFile":
+            continue
+        for _, quantity, where in out.items:
+            pieces = quantity.split("/")
+            kind = types.get(pieces[0].split("[")[0])
+            if pieces[-1] == "v" and kind in INTERNAL_VOLTAGE:
+                raise FormatError(
+                    f"{where}: '{quantity}': a {kind} has no membrane potential v ("
+                    f"{INTERNAL_VOLTAGE[kind]}); neuroloom runs its mechanism as jNeuroML's "
+                    "NEURON export does, in a section whose v is not its voltage")
 
 
 class _Reader:
