@@ -107,3 +107,17 @@ def test_recording_the_v_of_a_cell_with_its_own_voltage_is_refused_first(monkeyp
                                           r"'fnPop1\[0\]/v': a fitzHughNagumoCell has no "
                                           "membrane potential v"):
         importer.load(tmp_path / "ex9.xml")
+
+
+def test_a_cell_jneuroml_cannot_run_in_neuron_is_refused_before_generating_code(
+        monkeypatch):
+    """Ex22's pinskyRinzelCA3Cell: jNeuroML's mod does not compile on NEURON 9 and,
+    patched, diverges; the refusal names the element before any Java runs."""
+    def no_java(*args, **kwargs):
+        raise AssertionError("jNeuroML was asked to generate code")
+
+    monkeypatch.setattr(importer, "generate_mechanisms", no_java)
+    with pytest.raises(FormatError, match=r'NML2_AbstractCells.nml:\d+: <pinskyRinzelCA3Cell '
+                                          r'id="pr2A">: a pinskyRinzelCA3Cell cannot run in '
+                                          r"neuroloom: .*Multiple declaration of Sisat"):
+        importer.load(LEMS / "LEMS_NML2_Ex22_PinskyRinzelCA3.xml")

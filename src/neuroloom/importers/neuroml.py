@@ -49,7 +49,8 @@ from ..neuroml.channels import BUILTIN_MECHANISMS
 from ..neuroml.generated import generate_mechanisms
 from ..neuroml.reader import COMPONENT_TYPES, read
 from ..neuroml.sources import (INTERNAL_VOLTAGE, NEVER, SPIKE_SOURCES,
-                               check_internal_voltages, poisson_window, spike_source)
+                               check_internal_voltages, check_runnable, poisson_window,
+                               spike_source)
 from ..neuroml.units import UnitError, convert
 from ..results.lems_outputs import LemsOutputs
 from ..specs import SimConfig
@@ -341,6 +342,7 @@ class _Standard:
         return _artificial(comp.id, *spike_source(comp))
 
     def _abstract(self, comp) -> CellType:
+        check_runnable(comp)  # before jNeuroML generates code (tens of seconds)
         info = self._component(comp.id, comp.where)
         if not info.drives_v and comp.type not in INTERNAL_VOLTAGE:  # (those have no spikes)
             raise FormatError(f"{comp.where}: {comp.type} keeps its voltage to itself; "

@@ -27,6 +27,11 @@ pinskyRinzelCA3Cell: soma and dendrite potentials Vs, Vd) run as jNeuroML's NEUR
 runs them: their mechanism, a point process in a dummy section whose v never moves. NeuroML
 gives them no spike events, so nothing is lost there; but their section's v is not their
 voltage, so recording a v of theirs is an error (``check_internal_voltages``).
+``check_runnable`` refuses, before any code is generated, the cells jNeuroML's NEURON code
+cannot run (``NO_NEURON_CODE``): pinskyRinzelCA3Cell (Ex22), whose mod NEURON 9 does not
+compile ("Multiple declaration of Sisat": declared ASSIGNED and STATE) and which, that
+declaration removed, diverges within a step (Vs -60 -> 440 mV in 0.01 ms at Ex22's values,
+where jLEMS moves 0.005 mV).
 """
 from __future__ import annotations
 
@@ -42,6 +47,12 @@ INTERNAL_VOLTAGE = {
     "fitzHughNagumoCell": "its membrane potential V is dimensionless",
     "fitzHughNagumo1969Cell": "its membrane potential V is dimensionless",
     "pinskyRinzelCA3Cell": "its soma and dendrite potentials Vs and Vd are internal states"}
+#: cells jNeuroML's NEURON code cannot run: why
+NO_NEURON_CODE = {
+    "pinskyRinzelCA3Cell": "jNeuroML's NEURON code for it does not compile on NEURON 9 "
+                           "(\"Multiple declaration of Sisat\"), and with that declaration "
+                           "fixed it diverges in the first step; jLEMS (`pynml LEMS_x.xml "
+                           "-nogui`) runs it"}
 NEVER = 1e9  # ms: a NetStim's number of spikes without end
 
 
@@ -114,6 +125,20 @@ def poisson_window(rate: float, start: float, duration: float) -> tuple:
     return (("interval", 1000.0 / rate if rate > 0 else NEVER), ("noise", 1.0),
             ("start", start), ("number", NEVER if rate > 0 else 0.0),
             ("stop", start + duration), ("spread", 0.0))
+
+
+def check_runnable(comp) -> None:
+    """Refuse a cell jNeuroML's NEURON code cannot run (``NO_NEURON_CODE``), before any code
+    is generated for it.
+
+    Raises
+    ------
+    FormatError
+        Naming the element, its type and why.
+    """
+    why = NO_NEURON_CODE.get(comp.type)
+    if why is not None:
+        raise FormatError(f"{comp.where}: a {comp.type} cannot run in neuroloom: {why}")
 
 
 def check_internal_voltages(doc) -> None:
