@@ -121,3 +121,37 @@ def test_a_cell_jneuroml_cannot_run_in_neuron_is_refused_before_generating_code(
                                           r'id="pr2A">: a pinskyRinzelCA3Cell cannot run in '
                                           r"neuroloom: .*Multiple declaration of Sisat"):
         importer.load(LEMS / "LEMS_NML2_Ex22_PinskyRinzelCA3.xml")
+
+
+SOURCES = """<neuroml xmlns="http://www.neuroml.org/schema/neuroml2" id="sources">
+    <spikeGenerator id="regular" period="20 ms"/>
+    <spikeGeneratorPoisson id="poisson" averageRate="50 Hz"/>
+    <spikeGeneratorRefPoisson id="refractory" averageRate="50 Hz" minimumISI="10 ms"/>
+    <spikeGeneratorRandom id="uniform" minISI="10 ms" maxISI="30 ms"/>
+    <SpikeSourcePoisson id="window" start="50ms" duration="400ms" rate="50Hz"/>
+    <network id="net">
+        <population id="a" component="regular" size="1"/>
+        <population id="b" component="poisson" size="2"/>
+        <population id="c" component="refractory" size="1"/>
+        <population id="d" component="uniform" size="1"/>
+        <population id="e" component="window" size="3"/>
+    </network>
+</neuroml>"""
+
+
+def test_spike_sources_export_as_the_generators_they_were(tmp_path):
+    from neuroloom.exporters import neuroml as exporter
+
+    (tmp_path / "sources.nml").write_text(SOURCES)
+    first = importer.load(tmp_path / "sources.nml").network
+    files = exporter.export(first, "sources", tmp_path / "out")
+    text = files[0].read_text()
+    for element in ("<spikeGenerator ", "<spikeGeneratorPoisson ", "<spikeGeneratorRefPoisson ",
+                    "<spikeGeneratorRandom ", "<SpikeSourcePoisson "):
+        assert element in text
+    (tmp_path / "out" / files[0].name).write_text(text.replace("neuroloom", "edited"))
+    again = importer.load(tmp_path / "out" / files[0].name).network  # read as it is
+    assert [(p.label, p.size) for p in again.pops] == [(p.label, p.size) for p in first.pops]
+    for ours, theirs in zip(first.cell_types, again.cell_types):
+        assert ours.artificial.mod == theirs.artificial.mod
+        assert dict(ours.artificial.params) == pytest.approx(dict(theirs.artificial.params))

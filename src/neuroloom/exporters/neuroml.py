@@ -48,6 +48,7 @@ from ..neuroml import annotation
 from ..neuroml import conventions as nc
 from ..neuroml.elements import export_cell, synapse_component
 from .neuroml_lems import lems_text
+from .neuroml_sources import exact_source
 
 FORMATS = ("xml", "hdf5")
 
@@ -223,6 +224,11 @@ class _Plan:
                 ids.append(nc.nml_id(f"{pop.label}_{k}", self.taken, "pop"))
                 comps.append(comp)
             return ids, comps
+        exact = exact_source("source", mod, params)
+        if exact is not None:  # a NeuroML generator exactly (exporters/neuroml_sources.py)
+            exact.id = nc.nml_id(f"{pop.label}_source", self.taken)
+            self.add(exact)
+            return [nc.nml_id(pop.label, self.taken, "pop")], [exact.id]
         if mod == "NetStim":
             rate = _rate(params)
             comp = nc.nml_id(f"{pop.label}_poisson", self.taken)
@@ -232,7 +238,7 @@ class _Plan:
                                   f"{params.get('noise', 0.5)} written as Poisson firing")
             return [nc.nml_id(pop.label, self.taken, "pop")], [comp]
         raise FormatError(f"population '{pop.label}': artificial cell {mod} has no NeuroML "
-                          "form (VecStim and NetStim have)")
+                          "form (VecStim, NetStim and some NlRandomStims have)")
 
     # connections
     def _synapse(self, code: int) -> str:
