@@ -104,7 +104,7 @@ class ArtificialInstance:
             setattr(self.obj, name, value)
         if vecstim_duration is not None:
             self.obj.number = vecstim_spike_cap(dict(model.params), vecstim_duration)
-        if model.mod == "NetStim":
+        if model.mod in ("NetStim", "NlRandomStim"):  # (NlRandomStim: neuroloom's, mod/)
             # noise keyed by (gid, population, seed): the same on any number of ranks
             self.obj.noiseFromRandom123(gid, rng.stream_id32("pop", pop_label), seed)
 

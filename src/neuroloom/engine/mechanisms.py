@@ -89,6 +89,7 @@ def parameters(mech: str) -> frozenset[str]:
 def used_mechanisms(network) -> set[str]:
     """Names of every NEURON mechanism the network's cells, synapses and stimuli use."""
     used = {m.mod for m in network.syn_mechs} | {s.type for s in network.stim_sources}
+    used |= {s.neuron_class for s in network.stim_sources if s.neuron_class}
     for cell_type in network.cell_types:
         if cell_type.is_artificial:
             used.add(cell_type.artificial.mod)

@@ -236,7 +236,8 @@ class NeuronModel:
         h.dt = run.dt
         h.tstop = run.duration
         self._check_delays(run)
-        self.pc.set_maxstep(MAX_STEP)
+        # a dt of MAX_STEP or more (LEMS_NML2_Ex9_FN: 10 ms) needs a longer exchange interval
+        self.pc.set_maxstep(max(MAX_STEP, 2.0 * run.dt))
         if run.coreneuron:
             self._coreneuron(True)
         try:

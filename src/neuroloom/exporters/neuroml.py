@@ -54,6 +54,7 @@ from ..neuroml.elements import export_cell, synapse_component
 from .neuroml_digest import fill_digest
 from .neuroml_inputs import netstim_rate, stim_attributes, stim_values, voltage_clamp
 from .neuroml_lems import lems_text
+from .neuroml_sources import exact_source
 
 FORMATS = ("xml", "hdf5")
 
@@ -243,6 +244,11 @@ class _Plan:
                 ids.append(nc.nml_id(f"{pop.label}_{k}", self.taken, "pop"))
                 comps.append(comp)
             return ids, comps
+        exact = exact_source("source", mod, params)
+        if exact is not None:  # a NeuroML generator exactly (exporters/neuroml_sources.py)
+            exact.id = nc.nml_id(f"{pop.label}_source", self.taken)
+            self.add(exact)
+            return [nc.nml_id(pop.label, self.taken, "pop")], [exact.id]
         if mod == "NetStim":
             rate = netstim_rate(params)
             comp = nc.nml_id(f"{pop.label}_poisson", self.taken)
@@ -252,7 +258,7 @@ class _Plan:
                                   f"{params.get('noise', 0.5)} written as Poisson firing")
             return [nc.nml_id(pop.label, self.taken, "pop")], [comp]
         raise FormatError(f"population '{pop.label}': artificial cell {mod} has no NeuroML "
-                          "form (VecStim and NetStim have)")
+                          "form (VecStim, NetStim and some NlRandomStims have)")
 
     # connections
     def _synapse(self, code: int) -> str:
@@ -306,7 +312,7 @@ class _Plan:
             if not len(rows):
                 continue
             source = self.net.stim_sources[s.source[rows[0]]]
-            if source.neuron_class:
+            if source.neuron_class and "stop" not in dict(source.params):  # NSLOC
                 self.notes.append(f"stimulation {label}: a {source.type} made as "
                                   f"{source.neuron_class}, whose rate the model changes "
                                   "during the run; written at its starting rate")
@@ -373,6 +379,8 @@ class _Plan:
             self.notes.append(f"stimulation {label}: NetStim noise {values.get('noise')} "
                               "written as Poisson firing")
         duration = number * 1000.0 / rate if number < nc.ENDLESS else 1e9
+        if "stop" in values:  # a window (NlRandomStim, read from NeuroML)
+            duration = values["stop"] - values.get("start", 0.0)
         self.add(neuroml.TransientPoissonFiringSynapse(
             id=comp, average_rate=nc.quantity(rate, "Hz"), **stim_attributes(stim.neuroml, values),
             duration=nc.quantity(duration, "ms"), synapse=syn, spike_target=f"./{syn}"))
