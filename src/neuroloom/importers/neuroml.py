@@ -361,6 +361,11 @@ class _Standard:
         if start is not None and (watch is None or start <= watch):
             soma["vinit"] = start
         threshold = info.spikes.threshold
+        if comp.type == "izhikevichCell" and info.spikes.condition_value is not None:
+            # its spike is the LEMS model's v > thresh (jLEMS; jNeuroML's NEURON export
+            # records v > 0 mV, 0.12 ms earlier, but never drives this cell: its inputs
+            # are dimensionless ones, see neuroml/generated_code.py)
+            threshold = info.spikes.condition_value
         return cell_type_from_file(comp.id, {"secs": {"soma": soma}}, threshold, comp.where)
 
     def _component(self, comp_id, where):
