@@ -14,7 +14,7 @@ from neuroloom.sim import state
 REFERENCE = json.loads((Path(__file__).parents[1] / "data" / "neuroml_reference" /
                         "neuron_spikes.json").read_text())
 # Ex2_Izh is not here: its dimensionless inputs, which jNeuroML's NEURON code does not
-# inject, now drive its cells as in jLEMS (tests/engine/test_neuroml_izhikevich.py)
+# inject, now drive its cells as in jLEMS (tests/engine/test_neuroml_ex2_izh.py)
 EXAMPLES = ["LEMS_NML2_Ex1_HH.xml", "LEMS_NML2_Ex3_Net.xml",
             "LEMS_NML2_Ex5_DetCell.xml", "LEMS_NML2_Ex12_Net2.xml"]
 
