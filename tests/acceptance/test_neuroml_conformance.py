@@ -157,3 +157,12 @@ def test_stored_figures_are_small_json():
         path = harness.reference_path(name)
         assert path.stat().st_size < 400_000, path.name
         json.loads(path.read_text())
+
+
+def test_an_explicit_input_of_a_poisson_synapse_makes_a_model_random():
+    # Ex23's poissonFiringSynapses reach the cells by <explicitInput input=...>
+    info = harness.describe(harness.corpus() / "LEMSexamples" /
+                            harness.lems_file("Ex23_Spiketimes"))
+    assert info["random"] and harness.load_reference("Ex23_Spiketimes")["random"]
+    assert not harness.describe(harness.corpus() / "LEMSexamples" /
+                                harness.lems_file("Ex1_HH"))["random"]
