@@ -233,8 +233,9 @@ def uses_random(docs, network) -> bool:
     generator or firing synapse, by element or LEMS type name)."""
     random_ids = {el.get("id") for _p, root in docs for el in root.iter()
                   if RANDOM_TYPES.search(local(el.tag) + " " + el.get("type", ""))}
-    return network is not None and any(el.get("component") in random_ids
-                                       for el in network.iter())
+    return network is not None and any(  # explicitInput names its input by input=
+        el.get("component") in random_ids or el.get("input") in random_ids
+        for el in network.iter())
 
 
 SECTION_LEX_ID = "sao864921383"  # NeuroLex: an unbranched segment group, one NEURON section

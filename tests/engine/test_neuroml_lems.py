@@ -13,7 +13,9 @@ from neuroloom.sim import state
 
 REFERENCE = json.loads((Path(__file__).parents[1] / "data" / "neuroml_reference" /
                         "neuron_spikes.json").read_text())
-EXAMPLES = ["LEMS_NML2_Ex1_HH.xml", "LEMS_NML2_Ex2_Izh.xml", "LEMS_NML2_Ex3_Net.xml",
+# Ex2_Izh is not here: its dimensionless inputs, which jNeuroML's NEURON code does not
+# inject, now drive its cells as in jLEMS (tests/engine/test_neuroml_ex2_izh.py)
+EXAMPLES = ["LEMS_NML2_Ex1_HH.xml", "LEMS_NML2_Ex3_Net.xml",
             "LEMS_NML2_Ex5_DetCell.xml", "LEMS_NML2_Ex12_Net2.xml"]
 
 
@@ -43,8 +45,7 @@ def test_lems_example_fires_the_reference_spikes(name):
 
 def test_the_examples_have_spikes_to_compare():
     counts = {name: sum(map(len, REFERENCE[name]["spikes"].values())) for name in EXAMPLES}
-    # Ex2's inputs are dimensionless currents jNeuroML's NEURON code does not inject
-    assert counts == {"LEMS_NML2_Ex1_HH.xml": 4, "LEMS_NML2_Ex2_Izh.xml": 0,
+    assert counts == {"LEMS_NML2_Ex1_HH.xml": 4,
                       "LEMS_NML2_Ex3_Net.xml": 3, "LEMS_NML2_Ex5_DetCell.xml": 7,
                       "LEMS_NML2_Ex12_Net2.xml": 13}
 

@@ -276,11 +276,15 @@ def test_unbranched_groups_are_sections_in_chain_order(tmp_path):
 
 
 def test_biophysics_go_to_the_sections_of_their_groups(tmp_path):
-    secs = load(write_cell(tmp_path))["secs"]
+    params = load(write_cell(tmp_path))
+    secs = params["secs"]
     soma = secs["soma_0"]
+    # shellThickness in cm, as jNeuroML's mod for the pool declares it (issue 18, Ex15)
     assert soma["mechs"] == {"hh": {"gnabar": 0.12}, "cal": {"gmax": 0.0005},
                              "CaPool": {"restingConc": 0.05, "decayConstant": 20.0,
-                                        "shellThickness": 0.1}}
+                                        "shellThickness": 1e-5}}
+    # finitialize sets cai from cai0_ca_ion where a mechanism writes it: the globals too
+    assert params["globals"] == {"cai0_ca_ion": 5e-5, "cao0_ca_ion": 2.0}
     assert soma["ions"] == {"na": {"e": 50.0}, "ca": {"i": 5e-5, "o": 2.0}}
     assert soma["threshold"] == 0.0
     for name in ("dend_0", "branch"):
@@ -349,3 +353,26 @@ def test_unit_conversion():
         convert("3 mV", "S_per_cm2")
     with pytest.raises(FormatError, match="unknown unit"):
         convert("3 furlongs", "um")
+
+
+def test_reversal_of_an_ion_only_a_channel_of_the_file_uses_goes_to_the_ion(tmp_path):
+    # Ex15's h channel (ion="h", ionChannelHH species="h" in the file): jNeuroML's mod
+    # declares USEION h and its hoc sets eh per section; the mechanism has no 'eh'
+    path = tmp_path / "h.nml"
+    path.write_text("""<neuroml xmlns="http://www.neuroml.org/schema/neuroml2" id="doc">
+  <ionChannelHH id="Hchan" conductance="10pS" species="h"/>
+  <cell id="c">
+    <morphology id="m"><segment id="0" name="soma">
+      <proximal x="0" y="0" z="0" diameter="10"/><distal x="10" y="0" z="0" diameter="10"/>
+    </segment></morphology>
+    <biophysicalProperties id="b">
+      <membraneProperties>
+        <channelDensity id="H_all" ionChannel="Hchan" condDensity="0.03 mS_per_cm2"
+            erev="-42.0 mV" ion="h"/>
+      </membraneProperties>
+    </biophysicalProperties>
+  </cell>
+</neuroml>""")
+    soma = load(path)["secs"]["soma"]
+    assert soma["mechs"] == {"Hchan": {"gmax": 3e-5}}
+    assert soma["ions"] == {"h": {"e": -42.0}}

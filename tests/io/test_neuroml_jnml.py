@@ -237,7 +237,9 @@ def test_ex2_izhikevich_cells_and_dimensionless_inputs(ex2):
     assert cell.spikes.threshold == 0 and not cell.spikes.observed  # jNeuroML's rule
     assert cell.spikes.condition_value == 30
     for name in ("i0", "i1", "i2", "rg0"):  # pulseGeneratorDL / rampGeneratorDL
-        assert g[name].kind == "input" and g[name].current is None  # they inject nothing
+        # jNeuroML's mods inject nothing; neuroloom's edit makes I an electrode current
+        assert g[name].kind == "input" and g[name].current == "electrode"
+        assert "ELECTRODE_CURRENT i" in (g.folder / g[name].file).read_text()
     assert g["i0"].parameter("amplitude") == 15 and g["i0"].parameter("delay") == 22
 
 

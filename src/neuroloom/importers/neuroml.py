@@ -359,9 +359,18 @@ class _Standard:
                          "cm": info.section.cm},
                 "pointps": {comp.id: {"mod": info.mechanism}}}
         start = _initial_voltage(info)
-        if start is not None:  # the mechanism puts v there at t = 0 (by an event)
+        watch = info.spikes.condition_value
+        # the mechanism puts v there at t = 0 (by an event); a start above its WATCH
+        # threshold (Ex0_IaF: leakReversal > thresh) must cross it from NEURON's v_init as
+        # in jNeuroML's export, or the WATCH never fires (no reset, no later spikes)
+        if start is not None and (watch is None or start <= watch):
             soma["vinit"] = start
         threshold = info.spikes.threshold
+        if comp.type == "izhikevichCell" and info.spikes.condition_value is not None:
+            # its spike is the LEMS model's v > thresh (jLEMS; jNeuroML's NEURON export
+            # records v > 0 mV, 0.12 ms earlier, but never drives this cell: its inputs
+            # are dimensionless ones, see neuroml/generated_code.py)
+            threshold = info.spikes.condition_value
         return cell_type_from_file(comp.id, {"secs": {"soma": soma}}, threshold, comp.where)
 
     def _component(self, comp_id, where):

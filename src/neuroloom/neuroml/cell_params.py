@@ -112,7 +112,25 @@ def _cell(cell, doc, path, skipped) -> dict:
             sec_lists[g.id] = sections_in(g.id)
     if "all" not in secs:
         sec_lists["all"] = list(secs)
-    return {"secs": secs, "secLists": sec_lists}, _sites(chains, lengths)
+    params = {"secs": secs, "secLists": sec_lists}
+    if _ion_defaults(bio):
+        params["globals"] = _ion_defaults(bio)
+    return params, _sites(chains, lengths)
+
+
+def _ion_defaults(bio) -> dict:
+    """NEURON's initial concentrations (``cai0_ca_ion``...) of the species a concentration
+    model writes: finitialize resets such an ion's concentrations to these globals, over
+    the values set per section (Ex15: 5e-5 mM instead of 7.55e-5, v 0.1 mV off for 50 ms).
+    jNeuroML's NEURON export sets them too (one value per ion for the whole network)."""
+    species = getattr(getattr(bio, "intracellular_properties", None), "species", None) or []
+    out = {}
+    for sp in species:
+        if sp.concentration_model:
+            ion = sp.ion or sp.id
+            out[f"{ion}i0_{ion}_ion"] = convert(sp.initial_concentration, "mM")
+            out[f"{ion}o0_{ion}_ion"] = convert(sp.initial_ext_concentration, "mM")
+    return out
 
 
 def location(sites: dict, segment: int, fraction: float):
@@ -319,11 +337,12 @@ def _biophysics(bio, doc, path, skipped):
                 mech["vShift"] = convert(cd.v_shift, "mV")
             if cd.erev is not None and cd.ion in (None, "non_specific"):
                 mech["e"] = convert(cd.erev, "mV")  # the mechanism's own reversal potential
-            elif cd.erev is not None and cd.ion not in NEURON_IONS:
+            elif cd.erev is not None and cd.ion not in NEURON_IONS and (
+                    cd.ion_channel not in _ion_channels(doc)):
                 # an ion NEURON does not know (e.g. Allen's 'hcn'): the mechanism's own
                 # reversal potential, as NEURON exports write it (Ih's ehcn)
                 mech[f"e{cd.ion}"] = convert(cd.erev, "mV")
-            elif cd.erev is not None:
+            elif cd.erev is not None:  # jNeuroML's mechanisms declare USEION <species>
                 part["ions"] = {cd.ion: {"e": convert(cd.erev, "mV")}}
             add(cd, part)
         for cd in list(mp.channel_density_nernsts) + list(mp.channel_density_ghk2s):
@@ -399,7 +418,8 @@ def _concentration_model(model_id, doc, path, skipped):
         out = {"restingConc": convert(model.resting_conc, "mM"),
                "decayConstant": convert(model.decay_constant, "ms")}
         if getattr(model, "shell_thickness", None) is not None:
-            out["shellThickness"] = convert(model.shell_thickness, "um")
+            # jNeuroML's mod declares it in cm (Gran_CaPool: 8.4E-6 (cm)), not um
+            out["shellThickness"] = convert(model.shell_thickness, "cm")
         if getattr(model, "rho", None) is not None:
             out["rho"] = convert(model.rho)  # SI (mol/m/A/s): NEURON has no convention
         return out

@@ -89,7 +89,9 @@ writes for LEMS_NML2_Ex12_Net2, LEMS_NML2_Ex2_Izh and networks of every kind bel
     RANGE variable set from an inputW's weight. The dimensionless inputs (pulseGeneratorDL,
     sineGeneratorDL, rampGeneratorDL) declare no current at all: in jNeuroML's NEURON export
     they inject nothing (with an izhikevichCell's 1 nF section, an IClamp of amp = the
-    dimensionless amplitude in nA is what the NeuroML model means).
+    dimensionless amplitude in nA is what the NeuroML model means): neuroloom edits their
+    mods to inject I as an ELECTRODE_CURRENT of I nA (generated_code.dimensionless_current),
+    so Ex2_Izh fires jLEMS's spikes.
 """
 from __future__ import annotations
 
@@ -100,7 +102,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -108,11 +110,12 @@ from xml.sax.saxutils import quoteattr
 from ..atomic import atomic_dir
 from ..cache import cache_root
 from ..errors import FormatError
-from .generated_code import (JnmlPython, Mod, Section, neuron9_random, parse_mod,
-                             parse_python, rename_hoc, rename_mod, vpeer_range)
+from .generated_code import (DIMENSIONLESS_INPUTS, JnmlPython, Mod, Section,
+                             dimensionless_current, neuron9_random, parse_mod, parse_python,
+                             rename_hoc, rename_mod, vpeer_range)
 from . import jnml
 
-GENERATOR_VERSION = "2"  # part of the cache key: bump when the output or its description changes
+GENERATOR_VERSION = "3"  # part of the cache key: bump when the output or its description changes
 KINDS = ("abstract_cell", "spike_source", "cell_template", "channel", "concentration",
          "synapse", "continuous_synapse", "input")
 DUMMY_L = DUMMY_DIAM = 10.0  # um: jNeuroML's dummy section for point processes (radius 5)
@@ -381,9 +384,16 @@ def _describe(mods, hocs, scan: _Scan, python: "JnmlPython", digest: str, work: 
     components = []
     for mod, info in infos:
         new = renames[info.name]
-        (work / f"{new}.mod").write_text(
-            vpeer_range(neuron9_random(rename_mod(mod.read_text(), new))))
-        components.append(_component(ids[mod], info, new, scan, python))
+        text = vpeer_range(neuron9_random(rename_mod(mod.read_text(), new)))
+        component = _component(ids[mod], info, new, scan, python)
+        if component.nml_type in DIMENSIONLESS_INPUTS:
+            try:
+                text = dimensionless_current(text)
+            except ValueError as err:
+                raise FormatError(f"{mod}: {component.nml_type} '{ids[mod]}': {err}") from None
+            component = replace(component, current="electrode")
+        (work / f"{new}.mod").write_text(text)
+        components.append(component)
     mech_vars = {info.name: info.variables for _, info in infos}
     for hoc, text, name in templates:
         new = renames[name]

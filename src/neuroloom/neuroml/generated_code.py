@@ -232,3 +232,29 @@ def parse_python(text: str) -> JnmlPython:
     py.ion_globals = [(name, float(value)) for name, value in re.findall(
         rf'h\("(\w+0_\w+_ion) = ({_NUMBER})"\)', text)]
     return py
+
+
+#: NeuroML's dimensionless current sources (basePointCurrentDL): jNeuroML's mods compute
+#: their I and inject nothing (the cells' ISyn is 0: "insertion of currents from external
+#: attachments not yet supported")
+DIMENSIONLESS_INPUTS = ("pulseGeneratorDL", "sineGeneratorDL", "rampGeneratorDL")
+
+
+def dimensionless_current(text: str) -> str:
+    """A dimensionless input's mod made to inject its I as a current of I nA. An
+    izhikevichCell (the DL cell neuroloom runs: a fitzHughNagumoCell keeps its voltage to
+    itself) adds ISyn to dv/dt as ISyn mV/ms on a section of 1 nF, where I nA is I mV/ms:
+    the LEMS model's dynamics, which jLEMS runs and jNeuroML's NEURON export loses."""
+    text, declared = re.subn(r"^(\s*POINT_PROCESS\s+\w+[^\n]*\n)", r"\1    ELECTRODE_CURRENT i\n",
+                             text, count=1, flags=re.M)
+    text, assigned = re.subn(r"^(STATE\s*\{)", "ASSIGNED {\n    i (nA)\n}\n\n\\1", text,
+                             count=1, flags=re.M)
+    body = re.search(r"^BREAKPOINT\s*\{", text, flags=re.M)
+    if not (declared and assigned and body):
+        raise ValueError("not the mod jNeuroML writes for a dimensionless input")
+    depth, end = 0, body.end() - 1
+    for end in range(body.end() - 1, len(text)):  # the BREAKPOINT block's closing brace
+        depth += {"{": 1, "}": -1}.get(text[end], 0)
+        if depth == 0:
+            break
+    return text[:end] + "    i = I : an ELECTRODE_CURRENT: positive depolarizes\n" + text[end:]

@@ -359,13 +359,16 @@ class _Parser:
         elif tag == "ComponentType":
             self.doc.component_types.add(attrs.get("name"))
         elif tag not in NOT_COMPONENTS or tag == "Component":
-            kind = attrs.get("type") if tag == "Component" else tag
+            # <cell type="pointCellCondBased"> (Ex4_KS): a component of that type, as jLEMS
+            # and jNeuroML read it, not a morphological cell
+            generic = tag == "Component" or (tag == "cell" and attrs.get("type"))
+            kind = attrs.get("type") if generic else tag
             if "id" not in attrs:
                 raise FormatError(f"{self.where(tag)}: a component needs an id")
             self.component = (kind, attrs["id"], self.line)
             self.builder = ET.TreeBuilder()
             self.builder.start(kind, {k: v for k, v in attrs.items() if k != "type"
-                                      or tag != "Component"})
+                                      or not generic})
 
     def _include(self, href, tag) -> None:
         if not href:
