@@ -53,6 +53,7 @@ from ..neuroml.channels import BUILTIN_MECHANISMS, kept_definitions
 from ..neuroml.elements import export_cell, synapse_component
 from .neuroml_digest import fill_digest
 from .neuroml_inputs import netstim_rate, stim_attributes, stim_values, voltage_clamp
+from .neuroml_electrical import check_pointers, electrical_projection_xml, is_electrical
 from .neuroml_lems import lems_text
 
 FORMATS = ("xml", "hdf5")
@@ -180,13 +181,15 @@ class _Plan:
     def __post_init__(self):
         self.doc = neuroml.NeuroMLDocument(id="components")
         self.taken: set = set()
-        _check(self.net)
         # channels and synapses read from NeuroML: their definitions, kept beside the
         # mechanisms jNeuroML generated for them
         self.kept = kept_definitions(self.net.mod_folders, {
             mech for t in self.net.cell_types for sec in t.sections for mech, _ in sec.mechs
-            if mech not in BUILTIN_MECHANISMS} | {m.mod for m in self.net.syn_mechs})
+            if mech not in BUILTIN_MECHANISMS} | {m.mod for m in self.net.syn_mechs} | {
+            p.mod for t in self.net.cell_types for sec in t.sections for p in sec.pointps} | {
+            source.type for source in self.net.stim_sources})
         self.taken.update(c.id for c in self.kept.values())
+        check_pointers(self.net, self.kept)
         self._cells()
         if self.connections:
             self._projections()
@@ -223,7 +226,9 @@ class _Plan:
             exported = export_cell(cell_type, cell_id, self.run.v_init,
                                    channel_forms=self.kept)
             self.cells[code] = exported
-            self.add(exported.component)
+            if all(e.component is not exported.component for e in self.cells.values()
+                   if e is not exported):  # two cell types may come from one kept cell
+                self.add(exported.component)
             if isinstance(exported.component, neuroml.Izhikevich2007Cell):
                 self.notes.append(_IZHIKEVICH_NOTE.format(cell_type.label))
             channels.update((c.id, c) for c in exported.channels)
@@ -322,7 +327,7 @@ class _Plan:
             values = stim_values(source, s, row)
             comp = self._input_component(label, source, values, row)
             by_component.setdefault(comp, []).append(row)
-        weighted = stim_type_of(source.type).spike_source
+        weighted = source.type not in self.kept and stim_type_of(source.type).spike_source
         for comp, mine in by_component.items():
             list_id = nc.nml_id(f"{label}_{self.pop_ids[pop][0]}_{comp}", self.taken, "input")
             self.inputs.append(_InputList(list_id, self.pop_ids[pop][0], comp,
@@ -331,6 +336,12 @@ class _Plan:
     def _input_component(self, label, source, values, row) -> str:
         """The component an input uses (one per distinct parameter set)."""
         s, kind = self.net.stims, source.type
+        kept = self.kept.get(kind)
+        if kept is not None and not source.params:  # read from NeuroML: as it was
+            if kept.id not in self.input_components.values():
+                self.add(kept)
+            self.input_components[kind] = kept.id
+            return kept.id
         stim = stim_type_of(kind)
         key = (label, kind, tuple(sorted(values.items())),
                int(s.syn_mech[row]) if stim.spike_source else -1)
@@ -407,13 +418,6 @@ _IZHIKEVICH_NOTE = (
     "0 mV")
 
 
-def _check(network) -> None:
-    pointers = [m.label for m in network.syn_mechs if m.pointer is not None]
-    if pointers:
-        raise FormatError(f"gap junctions and graded synapses (synMechs {pointers}) are not "
-                          "exported to NeuroML yet")
-
-
 # -- XML ---------------------------------------------------------------------------------------
 def _components_xml(plan: _Plan, doc_id: str) -> str:
     """The document without its network: libNeuroML writes the components."""
@@ -437,7 +441,10 @@ def _write_xml(path, doc_id: str, plan: _Plan) -> None:
         for code, pop in enumerate(plan.net.pops):
             _population_xml(f, plan, code, pop)
         for proj in plan.projections:
-            _projection_xml(f, plan, proj)
+            if is_electrical(plan.net.syn_mechs[int(plan.net.conns.syn_mech[proj.rows[0]])]):
+                electrical_projection_xml(f, plan, proj, _cell_refs, _post_sites)
+            else:
+                _projection_xml(f, plan, proj)
             plan.wrote(proj)
         for inputs in plan.inputs:
             _input_list_xml(f, plan, inputs)
@@ -574,6 +581,9 @@ def _write_hdf5(path, doc_id: str, plan: _Plan) -> None:
         c = plan.net.conns
         for proj in plan.projections:
             rows = proj.rows
+            if is_electrical(plan.net.syn_mechs[int(c.syn_mech[rows[0]])]):
+                raise FormatError(f"{path}: gap junctions (projection {proj.id}) are not "
+                                  "written to NeuroML HDF5 (export to .nml)")
             group = net.create_group(f"projection_{proj.id}")
             group.attrs.update(id=proj.id, type="projection", presynapticPopulation=proj.pre,
                                postsynapticPopulation=proj.post, synapse=proj.synapse)

@@ -353,6 +353,8 @@ class _Standard:
         soma = {"geom": {"L": info.section.L, "diam": info.section.diam,
                          "cm": info.section.cm},
                 "pointps": {comp.id: {"mod": info.mechanism}}}
+        # an export writes it back (neuroml/channels.py, neuroml/elements.py)
+        keep_definition(self.generated().folder, info.mechanism, comp.element)
         start = _initial_voltage(info)
         if start is not None:  # the mechanism puts v there at t = 0 (by an event)
             soma["vinit"] = start
@@ -401,6 +403,9 @@ class _Standard:
         info = self._component(comp_id, where)
         if info.pointer != "vpeer":
             raise FormatError(f"{where}: '{comp_id}' is not a gap junction")
+        # an export writes it back (exporters/neuroml_electrical.py)
+        keep_definition(self.generated().folder, info.mechanism,
+                        self.doc.components[comp_id].element)
         self.syn_codes[comp_id] = len(self.syn_mechs)
         self.syn_mechs.append(SynMech(label=comp_id, mod=info.mechanism, params=(),
                                       pointer=Pointer(target_var="vpeer", source_var="v",
@@ -509,6 +514,8 @@ class _Standard:
         kind = NEUROML_INPUTS.get(comp.type)
         if kind is None:
             info = self._component(comp.id, comp.where)
+            # an export writes it back (neuroml/channels.py)
+            keep_definition(self.generated().folder, info.mechanism, comp.element)
             return StimSource(label=comp.id, type=info.mechanism, params=())
         return StimSource(label=comp.id, type=kind.name,
                           params=_READERS[kind.name](self, comp, kind))

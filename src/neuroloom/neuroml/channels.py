@@ -365,7 +365,11 @@ def channel_from_text(text: str, where: str):
         raise FormatError(f"{where}: libNeuroML cannot read the component ({err})") from None
     found = doc.get_by_id(elements[0].get("id"))
     if found is None:
-        raise FormatError(f"{where}: libNeuroML does not know <{elements[0].tag}>")
+        tag = elements[0].tag.rsplit("}", 1)[-1]
+        raise FormatError(f"<{tag} id=\"{elements[0].get('id')}\"> has no element in the "
+                          "NeuroML schema (a type of NeuroML's LEMS definitions that jNeuroML "
+                          "reads only in a LEMS file), so it cannot be written to a NeuroML "
+                          f"document (kept in {where})")
     return found
 
 
