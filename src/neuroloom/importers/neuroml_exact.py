@@ -189,8 +189,10 @@ class ExactNetwork:
                            for sec, segs in exported.segments.items()
                            for seg, start, end in _segment_spans(segs)}
         for code, exported in d["exported_cells"].items():
-            if not exported.segments:  # an abstract cell: its one section, in the middle
-                sites[code] = names.index(d["cell_types"][code].sections[0].name)
+            name = d["cell_types"][code].sections[0].name if d["cell_types"][code].sections \
+                else None
+            if not exported.segments and name in names:  # abstract: its section, the middle
+                sites[code] = names.index(name)
         parts, order = [], []
         for proj in self.doc.projections:
             if proj.kind not in ("projection", "electricalProjection"):
