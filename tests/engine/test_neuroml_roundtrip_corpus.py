@@ -22,7 +22,10 @@ from neuroloom.importers import neuroml
 from neuroloom.model.catalog import Pointer
 from neuroloom.sim import state
 
-pytestmark = pytest.mark.slow  # jNeuroML generates the mechanisms of each file
+EMPTY = """<neuroml xmlns="http://www.neuroml.org/schema/neuroml2" id="empty">
+  <network id="net"/>
+</neuroml>
+"""
 
 
 def _lems(name):
@@ -65,6 +68,7 @@ def _round_trip(name, tmp_path, expected_spikes):
     return path
 
 
+@pytest.mark.slow  # jNeuroML generates the mechanisms of each file
 @pytest.mark.java
 def test_abstract_iaf_cells_with_projections_and_inputs_come_back(tmp_path):
     """Ex12: iafCells (jNeuroML's mechanisms) and spike sources, with projections and
@@ -75,6 +79,7 @@ def test_abstract_iaf_cells_with_projections_and_inputs_come_back(tmp_path):
     assert "Validated 1 files: All valid and no warnings" in _validate(path)
 
 
+@pytest.mark.slow
 @pytest.mark.java
 @pytest.mark.parametrize("name", ["Ex19_GapJunctions", "Ex19a_GapJunctionInstances"])
 def test_gap_junctions_come_back_as_an_electrical_projection(name, tmp_path):
@@ -88,6 +93,7 @@ def test_gap_junctions_come_back_as_an_electrical_projection(name, tmp_path):
     assert "Validated 1 files: All valid and no warnings" in _validate(path)
 
 
+@pytest.mark.slow
 def test_a_gap_junction_not_read_from_neuroml_is_refused(tmp_path):
     model = neuroml.load(_lems("Ex19_GapJunctions"))
     net = model.network
@@ -98,6 +104,7 @@ def test_a_gap_junction_not_read_from_neuroml_is_refused(tmp_path):
         export(changed, "gap", tmp_path, model.sim_config)
 
 
+@pytest.mark.slow
 def test_an_abstract_cell_changed_since_it_was_read_is_refused(tmp_path):
     model = neuroml.load(_lems("Ex0_IaF"))
     net = model.network
@@ -109,3 +116,15 @@ def test_an_abstract_cell_changed_since_it_was_read_is_refused(tmp_path):
     with pytest.raises(FormatError, match=r"the NeuroML cell iafTau it was read from has no "
                                           r"form for the changes \(parameters \['thresh'\]"):
         export(changed, "iaf", tmp_path, model.sim_config)
+
+
+def test_an_empty_network_is_refused_not_written_invalid(tmp_path):
+    """NeuroML's schema wants a population in every network (pynml -validate: "The content
+    of element 'network' is not complete")."""
+    source = tmp_path / "empty.nml"
+    source.write_text(EMPTY)
+    model = neuroml.load(source)
+    with pytest.raises(FormatError, match=r"empty: the network has no populations, and a "
+                                          r"NeuroML <network> must have at least one"):
+        export(model.network, "empty", tmp_path / "out", model.sim_config)
+    assert not (tmp_path / "out").exists()

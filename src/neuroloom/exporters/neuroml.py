@@ -89,10 +89,14 @@ def export(network, reference: str, folder=".", sim_config=None, format: str = "
     Raises
     ------
     FormatError
-        A cell type, synapse or stimulus with no NeuroML2 form, naming it.
+        A cell type, synapse or stimulus with no NeuroML2 form, naming it; a network with
+        no populations (NeuroML's schema has no empty network).
     """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {format!r}")
+    if not network.pops:  # the schema wants a population in every <network>
+        raise FormatError(f"{reference}: the network has no populations, and a NeuroML "
+                          "<network> must have at least one (NeuroML's schema)")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     run = _Run.of(sim_config)
