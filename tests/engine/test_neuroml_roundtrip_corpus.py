@@ -128,3 +128,18 @@ def test_an_empty_network_is_refused_not_written_invalid(tmp_path):
                                           r"NeuroML <network> must have at least one"):
         export(model.network, "empty", tmp_path / "out", model.sim_config)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.java
+def test_channels_with_rates_of_the_files_own_component_types_come_back(tmp_path):
+    """Ex10: kChan's reverse rate is the LEMS file's own ComponentType (newExpRate). The
+    export writes it after the network (where the schema has ComponentTypes), its exposed
+    DerivedVariable given the exposure's dimension (per_time, from NeuroML's
+    baseVoltageDepRate), and it validates and re-imports to the same 3 spikes."""
+    path = _round_trip("Ex10_Q10", tmp_path, 3)
+    text = path.read_text()
+    assert re.search(r'</network>\s*<ComponentType name="newExpRate" '
+                     r'extends="baseVoltageDepRate">', text)
+    assert re.search(r'<DerivedVariable name="r" dimension="per_time" exposure="r"', text)
+    assert "Validated 1 files: All valid and no warnings" in _validate(path)

@@ -49,10 +49,11 @@ from ..errors import FormatError
 from ..model.stim_types import stim_type_of
 from ..neuroml import annotation
 from ..neuroml import conventions as nc
-from ..neuroml.channels import BUILTIN_MECHANISMS, kept_definitions
+from ..neuroml.channels import BUILTIN_MECHANISMS, kept_component_types, kept_definitions
 from ..neuroml.elements import export_cell, synapse_component
 from .neuroml_digest import fill_digest
 from .neuroml_inputs import netstim_rate, stim_attributes, stim_values, voltage_clamp
+from .neuroml_component_types import component_types_xml
 from .neuroml_electrical import check_pointers, electrical_projection_xml, is_electrical
 from .neuroml_lems import lems_text
 
@@ -193,6 +194,9 @@ class _Plan:
             p.mod for t in self.net.cell_types for sec in t.sections for p in sec.pointps} | {
             source.type for source in self.net.stim_sources})
         self.taken.update(c.id for c in self.kept.values())
+        # the file's own LEMS ComponentTypes they use (a gate's rate...): written last,
+        # where NeuroML's schema has them
+        self.component_types = kept_component_types(self.net.mod_folders, self.kept)
         check_pointers(self.net, self.kept)
         self._cells()
         if self.connections:
@@ -452,7 +456,9 @@ def _write_xml(path, doc_id: str, plan: _Plan) -> None:
             plan.wrote(proj)
         for inputs in plan.inputs:
             _input_list_xml(f, plan, inputs)
-        f.write("    </network>\n</neuroml>\n")
+        f.write("    </network>\n")
+        f.write(component_types_xml(plan.component_types.values()))
+        f.write("</neuroml>\n")
 
 
 def _ids(plan: _Plan) -> dict:

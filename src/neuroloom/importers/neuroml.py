@@ -305,7 +305,7 @@ class _Standard:
                 if info.kind == "channel":  # an export writes it back (neuroml/channels.py)
                     channel = self.doc.components[name]
                     keep_definition(self.generated().folder, info.mechanism,
-                                    _as_neuroml(channel.element, channel.type))
+                                    _as_neuroml(channel.element, channel.type), self.doc.files)
                 values = mechs.pop(name)
                 mechs[info.mechanism] = {
                     (info.conductance if k == "gmax" and info.conductance else k): v

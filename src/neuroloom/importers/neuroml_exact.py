@@ -125,7 +125,7 @@ class ExactNetwork:
         for mech, comp_id in d["generated"].items():
             renamed[mech] = generated[comp_id].mechanism
             keep_definition(generated.folder, renamed[mech],
-                            self.doc.components[comp_id].element)
+                            self.doc.components[comp_id].element, self.doc.files)
         return renamed
 
     def _catalogs(self) -> tuple[tuple, tuple, tuple]:
