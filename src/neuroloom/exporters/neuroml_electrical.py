@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..errors import FormatError
 from ..neuroml import conventions as nc
+from .neuroml_network_xml import cell_refs, post_sites
 
 
 def check_pointers(network, kept: dict) -> None:
@@ -35,9 +36,8 @@ def is_electrical(syn) -> bool:
     return syn.pointer is not None
 
 
-def electrical_projection_xml(f, plan, proj, cell_refs, sites) -> None:
-    """One ``<electricalProjection>``: ``cell_refs(gids)`` the '../pop/i/comp' paths,
-    ``sites(gids, secs, locs)`` the (segments, fractions) of places on cells."""
+def electrical_projection_xml(f, plan, proj) -> None:
+    """One ``<electricalProjection>`` of an export plan (exporters/neuroml.py)."""
     c, rows = plan.net.conns, proj.rows
     extra = c.extra
     if "pre_sec" not in extra or "pre_loc" not in extra:
@@ -46,9 +46,9 @@ def electrical_projection_xml(f, plan, proj, cell_refs, sites) -> None:
     f.write(f'        <electricalProjection id="{proj.id}" presynapticPopulation="{proj.pre}" '
             f'postsynapticPopulation="{proj.post}">\n')
     pre_ref, post_ref = cell_refs(plan, c.pre_gid[rows]), cell_refs(plan, c.post_gid[rows])
-    pre_seg, pre_frac = sites(plan, c.pre_gid[rows], extra["pre_sec"][rows].astype(int),
+    pre_seg, pre_frac = post_sites(plan, c.pre_gid[rows], extra["pre_sec"][rows].astype(int),
                               extra["pre_loc"][rows])
-    post_seg, post_frac = sites(plan, c.post_gid[rows], c.sec[rows], c.loc[rows])
+    post_seg, post_frac = post_sites(plan, c.post_gid[rows], c.sec[rows], c.loc[rows])
     for k, row in enumerate(rows.tolist()):
         weight = float(c.weight[row])
         tag, w = (("electricalConnectionInstance", "") if weight == 1.0 else

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from functools import lru_cache
+from functools import cache
 
 from . import jnml
 
@@ -109,7 +109,7 @@ def _exposure_dimension(component_type: ET.Element, name: str, types: dict) -> s
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _core_exposures() -> dict:
     """{ComponentType: (extends, {exposure: dimension})} of NeuroML's core types in the
     jNeuroML jar."""
