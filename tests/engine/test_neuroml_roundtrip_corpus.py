@@ -94,6 +94,7 @@ def test_gap_junctions_come_back_as_an_electrical_projection(name, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.java
 def test_a_gap_junction_not_read_from_neuroml_is_refused(tmp_path):
     model = neuroml.load(_lems("Ex19_GapJunctions"))
     net = model.network
@@ -105,6 +106,7 @@ def test_a_gap_junction_not_read_from_neuroml_is_refused(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.java
 def test_an_abstract_cell_changed_since_it_was_read_is_refused(tmp_path):
     model = neuroml.load(_lems("Ex0_IaF"))
     net = model.network
@@ -142,4 +144,17 @@ def test_channels_with_rates_of_the_files_own_component_types_come_back(tmp_path
     assert re.search(r'</network>\s*<ComponentType name="newExpRate" '
                      r'extends="baseVoltageDepRate">', text)
     assert re.search(r'<DerivedVariable name="r" dimension="per_time" exposure="r"', text)
+    assert "Validated 1 files: All valid and no warnings" in _validate(path)
+
+
+@pytest.mark.slow
+@pytest.mark.java
+def test_pynn_cells_come_back_with_pynn_definitions_included(tmp_path):
+    """Ex23: IF_curr_alpha (an id libNeuroML also uses as a member name) beside iafCells,
+    Poisson inputs and spike arrays; the exported LEMS file includes PyNN.xml, without which
+    jNeuroML knows no IF_curr_alpha."""
+    path = _round_trip("Ex23_Spiketimes", tmp_path, 69)
+    assert re.search(r'<IF_curr_alpha id="IF_curr_alpha"', path.read_text())
+    lems = path.parent / f"LEMS_{path.name.split('.')[0]}.xml"
+    assert '<Include file="PyNN.xml"/>' in lems.read_text()
     assert "Validated 1 files: All valid and no warnings" in _validate(path)

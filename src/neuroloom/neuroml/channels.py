@@ -392,6 +392,9 @@ def channel_from_text(text: str, where: str):
     except Exception as err:  # noqa: BLE001 - libNeuroML raises many kinds
         raise FormatError(f"{where}: libNeuroML cannot read the component ({err})") from None
     found = doc.get_by_id(elements[0].get("id"))
+    if isinstance(found, list):  # an id that is also a member's name (IF_curr_alpha)
+        found = next((c for c in found if getattr(c, "id", None) == elements[0].get("id")),
+                     None)
     if found is None:
         tag = elements[0].tag.rsplit("}", 1)[-1]
         raise FormatError(f"<{tag} id=\"{elements[0].get('id')}\"> has no element in the "
