@@ -404,6 +404,27 @@ def channel_from_text(text: str, where: str):
     return found
 
 
+#: libNeuroML's lists of an ion channel's gates, one per gate element of the schema
+_GATE_LISTS = {"gates": "gate", "gate_hh_rates": "gateHHrates",
+               "gate_h_hrates_taus": "gateHHratesTau", "gate_hh_tau_infs": "gateHHtauInf",
+               "gate_h_hrates_infs": "gateHHratesInf",
+               "gate_h_hrates_tau_infs": "gateHHratesTauInf",
+               "gate_hh_instantaneouses": "gateHHInstantaneous",
+               "gate_fractionals": "gateFractional"}
+
+
+def check_schema_gates(channel, where: str) -> None:
+    """NeuroML's schema gives an ion channel gates of one kind only (an xs:choice); LEMS
+    files may mix them (Ex24's k_slow: gateHHrates and gateFractional), which no NeuroML
+    document can hold: FormatError naming them."""
+    kinds = [tag for attr, tag in _GATE_LISTS.items() if getattr(channel, attr, None)]
+    if len(kinds) > 1:
+        raise FormatError(f"{where}: channel {channel.id} has gates of several kinds "
+                          f"({', '.join(kinds)}); NeuroML's schema allows one kind per "
+                          "channel, so no valid NeuroML document holds it (jNeuroML runs it "
+                          "from a LEMS file)")
+
+
 def generated_density(channel, values: Mapping, segment_group: str, ions: Mapping,
                       where: str):
     """The channelDensity (libNeuroML) of a generated channel's mechanism on a segment group:

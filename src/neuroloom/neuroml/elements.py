@@ -237,6 +237,7 @@ def _biophysics(cell_type, cell_id, group_ids, v_init, where, channel_forms):
         used.update((d.ion_channel, ALL_CHANNELS[d.ion_channel]) for d in densities)
         for mech in (m for m in mechs if m in channel_forms):  # channels read from NeuroML
             channel = channel_forms[mech]
+            channels.check_schema_gates(channel, here)
             if used.setdefault(channel.id, channel) is not channel:
                 raise FormatError(f"{here}: two channels have the id {channel.id}")
             densities.append(channels.generated_density(channel, mechs[mech], group, ions,
