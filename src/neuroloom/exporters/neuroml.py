@@ -49,11 +49,24 @@ from ..errors import FormatError
 from ..model.stim_types import stim_type_of
 from ..neuroml import annotation
 from ..neuroml import conventions as nc
-from ..neuroml.channels import BUILTIN_MECHANISMS, kept_definitions
+from ..neuroml.channels import (
+    BUILTIN_MECHANISMS,
+    kept_component_types,
+    kept_definitions,
+)
 from ..neuroml.elements import export_cell, synapse_component
+from .neuroml_component_types import component_types_xml
 from .neuroml_digest import fill_digest
+from .neuroml_electrical import check_pointers, electrical_projection_xml, is_electrical
 from .neuroml_inputs import netstim_rate, stim_attributes, stim_values, voltage_clamp
 from .neuroml_lems import lems_text
+from .neuroml_network_xml import (
+    input_list_xml,
+    population_xml,
+    post_sites,
+    pre_site,
+    projection_xml,
+)
 from .neuroml_sources import exact_source
 
 FORMATS = ("xml", "hdf5")
@@ -89,10 +102,14 @@ def export(network, reference: str, folder=".", sim_config=None, format: str = "
     Raises
     ------
     FormatError
-        A cell type, synapse or stimulus with no NeuroML2 form, naming it.
+        A cell type, synapse or stimulus with no NeuroML2 form, naming it; a network with
+        no populations (NeuroML's schema has no empty network).
     """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {format!r}")
+    if not network.pops:  # the schema wants a population in every <network>
+        raise FormatError(f"{reference}: the network has no populations, and a NeuroML "
+                          "<network> must have at least one (NeuroML's schema)")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     run = _Run.of(sim_config)
@@ -181,13 +198,18 @@ class _Plan:
     def __post_init__(self):
         self.doc = neuroml.NeuroMLDocument(id="components")
         self.taken: set = set()
-        _check(self.net)
         # channels and synapses read from NeuroML: their definitions, kept beside the
         # mechanisms jNeuroML generated for them
         self.kept = kept_definitions(self.net.mod_folders, {
             mech for t in self.net.cell_types for sec in t.sections for mech, _ in sec.mechs
-            if mech not in BUILTIN_MECHANISMS} | {m.mod for m in self.net.syn_mechs})
+            if mech not in BUILTIN_MECHANISMS} | {m.mod for m in self.net.syn_mechs} | {
+            p.mod for t in self.net.cell_types for sec in t.sections for p in sec.pointps} | {
+            source.type for source in self.net.stim_sources})
         self.taken.update(c.id for c in self.kept.values())
+        # the file's own LEMS ComponentTypes they use (a gate's rate...): written last,
+        # where NeuroML's schema has them
+        self.component_types = kept_component_types(self.net.mod_folders, self.kept)
+        check_pointers(self.net, self.kept)
         self._cells()
         if self.connections:
             self._projections()
@@ -224,7 +246,9 @@ class _Plan:
             exported = export_cell(cell_type, cell_id, self.run.v_init,
                                    channel_forms=self.kept)
             self.cells[code] = exported
-            self.add(exported.component)
+            if all(e.component is not exported.component for e in self.cells.values()
+                   if e is not exported):  # two cell types may come from one kept cell
+                self.add(exported.component)
             if isinstance(exported.component, neuroml.Izhikevich2007Cell):
                 self.notes.append(_IZHIKEVICH_NOTE.format(cell_type.label))
             channels.update((c.id, c) for c in exported.channels)
@@ -328,7 +352,7 @@ class _Plan:
             values = stim_values(source, s, row)
             comp = self._input_component(label, source, values, row)
             by_component.setdefault(comp, []).append(row)
-        weighted = stim_type_of(source.type).spike_source
+        weighted = source.type not in self.kept and stim_type_of(source.type).spike_source
         for comp, mine in by_component.items():
             list_id = nc.nml_id(f"{label}_{self.pop_ids[pop][0]}_{comp}", self.taken, "input")
             self.inputs.append(_InputList(list_id, self.pop_ids[pop][0], comp,
@@ -337,6 +361,12 @@ class _Plan:
     def _input_component(self, label, source, values, row) -> str:
         """The component an input uses (one per distinct parameter set)."""
         s, kind = self.net.stims, source.type
+        kept = self.kept.get(kind)
+        if kept is not None and not source.params:  # read from NeuroML: as it was
+            if kept.id not in self.input_components.values():
+                self.add(kept)
+            self.input_components[kind] = kept.id
+            return kept.id
         stim = stim_type_of(kind)
         key = (label, kind, tuple(sorted(values.items())),
                int(s.syn_mech[row]) if stim.spike_source else -1)
@@ -415,13 +445,6 @@ _IZHIKEVICH_NOTE = (
     "0 mV")
 
 
-def _check(network) -> None:
-    pointers = [m.label for m in network.syn_mechs if m.pointer is not None]
-    if pointers:
-        raise FormatError(f"gap junctions and graded synapses (synMechs {pointers}) are not "
-                          "exported to NeuroML yet")
-
-
 # -- XML ---------------------------------------------------------------------------------------
 def _components_xml(plan: _Plan, doc_id: str) -> str:
     """The document without its network: libNeuroML writes the components."""
@@ -443,13 +466,18 @@ def _write_xml(path, doc_id: str, plan: _Plan) -> None:
                 f'temperature="{nc.num(plan.run.celsius)}degC">\n')
         f.write(annotation.xml(plan.net, _ids(plan), plan.run, indent="        "))
         for code, pop in enumerate(plan.net.pops):
-            _population_xml(f, plan, code, pop)
+            population_xml(f, plan, code, pop)
         for proj in plan.projections:
-            _projection_xml(f, plan, proj)
+            if is_electrical(plan.net.syn_mechs[int(plan.net.conns.syn_mech[proj.rows[0]])]):
+                electrical_projection_xml(f, plan, proj)
+            else:
+                projection_xml(f, plan, proj)
             plan.wrote(proj)
         for inputs in plan.inputs:
-            _input_list_xml(f, plan, inputs)
-        f.write("    </network>\n</neuroml>\n")
+            input_list_xml(f, plan, inputs)
+        f.write("    </network>\n")
+        f.write(component_types_xml(plan.component_types.values()))
+        f.write("</neuroml>\n")
 
 
 def _ids(plan: _Plan) -> dict:
@@ -459,99 +487,6 @@ def _ids(plan: _Plan) -> dict:
             "cellTypes": {e.component.id: code for code, e in plan.cells.items()},
             "synapses": {syn_id: code for code, syn_id in plan.synapses.items()},
             "generated": {mech: c.id for mech, c in plan.kept.items()}}
-
-
-def _population_xml(f, plan, code, pop) -> None:
-    cells = plan.net.cells
-    gids = range(pop.gid_start, pop.gid_start + pop.size)
-    ids, comps = plan.pop_ids[code], plan.components[code]
-    if len(ids) == 1:
-        f.write(f'        <population id="{ids[0]}" component="{comps[0]}" size="{pop.size}" '
-                'type="populationList">\n')
-        f.writelines(_instance(k, cells, g) for k, g in enumerate(gids))
-        f.write("        </population>\n")
-        return
-    for k, (pop_id, comp, gid) in enumerate(zip(ids, comps, gids)):
-        f.write(f'        <population id="{pop_id}" component="{comp}" size="1" '
-                f'type="populationList">\n{_instance(0, cells, gid)}        </population>\n')
-
-
-def _instance(k, cells, gid) -> str:
-    return (f'            <instance id="{k}"><location x="{nc.num(cells.x[gid])}" '
-            f'y="{nc.num(cells.y[gid])}" z="{nc.num(cells.z[gid])}"/></instance>\n')
-
-
-def _cell_refs(plan, gids) -> list[str]:
-    """'../<pop>/<index>/<component>' of each gid."""
-    cells = plan.net.cells
-    pops, index = cells.pop[gids], cells.index[gids]
-    return [f"../{plan.pop_ids[p][0]}/{i}/{plan.components[p][0]}"
-            for p, i in zip(pops.tolist(), index.tolist())]
-
-
-def _post_sites(plan, gids, secs, locs):
-    """(segment ids, fractions along) of connections onto these cells."""
-    types = plan.net.cells.cell_type[gids]
-    names = plan.net.section_names
-    seg = np.zeros(len(gids), dtype=np.int64)
-    frac = np.full(len(gids), 0.5)
-    for code in np.unique(types).tolist():
-        exported = plan.cells.get(code)
-        mine = np.flatnonzero(types == code)
-        if exported is None or not exported.segments:
-            continue
-        cache = {}
-        for i in mine.tolist():
-            key = (int(secs[i]), float(locs[i]))
-            if key not in cache:
-                cache[key] = exported.locate(names[key[0]], key[1])
-            seg[i], frac[i] = cache[key]
-    return seg, frac
-
-
-def _pre_site(plan, code) -> tuple[int, float]:
-    exported = plan.cells.get(code)
-    if exported is None or not exported.segments:
-        return 0, 0.5
-    cell_type = plan.net.cell_types[code]
-    return exported.locate(cell_type.spike_sec, cell_type.spike_loc)
-
-
-def _projection_xml(f, plan, proj) -> None:
-    c, rows = plan.net.conns, proj.rows
-    f.write(f'        <projection id="{proj.id}" presynapticPopulation="{proj.pre}" '
-            f'postsynapticPopulation="{proj.post}" synapse="{proj.synapse}">\n')
-    pre_ref, post_ref = _cell_refs(plan, c.pre_gid[rows]), _cell_refs(plan, c.post_gid[rows])
-    pre_seg, pre_frac = _pre_site(plan, int(plan.net.cells.cell_type[c.pre_gid[rows[0]]]))
-    post_seg, post_frac = _post_sites(plan, c.post_gid[rows], c.sec[rows], c.loc[rows])
-    pre = _site_text("pre", pre_seg, pre_frac)
-    weights, delays = c.weight[rows].tolist(), c.delay[rows].tolist()
-    f.writelines(
-        f'            <connectionWD id="{row}" preCellId="{a}"{pre} postCellId="{b}"'
-        f'{_site_text("post", s, x)} weight="{nc.num(w)}" delay="{nc.num(d)}ms"/>\n'
-        for row, a, b, s, x, w, d in zip(rows.tolist(), pre_ref, post_ref, post_seg.tolist(),
-                                         post_frac.tolist(), weights, delays))
-    f.write("        </projection>\n")
-
-
-def _site_text(end: str, segment: int, fraction: float) -> str:
-    """Segment and fraction attributes, left out where they are NeuroML's defaults."""
-    text = f' {end}SegmentId="{segment}"' if segment else ""
-    return text + (f' {end}FractionAlong="{nc.num(fraction)}"' if fraction != 0.5 else "")
-
-
-def _input_list_xml(f, plan, inputs) -> None:
-    s, rows = plan.net.stims, inputs.rows
-    f.write(f'        <inputList id="{inputs.id}" population="{inputs.population}" '
-            f'component="{inputs.component}">\n')
-    refs = _cell_refs(plan, s.gid[rows])
-    seg, frac = _post_sites(plan, s.gid[rows], s.sec[rows], s.loc[rows])
-    for row, ref, sg, fr in zip(rows.tolist(), refs, seg.tolist(), frac.tolist()):
-        tag, weight = ("inputW", f' weight="{nc.num(s.weight[row])}"') if inputs.weights \
-            else ("input", "")
-        f.write(f'            <{tag} id="{row}" target="{ref}" destination="synapses" '
-                f'segmentId="{sg}" fractionAlong="{nc.num(fr)}"{weight}/>\n')
-    f.write("        </inputList>\n")
 
 
 # -- HDF5 --------------------------------------------------------------------------------------
@@ -582,11 +517,14 @@ def _write_hdf5(path, doc_id: str, plan: _Plan) -> None:
         c = plan.net.conns
         for proj in plan.projections:
             rows = proj.rows
+            if is_electrical(plan.net.syn_mechs[int(c.syn_mech[rows[0]])]):
+                raise FormatError(f"{path}: gap junctions (projection {proj.id}) are not "
+                                  "written to NeuroML HDF5 (export to .nml)")
             group = net.create_group(f"projection_{proj.id}")
             group.attrs.update(id=proj.id, type="projection", presynapticPopulation=proj.pre,
                                postsynapticPopulation=proj.post, synapse=proj.synapse)
-            pre_seg, pre_frac = _pre_site(plan, int(cells.cell_type[c.pre_gid[rows[0]]]))
-            post_seg, post_frac = _post_sites(plan, c.post_gid[rows], c.sec[rows], c.loc[rows])
+            pre_seg, pre_frac = pre_site(plan, int(cells.cell_type[c.pre_gid[rows[0]]]))
+            post_seg, post_frac = post_sites(plan, c.post_gid[rows], c.sec[rows], c.loc[rows])
             n = len(rows)
             _columns(group, proj.id, [
                 rows, cells.index[c.pre_gid[rows]], cells.index[c.post_gid[rows]],
@@ -601,7 +539,7 @@ def _write_hdf5(path, doc_id: str, plan: _Plan) -> None:
             group = net.create_group(f"inputList_{inputs.id}")
             group.attrs.update(id=inputs.id, component=inputs.component,
                                population=inputs.population)
-            seg, frac = _post_sites(plan, s.gid[rows], s.sec[rows], s.loc[rows])
+            seg, frac = post_sites(plan, s.gid[rows], s.sec[rows], s.loc[rows])
             columns = [rows, cells.index[s.gid[rows]], seg, frac]
             names = ["id", "target_cell_id", "segment_id", "fraction_along"]
             if inputs.weights:

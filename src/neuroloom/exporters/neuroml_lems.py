@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import neuroml
+
 from ..neuroml import conventions as nc
 
 
@@ -23,13 +25,18 @@ def lems_text(plan, network_file: str, run) -> str:
                               f'eventPort="spike"/>')
             k += 1
     events = "\n".join(selections)
+    # PyNN's cells and synapses read from NeuroML (Ex23's IF_curr_alpha) are defined there
+    pynn = any(isinstance(c, (neuroml.basePyNNCell, neuroml.BasePynnSynapse,
+                              neuroml.SpikeSourcePoisson))
+               for c in getattr(plan, "kept", {}).values())
+    pynn_include = '\n    <Include file="PyNN.xml"/>' if pynn else ""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <Lems xmlns="http://www.neuroml.org/lems/0.7.6"
       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
       xsi:schemaLocation="http://www.neuroml.org/lems/0.7.6 https://raw.githubusercontent.com/LEMS/LEMS/development/Schemas/LEMS/LEMS_v0.7.6.xsd">
     <!-- written by neuroloom: event selection k is the cell with gid k -->
     <Target component="sim_{name}"/>
-    <Include file="Cells.xml"/>
+    <Include file="Cells.xml"/>{pynn_include}
     <Include file="Networks.xml"/>
     <Include file="Simulation.xml"/>
     <Include file="{network_file}"/>

@@ -315,7 +315,7 @@ class _Standard:
                 if info.kind == "channel":  # an export writes it back (neuroml/channels.py)
                     channel = self.doc.components[name]
                     keep_definition(self.generated().folder, info.mechanism,
-                                    _as_neuroml(channel.element, channel.type))
+                                    _as_neuroml(channel.element, channel.type), self.doc.files)
                 values = mechs.pop(name)
                 mechs[info.mechanism] = {
                     (info.conductance if k == "gmax" and info.conductance else k): v
@@ -358,6 +358,8 @@ class _Standard:
         soma = {"geom": {"L": info.section.L, "diam": info.section.diam,
                          "cm": info.section.cm},
                 "pointps": {comp.id: {"mod": info.mechanism}}}
+        # an export writes it back (neuroml/channels.py, neuroml/elements.py)
+        keep_definition(self.generated().folder, info.mechanism, comp.element)
         start = _initial_voltage(info)
         watch = info.spikes.condition_value
         # the mechanism puts v there at t = 0 (by an event); a start above its WATCH
@@ -415,6 +417,9 @@ class _Standard:
         info = self._component(comp_id, where)
         if info.pointer != "vpeer":
             raise FormatError(f"{where}: '{comp_id}' is not a gap junction")
+        # an export writes it back (exporters/neuroml_electrical.py)
+        keep_definition(self.generated().folder, info.mechanism,
+                        self.doc.components[comp_id].element)
         self.syn_codes[comp_id] = len(self.syn_mechs)
         self.syn_mechs.append(SynMech(label=comp_id, mod=info.mechanism, params=(),
                                       pointer=Pointer(target_var="vpeer", source_var="v",
@@ -548,6 +553,8 @@ class _Standard:
         kind = NEUROML_INPUTS.get(comp.type)
         if kind is None:
             info = self._component(comp.id, comp.where)
+            # an export writes it back (neuroml/channels.py)
+            keep_definition(self.generated().folder, info.mechanism, comp.element)
             return StimSource(label=comp.id, type=info.mechanism, params=())
         params = _READERS[kind.name](self, comp, kind)
         if kind.name == "NetStim" and "stop" in dict(params):  # a window: NlRandomStim

@@ -69,7 +69,7 @@ def _disagreement(doc, data) -> str:
     if expected != {p.id for p in doc.populations}:
         return "its populations differ"
     if set(data["projection_rules"]) != {p.id for p in doc.projections
-                                         if p.kind == "projection"}:
+                                         if p.kind in ("projection", "electricalProjection")}:
         return "its projections differ"
     changed = annotation.changed_parts(data["digest"], doc)
     if data["digest"] is None:
@@ -125,20 +125,22 @@ class ExactNetwork:
         for mech, comp_id in d["generated"].items():
             renamed[mech] = generated[comp_id].mechanism
             keep_definition(generated.folder, renamed[mech],
-                            self.doc.components[comp_id].element)
+                            self.doc.components[comp_id].element, self.doc.files)
         return renamed
 
-    def _catalogs(self) -> tuple[tuple, tuple]:
-        """(cell types, synaptic mechanisms) of the annotation, with generated mechanisms
-        renamed."""
+    def _catalogs(self) -> tuple[tuple, tuple, tuple]:
+        """(cell types, synaptic mechanisms, stimulus sources) of the annotation, with
+        generated mechanisms renamed."""
         d, renamed = self.data, self._renamed()
         if not renamed:
-            return d["cell_types"], d["syn_mechs"]
+            return d["cell_types"], d["syn_mechs"], d["stim_sources"]
         cell_types = tuple(replace(t, sections=tuple(replace(sec, mechs=tuple(
-            (renamed.get(m, m), p) for m, p in sec.mechs)) for sec in t.sections))
-                           for t in d["cell_types"])
+            (renamed.get(m, m), p) for m, p in sec.mechs), pointps=tuple(
+            replace(p, mod=renamed.get(p.mod, p.mod)) for p in sec.pointps))
+            for sec in t.sections)) for t in d["cell_types"])
         syn_mechs = tuple(replace(m, mod=renamed.get(m.mod, m.mod)) for m in d["syn_mechs"])
-        return cell_types, syn_mechs
+        sources = tuple(replace(s, type=renamed.get(s.type, s.type)) for s in d["stim_sources"])
+        return cell_types, syn_mechs, sources
 
     def network(self) -> Network:
         d = self.data
@@ -168,10 +170,10 @@ class ExactNetwork:
         if np.any(cells.cell_type < 0):
             raise FormatError(f"{self.doc.path}: a population's cell type is unknown")
         conns = self._connections(pops, where, cells)
-        cell_types, syn_mechs = self._catalogs()
+        cell_types, syn_mechs, stim_sources = self._catalogs()
         return Network(cells=cells, conns=conns, stims=d["stims"], pops=pops,
                        cell_types=cell_types, syn_mechs=syn_mechs,
-                       stim_sources=d["stim_sources"], section_names=d["section_names"],
+                       stim_sources=stim_sources, section_names=d["section_names"],
                        conn_rules=d["conn_rules"], stim_rules=d["stim_rules"], size=d["size"],
                        spike_trains=d["spike_trains"], stim_trains=d["stim_trains"],
                        rxd=d.get("rxd"), conn_plasticity=d.get("conn_plasticity", ()),
@@ -186,9 +188,14 @@ class ExactNetwork:
             sites[code] = {seg: (names.index(sec) if sec in names else -1, start, end)
                            for sec, segs in exported.segments.items()
                            for seg, start, end in _segment_spans(segs)}
+        for code, exported in d["exported_cells"].items():
+            name = d["cell_types"][code].sections[0].name if d["cell_types"][code].sections \
+                else None
+            if not exported.segments and name in names:  # abstract: its section, the middle
+                sites[code] = names.index(name)
         parts, order = [], []
         for proj in self.doc.projections:
-            if proj.kind != "projection":
+            if proj.kind not in ("projection", "electricalProjection"):
                 continue
             c = proj.columns
             pre_pop, _ = where[proj.pre]
@@ -198,10 +205,19 @@ class ExactNetwork:
             sec, loc = _locations(sites, cells.cell_type[post], c["post_segment"],
                                   c["post_fraction"])
             n = len(pre)
+            extra, syn = {}, syn_code.get(proj.component)
+            if proj.kind == "electricalProjection":  # gap junctions: both sides' sites
+                syn = syn_code[c["synapse"][0]] if len(c["synapse"]) else None
+                pre_sec, pre_loc = _locations(sites, cells.cell_type[pre], c["pre_segment"],
+                                              c["pre_fraction"])
+                extra = {"pre_sec": pre_sec.astype(np.float64), "pre_loc": pre_loc}
+            if syn is None:
+                raise FormatError(f"{proj.where}: the synapse of projection {proj.id} is "
+                                  "not in neuroloom's annotation")
             parts.append(ConnTable(
-                pre_gid=pre, post_gid=post, syn_mech=np.full(n, syn_code[proj.component]),
+                pre_gid=pre, post_gid=post, syn_mech=np.full(n, syn),
                 weight=c["weight"], delay=c["delay"], sec=sec, loc=loc,
-                rule=np.full(n, d["projection_rules"][proj.id])))
+                rule=np.full(n, d["projection_rules"][proj.id]), extra=extra))
             order.append(c["id"])
         conns = ConnTable.concat(parts)
         if parts:
@@ -224,6 +240,9 @@ def _locations(sites, types, segments, fractions):
     for code in np.unique(types).tolist():
         mine = np.flatnonzero(types == code)
         table = sites.get(code)
+        if isinstance(table, int):  # an abstract cell's one section
+            sec[mine], loc[mine] = table, 0.5
+            continue
         if not table:
             continue
         for i in mine.tolist():

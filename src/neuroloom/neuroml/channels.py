@@ -61,6 +61,8 @@ import neuroml
 
 from ..atomic import atomic_path
 from ..errors import FormatError
+from .component_types import (component_types_used, file_component_types, local_name,
+                              plain_text)
 from .conventions import NAMESPACE
 from .units import convert
 
@@ -317,14 +319,17 @@ def _optional(text, unit):
 DEFINITION_SUFFIX = ".nml"  # <mechanism>.nml beside <mechanism>.mod
 
 
-def keep_definition(folder, mechanism: str, element: ET.Element) -> None:
-    """Keep a channel's (or synapse's) NeuroML element beside the mechanism generated from it
-    (the folder is keyed by the file's content, so an existing definition is the same one)."""
+def keep_definition(folder, mechanism: str, element: ET.Element, files=()) -> None:
+    """Keep a channel's (or synapse's, cell's, input's) NeuroML element beside the mechanism
+    generated from it, with the LEMS ComponentTypes of ``files`` it uses (a rate of the
+    file's own, Ex10's newExpRate): an export needs them to be read again."""
     path = Path(folder) / f"{mechanism}{DEFINITION_SUFFIX}"
-    if path.exists():
-        return
+    types = file_component_types(files)
+    parts = [*component_types_used(element, files), element]
     text = (f'<neuroml xmlns="{NAMESPACE}" id="{mechanism}">\n'
-            f'{ET.tostring(element, encoding="unicode")}\n</neuroml>\n')
+            + "".join(f'{plain_text(e, types)}\n' for e in parts) + "</neuroml>\n")
+    if path.exists() and path.read_text() == text:
+        return
     with atomic_path(path, suffix=DEFINITION_SUFFIX) as tmp:
         Path(tmp).write_text(text)
 
@@ -347,6 +352,29 @@ def kept_definitions(folders: Iterable, mechanisms: Iterable[str]) -> dict:
     return out
 
 
+def kept_component_types(folders: Iterable, mechanisms: Iterable[str]) -> dict:
+    """{name: libNeuroML ComponentType} kept with these mechanisms' definitions."""
+    # libNeuroML's loader is slow to import and only needed here
+    from neuroml.loaders import read_neuroml2_string
+
+    out = {}
+    for folder in folders:
+        for mechanism in sorted(set(mechanisms)):
+            path = Path(folder) / f"{mechanism}{DEFINITION_SUFFIX}"
+            if not path.is_file() or "<ComponentType" not in path.read_text():
+                continue
+            sink = io.StringIO()  # libNeuroML prints what it reads
+            try:
+                with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                    doc = read_neuroml2_string(path.read_text(), include_includes=False,
+                                               verbose=False)
+            except Exception as err:  # noqa: BLE001 - libNeuroML raises many kinds
+                raise FormatError(f"{path}: libNeuroML cannot read it ({err})") from None
+            for kind in doc.ComponentType:
+                out.setdefault(kind.name, kind)
+    return out
+
+
 def channel_from_text(text: str, where: str):
     """The one component (an ion channel, or a synapse jNeuroML generates a mechanism for) of
     a NeuroML document's text, as a libNeuroML object."""
@@ -354,7 +382,7 @@ def channel_from_text(text: str, where: str):
     from neuroml.loaders import read_neuroml2_string
 
     root = ET.fromstring(text)
-    elements = [c for c in root if isinstance(c.tag, str)]
+    elements = [c for c in root if isinstance(c.tag, str) and local_name(c.tag) != "ComponentType"]
     if len(elements) != 1 or not elements[0].get("id"):
         raise FormatError(f"{where}: expected one component, found {len(elements)}")
     sink = io.StringIO()  # libNeuroML prints what it reads
@@ -364,9 +392,37 @@ def channel_from_text(text: str, where: str):
     except Exception as err:  # noqa: BLE001 - libNeuroML raises many kinds
         raise FormatError(f"{where}: libNeuroML cannot read the component ({err})") from None
     found = doc.get_by_id(elements[0].get("id"))
+    if isinstance(found, list):  # an id that is also a member's name (IF_curr_alpha)
+        found = next((c for c in found if getattr(c, "id", None) == elements[0].get("id")),
+                     None)
     if found is None:
-        raise FormatError(f"{where}: libNeuroML does not know <{elements[0].tag}>")
+        tag = elements[0].tag.rsplit("}", 1)[-1]
+        raise FormatError(f"<{tag} id=\"{elements[0].get('id')}\"> has no element in the "
+                          "NeuroML schema (a type of NeuroML's LEMS definitions that jNeuroML "
+                          "reads only in a LEMS file), so it cannot be written to a NeuroML "
+                          f"document (kept in {where})")
     return found
+
+
+#: libNeuroML's lists of an ion channel's gates, one per gate element of the schema
+_GATE_LISTS = {"gates": "gate", "gate_hh_rates": "gateHHrates",
+               "gate_h_hrates_taus": "gateHHratesTau", "gate_hh_tau_infs": "gateHHtauInf",
+               "gate_h_hrates_infs": "gateHHratesInf",
+               "gate_h_hrates_tau_infs": "gateHHratesTauInf",
+               "gate_hh_instantaneouses": "gateHHInstantaneous",
+               "gate_fractionals": "gateFractional"}
+
+
+def check_schema_gates(channel, where: str) -> None:
+    """NeuroML's schema gives an ion channel gates of one kind only (an xs:choice); LEMS
+    files may mix them (Ex24's k_slow: gateHHrates and gateFractional), which no NeuroML
+    document can hold: FormatError naming them."""
+    kinds = [tag for attr, tag in _GATE_LISTS.items() if getattr(channel, attr, None)]
+    if len(kinds) > 1:
+        raise FormatError(f"{where}: channel {channel.id} has gates of several kinds "
+                          f"({', '.join(kinds)}); NeuroML's schema allows one kind per "
+                          "channel, so no valid NeuroML document holds it (jNeuroML runs it "
+                          "from a LEMS file)")
 
 
 def generated_density(channel, values: Mapping, segment_group: str, ions: Mapping,
