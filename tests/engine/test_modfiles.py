@@ -94,6 +94,20 @@ def test_the_facade_loads_a_folder():
 def test_package_mechanisms_load_when_used():
     modfiles.load_package_mechanisms({"Izhi2007b"})
     assert mechanisms.exists("Izhi2007b") and mechanisms.exists("Izhi2003b")
+    modfiles.load_package_mechanisms({"NlRandomStim"})
+    assert mechanisms.exists("NlRandomStim")
+
+
+def test_each_package_folder_is_used_alone_and_nlrandomstim_never_on_coreneuron():
+    izhi, randomstim = modfiles.PACKAGE_MOD_FOLDERS
+    assert modfiles.package_folders_used({"Izhi2003b", "hh"}) == [izhi]
+    assert modfiles.package_folders_used({"NlRandomStim"}) == [randomstim]
+    assert modfiles.package_folders_used({"hh", "pas"}) == []
+    # CoreNEURON compiles every file of a folder: the Izhikevich cells' has no NlRandomStim
+    assert "NlRandomStim" not in modfiles.mechanism_names(modfiles.mod_files(izhi))
+    assert modfiles.package_folders_used({"Izhi2007b"}, coreneuron=True) == [izhi]
+    with pytest.raises(MechanismError, match="NlRandomStim .*cannot run on CoreNEURON"):
+        modfiles.package_folders_used({"NlRandomStim"}, coreneuron=True)
 
 
 SPIKE_TRAINS_ONLY = """

@@ -18,9 +18,11 @@ def add_commands(commands, parents) -> None:
 
 
 def build_mechanisms(options, parser) -> int:
-    for folder in options.folders or [modfiles.PACKAGE_MODS]:
+    for folder in options.folders or modfiles.PACKAGE_MOD_FOLDERS:
         names = modfiles.mechanism_names(modfiles.mod_files(folder))
-        flavours = (False, True) if options.coreneuron else (False,)
+        # neuroloom's NlRandomStim has no CoreNEURON form (modfiles.NOT_FOR_CORENEURON)
+        flavours = (False, True) if options.coreneuron and \
+            folder not in modfiles.NOT_FOR_CORENEURON else (False,)
         for coreneuron in flavours:
             target = modfiles.compiled(folder, coreneuron=coreneuron)
             kind = "CoreNEURON" if coreneuron else "NEURON"

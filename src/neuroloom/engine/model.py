@@ -326,8 +326,8 @@ class NeuronModel:
 
         if on:
             folders = [*self.network.mod_folders, *self.run_spec.mod_folders]
-            if modfiles.package_mechanisms_used(used_mechanisms(self.network)):
-                folders.append(modfiles.PACKAGE_MODS)
+            folders += modfiles.package_folders_used(used_mechanisms(self.network),
+                                                     coreneuron=True)
             library = modfiles.coreneuron_library(folders)
             global _CORENEURON_LIBRARY
             if _CORENEURON_LIBRARY is not _NOT_RUN and _CORENEURON_LIBRARY != library:

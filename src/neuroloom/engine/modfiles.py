@@ -29,6 +29,13 @@ from . import mechanisms
 from .neuron_env import neuron_h
 
 PACKAGE_MODS = Path(__file__).resolve().parent.parent / "mod"
+#: the folders of mechanisms shipped with neuroloom, each compiled and loaded when a network
+#: uses one of its mechanisms: the Izhikevich cells, and NlRandomStim (NeuroML's random
+#: generators NetStim cannot express). NlRandomStim has a folder of its own because it
+#: cannot be compiled for CoreNEURON (NEURON 9's CoreNEURON has no random_setids), and
+#: CoreNEURON compiles every file of a folder.
+PACKAGE_MOD_FOLDERS = (PACKAGE_MODS, PACKAGE_MODS / "randomstim")
+NOT_FOR_CORENEURON = frozenset({PACKAGE_MODS / "randomstim"})
 #: mechanism name -> digest of the text of the .mod file it was loaded from, by load()
 _LOADED_TEXT: dict[str, str] = {}
 #: mechanisms neuroloom never makes (spike trains are replayed by NEURON's PatternStim):
@@ -184,19 +191,32 @@ def _selection(folder, files) -> Path:
     return target
 
 
-def package_mechanisms_used(used) -> bool:
-    """Whether ``used`` names a mechanism shipped with neuroloom (Izhikevich cells)."""
-    return any(name in used for name in mechanism_names(mod_files(PACKAGE_MODS)))
+def package_folders_used(used, coreneuron: bool = False) -> list[Path]:
+    """The folders of mechanisms shipped with neuroloom of which ``used`` names a mechanism;
+    with ``coreneuron``, a MechanismError for one CoreNEURON cannot compile."""
+    folders = [folder for folder in PACKAGE_MOD_FOLDERS
+               if any(name in used for name in mechanism_names(mod_files(folder)))]
+    if coreneuron:
+        for folder in folders:
+            if folder in NOT_FOR_CORENEURON:
+                names = sorted(n for n in mechanism_names(mod_files(folder)) if n in used)
+                raise MechanismError(f"{', '.join(names)} (neuroloom's, {folder}) cannot run "
+                                     "on CoreNEURON: NEURON 9's CoreNEURON has no "
+                                     "random_setids for its random stream; run on NEURON")
+    return folders
 
 
 def load_package_mechanisms(used) -> list[str]:
-    """The mechanisms shipped with neuroloom (Izhikevich cells) that ``used`` names and
-    NEURON does not have yet (your own modFolders, loaded first, may define them)."""
-    shipped = mechanism_names(mod_files(PACKAGE_MODS))
+    """The mechanisms shipped with neuroloom (Izhikevich cells, NlRandomStim) that ``used``
+    names and NEURON does not have yet (your own modFolders, loaded first, may define
+    them)."""
     neuron_h()
-    if not any(name in used and not mechanisms.exists(name) for name in shipped):
-        return []
-    return load(PACKAGE_MODS)
+    loaded = []
+    for folder in package_folders_used(used):
+        shipped = mechanism_names(mod_files(folder))
+        if any(name in used and not mechanisms.exists(name) for name in shipped):
+            loaded += load(folder)
+    return loaded
 
 
 def coreneuron_library(folders) -> Path | None:

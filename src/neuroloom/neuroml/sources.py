@@ -11,7 +11,7 @@ component alone, without generating code:
   NEURON's NetStim with interval 1000/r, noise 1 - m r / 1000 and start m (its intervals are
   (1 - noise) interval + noise interval E, its first spike start + noise interval E);
 - SpikeSourcePoisson (PyNN: start, duration, rate): Poisson spikes on (start, start +
-  duration], as neuroloom's NlRandomStim (mod/nlrandomstim.mod: a NetStim with a stop time
+  duration], as neuroloom's NlRandomStim (mod/randomstim/nlrandomstim.mod: a NetStim with a stop time
   and a uniform part in its intervals);
 - spikeGeneratorRandom (minISI, maxISI): intervals uniform in [minISI, maxISI), as
   NlRandomStim.
@@ -120,7 +120,7 @@ def poisson_window(rate: float, start: float, duration: float) -> tuple:
     Returns
     -------
     tuple of (str, float)
-        interval, noise, start, number, stop and spread, as mod/nlrandomstim.mod takes them.
+        interval, noise, start, number, stop and spread, as mod/randomstim/nlrandomstim.mod takes them.
     """
     return (("interval", 1000.0 / rate if rate > 0 else NEVER), ("noise", 1.0),
             ("start", start), ("number", NEVER if rate > 0 else 0.0),
