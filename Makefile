@@ -28,10 +28,11 @@ demo: setup
 	@echo "Demo outputs (tutorial 2 network) are in $(CURDIR)/$(DEMO):"
 	@ls -1 $(DEMO) | sed 's/^/  /'
 
-# lint-imports checks the architecture's contracts (pyproject.toml, docs/architecture.md)
+# lint-imports checks the architecture's contracts (pyproject.toml, docs/architecture.md);
+# the suite runs on two workers, each test file on one (its module fixtures built once)
 test: setup-test
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache
