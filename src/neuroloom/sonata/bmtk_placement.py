@@ -42,7 +42,7 @@ from ..errors import FormatError
 from ..suggest import hint
 from .bmtk_cells import BmtkCell
 from .conventions import INDEX_RANGES
-from .swc import SWC_TYPES, read_swc
+from .swc import SWC_TYPES, import3d_children, read_swc
 from .swc import section_names as swc_section_names
 
 #: BMTK's names of section types (Morphology.sec_type_swc) -> SWC type
@@ -218,21 +218,9 @@ def _import3d_geometry(morphology: str) -> list[_Sec]:
     index = {pid: i for i, pid in enumerate(points.ids.tolist())}
     parent = [index[p] if p >= 0 else -1 for p in points.parents.tolist()]
     xyz = np.stack([points.x, points.y, points.z], axis=1).astype(np.float32)
-    # Import3d's children count (sonata/swc.py): a point continues its section if its one
-    # child is the next point, of its type; a branch off a neurite's first point (whose
-    # parent is the soma) connects to that section's proximal end instead
-    nchild, clean, proximal = [0] * n, [True] * n, [False] * n
-    for i in range(n):
-        p = parent[i]
-        if p < 0:
-            continue
-        nchild[p] += 1
-        if p != i - 1:
-            clean[p] = False
-            if p > 1 and types[p] != 1 and types[max(parent[p], 0)] == 1:
-                nchild[p], clean[p], proximal[i] = 1, True, True
-        if types[p] != types[i]:
-            clean[p] = False
+    # Import3d's sections (sonata/swc.py); a branch off a neurite's first point hangs on
+    # that section's proximal end
+    nchild, clean, proximal = import3d_children(points, parent)
     starts = [0] + [i + 1 for i in range(n - 1) if not (nchild[i] == 1 and clean[i])]
     ends = starts[1:] + [n]
     section_of = np.zeros(n, np.int64)

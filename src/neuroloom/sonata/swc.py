@@ -239,6 +239,44 @@ def _check_for_neuron(points: SwcPoints) -> None:
                               "increasing id order (it fails to sort them)")
 
 
+def _hoc_index(i: int) -> int:
+    """A root's parent index is -1, and hoc rounds the subscript -1 to 0: wherever Import3d
+    looks a root's parent up, it finds the first point."""
+    return i if i >= 0 else 0
+
+
+def import3d_children(points: SwcPoints, parent: list[int]
+                      ) -> tuple[list[int], list[bool], list[bool]]:
+    """Each point's children as NEURON's Import3d counts them, and whether they are "clean"
+    (its only child is the next point, of the same type): a point continues its section
+    only if its count is exactly one and clean. A branch off a neurite's first point (whose
+    parent is the soma) connects to that section's proximal end instead, and the point
+    then counts as having one clean child however many it has; the third list marks those
+    branches' first points. ``parent``: each point's parent index (-1 for a root)."""
+    n = len(points)
+    types = points.types.tolist()
+
+    nchild, clean, proximal = [0] * n, [True] * n, [False] * n
+    for i in range(n):
+        p = parent[i]
+        if p < 0:
+            continue
+        nchild[p] += 1
+        if p != i - 1:
+            clean[p] = False
+            if (p > 1 and types[p] != 1 and types[_hoc_index(parent[p])] == 1) or (
+                    p == 0 and types[0] != 1):
+                nchild[p], clean[p], proximal[i] = 1, True, True
+                if i == 0:  # the first point's parent comes after it
+                    raise FormatError(
+                        f"{points.path!r} line {points.lines[0]}: the first point's parent "
+                        f"{points.ids[p]} comes after it and is a neurite's first point: "
+                        "NEURON's Import3d fails (it connects the root section to nothing)")
+        if types[p] != types[i]:
+            clean[p] = False
+    return nchild, clean, proximal
+
+
 def _import3d_section_types(points: SwcPoints) -> list[int]:
     """The SWC type of each section Import3d instantiates, in its section order.
 
@@ -254,34 +292,7 @@ def _import3d_section_types(points: SwcPoints) -> list[int]:
     xyz = xyz.astype(np.float64).tolist()
     diam = (points.radii.astype(np.float32).astype(np.float64) * 2).tolist()
 
-    def alias(i: int) -> int:
-        # A root's parent index is -1, and hoc rounds the subscript -1 to 0: wherever
-        # Import3d looks a root's parent up, it finds the first point.
-        return i if i >= 0 else 0
-
-    # Children, counted as Import3d does: a point continues its section only if its count is
-    # exactly one and "clean" (its only child is the next point, of the same type).
-    nchild = [0] * n
-    clean = [True] * n
-    for i in range(n):
-        p = parent[i]
-        if p < 0:
-            continue
-        nchild[p] += 1
-        if p != i - 1:
-            clean[p] = False
-            # The branch connects to the proximal end of p, which then counts as having
-            # one clean child however many it has: p runs on into point p + 1.
-            if (p > 1 and types[p] != 1 and types[alias(parent[p])] == 1) or (
-                    p == 0 and types[0] != 1):
-                nchild[p], clean[p] = 1, True
-                if i == 0:  # the first point's parent comes after it
-                    raise FormatError(
-                        f"{points.path!r} line {points.lines[0]}: the first point's parent "
-                        f"{points.ids[p]} comes after it and is a neurite's first point: "
-                        "NEURON's Import3d fails (it connects the root section to nothing)")
-        if types[p] != types[i]:
-            clean[p] = False
+    nchild, clean, _ = import3d_children(points, parent)
 
     soma_children = [0] * n  # soma children of each soma point
     for i in range(1, n):
@@ -317,7 +328,7 @@ def _import3d_section_types(points: SwcPoints) -> list[int]:
             raise FormatError(f"{points.path!r} line {points.lines[first]}: the parent "
                               f"{points.ids[p_raw]} of point {points.ids[first]} comes after "
                               "it, and the point starts a section: NEURON's Import3d fails")
-        p = alias(p_raw)
+        p = _hoc_index(p_raw)
         ps = section_of[p]
         p_type = types[starts[ps]]
         p_size = root_size if ps == 0 else ends[ps] - starts[ps] + 1
