@@ -30,6 +30,7 @@ import numpy as np
 from ..errors import FormatError
 from ..suggest import hint
 from . import continuous
+from .bounds import bad_value
 from .conventions import ANNOTATION_TAG
 from .units import convert
 
@@ -287,6 +288,10 @@ class _Parser:
             attrs = {k: v for k, v in attrs.items() if k != "type"}
         depth = len(self.stack)
         self.stack.append(tag)
+        if not {"ComponentType", "annotation", "notes"} & set(self.stack):
+            problem = bad_value(tag, attrs)  # before any converter or simulator sees it
+            if problem:
+                raise FormatError(f"{self.where(tag, attrs)}: {problem}")
         if self.builder is not None:
             self.builder.start(tag, attrs)
             return
@@ -389,7 +394,11 @@ class _Parser:
         net = self.net
         if tag == "population":
             self._require(tag, attrs, ("id", "component"))
-            pop = PopulationData(attrs["id"], attrs["component"], int(attrs.get("size", 0)),
+            size = attrs.get("size", "0")
+            if not size.strip().isdigit():  # a count of cells: 0, 1, 2...
+                raise FormatError(f"{self.where(tag, attrs)}: size {size!r} is not a whole "
+                                  f"number of cells")
+            pop = PopulationData(attrs["id"], attrs["component"], int(size),
                                  self.where(tag, attrs))
             net.populations.append(pop)
             self.current = pop
