@@ -140,6 +140,16 @@ def test_poisson_counts_are_compared_statistically():
     assert not harness.compare_spikes(ref, far, statistical=True)["poisson_ok"]
 
 
+def test_cells_the_reference_cannot_record_are_left_out():
+    # Ex14's HH_cond_exp has no `spike` port, so jLEMS records none of its spikes
+    reference = harness.load_reference("Ex1_HH")
+    got = as_run(reference)
+    got["spikes"]["portless[0]"] = [5.0, 10.0]
+    assert harness.compare(reference, got)["verdict"] == "differs"
+    reference = {**reference, "no_spike_port": ["portless"]}
+    assert harness.compare(reference, got)["verdict"] == "same"
+
+
 def test_a_failed_run_is_named_with_its_error():
     reference = harness.load_reference("Ex1_HH")
     verdict = harness.compare(reference, {"ok": False, "error": "FormatError: x"})
