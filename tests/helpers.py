@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -95,3 +96,32 @@ def sonata_spikes(path: Path, populations) -> list:
             rows += zip([name] * len(group["node_ids"]), group["node_ids"][()].tolist(),
                         group["timestamps"][()].tolist())
     return sorted(rows)
+
+
+def writable_copy(source: Path, target: Path) -> Path:
+    """A writable copy of a corpus folder (the corpus is read-only), without its outputs."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("output*"),
+                    copy_function=shutil.copyfile)
+    for folder in [target, *target.rglob("*")]:
+        if folder.is_dir():
+            folder.chmod(0o755)
+    return target
+
+
+def run_imported_sonata(model) -> list:
+    """Run a circuit read by importers.sonata.load as sim.importSONATA does (its own
+    session, outputs where its config says); the files written."""
+    from neuroloom.sim import state
+    from neuroloom.sim.session import Session
+    from neuroloom.specs import NetParams
+
+    session = Session(NetParams(), model.sim_config, network=model.network, sonata=model,
+                      echo=None)
+    state.replace(session)
+    try:
+        session.create()
+        session.run_sim()
+        session.gather_data()
+        return session.save_data()
+    finally:
+        session.clear()

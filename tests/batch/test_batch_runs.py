@@ -90,13 +90,11 @@ def test_m_rate_rises_then_falls_with_connweight(grid):
 def test_a_rerun_with_skip_does_no_work(grid):
     data = grid / "tut8_data"
     before = {p.name: p.stat().st_mtime_ns for p in data.glob("tauWeight_*_*.json")}
-    start = time.perf_counter()
     again = run_batch(grid)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "9 of 9 runs already finished: skipped" in again.stdout
     assert "run 1/" not in again.stdout
     assert {p.name: p.stat().st_mtime_ns for p in data.glob("tauWeight_*_*.json")} == before
-    assert time.perf_counter() - start < 20
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ import h5py
 import numpy as np
 import pytest
 
+from helpers import run_imported_sonata
 from neuroloom.engine.bmtk_cells import connection_order, segment_points
 from neuroloom.engine.ecp import transfer_resistance
 from neuroloom.engine.neuron_env import neuron_h
@@ -98,16 +99,7 @@ def test_sonata_session_writes_simulated_spikes_in_config_order(tmp_path):
     config["output"]["spikes_sort_order"] = "id"
     sim_path.write_text(json.dumps(config))
     model = sonata_importer.load(folder / "config.json")
-    session = Session(NetParams(), model.sim_config, network=model.network, sonata=model,
-                      echo=None)
-    state.replace(session)
-    try:
-        session.create()
-        session.run_sim()
-        session.gather_data()
-        paths = session.save_data()
-    finally:
-        session.clear()
+    paths = run_imported_sonata(model)
     spikes = folder / "output" / "spikes.h5"
     assert paths[0] == spikes
     with h5py.File(spikes) as f:

@@ -13,11 +13,9 @@ import libsonata
 import numpy as np
 import pytest
 
+from helpers import run_imported_sonata
 from neuroloom.importers import sonata as sonata_importer
 from neuroloom.results.sonata_ecp import read_ecp
-from neuroloom.sim import state
-from neuroloom.sim.session import Session
-from neuroloom.specs import NetParams
 
 pytestmark = pytest.mark.slow
 CORPUS = Path("/work/shared/sonata-examples")
@@ -48,16 +46,7 @@ def outputs(tmp_path_factory):
     subprocess.run([sys.executable, "-c", SHIMS], cwd=folder, check=True, capture_output=True)
     (folder / "output").rename(folder / "output_bmtk")
     model = sonata_importer.load(folder / "config.json")
-    session = Session(NetParams(), model.sim_config, network=model.network, sonata=model,
-                      echo=None)
-    state.replace(session)
-    try:
-        session.create()
-        session.run_sim()
-        session.gather_data()
-        paths = session.save_data()
-    finally:
-        session.clear()
+    paths = run_imported_sonata(model)
     return folder, paths
 
 

@@ -11,20 +11,13 @@ import numpy as np
 import pandas
 import pytest
 
+from helpers import writable_copy
 from neuroloom.errors import FormatError
 from neuroloom.importers import sonata
 from neuroloom.sonata.files import load_config, read_types
 
 EXAMPLES = Path("/work/shared/sonata-examples")
 
-
-def copy(source, target):
-    """A writable copy of a corpus folder (the corpus is read-only)."""
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("output*"),
-                    copy_function=shutil.copyfile)
-    for folder in [target, *target.rglob("*")]:
-        if folder.is_dir():
-            folder.chmod(0o755)
 
 
 def write_json(path, data):
@@ -60,8 +53,8 @@ def test_an_undefined_manifest_variable_is_named_with_the_closest(tmp_path):
 
 
 def test_a_circuit_config_naming_its_simulation_and_components_in_the_simulation(tmp_path):
-    copy(EXAMPLES / "300_intfire", tmp_path / "c")
-    copy(EXAMPLES / "shared_components", tmp_path / "shared_components")
+    writable_copy(EXAMPLES / "300_intfire", tmp_path / "c")
+    writable_copy(EXAMPLES / "shared_components", tmp_path / "shared_components")
     folder = tmp_path / "c"
     circuit = json.loads((folder / "circuit_config.json").read_text())
     simulation = json.loads((folder / "simulation_config.json").read_text())
@@ -86,7 +79,7 @@ def test_old_and_new_style_configs_read_the_same(example, tmp_path):
     old = sonata.load(EXAMPLES / example / "config.json").network
     shutil.copytree(EXAMPLES / example, tmp_path / example,
                     ignore=shutil.ignore_patterns("output*"))
-    copy(EXAMPLES / "shared_components", tmp_path / "shared_components")
+    writable_copy(EXAMPLES / "shared_components", tmp_path / "shared_components")
     path = tmp_path / example / "circuit_config.json"
     circuit = json.loads(path.read_text())
     for entry in circuit["networks"]["nodes"]:
@@ -191,8 +184,8 @@ def test_a_nest_model_without_a_neuron_counterpart_is_named():
 # -- components --------------------------------------------------------------------------
 @pytest.mark.parametrize("layout", ["modfiles", "flat"])
 def test_mechanisms_dir_with_or_without_modfiles(layout, tmp_path):
-    copy(EXAMPLES / "9_cells", tmp_path / "9_cells")
-    copy(EXAMPLES / "shared_components", tmp_path / "shared_components")
+    writable_copy(EXAMPLES / "9_cells", tmp_path / "9_cells")
+    writable_copy(EXAMPLES / "shared_components", tmp_path / "shared_components")
     mechanisms = tmp_path / "shared_components/mechanisms"
     if layout == "flat":
         for mod in (mechanisms / "modfiles").glob("*.mod"):
@@ -215,8 +208,8 @@ def test_mechanisms_dir_with_or_without_modfiles(layout, tmp_path):
      r"model_template 'nml:.*' is not in components.biophysical_neuron_models_dir"),
 ])
 def test_a_missing_component_names_the_config_key_and_the_path(what, edit, message, tmp_path):
-    copy(EXAMPLES / "9_cells", tmp_path / "9_cells")
-    copy(EXAMPLES / "shared_components", tmp_path / "shared_components")
+    writable_copy(EXAMPLES / "9_cells", tmp_path / "9_cells")
+    writable_copy(EXAMPLES / "shared_components", tmp_path / "shared_components")
     path = tmp_path / "9_cells/circuit_config.json"
     circuit = json.loads(path.read_text())
     edit(circuit)
@@ -226,8 +219,8 @@ def test_a_missing_component_names_the_config_key_and_the_path(what, edit, messa
 
 
 def test_a_missing_morphology_and_dynamics_file_name_the_key(tmp_path):
-    copy(EXAMPLES / "9_cells", tmp_path / "9_cells")
-    copy(EXAMPLES / "shared_components", tmp_path / "shared_components")
+    writable_copy(EXAMPLES / "9_cells", tmp_path / "9_cells")
+    writable_copy(EXAMPLES / "shared_components", tmp_path / "shared_components")
     swc = tmp_path / "shared_components/morphologies/Scnn1a_473845048_m.swc"
     swc.unlink()
     with pytest.raises(FormatError, match=rf"morphology '{swc.stem}.*' is not in "

@@ -9,26 +9,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from helpers import writable_copy
 from neuroloom.errors import FormatError
 from neuroloom.importers import sonata
 
 EXAMPLES = Path("/work/shared/sonata-examples")
 
 
-def copy(source, target):
-    """A writable copy of a corpus folder (the corpus is read-only)."""
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("output*"),
-                    copy_function=shutil.copyfile)
-    for folder in [target, *target.rglob("*")]:
-        if folder.is_dir():
-            folder.chmod(0o755)
-    return target
-
 
 @pytest.fixture
 def nine(tmp_path):
     """9_cells: 9 biophysical cortex cells and two virtual populations."""
-    folder = copy(EXAMPLES / "9_cells", tmp_path / "9_cells")
+    folder = writable_copy(EXAMPLES / "9_cells", tmp_path / "9_cells")
     (tmp_path / "shared_components").symlink_to(EXAMPLES / "shared_components")
     return folder
 
@@ -36,7 +28,7 @@ def nine(tmp_path):
 @pytest.fixture
 def intfire(tmp_path):
     """300_intfire: IntFire1 point cells and virtual inputs."""
-    folder = copy(EXAMPLES / "300_intfire", tmp_path / "300_intfire")
+    folder = writable_copy(EXAMPLES / "300_intfire", tmp_path / "300_intfire")
     (tmp_path / "shared_components").symlink_to(EXAMPLES / "shared_components")
     return folder
 
