@@ -20,11 +20,9 @@ from __future__ import annotations
 import re
 import warnings
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
-import h5py
 import numpy as np
 
 from ..errors import FormatError
@@ -32,6 +30,9 @@ from ..suggest import hint
 from . import continuous
 from .bounds import bad_value
 from .conventions import ANNOTATION_TAG
+from .reader_data import (Component, Document, NetworkData, OutputData, PopulationData,
+                          ProjectionData)
+from .reader_hdf5 import read_hdf5
 from .units import convert
 
 #: top-level NeuroML2 components (libNeuroML's NeuroMLDocument) and the LEMS-level ones the
@@ -73,98 +74,6 @@ EVENT_FORMATS = ("ID_TIME", "TIME_ID")
 _CELL_REF = re.compile(r"^\.\./([A-Za-z_][A-Za-z0-9_]*)(?:/(\d+)(?:/[A-Za-z_0-9]+)?|\[(\d+)\])$")
 
 
-@dataclass
-class Component:
-    type: str
-    id: str
-    element: ET.Element
-    file: Path
-    line: int
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}: <{self.type} id=\"{self.id}\">"
-
-
-@dataclass
-class PopulationData:
-    id: str
-    component: str
-    size: int
-    where: str
-    instance_ids: np.ndarray | None = None  # None: no instances
-    x: np.ndarray | None = None
-    y: np.ndarray | None = None
-    z: np.ndarray | None = None
-
-    def positions(self) -> tuple:
-        """(x, y, z) of cells 0..size-1 (0 for a population without instances)."""
-        if self.instance_ids is None:
-            return np.zeros(self.size), np.zeros(self.size), np.zeros(self.size)
-        order = np.argsort(self.instance_ids, kind="stable")
-        if not np.array_equal(self.instance_ids[order], np.arange(self.size)):
-            raise FormatError(f"{self.where}: instance ids must be 0..{self.size - 1}")
-        return self.x[order], self.y[order], self.z[order]
-
-
-@dataclass
-class ProjectionData:
-    """A projection, electrical projection or input list as columns."""
-
-    kind: str  # 'projection', 'electricalProjection', 'inputList'
-    id: str
-    pre: str  # presynaptic population ('' for an input list)
-    post: str  # postsynaptic or target population
-    component: str  # synapse or input component
-    where: str
-    columns: dict = field(default_factory=dict)  # name -> list, then numpy arrays
-
-
-@dataclass
-class NetworkData:
-    """One <network> as read: its populations and projections."""
-
-    id: str
-    where: str
-    file: Path
-    temperature: str | None = None
-    annotation: str | None = None  # neuroloom's (see neuroml/annotation.py)
-    populations: list = field(default_factory=list)
-    projections: list = field(default_factory=list)  # ProjectionData (all three kinds)
-
-
-@dataclass
-class OutputData:
-    """A LEMS <OutputFile> (items: (id, quantity, where) of its OutputColumns) or
-    <EventOutputFile> (items: (id, select, eventPort, where) of its EventSelections)."""
-
-    kind: str  # 'OutputFile' or 'EventOutputFile'
-    id: str
-    file_name: str
-    where: str
-    format: str = ""  # EventOutputFile: ID_TIME or TIME_ID
-    items: list = field(default_factory=list)
-
-
-@dataclass
-class Document:
-    path: Path
-    components: dict = field(default_factory=dict)  # id -> Component
-    populations: list = field(default_factory=list)  # of the chosen network (below)
-    projections: list = field(default_factory=list)  # ProjectionData (all three kinds)
-    network_id: str = ""
-    temperature: str | None = None
-    annotation: str | None = None  # neuroloom's (see neuroml/annotation.py)
-    # LEMS: {'id', 'length', 'step', 'target', 'where', 'outputs': [OutputData]}, the one
-    # the file's <Target> names (else the only one)
-    simulation: dict | None = None
-    component_types: set = field(default_factory=set)  # LEMS ComponentTypes defined
-    files: list = field(default_factory=list)  # every file read (for cache digests)
-    networks: dict = field(default_factory=dict)  # id -> NetworkData, of every file read
-    simulations: dict = field(default_factory=dict)  # id -> simulation, of every file
-    target: tuple | None = None  # the top file's <Target>: (component, where)
-
-
 def read(path, progress=None) -> Document:
     """A NeuroML2 document (.nml/.xml), LEMS file or NeuroML HDF5 file (.h5) with its
     includes; ``progress(fraction)`` as the file's bytes are read."""
@@ -173,7 +82,7 @@ def read(path, progress=None) -> Document:
         raise FormatError(f"{path}: file not found")
     doc = Document(path)
     if path.suffix.lower() in (".h5", ".hdf5"):
-        _read_hdf5(path, doc)
+        read_hdf5(path, doc, lambda text: _Parser(doc, path, text).parse())
     else:
         _Parser(doc, path, progress=progress).parse()
     _choose_simulation(doc)
@@ -385,7 +294,8 @@ class _Parser:
             raise FormatError(f"{self.where(tag)}: included file {href} not found")
         if target.suffix.lower() in (".h5", ".hdf5"):
             if target not in self.doc.files:
-                _read_hdf5(target, self.doc)
+                read_hdf5(target, self.doc,
+                          lambda text: _Parser(self.doc, target, text).parse())
         else:
             _Parser(self.doc, target).parse()
 
@@ -641,109 +551,3 @@ def _times(texts, where) -> np.ndarray:
         except FormatError as err:
             raise FormatError(f"{where}: connection {i}: {err}") from None
     return out
-
-
-# -- HDF5 --------------------------------------------------------------------------------------
-def _read_hdf5(path: Path, doc: Document) -> None:
-    doc.files.append(path)
-    try:
-        f = h5py.File(path, "r")
-    except OSError as err:
-        raise FormatError(f"{path}: not an HDF5 file ({err})") from None
-    with f:
-        root = f.get("neuroml")
-        if root is None:
-            raise FormatError(f"{path}: no /neuroml group (not a NeuroML HDF5 file)")
-        top = _attr(root, "neuroml_top_level")
-        if top:
-            _Parser(doc, path, top.encode()).parse()
-        net = root.get("network")
-        if net is None:
-            return
-        data = NetworkData(_attr(net, "id"), f"{path}: /neuroml/network", path,
-                           _attr(net, "temperature") or None, _attr(net, "neuroloom") or None)
-        if data.id in doc.networks:
-            raise FormatError(f"{data.where}: network id '{data.id}' defined twice (also at "
-                              f"{doc.networks[data.id].where})")
-        doc.networks[data.id] = data
-        for name, group in net.items():
-            where = f"{path}: /neuroml/network/{name}"
-            kind = name.split("_", 1)[0]
-            if kind == "population":
-                _hdf5_population(group, where, data)
-            elif kind in ("projection", "inputList"):
-                _hdf5_table(group, where, data, kind)
-            else:
-                raise FormatError(f"{where}: unknown group")
-
-
-def _attr(group, name) -> str:
-    value = group.attrs.get(name, "")
-    if isinstance(value, bytes):
-        return value.decode()
-    if isinstance(value, np.ndarray):
-        value = value.ravel()[0] if value.size else ""
-        return value.decode() if isinstance(value, bytes) else str(value)
-    return str(value)
-
-
-def _hdf5_columns(dataset, where) -> dict:
-    names = {}
-    for key, value in dataset.attrs.items():
-        if key.startswith("column_"):
-            value = value.decode() if isinstance(value, bytes) else str(
-                value[0] if isinstance(value, np.ndarray) else value)
-            names[value] = int(key[len("column_"):])
-    data = dataset[()]
-    if data.ndim != 2:
-        raise FormatError(f"{where}: expected a 2D table")
-    return {name: data[:, i] for name, i in names.items()}
-
-
-def _hdf5_population(group, where, net) -> None:
-    pop_id = _attr(group, "id")
-    pop = PopulationData(pop_id, _attr(group, "component"), int(_attr(group, "size") or 0),
-                         where)
-    if pop_id in group:
-        cols = _hdf5_columns(group[pop_id], where)
-        pop.x, pop.y, pop.z = (cols[a].astype(np.float64) for a in ("x", "y", "z"))
-        pop.instance_ids = np.arange(len(pop.x))
-    net.populations.append(pop)
-
-
-def _hdf5_table(group, where, net, kind) -> None:
-    table_id = _attr(group, "id")
-    if kind == "projection":
-        ptype = _attr(group, "type") or "projection"
-        proj = ProjectionData(ptype, table_id, _attr(group, "presynapticPopulation"),
-                              _attr(group, "postsynapticPopulation"),
-                              _attr(group, "synapse") or _attr(group, "postComponent"), where)
-        cols = _hdf5_columns(group[table_id], where) if table_id in group else {}
-        n = len(next(iter(cols.values()))) if cols else 0
-        get = (lambda name, default: cols[name] if name in cols else np.full(n, default))
-        proj.columns = {
-            "id": get("id", 0).astype(np.int64) if "id" in cols else np.arange(n),
-            "pre": get("pre_cell_id", 0).astype(np.int64),
-            "post": get("post_cell_id", 0).astype(np.int64),
-            "pre_segment": get("pre_segment_id", 0).astype(np.int64),
-            "pre_fraction": get("pre_fraction_along", 0.5).astype(np.float64),
-            "post_segment": get("post_segment_id", 0).astype(np.int64),
-            "post_fraction": get("post_fraction_along", 0.5).astype(np.float64),
-            "weight": get("weight", 1.0).astype(np.float64),
-            "delay": get("delay", 0.0).astype(np.float64),  # ms
-            "synapse": None}
-        if ptype == "continuousProjection":  # its two components: attributes of the group
-            proj.columns.update(continuous.hdf5_components(
-                _attr(group, "preComponent"), _attr(group, "postComponent"), n))
-    else:
-        proj = ProjectionData("inputList", table_id, "", _attr(group, "population"),
-                              _attr(group, "component"), where)
-        cols = _hdf5_columns(group[table_id], where) if table_id in group else {}
-        n = len(next(iter(cols.values()))) if cols else 0
-        get = (lambda name, default: cols[name] if name in cols else np.full(n, default))
-        proj.columns = {"id": get("id", 0).astype(np.int64),
-                        "cell": get("target_cell_id", 0).astype(np.int64),
-                        "segment": get("segment_id", 0).astype(np.int64),
-                        "fraction": get("fraction_along", 0.5).astype(np.float64),
-                        "weight": get("weight", 1.0).astype(np.float64)}
-    net.projections.append(proj)
