@@ -6,7 +6,8 @@ network is kept as columns (populations with positions; projections, electrical
 projections and input lists as numpy arrays), never as an object per connection. Every
 problem is a FormatError naming the file, the line and the element.
 
-A LEMS file may hold NeuroML elements inline (as <Component type=...> or by type name);
+A LEMS file may hold NeuroML elements inline (as <Component type=...>, by type name, or as
+another element with a type attribute: <concentrationModel type="fixedFactor...">);
 its <Simulation> gives the duration, time step, the network it runs and the files it
 writes (OutputFile, EventOutputFile). Every <network> of every file read is kept, and the
 one the simulation targets (else the file's only one) is the document's network, as
