@@ -48,12 +48,14 @@ from ..neuroml.cell_params import cell_params_from_objects, location
 from ..neuroml.channels import BUILTIN_MECHANISMS, keep_definition
 from ..neuroml.generated import generate_mechanisms
 from ..neuroml.reader import COMPONENT_TYPES, read
+from ..neuroml.refractory import check_refractory
 from ..neuroml.sources import (INTERNAL_VOLTAGE, NEVER, SPIKE_SOURCES,
                                check_internal_voltages, check_runnable, poisson_window,
                                spike_source)
 from ..neuroml.units import UnitError, convert
 from ..results.lems_outputs import LemsOutputs
 from ..specs import SimConfig
+from ..suggest import closest
 from ..validate.cells import cell_type_from_file
 from .neuroml_exact import ExactNetwork, exact_description
 from .neuroml_outputs import check_outputs, lems_outputs
@@ -117,6 +119,7 @@ def load(path, mod_folders=(), progress=None) -> NeuroMLModel:
     """
     doc = read(path, progress)
     _check_references(doc)
+    check_refractory(doc)
     check_outputs(doc)
     check_internal_voltages(doc)
     run = _run(doc)
@@ -157,7 +160,9 @@ def _check_references(doc) -> None:
     known = COMPONENT_TYPES | doc.component_types
     for comp in doc.components.values():
         if comp.type not in known:
-            raise FormatError(f"{comp.where}: unknown component type '{comp.type}'")
+            match = closest(comp.type, known)  # a misspelt type name
+            raise FormatError(f"{comp.where}: unknown component type '{comp.type}'"
+                              + (f"; did you mean '{match}'?" if match else ""))
         synapse = comp.element.get("synapse")  # Poisson inputs name the synapse they drive
         if synapse is not None and synapse not in doc.components:
             raise FormatError(f"{comp.where}: synapse '{synapse}' is not defined")

@@ -13,7 +13,7 @@ Biophysics apply to every section with at least one segment in the property's gr
 order per kind (a later entry wins). A cell without morphology gives ``{'secs': {},
 'secLists': {}, 'biophysics': [{'segmentGroup': g, ...}, ...]}``: each entry holds the keys of
 a section (geom cm/Ra, mechs, ions, vinit, threshold) to merge into the sections of group g of
-another morphology. Not mapped (a warning names them): channelPopulation, channelDensityGHK,
+another morphology. Not mapped (a warning names them): channelPopulation,
 channelDensityNonUniform*, densities on one segment, extracellularProperties.
 """
 from __future__ import annotations
@@ -349,13 +349,16 @@ def _biophysics(bio, doc, path, skipped):
             # erev follows the concentrations (NEURON computes it): nothing to set
             add(cd, {"mechs": {cd.ion_channel: {
                 _gname(cd.id, cd.ion_channel): convert(cd.cond_density, "S_per_cm2")}}})
+        for cd in mp.channel_density_ghks:  # the current follows GHK: no conductance, no erev
+            add(cd, {"mechs": {cd.ion_channel: {
+                "permeability": convert(cd.permeability, "cm_per_s")}}})
         for el in mp.specific_capacitances:
             add(el, {"geom": {"cm": convert(el.value, "uF_per_cm2")}})
         for el in mp.init_memb_potentials:
             add(el, {"vinit": convert(el.value, "mV")})
         for el in mp.spike_threshes:
             add(el, {"threshold": convert(el.value, "mV")})
-        for kind in ("channel_populations", "channel_density_ghks",
+        for kind in ("channel_populations",
                      "channel_density_non_uniforms", "channel_density_non_uniform_nernsts",
                      "channel_density_non_uniform_ghks"):
             skipped += [f"{kind} {el.id}" for el in getattr(mp, kind)]
@@ -409,6 +412,11 @@ def _unrecognised(densities, doc) -> list:
     return left + [cd for cd in densities if getattr(cd, "segments", None) is not None]
 
 
+#: units jNeuroML's concentration model mods declare where NEURON has no convention
+#: (fixedFactorConcentrationModel's rho: 0.3 mol_per_m_per_A_per_s is 3.0E-9 there)
+_MOD_UNITS = {"rho": "umol_per_cm_per_nA_per_ms"}
+
+
 def _concentration_model(model_id, doc, path, skipped):
     """Parameters (NEURON units) of the concentration model mechanism `model_id`."""
     standard = list(doc.decaying_pool_concentration_models) + list(
@@ -421,11 +429,11 @@ def _concentration_model(model_id, doc, path, skipped):
             # jNeuroML's mod declares it in cm (Gran_CaPool: 8.4E-6 (cm)), not um
             out["shellThickness"] = convert(model.shell_thickness, "cm")
         if getattr(model, "rho", None) is not None:
-            out["rho"] = convert(model.rho)  # SI (mol/m/A/s): NEURON has no convention
+            out["rho"] = convert(model.rho, _MOD_UNITS["rho"])
         return out
     attrs = _xml_concentration_models(path, set()).get(model_id)
     if attrs is not None:  # e.g. Allen's CaDynamics: decay, gamma, depth, minCai
-        return {k: convert(v) for k, v in attrs.items()
+        return {k: convert(v, _MOD_UNITS.get(k)) for k, v in attrs.items()
                 if k not in ("id", "type", "ion", "segmentGroup") and "}" not in k}
     skipped.append(f"parameters of concentration model {model_id} (not in the file)")
     return {}

@@ -6,7 +6,8 @@ network is kept as columns (populations with positions; projections, electrical
 projections and input lists as numpy arrays), never as an object per connection. Every
 problem is a FormatError naming the file, the line and the element.
 
-A LEMS file may hold NeuroML elements inline (as <Component type=...> or by type name);
+A LEMS file may hold NeuroML elements inline (as <Component type=...>, by type name, or as
+another element with a type attribute: <concentrationModel type="fixedFactor...">);
 its <Simulation> gives the duration, time step, the network it runs and the files it
 writes (OutputFile, EventOutputFile). Every <network> of every file read is kept, and the
 one the simulation targets (else the file's only one) is the document's network, as
@@ -51,7 +52,7 @@ spikeGenerator spikeGeneratorRandom spikeGeneratorPoisson spikeGeneratorRefPoiss
 poissonFiringSynapse transientPoissonFiringSynapse IF_curr_alpha IF_curr_exp IF_cond_alpha
 IF_cond_exp EIF_cond_exp_isfa_ista EIF_cond_alpha_isfa_ista HH_cond_exp expCondSynapse
 alphaCondSynapse expCurrSynapse alphaCurrSynapse SpikeSourcePoisson pointCellCondBased
-pointCellCondBasedCa""".split())
+pointCellCondBasedCa stdpSynapse""".split())
 NOT_COMPONENTS = frozenset({"notes", "annotation", "property", "include", "Include",
                             "Target", "Dimension", "Unit", "Constant", "Simulation",
                             "ComponentType", "network", "Component"})
@@ -274,8 +275,13 @@ class _Parser:
             self.doc.component_types.add(attrs.get("name"))
         elif tag not in NOT_COMPONENTS or tag == "Component":
             # <cell type="pointCellCondBased"> (Ex4_KS): a component of that type, as jLEMS
-            # and jNeuroML read it, not a morphological cell
-            generic = tag == "Component" or (tag == "cell" and attrs.get("type"))
+            # and jNeuroML read it, not a morphological cell; so is any element with a type
+            # whose name is not a type neuroloom reads (Ex18's <concentrationModel
+            # type="fixedFactorConcentrationModel">); <ionChannel type="ionChannelHH"> stays
+            # an ionChannel, the converters read its type
+            generic = tag == "Component" or (
+                bool(attrs.get("type")) and (tag == "cell" or tag not in COMPONENT_TYPES
+                                             and tag not in self.doc.component_types))
             kind = attrs.get("type") if generic else tag
             if "id" not in attrs:
                 raise FormatError(f"{self.where(tag)}: a component needs an id")
