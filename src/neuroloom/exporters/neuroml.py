@@ -56,6 +56,7 @@ from ..neuroml.channels import (
 )
 from ..neuroml.elements import export_cell, synapse_component
 from .neuroml_component_types import component_types_xml
+from .neuroml_continuous import continuous_projection_xml, is_continuous, pair_rows
 from .neuroml_digest import fill_digest
 from .neuroml_electrical import check_pointers, electrical_projection_xml, is_electrical
 from .neuroml_inputs import netstim_rate, stim_attributes, stim_values, voltage_clamp
@@ -159,6 +160,7 @@ class _Projection:
     post: str
     synapse: str
     rows: np.ndarray
+    continuous: bool = False  # rows in pairs (exporters/neuroml_continuous.py)
 
 
 @dataclass
@@ -306,12 +308,18 @@ class _Plan:
         if len(c) == 0:
             return
         pre_pop, post_pop = cells.pop[c.pre_gid], cells.pop[c.post_gid]
+        ends = np.array([is_continuous(m) for m in self.net.syn_mechs], dtype=bool)
+        paired = np.flatnonzero(ends[c.syn_mech]) if len(ends) else np.empty(0, np.int64)
+        if len(paired):
+            self._continuous(*pair_rows(c, paired))
         keys = np.stack([c.rule.astype(np.int64), pre_pop, post_pop, c.syn_mech])
         unique, inverse = np.unique(keys, axis=1, return_inverse=True)
         order = np.argsort(inverse.ravel(), kind="stable")
         bounds = np.searchsorted(inverse.ravel()[order], np.arange(unique.shape[1] + 1))
         for k, (rule, pre, post, mech) in enumerate(unique.T.tolist()):
             rows = order[bounds[k]:bounds[k + 1]]
+            if mech >= 0 and ends[mech]:
+                continue  # written by _continuous
             label = self.net.conn_rules[rule] if rule >= 0 else "conn"
             proj_id = nc.nml_id(f"{label}_{self.net.pops[pre].label}_"
                                 f"{self.net.pops[post].label}_{self.net.syn_mechs[mech].label}"
@@ -320,6 +328,25 @@ class _Plan:
             self.projections.append(_Projection(proj_id, self.pop_ids[pre][0],
                                                 self.pop_ids[post][0], self._synapse(mech),
                                                 rows))
+
+    def _continuous(self, first, second) -> None:
+        """A continuousProjection per (rule, pre population, post population), its rows in
+        pairs: each connection's presynaptic component's row, then its postsynaptic one's."""
+        c, cells = self.net.conns, self.net.cells
+        keys = np.stack([c.rule[second].astype(np.int64), cells.pop[c.pre_gid[second]],
+                         cells.pop[c.post_gid[second]]])
+        unique, inverse = np.unique(keys, axis=1, return_inverse=True)
+        for k, (rule, pre, post) in enumerate(unique.T.tolist()):
+            mine = np.flatnonzero(inverse.ravel() == k)
+            rows = np.stack([first[mine], second[mine]], axis=1).ravel()
+            for row in rows.tolist():
+                self._synapse(int(c.syn_mech[row]))
+            label = self.net.conn_rules[rule] if rule >= 0 else "conn"
+            proj_id = nc.nml_id(f"{label}_{self.net.pops[pre].label}_"
+                                f"{self.net.pops[post].label}", self.taken, "proj")
+            self._single_cell_pops(pre, post)
+            self.projections.append(_Projection(proj_id, self.pop_ids[pre][0],
+                                                self.pop_ids[post][0], "", rows, True))
 
     def _single_cell_pops(self, *codes) -> None:
         for code in codes:
@@ -468,7 +495,9 @@ def _write_xml(path, doc_id: str, plan: _Plan) -> None:
         for code, pop in enumerate(plan.net.pops):
             population_xml(f, plan, code, pop)
         for proj in plan.projections:
-            if is_electrical(plan.net.syn_mechs[int(plan.net.conns.syn_mech[proj.rows[0]])]):
+            if proj.continuous:
+                continuous_projection_xml(f, plan, proj)
+            elif is_electrical(plan.net.syn_mechs[int(plan.net.conns.syn_mech[proj.rows[0]])]):
                 electrical_projection_xml(f, plan, proj)
             else:
                 projection_xml(f, plan, proj)
@@ -517,7 +546,7 @@ def _write_hdf5(path, doc_id: str, plan: _Plan) -> None:
         c = plan.net.conns
         for proj in plan.projections:
             rows = proj.rows
-            if is_electrical(plan.net.syn_mechs[int(c.syn_mech[rows[0]])]):
+            if proj.continuous or is_electrical(plan.net.syn_mechs[int(c.syn_mech[rows[0]])]):
                 raise FormatError(f"{path}: gap junctions (projection {proj.id}) are not "
                                   "written to NeuroML HDF5 (export to .nml)")
             group = net.create_group(f"projection_{proj.id}")

@@ -431,9 +431,12 @@ class _Standard:
         key = (CONTINUOUS, comp_id)
         if key not in self.syn_codes:
             comp = self.doc.components[comp_id]
+            info = self._component(comp_id, comp.where)
+            # an export writes it back (exporters/neuroml_continuous.py)
+            keep_definition(self.generated().folder, info.mechanism, comp.element)
             self.syn_codes[key] = len(self.syn_mechs)
             self.syn_mechs.append(peer_driven_mechanism(
-                comp, self._component(comp_id, comp.where), {m.label for m in self.syn_mechs}))
+                comp, info, {m.label for m in self.syn_mechs}))
         return self.syn_codes[key]
 
     def _section_code(self, name: str) -> int:
