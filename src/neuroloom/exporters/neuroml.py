@@ -494,7 +494,7 @@ def _write_xml(path, doc_id: str, plan: _Plan) -> None:
         f.write(annotation.xml(plan.net, _ids(plan), plan.run, indent="        "))
         for code, pop in enumerate(plan.net.pops):
             population_xml(f, plan, code, pop)
-        for proj in plan.projections:
+        for proj in sorted(plan.projections, key=lambda p: _schema_rank(plan, p)):
             if proj.continuous:
                 continuous_projection_xml(f, plan, proj)
             elif is_electrical(plan.net.syn_mechs[int(plan.net.conns.syn_mech[proj.rows[0]])]):
@@ -507,6 +507,14 @@ def _write_xml(path, doc_id: str, plan: _Plan) -> None:
         f.write("    </network>\n")
         f.write(component_types_xml(plan.component_types.values()))
         f.write("</neuroml>\n")
+
+
+def _schema_rank(plan: _Plan, proj: _Projection) -> int:
+    """Where NeuroML's schema has a projection in a <network>: projections, then electrical
+    ones, then continuous ones."""
+    if proj.continuous:
+        return 2
+    return int(is_electrical(plan.net.syn_mechs[int(plan.net.conns.syn_mech[proj.rows[0]])]))
 
 
 def _ids(plan: _Plan) -> dict:
