@@ -54,6 +54,7 @@ from ..neuroml.channels import (
     kept_component_types,
     kept_definitions,
 )
+from ..neuroml.composite import kept_parts
 from ..neuroml.elements import export_cell, synapse_component
 from .neuroml_component_types import component_types_xml
 from .neuroml_continuous import continuous_projection_xml, is_continuous, pair_rows
@@ -208,6 +209,12 @@ class _Plan:
             p.mod for t in self.net.cell_types for sec in t.sections for p in sec.pointps} | {
             source.type for source in self.net.stim_sources})
         self.taken.update(c.id for c in self.kept.values())
+        # the parts of composite synapses (doubleSynapse) as the file defined them: their
+        # ids are theirs, a synapse in neuroloom's form takes another (neuroml/composite.py)
+        self.parts = {mech: kept_parts(self.net.mod_folders, mech, c)
+                      for mech, c in self.kept.items()}
+        self.taken.update(part.id for parts in self.parts.values() for part in parts)
+        self.added_kept: set = set()  # ids of the file's components written
         # the file's own LEMS ComponentTypes they use (a gate's rate...): written last,
         # where NeuroML's schema has them
         self.component_types = kept_component_types(self.net.mod_folders, self.kept)
@@ -294,8 +301,10 @@ class _Plan:
             syn = self.net.syn_mechs[code]
             kept = self.kept.get(syn.mod)
             if kept is not None and not syn.params:  # read from NeuroML: as it was
-                if kept.id not in self.synapses.values():
-                    self.add(kept)
+                for component in (*self.parts.get(syn.mod, ()), kept):
+                    if component.id not in self.added_kept:
+                        self.added_kept.add(component.id)
+                        self.add(component)
                 self.synapses[code] = kept.id
                 return kept.id
             syn_id = nc.nml_id(syn.label, self.taken, "syn")

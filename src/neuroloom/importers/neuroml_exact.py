@@ -24,6 +24,7 @@ from ..neuroml import annotation
 from ..neuroml.elements import export_cell, synapse_component
 from ..neuroml.cell_params import location
 from ..neuroml.channels import channel_from_element, keep_definition
+from ..neuroml.composite import keep_parts
 from ..neuroml.generated import generate_mechanisms
 from .neuroml_projections import CONTINUOUS, continuous_rows
 
@@ -130,6 +131,8 @@ class ExactNetwork:
             renamed[mech] = generated[comp_id].mechanism
             keep_definition(generated.folder, renamed[mech],
                             self.doc.components[comp_id].element, self.doc.files)
+            keep_parts(generated.folder, renamed[mech], self.doc.components[comp_id].element,
+                       self.doc.components, self.doc.files)
         return renamed
 
     def _catalogs(self) -> tuple[tuple, tuple, tuple]:
