@@ -46,7 +46,7 @@ from ..model.tables import CellTable, ConnTable, SpikeTrains, StimTable
 from ..neuroml import conventions as nc
 from ..neuroml.cell_params import cell_params_from_objects, location
 from ..neuroml.channels import BUILTIN_MECHANISMS, keep_definition
-from ..neuroml.composite import keep_parts
+from ..neuroml.composite import keep_parts, schema_form
 from ..neuroml.generated import generate_mechanisms
 from ..neuroml.reader import COMPONENT_TYPES, read
 from ..neuroml.sources import (INTERNAL_VOLTAGE, NEVER, SPIKE_SOURCES,
@@ -403,7 +403,7 @@ class _Standard:
             syn = SynMech(label=comp_id, mod=info.mechanism, params=())
             self.gbase[comp_id] = 1.0
             # an export writes it back (neuroml/channels.py), a doubleSynapse with its parts
-            keep_definition(self.generated().folder, info.mechanism, el)
+            keep_definition(self.generated().folder, info.mechanism, schema_form(el))
             keep_parts(self.generated().folder, info.mechanism, el, self.doc.components)
         self.syn_codes[comp_id] = len(self.syn_mechs)
         self.syn_mechs.append(syn)

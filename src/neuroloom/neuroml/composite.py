@@ -7,12 +7,21 @@ parts it names must then be in the document as the file defined them too. A part
 be a synapse neuroloom runs in its own form (Ex27's AMPA, an expTwoSynapse read as NEURON's
 Exp2Syn with gbase folded into the weights, written back with gbase 1 uS): the export writes
 that one under another id, and the part under its own.
+
+A blockingPlasticSynapse's block and plasticity mechanisms are parts too: a LEMS file may
+give them in LEMS's form, a child named by its type (Ex27's ``<voltageConcDepBlockMechanism
+id="block" .../>``), which NeuroML's schema (and so libNeuroML, which drops it without a
+word) knows only as ``<blockMechanism type="voltageConcDepBlockMechanism" .../>``: the
+definition is kept in the schema's form (schema_form), which jNeuroML runs the same (only
+its mod file's variable names follow the child's name).
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 
 from .channels import keep_definition, kept_definitions
+from .component_types import local_name
 
 #: the attributes of a composite synapse that name its parts
 PART_ATTRIBUTES = ("synapse1", "synapse2")
@@ -45,8 +54,35 @@ def keep_parts(folder, mechanism: str, element, components: Mapping, files=()) -
         if not ref or ref not in components:
             continue  # the reader has refused a composite without its parts
         part = components[ref].element
-        keep_definition(folder, part_mechanism(mechanism, k), part, files)
+        keep_definition(folder, part_mechanism(mechanism, k), schema_form(part), files)
         keep_parts(folder, part_mechanism(mechanism, k), part, components, files)
+
+
+#: the mechanisms of a blockingPlasticSynapse in LEMS's form: type -> the schema's element
+SCHEMA_CHILDREN = {"voltageConcDepBlockMechanism": "blockMechanism",
+                   "tsodyksMarkramDepMechanism": "plasticityMechanism",
+                   "tsodyksMarkramDepFacMechanism": "plasticityMechanism"}
+
+
+def schema_form(element):
+    """A component's element with its block and plasticity mechanisms in the schema's form
+    (``<blockMechanism type=...>``, ``<plasticityMechanism type=...>``, without the LEMS
+    child's id); the element itself when it has none in LEMS's form."""
+    children = [c for c in element if isinstance(c.tag, str)
+                and local_name(c.tag) in SCHEMA_CHILDREN]
+    if not children:
+        return element
+    out = copy.deepcopy(element)
+    for child in out:
+        if not isinstance(child.tag, str) or local_name(child.tag) not in SCHEMA_CHILDREN:
+            continue
+        kind = local_name(child.tag)
+        namespace = child.tag[:-len(kind)]
+        child.tag = namespace + SCHEMA_CHILDREN[kind]
+        attrs = {"type": kind, **{k: v for k, v in child.attrib.items() if k != "id"}}
+        child.attrib.clear()
+        child.attrib.update(attrs)
+    return out
 
 
 def kept_parts(folders: Iterable, mechanism: str, component) -> list:
