@@ -57,7 +57,12 @@ from ..neuroml.channels import (
 from ..neuroml.composite import kept_parts
 from ..neuroml.elements import export_cell, synapse_component
 from .neuroml_component_types import component_types_xml
-from .neuroml_continuous import continuous_projection_xml, is_continuous, pair_rows
+from .neuroml_continuous import (
+    check_one_use,
+    continuous_projection_xml,
+    is_continuous,
+    pair_rows,
+)
 from .neuroml_digest import fill_digest
 from .neuroml_electrical import check_pointers, electrical_projection_xml, is_electrical
 from .neuroml_inputs import netstim_rate, stim_attributes, stim_values, voltage_clamp
@@ -337,6 +342,7 @@ class _Plan:
             self.projections.append(_Projection(proj_id, self.pop_ids[pre][0],
                                                 self.pop_ids[post][0], self._synapse(mech),
                                                 rows))
+        check_one_use(self.net, self.synapses)
 
     def _continuous(self, first, second) -> None:
         """A continuousProjection per (rule, pre population, post population), its rows in

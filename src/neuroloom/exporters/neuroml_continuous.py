@@ -74,3 +74,18 @@ def continuous_projection_xml(f, plan, proj) -> None:
                 f'preComponent="{plan.synapses[int(c.syn_mech[a])]}" '
                 f'postComponent="{plan.synapses[int(c.syn_mech[b])]}"{w}/>\n')
     f.write("        </continuousProjection>\n")
+
+
+def check_one_use(net, synapses: dict) -> None:
+    """Refuse a component written for both a continuous connection's end and another
+    synMech (a gapJunction of an electrical projection and of a continuous one, Ex19-like):
+    the annotation maps each component id to one synMech, so the re-import would give both
+    the same one. ``synapses``: synMech code -> the id written."""
+    kinds: dict = {}
+    for code, comp_id in synapses.items():
+        kinds.setdefault(comp_id, set()).add(is_continuous(net.syn_mechs[code]))
+    shared = sorted(comp_id for comp_id, seen in kinds.items() if len(seen) > 1)
+    if shared:
+        raise FormatError(f"{', '.join(shared)}: used both by continuous connections and by "
+                          "other connections, which a NeuroML export of neuroloom cannot "
+                          "tell apart on re-import yet")
