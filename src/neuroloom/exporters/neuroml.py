@@ -54,8 +54,15 @@ from ..neuroml.channels import (
     kept_component_types,
     kept_definitions,
 )
+from ..neuroml.composite import kept_parts
 from ..neuroml.elements import export_cell, synapse_component
 from .neuroml_component_types import component_types_xml
+from .neuroml_continuous import (
+    check_one_use,
+    continuous_projection_xml,
+    is_continuous,
+    pair_rows,
+)
 from .neuroml_digest import fill_digest
 from .neuroml_electrical import check_pointers, electrical_projection_xml, is_electrical
 from .neuroml_inputs import netstim_rate, stim_attributes, stim_values, voltage_clamp
@@ -159,6 +166,7 @@ class _Projection:
     post: str
     synapse: str
     rows: np.ndarray
+    continuous: bool = False  # rows in pairs (exporters/neuroml_continuous.py)
 
 
 @dataclass
@@ -206,6 +214,12 @@ class _Plan:
             p.mod for t in self.net.cell_types for sec in t.sections for p in sec.pointps} | {
             source.type for source in self.net.stim_sources})
         self.taken.update(c.id for c in self.kept.values())
+        # the parts of composite synapses (doubleSynapse) as the file defined them: their
+        # ids are theirs, a synapse in neuroloom's form takes another (neuroml/composite.py)
+        self.parts = {mech: kept_parts(self.net.mod_folders, mech, c)
+                      for mech, c in self.kept.items()}
+        self.taken.update(part.id for parts in self.parts.values() for part in parts)
+        self.added_kept: set = set()  # ids of the file's components written
         # the file's own LEMS ComponentTypes they use (a gate's rate...): written last,
         # where NeuroML's schema has them
         self.component_types = kept_component_types(self.net.mod_folders, self.kept)
@@ -292,8 +306,10 @@ class _Plan:
             syn = self.net.syn_mechs[code]
             kept = self.kept.get(syn.mod)
             if kept is not None and not syn.params:  # read from NeuroML: as it was
-                if kept.id not in self.synapses.values():
-                    self.add(kept)
+                for component in (*self.parts.get(syn.mod, ()), kept):
+                    if component.id not in self.added_kept:
+                        self.added_kept.add(component.id)
+                        self.add(component)
                 self.synapses[code] = kept.id
                 return kept.id
             syn_id = nc.nml_id(syn.label, self.taken, "syn")
@@ -306,12 +322,18 @@ class _Plan:
         if len(c) == 0:
             return
         pre_pop, post_pop = cells.pop[c.pre_gid], cells.pop[c.post_gid]
+        ends = np.array([is_continuous(m) for m in self.net.syn_mechs], dtype=bool)
+        paired = np.flatnonzero(ends[c.syn_mech]) if len(ends) else np.empty(0, np.int64)
+        if len(paired):
+            self._continuous(*pair_rows(c, paired))
         keys = np.stack([c.rule.astype(np.int64), pre_pop, post_pop, c.syn_mech])
         unique, inverse = np.unique(keys, axis=1, return_inverse=True)
         order = np.argsort(inverse.ravel(), kind="stable")
         bounds = np.searchsorted(inverse.ravel()[order], np.arange(unique.shape[1] + 1))
         for k, (rule, pre, post, mech) in enumerate(unique.T.tolist()):
             rows = order[bounds[k]:bounds[k + 1]]
+            if mech >= 0 and ends[mech]:
+                continue  # written by _continuous
             label = self.net.conn_rules[rule] if rule >= 0 else "conn"
             proj_id = nc.nml_id(f"{label}_{self.net.pops[pre].label}_"
                                 f"{self.net.pops[post].label}_{self.net.syn_mechs[mech].label}"
@@ -320,6 +342,26 @@ class _Plan:
             self.projections.append(_Projection(proj_id, self.pop_ids[pre][0],
                                                 self.pop_ids[post][0], self._synapse(mech),
                                                 rows))
+        check_one_use(self.net, self.synapses)
+
+    def _continuous(self, first, second) -> None:
+        """A continuousProjection per (rule, pre population, post population), its rows in
+        pairs: each connection's presynaptic component's row, then its postsynaptic one's."""
+        c, cells = self.net.conns, self.net.cells
+        keys = np.stack([c.rule[second].astype(np.int64), cells.pop[c.pre_gid[second]],
+                         cells.pop[c.post_gid[second]]])
+        unique, inverse = np.unique(keys, axis=1, return_inverse=True)
+        for k, (rule, pre, post) in enumerate(unique.T.tolist()):
+            mine = np.flatnonzero(inverse.ravel() == k)
+            rows = np.stack([first[mine], second[mine]], axis=1).ravel()
+            for row in rows.tolist():
+                self._synapse(int(c.syn_mech[row]))
+            label = self.net.conn_rules[rule] if rule >= 0 else "conn"
+            proj_id = nc.nml_id(f"{label}_{self.net.pops[pre].label}_"
+                                f"{self.net.pops[post].label}", self.taken, "proj")
+            self._single_cell_pops(pre, post)
+            self.projections.append(_Projection(proj_id, self.pop_ids[pre][0],
+                                                self.pop_ids[post][0], "", rows, True))
 
     def _single_cell_pops(self, *codes) -> None:
         for code in codes:
@@ -467,8 +509,10 @@ def _write_xml(path, doc_id: str, plan: _Plan) -> None:
         f.write(annotation.xml(plan.net, _ids(plan), plan.run, indent="        "))
         for code, pop in enumerate(plan.net.pops):
             population_xml(f, plan, code, pop)
-        for proj in plan.projections:
-            if is_electrical(plan.net.syn_mechs[int(plan.net.conns.syn_mech[proj.rows[0]])]):
+        for proj in sorted(plan.projections, key=lambda p: _schema_rank(plan, p)):
+            if proj.continuous:
+                continuous_projection_xml(f, plan, proj)
+            elif is_electrical(plan.net.syn_mechs[int(plan.net.conns.syn_mech[proj.rows[0]])]):
                 electrical_projection_xml(f, plan, proj)
             else:
                 projection_xml(f, plan, proj)
@@ -478,6 +522,14 @@ def _write_xml(path, doc_id: str, plan: _Plan) -> None:
         f.write("    </network>\n")
         f.write(component_types_xml(plan.component_types.values()))
         f.write("</neuroml>\n")
+
+
+def _schema_rank(plan: _Plan, proj: _Projection) -> int:
+    """Where NeuroML's schema has a projection in a <network>: projections, then electrical
+    ones, then continuous ones."""
+    if proj.continuous:
+        return 2
+    return int(is_electrical(plan.net.syn_mechs[int(plan.net.conns.syn_mech[proj.rows[0]])]))
 
 
 def _ids(plan: _Plan) -> dict:
@@ -517,7 +569,7 @@ def _write_hdf5(path, doc_id: str, plan: _Plan) -> None:
         c = plan.net.conns
         for proj in plan.projections:
             rows = proj.rows
-            if is_electrical(plan.net.syn_mechs[int(c.syn_mech[rows[0]])]):
+            if proj.continuous or is_electrical(plan.net.syn_mechs[int(c.syn_mech[rows[0]])]):
                 raise FormatError(f"{path}: gap junctions (projection {proj.id}) are not "
                                   "written to NeuroML HDF5 (export to .nml)")
             group = net.create_group(f"projection_{proj.id}")

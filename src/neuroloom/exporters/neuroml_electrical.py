@@ -5,24 +5,28 @@ A gap junction read from NeuroML runs as the mechanism jNeuroML generates for it
 ``<gapJunction>`` (a pointer synMech, vpeer following the other cell's v, both ways) and keeps
 the component beside it (neuroml/channels.py); an export writes that component back and each
 connection as one junction: pre and post cells, segments and fractions where each side sits,
-the weight (NeuroML's conductance multiplier). Other pointer synMechs (a NetPyNE gap junction
-or graded synapse written for NEURON) have no NeuroML form here: FormatError naming them.
+the weight (NeuroML's conductance multiplier). Continuous connections read from NeuroML are
+exporters/neuroml_continuous.py's. Other pointer synMechs (a NetPyNE gap junction or graded
+synapse written for NEURON) have no NeuroML form here: FormatError naming them.
 """
 from __future__ import annotations
 
 from ..errors import FormatError
 from ..neuroml import conventions as nc
+from .neuroml_continuous import is_continuous
 from .neuroml_network_xml import cell_refs, post_sites
 
 
 def check_pointers(network, kept: dict) -> None:
     """Refuse pointer synMechs that were not read from a NeuroML ``<gapJunction>``."""
     missing = [m.label for m in network.syn_mechs
-               if m.pointer is not None and not _is_gap_junction(m, kept)]
+               if m.pointer is not None and not _is_gap_junction(m, kept)
+               and not _is_continuous_end(m, kept)]
     if missing:
         raise FormatError(f"gap junctions and graded synapses (synMechs {missing}) have no "
-                          "NeuroML form here: only gap junctions read from a NeuroML "
-                          "<gapJunction> are exported")
+                          "NeuroML form here: only gap junctions and continuous connections "
+                          "read from NeuroML (<gapJunction>, <continuousProjection>) are "
+                          "exported")
 
 
 def _is_gap_junction(syn, kept: dict) -> bool:
@@ -31,9 +35,15 @@ def _is_gap_junction(syn, kept: dict) -> bool:
             and syn.pointer.bidirectional)
 
 
+def _is_continuous_end(syn, kept: dict) -> bool:
+    """One end of a continuous connection read from NeuroML (exporters/neuroml_continuous.py):
+    the component kept, its vpeer one way."""
+    return syn.mod in kept and not syn.params and is_continuous(syn)
+
+
 def is_electrical(syn) -> bool:
     """Whether a synMech's connections are written as an electrical projection."""
-    return syn.pointer is not None
+    return syn.pointer is not None and not is_continuous(syn)
 
 
 def electrical_projection_xml(f, plan, proj) -> None:

@@ -19,6 +19,9 @@ def lems_text(plan, network_file: str, run) -> str:
     for code, pop in enumerate(plan.net.pops):
         ids = plan.pop_ids[code]
         for i in range(pop.size):
+            if not _has_threshold(plan, pop, i):
+                k += 1  # k stays the gid
+                continue
             select = f"{ids[0]}/{i}/{plan.components[code][0]}" if len(ids) == 1 \
                 else f"{ids[i]}/0/{plan.components[code][i]}"
             selections.append(f'            <EventSelection id="{k}" select="{select}" '
@@ -47,3 +50,14 @@ def lems_text(plan, network_file: str, run) -> str:
     </Simulation>
 </Lems>
 """
+
+
+def _has_threshold(plan, pop, i: int) -> bool:
+    """Whether jNeuroML can record the spikes of a population's i-th cell: its NEURON export
+    watches a cell's ``v_thresh``, which PyNN's HH_cond_exp has not ("No such field
+    'v_thresh'", Ex14), so such cells get no EventSelection (neuroloom still runs them)."""
+    code = int(plan.net.cells.cell_type[pop.gid_start + i])
+    exported = getattr(plan, "cells", {}).get(code)
+    component = getattr(exported, "component", None)
+    return not (isinstance(component, neuroml.basePyNNCell)
+                and getattr(component, "v_thresh", None) is None)

@@ -46,6 +46,7 @@ from ..model.tables import CellTable, ConnTable, SpikeTrains, StimTable
 from ..neuroml import conventions as nc
 from ..neuroml.cell_params import cell_params_from_objects, location
 from ..neuroml.channels import BUILTIN_MECHANISMS, keep_definition
+from ..neuroml.composite import keep_parts, schema_form
 from ..neuroml.generated import generate_mechanisms
 from ..neuroml.reader import COMPONENT_TYPES, read
 from ..neuroml.refractory import check_refractory
@@ -406,8 +407,9 @@ class _Standard:
             info = self._component(comp_id, comp.where)
             syn = SynMech(label=comp_id, mod=info.mechanism, params=())
             self.gbase[comp_id] = 1.0
-            # an export writes it back (neuroml/channels.py)
-            keep_definition(self.generated().folder, info.mechanism, el)
+            # an export writes it back (neuroml/channels.py), a doubleSynapse with its parts
+            keep_definition(self.generated().folder, info.mechanism, schema_form(el))
+            keep_parts(self.generated().folder, info.mechanism, el, self.doc.components)
         self.syn_codes[comp_id] = len(self.syn_mechs)
         self.syn_mechs.append(syn)
         return self.syn_codes[comp_id]
@@ -436,9 +438,12 @@ class _Standard:
         key = (CONTINUOUS, comp_id)
         if key not in self.syn_codes:
             comp = self.doc.components[comp_id]
+            info = self._component(comp_id, comp.where)
+            # an export writes it back (exporters/neuroml_continuous.py)
+            keep_definition(self.generated().folder, info.mechanism, comp.element)
             self.syn_codes[key] = len(self.syn_mechs)
             self.syn_mechs.append(peer_driven_mechanism(
-                comp, self._component(comp_id, comp.where), {m.label for m in self.syn_mechs}))
+                comp, info, {m.label for m in self.syn_mechs}))
         return self.syn_codes[key]
 
     def _section_code(self, name: str) -> int:

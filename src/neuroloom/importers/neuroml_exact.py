@@ -24,7 +24,12 @@ from ..neuroml import annotation
 from ..neuroml.elements import export_cell, synapse_component
 from ..neuroml.cell_params import location
 from ..neuroml.channels import channel_from_element, keep_definition
+from ..neuroml.composite import keep_parts
 from ..neuroml.generated import generate_mechanisms
+from .neuroml_projections import CONTINUOUS, continuous_rows
+
+#: the kinds of projection whose connections neuroloom exports
+_CONNECTION_KINDS = ("projection", "electricalProjection", CONTINUOUS)
 
 
 def exact_description(doc) -> dict | None:
@@ -69,7 +74,7 @@ def _disagreement(doc, data) -> str:
     if expected != {p.id for p in doc.populations}:
         return "its populations differ"
     if set(data["projection_rules"]) != {p.id for p in doc.projections
-                                         if p.kind in ("projection", "electricalProjection")}:
+                                         if p.kind in _CONNECTION_KINDS}:
         return "its projections differ"
     changed = annotation.changed_parts(data["digest"], doc)
     if data["digest"] is None:
@@ -126,6 +131,8 @@ class ExactNetwork:
             renamed[mech] = generated[comp_id].mechanism
             keep_definition(generated.folder, renamed[mech],
                             self.doc.components[comp_id].element, self.doc.files)
+            keep_parts(generated.folder, renamed[mech], self.doc.components[comp_id].element,
+                       self.doc.components, self.doc.files)
         return renamed
 
     def _catalogs(self) -> tuple[tuple, tuple, tuple]:
@@ -195,13 +202,24 @@ class ExactNetwork:
                 sites[code] = names.index(name)
         parts, order = [], []
         for proj in self.doc.projections:
-            if proj.kind not in ("projection", "electricalProjection"):
+            if proj.kind not in _CONNECTION_KINDS:
                 continue
             c = proj.columns
             pre_pop, _ = where[proj.pre]
             post_pop, _ = where[proj.post]
             pre = pops[pre_pop].gid_start + c["pre"]
             post = pops[post_pop].gid_start + c["post"]
+            if proj.kind == CONTINUOUS:  # two rows per connection, ids as exported
+                parts.append(continuous_rows(
+                    proj, pre, post,
+                    _locations(sites, cells.cell_type[pre], c["pre_segment"], c["pre_fraction"]),
+                    _locations(sites, cells.cell_type[post], c["post_segment"],
+                               c["post_fraction"]),
+                    lambda comp_id, where=proj.where: _code(syn_code, comp_id, where),
+                    d["projection_rules"][proj.id]))
+                ids = np.asarray(c["id"], dtype=np.float64)
+                order.append(np.stack([ids, ids + 1], axis=1).ravel())
+                continue
             sec, loc = _locations(sites, cells.cell_type[post], c["post_segment"],
                                   c["post_fraction"])
             n = len(pre)
@@ -223,6 +241,12 @@ class ExactNetwork:
         if parts:
             conns = conns.take(np.argsort(np.concatenate(order), kind="stable"))
         return conns
+
+
+def _code(codes: dict, comp_id: str, where) -> int:
+    if comp_id not in codes:
+        raise FormatError(f"{where}: the component '{comp_id}' is not in neuroloom's annotation")
+    return codes[comp_id]
 
 
 def _segment_spans(segments):
