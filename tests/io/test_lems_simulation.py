@@ -235,11 +235,12 @@ def test_columns_naming_what_the_network_lacks_are_errors(tmp_path, body, messag
 def test_channel_quantities_are_recorded_from_the_generated_mechanisms(tmp_path):
     """A gate's q, a channel's iDensity and gDensity read the mechanism jNeuroML generates for
     the channel, scaled to SI as jNeuroML writes them (mA/cm2 -> A/m2, S/cm2 -> S/m2)."""
-    model = outputs_of(tmp_path, """
+    props = "bioPhys1/membraneProperties"
+    model = outputs_of(tmp_path, f"""
         <OutputFile id="f" fileName="g.dat">
-            <OutputColumn id="m" quantity="hhpop[0]/bioPhys1/membraneProperties/naChans/naChan/m/q"/>
-            <OutputColumn id="i" quantity="hhpop/0/hhcell/bioPhys1/membraneProperties/kChans/iDensity"/>
-            <OutputColumn id="g" quantity="hhpop[0]/bioPhys1/membraneProperties/kChans/gDensity"/>
+            <OutputColumn id="m" quantity="hhpop[0]/{props}/naChans/naChan/m/q"/>
+            <OutputColumn id="i" quantity="hhpop/0/hhcell/{props}/kChans/iDensity"/>
+            <OutputColumn id="g" quantity="hhpop[0]/{props}/kChans/gDensity"/>
         </OutputFile>""")
     assert model.outputs.refused == ()
     (trace,) = model.outputs.traces
