@@ -26,9 +26,16 @@ def corpus_copy(folder: Path, name: str) -> Path:
     return folder / "LEMSexamples" / name
 
 
-def run_both(name: str, tmp_path: Path) -> tuple[Path, Path]:
-    """`neuroloom run` and `pynml -neuron -run` of the file, each in its own copy."""
+def run_both(name: str, tmp_path: Path, edits=()) -> tuple[Path, Path]:
+    """`neuroloom run` and `pynml -neuron -run` of the file (with ``edits``, (old, new)
+    text replacements, made to both copies), each in its own copy."""
     ours, theirs = corpus_copy(tmp_path / "ours", name), corpus_copy(tmp_path / "theirs", name)
+    for copy in (ours, theirs):
+        text = copy.read_text()
+        for old, new in edits:
+            assert old in text
+            text = text.replace(old, new)
+        copy.write_text(text)
     source = str(Path(neuroloom.__file__).parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [source, *filter(None, [os.environ.get("PYTHONPATH")])])}
@@ -77,3 +84,20 @@ def test_ex6_nmda_conductance_and_block_are_jneuromls(tmp_path):
         assert mine.shape == (40001, 1)
         assert low < other.max() < high, file
         assert np.abs(mine - other).max() <= 1e-5 * np.ptp(other), file
+
+
+@pytest.mark.java
+@pytest.mark.slow
+def test_a_cells_calcium_concentration_is_jneuromls(tmp_path):
+    """Ex15's granule cell with its calcium pool, 300 ms at dt 0.01 ms, and a caConc column
+    added to its v file: the section's cai in mol/m3 (mM in NEURON), within 1e-5 of the
+    range of jNeuroML's values (measured 5.7e-7)."""
+    ours, theirs = run_both("LEMS_NML2_Ex15_CaDynamics.xml", tmp_path, edits=[
+        ('length="700ms" step="0.001ms"', 'length="300ms" step="0.01ms"'),
+        ('<OutputColumn id="v" quantity="hhpop[0]/v"/>',
+         '<OutputColumn id="v" quantity="hhpop[0]/v"/>'
+         '<OutputColumn id="ca" quantity="hhpop/0/Granule_98/caConc"/>')])
+    mine, other = columns(ours, theirs, "results/ex15_v.dat")
+    assert mine.shape == (30001, 2)
+    assert other[0, 1] == 7.55e-05 and other[:, 1].max() > 1e-3  # the pool fills, mol/m3
+    assert np.abs(mine[:, 1] - other[:, 1]).max() <= 1e-5 * np.ptp(other[:, 1])
