@@ -88,16 +88,21 @@ def test_ex6_nmda_conductance_and_block_are_jneuromls(tmp_path):
 
 @pytest.mark.java
 @pytest.mark.slow
-def test_a_cells_calcium_concentration_is_jneuromls(tmp_path):
-    """Ex15's granule cell with its calcium pool, 300 ms at dt 0.01 ms, and a caConc column
-    added to its v file: the section's cai in mol/m3 (mM in NEURON), within 1e-5 of the
-    range of jNeuroML's values (measured 5.7e-7)."""
+def test_a_cells_calcium_concentration_and_a_gate_rate_are_jneuromls(tmp_path):
+    """Ex15's granule cell with its calcium pool, 300 ms at dt 0.01 ms, with two columns
+    added to its v file: caConc, the section's cai in mol/m3 (mM in NEURON), and the KDr
+    channel's h gate's beta rate (the commented-out column of Ex15) in 1/s (1/ms in NEURON),
+    each within 1e-5 of the range of jNeuroML's values (measured 5.7e-7 and 9.7e-8)."""
+    kdr = "hhpop[0]/biophys/membraneProperties/Gran_KDr_98_all/Gran_KDr_98"
     ours, theirs = run_both("LEMS_NML2_Ex15_CaDynamics.xml", tmp_path, edits=[
         ('length="700ms" step="0.001ms"', 'length="300ms" step="0.01ms"'),
         ('<OutputColumn id="v" quantity="hhpop[0]/v"/>',
          '<OutputColumn id="v" quantity="hhpop[0]/v"/>'
-         '<OutputColumn id="ca" quantity="hhpop/0/Granule_98/caConc"/>')])
+         '<OutputColumn id="ca" quantity="hhpop/0/Granule_98/caConc"/>'
+         f'<OutputColumn id="hb" quantity="{kdr}/h/beta"/>')])
     mine, other = columns(ours, theirs, "results/ex15_v.dat")
-    assert mine.shape == (30001, 2)
+    assert mine.shape == (30001, 3)
     assert other[0, 1] == 7.55e-05 and other[:, 1].max() > 1e-3  # the pool fills, mol/m3
-    assert np.abs(mine[:, 1] - other[:, 1]).max() <= 1e-5 * np.ptp(other[:, 1])
+    assert 0.5 < other[:, 2].max() < 2.0  # per second (0.001 per ms)
+    for j in (1, 2):
+        assert np.abs(mine[:, j] - other[:, j]).max() <= 1e-5 * np.ptp(other[:, j])
