@@ -60,15 +60,29 @@ def columns(ours: Path, theirs: Path, file: str) -> tuple[np.ndarray, np.ndarray
 
 @pytest.mark.java
 @pytest.mark.slow
-def test_ex5_gate_variables_are_jneuromls(tmp_path):
+def test_ex5_gate_variables_and_current_densities_are_jneuromls(tmp_path):
     """Ex5's HH cell, 300 ms at dt 0.01 ms: naChan's m and h, kChan's n (dimensionless q of
     each gate) in results/ex5_vars.dat, within 1e-5 of jNeuroML's (measured: 6e-7, a few
-    units of the last digit %e prints)."""
-    ours, theirs = run_both("LEMS_NML2_Ex5_DetCell.xml", tmp_path)
+    units of the last digit %e prints). With Ex5's commented-out current densities restored
+    (Na, K: generated mechanisms) and the leak's current and conductance density added (the
+    leak runs as NEURON's pas): each within 1e-5 of the range of jNeuroML's values, in A/m2
+    and S/m2 (measured 6.4e-7, 4.8e-7, 5.8e-7; the leak's constant conductance exactly)."""
+    leak = "hhpop[0]/bioPhys1/membraneProperties/leak"
+    ours, theirs = run_both("LEMS_NML2_Ex5_DetCell.xml", tmp_path, edits=[
+        ("<!-- Not supported by EDEN...", ""),
+        ("</OutputFile>-->", f'<OutputColumn id="il" quantity="{leak}/iDensity"/>'
+                            f'<OutputColumn id="gl" quantity="{leak}/gDensity"/></OutputFile>')])
     mine, other = columns(ours, theirs, "results/ex5_vars.dat")
     assert mine.shape == (30001, 3)
     assert 0.0 < other.min() and other.max() < 1.0 and np.ptp(other[:, 0]) > 0.9  # gates
     assert np.abs(mine - other).max() <= 1e-5
+    mine, other = columns(ours, theirs, "results/ex5_curr_dens.dat")
+    assert mine.shape == (30001, 4)
+    assert other[:, 0].max() > 5.0 and other[:, 1].min() < -5.0  # A/m2: Na in, K out
+    np.testing.assert_allclose(other[:, 3], 3.0)  # the leak's 3.0 S_per_m2
+    for j in range(3):
+        assert np.abs(mine[:, j] - other[:, j]).max() <= 1e-5 * np.ptp(other[:, j]), j
+    assert np.abs(mine[:, 3] - other[:, 3]).max() <= 1e-9
 
 
 @pytest.mark.java

@@ -252,15 +252,31 @@ def test_channel_quantities_are_recorded_from_the_generated_mechanisms(tmp_path)
 
 
 @pytest.mark.java  # jNeuroML writes the cell's channels as mechanisms
+def test_a_passive_channel_run_as_pas_gives_its_current_and_conductance_densities(tmp_path):
+    """NEURON's pas: iDensity is -i_pas (NeuroML's channel currents are inward positive) in
+    A/m2, gDensity g_pas in S/m2."""
+    model = outputs_of(tmp_path, """
+        <OutputFile id="f" fileName="g.dat">
+            <OutputColumn id="i" quantity="hhpop[0]/bioPhys1/membraneProperties/leak/iDensity"/>
+            <OutputColumn id="g" quantity="hhpop[0]/bioPhys1/membraneProperties/leak/gDensity"/>
+        </OutputFile>""")
+    (trace,) = model.outputs.traces
+    assert [c.to_si for c in trace.columns] == [-10.0, 1e4]
+    specs = [model.sim_config.recordTraces[c.trace] for c in trace.columns]
+    assert [(s["mech"], s["var"]) for s in specs] == [("pas", "i"), ("pas", "g")]
+
+
+@pytest.mark.java  # jNeuroML writes the cell's channels as mechanisms
 @pytest.mark.parametrize("quantity, message", [
-    ("hhpop[0]/bioPhys1/membraneProperties/leak/iDensity",
-     "channel 'passiveChan' runs in section 'soma' as a NEURON built-in mechanism"),
+    ("hhpop[0]/bioPhys1/membraneProperties/leak/passiveChan/fopen",
+     "channel 'passiveChan' runs as NEURON's pas, which has its current and conductance "
+     "densities only"),
     ("hhpop[0]/spiking", "not one neuroloom records"),
 ])
 def test_quantities_neuroloom_does_not_record_are_refused_naming_the_column(tmp_path, quantity,
                                                                            message):
-    """The passive channel runs as NEURON's pas, whose variables are not NeuroML's: the file
-    is refused, naming the column; the import goes on."""
+    """The passive channel runs as NEURON's pas, which has no fopen: the file is refused,
+    naming the column; the import goes on."""
     model = outputs_of(tmp_path, f"""
         <OutputFile id="f" fileName="g.dat"><OutputColumn id="x" quantity="{quantity}"/>
         </OutputFile>""")

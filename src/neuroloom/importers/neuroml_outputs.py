@@ -190,7 +190,7 @@ class _Resolver:
             else:
                 spec, to_si = mechanism_quantity(
                     self.network, gid, sec, loc, rest, self.components.get(component),
-                    quantity, where)
+                    self.components, quantity, where)
             # only the cells of this population have the mechanism or synapse
             pop = next(p for p in self.network.pops
                        if p.gid_start <= gid < p.gid_start + p.size)

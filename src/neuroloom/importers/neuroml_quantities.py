@@ -16,11 +16,15 @@ neuroml/generated.py), at the cell's segment (segment 0 unless the quantity name
 The factor comes from the unit the generated mod file declares for the variable (jNeuroML
 scales by the same unit), converted through neuroml/units.py.
 
-Refused (``Unsupported``, naming the column and why): a component neuroloom maps onto
-NEURON's or its own built-in mechanism (hh, pas, Exp2Syn, NetStim...: their variables are not
-NeuroML's), an input's synapse, a synapse other than the first of its kind on the cell or
-one neuroloom's synapse shares with other connections, a variable the mod file declares in
-a unit neuroloom does not know.
+A passive channel neuroloom runs as NEURON's pas (neuroml/channels.py): its iDensity is
+-i_pas (NEURON's currents are outward positive, NeuroML's channel currents inward, as
+jNeuroML's mechanisms write ``i__<channel> = -1 * i``), its gDensity g_pas.
+
+Refused (``Unsupported``, naming the column and why): another quantity of a component
+neuroloom maps onto NEURON's or its own built-in mechanism (hh, pas, Exp2Syn, NetStim...:
+their variables are not NeuroML's), an input's synapse, a synapse other than the first of
+its kind on the cell or one neuroloom's synapse shares with other connections, a variable
+the mod file declares in a unit neuroloom does not know.
 """
 from __future__ import annotations
 
@@ -48,7 +52,7 @@ class Unsupported(FormatError):
 
 
 def mechanism_quantity(network, gid: int, sec: str, loc: float, path: list, component,
-                       quantity: str, where: str) -> tuple[dict, float]:
+                       components: dict, quantity: str, where: str) -> tuple[dict, float]:
     """(recordTraces spec, factor to SI) of a quantity under a <cell> at (sec, loc).
 
     Parameters
@@ -62,6 +66,8 @@ def mechanism_quantity(network, gid: int, sec: str, loc: float, path: list, comp
         The quantity's parts after the cell (and segment).
     component : neuroml.reader_data.Component or None
         The cell's NeuroML component (its biophysical properties name the channels).
+    components : dict
+        The file's components by id (the channels).
     quantity, where : str
         The quantity as written and where (for messages).
 
@@ -106,6 +112,13 @@ def mechanism_quantity(network, gid: int, sec: str, loc: float, path: list, comp
     mods = {name: mod for name, _ in cell_type.section(sec).mechs
             if (mod := _generated_mod(network, name)) is not None}
     mech = next((name for name, mod in mods.items() if _title(mod) == channel), None)
+    if mech is None and _is_pas(cell_type.section(sec), component, components.get(channel),
+                                density):
+        if rest in (["iDensity"], ["gDensity"]):
+            return _pas(rest[0], sec, loc, quantity, where)
+        raise Unsupported(f"{where}: quantity '{quantity}': channel '{channel}' runs as "
+                          "NEURON's pas, which has its current and conductance densities "
+                          "only (iDensity, gDensity)")
     if mech is None:
         raise Unsupported(f"{where}: quantity '{quantity}': channel '{channel}' runs in "
                           f"section '{sec}' as a NEURON built-in mechanism (hh, pas), or is "
@@ -143,6 +156,30 @@ def check_names(components: dict, component: str, path: list, quantity: str,
     if path[4] not in gates and len(path) >= 6:
         raise FormatError(f"{where}: quantity '{quantity}': channel '{channel.id}' has no "
                           f"gate '{path[4]}'; {hint(path[4], gates)}")
+
+
+def _is_pas(section, component, channel, density) -> bool:
+    """Whether the channel of ``density`` runs as NEURON's pas in ``section``: pas is there
+    and hh (whose leak a passive channel may be) is not, the channel has no gates and a
+    non-specific current, and no other density of the cell uses it (neuroml/channels.py
+    makes pas of one passive density)."""
+    names = {name for name, _ in section.mechs}
+    if "pas" not in names or "hh" in names or channel is None:
+        return False
+    if any(_local(e.tag).startswith("gate") for e in channel.element):
+        return False
+    users = [e for e in component.element.iter() if _local(e.tag).startswith("channelDensity")
+             and e.get("ionChannel") == channel.id]
+    return len(users) == 1 and density.get("ion") == "non_specific"
+
+
+def _pas(which: str, sec: str, loc: float, quantity: str, where: str) -> tuple[dict, float]:
+    """pas's i (NEURON: outward positive) or g as NeuroML's iDensity (inward positive, as
+    jNeuroML's mechanisms write it: -1 times the current) or gDensity."""
+    if which == "iDensity":
+        return ({"sec": sec, "loc": loc, "mech": "pas", "var": "i"},
+                -_factor("mA/cm2", quantity, where))
+    return {"sec": sec, "loc": loc, "mech": "pas", "var": "g"}, _factor("S/cm2", quantity, where)
 
 
 def point_quantity(network, gid: int, var: str, component: str, quantity: str,
