@@ -1,6 +1,8 @@
-"""`neuroloom run` writes the OutputFile columns other than v (gate variables, a synapse's
-conductance and block factor) as jNeuroML's NEURON run of the same file writes them: the
-NeuroML quantity read from the mechanism jNeuroML generates, in SI units, every sample."""
+"""`neuroloom run` writes the OutputFile columns other than v (gate variables and rates,
+current and conductance densities, a synapse's conductance and block factor, a cell's
+calcium concentration, abstract cells' state variables) as jNeuroML's NEURON run of the same
+file writes them: the NeuroML quantity read from the mechanism jNeuroML generates (or
+NEURON's pas, for a passive channel), in SI units, every sample."""
 import os
 import shutil
 import subprocess
@@ -36,6 +38,11 @@ def run_both(name: str, tmp_path: Path, edits=()) -> tuple[Path, Path]:
             assert old in text
             text = text.replace(old, new)
         copy.write_text(text)
+    return run_copies(ours, theirs)
+
+
+def run_copies(ours: Path, theirs: Path) -> tuple[Path, Path]:
+    """`neuroloom run` of one LEMS file, `pynml -neuron -run` of the other; their folders."""
     source = str(Path(neuroloom.__file__).parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [source, *filter(None, [os.environ.get("PYTHONPATH")])])}
@@ -120,3 +127,50 @@ def test_a_cells_calcium_concentration_and_a_gate_rate_are_jneuromls(tmp_path):
     assert 0.5 < other[:, 2].max() < 2.0  # per second (0.001 per ms)
     for j in (1, 2):
         assert np.abs(mine[:, j] - other[:, j]).max() <= 1e-5 * np.ptp(other[:, j])
+
+
+ABSTRACT_CELLS = """<Lems>
+    <Target component="sim1"/>
+    <Include file="Cells.xml"/>
+    <Include file="Networks.xml"/>
+    <Include file="Simulation.xml"/>
+    <Include file="../examples/NML2_AbstractCells.nml"/>
+    <adExIaFCell id="adEx1" C="281pF" gL="30nS" EL="-70.6mV" reset="-48.5mV" VT="-50.4mV"
+                 thresh="-40.4mV" refract="1ms" delT="2mV" tauw="40ms" a="4nS" b="0.08nA"/>
+    <pulseGenerator id="pg" delay="20ms" duration="150ms" amplitude="0.8nA"/>
+    <network id="net">
+        <population id="izPop" component="iz2007RS" size="1"/>
+        <population id="adPop" component="adEx1" size="1"/>
+        <explicitInput target="izPop[0]" input="pg"/>
+        <explicitInput target="adPop[0]" input="pg"/>
+    </network>
+    <Simulation id="sim1" length="200ms" step="0.01ms" target="net">
+        <OutputFile id="of0" fileName="results/abstract.dat">
+            <OutputColumn id="u" quantity="izPop[0]/u"/>
+            <OutputColumn id="w" quantity="adPop[0]/w"/>
+        </OutputFile>
+    </Simulation>
+</Lems>
+"""
+
+
+@pytest.mark.java
+@pytest.mark.slow
+def test_abstract_cells_state_variables_are_jneuromls(tmp_path):
+    """The corpus's izhikevich2007Cell (its recovery current u) and an adExIaFCell like
+    Ex8's (its adaptation current w; Ex8's own cells have refract 0, which jNeuroML's NEURON
+    export refuses), driven by a pulse for 200 ms: u and w in amperes (nA in NEURON), within
+    1e-4 of the range of jNeuroML's values (measured 6.2e-6 and 0)."""
+    lems = "LEMS_abstract.xml"
+    for side in ("ours", "theirs"):
+        (tmp_path / side / "LEMSexamples").mkdir(parents=True)
+        (tmp_path / side / "LEMSexamples" / lems).write_text(ABSTRACT_CELLS)
+        (tmp_path / side / "LEMSexamples" / "results").mkdir()
+        shutil.copytree(CORPUS / "examples", tmp_path / side / "examples")
+    ours, theirs = run_copies(tmp_path / "ours" / "LEMSexamples" / lems,
+                              tmp_path / "theirs" / "LEMSexamples" / lems)
+    mine, other = columns(ours, theirs, "results/abstract.dat")
+    assert mine.shape == (20001, 2)
+    assert 1e-10 < other[:, 0].max() < 1e-9 and 1e-10 < other[:, 1].max() < 1e-9  # amperes
+    for j in (0, 1):
+        assert np.abs(mine[:, j] - other[:, j]).max() <= 1e-4 * np.ptp(other[:, j]), j
