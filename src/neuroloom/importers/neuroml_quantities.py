@@ -23,8 +23,7 @@ jNeuroML's mechanisms write ``i__<channel> = -1 * i``), its gDensity g_pas.
 Refused (``Unsupported``, naming the column and why): another quantity of a component
 neuroloom maps onto NEURON's or its own built-in mechanism (hh, pas, Exp2Syn, NetStim...:
 their variables are not NeuroML's), an input's synapse, a synapse other than the first of
-its kind on the cell or one neuroloom's synapse shares with other connections, a variable
-the mod file declares in a unit neuroloom does not know.
+its kind on the cell, a variable the mod file declares in a unit neuroloom does not know.
 """
 from __future__ import annotations
 
@@ -216,11 +215,9 @@ def _synapse(network, gid, path, quantity, where):
     if index != 0:
         raise Unsupported(f"{where}: quantity '{quantity}': neuroloom records the first "
                           f"synapse '{label}' of a cell (index 0) only")
+    # a generated synapse is never shared (engine/synapses.py shares linear built-ins only):
+    # the first made at this place is the first connection's, jNeuroML's synapse 0
     sec, loc = places[0]
-    if places.count(places[0]) > 1:
-        raise Unsupported(f"{where}: quantity '{quantity}': {places.count(places[0])} "
-                          f"connections reach the cell's synapse '{label}' at that place; "
-                          "neuroloom's synapse there sums them, jNeuroML's synapse 0 has one")
     mod = _generated_mod(network, network.syn_mechs[codes[0]].mod)
     if mod is None:
         raise Unsupported(f"{where}: quantity '{quantity}': synapse '{label}' runs as the "
