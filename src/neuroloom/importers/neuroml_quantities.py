@@ -119,10 +119,13 @@ def mechanism_quantity(network, gid: int, sec: str, loc: float, path: list, comp
                           "NEURON's pas, which has its current and conductance densities "
                           "only (iDensity, gDensity)")
     if mech is None:
+        builtins = [name for name, _ in cell_type.section(sec).mechs if name in ("hh", "pas")]
+        if not builtins:
+            raise Unsupported(f"{where}: quantity '{quantity}': channel '{channel}' has no "
+                              f"mechanism in section '{sec}', where the quantity is read")
         raise Unsupported(f"{where}: quantity '{quantity}': channel '{channel}' runs in "
-                          f"section '{sec}' as a NEURON built-in mechanism (hh, pas), or is "
-                          "not there; neuroloom records only the variables of the "
-                          "mechanisms jNeuroML generates")
+                          f"section '{sec}' as (part of) NEURON's {' or '.join(builtins)}, "
+                          "whose variables neuroloom does not map onto this one")
     unit = _unit_of(mods[mech], var, quantity, where)
     return {"sec": sec, "loc": loc, "mech": mech, "var": var}, _factor(unit, quantity, where)
 
