@@ -18,7 +18,10 @@ scales by the same unit), converted through neuroml/units.py.
 
 A passive channel neuroloom runs as NEURON's pas (neuroml/channels.py): its iDensity is
 -i_pas (NEURON's currents are outward positive, NeuroML's channel currents inward, as
-jNeuroML's mechanisms write ``i__<channel> = -1 * i``), its gDensity g_pas.
+jNeuroML's mechanisms write ``i__<channel> = -1 * i``), its gDensity g_pas. Channels run as
+NEURON's hh: the gates' q are hh's m, h, n (by their instances: Na 3 and 1, K 4), gDensity
+gna, gk (gl for the leak), iDensity -ina, -ik where hh alone writes the ion (-il). hh's rates
+come from its 1 mV tables, jNeuroML's are exact: these differ as v does.
 
 Refused (``Unsupported``, naming the column and why): another quantity of a component
 neuroloom maps onto NEURON's or its own built-in mechanism (hh, pas, Exp2Syn, NetStim...:
@@ -118,6 +121,12 @@ def mechanism_quantity(network, gid: int, sec: str, loc: float, path: list, comp
         raise Unsupported(f"{where}: quantity '{quantity}': channel '{channel}' runs as "
                           "NEURON's pas, which has its current and conductance densities "
                           "only (iDensity, gDensity)")
+    if mech is None and "hh" in {name for name, _ in cell_type.section(sec).mechs}:
+        found = _hh(cell_type.section(sec), component, components.get(channel), density,
+                    rest, mods)
+        if found is not None:
+            spec, unit, sign = found
+            return {"sec": sec, "loc": loc, **spec}, sign * _factor(unit, quantity, where)
     if mech is None:
         builtins = [name for name, _ in cell_type.section(sec).mechs if name in ("hh", "pas")]
         if not builtins:
@@ -173,6 +182,41 @@ def _is_pas(section, component, channel, density) -> bool:
     users = [e for e in component.element.iter() if _local(e.tag).startswith("channelDensity")
              and e.get("ionChannel") == channel.id]
     return len(users) == 1 and density.get("ion") == "non_specific"
+
+
+def _hh(section, component, channel, density, rest: list, mods: dict):
+    """(spec without the place, NEURON unit, sign) of a quantity of a channel that runs as
+    part of NEURON's hh (neuroml/channels.py: hh's Na channel m^3 h, its K channel n^4, and
+    a passive leak where no pas is), or None where the correspondence is not exact: hh's
+    gates (q: m, h, n by their instances; hh's minf, mtau... are GLOBAL, shared by every
+    segment), its gna, gk, gl; a current density only where hh alone writes the ion."""
+    if channel is None:
+        return None
+    users = [e for e in component.element.iter() if _local(e.tag).startswith("channelDensity")
+             and e.get("ionChannel") == channel.id]
+    if len(users) != 1:
+        return None
+    ion = density.get("ion")
+    gates = {e.get("id"): e.get("instances") for e in channel.element
+             if _local(e.tag).startswith("gate")}
+    if not gates:  # hh's leak, where no pas takes the passive channel
+        if ion != "non_specific" or "pas" in {name for name, _ in section.mechs}:
+            return None
+        return {"iDensity": ({"mech": "hh", "var": "il"}, "mA/cm2", -1.0),
+                "gDensity": ({"mech": "hh", "var": "gl"}, "S/cm2", 1.0)}.get("/".join(rest))
+    names = {("na", "3"): "m", ("na", "1"): "h", ("k", "4"): "n"}
+    if ion not in ("na", "k"):
+        return None
+    if len(rest) == 3 and rest[0] == channel.id and rest[2] == "q" and rest[1] in gates:
+        gate = names.get((ion, gates[rest[1]]))
+        return None if gate is None else ({"mech": "hh", "var": gate}, "", 1.0)
+    if rest == ["gDensity"]:
+        return {"mech": "hh", "var": f"g{ion}"}, "S/cm2", 1.0
+    writers = [m for m in mods.values() if any(i == ion and writes
+                                                for i, _, writes in _useions(m))]
+    if rest == ["iDensity"] and not writers:  # the section's ina (ik) is hh's alone
+        return {"var": f"i{ion}"}, "mA/cm2", -1.0
+    return None
 
 
 def _pas(which: str, sec: str, loc: float, quantity: str, where: str) -> tuple[dict, float]:
@@ -298,6 +342,12 @@ def _read(path: Path) -> tuple[str, dict]:
 
 def _title(path: Path) -> str:
     return _read(path)[0]
+
+
+@cache
+def _useions(path: Path) -> list:
+    """(ion, reads, writes) of a generated mod file's USEION statements."""
+    return parse_mod(path.read_text()).useions
 
 
 def _unit_of(path: Path, var: str, quantity: str, where: str) -> str:
