@@ -20,8 +20,9 @@ README), each side runs in its own process, in its own fresh copy of the corpus
   export, or jLEMS where the NEURON export fails (jNeuroML's Poisson inputs do not compile
   on NEURON 9). Spikes (per cell, ms) and the OutputFile columns (SI units, as written).
 * **neuroloom**: ``sim.importNeuroML2(file, simulate=False)``, the ``v`` columns the LEMS
-  file's OutputFiles name recorded through ``simConfig.recordTraces`` (neuroloom does not
-  read OutputFiles yet: other quantities are listed as not recorded), ``sim.runSim()``,
+  file's OutputFiles name recorded through ``simConfig.recordTraces``, the other columns as
+  the importer resolves them (``model.outputs``, scaled to SI; those it refuses are listed as
+  not recorded), ``sim.runSim()``,
   ``sim.gatherData()``; spikes of every cell from ``sim.allSimData``.
 * **round trip** (where neuroloom imported the file): ``sim.exportNeuroML2`` into
   ``WORK/export/<stem>``, ``pynml -validate`` on the network file, and a re-import and run
@@ -29,7 +30,8 @@ README), each side runs in its own process, in its own fresh copy of the corpus
   first run's, exactly.
 
 Comparison (``compare``): spikes per cell: counts, greedy pairing within 0.1 ms, max |dt|
-of the paired spikes in order (counts equal); traces (``v``, mV): the largest |difference|
+of the paired spikes in order (counts equal); traces (``v`` in mV, other columns in SI and
+relative to the reference's range): the largest |difference|
 at the reference's samples (neuroloom interpolated), everywhere and away from spike
 upstrokes (samples where either side changes faster than ``STEEP_MV_PER_MS``). Where the
 model has random inputs (neuroloom's random streams are not jNeuroML's), spikes are
@@ -82,6 +84,9 @@ TRACE_POINTS = 400  # stored samples of a trace column, at most
 STEEP_MV_PER_MS = 1.0  # a sample "on an upstroke": |dv/dt| above this on either side
 POISSON_SIGMAS = 3.0
 TRACE_TARGET_MV = 0.01  # issue 18: v within this away from spike upstrokes is "same"
+# other columns (SI): within this fraction of the reference's range is "same" (measured on
+# the corpus: at most 9e-7, the reference's single-precision numbers)
+TRACE_TARGET_RELATIVE = 1e-4
 JLEMS_CHEAP_S = 240  # jLEMS beside a NEURON export that ran
 TIMEOUT_S = {"neuron": 900, "jlems": 900, "neuroloom": 900, "validate": 300}
 SUFFIX = "_conformance"
@@ -589,7 +594,12 @@ def neuroloom_child(lems: Path, out: Path, export: Path | None) -> dict:
         label = f"q{len(traces)}"
         traces[label] = quantity
         cfg.recordTraces[label] = {"sec": section[0], "loc": section[1], "var": "v"}
-    cfg.recordCells = sorted({gids[requests[q][0]] for q in traces.values()})
+    # the other columns as the importer resolved them (importers/neuroml_quantities.py): its
+    # recordTraces entries are in cfg already; values scaled to SI, as the reference's
+    others = {col.quantity: col for out in model.outputs.traces for col in out.columns
+              if col.quantity not in requests}
+    cfg.recordCells = sorted({gids[requests[q][0]] for q in traces.values()}
+                             | {col.gid for col in others.values()})
     cfg.recordStep = info["dt_ms"]
     start = time.time()
     sim.setupRecording()
@@ -611,9 +621,18 @@ def neuroloom_child(lems: Path, out: Path, export: Path | None) -> dict:
         y = np.asarray(entry, float)
         times = t if len(t) == len(y) else np.arange(len(y)) * info["dt_ms"]
         record["traces"][quantity] = {"t": times.tolist(), "y": y.tolist()}
+    for quantity, col in others.items():
+        entry = data.get(col.trace, {}).get(f"cell_{col.gid}")
+        if entry is None:
+            skipped.append(f"{quantity}: neuroloom recorded nothing")
+            continue
+        y = np.asarray(entry, float) * col.to_si
+        times = t if len(t) == len(y) else np.arange(len(y)) * info["dt_ms"]
+        record["traces"][quantity] = {"t": times.tolist(), "y": y.tolist()}
     record["not_recorded"] = skipped + [
         col["quantity"] for o in info["outputs"] for col in o["columns"]
-        if col["quantity"] not in requests]
+        if col["quantity"] not in requests and col["quantity"] not in others]
+    record["refused"] = list(model.outputs.refused)
     if export is not None:
         start = time.time()
         export.mkdir(parents=True, exist_ok=True)
@@ -782,9 +801,10 @@ def compare_traces(ref_traces: dict, new_traces: dict) -> dict:
         if new is None:
             out[quantity] = {"missing": True}
             continue
+        volts = quantity.endswith("/v")
         if "y" in ref:
             t, y = np.asarray(ref["t"]), to_mv(quantity, ref["y"])
-            flat = ~steep(t, y)
+            flat = ~steep(t, y) if volts else np.ones(len(t), bool)
         else:
             t, y = np.asarray(ref["t_ms"]), to_mv(quantity, ref["values"])
             flat = np.ones(len(t), bool)
@@ -793,13 +813,16 @@ def compare_traces(ref_traces: dict, new_traces: dict) -> dict:
         got = np.interp(t, nt, ny)
         inside = t <= nt[-1] + 1e-9 if len(nt) else np.zeros(len(t), bool)
         diff = np.abs(got - y)[inside]
-        if "y" in new and len(nt) > 2:
+        if "y" in new and len(nt) > 2 and volts:
             flat = flat & ~steep(t, got)
         away = np.abs(got - y)[inside & flat]
+        span = float(np.ptp(y)) if len(y) else 0.0
         out[quantity] = {"max_diff": float(diff.max()) if len(diff) else None,
                          "max_diff_away": float(away.max()) if len(away) else None,
                          "samples": int(inside.sum()), "missing_samples": int((~inside).sum()),
-                         "units": "mV" if quantity.endswith("/v") else "SI"}
+                         "units": "mV" if volts else "SI",
+                         # of the reference's range: other quantities' scales differ widely
+                         "relative": float(diff.max()) / span if len(diff) and span else None}
     return out
 
 
@@ -831,9 +854,11 @@ def compare(reference: dict, got: dict, ref_full: dict | None = None) -> dict:
         spikes["identical_0.1ms"] = spikes["digest_equal"]
     traces = compare_traces((ref_full or {}).get("traces") or reference.get("traces", {}),
                             got.get("traces", {}))
-    worst = [v["max_diff"] for v in traces.values() if v.get("max_diff") is not None]
-    worst_away = [v["max_diff_away"] for v in traces.values()
-                  if v.get("max_diff_away") is not None]
+    # the page's figures are mV: the v columns' (other quantities: per column, in SI)
+    worst = [v["max_diff"] for q, v in traces.items()
+             if q.endswith("/v") and v.get("max_diff") is not None]
+    worst_away = [v["max_diff_away"] for q, v in traces.items()
+                  if q.endswith("/v") and v.get("max_diff_away") is not None]
     verdict = {"spikes": spikes, "traces": traces,
                "max_trace_diff": max(worst) if worst else None,
                "max_trace_diff_away": max(worst_away) if worst_away else None}
@@ -848,10 +873,16 @@ def compare(reference: dict, got: dict, ref_full: dict | None = None) -> dict:
               if q.endswith("/v") and e.get("max_diff_away") is not None]
     if not statistical and v_away and max(v_away) > TRACE_TARGET_MV:
         why.append(f"v {max(v_away):.3g} mV away from upstrokes")
+    relative = {q: e["relative"] for q, e in traces.items()
+                if not q.endswith("/v") and e.get("relative") is not None}
+    off = [q for q, r in relative.items() if r > TRACE_TARGET_RELATIVE]
+    if not statistical and off:
+        why.append(f"{len(off)} other columns beyond {TRACE_TARGET_RELATIVE:g} of the "
+                   f"reference's range (`{off[0]}` {relative[off[0]]:.3g})")
     verdict["why"] = "; ".join(why)
     verdict["verdict"] = "differs" if why else ("same (statistically)" if statistical
                                                 else "same")
-    if spikes.get("not_recorded") and (statistical or not v_away) and not why:
+    if spikes.get("not_recorded") and (statistical or not (v_away or relative)) and not why:
         verdict["verdict"] = "not compared"
         verdict["why"] = "the reference recorded no spikes" + (
             "" if not statistical else " and its traces are driven by random inputs")
@@ -943,7 +974,8 @@ def write_page(names: list[str], work: Path) -> None:
     table += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     counts = ", ".join(f"{v}: {k}" for k, v in sorted(tally.items()))
     REPORT.write_text(PAGE_HEAD.format(counts=counts, tol=TOLERANCE_MS, steep=STEEP_MV_PER_MS,
-                                       sigmas=POISSON_SIGMAS, target=TRACE_TARGET_MV)
+                                       sigmas=POISSON_SIGMAS, target=TRACE_TARGET_MV,
+                                       relative=f"{TRACE_TARGET_RELATIVE:g}")
                       + "\n".join(table) + "\n\n## What neuroloom does not do yet\n\n"
                       + ("\n".join(plan) or "Nothing: every example runs as the reference.")
                       + "\n\n## Per example\n\n" + "\n".join(sections))
@@ -966,12 +998,15 @@ How to read it:
 
 - *matched ≤0.1 ms*: spikes paired greedily per cell within {tol} ms, of the reference's.
   Verdict *same*: every cell has the reference's count, every spike is paired, and every `v`
-  column is within {target} mV of the reference away from upstrokes (issue 18's target);
-  *differs* says which of these fails.
+  column is within {target} mV of the reference away from upstrokes (issue 18's target),
+  every other column within {relative} of the reference's range; *differs* says which of
+  these fails.
 - *max trace diff*: the largest |difference| of the `v` columns the LEMS file's OutputFiles
   name (mV, at the reference's samples, neuroloom interpolated); in brackets the same away
   from spike upstrokes (samples where either side changes faster than {steep} mV/ms, and their
-  neighbours, left out). neuroloom records no other quantity of a LEMS file yet.
+  neighbours, left out). Other columns (gate variables, current and conductance densities,
+  synapse conductances, abstract cells' state...) are compared in each example's section, in
+  SI units and relative to the reference's range.
 - Where the model has random inputs (Poisson generators: neuroloom's random streams are neither
   jNeuroML engine's), the spike counts per population are compared as two Poisson counts of one rate:
   *same (statistically)* if |n_ref - n_neuroloom| <= {sigmas} sqrt(n_ref + n_neuroloom).
@@ -1038,9 +1073,12 @@ def section(name: str, reference: dict | None, got: dict | None, verdict: dict) 
         for quantity, entry in (verdict.get("traces") or {}).items():
             if entry.get("missing"):
                 continue
-            lines.append(f"- `{quantity}`: max |diff| {fmt(entry['max_diff'], 4)} "
-                         f"{entry['units']}, away from upstrokes "
-                         f"{fmt(entry['max_diff_away'], 4)}")
+            if entry["units"] == "mV":
+                lines.append(f"- `{quantity}`: max |diff| {fmt(entry['max_diff'], 4)} "
+                             f"mV, away from upstrokes {fmt(entry['max_diff_away'], 4)}")
+            else:
+                lines.append(f"- `{quantity}`: max |diff| {fmt(entry['max_diff'], 4)} (SI), "
+                             f"{fmt(entry.get('relative'), 3)} of the reference's range")
         missing = [q for q, e in (verdict.get("traces") or {}).items() if e.get("missing")]
         if got.get("not_recorded") or missing:
             lines.append(f"- not compared (neuroloom does not record them): "

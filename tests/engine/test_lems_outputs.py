@@ -152,11 +152,18 @@ def test_a_neuroml_document_runs_with_default_settings(tmp_path):
 
 @pytest.mark.java  # jNeuroML writes some of its components as mechanisms
 def test_outputs_neuroloom_does_not_record_stop_the_run_before_it_starts(tmp_path):
+    """Ex5 with its first gate column asking for the leak channel's fopen: that channel runs
+    as NEURON's pas, which has none."""
     lems = copy("LEMS_NML2_Ex5_DetCell.xml", tmp_path / "LEMSexamples")
+    column = '<OutputColumn id="m" quantity="hhpop[0]/bioPhys1/membraneProperties/'
+    text = lems.read_text().replace(f"{column}naChans/naChan/m/q",
+                                    f"{column}leak/passiveChan/fopen")
+    lems.write_text(text)
     shutil.copytree(shared("neuroml-examples", "examples"), tmp_path / "examples")
     done = neuroloom_run(lems)
     assert done.returncode == 1
     assert 'LEMS_NML2_Ex5_DetCell.xml:49: <OutputColumn id="m">' in done.stderr
+    assert "channel 'passiveChan' runs as NEURON's pas" in done.stderr
     assert "Simulated" not in done.stderr + done.stdout
     assert not (lems.parent / "results").exists()
 

@@ -232,11 +232,71 @@ def test_columns_naming_what_the_network_lacks_are_errors(tmp_path, body, messag
 
 
 @pytest.mark.java  # jNeuroML writes the cell's channels as mechanisms
-def test_quantities_neuroloom_does_not_record_are_refused_naming_the_column():
-    """Ex5 writes its Na and K gates (naChan m, h; kChan n): neuroloom runs those channels as
-    NEURON's hh, whose variables are not NeuroML's; the file is refused, the import goes on."""
-    model = neuroml.load(LEMS / "LEMS_NML2_Ex5_DetCell.xml")
-    assert [f.id for f in model.outputs.traces] == ["of0"]
+def test_channel_quantities_are_recorded_from_the_generated_mechanisms(tmp_path):
+    """A gate's q, a channel's iDensity and gDensity read the mechanism jNeuroML generates for
+    the channel, scaled to SI as jNeuroML writes them (mA/cm2 -> A/m2, S/cm2 -> S/m2)."""
+    props = "bioPhys1/membraneProperties"
+    model = outputs_of(tmp_path, f"""
+        <OutputFile id="f" fileName="g.dat">
+            <OutputColumn id="m" quantity="hhpop[0]/{props}/naChans/naChan/m/q"/>
+            <OutputColumn id="i" quantity="hhpop/0/hhcell/{props}/kChans/iDensity"/>
+            <OutputColumn id="g" quantity="hhpop[0]/{props}/kChans/gDensity"/>
+        </OutputFile>""")
+    assert model.outputs.refused == ()
+    (trace,) = model.outputs.traces
+    assert [(c.gid, c.to_si) for c in trace.columns] == [(0, 1.0), (0, 10.0), (0, 1e4)]
+    specs = [model.sim_config.recordTraces[c.trace] for c in trace.columns]
+    assert [(s["mech"].split("_")[1], s["var"], s["sec"]) for s in specs] == [
+        ("naChan", "m_q", "soma"), ("kChan", "i__kChan", "soma"), ("kChan", "gion", "soma")]
+    assert all(s["conds"] == {"pop": "hhpop"} for s in specs)
+
+
+@pytest.mark.java  # jNeuroML writes the cell's channels as mechanisms
+def test_a_passive_channel_run_as_pas_gives_its_current_and_conductance_densities(tmp_path):
+    """NEURON's pas: iDensity is -i_pas (NeuroML's channel currents are inward positive) in
+    A/m2, gDensity g_pas in S/m2."""
+    model = outputs_of(tmp_path, """
+        <OutputFile id="f" fileName="g.dat">
+            <OutputColumn id="i" quantity="hhpop[0]/bioPhys1/membraneProperties/leak/iDensity"/>
+            <OutputColumn id="g" quantity="hhpop[0]/bioPhys1/membraneProperties/leak/gDensity"/>
+        </OutputFile>""")
+    (trace,) = model.outputs.traces
+    assert [c.to_si for c in trace.columns] == [-10.0, 1e4]
+    specs = [model.sim_config.recordTraces[c.trace] for c in trace.columns]
+    assert [(s["mech"], s["var"]) for s in specs] == [("pas", "i"), ("pas", "g")]
+
+
+@pytest.mark.java  # jNeuroML writes the cell's channels as mechanisms
+@pytest.mark.parametrize("quantity, message", [
+    ("hhpop[0]/bioPhys1/membraneProperties/leak/passiveChan/fopen",
+     "channel 'passiveChan' runs as NEURON's pas, which has its current and conductance "
+     "densities only"),
+    ("hhpop[0]/spiking", "not one neuroloom records"),
+])
+def test_quantities_neuroloom_does_not_record_are_refused_naming_the_column(tmp_path, quantity,
+                                                                           message):
+    """The passive channel runs as NEURON's pas, which has no fopen: the file is refused,
+    naming the column; the import goes on."""
+    model = outputs_of(tmp_path, f"""
+        <OutputFile id="f" fileName="g.dat"><OutputColumn id="x" quantity="{quantity}"/>
+        </OutputFile>""")
+    assert model.outputs.traces == ()
     (reason,) = model.outputs.refused
-    assert 'LEMS_NML2_Ex5_DetCell.xml:49: <OutputColumn id="m">' in reason
-    assert "naChans/naChan/m/q' is not one neuroloom records" in reason
+    assert '<OutputColumn id="x">' in reason and message in reason
+
+
+@pytest.mark.parametrize("quantity, message", [
+    ("hhpop[0]/bioPhys1/membraneProperties/naChanz/iDensity",
+     "no channelDensity 'naChanz'; did you mean 'naChans'"),
+    ("hhpop[0]/bioPhys2/membraneProperties/naChans/iDensity",
+     "no biophysicalProperties 'bioPhys2'; did you mean 'bioPhys1'"),
+    ("hhpop[0]/bioPhys1/membraneProperties/naChans/naChan/mm/q",
+     "channel 'naChan' has no gate 'mm'; did you mean 'm'"),
+    ("hhpop[0]/synapses:nmda:0/g", "no synapse 'nmda' is defined"),
+])
+def test_channel_quantities_naming_what_the_cell_lacks_are_errors(tmp_path, quantity, message):
+    """Found before jNeuroML is asked for mechanisms (it fails on them in raw Java text)."""
+    with pytest.raises(FormatError, match=message):
+        outputs_of(tmp_path, f"""
+            <OutputFile id="f" fileName="g.dat"><OutputColumn id="x" quantity="{quantity}"/>
+            </OutputFile>""")

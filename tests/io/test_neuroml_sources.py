@@ -85,12 +85,17 @@ def test_bad_source_values_name_the_element(tmp_path, element, match):
 @pytest.mark.java
 def test_a_cell_with_its_own_voltage_runs_as_jneuroml_makes_it():
     """Ex9's fitzHughNagumoCell: its mechanism in a dummy section, as jNeuroML's NEURON
-    export makes it (NeuroML gives it no spikes)."""
+    export makes it (NeuroML gives it no spikes); its state variables V and W, which the
+    LEMS file writes, are recorded from that mechanism (dimensionless: factor 1)."""
     model = importer.load(LEMS / "LEMS_NML2_Ex9_FN.xml")
     (cell_type,) = model.network.cell_types
     (soma,) = cell_type.sections
     assert [p.label for p in soma.pointps] == ["fn1"]
-    assert "fnPop1[0]/V" in model.outputs.refused[0]  # a state: not recorded (yet)
+    assert model.outputs.refused == ()
+    (trace,) = model.outputs.traces
+    specs = [model.sim_config.recordTraces[c.trace] for c in trace.columns]
+    assert [(s["pointp"], s["var"]) for s in specs] == [("fn1", "V"), ("fn1", "W")]
+    assert [c.to_si for c in trace.columns] == [1.0, 1.0]
 
 
 def test_recording_the_v_of_a_cell_with_its_own_voltage_is_refused_first(monkeypatch,

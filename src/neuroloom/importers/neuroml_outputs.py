@@ -5,14 +5,16 @@ Recorded, as jNeuroML's NEURON run records them:
 - the membrane potential ``v`` of a cell: ``pop[i]/v`` or ``pop/i/cell/v`` (a <cell>'s
   segment 0, an abstract cell's one section, in the middle), ``pop/i/cell/segment/v`` (the
   middle of that segment), in volts;
+- other quantities of the mechanisms jNeuroML generates for the file's channels, synapses
+  and abstract cells (a gate's q, a channel's iDensity and gDensity, a synapse's g, an
+  abstract cell's state variable, caConc), in SI units: importers/neuroml_quantities.py;
 - the spikes of a cell: an EventSelection ``pop[i]`` or ``pop/i/cell`` with eventPort
   ``spike``.
-Any other quantity (a channel's gate, a synapse's conductance, an abstract cell's state
-variable) is not recorded: neuroloom maps some of these components onto NEURON's own
-mechanisms, whose variables are not the NeuroML ones. Its OutputFile is listed in
-``LemsOutputs.refused`` with the reason, naming the OutputColumn, and `neuroloom run`
-refuses the file before running (importing the network for sim.importNeuroML2, which
-writes no LEMS outputs, goes on).
+A quantity of a component neuroloom maps onto NEURON's or its own built-in mechanism (hh,
+pas, NetStim...), whose variables are not the NeuroML ones, is not recorded: its OutputFile
+is listed in ``LemsOutputs.refused`` with the reason, naming the OutputColumn, and
+`neuroloom run` refuses the file before running (importing the network for
+sim.importNeuroML2, which writes no LEMS outputs, goes on).
 """
 from __future__ import annotations
 
@@ -23,10 +25,11 @@ from ..errors import FormatError
 from ..neuroml.cell_params import location
 from ..results.lems_outputs import Column, EventFile, LemsOutputs, TraceFile
 from ..suggest import hint
+from .neuroml_quantities import (Unsupported, check_names, mechanism_quantity,
+                                 point_quantity)
 
 MV_TO_V = 1e-3
 _INDEXED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[(\d+)\]$")  # pop[3]
-SUPPORTED = ("pop[i]/v, pop/i/cell/v, pop/i/cell/segment/v")
 
 
 def lems_outputs(doc, network, cells: dict, sites: dict) -> tuple[LemsOutputs, list, dict]:
@@ -59,7 +62,7 @@ def lems_outputs(doc, network, cells: dict, sites: dict) -> tuple[LemsOutputs, l
     if not sim:
         return LemsOutputs(), [], {}
     base = Path(doc.path).parent  # jNeuroML runs in the LEMS file's folder
-    resolver = _Resolver(network, cells, sites)
+    resolver = _Resolver(network, cells, sites, doc.components)
     traces, events, refused = [], [], []
     for out in sim["outputs"]:
         path = base / out.file_name
@@ -108,10 +111,6 @@ def _check_port(port: str, where: str) -> None:
                           "(eventPort 'spike')")
 
 
-class Unsupported(FormatError):
-    """A quantity the file may name but neuroloom does not record."""
-
-
 class _Resolver:
     def __init__(self, network, cells, sites, components=None):
         """``network`` None: check the names against the file's ``components`` only."""
@@ -147,26 +146,28 @@ class _Resolver:
     def column(self, quantity: str, where: str) -> Column:
         pieces = quantity.split("/")
         segment = None
-        if len(pieces) == 2 and _INDEXED.match(pieces[0]):
-            cell, var = pieces[0], pieces[1]
-        elif len(pieces) == 4:
-            cell, var = "/".join(pieces[:3]), pieces[3]
-        elif len(pieces) == 5 and pieces[3].isdigit():
-            cell, segment, var = "/".join(pieces[:3]), int(pieces[3]), pieces[4]
+        if _INDEXED.match(pieces[0]) and len(pieces) >= 2:
+            cell, rest = pieces[0], pieces[1:]
+        elif len(pieces) >= 4 and pieces[1].isdigit():
+            cell, rest = "/".join(pieces[:3]), pieces[3:]
+            if len(rest) >= 2 and rest[0].isdigit():
+                segment, rest = int(rest[0]), rest[1:]
         else:
-            cell, var = None, None
-        if var != "v":
-            raise Unsupported(f"{where}: quantity '{quantity}' is not one neuroloom records "
-                              f"(the membrane potential: {SUPPORTED})")
+            raise Unsupported(f"{where}: cannot read the quantity '{quantity}' (pop[i]/<path> "
+                              "or pop/i/cell/<path>)")
         gid = self.gid(cell, where)
         if self.network is None:
-            self._check_segment(cell, segment, where)
+            if rest == ["v"]:
+                self._check_segment(cell, segment, where)
+            else:
+                check_names(self.components, self.pops[self._pop_id(cell)][2], rest,
+                            quantity, where)
             return None
         code = int(self.network.cells.cell_type[gid])
         cell_type = self.network.cell_types[code]
         if cell_type.is_artificial:
             raise Unsupported(f"{where}: '{cell}' is a spike source ({cell_type.label}): it "
-                              "has no membrane potential")
+                              f"has no quantity '{'/'.join(rest)}'")
         table = self.sites.get(code)
         if table is None:  # an abstract cell: its one section
             if segment not in (None, 0):
@@ -179,19 +180,38 @@ class _Resolver:
                 raise FormatError(f"{where}: cell '{cell_type.label}' has no segment "
                                   f"{segment}; {hint(str(segment), map(str, table))}")
             sec, loc = found
-        key = (sec, round(loc, 9))
+        if rest == ["v"]:
+            spec, to_si = {"sec": sec, "loc": loc, "var": "v"}, MV_TO_V
+        else:
+            component = self.pops[self._pop_id(cell)][2]
+            if table is None and len(rest) == 1:
+                spec, to_si = point_quantity(self.network, gid, rest[0], component,
+                                             quantity, where)
+            else:
+                spec, to_si = mechanism_quantity(
+                    self.network, gid, sec, loc, rest, self.components.get(component),
+                    self.components, quantity, where)
+            # only the cells of this population have the mechanism or synapse
+            pop = next(p for p in self.network.pops
+                       if p.gid_start <= gid < p.gid_start + p.size)
+            spec = {**spec, "conds": {"pop": pop.label}}
+        key = repr(sorted(spec.items())) if rest != ["v"] else (sec, round(loc, 9))
         if key not in self._labels:
-            label = f"lems_v_{len(self._labels)}"
+            label = f"lems_{spec['var']}_{len(self._labels)}"
             self._labels[key] = label
-            self.specs[label] = {"sec": sec, "loc": loc, "var": "v"}
+            self.specs[label] = spec
         self.recorded.add(gid)
-        return Column(self._labels[key], gid, MV_TO_V)
+        return Column(self._labels[key], gid, to_si, quantity)
+
+    @staticmethod
+    def _pop_id(cell: str) -> str:
+        match = _INDEXED.match(cell)
+        return match.group(1) if match else cell.split("/")[0]
 
     def _check_segment(self, cell, segment, where) -> None:
         if segment is None:
             return
-        pop_id = _INDEXED.match(cell).group(1) if _INDEXED.match(cell) else cell.split("/")[0]
-        comp = self.components.get(self.pops[pop_id][2])
+        comp = self.components.get(self.pops[self._pop_id(cell)][2])
         if comp is None or comp.type != "cell":
             return  # an abstract cell's one segment is checked once the network is built
         elements = [comp.element]

@@ -27,6 +27,7 @@ class Column:
     trace: str  # a recordTraces label
     gid: int
     to_si: float
+    quantity: str = ""  # as the LEMS file names it
 
 
 @dataclass(frozen=True)
