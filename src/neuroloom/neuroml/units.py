@@ -104,7 +104,16 @@ def _unit(symbol: str, target: str | None = None) -> Unit:
         return table[symbol]
     same = [s for s, u in table.items() if s and target in table
             and u.exponents == table[target].exponents]
-    raise UnitError(f"unknown unit {symbol!r}: {hint(symbol, same or [s for s in table if s])}")
+    raise UnitError(f"unknown unit {symbol!r} (not one of NeuroML's core units): "
+                    f"{hint(symbol, same or [s for s in table if s])}")
+
+
+def check_unit(text) -> None:
+    """Raise UnitError if `text` is a quantity ("3 mv") in a unit NeuroML does not define;
+    anything else (a plain number, a name) passes."""
+    m = _QUANTITY.fullmatch(str(text))
+    if m is not None and m.group(2):
+        _unit(m.group(2))
 
 
 def convert(text, target: str | None = None) -> float:
