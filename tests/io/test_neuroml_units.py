@@ -20,8 +20,8 @@ from helpers import shared
 from neuroloom.errors import FormatError
 from neuroloom.neuroml import jnml, reader
 from neuroloom.neuroml.cell_params import cell_params_from_neuroml
-from neuroloom.neuroml.units import (NEURON_UNITS, SI_DIMENSIONS, UnitError, convert,
-                                     neuron_unit)
+from neuroloom.neuroml.units import (NEURON_UNITS, SI_DIMENSIONS, UnitError, check_unit,
+                                     convert, neuron_unit, parameter_dimension)
 
 try:
     EXAMPLES = shared("neuroml-examples")
@@ -148,22 +148,36 @@ def test_a_wrong_dimension_is_an_error():
 
 
 @needs_examples
-@pytest.mark.parametrize("attribute, bad, hint", [
-    ('erev="-77mV"', 'erev="-77mv"', "mV"),
-    ('condDensity="120.0 mS_per_cm2"', 'condDensity="120.0 mS_per_cm"', "mS_per_cm2"),
+@pytest.mark.parametrize("attribute, bad, problem", [
+    ('erev="-77mV"', 'erev="-77mv"', "unknown unit 'mv'.*did you mean 'mV'"),
+    ('condDensity="120.0 mS_per_cm2"', 'condDensity="120.0 mS_per_cm"',
+     "unknown unit 'mS_per_cm'.*did you mean 'mS_per_cm2'"),
+    ('erev="-77mV"', 'erev="-77nS"', "'-77nS' is a conductance, not a voltage"),
+    ('condDensity="120.0 mS_per_cm2"', 'condDensity="120.0 mS"',
+     "'120.0 mS' is a conductance, not a conductanceDensity"),
 ])
-def test_an_unknown_unit_in_a_file_names_file_line_and_element(tmp_path, attribute, bad,
-                                                                hint):
+def test_a_bad_unit_in_a_file_names_file_line_and_element(tmp_path, attribute, bad, problem):
     text = (EXAMPLES / "examples" / "NML2_SingleCompHHCell.nml").read_text()
     assert attribute in text
     path = tmp_path / "cell.nml"
-    path.write_text(text.replace(attribute, bad))
+    path.write_text(text.replace(attribute, bad, 1))
     line = next(i for i, row in enumerate(path.read_text().splitlines(), 1) if bad in row)
     name = attribute.split("=")[0]
     with pytest.raises(FormatError, match=rf"cell\.nml:{line}: <channelDensity id=\"\w+\">: "
-                                          rf"attribute '{name}': unknown unit .*did you mean "
-                                          rf"'{hint}'"):
+                                          rf"attribute '{name}': {problem}"):
         reader.read(path)
+
+
+def test_the_dimension_of_a_core_parameter_follows_extends():
+    assert parameter_dimension("channelDensity", "erev") == "voltage"
+    assert parameter_dimension("fixedFactorConcentrationModel", "rho") == "rho_factor"
+    assert parameter_dimension("HHExpLinearRate", "rate") == "per_time"  # from baseHHRate
+    assert parameter_dimension("Line", "scale") is None  # dimension="*"
+    assert parameter_dimension("myOwnType", "rate") is None
+    check_unit("3 mV", "channelDensity", "erev")
+    check_unit("3", "channelDensity", "erev")  # a plain number: the call site decides
+    with pytest.raises(UnitError, match="is a time, not a per_time"):
+        check_unit("3 ms", "HHExpRate", "rate")
 
 
 @needs_examples

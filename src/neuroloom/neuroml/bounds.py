@@ -48,7 +48,8 @@ def bad_value(tag: str, attrs: dict) -> str | None:
             return f"attribute '{key}' is {text!r}: not a number"
         if key not in _NAMES and tag != "property":  # a property's value is free text
             try:
-                check_unit(text)  # every quantity, not only the bounded ones: "3 mv"
+                # every quantity, not only the bounded ones: "3 mv", erev="3 nS"
+                check_unit(text, attrs.get("type", tag), key)
             except UnitError as err:
                 return f"attribute '{key}': {err}"
         qualified = f"{tag}.{key}"

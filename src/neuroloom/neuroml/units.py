@@ -108,12 +108,55 @@ def _unit(symbol: str, target: str | None = None) -> Unit:
                     f"{hint(symbol, same or [s for s in table if s])}")
 
 
-def check_unit(text) -> None:
-    """Raise UnitError if `text` is a quantity ("3 mv") in a unit NeuroML does not define;
-    anything else (a plain number, a name) passes."""
+def check_unit(text, component_type: str | None = None, name: str | None = None) -> None:
+    """Raise UnitError if `text` is a quantity ("3 mv") in a unit NeuroML does not define,
+    or, given the core ComponentType and parameter it is written for, in another dimension
+    than that parameter's; anything else (a plain number, a name) passes."""
     m = _QUANTITY.fullmatch(str(text))
-    if m is not None and m.group(2):
-        _unit(m.group(2))
+    if m is None or not m.group(2):
+        return
+    unit = _unit(m.group(2))
+    dimension = parameter_dimension(component_type, name) if component_type else None
+    if dimension is not None and unit.exponents != _dimensions().get(dimension):
+        raise UnitError(f"{text!r} is a {unit.dimension}, not a {dimension} "
+                        f"(e.g. {neuron_unit(dimension) or 'a plain number'})")
+
+
+def parameter_dimension(component_type: str, name: str) -> str | None:
+    """The dimension of parameter `name` of NeuroML core ComponentType `component_type`
+    (or of a type it extends); None if neither is a core one or the dimension is any."""
+    types = _core_parameters()
+    seen = set()
+    while component_type in types and component_type not in seen:
+        seen.add(component_type)
+        extends, parameters = types[component_type]
+        if name in parameters:
+            return None if parameters[name] == "*" else parameters[name]
+        component_type = extends
+    return None
+
+
+@cache
+def _dimensions() -> dict:
+    """{dimension name: exponents} of NeuroML's core dimensions."""
+    return {u.dimension: u.exponents for u in units().values()}
+
+
+@cache
+def _core_parameters() -> dict:
+    """{ComponentType: (extends, {Parameter or Property: dimension})} of NeuroML's core
+    types in the jNeuroML jar."""
+    found = {}
+    with zipfile.ZipFile(jnml.jar_path()) as jar:
+        for name in jar.namelist():
+            if name.startswith("NeuroML2CoreTypes/") and name.endswith(".xml"):
+                for el in ET.fromstring(jar.read(name)).iter():
+                    if isinstance(el.tag, str) and el.tag.endswith("ComponentType"):
+                        found[el.get("name")] = (el.get("extends"), {
+                            c.get("name"): c.get("dimension", "none") for c in el
+                            if isinstance(c.tag, str)
+                            and c.tag.rsplit("}", 1)[-1] in ("Parameter", "Property")})
+    return found
 
 
 def convert(text, target: str | None = None) -> float:
