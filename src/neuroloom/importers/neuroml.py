@@ -202,8 +202,7 @@ def _run(doc) -> dict:
             out["duration"] = convert(sim["length"], "ms")
             out["dt"] = convert(sim["step"], "ms")
         if doc.temperature:
-            text = doc.temperature.strip()
-            out["celsius"] = float(text[:-4]) if text.endswith("degC") else convert(text)
+            out["celsius"] = convert(doc.temperature, "degC")  # "300 K" too
     except (UnitError, TypeError, ValueError) as err:
         raise FormatError(f"{sim['where'] if sim else doc.path}: {err}") from None
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 
-from .units import UnitError, convert
+from .units import UnitError, check_unit, convert
 
 #: attributes that must be > 0: time constants (an exponential with tau <= 0 grows or
 #: divides by zero) and membrane capacitance (C, izhikevich2007Cell/iafCell; the `value` of
@@ -46,6 +46,12 @@ def bad_value(tag: str, attrs: dict) -> str | None:
     for key, text in attrs.items():
         if key not in _NAMES and _NOT_FINITE.fullmatch(text):
             return f"attribute '{key}' is {text!r}: not a number"
+        if key not in _NAMES and tag != "property":  # a property's value is free text
+            try:
+                # every quantity, not only the bounded ones: "3 mv", erev="3 nS"
+                check_unit(text, attrs.get("type", tag), key)
+            except UnitError as err:
+                return f"attribute '{key}': {err}"
         qualified = f"{tag}.{key}"
         positive = key in POSITIVE or qualified in POSITIVE
         if not positive and key not in NON_NEGATIVE:
