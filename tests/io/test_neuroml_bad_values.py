@@ -112,3 +112,10 @@ def test_a_valid_document_still_loads(tmp_path):
     assert {"syn", "iaf", "pulse", "c"} <= set(doc.components)
     assert [(p.id, p.size) for p in doc.populations] == [("a", 2)]
     assert doc.projections[0].columns["weight"] == [0.5]
+
+
+def test_an_unknown_mechanisms_reading_is_an_error_with_the_closest():
+    from neuroloom.importers import neuroml as neuroml_importer
+
+    with pytest.raises(ValueError, match=r"mechanisms='jneuroml2'.*'jneuroml'"):
+        neuroml_importer.load("whatever.nml", mechanisms="jneuroml2")

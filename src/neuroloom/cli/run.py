@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .. import sim
 from ..errors import FormatError
+from ..neuroml.conventions import MECHANISM_READINGS
 from ..results import lems_outputs
 from ..sim import state
 
@@ -59,6 +60,11 @@ def add_commands(commands, parents) -> None:
                                  help="a SONATA circuit's synapse signs into point cells: "
                                       "as SONATA means (default) or as BMTK 1.2.0 reads "
                                       "them (see sim.importSONATA)")
+            command.add_argument("--mechanisms", choices=MECHANISM_READINGS, default="neuron",
+                                 help="a NeuroML2 file's channels and synapses that are "
+                                      "exactly NEURON's hh, pas, ExpSyn, Exp2Syn: as those "
+                                      "(default) or as jNeuroML's NEURON export runs them "
+                                      "(see sim.importNeuroML2)")
         command.add_argument("script", help="the script (.py)" + (
             ", or a SONATA circuit's config (.json) or folder, or a NeuroML2 LEMS file (.xml) "
             "or document (.nml, .h5)" if name == "run" else ""))
@@ -120,17 +126,17 @@ def _neuroml(options, parser, target: Path) -> int:
         parser.error(f"no NeuroML2 file {target}")
     if options.processes > 1:
         mods = [arg for folder in options.mod for arg in ("--mod", folder)]
-        _exec([sys.executable, "-c", RUN_AGAIN, "run", *mods, str(target)],
-              options.processes, parser)
+        _exec([sys.executable, "-c", RUN_AGAIN, "run", *mods, "--mechanisms",
+               options.mechanisms, str(target)], options.processes, parser)
     try:
-        for path in run_neuroml(target, options.mod):
+        for path in run_neuroml(target, options.mod, options.mechanisms):
             print(path)
     finally:
         sim.clearAll()  # the command's model: nothing of it stays in NEURON
     return 0
 
 
-def run_neuroml(path, mod_folders=()) -> list[Path]:
+def run_neuroml(path, mod_folders=(), mechanisms: str = "neuron") -> list[Path]:
     """Run a LEMS simulation or NeuroML2 document as jNeuroML's NEURON run does and write
     its outputs.
 
@@ -143,6 +149,8 @@ def run_neuroml(path, mod_folders=()) -> list[Path]:
         every cell's spikes go to ``<name>.spikes`` beside it, gid and time in s).
     mod_folders : sequence of paths, optional
         NMODL folders of channels you supply as mechanisms.
+    mechanisms : {'neuron', 'jneuroml'}
+        How components that are exactly NEURON built-ins run (``sim.importNeuroML2``).
 
     Returns
     -------
@@ -157,7 +165,7 @@ def run_neuroml(path, mod_folders=()) -> list[Path]:
     """
     path = Path(path)
     model = sim.importNeuroML2(str(path), simulate=False, analyze=False,
-                               modFolders=mod_folders)
+                               modFolders=mod_folders, mechanisms=mechanisms)
     if model.outputs.refused:
         raise FormatError("the LEMS simulation asks for outputs neuroloom does not record:\n"
                           + "\n".join(model.outputs.refused))

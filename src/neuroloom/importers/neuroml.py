@@ -47,6 +47,7 @@ from ..neuroml import conventions as nc
 from ..neuroml.cell_params import cell_params_from_objects, location
 from ..neuroml.channels import BUILTIN_MECHANISMS, keep_definition
 from ..neuroml.composite import keep_parts, schema_form
+from ..neuroml.conventions import MECHANISM_READINGS
 from ..neuroml.generated import generate_mechanisms
 from ..neuroml.reader import COMPONENT_TYPES, read
 from ..neuroml.refractory import check_refractory
@@ -56,7 +57,7 @@ from ..neuroml.sources import (INTERNAL_VOLTAGE, NEVER, SPIKE_SOURCES,
 from ..neuroml.units import UnitError, convert
 from ..results.lems_outputs import LemsOutputs
 from ..specs import SimConfig
-from ..suggest import closest
+from ..suggest import closest, hint
 from ..validate.cells import cell_type_from_file
 from .neuroml_exact import ExactNetwork, exact_description
 from .neuroml_outputs import check_outputs, lems_outputs
@@ -90,7 +91,7 @@ class NeuroMLModel(Mapping):
         return len(self.network.pops)
 
 
-def load(path, mod_folders=(), progress=None) -> NeuroMLModel:
+def load(path, mod_folders=(), progress=None, mechanisms: str = "neuron") -> NeuroMLModel:
     """The network of a NeuroML2 document or LEMS file, read without NEURON (jNeuroML, in
     Java, writes the NEURON code of components neuroloom does not map itself).
 
@@ -104,6 +105,12 @@ def load(path, mod_folders=(), progress=None) -> NeuroMLModel:
         the model is instantiated.
     progress : callable, optional
         ``progress(fraction)`` while the file is read.
+    mechanisms : {'neuron', 'jneuroml'}, default 'neuron'
+        How channels and synapses whose definition is exactly one of NEURON's built-in
+        mechanisms run: as those built-ins (hh, pas, ExpSyn, Exp2Syn), or as the
+        mechanisms jNeuroML generates for them, as jNeuroML's NEURON export runs them
+        (neuroml/conventions.py MECHANISM_READINGS). A file neuroloom wrote re-imports
+        exactly, as it was written, either way.
 
     Returns
     -------
@@ -117,7 +124,13 @@ def load(path, mod_folders=(), progress=None) -> NeuroMLModel:
     ------
     FormatError
         What the file gets wrong, naming the file, line and element.
+    ValueError
+        ``mechanisms`` is not one of the readings.
     """
+    if mechanisms not in MECHANISM_READINGS:
+        raise ValueError(f"mechanisms={mechanisms!r} is not one of "
+                         f"{', '.join(map(repr, MECHANISM_READINGS))} "
+                         f"({hint(str(mechanisms), MECHANISM_READINGS)})")
     doc = read(path, progress)
     _check_references(doc)
     check_refractory(doc)
@@ -129,7 +142,7 @@ def load(path, mod_folders=(), progress=None) -> NeuroMLModel:
         rebuilt = ExactNetwork(doc, exact)
         network, folders, sites = rebuilt.network(), rebuilt.folders, {}
     else:
-        builder = _Standard(doc, run)
+        builder = _Standard(doc, run, builtins=mechanisms == "neuron")
         network, folders, sites = builder.network(), builder.folders, builder.sites
     folders = [*map(Path, mod_folders), *folders]
     network = replace(network, mod_folders=tuple(str(f) for f in folders))
@@ -229,8 +242,10 @@ NATIVE_SYNAPSES = {"expOneSynapse": "ExpSyn", "expTwoSynapse": "Exp2Syn"}
 class _Standard:
     """The network as the NeuroML elements describe it."""
 
-    def __init__(self, doc, run):
-        self.doc, self.run = doc, run
+    def __init__(self, doc, run, builtins: bool = True):
+        """``builtins``: NEURON's hh, pas, ExpSyn, Exp2Syn for the components that are
+        exactly theirs (else jNeuroML's mechanisms for every component)."""
+        self.doc, self.run, self.builtins = doc, run, builtins
         self.cell_types, self.cell_codes = [], {}
         self.sites = {}  # cell type code -> {segment: (section name, start, end)}
         self.syn_mechs, self.syn_codes, self.gbase = [], {}, {}
@@ -302,7 +317,7 @@ class _Standard:
         cell = next((c for c in doc.cells if c.id == comp.id), None)
         if cell is None:
             raise FormatError(f"{comp.where}: libNeuroML could not read this cell")
-        params, sites = cell_params_from_objects(cell, doc, comp.file)
+        params, sites = cell_params_from_objects(cell, doc, comp.file, self.builtins)
         self._generated_channels(params, comp)
         threshold = DEFAULT_THRESHOLD
         for sec in params["secs"].values():
@@ -394,7 +409,7 @@ class _Standard:
         if comp is None:
             raise FormatError(f"{where}: synapse '{comp_id}' is not defined")
         el = comp.element
-        if comp.type in NATIVE_SYNAPSES:
+        if self.builtins and comp.type in NATIVE_SYNAPSES:
             params = [("tau1" if comp.type == "expTwoSynapse" else "tau",
                        _quantity(el.get("tauRise") or el.get("tauDecay"), "ms", comp.where))]
             if comp.type == "expTwoSynapse":

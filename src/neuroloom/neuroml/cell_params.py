@@ -65,12 +65,14 @@ def cell_params_from_neuroml(path, cell_id=None) -> dict:
     return cell_params_from_objects(cell, doc, path)[0]
 
 
-def cell_params_from_objects(cell, doc, path):
+def cell_params_from_objects(cell, doc, path, builtins: bool = True):
     """(cellParams dict, sites) of a libNeuroML cell read from ``doc``; sites maps each
-    segment id to (section, fraction where the segment starts, where it ends)."""
+    segment id to (section, fraction where the segment starts, where it ends). With
+    ``builtins`` False, channels that are exactly NEURON's hh or pas keep their own ids
+    (they run as jNeuroML's mechanisms, as in its NEURON export)."""
     skipped: list[str] = []
     try:
-        params, sites = _cell(cell, doc, path, skipped)
+        params, sites = _cell(cell, doc, path, skipped, builtins)
     except _PROBLEMS as e:
         raise FormatError(f"{path}: cell {cell.id!r}: {e}") from None
     if skipped:
@@ -89,11 +91,11 @@ def _linked(inline, ref, candidates, what):
     return found
 
 
-def _cell(cell, doc, path, skipped) -> dict:
+def _cell(cell, doc, path, skipped, builtins=True) -> dict:
     morph = _linked(cell.morphology, cell.morphology_attr, doc.morphology, "morphology")
     bio = _linked(cell.biophysical_properties, cell.biophysical_properties_attr,
                   doc.biophysical_properties, "biophysicalProperties")
-    entries = _biophysics(bio, doc, path, skipped) if bio is not None else []
+    entries = _biophysics(bio, doc, path, skipped, builtins) if bio is not None else []
     if morph is None or not morph.segments:
         return {"secs": {}, "secLists": {},
                 "biophysics": [{"segmentGroup": g, **part} for g, part in entries]}, {}
@@ -314,7 +316,7 @@ def _gname(density_id, channel):
 NEURON_IONS = ("na", "k", "ca", "cl")
 
 
-def _biophysics(bio, doc, path, skipped):
+def _biophysics(bio, doc, path, skipped, builtins=True):
     """[(segment group, partial section dict)] of each property, in file order per kind."""
     out, mp, ip = [], bio.membrane_properties, bio.intracellular_properties
 
@@ -325,10 +327,11 @@ def _biophysics(bio, doc, path, skipped):
             out.append((el.segment_groups or "all", part))
 
     if mp is not None:
-        for group, part in _builtin_mechanisms(mp.channel_densities, doc):
-            out.append((group, part))
+        if builtins:
+            out += _builtin_mechanisms(mp.channel_densities, doc)
         recognised = {id(cd) for cd in mp.channel_densities} - {
-            id(cd) for cd in _unrecognised(mp.channel_densities, doc)}
+            id(cd) for cd in (_unrecognised(mp.channel_densities, doc) if builtins
+                              else mp.channel_densities)}
         for cd in [cd for cd in mp.channel_densities if id(cd) not in recognised] + list(
                 mp.channel_density_v_shifts):
             mech = {_gname(cd.id, cd.ion_channel): convert(cd.cond_density, "S_per_cm2")}

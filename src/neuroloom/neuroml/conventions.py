@@ -58,3 +58,11 @@ def num(value) -> str:
 
 def quantity(value, unit: str) -> str:
     return f"{num(value)}{unit}"
+
+
+#: how components whose NeuroML definition is exactly one of NEURON's built-in mechanisms
+#: run (``sim.importNeuroML2(mechanisms=...)``): 'neuron' as those built-ins (hh, pas,
+#: ExpSyn, Exp2Syn: exact exponential decay, shared synapses); 'jneuroml' as the mechanisms
+#: jNeuroML generates for them, which its NEURON export runs (docs/neuroml-differences.md
+#: measures the difference)
+MECHANISM_READINGS = ("neuron", "jneuroml")

@@ -104,7 +104,8 @@ def exportSONATA(folder, simConfig=None, populations=None) -> list:
 
 
 def importNeuroML2(fileName, simConfig=None, simulate: bool = True, analyze: bool = True,
-                   return_net_params_also: bool = False, modFolders=()):
+                   return_net_params_also: bool = False, modFolders=(),
+                   mechanisms: str = "neuron"):
     """A NeuroML2 or LEMS file becomes the current model, instantiated (NetPyNE's
     signature, plus ``modFolders``).
 
@@ -123,6 +124,12 @@ def importNeuroML2(fileName, simConfig=None, simulate: bool = True, analyze: boo
         the file into its network tables, not into netParams rules, so True is an error.
     modFolders : sequence of paths, optional
         NMODL folders of channels you supply as mechanisms.
+    mechanisms : {'neuron', 'jneuroml'}, default 'neuron'
+        Channels and synapses whose NeuroML definition is exactly a NEURON built-in (hh,
+        pas, ExpSyn, Exp2Syn) run as that built-in, or, with 'jneuroml', as the mechanisms
+        jNeuroML generates, as its NEURON export runs them. Use 'jneuroml' to reproduce
+        jNeuroML's NEURON traces to 1e-5 mV (docs/neuroml-differences.md: Exp2Syn decays
+        exactly where jNeuroML's mechanism steps, up to 0.05 mV apart at dt 0.005 ms).
 
     Returns
     -------
@@ -136,6 +143,8 @@ def importNeuroML2(fileName, simConfig=None, simulate: bool = True, analyze: boo
         What the file gets wrong, naming the file, line and element.
     NotImplementedError
         ``return_net_params_also`` is True.
+    ValueError
+        ``mechanisms`` is not one of the readings.
     """
     if return_net_params_also:
         raise NotImplementedError(
@@ -143,7 +152,7 @@ def importNeuroML2(fileName, simConfig=None, simulate: bool = True, analyze: boo
             "imports NeuroML2 into its network tables, not into netParams rules; the "
             "returned model's .network holds the cells, connections and stimuli")
     with fraction_progress("importing NeuroML2", launched_rank() == 0) as progress:
-        model = neuroml_importer.load(fileName, modFolders, progress)
+        model = neuroml_importer.load(fileName, modFolders, progress, mechanisms)
     if simConfig is not None:
         model.sim_config = simConfig
     session = Session(NetParams(), model.sim_config, network=model.network)
