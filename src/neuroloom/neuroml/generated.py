@@ -273,7 +273,7 @@ def _scan(path: Path) -> _Scan:
                 ntype = element.get("type") if tag == "Component" else tag
                 if tag == "Target":
                     target_sim = target_sim or element.get("component")
-                elif tag == "Simulation" and cid:
+                elif ntype == "Simulation" and cid:  # LEMS's generic form too
                     sims[cid] = element.get("target")
                 elif cid and ntype:
                     scan.types.setdefault(cid, ntype)
