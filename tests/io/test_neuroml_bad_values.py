@@ -1,7 +1,8 @@
 """Bad values in a NeuroML2 document (issue 18, item 6) are errors naming the file, the
 line, the element and the attribute, read without NEURON or Java: NaN wherever a number
-is, time constants and capacitances <= 0, negative conductances, durations and refractory
-periods, sizes that are not whole numbers of cells."""
+is, time constants and capacitances <= 0, negative conductances, durations, delays and
+refractory periods, sizes and instance ids that are not whole numbers, positions that are not
+numbers."""
 import pytest
 
 from neuroloom.errors import FormatError
@@ -92,6 +93,16 @@ def test_a_bad_component_value_names_file_line_element_attribute(tmp_path, line2
     ('<inputList id="i" component="pulse" population="a"><inputW id="0" '
      'target="../a/0/iaf" destination="synapses" weight="NaN"/></inputList>',
      '<inputW id="0">', "attribute 'weight' is 'NaN': not a number"),
+    ('<projection id="q" presynapticPopulation="a" postsynapticPopulation="a" synapse="syn">'
+     '<connectionWD id="0" preCellId="../a/0/iaf" postCellId="../a/1/iaf" weight="1" '
+     'delay="-2ms"/></projection>', '<connectionWD id="0">',
+     "attribute 'delay' is -2ms: must be >= 0"),
+    ('<population id="b" component="iaf" size="1"><instance id="0.5">'
+     '<location x="0" y="0" z="0"/></instance></population>', '<instance id="0.5">',
+     "instance id '0.5' is not a whole number (population 'b')"),
+    ('<population id="b" component="iaf" size="1"><instance id="0">'
+     '<location x="left" y="0" z="0"/></instance></population>', '<location>',
+     "x='left' is not a number (a position in um)"),
 ])
 def test_a_bad_network_value_names_file_line_element_attribute(tmp_path, body, element,
                                                                message):

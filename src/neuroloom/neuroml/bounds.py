@@ -13,10 +13,11 @@ from .units import UnitError, check_unit, convert
 #: a <specificCapacitance>) which a voltage equation divides by
 POSITIVE = frozenset({"tauDecay", "tauRise", "C", "specificCapacitance.value"})
 #: attributes that must be >= 0: conductances (a negative one is a source, not a channel;
-#: 0 switches it off), a pulse's duration and an integrate-and-fire refractory period
-#: (both lengths of time; 0 is no pulse / no refractoriness, as corpus iafCells use)
+#: 0 switches it off), a pulse's duration and delay, a connection's delay (an event cannot
+#: arrive before it was sent) and an integrate-and-fire refractory period (lengths of
+#: time; 0 is no pulse / no delay / no refractoriness, as corpus files use)
 NON_NEGATIVE = frozenset({"gbase", "gmax", "condDensity", "conductance", "duration",
-                          "refract"})
+                          "refract", "delay"})
 _NOT_FINITE = re.compile(r"\s*[-+]?(?:nan|inf|infinity)(?:\s*[A-Za-z_][A-Za-z_0-9]*)?\s*",
                          re.IGNORECASE)
 #: attributes that name things, never numbers: a cell called "inf" is not a bad value

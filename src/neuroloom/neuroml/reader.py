@@ -322,10 +322,19 @@ class _Parser:
             pop = self.current
             if pop.instance_ids is None:
                 pop.instance_ids, pop.x, pop.y, pop.z = [], [], [], []
-            pop.instance_ids.append(int(attrs["id"]))
+            instance = attrs.get("id", "")
+            if not instance.strip().isdigit():  # cell numbers: 0, 1, 2...
+                raise FormatError(f"{self.where(tag, attrs)}: instance id {instance!r} is "
+                                  f"not a whole number (population '{pop.id}')")
+            pop.instance_ids.append(int(instance))
         elif tag == "location" and isinstance(self.current, PopulationData):
             for axis in ("x", "y", "z"):
-                getattr(self.current, axis).append(float(attrs.get(axis, 0.0)))
+                try:
+                    value = float(attrs.get(axis, 0.0))
+                except ValueError:
+                    raise FormatError(f"{self.where(tag, attrs)}: {axis}={attrs[axis]!r} is "
+                                      "not a number (a position in um)") from None
+                getattr(self.current, axis).append(value)
         elif tag in ("projection", "electricalProjection", "continuousProjection"):
             self._require(tag, attrs, ("id", "presynapticPopulation", "postsynapticPopulation"))
             proj = ProjectionData(tag, attrs["id"], attrs["presynapticPopulation"],
