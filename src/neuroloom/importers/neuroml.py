@@ -47,6 +47,7 @@ from ..neuroml import conventions as nc
 from ..neuroml.cell_params import cell_params_from_objects, location
 from ..neuroml.channels import BUILTIN_MECHANISMS, keep_definition
 from ..neuroml.generated import generate_mechanisms
+from ..neuroml.kept_references import keep_references
 from ..neuroml.reader import COMPONENT_TYPES, read
 from ..neuroml.sources import (INTERNAL_VOLTAGE, NEVER, SPIKE_SOURCES,
                                check_internal_voltages, check_runnable, poisson_window,
@@ -360,6 +361,8 @@ class _Standard:
                 "pointps": {comp.id: {"mod": info.mechanism}}}
         # an export writes it back (neuroml/channels.py, neuroml/elements.py)
         keep_definition(self.generated().folder, info.mechanism, comp.element)
+        keep_references(self.generated().folder, info.mechanism, comp.element,
+                        {i: c.element for i, c in self.doc.components.items()}, self.doc.files)
         start = _initial_voltage(info)
         watch = info.spikes.condition_value
         # the mechanism puts v there at t = 0 (by an event); a start above its WATCH

@@ -1,0 +1,152 @@
+"""Components NeuroML's schema cannot hold, exported the way the corpus holds them: in LEMS.
+
+Some components jNeuroML runs exist only in NeuroML's LEMS definitions, not in its schema
+(pointCellCondBased, Ex1_HH), or break the schema's rules (an ion channel with gates of
+several kinds, Ex24's k_slow: the schema allows one kind per channel). jNeuroML reads them
+in a LEMS file, and the corpus defines them there. An export of a network using them writes:
+
+    <reference>.net.nml           the components the schema holds (channels, synapses,
+                                  inputs...) and nothing that names a LEMS-only one: it passes
+                                  ``pynml -validate``
+    <reference>.lems_only.xml     a <Lems> file: the LEMS-only components, what they name
+                                  (a pointCellCondBased's channels, neuroml/kept_references.py),
+                                  the cells that use them, and the network (its populations
+                                  name those cells)
+    LEMS_<reference>.xml          includes both and runs the network
+
+``pynml -validate`` fails a document whose population or channelDensity names a component it
+does not define (tests 10020 and 10025, even through an <include>), hence the network's move.
+That network carries no neuroloom annotation: the importer checks an annotation against
+libNeuroML's reading of the components, which has no form for these, so the re-import reads
+the files as they are (as the first import read the corpus file).
+"""
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import neuroml
+
+from ..atomic import atomic_path
+from ..errors import FormatError
+from ..neuroml import conventions as nc
+from ..neuroml.channels import DEFINITION_SUFFIX
+from ..neuroml.component_types import local_name, plain_text
+from ..neuroml.kept_references import kept_references
+
+#: the elements a NeuroML document may hold (libNeuroML's reading of the schema)
+SCHEMA_ELEMENTS = frozenset(m.get_child_attrs()["name"]
+                            for m in neuroml.NeuroMLDocument.member_data_items_)
+#: an ion channel's gate elements: the schema allows one of them per channel
+GATE_ELEMENTS = frozenset({"gate", "gateHHrates", "gateHHratesTau", "gateHHtauInf",
+                           "gateHHratesInf", "gateHHratesTauInf", "gateHHInstantaneous",
+                           "gateFractional", "gateKS"})
+LEMS_ONLY_SUFFIX = ".lems_only.xml"
+
+
+@dataclass(frozen=True)
+class LemsOnly:
+    """A kept component no NeuroML document holds; it stands for it where a libNeuroML
+    component would (neuroml/elements.py reads ``id``, and ``species`` of a channel)."""
+
+    id: str
+    tag: str
+    text: str  # the element, as LEMS text
+    parts: tuple  # (key, text) of the ComponentTypes and components it needs, before it
+    species: str | None = None
+    why: str = ""
+
+
+def lems_only_definitions(folders, mechanisms) -> dict:
+    """{mechanism: LemsOnly} of the mechanisms whose kept definition (neuroml/channels.py)
+    no NeuroML document can hold."""
+    out = {}
+    for mechanism in sorted(set(mechanisms)):
+        path = next((Path(f) / f"{mechanism}{DEFINITION_SUFFIX}" for f in folders
+                     if (Path(f) / f"{mechanism}{DEFINITION_SUFFIX}").is_file()), None)
+        if path is None:
+            continue
+        parts, main = _split(path.read_text(), str(path))
+        tag = local_name(main.tag)
+        gates = sorted({local_name(c.tag) for c in main} & GATE_ELEMENTS)
+        if tag in SCHEMA_ELEMENTS and len(gates) < 2:
+            continue
+        why = (f"gates of several kinds ({', '.join(gates)})" if tag in SCHEMA_ELEMENTS
+               else "no element in NeuroML's schema")
+        for text in kept_references(folders, mechanism):
+            more, ref = _split(text, mechanism)
+            parts += more + [(ref.get("id"), plain_text(ref))]
+        out[mechanism] = LemsOnly(main.get("id"), tag, plain_text(main), tuple(parts),
+                                  main.get("species"), why)
+    return out
+
+
+def _split(text: str, where: str):
+    """([(key, text)] of a kept document's ComponentTypes, its one component element)."""
+    root = ET.fromstring(text)
+    types = [("ComponentType " + c.get("name", ""), plain_text(c)) for c in root
+             if local_name(c.tag) == "ComponentType"]
+    elements = [c for c in root if local_name(c.tag) != "ComponentType"]
+    if len(elements) != 1:
+        raise FormatError(f"{where}: expected one component, found {len(elements)}")
+    return types, elements[0]
+
+
+@dataclass
+class LemsOnlyFile:
+    """What the LEMS-only file holds, by id (ComponentTypes by name), in order."""
+
+    texts: dict = field(default_factory=dict)
+    why: dict = field(default_factory=dict)  # LEMS-only component id -> why
+
+    def __bool__(self) -> bool:
+        return bool(self.texts)
+
+    def add(self, key: str, text: str) -> None:
+        if self.texts.setdefault(key, text) != text:
+            raise FormatError(f"two different components are both named {key!r}; one LEMS "
+                              "file cannot hold both")
+
+    def add_component(self, comp: LemsOnly, skip_types=()) -> None:
+        for key, text in comp.parts:
+            if key.removeprefix("ComponentType ") not in skip_types:
+                self.add(key, text)
+        self.add(comp.id, comp.text)
+        self.why[comp.id] = comp.why
+
+    def add_cell(self, cell) -> None:
+        """A libNeuroML cell that uses a LEMS-only channel (the validator wants a
+        channelDensity's channel in the same document)."""
+        out = io.StringIO()
+        cell.export(out, 1, name_="cell", namespacedef_="")
+        self.add(cell.id, out.getvalue().strip())
+
+
+def move_network(nml_path, lems_only_path, parts: LemsOnlyFile) -> None:
+    """Write the LEMS-only file: ``parts`` and the network of the written document at
+    ``nml_path`` without its annotation; the network leaves that document."""
+    tag = f'<property tag="{nc.ANNOTATION_TAG}"'
+    kept = Path(nml_path).with_suffix(".rest")
+    with open(nml_path, encoding="utf-8") as src, open(kept, "w", encoding="utf-8") as rest, \
+            atomic_path(lems_only_path, suffix=".xml") as tmp, \
+            open(tmp, "w", encoding="utf-8") as lems:
+        lems.write('<?xml version="1.0" encoding="UTF-8"?>\n<Lems>\n    <!-- written by '
+                   "neuroloom: components NeuroML's schema has no form for "
+                   f"({'; '.join(f'{k}: {v}' for k, v in parts.why.items())}), what they "
+                   "name, and the network using them -->\n")
+        lems.writelines(f"    {text}\n" for text in parts.texts.values())
+        inside = False
+        for line in src:
+            if line.startswith("    <network "):
+                inside = True
+            if inside:
+                if not line.lstrip().startswith(tag):
+                    lems.write(line)
+            else:
+                rest.write(line)
+            if line.startswith("    </network>"):
+                inside = False
+        lems.write("</Lems>\n")
+    kept.replace(nml_path)
