@@ -313,7 +313,7 @@ class _Standard:
             mechs = sec.get("mechs", {})
             for name in [m for m in mechs if m not in BUILTIN_MECHANISMS]:
                 info = self._component(name, comp.where)
-                if info.kind == "channel":  # an export writes it back (neuroml/channels.py)
+                if info.kind in ("channel", "concentration"):  # an export writes it back
                     channel = self.doc.components[name]
                     keep_definition(self.generated().folder, info.mechanism,
                                     _as_neuroml(channel.element, channel.type), self.doc.files)
