@@ -94,15 +94,20 @@ def _same_as_jneuroml(rows, spikes, gids):
 
 
 def test_a_point_cell_cond_based_goes_to_the_lems_file_with_its_channels(tmp_path):
-    """Ex1_HH's hhpointcell, with the three channels its channelPopulations name."""
+    """Ex1_HH's hhpointcell goes to the LEMS file; the three channels its channelPopulations
+    name stay in the .nml (the schema holds them: the LEMS file's ionChannelPassive as
+    <ionChannel type="ionChannelPassive">)."""
     spikes, gids, files = _round_trip("Ex1_HH", tmp_path, 4)
     nml, lems, lems_only = files
     text = lems_only.read_text()
-    for element in ('<pointCellCondBased id="hhpointcell"', '<ionChannelHH id="na"',
-                    '<ionChannelHH id="k"', '<ionChannelPassive id="passive"',
+    for element in ('<pointCellCondBased id="hhpointcell"',
                     '<channelPopulation id="naChans" ionChannel="na" number="120000"',
                     '<population id="hhpop" component="hhpointcell"'):
         assert element in text
+    assert "<ionChannel" not in text
+    for element in ('<ionChannelHH id="na"', '<ionChannelHH id="k"',
+                    '<ionChannel id="passive" type="ionChannelPassive"'):
+        assert element in nml.read_text()
     assert "pointCellCondBased" not in nml.read_text()
     rows = _jneuroml_in_fresh_folder(files, tmp_path / "fresh")
     _same_as_jneuroml(rows, spikes, gids)
@@ -112,20 +117,23 @@ def test_a_point_cell_cond_based_goes_to_the_lems_file_with_its_channels(tmp_pat
 def test_a_network_of_point_cell_cond_based_cells_keeps_its_connections(tmp_path):
     """Ex3_Net: two pointCellCondBased cells sharing channels (written once), projections."""
     _, _, files = _round_trip("Ex3_Net", tmp_path, 3)
+    assert files[0].read_text().count('<ionChannelHH id="na"') == 1
     text = files[2].read_text()
-    assert text.count('<ionChannelHH id="na"') == 1
     assert '<pointCellCondBased id="hhcell_1"' in text and '<pointCellCondBased id="hhcell_2"' \
         in text
 
 
 def test_a_cell_typed_point_cell_cond_based_with_kinetic_scheme_channels(tmp_path):
-    """Ex4_KS: <cell type="pointCellCondBased"> (written as the element it is) using
-    an ionChannelKS channel."""
+    """Ex4_KS: <cell type="pointCellCondBased"> (written as the element it is) using an
+    ionChannelKS channel whose transition NeuroML's schema has no element for."""
     _, _, files = _round_trip("Ex4_KS", tmp_path, 1)
-    text = files[2].read_text()
-    assert '<pointCellCondBased id="hhcell_1"' in text
-    assert '<ionChannelKS id="k_vh"' in text and '<ionChannelHH id="na"' in text
-    assert 'id="k_fr"' not in text  # defined in the file, named by no cell
+    lems_only, nml = files[2].read_text(), files[0].read_text()
+    assert '<pointCellCondBased id="hhcell_1"' in lems_only
+    assert '<ionChannelHH id="na"' in nml
+    # its vHalfTransition is LEMS's alone (libNeuroML would drop it): the LEMS file holds it
+    assert '<ionChannelKS id="k_vh"' in lems_only and "<vHalfTransition" in lems_only
+    assert "k_vh" not in nml
+    assert 'id="k_fr"' not in nml + lems_only  # defined in the file, named by no cell
 
 
 def test_a_channel_with_gates_of_two_kinds_goes_to_the_lems_file_with_its_cell(tmp_path):

@@ -268,7 +268,7 @@ class _Plan:
                                    channel_forms={**self.kept, **self.lems_only})
             self.cells[code] = exported
             if isinstance(exported.component, LemsOnly):
-                self.lems_file.add_component(exported.component, self.component_types)
+                self.lems_file.add_component(exported.component, self.component_types, self.add)
             elif any(isinstance(c, LemsOnly) for c in exported.channels):
                 self.lems_file.add_cell(exported.component)
             elif all(e.component is not exported.component for e in self.cells.values()

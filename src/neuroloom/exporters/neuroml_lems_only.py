@@ -6,12 +6,13 @@ several kinds, Ex24's k_slow: the schema allows one kind per channel). jNeuroML 
 in a LEMS file, and the corpus defines them there. An export of a network using them writes:
 
     <reference>.net.nml           the components the schema holds (channels, synapses,
-                                  inputs...) and nothing that names a LEMS-only one: it passes
-                                  ``pynml -validate``
-    <reference>.lems_only.xml     a <Lems> file: the LEMS-only components, what they name
-                                  (a pointCellCondBased's channels, neuroml/kept_references.py),
-                                  the cells that use them, and the network (its populations
-                                  name those cells)
+                                  inputs..., a pointCellCondBased's channels,
+                                  neuroml/kept_references.py) and nothing that names a
+                                  LEMS-only one: it passes ``pynml -validate``
+    <reference>.lems_only.xml     a <Lems> file: the LEMS-only components, what they name that
+                                  the schema cannot hold (a channel using the file's own
+                                  ComponentTypes goes with them), the cells that use them, and
+                                  the network (its populations name those cells)
     LEMS_<reference>.xml          includes both and runs the network
 
 ``pynml -validate`` fails a document whose population or channelDensity names a component it
@@ -32,7 +33,7 @@ import neuroml
 from ..atomic import atomic_path
 from ..errors import FormatError
 from ..neuroml import conventions as nc
-from ..neuroml.channels import DEFINITION_SUFFIX
+from ..neuroml.channels import DEFINITION_SUFFIX, channel_from_text
 from ..neuroml.component_types import local_name, plain_text
 from ..neuroml.kept_references import kept_references
 
@@ -57,6 +58,7 @@ class LemsOnly:
     parts: tuple  # (key, text) of the ComponentTypes and components it needs, before it
     species: str | None = None
     why: str = ""
+    in_document: tuple = ()  # (text, libNeuroML component) of what it names that the .nml holds
 
 
 def lems_only_definitions(folders, mechanisms) -> dict:
@@ -75,12 +77,44 @@ def lems_only_definitions(folders, mechanisms) -> dict:
             continue
         why = (f"gates of several kinds ({', '.join(gates)})" if tag in SCHEMA_ELEMENTS
                else "no element in NeuroML's schema")
+        in_document = []
         for text in kept_references(folders, mechanism):
             more, ref = _split(text, mechanism)
-            parts += more + [(ref.get("id"), plain_text(ref))]
+            held = None if more else _schema_form(ref, mechanism)
+            if held is None:
+                parts += more + [(ref.get("id"), plain_text(ref))]
+            else:
+                in_document.append(held)
         out[mechanism] = LemsOnly(main.get("id"), tag, plain_text(main), tuple(parts),
-                                  main.get("species"), why)
+                                  main.get("species"), why, tuple(in_document))
     return out
+
+
+def _schema_form(element: ET.Element, where: str):
+    """(text, libNeuroML component) of a component NeuroML's schema holds (a LEMS file's
+    ionChannelPassive is the schema's <ionChannel type="ionChannelPassive">), else None."""
+    if local_name(element.tag) == "ionChannelPassive":
+        copy = ET.Element("ionChannel", {**element.attrib, "type": "ionChannelPassive"})
+        copy.extend(list(element))
+        element = copy
+    tag = local_name(element.tag)
+    if tag not in SCHEMA_ELEMENTS:
+        return None
+    text = plain_text(element)
+    held = channel_from_text(f'<neuroml xmlns="{nc.NAMESPACE}" id="ref">{text}</neuroml>', where)
+    out = io.StringIO()
+    held.export(out, 0, name_=tag, namespacedef_="")
+    # libNeuroML drops what the schema lacks (Ex4_KS's vHalfTransition in a gateKS)
+    return (text, held) if _same(ET.fromstring(out.getvalue()), element) else None
+
+
+def _same(a: ET.Element, b: ET.Element) -> bool:
+    """The same element, children and attributes (namespaces, whitespace and comments
+    aside)."""
+    kids_a = [c for c in a if isinstance(c.tag, str)]
+    kids_b = [c for c in b if isinstance(c.tag, str)]
+    return (local_name(a.tag) == local_name(b.tag) and a.attrib == b.attrib
+            and len(kids_a) == len(kids_b) and all(map(_same, kids_a, kids_b)))
 
 
 def _split(text: str, where: str):
@@ -100,6 +134,7 @@ class LemsOnlyFile:
 
     texts: dict = field(default_factory=dict)
     why: dict = field(default_factory=dict)  # LEMS-only component id -> why
+    in_document: dict = field(default_factory=dict)  # id -> text of what the .nml holds
 
     def __bool__(self) -> bool:
         return bool(self.texts)
@@ -109,7 +144,18 @@ class LemsOnlyFile:
             raise FormatError(f"two different components are both named {key!r}; one LEMS "
                               "file cannot hold both")
 
-    def add_component(self, comp: LemsOnly, skip_types=()) -> None:
+    def add_component(self, comp: LemsOnly, skip_types=(), add=None) -> None:
+        """A LEMS-only component and what it needs; ``add(component)`` puts what it names
+        that the schema holds into the NeuroML document."""
+        for text, held in comp.in_document:
+            known = self.in_document.get(held.id)
+            if known is None:
+                self.in_document[held.id] = text
+                if add is not None:
+                    add(held)
+            elif known != text:
+                raise FormatError(f"two different components are both named {held.id!r}; "
+                                  "one NeuroML document cannot hold both")
         for key, text in comp.parts:
             if key.removeprefix("ComponentType ") not in skip_types:
                 self.add(key, text)
