@@ -17,6 +17,7 @@ import pytest
 
 from helpers import jneuroml_neuron, shared
 from neuroloom import sim
+from neuroloom.cli.convert import write
 from neuroloom.errors import FormatError
 from neuroloom.exporters.neuroml import export
 from neuroloom.importers import neuroml
@@ -54,7 +55,9 @@ def _round_trip(name, tmp_path, expected_spikes):
     """Export the imported example; the files, validated; the re-import's spikes, identical."""
     spikes, gids, model = _run(_lems(name))
     assert len(spikes) == expected_spikes
-    files = export(model.network, name.lower(), tmp_path / "export", model.sim_config)
+    with pytest.warns(UserWarning, match=r"no NeuroML document holds them .* without "
+                                         r"neuroloom's annotation"):
+        files = export(model.network, name.lower(), tmp_path / "export", model.sim_config)
     nml, lems, lems_only = files
     assert [f.name for f in files] == [f"{name.lower()}.net.nml", f"LEMS_{name.lower()}.xml",
                                        f"{name.lower()}.lems_only.xml"]
@@ -156,3 +159,12 @@ def test_hdf5_cannot_hold_a_lems_only_component(tmp_path):
                                           r"export as XML"):
         export(model.network, "ex1", tmp_path, model.sim_config, format="hdf5")
     assert not list(tmp_path.iterdir())
+
+
+def test_the_convert_command_lists_the_lems_only_file(tmp_path):
+    """`neuroloom convert` writes what the export writes, the LEMS-only file included."""
+    model = neuroml.load(_lems("Ex1_HH"))
+    with pytest.warns(UserWarning, match="no NeuroML document holds them"):
+        files = write(model, tmp_path / "ex1.net.nml", "neuroml", "xml")
+    assert [f.name for f in files] == ["ex1.net.nml", "LEMS_ex1.xml", "ex1.lems_only.xml"]
+    assert all(f.is_file() for f in files)

@@ -3,6 +3,8 @@
 
     <reference>.net.nml (or .net.h5)     cells, channels, synapses, inputs and the network
     LEMS_<reference>.xml                 runs it: `pynml LEMS_<reference>.xml -neuron -run`
+    <reference>.lems_only.xml            only for components NeuroML's schema cannot hold: they
+                                         and the network (exporters/neuroml_lems_only.py)
 
 What is written (libNeuroML objects for the components; neuroml/elements.py writes cells
 and synapses):
@@ -99,7 +101,7 @@ def export(network, reference: str, folder=".", sim_config=None, format: str = "
     Returns
     -------
     list of pathlib.Path
-        The network file and the LEMS file.
+        The network file and the LEMS file (and the LEMS-only file, when there is one).
 
     Raises
     ------

@@ -24,6 +24,7 @@ the files as they are (as the first import read the corpus file).
 from __future__ import annotations
 
 import io
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,7 +173,14 @@ class LemsOnlyFile:
 
 def move_network(nml_path, lems_only_path, parts: LemsOnlyFile) -> None:
     """Write the LEMS-only file: ``parts`` and the network of the written document at
-    ``nml_path`` without its annotation; the network leaves that document."""
+    ``nml_path`` without its annotation; the network leaves that document. Warns that the
+    annotation is left out."""
+    warnings.warn(f"{', '.join(parts.why)}: no NeuroML document holds them "
+                  f"({'; '.join(parts.why.values())}): written, with the network using them, "
+                  f"to {Path(lems_only_path).name} (a LEMS file, as jNeuroML reads them) "
+                  "without neuroloom's annotation, so a re-import reads the files as they are "
+                  "(connectivity rule labels, normalised positions and cell tags are not "
+                  "kept)", stacklevel=3)
     tag = f'<property tag="{nc.ANNOTATION_TAG}"'
     kept = Path(nml_path).with_suffix(".rest")
     with open(nml_path, encoding="utf-8") as src, open(kept, "w", encoding="utf-8") as rest, \
