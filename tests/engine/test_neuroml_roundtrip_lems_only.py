@@ -86,6 +86,20 @@ def _jneuroml_in_fresh_folder(files, folder):
     return jneuroml_neuron(folder / files[1].name)
 
 
+def _jlems_in_fresh_folder(files, folder) -> np.ndarray:
+    """(cell, t ms) rows of jLEMS's run (``pynml LEMS_x.xml -nogui``) of the export."""
+    folder.mkdir()
+    for f in files:
+        shutil.copy(f, folder / f.name)
+    pynml = str(Path(sys.executable).parent / "pynml")
+    run = subprocess.run([pynml, files[1].name, "-nogui"], capture_output=True, text=True,
+                         timeout=600, cwd=folder)
+    spikes = folder / f"{files[1].stem[len('LEMS_'):]}.spikes"
+    assert spikes.exists(), run.stdout[-3000:] + run.stderr[-3000:]
+    rows = np.loadtxt(spikes, ndmin=2)
+    return np.column_stack([rows[:, 0], rows[:, 1] * 1000.0])
+
+
 def _same_as_jneuroml(rows, spikes, gids):
     order = np.lexsort((spikes, gids))
     ours = np.column_stack([gids[order], spikes[order]])
@@ -115,6 +129,10 @@ def test_a_point_cell_cond_based_goes_to_the_lems_file_with_its_channels(tmp_pat
     rows = _jneuroml_in_fresh_folder(files, tmp_path / "fresh")
     _same_as_jneuroml(rows, spikes, gids)
     np.testing.assert_allclose(rows[:, 1], [52.24, 68.5, 84.56, 100.67], atol=1e-6)
+    # jLEMS integrates on its own (forward Euler): the same four spikes, measured 0.10 to
+    # 0.48 ms later, as in its run of the corpus file
+    jlems = _jlems_in_fresh_folder(files, tmp_path / "jlems")
+    np.testing.assert_allclose(jlems[:, 1], [52.34, 68.71, 84.85, 101.15], atol=1e-6)
 
 
 def test_a_network_of_point_cell_cond_based_cells_keeps_its_connections(tmp_path):
