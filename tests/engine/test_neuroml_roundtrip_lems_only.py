@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from helpers import jneuroml_neuron, shared
+
 from neuroloom import sim
 from neuroloom.cli.convert import write
 from neuroloom.errors import FormatError
@@ -115,7 +115,7 @@ def test_a_point_cell_cond_based_goes_to_the_lems_file_with_its_channels(tmp_pat
     name stay in the .nml (the schema holds them: the LEMS file's ionChannelPassive as
     <ionChannel type="ionChannelPassive">)."""
     spikes, gids, files = _round_trip("Ex1_HH", tmp_path, 4)
-    nml, lems, lems_only = files
+    nml, _, lems_only = files
     text = lems_only.read_text()
     for element in ('<pointCellCondBased id="hhpointcell"',
                     '<channelPopulation id="naChans" ionChannel="na" number="120000"',
@@ -162,7 +162,7 @@ def test_a_channel_with_gates_of_two_kinds_goes_to_the_lems_file_with_its_cell(t
     channel, its rate ComponentTypes and the <cell> using it go to the LEMS file; the
     cell's other channels stay in the .nml."""
     spikes, gids, files = _round_trip("Ex24_FractionalConductance", tmp_path, 5)
-    nml, lems, lems_only = files
+    nml, _, lems_only = files
     text = lems_only.read_text()
     assert '<cell id="hhtest"' in text and '<ionChannelHH id="k_slow"' in text
     assert '<ComponentType name="kslow_a_alpha_rate"' in text

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from helpers import jneuroml_neuron, shared
+
 from neuroloom import sim
 from neuroloom.errors import FormatError
 from neuroloom.exporters.neuroml import export

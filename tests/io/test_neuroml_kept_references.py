@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from neuroloom.neuroml.kept_references import keep_references, kept_references, referenced
+from neuroloom.neuroml.kept_references import (
+    keep_references,
+    kept_references,
+    referenced,
+)
 
 CELL = """<pointCellCondBased id="cell" C="10pF" v0="-65mV" thresh="20mV">
     <channelPopulation id="leak" ionChannel="passive" number="300" erev="-54.3mV"/>

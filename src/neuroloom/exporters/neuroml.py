@@ -51,19 +51,21 @@ from ..errors import FormatError
 from ..model.stim_types import stim_type_of
 from ..neuroml import annotation
 from ..neuroml import conventions as nc
-from ..neuroml.channels import (
-    BUILTIN_MECHANISMS,
-    kept_component_types,
-    kept_definitions,
-)
+from ..neuroml.channels import BUILTIN_MECHANISMS, kept_component_types
 from ..neuroml.elements import export_cell, synapse_component
 from .neuroml_component_types import component_types_xml
 from .neuroml_digest import fill_digest
 from .neuroml_electrical import check_pointers, electrical_projection_xml, is_electrical
 from .neuroml_inputs import netstim_rate, stim_attributes, stim_values, voltage_clamp
+from .neuroml_kept_forms import checked_definitions
 from .neuroml_lems import lems_text
-from .neuroml_lems_only import (LEMS_ONLY_SUFFIX, LemsOnly, LemsOnlyFile,
-                                lems_only_definitions, move_network)
+from .neuroml_lems_only import (
+    LEMS_ONLY_SUFFIX,
+    LemsOnly,
+    LemsOnlyFile,
+    lems_only_definitions,
+    move_network,
+)
 from .neuroml_network_xml import (
     input_list_xml,
     population_xml,
@@ -219,8 +221,8 @@ class _Plan:
         self.lems_file = LemsOnlyFile()
         self.taken.update(c.id for c in self.lems_only.values())
         # channels and synapses read from NeuroML: their definitions, kept beside the
-        # mechanisms jNeuroML generated for them
-        self.kept = kept_definitions(self.net.mod_folders, ({
+        # mechanisms jNeuroML generated for them (in the schema's form, checked whole)
+        self.kept = checked_definitions(self.net.mod_folders, ({
             mech for t in self.net.cell_types for sec in t.sections for mech, _ in sec.mechs
             if mech not in BUILTIN_MECHANISMS} | {m.mod for m in self.net.syn_mechs} | {
             p.mod for t in self.net.cell_types for sec in t.sections for p in sec.pointps} | {
