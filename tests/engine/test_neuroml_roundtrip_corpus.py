@@ -158,16 +158,3 @@ def test_pynn_cells_come_back_with_pynn_definitions_included(tmp_path):
     lems = path.parent / f"LEMS_{path.name.split('.')[0]}.xml"
     assert '<Include file="PyNN.xml"/>' in lems.read_text()
     assert "Validated 1 files: All valid and no warnings" in _validate(path)
-
-
-@pytest.mark.slow
-@pytest.mark.java
-def test_a_channel_with_gates_of_two_kinds_is_refused_not_written_invalid(tmp_path):
-    """Ex24's k_slow mixes gateHHrates and gateFractional: jNeuroML runs it from the LEMS
-    file, but NeuroML's schema gives a channel gates of one kind only."""
-    model = neuroml.load(_lems("Ex24_FractionalConductance"))
-    with pytest.raises(FormatError, match=r"channel k_slow has gates of several kinds "
-                                          r"\(gateHHrates, gateFractional\); NeuroML's schema "
-                                          r"allows one kind per channel"):
-        export(model.network, "ex24", tmp_path, model.sim_config)
-    assert not list(tmp_path.glob("*.nml"))

@@ -99,9 +99,10 @@ def write(model, destination: Path, to: str, fmt: str, progress=None) -> list[Pa
                                model.network, None, ("netParams", "netCells", "simConfig"))
         return [save_json(destination, payload)]
     folder, reference = _neuroml_name(destination)
-    network_file, lems = neuroml_exporter.export(_with_sections(model), reference, folder,
-                                                 model.sim_config, fmt, progress=progress)
-    return [Path(network_file), Path(lems)]
+    # the network file, the LEMS file, and a LEMS-only file for components NeuroML's schema
+    # cannot hold (exporters/neuroml_lems_only.py)
+    return [Path(f) for f in neuroml_exporter.export(
+        _with_sections(model), reference, folder, model.sim_config, fmt, progress=progress)]
 
 
 def _with_sections(model):

@@ -3,6 +3,8 @@
 
     <reference>.net.nml (or .net.h5)     cells, channels, synapses, inputs and the network
     LEMS_<reference>.xml                 runs it: `pynml LEMS_<reference>.xml -neuron -run`
+    <reference>.lems_only.xml            only for components NeuroML's schema cannot hold: they
+                                         and the network (exporters/neuroml_lems_only.py)
 
 What is written (libNeuroML objects for the components; neuroml/elements.py writes cells
 and synapses):
@@ -49,11 +51,7 @@ from ..errors import FormatError
 from ..model.stim_types import stim_type_of
 from ..neuroml import annotation
 from ..neuroml import conventions as nc
-from ..neuroml.channels import (
-    BUILTIN_MECHANISMS,
-    kept_component_types,
-    kept_definitions,
-)
+from ..neuroml.channels import BUILTIN_MECHANISMS, kept_component_types
 from ..neuroml.composite import kept_parts
 from ..neuroml.elements import export_cell, synapse_component
 from .neuroml_component_types import component_types_xml
@@ -66,7 +64,15 @@ from .neuroml_continuous import (
 from .neuroml_digest import fill_digest
 from .neuroml_electrical import check_pointers, electrical_projection_xml, is_electrical
 from .neuroml_inputs import netstim_rate, stim_attributes, stim_values, voltage_clamp
+from .neuroml_kept_forms import checked_definitions
 from .neuroml_lems import lems_text
+from .neuroml_lems_only import (
+    LEMS_ONLY_SUFFIX,
+    LemsOnly,
+    LemsOnlyFile,
+    lems_only_definitions,
+    move_network,
+)
 from .neuroml_network_xml import (
     input_list_xml,
     population_xml,
@@ -104,7 +110,7 @@ def export(network, reference: str, folder=".", sim_config=None, format: str = "
     Returns
     -------
     list of pathlib.Path
-        The network file and the LEMS file.
+        The network file and the LEMS file (and the LEMS-only file, when there is one).
 
     Raises
     ------
@@ -122,6 +128,9 @@ def export(network, reference: str, folder=".", sim_config=None, format: str = "
     run = _Run.of(sim_config)
     doc_id = nc.nml_id(reference, set(), "network")
     plan = _Plan(network, run, connections, stimulations, progress=progress)
+    if format == "hdf5" and plan.lems_file:
+        raise FormatError(f"{', '.join(plan.lems_file.why)}: no NeuroML document holds them "
+                          "and the network using them (a LEMS file does): export as XML")
     if format == "hdf5" and plan.kept:
         raise FormatError(f"{', '.join(sorted(c.id for c in plan.kept.values()))}: channels "
                           "or synapses read from NeuroML run as mechanisms jNeuroML generates, "
@@ -133,10 +142,15 @@ def export(network, reference: str, folder=".", sim_config=None, format: str = "
             _write_xml(tmp, doc_id, plan)
         else:
             _write_hdf5(tmp, doc_id, plan)
-        fill_digest(tmp, format)
+        if plan.lems_file:  # the network goes to a LEMS file (exporters/neuroml_lems_only.py)
+            move_network(tmp, folder / f"{reference}{LEMS_ONLY_SUFFIX}", plan.lems_file)
+        else:
+            fill_digest(tmp, format)
     lems = folder / f"LEMS_{reference}.xml"
     with atomic_path(lems, suffix=".xml") as tmp:
         Path(tmp).write_text(lems_text(plan, path.name, run))
+    if plan.lems_file:
+        return [path, lems, folder / f"{reference}{LEMS_ONLY_SUFFIX}"]
     return [path, lems]
 
 
@@ -206,13 +220,21 @@ class _Plan:
     def __post_init__(self):
         self.doc = neuroml.NeuroMLDocument(id="components")
         self.taken: set = set()
+        # cells and channels read from NeuroML that no NeuroML document holds: written
+        # with the network to a LEMS file (exporters/neuroml_lems_only.py)
+        self.lems_only = lems_only_definitions(self.net.mod_folders, {
+            mech for t in self.net.cell_types for sec in t.sections for mech, _ in sec.mechs
+            if mech not in BUILTIN_MECHANISMS} | {
+            p.mod for t in self.net.cell_types for sec in t.sections for p in sec.pointps})
+        self.lems_file = LemsOnlyFile()
+        self.taken.update(c.id for c in self.lems_only.values())
         # channels and synapses read from NeuroML: their definitions, kept beside the
-        # mechanisms jNeuroML generated for them
-        self.kept = kept_definitions(self.net.mod_folders, {
+        # mechanisms jNeuroML generated for them (in the schema's form, checked whole)
+        self.kept = checked_definitions(self.net.mod_folders, ({
             mech for t in self.net.cell_types for sec in t.sections for mech, _ in sec.mechs
             if mech not in BUILTIN_MECHANISMS} | {m.mod for m in self.net.syn_mechs} | {
             p.mod for t in self.net.cell_types for sec in t.sections for p in sec.pointps} | {
-            source.type for source in self.net.stim_sources})
+            source.type for source in self.net.stim_sources}) - set(self.lems_only))
         self.taken.update(c.id for c in self.kept.values())
         # the parts of composite synapses (doubleSynapse) as the file defined them: their
         # ids are theirs, a synapse in neuroloom's form takes another (neuroml/composite.py)
@@ -251,17 +273,24 @@ class _Plan:
             self.pop_ids.append(ids)
             self.components.append(comps)
         for channel in channels.values():
-            self.add(channel)
+            if isinstance(channel, LemsOnly):
+                self.lems_file.add_component(channel, self.component_types)
+            else:
+                self.add(channel)
 
     def _cell(self, code: int, channels: dict) -> str:
         if code not in self.cells:
             cell_type = self.net.cell_types[code]
             cell_id = nc.nml_id(cell_type.label, self.taken, "cell")
             exported = export_cell(cell_type, cell_id, self.run.v_init,
-                                   channel_forms=self.kept)
+                                   channel_forms={**self.kept, **self.lems_only})
             self.cells[code] = exported
-            if all(e.component is not exported.component for e in self.cells.values()
-                   if e is not exported):  # two cell types may come from one kept cell
+            if isinstance(exported.component, LemsOnly):
+                self.lems_file.add_component(exported.component, self.component_types, self.add)
+            elif any(isinstance(c, LemsOnly) for c in exported.channels):
+                self.lems_file.add_cell(exported.component)
+            elif all(e.component is not exported.component for e in self.cells.values()
+                     if e is not exported):  # two cell types may come from one kept cell
                 self.add(exported.component)
             if isinstance(exported.component, neuroml.Izhikevich2007Cell):
                 self.notes.append(_IZHIKEVICH_NOTE.format(cell_type.label))

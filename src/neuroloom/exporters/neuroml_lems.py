@@ -6,6 +6,7 @@ from pathlib import Path
 import neuroml
 
 from ..neuroml import conventions as nc
+from .neuroml_lems_only import LEMS_ONLY_SUFFIX
 
 
 def lems_text(plan, network_file: str, run) -> str:
@@ -33,6 +34,9 @@ def lems_text(plan, network_file: str, run) -> str:
                               neuroml.SpikeSourcePoisson))
                for c in getattr(plan, "kept", {}).values())
     pynn_include = '\n    <Include file="PyNN.xml"/>' if pynn else ""
+    # what NeuroML's schema cannot hold, and the network using it (neuroml_lems_only.py)
+    lems_only = (f'\n    <Include file="{name}{LEMS_ONLY_SUFFIX}"/>'
+                 if getattr(plan, "lems_file", None) else "")
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <Lems xmlns="http://www.neuroml.org/lems/0.7.6"
       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
@@ -42,7 +46,7 @@ def lems_text(plan, network_file: str, run) -> str:
     <Include file="Cells.xml"/>{pynn_include}
     <Include file="Networks.xml"/>
     <Include file="Simulation.xml"/>
-    <Include file="{network_file}"/>
+    <Include file="{network_file}"/>{lems_only}
     <Simulation id="sim_{name}" length="{nc.num(run.duration)}ms" step="{nc.num(run.dt)}ms" target="network" seed="1">
         <EventOutputFile id="spikes" fileName="{name}.spikes" format="ID_TIME">
 {events}

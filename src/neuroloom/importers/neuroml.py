@@ -48,6 +48,7 @@ from ..neuroml.channels import BUILTIN_MECHANISMS, keep_definition
 from ..neuroml.composite import keep_parts, schema_form
 from ..neuroml.conventions import MECHANISM_READINGS
 from ..neuroml.generated import generate_mechanisms
+from ..neuroml.kept_references import keep_references
 from ..neuroml.reader import COMPONENT_TYPES, read
 from ..neuroml.refractory import check_refractory
 from ..neuroml.sources import (INTERNAL_VOLTAGE, SPIKE_SOURCES,
@@ -331,7 +332,7 @@ class _Standard(InputLists):
             mechs = sec.get("mechs", {})
             for name in [m for m in mechs if m not in BUILTIN_MECHANISMS]:
                 info = self._component(name, comp.where)
-                if info.kind == "channel":  # an export writes it back (neuroml/channels.py)
+                if info.kind in ("channel", "concentration"):  # an export writes it back
                     channel = self.doc.components[name]
                     keep_definition(self.generated().folder, info.mechanism,
                                     _as_neuroml(channel.element, channel.type), self.doc.files)
@@ -379,6 +380,8 @@ class _Standard(InputLists):
                 "pointps": {comp.id: {"mod": info.mechanism}}}
         # an export writes it back (neuroml/channels.py, neuroml/elements.py)
         keep_definition(self.generated().folder, info.mechanism, comp.element)
+        keep_references(self.generated().folder, info.mechanism, comp.element,
+                        {i: c.element for i, c in self.doc.components.items()}, self.doc.files)
         start = _initial_voltage(info)
         watch = info.spikes.condition_value
         # the mechanism puts v there at t = 0 (by an event); a start above its WATCH
