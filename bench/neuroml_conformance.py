@@ -827,7 +827,10 @@ def compare_traces(ref_traces: dict, new_traces: dict) -> dict:
             flat[ref["steep"]] = False
         nt, ny = np.asarray(new["t"], float), np.asarray(new["y"], float)
         got = np.interp(t, nt, ny)
-        inside = t <= nt[-1] + 1e-9 if len(nt) else np.zeros(len(t), bool)
+        # neuroloom's t accumulates dt (700000 steps end at 699.99999999 ms): a reference
+        # sample within half a step of neuroloom's last one is inside
+        half_step = 0.5 * float(np.min(np.diff(nt))) if len(nt) > 1 else 1e-9
+        inside = t <= nt[-1] + half_step if len(nt) else np.zeros(len(t), bool)
         diff = np.abs(got - y)[inside]
         if "y" in new and len(nt) > 2 and volts:
             flat = flat & ~steep(t, got)
@@ -895,6 +898,9 @@ def compare(reference: dict, got: dict, ref_full: dict | None = None) -> dict:
     if not statistical and off:
         why.append(f"{len(off)} other columns beyond {TRACE_TARGET_RELATIVE:g} of the "
                    f"reference's range (`{off[0]}` {relative[off[0]]:.3g})")
+    missing = [q for q, e in traces.items() if e.get("missing")]
+    if missing:  # a column neuroloom did not record is not a match
+        why.append(f"{len(missing)} columns not recorded (`{missing[0]}`)")
     verdict["why"] = "; ".join(why)
     verdict["verdict"] = "differs" if why else ("same (statistically)" if statistical
                                                 else "same")
