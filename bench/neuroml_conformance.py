@@ -325,10 +325,14 @@ def describe(lems: Path) -> dict:
              for _p, root in docs for el in root.iter() if el.get("id")}
     portless = {p for p, c, _ids, _inst in pops if types.get(c) in NO_SPIKE_PORT}
     segments = {}  # component -> {segment id: (section, loc)}, for v of a segment (Ex25)
+    # a <cell morphology="m"> refers to a <morphology> outside it (LEMSexamples/morphologies)
+    morphologies = {el.get("id"): el for _p, root in docs for el in root.iter()
+                    if local(el.tag) == "morphology" and el.get("id")}
     for _p, root in docs:
         for el in root.iter():
             if local(el.tag) == "cell" and el.get("id") in {c for _p2, c, _i, _n in pops}:
-                segments[el.get("id")] = segment_sites(el)
+                segments[el.get("id")] = segment_sites(morphologies.get(el.get("morphology"),
+                                                                        el))
     outputs, events = [], []
     for el in sim_el.iter():
         if local(el.tag) == "OutputFile":
