@@ -126,8 +126,13 @@ def corpus() -> Path:
 
 
 def example_name(path: Path) -> str:
-    """LEMS_NML2_Ex1_HH.xml -> Ex1_HH."""
-    return path.stem.removeprefix("LEMS_NML2_")
+    """LEMS_NML2_Ex1_HH.xml -> Ex1_HH; a LEMS file in a subfolder of LEMSexamples gets its
+    folder in front, joined by "-" (file-, anchor- and command-line-safe):
+    morphologies/LEMS_m_in_b_out.xml -> morphologies-m_in_b_out,
+    regression-tests/LEMS_NML2_Ex5_DetCell_unformatted.xml ->
+    regression-tests-Ex5_DetCell_unformatted."""
+    stem = path.stem.removeprefix("LEMS_NML2_").removeprefix("LEMS_")
+    return stem if path.parent.name == "LEMSexamples" else f"{path.parent.name}-{stem}"
 
 
 def _order(name: str):
@@ -135,14 +140,42 @@ def _order(name: str):
     return (int(number.group(1)), number.group(2)) if number else (999, name)
 
 
+def _lems_files() -> dict[str, str]:
+    """{example: its LEMS file, relative to LEMSexamples}: the 31 LEMS_NML2_*.xml by number,
+    then the LEMS files of its subfolders (morphologies/, regression-tests/) by folder and
+    name."""
+    top = corpus() / "LEMSexamples"
+    files = sorted(top.glob("LEMS_NML2_*.xml"), key=lambda p: _order(example_name(p)))
+    files += sorted(top.glob("*/LEMS_*.xml"), key=lambda p: (p.parent.name, p.name))
+    found = {}
+    for path in files:
+        name = example_name(path)
+        if name in found:
+            raise ValueError(f"two LEMS files of the corpus are both example {name!r}: "
+                             f"{found[name]} and {path.relative_to(top)}")
+        found[name] = path.relative_to(top).as_posix()
+    return found
+
+
 def examples() -> list[str]:
-    """Every LEMS example of the corpus, by number."""
-    names = [example_name(p) for p in (corpus() / "LEMSexamples").glob("LEMS_NML2_*.xml")]
-    return sorted(names, key=_order)
+    """Every LEMS example of the corpus: LEMS_NML2_*.xml by number, then its subfolders'."""
+    return list(_lems_files())
 
 
 def lems_file(name: str) -> str:
-    return f"LEMS_NML2_{name}.xml"
+    """The example's LEMS file, relative to LEMSexamples (morphologies/LEMS_m_in_b_in.xml)."""
+    return _lems_files().get(name, f"LEMS_NML2_{name}.xml")
+
+
+def lems_folder(lems: Path) -> str:
+    """The folder of a LEMS file relative to the LEMSexamples above it ("" for the top one
+    and for files outside LEMSexamples, e.g. an export): where its OutputFiles are written."""
+    lems = lems.resolve()
+    for parent in lems.parents:
+        if parent.name == "LEMSexamples":
+            folder = lems.parent.relative_to(parent).as_posix()
+            return "" if folder == "." else folder
+    return ""
 
 
 # -- the LEMS file: its run, network, outputs ------------------------------------------------
@@ -292,10 +325,14 @@ def describe(lems: Path) -> dict:
              for _p, root in docs for el in root.iter() if el.get("id")}
     portless = {p for p, c, _ids, _inst in pops if types.get(c) in NO_SPIKE_PORT}
     segments = {}  # component -> {segment id: (section, loc)}, for v of a segment (Ex25)
+    # a <cell morphology="m"> refers to a <morphology> outside it (LEMSexamples/morphologies)
+    morphologies = {el.get("id"): el for _p, root in docs for el in root.iter()
+                    if local(el.tag) == "morphology" and el.get("id")}
     for _p, root in docs:
         for el in root.iter():
             if local(el.tag) == "cell" and el.get("id") in {c for _p2, c, _i, _n in pops}:
-                segments[el.get("id")] = segment_sites(el)
+                segments[el.get("id")] = segment_sites(morphologies.get(el.get("morphology"),
+                                                                        el))
     outputs, events = [], []
     for el in sim_el.iter():
         if local(el.tag) == "OutputFile":
@@ -317,7 +354,8 @@ def describe(lems: Path) -> dict:
             "component": {f"{p}[{i}]": c for p, c, ids, _inst in pops for i in ids},
             "segments": segments,
             "outputs": outputs, "events": events,
-            "random": uses_random(docs, net_el)}
+            "random": uses_random(docs, net_el),
+            "folder": lems_folder(lems)}
 
 
 def write_all_spikes(lems: Path, info: dict) -> Path:
@@ -330,12 +368,29 @@ def write_all_spikes(lems: Path, info: dict) -> Path:
     block = (f'\n        <EventOutputFile id="{SIM_EXTRA}" fileName="results/{SIM_EXTRA}.spikes"'
              f' format="ID_TIME">{selections}\n        </EventOutputFile>\n    ')
     comments = [m.span() for m in re.finditer(r"<!--.*?-->", text, flags=re.DOTALL)]
-    # the end of the first <Simulation> not commented out (Ex11 comments out another)
+    # the end of the first <Simulation> not commented out (Ex11 comments out another), or
+    # of the first <Component type="Simulation"> (LEMSexamples/morphologies)
     at = next(m.start() for m in re.finditer(r"</Simulation>", text)
-              if not any(a <= m.start() < b for a, b in comments))
+              if not any(a <= m.start() < b for a, b in comments)) if re.search(
+        r"<Simulation\b", text) else simulation_component_end(text, comments)
     out = lems.with_name(lems.stem + SUFFIX + ".xml")
     out.write_text(text[:at] + block + text[at:])
     return out
+
+
+def simulation_component_end(text: str, comments: list) -> int:
+    """Where the first <Component type="Simulation"> not commented out closes (its
+    </Component>, nested Components counted)."""
+    tags = [m for m in re.finditer(r"<(/?)Component\b[^>]*?(/?)>", text)
+            if not any(a <= m.start() < b for a, b in comments)]
+    start = next(k for k, m in enumerate(tags) if not m.group(1)
+                 and re.search(r'\btype\s*=\s*"Simulation"', m.group(0)))
+    depth = 0
+    for m in tags[start:]:
+        depth += 0 if m.group(2) else (-1 if m.group(1) else 1)
+        if depth == 0:
+            return m.start()
+    raise ValueError('<Component type="Simulation"> is not closed')
 
 
 def fresh_copy(folder: Path) -> Path:
@@ -352,8 +407,12 @@ def fresh_copy(folder: Path) -> Path:
 
 
 def make_output_folders(lems_dir: Path, info: dict) -> None:
+    """The folders the file's outputs and the harness's EventOutputFile (results/) name,
+    beside the LEMS file (in its subfolder of LEMSexamples, if any)."""
+    base = lems_dir / info.get("folder", "")
+    (base / "results").mkdir(parents=True, exist_ok=True)
     for out in [*info["outputs"], *info["events"]]:
-        (lems_dir / out["file"]).parent.mkdir(parents=True, exist_ok=True)
+        (base / out["file"]).parent.mkdir(parents=True, exist_ok=True)
 
 
 # -- reading outputs -------------------------------------------------------------------------
@@ -368,7 +427,9 @@ def read_events(path: Path, fmt: str, select: dict) -> dict[str, list[float]]:
 
 
 def read_outputs(lems_dir: Path, info: dict, all_spikes: bool) -> dict:
-    """Spikes and OutputFile columns a run wrote; missing files listed."""
+    """Spikes and OutputFile columns a run wrote (beside the LEMS file); missing files
+    listed."""
+    lems_dir = lems_dir / info.get("folder", "")
     spikes, traces, missing = {}, {}, []
     events = ([{"file": f"results/{SIM_EXTRA}.spikes", "format": "ID_TIME",
                 "select": {str(k): s for k, s in enumerate(info["selects"])}}]
@@ -454,7 +515,8 @@ def run_engine(name: str, engine: str, work: Path, timeout: float | None = None)
         lems = lems_dir / lems_file(name)
         make_output_folders(lems_dir, info)
         target = write_all_spikes(lems, info) if all_spikes else lems
-        code, log, wall = java([target.name, *args], lems_dir, timeout or TIMEOUT_S[engine])
+        code, log, wall = java([target.name, *args], lems.parent,
+                               timeout or TIMEOUT_S[engine])
         (folder / "pynml.log").write_text(log)
         outputs = read_outputs(lems_dir, info, all_spikes)
         wrote = (not all_spikes or f"results/{SIM_EXTRA}.spikes" not in outputs["missing"])

@@ -100,7 +100,15 @@ def test_jneuromls_mechanisms_give_the_reference_figures(name, tmp_path):
 # -- the harness and its stored figures ------------------------------------------------------
 def test_every_corpus_example_has_stored_figures():
     names = harness.examples()
-    assert len(names) == 31
+    # the 31 LEMSexamples/LEMS_NML2_*.xml by number, then the 6 of morphologies/ and the 1 of
+    # regression-tests/
+    assert len(names) == 38
+    assert names[:2] == ["Ex0_IaF", "Ex1_HH"] and names[30] == "Ex27_MultiSynapses"
+    assert names[31:] == ["morphologies-m_in_b_in", "morphologies-m_in_b_out",
+                          "morphologies-m_out_b_in", "morphologies-m_out_b_out",
+                          "morphologies-pyrfull_in", "morphologies-pyrfull_out",
+                          "regression-tests-Ex5_DetCell_unformatted"]
+    assert harness.lems_file("morphologies-m_in_b_out") == "morphologies/LEMS_m_in_b_out.xml"
     for name in names:
         reference = harness.load_reference(name)
         assert reference is not None, name
