@@ -71,6 +71,7 @@ import numpy as np
 
 from neuroloom import sim
 from neuroloom.importers.neuroml import NATIVE_SYNAPSES
+from neuroloom.neuroml import jnml
 from neuroloom.neuroml.channels import BUILTIN_MECHANISMS
 from neuroloom.sim import state
 
@@ -196,7 +197,11 @@ def documents(path: Path, seen=None) -> list[tuple[Path, ET.Element]]:
         if local(el.tag) in ("Include", "include"):
             href = el.get("file") or el.get("href")
             if href:
-                docs += documents(path.parent / href, seen)
+                target = path.parent / href
+                if local(el.tag) == "Include" and not target.exists():
+                    # jNeuroML's bundled copy, as it and neuroloom read it (else a core type)
+                    target = jnml.bundled_include(href) or target
+                docs += documents(target, seen)
     return docs
 
 

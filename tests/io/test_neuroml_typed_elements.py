@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from helpers import shared
 from neuroloom.errors import FormatError
 from neuroloom.importers import neuroml as importer
 from neuroloom.neuroml.cell_params import cell_params_from_neuroml
 from neuroloom.neuroml.reader import read
 from neuroloom.neuroml.refractory import check_refractory
 
-CORPUS = Path("/work/shared/neuroml-examples/LEMSexamples")
+CORPUS = shared("neuroml-examples", "LEMSexamples")
 POOL = ('ion="ca" restingConc="3e-6 mM" decayConstant="1.0 ms" '
         'rho="3e-1 mol_per_m_per_A_per_s"')
 
@@ -91,7 +92,6 @@ def test_a_misspelt_type_names_the_closest(tmp_path, monkeypatch):
         importer.load(path)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the NeuroML corpus is not on this machine")
 def test_ex18s_concentration_model_and_ex11s_stdp_synapse_are_read():
     doc = read(CORPUS / "LEMS_NML2_Ex18_GHK.xml")
     assert doc.components["simple_decay"].type == "fixedFactorConcentrationModel"
@@ -146,7 +146,6 @@ def test_ghk_permeability_and_pool_rho_in_the_units_of_jneuromls_mods(tmp_path):
 
 
 # -- refract = 0 ---------------------------------------------------------------------------
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the NeuroML corpus is not on this machine")
 def test_ex8s_adex_without_refractory_period_is_refused_before_java(tmp_path, monkeypatch):
     no_java(monkeypatch)
     shutil.copytree(CORPUS, tmp_path / "LEMSexamples")
@@ -192,3 +191,23 @@ def test_a_pynn_cell_and_a_files_own_type_are_checked(tmp_path):
     with pytest.raises(FormatError, match=r'<myAdEx id="mine">: refract = 0 s: .*a refract '
                                           r'above 0'):
         check_refractory(doc)
+
+
+def test_an_include_found_only_in_jneuromls_jar_is_read_from_there_with_a_warning():
+    """regression-tests/LEMS_NML2_Ex5_DetCell_unformatted.xml includes
+    ../examples/NML2_SingleCompHHCell.nml, which is not beside it; jNeuroML reads the copy its
+    jar bundles (examples/...), and so does neuroloom, saying so."""
+    lems = shared("neuroml-examples", "LEMSexamples", "regression-tests",
+                  "LEMS_NML2_Ex5_DetCell_unformatted.xml")
+    with pytest.warns(UserWarning, match=r"NML2_SingleCompHHCell.nml is not there; reading "
+                                         r"the copy jNeuroML bundles"):
+        doc = read(lems)
+    assert "hhcell" in doc.components and [p.id for p in doc.populations] == ["hhpop"]
+
+
+def test_an_include_found_nowhere_is_still_an_error(tmp_path):
+    lems = tmp_path / "LEMS_x.xml"
+    lems.write_text('<Lems>\n<Include file="../examples/NoSuchFile.nml"/>\n</Lems>\n')
+    with pytest.raises(FormatError, match=r"LEMS_x.xml:2: <Include>: included file "
+                                          r"../examples/NoSuchFile.nml not found"):
+        read(lems)

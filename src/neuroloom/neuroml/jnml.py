@@ -34,9 +34,12 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
+from ..atomic import atomic_path
+from ..cache import cache_root
 from ..errors import FormatError, NeuroloomError
 
 DEFAULT_MAX_MEMORY = "1G"
@@ -88,6 +91,30 @@ def version_key() -> str:
     """What identifies the jNeuroML in use, for cache keys: version, jar name and size."""
     jar = jar_path()
     return f"jNeuroML {version()} {jar.name} {jar.stat().st_size}"
+
+
+def bundled_include(href: str) -> Path | None:
+    """A LEMS ``<Include file>`` found in no folder, as jNeuroML finds it: the copy of that
+    file among the examples its jar bundles (the path without its leading ``../``), written
+    once to neuroloom's cache; None where the jar has none. (The corpus's
+    regression-tests/LEMS_NML2_Ex5_DetCell_unformatted.xml includes
+    ../examples/NML2_SingleCompHHCell.nml, which only the jar holds beside it.)"""
+    parts = [part for part in Path(href).parts if part not in ("..", ".")]
+    if not parts or Path(href).is_absolute():
+        return None
+    entry = "/".join(parts)
+    try:
+        jar = jar_path()
+        with zipfile.ZipFile(jar) as archive:
+            data = archive.read(entry)
+    except (KeyError, JNeuroMLUnavailable, OSError, zipfile.BadZipFile):
+        return None
+    copy = cache_root() / "neuroml" / "jar" / f"{jar.name}-{jar.stat().st_size}" / entry
+    if not copy.is_file() or copy.read_bytes() != data:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(copy) as tmp:
+            Path(tmp).write_bytes(data)
+    return copy
 
 
 def java_executable() -> str:

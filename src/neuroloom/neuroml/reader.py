@@ -28,7 +28,7 @@ import numpy as np
 
 from ..errors import FormatError
 from ..suggest import hint
-from . import continuous
+from . import continuous, jnml
 from .bounds import bad_value
 from .conventions import ANNOTATION_TAG
 from .reader_data import (Component, Document, NetworkData, OutputData, PopulationData,
@@ -297,7 +297,13 @@ class _Parser:
         if not target.is_file():
             if Path(href).name in CORE_LEMS:
                 return  # jNeuroML's own definitions
-            raise FormatError(f"{self.where(tag)}: included file {href} not found")
+            bundled = jnml.bundled_include(href) if tag == "Include" else None
+            if bundled is None:
+                raise FormatError(f"{self.where(tag)}: included file {href} not found")
+            warnings.warn(f"{self.where(tag)}: included file {href} is not there; reading "
+                          f"the copy jNeuroML bundles and reads in its place ({bundled})",
+                          stacklevel=2)
+            target = bundled
         if target.suffix.lower() in (".h5", ".hdf5"):
             if target not in self.doc.files:
                 read_hdf5(target, self.doc,
