@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 from functools import cache
 
 from . import jnml
@@ -111,15 +110,8 @@ def _exposure_dimension(component_type: ET.Element, name: str, types: dict) -> s
 
 @cache
 def _core_exposures() -> dict:
-    """{ComponentType: (extends, {exposure: dimension})} of NeuroML's core types in the
-    jNeuroML jar."""
-    found = {}
-    with zipfile.ZipFile(jnml.jar_path()) as jar:
-        for name in jar.namelist():
-            if name.startswith("NeuroML2CoreTypes/") and name.endswith(".xml"):
-                for element in ET.fromstring(jar.read(name)).iter():
-                    if local_name(element.tag) == "ComponentType":
-                        found[element.get("name")] = (element.get("extends"), {
-                            c.get("name"): c.get("dimension") for c in element
-                            if isinstance(c.tag, str) and local_name(c.tag) == "Exposure"})
-    return found
+    """{ComponentType: (extends, {exposure: dimension})} of NeuroML's core types."""
+    return {name: (el.get("extends"), {
+        c.get("name"): c.get("dimension") for c in el
+        if isinstance(c.tag, str) and local_name(c.tag) == "Exposure"})
+        for name, el in jnml.core_component_types().items()}

@@ -93,6 +93,27 @@ def version_key() -> str:
     return f"jNeuroML {version()} {jar.name} {jar.stat().st_size}"
 
 
+def jar_entry(entry: str) -> bytes:
+    """A file of the jNeuroML jar (``NeuroML2CoreTypes/Cells.xml``...); KeyError if absent."""
+    with zipfile.ZipFile(jar_path()) as jar:
+        return jar.read(entry)
+
+
+@lru_cache(maxsize=None)
+def core_component_types() -> dict:
+    """{name: <ComponentType> element} of NeuroML's core types (NeuroML2CoreTypes/*.xml in
+    the jNeuroML jar), read once."""
+    found = {}
+    with zipfile.ZipFile(jar_path()) as jar:
+        for name in jar.namelist():
+            if name.startswith("NeuroML2CoreTypes/") and name.endswith(".xml"):
+                for element in ET.fromstring(jar.read(name)).iter():
+                    if isinstance(element.tag, str) and \
+                            element.tag.rsplit("}", 1)[-1] == "ComponentType":
+                        found[element.get("name")] = element
+    return found
+
+
 def bundled_include(href: str) -> Path | None:
     """A LEMS ``<Include file>`` found in no folder, as jNeuroML finds it: the copy of that
     file among the examples its jar bundles (the path without its leading ``../``), written
@@ -104,9 +125,7 @@ def bundled_include(href: str) -> Path | None:
         return None
     entry = "/".join(parts)
     try:
-        jar = jar_path()
-        with zipfile.ZipFile(jar) as archive:
-            data = archive.read(entry)
+        jar, data = jar_path(), jar_entry(entry)
     except (KeyError, JNeuroMLUnavailable, OSError, zipfile.BadZipFile):
         return None
     copy = cache_root() / "neuroml" / "jar" / f"{jar.name}-{jar.stat().st_size}" / entry

@@ -9,13 +9,11 @@ line and the element, and why.
 """
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-import zipfile
 from functools import cache
 
 from ..errors import FormatError
 from . import jnml
-from .component_types import file_component_types, local_name
+from .component_types import file_component_types
 from .units import UnitError, convert
 
 #: (base ComponentType, its refractory parameter): jNeuroML's NeuronWriter checks these
@@ -76,12 +74,5 @@ def _lineage(name: str, defined: dict) -> list:
 
 @cache
 def _core_extends() -> dict:
-    """{ComponentType: the type it extends} of NeuroML's core types in the jNeuroML jar."""
-    found = {}
-    with zipfile.ZipFile(jnml.jar_path()) as jar:
-        for name in jar.namelist():
-            if name.startswith("NeuroML2CoreTypes/") and name.endswith(".xml"):
-                for element in ET.fromstring(jar.read(name)).iter():
-                    if local_name(element.tag) == "ComponentType":
-                        found[element.get("name")] = element.get("extends")
-    return found
+    """{ComponentType: the type it extends} of NeuroML's core types."""
+    return {name: el.get("extends") for name, el in jnml.core_component_types().items()}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 from decimal import Decimal
 from functools import cache
 from typing import NamedTuple
@@ -71,8 +70,7 @@ class Unit(NamedTuple):
 @cache
 def units() -> dict:
     """{symbol: Unit} of NeuroML's core units ("" is a plain number, dimension "none")."""
-    with zipfile.ZipFile(jnml.jar_path()) as jar:
-        root = ET.fromstring(jar.read(DIMENSIONS_FILE))
+    root = ET.fromstring(jnml.jar_entry(DIMENSIONS_FILE))
     dimensions = {"none": (0,) * len(_BASES)}
     found = {"": Unit("", "none", dimensions["none"], 0, Decimal(1), Decimal(0))}
     for el in root:
@@ -145,18 +143,11 @@ def _dimensions() -> dict:
 @cache
 def _core_parameters() -> dict:
     """{ComponentType: (extends, {Parameter or Property: dimension})} of NeuroML's core
-    types in the jNeuroML jar."""
-    found = {}
-    with zipfile.ZipFile(jnml.jar_path()) as jar:
-        for name in jar.namelist():
-            if name.startswith("NeuroML2CoreTypes/") and name.endswith(".xml"):
-                for el in ET.fromstring(jar.read(name)).iter():
-                    if isinstance(el.tag, str) and el.tag.endswith("ComponentType"):
-                        found[el.get("name")] = (el.get("extends"), {
-                            c.get("name"): c.get("dimension", "none") for c in el
-                            if isinstance(c.tag, str)
-                            and c.tag.rsplit("}", 1)[-1] in ("Parameter", "Property")})
-    return found
+    types."""
+    return {name: (el.get("extends"), {
+        c.get("name"): c.get("dimension", "none") for c in el
+        if isinstance(c.tag, str) and c.tag.rsplit("}", 1)[-1] in ("Parameter", "Property")})
+        for name, el in jnml.core_component_types().items()}
 
 
 def convert(text, target: str | None = None) -> float:
