@@ -48,6 +48,42 @@ def jneuroml_neuron(lems: Path) -> np.ndarray:
     return np.column_stack([rows[:, 0], rows[:, 1] * 1000.0])  # seconds -> ms
 
 
+#: what `pynml -validate` prints for a document it accepts
+PYNML_VALID = "Validated 1 files: All valid and no warnings"
+
+
+def corpus_lems(name: str) -> Path:
+    """The NeuroML corpus's LEMS example LEMS_NML2_<name>.xml."""
+    return shared("neuroml-examples", "LEMSexamples", f"LEMS_NML2_{name}.xml")
+
+
+def pynml_validate(path: Path) -> str:
+    """What `pynml -validate` prints for a NeuroML document (run in its folder)."""
+    pynml = str(Path(sys.executable).parent / "pynml")
+    result = subprocess.run([pynml, "-validate", path.name], capture_output=True, text=True,
+                            timeout=300, cwd=path.parent)
+    return result.stdout + result.stderr
+
+
+def run_neuroml_file(path, duration=None, dt=None):
+    """(spike times, gids, model) of a NeuroML or LEMS file run in neuroloom: as its LEMS
+    file says, or for ``duration`` ms at ``dt``; nothing saved or plotted."""
+    from neuroloom import sim
+    from neuroloom.importers import neuroml
+    from neuroloom.sim import state
+
+    model = neuroml.load(path)
+    cfg = model.sim_config
+    if duration is not None:
+        cfg.duration, cfg.dt = duration, dt or cfg.dt
+    cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
+    try:
+        sim.importNeuroML2(str(path), cfg, analyze=False)
+        return (np.array(sim.allSimData["spkt"]), np.array(sim.allSimData["spkid"]), model)
+    finally:
+        state.peek().clear()
+
+
 def built_network(name):
     """(network, simConfig) of an example, built without NEURON."""
     from neuroloom.builder import network_from_specs as build_network

@@ -12,12 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import jneuroml_neuron, shared
-from neuroloom import sim
+from helpers import jneuroml_neuron, shared, run_neuroml_file
 from neuroloom.errors import FormatError
 from neuroloom.exporters.neuroml import export
-from neuroloom.importers import neuroml
-from neuroloom.sim import state
 
 HH_CELL = shared("neuroml-examples", "examples", "NML2_SingleCompHHCell.nml")
 
@@ -25,16 +22,7 @@ HH_CELL = shared("neuroml-examples", "examples", "NML2_SingleCompHHCell.nml")
 def _run(path, duration=300.0):
     """(spike times, gids, model) of a NeuroML file run in neuroloom (300 ms at dt 0.01 ms,
     or as its LEMS file says with ``duration=None``)."""
-    model = neuroml.load(path)
-    cfg = model.sim_config
-    if duration is not None:
-        cfg.duration, cfg.dt = duration, 0.01
-    cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
-    try:
-        sim.importNeuroML2(str(path), cfg, analyze=False)
-        return (np.array(sim.allSimData["spkt"]), np.array(sim.allSimData["spkid"]), model)
-    finally:
-        state.peek().clear()
+    return run_neuroml_file(path, duration, 0.01)
 
 
 def _channels(network):

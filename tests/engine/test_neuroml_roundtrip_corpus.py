@@ -5,50 +5,22 @@ connections) firing identical spikes."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import warnings
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from helpers import shared
-from neuroloom import sim
+from helpers import corpus_lems as _lems, run_neuroml_file as _run, pynml_validate as _validate
 from neuroloom.errors import FormatError
 from neuroloom.exporters.neuroml import export
 from neuroloom.importers import neuroml
 from neuroloom.model.catalog import Pointer
-from neuroloom.sim import state
 
 EMPTY = """<neuroml xmlns="http://www.neuroml.org/schema/neuroml2" id="empty">
   <network id="net"/>
 </neuroml>
 """
-
-
-def _lems(name):
-    return shared("neuroml-examples", "LEMSexamples", f"LEMS_NML2_{name}.xml")
-
-
-def _run(path):
-    """(spike times, gids, model) of a LEMS file run in neuroloom as the file says."""
-    model = neuroml.load(path)
-    cfg = model.sim_config
-    cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
-    try:
-        sim.importNeuroML2(str(path), cfg, analyze=False)
-        return (np.array(sim.allSimData["spkt"]), np.array(sim.allSimData["spkid"]), model)
-    finally:
-        state.peek().clear()
-
-
-def _validate(path: Path) -> str:
-    pynml = str(Path(sys.executable).parent / "pynml")
-    result = subprocess.run([pynml, "-validate", str(path)], capture_output=True, text=True,
-                            timeout=300, cwd=path.parent)
-    return result.stdout + result.stderr
 
 
 def _round_trip(name, tmp_path, expected_spikes):

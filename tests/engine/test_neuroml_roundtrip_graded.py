@@ -7,16 +7,13 @@ firing identical spikes and, where the membrane potential is recorded, identical
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import shared
+from helpers import shared, corpus_lems as _lems, pynml_validate as _validate
 
 from neuroloom import sim
 from neuroloom.errors import FormatError
@@ -29,10 +26,6 @@ from neuroloom.neuroml.composite import schema_form
 from neuroloom.sim import state
 
 VALID = "Validated 1 files: All valid and no warnings"
-
-
-def _lems(name):
-    return shared("neuroml-examples", "LEMSexamples", f"LEMS_NML2_{name}.xml")
 
 
 def _run(path):
@@ -55,13 +48,6 @@ def _run(path):
         return (np.array(data["spkt"]), np.array(data["spkid"]), traces, model)
     finally:
         state.peek().clear()
-
-
-def _validate(path: Path) -> str:
-    pynml = str(Path(sys.executable).parent / "pynml")
-    result = subprocess.run([pynml, "-validate", str(path)], capture_output=True, text=True,
-                            timeout=300, cwd=path.parent, check=False)  # the log says
-    return result.stdout + result.stderr
 
 
 def _round_trip(name, tmp_path, expected_spikes, warns=None):

@@ -14,41 +14,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import jneuroml_neuron, shared
+from helpers import (jneuroml_neuron, corpus_lems as _lems, run_neuroml_file as _run,
+                     pynml_validate as _validate)
 
-from neuroloom import sim
 from neuroloom.cli.convert import write
 from neuroloom.errors import FormatError
 from neuroloom.exporters.neuroml import export
 from neuroloom.importers import neuroml
-from neuroloom.sim import state
 
 pytestmark = [pytest.mark.java, pytest.mark.slow]  # jNeuroML generates each file's code
 
 VALID = "Validated 1 files: All valid and no warnings"
-
-
-def _lems(name):
-    return shared("neuroml-examples", "LEMSexamples", f"LEMS_NML2_{name}.xml")
-
-
-def _run(path):
-    """(spike times, gids, model) of a LEMS file run in neuroloom."""
-    model = neuroml.load(path)
-    cfg = model.sim_config
-    cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
-    try:
-        sim.importNeuroML2(str(path), cfg, analyze=False)
-        return (np.array(sim.allSimData["spkt"]), np.array(sim.allSimData["spkid"]), model)
-    finally:
-        state.peek().clear()
-
-
-def _validate(path: Path) -> str:
-    pynml = str(Path(sys.executable).parent / "pynml")
-    result = subprocess.run([pynml, "-validate", path.name], capture_output=True, text=True,
-                            timeout=300, cwd=path.parent)
-    return result.stdout + result.stderr
 
 
 def _round_trip(name, tmp_path, expected_spikes):

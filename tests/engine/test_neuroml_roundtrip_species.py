@@ -15,28 +15,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import jneuroml_neuron, shared
+from helpers import jneuroml_neuron, shared, run_neuroml_file as _run
 
-from neuroloom import sim
 from neuroloom.errors import FormatError
 from neuroloom.exporters.neuroml import export
 from neuroloom.importers import neuroml
-from neuroloom.sim import state
 
 pytestmark = [pytest.mark.java, pytest.mark.slow]  # jNeuroML generates the file's code
 
 LEMS = ("neuroml-examples", "LEMSexamples", "LEMS_NML2_Ex15_CaDynamics.xml")
-
-
-def _run(path):
-    model = neuroml.load(path)
-    cfg = model.sim_config
-    cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
-    try:
-        sim.importNeuroML2(str(path), cfg, analyze=False)
-        return (np.array(sim.allSimData["spkt"]), np.array(sim.allSimData["spkid"]), model)
-    finally:
-        state.peek().clear()
 
 
 def test_a_calcium_pool_and_its_species_come_back(tmp_path):

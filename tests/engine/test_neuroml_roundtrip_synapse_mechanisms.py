@@ -7,13 +7,11 @@ and jNeuroML's mechanism for the re-imported synapse has them."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import shared
+from helpers import corpus_lems as _lems, pynml_validate as _validate
 
 from neuroloom.errors import FormatError
 from neuroloom.exporters.neuroml import export
@@ -21,17 +19,6 @@ from neuroloom.exporters.neuroml_kept_forms import checked_definitions
 from neuroloom.importers import neuroml
 
 pytestmark = [pytest.mark.java, pytest.mark.slow]  # jNeuroML generates each file's code
-
-
-def _lems(name):
-    return shared("neuroml-examples", "LEMSexamples", f"LEMS_NML2_{name}.xml")
-
-
-def _validate(path: Path) -> str:
-    pynml = str(Path(sys.executable).parent / "pynml")
-    result = subprocess.run([pynml, "-validate", path.name], capture_output=True, text=True,
-                            timeout=300, cwd=path.parent)
-    return result.stdout + result.stderr
 
 
 def _mechanism_text(model, synapse: str) -> str:
