@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+"""Round trip of every NeuroML2 document of the corpus (issue 18, item 3).
+
+The corpus (``../shared/neuroml-examples``, see its README) holds, besides the LEMS examples
+that bench/neuroml_conformance.py runs, NeuroML2 documents without a LEMS file
+(``examples/*.nml``): some hold a network, some only cells, channels, synapses or inputs.
+For every document, in its own fresh copy of the corpus (``LEMSexamples/`` and
+``examples/`` side by side, as the conformance harness copies them) and in its own process:
+
+* **what it holds**: the top-level elements (``network``, ``cell``, ``ionChannelHH``, ...),
+  and what neuroloom's reader (``neuroml.reader.read``) finds: components and the network.
+* **network documents**: ``sim.importNeuroML2(doc, simConfig=SimConfig(duration=DURATION_MS,
+  dt=DT_MS))`` (cells and connections, or the error text), a run recording every cell's
+  spikes, ``sim.exportNeuroML2`` into ``WORK/<doc>/export``, ``pynml -validate`` on the
+  exported network file (one Java at a time, niced), and the exported LEMS file re-imported
+  and run in another process: cells, connections and every cell's spikes must be the first
+  run's, exactly (``same``).
+* **documents without a network**: nothing to run (``neuroloom run`` of one builds no
+  cell); every ``<cell>`` is read as a cellParams entry with
+  ``specs.NetParams().importCellParams`` (sections and mechanisms, or the error text).
+
+Writes ``docs/neuroml-documents.md`` and ``tests/data/neuroml_documents.json`` (the figures;
+tests/acceptance/test_neuroml_documents.py re-runs the documents that pass today).
+
+    python bench/neuroml_documents.py                          # every document
+    python bench/neuroml_documents.py --documents NML2_SegmentConnections --work W
+    python bench/neuroml_documents.py --page-only --work W     # the page from W's records
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+import time
+import traceback
+import warnings
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from neuroml_conformance import (PYTHON, ROOT, corpus, error_line, fresh_copy, java,  # noqa: E402
+                                 pynml_env)
+
+DURATION_MS = 200.0
+DT_MS = 0.025
+TIMEOUT_S = {"neuroloom": 900, "validate": 300}
+REPORT = ROOT / "docs" / "neuroml-documents.md"
+FIGURES = ROOT / "tests" / "data" / "neuroml_documents.json"
+
+
+def documents() -> list[str]:
+    """The stems of the corpus's NeuroML2 documents (examples/*.nml), sorted."""
+    return sorted(p.stem for p in (corpus() / "examples").glob("*.nml"))
+
+
+def holds(path: Path) -> dict[str, int]:
+    """Top-level element name -> count (``include`` and ``notes`` left out)."""
+    counts = collections.Counter(el.tag.rsplit("}", 1)[-1] for el in ET.parse(path).getroot())
+    return {k: v for k, v in sorted(counts.items()) if k not in ("include", "notes")}
+
+
+# -- in the child process --------------------------------------------------------------------
+def spikes_by_cell(network, data) -> dict[str, list[float]]:
+    """'<population>[<index>]' -> its spike times (ms, sorted), every cell."""
+    import numpy as np  # the harness's parent process needs no numpy
+
+    spkt, spkid = np.asarray(data["spkt"], float), np.asarray(data["spkid"], float)
+    return {f"{p.label}[{i}]": [float(t) for t in np.sort(spkt[spkid == p.gid_start + i])]
+            for p in network.pops for i in range(p.size)}
+
+
+def run_model(path: Path, simconfig) -> dict:
+    """Import, run, gather: the network's size and every cell's spikes."""
+    from neuroloom import sim  # the child's NEURON, loaded only where it runs
+
+    start = time.time()
+    model = sim.importNeuroML2(str(path), simConfig=simconfig, simulate=False, analyze=False)
+    record = {"import_s": round(time.time() - start, 2)}
+    network = model.network
+    record["populations"] = {p.label: int(p.size) for p in network.pops}
+    record["cells"] = int(sum(p.size for p in network.pops))
+    record["connections"] = int(len(network.conns))
+    start = time.time()
+    sim.runSim()
+    sim.gatherData()
+    record["run_s"] = round(time.time() - start, 2)
+    record["spikes"] = spikes_by_cell(network, sim.allSimData)
+    return record
+
+
+def cell_files(path: Path) -> dict:
+    """Every <cell> of a document as a cellParams entry: sections and mechanisms, or the
+    error."""
+    from neuroloom import specs  # the child's
+
+    cells = {}
+    for el in ET.parse(path).getroot():
+        if el.tag.rsplit("}", 1)[-1] != "cell":
+            continue
+        cell_id = el.get("id")
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                params = specs.NetParams().importCellParams(cell_id, str(path), cellName=cell_id)
+            secs = params["secs"]
+            cells[cell_id] = {"ok": True, "sections": len(secs),
+                              "mechanisms": sorted({m for s in secs.values()
+                                                    for m in s.get("mechs", {})}),
+                              "warnings": [str(w.message).split(": ", 1)[-1] for w in caught]}
+        except Exception as exc:  # the report says what failed
+            cells[cell_id] = {"ok": False, "error": one_line(exc)}
+    return cells
+
+
+def one_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:400]
+
+
+def child(path: Path, export: Path | None, reimport: bool) -> dict:
+    """One document (or, with reimport, an exported LEMS file) in this process."""
+    from neuroloom import specs
+    from neuroloom.neuroml import reader
+
+    record: dict = {}
+    if not reimport:
+        doc = reader.read(path)
+        record["reader"] = {"components": len(doc.components), "network": doc.network_id or None}
+        if not doc.network_id:
+            record["cell_params"] = cell_files(path)
+            from neuroloom import sim  # the child's NEURON
+
+            try:  # what sim.importNeuroML2 (and so neuroloom run) makes of it
+                model = sim.importNeuroML2(str(path), simulate=False, analyze=False)
+                record["without_network"] = f"{len(model.network.cells)} cells"
+            except Exception as exc:  # the report says what failed
+                record["without_network"] = one_line(exc)
+            return record
+    config = None if reimport else specs.SimConfig(duration=DURATION_MS, dt=DT_MS)
+    try:
+        record.update(run_model(path, config))
+    except Exception as exc:  # the report says what failed
+        record["import_error"] = one_line(exc)
+        record["traceback"] = traceback.format_exc()[-3000:]
+        return record
+    if export is not None:
+        from neuroloom import sim
+
+        export.mkdir(parents=True, exist_ok=True)
+        os.chdir(export)  # the export goes to the saveFolder: none at import, so "."
+        start = time.time()
+        try:
+            record["export"] = [str(Path(f).resolve()) for f in sim.exportNeuroML2(path.stem)]
+        except Exception as exc:  # the round trip's failure, not the run's
+            record["export_error"] = one_line(exc)
+            record["traceback"] = traceback.format_exc()[-3000:]
+        record["export_s"] = round(time.time() - start, 2)
+    return record
+
+
+def child_main(args) -> int:
+    out = Path(args.child_out)
+    try:
+        record = child(Path(args.child), Path(args.child_export) if args.child_export else None,
+                       args.child_reimport)
+    except BaseException as exc:  # every failure comes back as data
+        record = {"error": one_line(exc), "traceback": traceback.format_exc()[-3000:]}
+    out.write_text(json.dumps(record))
+    return 0
+
+
+# -- in the parent ---------------------------------------------------------------------------
+def run_child(path: Path, out: Path, export: Path | None = None, reimport: bool = False) -> dict:
+    """child() in its own process (NEURON's state is per process)."""
+    command = ["nice", "-n", "10", str(PYTHON), str(Path(__file__).resolve()), "--child",
+               str(path), "--child-out", str(out)]
+    if export is not None:
+        command += ["--child-export", str(export)]
+    if reimport:
+        command.append("--child-reimport")
+    env = {**pynml_env(), "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    start = time.time()
+    try:
+        run = subprocess.run(command, cwd=path.parent, env=env, capture_output=True, text=True,
+                             check=False, timeout=TIMEOUT_S["neuroloom"])
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout after {TIMEOUT_S['neuroloom']} s",
+                "wall_s": round(time.time() - start, 2)}
+    log = run.stdout + run.stderr
+    out.with_suffix(".log").write_text(log)
+    if not out.exists():
+        return {"error": error_line(log), "wall_s": round(time.time() - start, 2)}
+    record = json.loads(out.read_text())
+    record["wall_s"] = round(time.time() - start, 2)
+    return record
+
+
+def validate(nml: Path) -> dict:
+    """pynml -validate on one file: ok, wall s, the error line."""
+    code, log, wall = java([nml.name, "-validate"], nml.parent, TIMEOUT_S["validate"])
+    ok = code == 0 and "Valid against schema and all tests" in log
+    return {"ok": ok, "wall_s": round(wall, 2), **({} if ok else {"error": error_line(log)})}
+
+
+def same(first: dict, again: dict) -> dict:
+    """Which of cells, connections, spikes the re-import reproduced exactly."""
+    return {key: again.get(key) == first.get(key) for key in ("cells", "connections", "spikes")}
+
+
+def round_trip(first: dict, folder: Path) -> dict:
+    """Validate the export and re-import its LEMS file: the verdict and its figures."""
+    if first.get("export_error"):
+        return {"ok": False, "error": f"export: {first['export_error']}"}
+    files = [Path(f) for f in first.get("export", [])]
+    nml = [f for f in files if f.suffix in (".nml", ".h5")]
+    lems = [f for f in files if f.suffix == ".xml"]
+    out = {"files": [f.name for f in files]}
+    if not nml or not lems:
+        return {**out, "ok": False, "error": "the export wrote no network or LEMS file"}
+    out["validate"] = validate(nml[0])
+    again = run_child(lems[0], folder / "reimport.json", reimport=True)
+    out["reimport_s"] = again.get("wall_s")
+    if again.get("error") or again.get("import_error"):
+        return {**out, "ok": False,
+                "error": f"re-import: {again.get('error') or again.get('import_error')}"}
+    out["same"] = same(first, again)
+    problems = [f"{k} differ" for k, ok in out["same"].items() if not ok]
+    if not out["validate"]["ok"]:
+        problems.insert(0, f"pynml -validate: {out['validate']['error']}")
+    return {**out, "ok": not problems, **({"error": "; ".join(problems)} if problems else {})}
+
+
+def run_document(stem: str, work: Path) -> dict:
+    """One document end to end in WORK/<stem>: the record the page and the figures use."""
+    folder = work / stem
+    copy = fresh_copy(folder / "corpus").parent / "examples"
+    path = copy / f"{stem}.nml"
+    start = time.time()
+    record = {"document": stem, "holds": holds(path)}
+    first = run_child(path, folder / "run.json", export=folder / "export")
+    record.update({k: v for k, v in first.items() if k != "traceback"})
+    if "cells" in first:
+        record["round_trip"] = round_trip(first, folder)
+    record["spike_count"] = sum(map(len, first.get("spikes", {}).values())) if "spikes" in first \
+        else None
+    record["time_s"] = round(time.time() - start, 2)
+    (folder / "record.json").write_text(json.dumps(record))
+    return record
+
+
+# -- the figures and the page ----------------------------------------------------------------
+def figures(record: dict) -> dict:
+    """What tests/data/neuroml_documents.json keeps of a record (spike lists as counts)."""
+    keep = {k: record[k] for k in ("document", "holds", "reader", "cell_params",
+                                   "without_network", "populations",
+                                   "cells", "connections", "spike_count", "import_error",
+                                   "export_error", "error", "time_s") if k in record}
+    if "round_trip" in record:
+        rt = record["round_trip"]
+        keep["round_trip"] = {k: rt[k] for k in ("ok", "error", "same", "files") if k in rt}
+        keep["round_trip"]["validates"] = rt.get("validate", {}).get("ok")
+    keep["passes"] = bool(record.get("round_trip", {}).get("ok"))
+    return keep
+
+
+def verdict(record: dict) -> tuple[str, str, str, str]:
+    """(import, spikes, validates, identical) cells of the table."""
+    if record.get("error"):
+        return f"error: {record['error']}", "", "", ""
+    if "import_error" in record:
+        return "error (below)", "", "", ""
+    if "cells" not in record:
+        return f"no network (sim.importNeuroML2: {record.get('without_network')})", "", "", ""
+    rt = record.get("round_trip", {})
+    valid = rt.get("validate", {}).get("ok", rt.get("validates"))
+    identical = "yes" if rt.get("ok") else ("no: " + rt.get("error", "") if valid or "same" in rt
+                                            else "-")
+    if rt.get("same") and not rt.get("ok") and all(rt["same"].values()):
+        identical = "yes"
+    return ("ok", str(record.get("spike_count")),
+            {True: "yes", False: "no", None: "-"}[valid], identical)
+
+
+def short(holds_: dict) -> str:
+    return ", ".join(f"{k}" + (f" x{v}" if v > 1 else "") for k, v in holds_.items())
+
+
+PAGE_HEAD = f"""# NeuroML2 documents: import, export, validate, re-import
+
+Every NeuroML2 document of the corpus that comes without a LEMS file
+(`../shared/neuroml-examples/examples/*.nml`, NeuroML2 repository at ed6b8b7), as
+`bench/neuroml_documents.py` runs it (issue 18, item 3: lossless both ways). Each document
+runs in its own process in a fresh copy of the corpus: `sim.importNeuroML2` with
+{DURATION_MS:g} ms at dt {DT_MS} ms, every cell's spikes recorded; `sim.exportNeuroML2`;
+`pynml -validate` on the exported network file; the exported LEMS file re-imported and run in
+another process, whose cells, connections and spikes must be the first run's exactly. A
+document without a `<network>` has nothing to run (`neuroloom run X.nml` builds no cell);
+its `<cell>`s are read with `specs.NetParams().importCellParams`. The LEMS examples are in
+[neuroml-conformance.md](neuroml-conformance.md). Figures: `tests/data/neuroml_documents.json`;
+CI (`tests/acceptance/test_neuroml_documents.py`) re-runs the documents that pass.
+
+| document | holds | import | cells / connections | spikes | export validates | re-import identical | time (s) |
+|---|---|---|---|---|---|---|---|
+"""
+
+
+def write_page(records: list[dict]) -> None:
+    rows, notes = [], []
+    for rec in records:
+        imp, spikes, valid, identical = verdict(rec)
+        size = f"{rec['cells']} / {rec['connections']}" if "cells" in rec else "-"
+        if "cells" not in rec and "cell_params" in rec and rec["cell_params"]:
+            read = [f"{c}: " + (f"{v['sections']} sections, mechanisms "
+                                f"{', '.join(v['mechanisms']) or 'none'}" if v["ok"] else "error")
+                    for c, v in rec["cell_params"].items()]
+            size = "cells read: " + "; ".join(read)
+        rows.append(f"| {rec['document']} | {short(rec['holds'])} | {imp} | {size} | {spikes} "
+                    f"| {valid} | {identical} | {rec.get('time_s', '')} |")
+        for key in ("error", "import_error", "export_error"):
+            if rec.get(key):
+                notes.append(f"- **{rec['document']}** ({key.replace('_', ' ')}): `{rec[key]}`")
+        rt = rec.get("round_trip", {})
+        if rt.get("error") and not rec.get("export_error"):
+            notes.append(f"- **{rec['document']}** (round trip): `{rt['error']}`")
+        for cell, v in (rec.get("cell_params") or {}).items():
+            for warning in v.get("warnings", []):
+                notes.append(f"- **{rec['document']}**, cell `{cell}` (importCellParams warns): "
+                             f"`{warning}`")
+            if not v["ok"]:
+                notes.append(f"- **{rec['document']}**, cell `{cell}` (importCellParams): "
+                             f"`{v['error']}`")
+    text = PAGE_HEAD + "\n".join(rows) + "\n"
+    text += "\n## What does not work\n\n" + ("\n".join(notes) if notes else "Nothing.") + "\n"
+    text += NOTES_TAIL
+    REPORT.write_text(text)
+
+
+NOTES_TAIL = """
+## Documents without a network
+
+`sim.importNeuroML2` of a document without a `<network>` builds an empty model (0 cells, no
+error and no warning); `neuroloom run` then runs nothing. What neuroloom offers for such
+files is the cell reader, `specs.NetParams().importCellParams(label, file, cellName=id)`,
+which reads a `<cell>` (morphology and biophysics) into a cellParams entry; the channels,
+synapses and inputs of these documents are read by `neuroml.reader.read` (counted in the
+figures) and become NEURON mechanisms only when a network uses them. Abstract cells
+(iafCell, izhikevich2007Cell, ...) have no cellParams form: they run only inside a network.
+"""
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", nargs="*", help="document stems (default: every one)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/neuroml_documents"))
+    parser.add_argument("--page-only", action="store_true")
+    parser.add_argument("--child")
+    parser.add_argument("--child-out")
+    parser.add_argument("--child-export")
+    parser.add_argument("--child-reimport", action="store_true")
+    args = parser.parse_args(argv)
+    if args.child:
+        return child_main(args)
+    names = args.documents or documents()
+    records = []
+    for name in names:
+        saved = args.work / name / "record.json"
+        if args.page_only:
+            records.append(json.loads(saved.read_text()))
+            continue
+        record = run_document(name, args.work)
+        print(f"{name}: {verdict(record)} {record['time_s']} s", flush=True)
+        records.append(record)
+    if set(names) == set(documents()):
+        write_page(records)
+        FIGURES.write_text(json.dumps([figures(r) for r in records], indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
