@@ -42,8 +42,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import numpy as np  # noqa: E402
 from neuroml_conformance import (PYTHON, ROOT, corpus, error_line, fresh_copy, java,  # noqa: E402
                                  pynml_env)
+
+from neuroloom import sim, specs  # noqa: E402
+from neuroloom.neuroml import reader  # noqa: E402
 
 DURATION_MS = 200.0
 DT_MS = 0.025
@@ -66,8 +70,6 @@ def holds(path: Path) -> dict[str, int]:
 # -- in the child process --------------------------------------------------------------------
 def spikes_by_cell(network, data) -> dict[str, list[float]]:
     """'<population>[<index>]' -> its spike times (ms, sorted), every cell."""
-    import numpy as np  # the harness's parent process needs no numpy
-
     spkt, spkid = np.asarray(data["spkt"], float), np.asarray(data["spkid"], float)
     return {f"{p.label}[{i}]": [float(t) for t in np.sort(spkt[spkid == p.gid_start + i])]
             for p in network.pops for i in range(p.size)}
@@ -75,8 +77,6 @@ def spikes_by_cell(network, data) -> dict[str, list[float]]:
 
 def run_model(path: Path, simconfig) -> dict:
     """Import, run, gather: the network's size and every cell's spikes."""
-    from neuroloom import sim  # the child's NEURON, loaded only where it runs
-
     start = time.time()
     model = sim.importNeuroML2(str(path), simConfig=simconfig, simulate=False, analyze=False)
     record = {"import_s": round(time.time() - start, 2)}
@@ -95,8 +95,6 @@ def run_model(path: Path, simconfig) -> dict:
 def cell_files(path: Path) -> dict:
     """Every <cell> of a document as a cellParams entry: sections and mechanisms, or the
     error."""
-    from neuroloom import specs  # the child's
-
     cells = {}
     for el in ET.parse(path).getroot():
         if el.tag.rsplit("}", 1)[-1] != "cell":
@@ -122,20 +120,19 @@ def one_line(exc: BaseException) -> str:
 
 def child(path: Path, export: Path | None, reimport: bool) -> dict:
     """One document (or, with reimport, an exported LEMS file) in this process."""
-    from neuroloom import specs
-    from neuroloom.neuroml import reader
-
     record: dict = {}
     if not reimport:
         doc = reader.read(path)
         record["reader"] = {"components": len(doc.components), "network": doc.network_id or None}
         if not doc.network_id:
             record["cell_params"] = cell_files(path)
-            from neuroloom import sim  # the child's NEURON
-
             try:  # what sim.importNeuroML2 (and so neuroloom run) makes of it
-                model = sim.importNeuroML2(str(path), simulate=False, analyze=False)
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    model = sim.importNeuroML2(str(path), simulate=False, analyze=False)
                 record["without_network"] = f"{len(model.network.cells)} cells"
+                record["import_warnings"] = [str(w.message).split(": ", 1)[-1]
+                                             for w in caught]
             except Exception as exc:  # the report says what failed
                 record["without_network"] = one_line(exc)
             return record
@@ -147,8 +144,6 @@ def child(path: Path, export: Path | None, reimport: bool) -> dict:
         record["traceback"] = traceback.format_exc()[-3000:]
         return record
     if export is not None:
-        from neuroloom import sim
-
         export.mkdir(parents=True, exist_ok=True)
         os.chdir(export)  # the export goes to the saveFolder: none at import, so "."
         start = time.time()
@@ -211,7 +206,28 @@ def same(first: dict, again: dict) -> dict:
     return {key: again.get(key) == first.get(key) for key in ("cells", "connections", "spikes")}
 
 
-def round_trip(first: dict, folder: Path) -> dict:
+def names(path: Path) -> dict:
+    """What the reader finds in a file (with its includes): component ids, the network's
+    id, population ids, (kind, id) of projections and input lists."""
+    doc = reader.read(path)
+    return {"components": sorted(doc.components), "network": doc.network_id,
+            "populations": sorted(p.id for p in doc.populations),
+            "projections": sorted(f"{p.kind} {p.id}" for p in doc.projections)}
+
+
+def kept(original: dict, exported: dict) -> dict:
+    """What of the original's names the export lost or renamed (empty: all kept)."""
+    out = {}
+    lost = sorted(set(original["components"]) - set(exported["components"]))
+    if lost:
+        out["components lost"] = lost
+    for key in ("network", "populations", "projections"):
+        if original[key] != exported[key]:
+            out[key] = [original[key], exported[key]]
+    return out
+
+
+def round_trip(first: dict, folder: Path, original: Path | None = None) -> dict:
     """Validate the export and re-import its LEMS file: the verdict and its figures."""
     if first.get("export_error"):
         return {"ok": False, "error": f"export: {first['export_error']}"}
@@ -222,6 +238,8 @@ def round_trip(first: dict, folder: Path) -> dict:
     if not nml or not lems:
         return {**out, "ok": False, "error": "the export wrote no network or LEMS file"}
     out["validate"] = validate(nml[0])
+    if original is not None:  # the network is the test; names are reported, not required
+        out["names"] = kept(names(original), names(nml[0]))
     again = run_child(lems[0], folder / "reimport.json", reimport=True)
     out["reimport_s"] = again.get("wall_s")
     if again.get("error") or again.get("import_error"):
@@ -244,7 +262,7 @@ def run_document(stem: str, work: Path) -> dict:
     first = run_child(path, folder / "run.json", export=folder / "export")
     record.update({k: v for k, v in first.items() if k != "traceback"})
     if "cells" in first:
-        record["round_trip"] = round_trip(first, folder)
+        record["round_trip"] = round_trip(first, folder, path)
     record["spike_count"] = sum(map(len, first.get("spikes", {}).values())) if "spikes" in first \
         else None
     record["time_s"] = round(time.time() - start, 2)
@@ -256,12 +274,13 @@ def run_document(stem: str, work: Path) -> dict:
 def figures(record: dict) -> dict:
     """What tests/data/neuroml_documents.json keeps of a record (spike lists as counts)."""
     keep = {k: record[k] for k in ("document", "holds", "reader", "cell_params",
-                                   "without_network", "populations",
+                                   "without_network", "import_warnings", "populations",
                                    "cells", "connections", "spike_count", "import_error",
                                    "export_error", "error", "time_s") if k in record}
     if "round_trip" in record:
         rt = record["round_trip"]
-        keep["round_trip"] = {k: rt[k] for k in ("ok", "error", "same", "files") if k in rt}
+        keep["round_trip"] = {k: rt[k] for k in ("ok", "error", "same", "files", "names")
+                              if k in rt}
         keep["round_trip"]["validates"] = rt.get("validate", {}).get("ok")
     keep["passes"] = bool(record.get("round_trip", {}).get("ok"))
     return keep
@@ -335,15 +354,59 @@ def write_page(records: list[dict]) -> None:
                              f"`{v['error']}`")
     text = PAGE_HEAD + "\n".join(rows) + "\n"
     text += "\n## What does not work\n\n" + ("\n".join(notes) if notes else "Nothing.") + "\n"
+    text += NAMES_HEAD + "\n".join(renamed(rec) for rec in records
+                                    if rec.get("round_trip", {}).get("names")) + "\n"
     text += NOTES_TAIL
     REPORT.write_text(text)
+
+
+def renamed(rec: dict) -> str:
+    """One bullet: what of a document's names its export does not keep."""
+    names_ = rec["round_trip"]["names"]
+    parts = []
+    if "components lost" in names_:
+        parts.append("components not in the export: "
+                     + ", ".join(f"`{c}`" for c in names_["components lost"]))
+    if "network" in names_:
+        parts.append("network `{}` -> `{}`".format(*names_["network"]))
+    if "populations" in names_:
+        parts.append("populations {} -> {}".format(*names_["populations"]))
+    if "projections" in names_:
+        old, new = names_["projections"]
+        if len(old) == len(new):
+            parts.append(f"projections and input lists: ids renamed (e.g. `{old[0]}` -> "
+                         f"`{new[0]}`)")
+        else:
+            parts.append("projections and input lists: "
+                         f"{', '.join(f'`{p}`' for p in old)} -> "
+                         f"{', '.join(f'`{p}`' for p in new) or 'none'}")
+    return f"- **{rec['document']}**: " + "; ".join(parts)
+
+
+NAMES_HEAD = """
+## What the export renames or leaves out (the re-imported network runs the same)
+
+The export writes the network neuroloom built, not the document it read: ids are neuroloom's
+(network `network`, projections `<projection>_<pre>_<post>_<synapse>`, inputs
+`<inputList>_<population>_<input>_<source>`), components no cell or connection uses are not
+written (nor is an empty projection: NML2_FullNeuroML's `Proj1`), top-level `morphology` and
+`biophysicalProperties` are written inside their cell, and input components and spike sources
+are renamed after their input list or population (`spikes1` -> `pop_spikes1_source`). Channels that are exactly
+NEURON's `hh` and `pas` run as those built-ins by default and are exported as neuroloom's
+own NeuroML definitions of them (`naChan`, `kChan`, `neuroloom_pas`: the document's
+`passiveChan` becomes `neuroloom_pas`); imported with `mechanisms='jneuroml'` they keep their
+ids (`passiveChan`, `naChan`, `kChan`, checked on NML2_SingleCompHHCell). Names compared with
+`neuroml.reader.read` on the original document and the exported network file:
+
+"""
 
 
 NOTES_TAIL = """
 ## Documents without a network
 
-`sim.importNeuroML2` of a document without a `<network>` builds an empty model (0 cells, no
-error and no warning); `neuroloom run` then runs nothing. What neuroloom offers for such
+`sim.importNeuroML2` of a document without a `<network>` builds an empty model (0 cells) and
+warns that the document holds no `<network>` and that nothing is built or run (before issue
+18 it did so without a word); `neuroloom run` then runs nothing. What neuroloom offers for such
 files is the cell reader, `specs.NetParams().importCellParams(label, file, cellName=id)`,
 which reads a `<cell>` (morphology and biophysics) into a cellParams entry; the channels,
 synapses and inputs of these documents are read by `neuroml.reader.read` (counted in the

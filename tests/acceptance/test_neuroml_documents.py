@@ -24,8 +24,8 @@ _SPEC.loader.exec_module(harness)
 
 STORED = {r["document"]: r for r in json.loads(harness.FIGURES.read_text())}
 # Documents with a network that pass the round trip today and take a few seconds each
-# (the others take 18-35 s: jNeuroML generating their synapses' and channels' mechanisms).
-RUNS_TODAY = ("NML2_SegmentConnections", "NML2_SingleCompHHCell")
+# (7-10 s each once jNeuroML's generated code is cached; 18-56 s on a fresh machine).
+RUNS_TODAY = ("NML2_SegmentConnections", "NML2_SingleCompHHCell", "NML2_MultiCompCellNetwork")
 
 
 @pytest.mark.java
@@ -51,6 +51,8 @@ def test_a_document_without_a_network_has_its_cell_read(tmp_path):
     assert record["cell_params"]["SimpleCell"]["ok"]
     assert record["cell_params"]["SimpleCell"]["sections"] == \
         STORED["NML2_SimpleMorphology"]["cell_params"]["SimpleCell"]["sections"]
+    assert record["without_network"] == "0 cells"
+    assert any("holds no <network>" in w for w in record["import_warnings"])
 
 
 # -- the harness's helpers -------------------------------------------------------------------
@@ -89,3 +91,17 @@ def test_figures_keep_counts_not_spike_lists():
     kept = harness.figures(record)
     assert "spikes" not in kept and kept["spike_count"] == 1
     assert kept["passes"] and kept["round_trip"]["validates"] is True
+
+
+def test_kept_names_what_the_export_lost_or_renamed():
+    original = {"components": ["a", "b", "c"], "network": "net1", "populations": ["p"],
+                "projections": ["projection x"]}
+    assert harness.kept(original, original) == {}
+    exported = {"components": ["a", "c"], "network": "network", "populations": ["p"],
+                "projections": ["projection x_p_p_s"]}
+    assert harness.kept(original, exported) == {
+        "components lost": ["b"], "network": ["net1", "network"],
+        "projections": [["projection x"], ["projection x_p_p_s"]]}
+    line = harness.renamed({"document": "d", "round_trip": {"names": harness.kept(
+        original, {**exported, "projections": []})}})
+    assert "`b`" in line and "`net1` -> `network`" in line and "`projection x` -> none" in line
