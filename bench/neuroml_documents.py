@@ -32,6 +32,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -227,6 +228,23 @@ def kept(original: dict, exported: dict) -> dict:
     return out
 
 
+ANNOTATION = re.compile(r'\s*<property tag="neuroloom" value="[^"]*"\s*/>')
+
+
+def without_annotation(files: list[Path], folder: Path) -> Path:
+    """A copy of the exported files into folder, neuroloom's annotation (the network's
+    ``<property tag="neuroloom">``, neuroml/annotation.py) taken out of the NeuroML ones."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        text = file.read_text()
+        if file.suffix == ".nml":
+            text, count = ANNOTATION.subn("", text)
+            if count != 1:
+                raise RuntimeError(f"{file}: {count} neuroloom annotations, expected 1")
+        (folder / file.name).write_text(text)
+    return folder
+
+
 def round_trip(first: dict, folder: Path, original: Path | None = None) -> dict:
     """Validate the export and re-import its LEMS file: the verdict and its figures."""
     if first.get("export_error"):
@@ -247,6 +265,18 @@ def round_trip(first: dict, folder: Path, original: Path | None = None) -> dict:
                 "error": f"re-import: {again.get('error') or again.get('import_error')}"}
     out["same"] = same(first, again)
     problems = [f"{k} differ" for k, ok in out["same"].items() if not ok]
+    # the same files without neuroloom's annotation: the NeuroML elements alone must hold
+    # the network (the importer then reads the file as any NeuroML file)
+    plain = without_annotation(files, folder / "plain")
+    bare = run_child(plain / lems[0].name, folder / "reimport_plain.json", reimport=True)
+    if bare.get("error") or bare.get("import_error"):
+        out["same_without_annotation"] = None
+        problems.append("re-import without the annotation: "
+                        f"{bare.get('error') or bare.get('import_error')}")
+    else:
+        out["same_without_annotation"] = same(first, bare)
+        problems += [f"{k} differ without the annotation"
+                     for k, ok in out["same_without_annotation"].items() if not ok]
     if not out["validate"]["ok"]:
         problems.insert(0, f"pynml -validate: {out['validate']['error']}")
     return {**out, "ok": not problems, **({"error": "; ".join(problems)} if problems else {})}
@@ -279,29 +309,35 @@ def figures(record: dict) -> dict:
                                    "export_error", "error", "time_s") if k in record}
     if "round_trip" in record:
         rt = record["round_trip"]
-        keep["round_trip"] = {k: rt[k] for k in ("ok", "error", "same", "files", "names")
-                              if k in rt}
+        keep["round_trip"] = {k: rt[k] for k in ("ok", "error", "same", "same_without_annotation",
+                                                 "files", "names") if k in rt}
         keep["round_trip"]["validates"] = rt.get("validate", {}).get("ok")
     keep["passes"] = bool(record.get("round_trip", {}).get("ok"))
     return keep
 
 
-def verdict(record: dict) -> tuple[str, str, str, str]:
-    """(import, spikes, validates, identical) cells of the table."""
+def verdict(record: dict) -> tuple[str, str, str, str, str]:
+    """(import, spikes, validates, identical, identical without the annotation) cells of
+    the table."""
     if record.get("error"):
-        return f"error: {record['error']}", "", "", ""
+        return f"error: {record['error']}", "", "", "", ""
     if "import_error" in record:
-        return "error (below)", "", "", ""
+        return "error (below)", "", "", "", ""
     if "cells" not in record:
-        return f"no network (sim.importNeuroML2: {record.get('without_network')})", "", "", ""
+        return (f"no network (sim.importNeuroML2: {record.get('without_network')})",
+                "", "", "", "")
     rt = record.get("round_trip", {})
     valid = rt.get("validate", {}).get("ok", rt.get("validates"))
-    identical = "yes" if rt.get("ok") else ("no: " + rt.get("error", "") if valid or "same" in rt
-                                            else "-")
-    if rt.get("same") and not rt.get("ok") and all(rt["same"].values()):
-        identical = "yes"
-    return ("ok", str(record.get("spike_count")),
-            {True: "yes", False: "no", None: "-"}[valid], identical)
+
+    def identical(key):
+        found = rt.get(key)
+        if not found:
+            return "-"
+        return "yes" if all(found.values()) else "no: " + ", ".join(
+            k for k, ok in found.items() if not ok) + " differ"
+
+    return ("ok", str(record.get("spike_count")), {True: "yes", False: "no", None: "-"}[valid],
+            identical("same"), identical("same_without_annotation"))
 
 
 def short(holds_: dict) -> str:
@@ -316,21 +352,24 @@ Every NeuroML2 document of the corpus that comes without a LEMS file
 runs in its own process in a fresh copy of the corpus: `sim.importNeuroML2` with
 {DURATION_MS:g} ms at dt {DT_MS} ms, every cell's spikes recorded; `sim.exportNeuroML2`;
 `pynml -validate` on the exported network file; the exported LEMS file re-imported and run in
-another process, whose cells, connections and spikes must be the first run's exactly. A
+another process, whose cells, connections and spikes must be the first run's exactly; and
+again with neuroloom's annotation taken out of the exported file (the network's
+`<property tag="neuroloom">`, which the importer uses only on a file exactly as neuroloom
+wrote it): the NeuroML elements alone must give the same network and spikes. A
 document without a `<network>` has nothing to run (`neuroloom run X.nml` builds no cell);
 its `<cell>`s are read with `specs.NetParams().importCellParams`. The LEMS examples are in
 [neuroml-conformance.md](neuroml-conformance.md). Figures: `tests/data/neuroml_documents.json`;
 CI (`tests/acceptance/test_neuroml_documents.py`) re-runs the documents that pass.
 
-| document | holds | import | cells / connections | spikes | export validates | re-import identical | time (s) |
-|---|---|---|---|---|---|---|---|
+| document | holds | import | cells / connections | spikes | export validates | re-import identical | without annotation | time (s) |
+|---|---|---|---|---|---|---|---|---|
 """
 
 
 def write_page(records: list[dict]) -> None:
     rows, notes = [], []
     for rec in records:
-        imp, spikes, valid, identical = verdict(rec)
+        imp, spikes, valid, identical, bare = verdict(rec)
         size = f"{rec['cells']} / {rec['connections']}" if "cells" in rec else "-"
         if "cells" not in rec and "cell_params" in rec and rec["cell_params"]:
             read = [f"{c}: " + (f"{v['sections']} sections, mechanisms "
@@ -338,7 +377,7 @@ def write_page(records: list[dict]) -> None:
                     for c, v in rec["cell_params"].items()]
             size = "cells read: " + "; ".join(read)
         rows.append(f"| {rec['document']} | {short(rec['holds'])} | {imp} | {size} | {spikes} "
-                    f"| {valid} | {identical} | {rec.get('time_s', '')} |")
+                    f"| {valid} | {identical} | {bare} | {rec.get('time_s', '')} |")
         for key in ("error", "import_error", "export_error"):
             if rec.get(key):
                 notes.append(f"- **{rec['document']}** ({key.replace('_', ' ')}): `{rec[key]}`")

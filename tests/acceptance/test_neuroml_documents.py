@@ -41,6 +41,7 @@ def test_document_round_trip_is_lossless(stem, tmp_path):
     trip = record["round_trip"]
     assert trip["validate"]["ok"], trip
     assert trip["same"] == {"cells": True, "connections": True, "spikes": True}
+    assert trip["same_without_annotation"] == trip["same"]
     assert trip["ok"]
 
 
@@ -77,6 +78,21 @@ def test_round_trip_reports_a_failed_export_and_a_missing_file(tmp_path):
     assert out == {"ok": False, "error": "export: FormatError: x"}
     out = harness.round_trip({"export": [str(tmp_path / "a.net.nml")]}, tmp_path)
     assert not out["ok"] and "no network or LEMS file" in out["error"]
+
+
+def test_without_annotation_takes_out_only_neuroloom_s_property(tmp_path):
+    net = tmp_path / "x.net.nml"
+    net.write_text('<neuroml><network id="n">\n  <property tag="neuroloom" value="ab:cd"/>\n'
+                   '  <property tag="other" value="1"/></network></neuroml>')
+    lems = tmp_path / "LEMS_x.xml"
+    lems.write_text('<Lems><Include file="x.net.nml"/></Lems>')
+    out = harness.without_annotation([net, lems], tmp_path / "plain")
+    assert (out / "x.net.nml").read_text() == ('<neuroml><network id="n">\n'
+                                               '  <property tag="other" value="1"/></network></neuroml>')
+    assert (out / "LEMS_x.xml").read_text() == lems.read_text()
+    net.write_text("<neuroml/>")
+    with pytest.raises(RuntimeError, match="0 neuroloom annotations"):
+        harness.without_annotation([net], tmp_path / "again")
 
 
 def test_holds_counts_top_level_elements():
