@@ -324,6 +324,15 @@ class _Standard:
         return self.cell_codes[comp_id]
 
     def _morphological(self, comp) -> CellType:
+        populations = [el.get("id") for el in comp.element.iter()
+                       if el.tag.rsplit("}", 1)[-1] == "channelPopulation"]
+        if populations:  # refused here, not as jNeuroML's raw refusal of the whole file
+            raise FormatError(
+                f"{comp.where}: channelPopulation {', '.join(map(repr, populations))}: a cell "
+                "with channel populations cannot run in neuroloom: it runs a cell's channels "
+                "as jNeuroML's NEURON code generation writes them, and that generation does "
+                "not support channel populations (CHANNEL_POPULATIONS_CELL_MODEL); give the "
+                "channels as channelDensity")
         doc = self._libneuroml_doc()
         cell = next((c for c in doc.cells if c.id == comp.id), None)
         if cell is None:
