@@ -116,7 +116,7 @@ def cell_files(path: Path) -> dict:
 
 
 def one_line(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:400]
+    return f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:700]
 
 
 def child(path: Path, export: Path | None, reimport: bool) -> dict:
@@ -282,6 +282,40 @@ def round_trip(first: dict, folder: Path, original: Path | None = None) -> dict:
     return {**out, "ok": not problems, **({"error": "; ".join(problems)} if problems else {})}
 
 
+def cell_components(path: Path) -> list[str]:
+    """Ids of the document's own cells: <cell> and the abstract and PyNN cell types."""
+    return [el.get("id") for el in ET.parse(path).getroot()
+            if re.fullmatch(r"cell|\w+Cell|(IF|EIF)_\w+|HH_cond_exp", el.tag.rsplit("}", 1)[-1])]
+
+
+def one_cell_network(path: Path, cell_id: str) -> Path:
+    """A document beside path that includes it and holds a network of one cell_id cell."""
+    wrapper = path.with_name(f"{path.stem}__{cell_id}.nml")
+    wrapper.write_text(
+        '<neuroml xmlns="http://www.neuroml.org/schema/neuroml2" id="one_cell">\n'
+        f'  <include href="{path.name}"/>\n  <network id="one_cell">\n'
+        f'    <population id="pop_{cell_id}" component="{cell_id}" size="1"/>\n'
+        '  </network>\n</neuroml>\n')
+    return wrapper
+
+
+def run_one_cell(path: Path, cell_id: str, folder: Path) -> dict:
+    """A cell of a document without a network, in a network of its own: import, run,
+    export, validate, re-import (as a network document)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    first = run_child(one_cell_network(path, cell_id), folder / "run.json",
+                      export=folder / "export")
+    out = {k: first[k] for k in ("cells", "import_error", "error", "export_error")
+           if k in first}
+    if "spikes" in first:
+        out["spike_count"] = sum(map(len, first["spikes"].values()))
+        trip = round_trip(first, folder)
+        out["round_trip"] = {k: trip[k] for k in ("ok", "error", "same",
+                                                  "same_without_annotation") if k in trip}
+        out["round_trip"]["validates"] = trip.get("validate", {}).get("ok")
+    return out
+
+
 def run_document(stem: str, work: Path) -> dict:
     """One document end to end in WORK/<stem>: the record the page and the figures use."""
     folder = work / stem
@@ -293,6 +327,9 @@ def run_document(stem: str, work: Path) -> dict:
     record.update({k: v for k, v in first.items() if k != "traceback"})
     if "cells" in first:
         record["round_trip"] = round_trip(first, folder, path)
+    elif "reader" in first:  # no network: each of its cells in a network of its own
+        record["one_cell_networks"] = {cell: run_one_cell(path, cell, folder / "one_cell" / cell)
+                                       for cell in cell_components(path)}
     record["spike_count"] = sum(map(len, first.get("spikes", {}).values())) if "spikes" in first \
         else None
     record["time_s"] = round(time.time() - start, 2)
@@ -304,7 +341,8 @@ def run_document(stem: str, work: Path) -> dict:
 def figures(record: dict) -> dict:
     """What tests/data/neuroml_documents.json keeps of a record (spike lists as counts)."""
     keep = {k: record[k] for k in ("document", "holds", "reader", "cell_params",
-                                   "without_network", "import_warnings", "populations",
+                                   "without_network", "import_warnings", "one_cell_networks",
+                                   "populations",
                                    "cells", "connections", "spike_count", "import_error",
                                    "export_error", "error", "time_s") if k in record}
     if "round_trip" in record:
@@ -366,7 +404,20 @@ CI (`tests/acceptance/test_neuroml_documents.py`) re-runs the documents that pas
 """
 
 
+def without_work_dir(value):
+    """value (a record, or a part of one) with the work folder's copy of the corpus left out
+    of every path: ``/W/<doc>/corpus/examples/x.nml`` -> ``examples/x.nml``."""
+    if isinstance(value, str):
+        return re.sub(r"/\S*?/corpus/", "", value)
+    if isinstance(value, dict):
+        return {k: without_work_dir(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_work_dir(v) for v in value]
+    return value
+
+
 def write_page(records: list[dict]) -> None:
+    records = without_work_dir(records)
     rows, notes = [], []
     for rec in records:
         imp, spikes, valid, identical, bare = verdict(rec)
@@ -393,10 +444,45 @@ def write_page(records: list[dict]) -> None:
                              f"`{v['error']}`")
     text = PAGE_HEAD + "\n".join(rows) + "\n"
     text += "\n## What does not work\n\n" + ("\n".join(notes) if notes else "Nothing.") + "\n"
+    text += one_cell_section(records)
     text += NAMES_HEAD + "\n".join(renamed(rec) for rec in records
                                     if rec.get("round_trip", {}).get("names")) + "\n"
     text += NOTES_TAIL
     REPORT.write_text(text)
+
+
+def one_cell_section(records: list[dict]) -> str:
+    """The table of the cells of the documents without a network, each in a network of its
+    own."""
+    rows = []
+    for rec in records:
+        for cell, got in (rec.get("one_cell_networks") or {}).items():
+            problem = (got.get("import_error") or got.get("error") or "").replace("`", "'")
+            if problem:
+                rows.append(f"| {rec['document']} | {cell} | refused: `{problem}` | | | | |")
+                continue
+            trip = got.get("round_trip", {})
+
+            def yes(key):
+                return "-" if not trip.get(key) else (
+                    "yes" if all(trip[key].values()) else "no")
+
+            valid = {True: "yes", False: "no", None: "-"}[trip.get("validates")]
+            rows.append(f"| {rec['document']} | {cell} | ok | {got.get('spike_count')} "
+                        f"| {valid} | {yes('same')} | {yes('same_without_annotation')} |")
+    return ONE_CELL_HEAD + "\n".join(rows) + "\n"
+
+
+ONE_CELL_HEAD = f"""
+## The cells of the documents without a network, each in a network of its own
+
+Every cell of such a document (`<cell>`, the abstract and PyNN cell types) as the one cell of
+a population in a document that includes it (`<doc>__<cell>.nml` beside it, no input), then
+as a network document above: import, {DURATION_MS:g} ms, export, validate, re-import.
+
+| document | cell | import | spikes | export validates | re-import identical | without annotation |
+|---|---|---|---|---|---|---|
+"""
 
 
 def renamed(rec: dict) -> str:
@@ -478,7 +564,8 @@ def main(argv=None) -> int:
         records.append(record)
     if set(names) == set(documents()):
         write_page(records)
-        FIGURES.write_text(json.dumps([figures(r) for r in records], indent=1) + "\n")
+        FIGURES.write_text(json.dumps([figures(without_work_dir(r)) for r in records],
+                                      indent=1) + "\n")
     return 0
 
 

@@ -45,6 +45,8 @@ def test_document_round_trip_is_lossless(stem, tmp_path):
     assert trip["ok"]
 
 
+@pytest.mark.java
+@pytest.mark.slow
 def test_a_document_without_a_network_has_its_cell_read(tmp_path):
     record = harness.run_document("NML2_SimpleMorphology", tmp_path)
     assert record["reader"] == {"components": 1, "network": None}
@@ -54,9 +56,38 @@ def test_a_document_without_a_network_has_its_cell_read(tmp_path):
         STORED["NML2_SimpleMorphology"]["cell_params"]["SimpleCell"]["sections"]
     assert record["without_network"] == "0 cells"
     assert any("holds no <network>" in w for w in record["import_warnings"])
+    alone = record["one_cell_networks"]["SimpleCell"]
+    assert alone["cells"] == 1 and alone["round_trip"]["ok"]
+
+
+@pytest.mark.java
+@pytest.mark.slow
+def test_an_abstract_cell_in_a_network_of_its_own_round_trips(tmp_path):
+    """NML2_AbstractCells has no network: its iafCell 'iaf' runs in one of its own."""
+    path = tmp_path / "NML2_AbstractCells.nml"
+    path.write_bytes((harness.corpus() / "examples" / path.name).read_bytes())
+    got = harness.run_one_cell(path, "iaf", tmp_path / "iaf")
+    stored = STORED["NML2_AbstractCells"]["one_cell_networks"]["iaf"]
+    assert (got["cells"], got["spike_count"]) == (1, stored["spike_count"]) and got["spike_count"]
+    assert got["round_trip"]["ok"] and got["round_trip"]["validates"]
+    assert got["round_trip"]["same_without_annotation"] == {
+        "cells": True, "connections": True, "spikes": True}
 
 
 # -- the harness's helpers -------------------------------------------------------------------
+def test_cell_components_and_their_one_cell_network(tmp_path):
+    examples = harness.corpus() / "examples"
+    assert harness.cell_components(examples / "NML2_AbstractCells.nml") == [
+        "iafTau", "iafTauRef", "iaf", "iafRef", "izBurst", "iz2007RS", "adExBurst", "fn1",
+        "fn1969", "pr2A"]
+    assert harness.cell_components(examples / "NML2_FullCell.nml") == ["SpikingCell"]
+    assert harness.cell_components(examples / "NML2_SynapseTypes.nml") == []
+    wrapper = harness.one_cell_network(tmp_path / "d.nml", "c1")
+    assert wrapper.name == "d__c1.nml"
+    assert '<include href="d.nml"/>' in wrapper.read_text()
+    assert '<population id="pop_c1" component="c1" size="1"/>' in wrapper.read_text()
+
+
 def test_every_document_of_the_corpus_is_in_the_figures():
     assert harness.documents() == sorted(STORED)
     assert len(STORED) == 17
@@ -121,3 +152,10 @@ def test_kept_names_what_the_export_lost_or_renamed():
     line = harness.renamed({"document": "d", "round_trip": {"names": harness.kept(
         original, {**exported, "projections": []})}})
     assert "`b`" in line and "`net1` -> `network`" in line and "`projection x` -> none" in line
+
+
+def test_the_page_and_figures_name_no_work_folder():
+    text = "FormatError: /tmp/w/NML2_X/corpus/examples/NML2_X.nml:3: <cell>"
+    assert harness.without_work_dir({"a": [text]}) == {
+        "a": ["FormatError: examples/NML2_X.nml:3: <cell>"]}
+    assert "/corpus/" not in harness.FIGURES.read_text()
