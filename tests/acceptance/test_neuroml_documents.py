@@ -5,8 +5,10 @@ bench/neuroml_documents.py runs every document of ../shared/neuroml-examples/exa
 user would (a fresh copy of the corpus, each step in its own process) and stores its figures
 in tests/data/neuroml_documents.json. Here the cheap documents that pass today run again the
 same way: cells, connections and spike counts as stored, the export accepted by
-``pynml -validate``, the re-imported export identical (cells, connections, every spike). The
-harness's comparison helpers are tested on their own (no NEURON, no Java).
+``pynml -validate``, the re-imported export identical (cells, connections, every spike), with
+and without neuroloom's annotation; a cell of a document without a network runs in a
+network of its own; an export runs in jNeuroML with neuroloom's spikes. The harness's
+comparison helpers are tested on their own (no NEURON, no Java).
 """
 import importlib.util
 import json
@@ -159,3 +161,24 @@ def test_the_page_and_figures_name_no_work_folder():
     assert harness.without_work_dir({"a": [text]}) == {
         "a": ["FormatError: examples/NML2_X.nml:3: <cell>"]}
     assert "/corpus/" not in harness.FIGURES.read_text()
+
+
+@pytest.mark.java
+@pytest.mark.slow
+def test_the_export_runs_in_jneuroml_with_neuroloom_s_spikes(tmp_path):
+    """NML2_SingleCompHHCell's export, run by pynml -neuron -run as is: its 7 spikes are
+    neuroloom's (measured: every one at 0.0 ms)."""
+    record = harness.run_document("NML2_SingleCompHHCell", tmp_path, with_jneuroml=True)
+    got = record["jneuroml"]
+    assert got["ok"] and got["spikes"] == got["matched"] == record["spike_count"] == 7
+    assert got["max_dt_ms"] <= harness.TOLERANCE_MS
+
+
+def test_compare_spikes_pairs_within_the_tolerance():
+    ours = {"a[0]": [10.0, 20.0], "b[0]": [5.0]}
+    assert harness.compare_spikes(ours, {"a[0]": [10.0, 20.05], "b[0]": [5.0]}) == {
+        "ok": True, "spikes": 3, "matched": 3, "max_dt_ms": 0.05}
+    late = harness.compare_spikes(ours, {"a[0]": [10.0, 20.2], "b[0]": [5.0]})
+    assert not late["ok"] and late["matched"] == 2
+    extra = harness.compare_spikes(ours, {"a[0]": [10.0, 20.0, 30.0], "b[0]": [5.0]})
+    assert not extra["ok"] and extra["spikes"] == 4
