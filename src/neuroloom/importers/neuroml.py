@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -126,6 +127,11 @@ def load(path, mod_folders=(), progress=None, mechanisms: str = "neuron") -> Neu
         What the file gets wrong, naming the file, line and element.
     ValueError
         ``mechanisms`` is not one of the readings.
+
+    Warns
+    -----
+    UserWarning
+        The files read hold no ``<network>``: the model is empty (0 cells).
     """
     if mechanisms not in MECHANISM_READINGS:
         raise ValueError(f"mechanisms={mechanisms!r} is not one of "
@@ -136,6 +142,11 @@ def load(path, mod_folders=(), progress=None, mechanisms: str = "neuron") -> Neu
     check_refractory(doc)
     check_outputs(doc)
     check_internal_voltages(doc)
+    if not doc.networks:  # an empty model must not pass for the document's model
+        warnings.warn(f"{doc.path}: holds no <network>: nothing to build or run (its "
+                      f"{len(doc.components)} components are built only when a network uses "
+                      "them; a <cell> reads into cellParams with "
+                      "specs.NetParams().importCellParams)", stacklevel=2)
     run = _run(doc)
     exact = exact_description(doc)
     if exact is not None:
@@ -313,6 +324,15 @@ class _Standard(InputLists):
         return self.cell_codes[comp_id]
 
     def _morphological(self, comp) -> CellType:
+        populations = [el.get("id") for el in comp.element.iter()
+                       if el.tag.rsplit("}", 1)[-1] == "channelPopulation"]
+        if populations:  # refused here, not as jNeuroML's raw refusal of the whole file
+            raise FormatError(
+                f"{comp.where}: channelPopulation {', '.join(map(repr, populations))}: a cell "
+                "with channel populations cannot run in neuroloom: it runs a cell's channels "
+                "as jNeuroML's NEURON code generation writes them, and that generation does "
+                "not support channel populations (CHANNEL_POPULATIONS_CELL_MODEL); give the "
+                "channels as channelDensity")
         doc = self._libneuroml_doc()
         cell = next((c for c in doc.cells if c.id == comp.id), None)
         if cell is None:
