@@ -211,3 +211,19 @@ def test_an_include_found_nowhere_is_still_an_error(tmp_path):
     with pytest.raises(FormatError, match=r"LEMS_x.xml:2: <Include>: included file "
                                           r"../examples/NoSuchFile.nml not found"):
         read(lems)
+
+
+def test_an_annotations_rdf_keeps_its_namespace_in_a_kept_definition():
+    """A channel's <annotation><rdf:RDF> (LEMSexamples/morphologies) written back in the
+    default namespace reads as a NeuroML element: jLEMS refused the export ("No such type
+    RDF"). It keeps its prefix, declared where the kept element needs it."""
+    import xml.etree.ElementTree as ET
+
+    from neuroloom.neuroml.component_types import plain_text
+
+    doc = read(CORPUS / "morphologies" / "Ca_pyr.channel.nml")
+    text = plain_text(doc.components["Ca_pyr"].element)
+    kept = ET.fromstring(text)  # every prefix declared
+    rdf = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+    assert kept.find(f"annotation/{rdf}RDF/{rdf}Description") is not None
+    assert kept.find("annotation/RDF") is None and text.count("xmlns:rdf=") == 1

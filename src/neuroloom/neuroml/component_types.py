@@ -10,6 +10,7 @@ or the types it extends (the file's own, then NeuroML's core types in the jNeuro
 """
 from __future__ import annotations
 
+import copy
 import re
 import xml.etree.ElementTree as ET
 from functools import cache
@@ -22,6 +23,15 @@ _DERIVED = ("DerivedVariable", "ConditionalDerivedVariable")
 _BARE_POINT = re.compile(r"^(-?[0-9]+)\.(\s*[A-Za-z_].*)?$")
 
 
+#: namespaces of NeuroML and LEMS (NeuroML's schema, LEMS's versions)
+_OURS = "{http://www.neuroml.org/"
+# prefixes for the annotation namespaces NeuroML files use, as they write them
+for _prefix, _uri in (("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+                      ("bqbiol", "http://biomodels.net/biology-qualifiers/"),
+                      ("bqmodel", "http://biomodels.net/model-qualifiers/")):
+    ET.register_namespace(_prefix, _uri)
+
+
 def local_name(tag: str) -> str:
     """A tag without its namespace."""
     return tag.rsplit("}", 1)[-1]
@@ -31,18 +41,23 @@ def plain_text(element: ET.Element, types: dict | None = None) -> str:
     """An element as text in the default namespace (LEMS files have none, NeuroML files
     NeuroML's), exposed derived variables of a ComponentType given their dimension, numbers
     with a bare trailing point given a 0."""
-    copy = _strip_namespace(element)
-    if local_name(copy.tag) == "ComponentType":
-        _fill_dimensions(copy, types or {})
-    return ET.tostring(copy, encoding="unicode")
+    plain = _strip_namespace(element)
+    if local_name(plain.tag) == "ComponentType":
+        _fill_dimensions(plain, types or {})
+    return ET.tostring(plain, encoding="unicode")
 
 
 def _strip_namespace(element: ET.Element) -> ET.Element:
-    copy = ET.Element(local_name(element.tag), {
+    """NeuroML's and LEMS's namespaces left out; an element of another (an annotation's
+    rdf:RDF) keeps its own, or it would read as a NeuroML element (jLEMS: "No such type
+    RDF")."""
+    if element.tag.startswith("{") and not element.tag.startswith(_OURS):
+        return copy.deepcopy(element)
+    plain = ET.Element(local_name(element.tag), {
         k: _BARE_POINT.sub(r"\g<1>.0\g<2>", v) for k, v in element.attrib.items()})
-    copy.text, copy.tail = element.text, element.tail
-    copy.extend(_strip_namespace(c) for c in element if isinstance(c.tag, str))
-    return copy
+    plain.text, plain.tail = element.text, element.tail
+    plain.extend(_strip_namespace(c) for c in element if isinstance(c.tag, str))
+    return plain
 
 
 def file_component_types(files) -> dict:

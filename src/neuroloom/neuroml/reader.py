@@ -146,6 +146,8 @@ class _Parser:
     def __init__(self, doc: Document, path: Path, text: bytes | None = None, progress=None):
         self.doc, self.path, self.text, self.progress = doc, path, text, progress
         self.stack: list[str] = []
+        self.prefixes: list[dict] = []  # per open element: its xmlns:<prefix> declarations
+        self.component_depth = 0  # where in the stack the component being built starts
         self.builder: ET.TreeBuilder | None = None
         self.component = None  # (type, id, line) being built
         self.current = None  # the population/projection/input list being read
@@ -198,12 +200,13 @@ class _Parser:
             attrs = {k: v for k, v in attrs.items() if k != "type"}
         depth = len(self.stack)
         self.stack.append(tag)
+        self.prefixes.append({k[6:]: v for k, v in attrs.items() if k.startswith("xmlns:")})
         if not {"ComponentType", "annotation", "notes"} & set(self.stack):
             problem = bad_value(tag, attrs)  # before any converter or simulator sees it
             if problem:
                 raise FormatError(f"{self.where(tag, attrs)}: {problem}")
         if self.builder is not None:
-            self.builder.start(tag, attrs)
+            self.builder.start(*self._foreign(name, attrs) if ":" in name else (tag, attrs))
             return
         if depth == 0:
             if tag not in ("neuroml", "Lems"):
@@ -222,10 +225,23 @@ class _Parser:
         elif "Simulation" in self.stack:
             self._simulation(tag, attrs, parent)
 
+    def _foreign(self, name, attrs) -> tuple:
+        """An element of another namespace (an annotation's rdf:RDF) kept as written, its
+        prefix declared on it: read as a NeuroML element it would be one (jLEMS: "No such
+        type RDF")."""
+        prefix = name.split(":", 1)[0]
+        inside = self.prefixes[self.component_depth:-1]  # the component's open elements
+        if not any(prefix in d for d in inside) and f"xmlns:{prefix}" not in attrs:
+            uri = next((d[prefix] for d in reversed(self.prefixes) if prefix in d), None)
+            if uri is not None:
+                attrs = {**attrs, f"xmlns:{prefix}": uri}
+        return name, attrs
+
     def end(self, name) -> None:
         tag = self.stack.pop()
+        self.prefixes.pop()
         if self.builder is not None:
-            self.builder.end(tag)
+            self.builder.end(name if ":" in name else tag)
             if len(self.stack) == 1:  # the component is complete
                 kind, ident, line = self.component
                 element = self.builder.close()
@@ -287,6 +303,7 @@ class _Parser:
                 raise FormatError(f"{self.where(tag)}: a component needs an id")
             self.component = (kind, attrs["id"], self.line)
             self.builder = ET.TreeBuilder()
+            self.component_depth = len(self.stack) - 1
             self.builder.start(kind, {k: v for k, v in attrs.items() if k != "type"
                                       or not generic})
 
