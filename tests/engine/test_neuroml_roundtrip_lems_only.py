@@ -1,6 +1,6 @@
 """Corpus models whose components NeuroML's schema cannot hold export back (issue 18, item 3):
-pointCellCondBased (Ex1_HH, Ex3_Net, Ex4_KS) and a channel with gates of two kinds (Ex24's
-k_slow) go, with the network using them, into <reference>.lems_only.xml, which the exported
+pointCellCondBased (Ex1_HH, Ex3_Net, Ex4_KS), a channel with gates of two kinds (Ex24's
+k_slow) and a synapse with no schema element (Ex11's stdpSynapse) go, with the network using them, into <reference>.lems_only.xml, which the exported
 LEMS file includes (as the corpus holds them: in LEMS). The .nml keeps the rest and passes
 ``pynml -validate``; the LEMS file re-imports to the same network firing identical spikes and
 runs in jNeuroML in a fresh folder."""
@@ -143,6 +143,20 @@ def test_a_channel_with_gates_of_two_kinds_goes_to_the_lems_file_with_its_cell(t
     assert '<cell id="hhtest"' in text and '<ionChannelHH id="k_slow"' in text
     assert '<ComponentType name="kslow_a_alpha_rate"' in text
     assert "k_slow" not in nml.read_text() and '<ionChannelHH id="na"' in nml.read_text()
+    rows = _jneuroml_in_fresh_folder(files, tmp_path / "fresh")
+    _same_as_jneuroml(rows, spikes, gids)
+
+
+def test_a_synapse_with_no_schema_element_goes_to_the_lems_file(tmp_path):
+    """Ex11_STDP's stdpSynapse has no element in NeuroML's schema: it goes, with the network
+    (its projection names it), to the LEMS file; the .nml keeps the two iafCells."""
+    spikes, gids, files = _round_trip("Ex11_STDP", tmp_path, 24)
+    nml, _, lems_only = files
+    text = lems_only.read_text()
+    assert '<stdpSynapse id="stdpSyn" gbase="0.1nS"' in text
+    assert 'synapse="stdpSyn"' in text
+    assert "stdpSyn" not in nml.read_text()
+    assert nml.read_text().count("<iafCell ") == 2
     rows = _jneuroml_in_fresh_folder(files, tmp_path / "fresh")
     _same_as_jneuroml(rows, spikes, gids)
 

@@ -220,12 +220,13 @@ class _Plan:
     def __post_init__(self):
         self.doc = neuroml.NeuroMLDocument(id="components")
         self.taken: set = set()
-        # cells and channels read from NeuroML that no NeuroML document holds: written
-        # with the network to a LEMS file (exporters/neuroml_lems_only.py)
+        # cells, channels and synapses read from NeuroML that no NeuroML document holds:
+        # written with the network to a LEMS file (exporters/neuroml_lems_only.py)
         self.lems_only = lems_only_definitions(self.net.mod_folders, {
             mech for t in self.net.cell_types for sec in t.sections for mech, _ in sec.mechs
             if mech not in BUILTIN_MECHANISMS} | {
-            p.mod for t in self.net.cell_types for sec in t.sections for p in sec.pointps})
+            p.mod for t in self.net.cell_types for sec in t.sections for p in sec.pointps} | {
+            m.mod for m in self.net.syn_mechs})
         self.lems_file = LemsOnlyFile()
         self.taken.update(c.id for c in self.lems_only.values())
         # channels and synapses read from NeuroML: their definitions, kept beside the
@@ -333,6 +334,11 @@ class _Plan:
             raise FormatError("connections onto artificial cells have no NeuroML form")
         if code not in self.synapses:
             syn = self.net.syn_mechs[code]
+            lems_only = self.lems_only.get(syn.mod)
+            if lems_only is not None and not syn.params:  # stdpSynapse: to the LEMS file
+                self.lems_file.add_component(lems_only, self.component_types, self.add)
+                self.synapses[code] = lems_only.id
+                return lems_only.id
             kept = self.kept.get(syn.mod)
             if kept is not None and not syn.params:  # read from NeuroML: as it was
                 for component in (*self.parts.get(syn.mod, ()), kept):

@@ -1,18 +1,20 @@
 """Components NeuroML's schema cannot hold, exported the way the corpus holds them: in LEMS.
 
 Some components jNeuroML runs exist only in NeuroML's LEMS definitions, not in its schema
-(pointCellCondBased, Ex1_HH), or break the schema's rules (an ion channel with gates of
-several kinds, Ex24's k_slow: the schema allows one kind per channel). jNeuroML reads them
-in a LEMS file, and the corpus defines them there. An export of a network using them writes:
+(pointCellCondBased, Ex1_HH; stdpSynapse, Ex11_STDP), or break the schema's rules (an ion
+channel with gates of several kinds, Ex24's k_slow: the schema allows one kind per channel).
+jNeuroML reads them in a LEMS file, and the corpus defines them there. An export of a
+network using them writes:
 
     <reference>.net.nml           the components the schema holds (channels, synapses,
                                   inputs..., a pointCellCondBased's channels,
                                   neuroml/kept_references.py) and nothing that names a
                                   LEMS-only one: it passes ``pynml -validate``
-    <reference>.lems_only.xml     a <Lems> file: the LEMS-only components, what they name that
-                                  the schema cannot hold (a channel using the file's own
-                                  ComponentTypes goes with them), the cells that use them, and
-                                  the network (its populations name those cells)
+    <reference>.lems_only.xml     a <Lems> file: the LEMS-only components (cells, channels,
+                                  synapses), what they name that the schema
+                                  cannot hold (a channel using the file's own ComponentTypes
+                                  goes with them), the cells that use them, and the network
+                                  (its populations and projections name them)
     LEMS_<reference>.xml          includes both and runs the network
 
 ``pynml -validate`` fails a document whose population or channelDensity names a component it
