@@ -428,8 +428,11 @@ def check_schema_gates(channel, where: str) -> None:
 def generated_density(channel, values: Mapping, segment_group: str, ions: Mapping,
                       where: str):
     """The channelDensity (libNeuroML) of a generated channel's mechanism on a segment group:
-    ``values`` its parameters ({'gmax': S/cm2} and, for a non-specific current, 'e' in mV);
+    ``values`` its parameters ({'gmax': S/cm2} and, for a non-specific current, 'e' in mV;
+    or, for a GHK current, only {'permeability': cm/s}: a channelDensityGHK, no erev);
     ``ions`` the section's {ion: {'e': mV}}."""
+    if "permeability" in values:
+        return _ghk_density(channel, values, segment_group, where)
     unknown = sorted(set(values) - {"gmax", "e"})
     if unknown:
         raise FormatError(f"{where}: channel {channel.id}: parameters {unknown} have no "
@@ -447,3 +450,20 @@ def generated_density(channel, values: Mapping, segment_group: str, ions: Mappin
         segment_groups=segment_group, cond_density=_quantity(values.get("gmax", 0.0),
                                                              "S_per_cm2"),
         erev=_quantity(erev, "mV"), ion=species)
+
+
+def _ghk_density(channel, values, segment_group, where):
+    """channelDensityGHK: the current follows GHK from the permeability and the ion's
+    concentrations, so it has neither a conductance nor a reversal potential."""
+    unknown = sorted(set(values) - {"permeability"})
+    if unknown:
+        raise FormatError(f"{where}: channel {channel.id}: parameters {unknown} have no "
+                          "channelDensityGHK form (permeability has)")
+    species = getattr(channel, "species", None)
+    if species in (None, _NON_SPECIFIC):
+        raise FormatError(f"{where}: channel {channel.id} has a permeability but no ion "
+                          "species; channelDensityGHK needs one")
+    return neuroml.ChannelDensityGHK(
+        id=f"{channel.id}_{segment_group}", ion_channel=channel.id,
+        segment_groups=segment_group,
+        permeability=_quantity(values["permeability"], "cm_per_s"), ion=species)

@@ -251,7 +251,10 @@ def _biophysics(cell_type, cell_id, group_ids, v_init, where, channel_forms):
                 raise FormatError(f"{here}: two channels have the id {channel.id}")
             densities.append(channels.generated_density(channel, mechs[mech], group, ions,
                                                         here))
-        membrane.channel_densities.extend(densities)
+        membrane.channel_densities.extend(
+            d for d in densities if not isinstance(d, neuroml.ChannelDensityGHK))
+        membrane.channel_density_ghks.extend(
+            d for d in densities if isinstance(d, neuroml.ChannelDensityGHK))
     everywhere = group_ids["secList:all"]
 
     def per_section(cls, values, unit):
