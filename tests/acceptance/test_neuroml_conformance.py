@@ -202,6 +202,18 @@ def test_a_failed_run_is_named_with_its_error():
     assert verdict == {"verdict": "neuroloom fails", "error": "FormatError: x"}
 
 
+def test_a_refusal_where_jneuromls_neuron_export_fails_too_is_a_refusal():
+    """Issue 18 allows refusing what jNeuroML's NEURON export cannot run (the reference is
+    then jLEMS): Ex8_AdEx (its export refuses refract = 0), not Ex1_HH (it runs)."""
+    got = {"ok": False, "error": "FormatError: <adExIaFCell id=\"adExBurst2\">: refract = 0"}
+    verdict = harness.compare(harness.load_reference("Ex8_AdEx"), got)
+    assert verdict["verdict"] == "refused"
+    assert verdict["why"] == "jNeuroML's NEURON export fails too"
+    assert harness.compare(harness.load_reference("Ex8_AdEx"),
+                           {"ok": False, "error": "KeyError: 'x'"})["verdict"] == \
+        "neuroloom fails"
+
+
 def test_the_page_names_every_example():
     text = harness.REPORT.read_text()
     for name in harness.examples():
