@@ -175,3 +175,28 @@ def test_imports_and_exports_report_their_progress(monkeypatch, tmp_path):
         fractions = reported[label]
         assert fractions == sorted(fractions) and fractions[-1] == 1.0, label
         assert len(fractions) >= (1 if label == "importing NeuroML2" else 2), label  # < 1 MB
+
+
+def test_a_run_reported_in_pieces_ends_where_one_piece_ends():
+    """At dt 0.0025 ms a 700 ms run in 100 pieces stopped one step short (699.9975 ms,
+    280000 samples: NEURON's psolve counts the steps left from where it resumes); with or
+    without progress it reaches the step a single call reaches, t = 700 ms included."""
+    from helpers import tutorial_specs
+    from neuroloom.sim.session import Session
+
+    ends = []
+    for progress in (True, False):
+        net, cfg = tutorial_specs("tut5")
+        cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
+        cfg.duration, cfg.dt, cfg.progress = 700, 0.0025, progress
+        cfg.recordTraces = {"V_soma": {"sec": "soma", "loc": 0.5, "var": "v"}}
+        cfg.recordCells, cfg.recordStep, cfg.recordFinalSample = [0], 0.0025, True
+        session = Session(net, cfg, echo=lambda text: None)
+        session.create()
+        session.simulate()
+        t = np.asarray(session.recordings.t)
+        ends.append((len(t), t[-1], session.recordings.spike_t.copy()))
+        session.clear()
+    assert ends[0][0] == ends[1][0] == 280001
+    assert ends[0][1] == ends[1][1] == pytest.approx(700.0, abs=1e-6)
+    np.testing.assert_array_equal(ends[0][2], ends[1][2])
