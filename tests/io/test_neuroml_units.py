@@ -199,3 +199,14 @@ def test_rho_reaching_neuron_is_the_one_jneuromls_neuron_code_uses(tmp_path):
     # jNeuroML writes a Java float (7 significant digits): 9.54315E-5
     assert ours == pytest.approx(float(found.group(1)), rel=1e-6)
     assert ours == 9.543150099999999e-05  # the file's digits, scaled exactly
+
+
+def test_the_mod_file_units_lems_columns_read_are_core_units():
+    """The units jNeuroML's mod files declare (importers/neuroml_quantities.py) name NeuroML
+    core units, or a column in them is refused as 'unknown unit' (a gate's rate in kHz was)."""
+    from neuroloom.importers.neuroml_quantities import _UNITS
+    from neuroloom.neuroml.units import units
+
+    for mod_unit, (unit, si) in _UNITS.items():
+        assert unit in units() and si in units(), mod_unit
+        assert units()[unit].exponents == units()[si].exponents, mod_unit

@@ -42,7 +42,7 @@ from ..suggest import hint
 # the units jNeuroML's mod files declare -> (NeuroML unit, the SI unit it writes)
 _UNITS = {"mV": ("mV", "V"), "nA": ("nA", "A"), "uS": ("uS", "S"), "nF": ("nF", "F"),
           "mA/cm2": ("mA_per_cm2", "A_per_m2"), "S/cm2": ("S_per_cm2", "S_per_m2"),
-          "mM": ("mM", "mol_per_m3"), "ms": ("ms", "s"), "kHz": ("kHz", "Hz"),
+          "mM": ("mM", "mol_per_m3"), "ms": ("ms", "s"), "kHz": ("per_ms", "per_s"),
           "/ms": ("per_ms", "per_s"), "um": ("um", "m"), "uF/cm2": ("uF_per_cm2", "F_per_m2")}
 _DECLARED = re.compile(r"^\s*(\w+)\s*(?:=\s*[-+\d.eE]+\s*)?(?:\(([^)]*)\))?\s*$")
 _GENERATED_MARK = "generated.json"  # a folder of mechanisms jNeuroML generated
