@@ -15,7 +15,7 @@ from neuroloom.engine import wiring
 from neuroloom.errors import SpecError
 from neuroloom.exporters import neuroml as neuroml_export
 from neuroloom.exporters import sonata as sonata_export
-from neuroloom.importers import neuroml as neuroml_import
+from neuroloom.importers import neuroml_inputs as neuroml_import
 from neuroloom.importers import sonata_inputs
 from neuroloom.model import stim_types
 from neuroloom.model.stim_types import (LIST3, NUMBER, PULSES, SPIKE_SOURCES, STIM_TYPES,
