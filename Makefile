@@ -32,7 +32,7 @@ demo: setup
 # the suite runs on two workers, each test file on one (its module fixtures built once)
 test: setup-test
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile --durations=20
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache
