@@ -181,12 +181,18 @@ def test_a_run_reported_in_pieces_ends_where_one_piece_ends():
     """At dt 0.0025 ms a 700 ms run in 100 pieces stopped one step short (699.9975 ms,
     280000 samples: NEURON's psolve counts the steps left from where it resumes); with or
     without progress it reaches the step a single call reaches, t = 700 ms included."""
-    from helpers import tutorial_specs
+    from neuroloom import specs
     from neuroloom.sim.session import Session
 
     ends = []
     for progress in (True, False):
-        net, cfg = tutorial_specs("tut5")
+        net, cfg = specs.NetParams(), specs.SimConfig()
+        net.cellParams["HH"] = {"secs": {"soma": {"geom": {"diam": 18.8, "L": 18.8},
+                                                  "mechs": {"hh": {}}}}}
+        net.popParams["P"] = {"cellType": "HH", "numCells": 1}
+        net.stimSourceParams["ic"] = {"type": "IClamp", "del": 5, "dur": 1000, "amp": 0.1}
+        net.stimTargetParams["ic->P"] = {"source": "ic", "conds": {"pop": "P"},
+                                         "sec": "soma", "loc": 0.5}
         cfg.analysis, cfg.saveJson, cfg.saveSpikesSonata = {}, False, False
         cfg.duration, cfg.dt, cfg.progress = 700, 0.0025, progress
         cfg.recordTraces = {"V_soma": {"sec": "soma", "loc": 0.5, "var": "v"}}
@@ -199,4 +205,5 @@ def test_a_run_reported_in_pieces_ends_where_one_piece_ends():
         session.clear()
     assert ends[0][0] == ends[1][0] == 280001
     assert ends[0][1] == ends[1][1] == pytest.approx(700.0, abs=1e-6)
+    assert len(ends[0][2]) > 10  # the cell fires throughout
     np.testing.assert_array_equal(ends[0][2], ends[1][2])
