@@ -41,7 +41,6 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import h5py
 import neuroml
 import numpy as np
 from neuroml.writers import NeuroMLWriter
@@ -63,6 +62,7 @@ from .neuroml_continuous import (
 )
 from .neuroml_digest import fill_digest
 from .neuroml_electrical import check_pointers, electrical_projection_xml, is_electrical
+from .neuroml_hdf5 import write_hdf5
 from .neuroml_inputs import netstim_rate, stim_attributes, stim_values, voltage_clamp
 from .neuroml_kept_forms import checked_definitions
 from .neuroml_lems import lems_text
@@ -76,8 +76,6 @@ from .neuroml_lems_only import (
 from .neuroml_network_xml import (
     input_list_xml,
     population_xml,
-    post_sites,
-    pre_site,
     projection_xml,
 )
 from .neuroml_sources import exact_source
@@ -141,7 +139,7 @@ def export(network, reference: str, folder=".", sim_config=None, format: str = "
         if format == "xml":
             _write_xml(tmp, doc_id, plan)
         else:
-            _write_hdf5(tmp, doc_id, plan)
+            write_hdf5(tmp, doc_id, plan, _components_xml(plan, doc_id), _ids(plan))
         if plan.lems_file:  # the network goes to a LEMS file (exporters/neuroml_lems_only.py)
             move_network(tmp, folder / f"{reference}{LEMS_ONLY_SUFFIX}", plan.lems_file)
         else:
@@ -574,73 +572,6 @@ def _ids(plan: _Plan) -> dict:
             "cellTypes": {e.component.id: code for code, e in plan.cells.items()},
             "synapses": {syn_id: code for code, syn_id in plan.synapses.items()},
             "generated": {mech: c.id for mech, c in plan.kept.items()}}
-
-
-# -- HDF5 --------------------------------------------------------------------------------------
-def _write_hdf5(path, doc_id: str, plan: _Plan) -> None:
-    # no XML declaration: libNeuroML parses this attribute as a str, which lxml refuses
-    # with one
-    components = _components_xml(plan, doc_id).split("\n", 1)[1] + "</neuroml>\n"
-    with h5py.File(path, "w") as f:
-        root = f.create_group("neuroml")
-        root.attrs["id"] = doc_id
-        root.attrs["notes"] = "Exported by neuroloom"
-        root.attrs["neuroml_top_level"] = components
-        net = root.create_group("network", track_order=True)  # populations in their order
-        net.attrs["id"] = "network"
-        net.attrs["notes"] = ""
-        net.attrs["temperature"] = f"{nc.num(plan.run.celsius)}degC"
-        net.attrs[nc.ANNOTATION_TAG] = annotation.text(plan.net, _ids(plan), plan.run)
-        cells = plan.net.cells
-        for code, pop in enumerate(plan.net.pops):
-            gids = np.arange(pop.gid_start, pop.gid_start + pop.size)
-            for k, (pop_id, comp) in enumerate(zip(plan.pop_ids[code], plan.components[code])):
-                mine = gids if len(plan.pop_ids[code]) == 1 else gids[k:k + 1]
-                group = net.create_group(f"population_{pop_id}")
-                group.attrs.update(id=pop_id, component=comp, size=len(mine),
-                                   type="populationList")
-                _columns(group, pop_id, [cells.x[mine], cells.y[mine], cells.z[mine]],
-                         ("x", "y", "z"))
-        c = plan.net.conns
-        for proj in plan.projections:
-            rows = proj.rows
-            if proj.continuous or is_electrical(plan.net.syn_mechs[int(c.syn_mech[rows[0]])]):
-                raise FormatError(f"{path}: gap junctions (projection {proj.id}) are not "
-                                  "written to NeuroML HDF5 (export to .nml)")
-            group = net.create_group(f"projection_{proj.id}")
-            group.attrs.update(id=proj.id, type="projection", presynapticPopulation=proj.pre,
-                               postsynapticPopulation=proj.post, synapse=proj.synapse)
-            pre_seg, pre_frac = pre_site(plan, int(cells.cell_type[c.pre_gid[rows[0]]]))
-            post_seg, post_frac = post_sites(plan, c.post_gid[rows], c.sec[rows], c.loc[rows])
-            n = len(rows)
-            _columns(group, proj.id, [
-                rows, cells.index[c.pre_gid[rows]], cells.index[c.post_gid[rows]],
-                np.full(n, pre_seg), post_seg, np.full(n, pre_frac), post_frac,
-                c.weight[rows], c.delay[rows]],
-                ("id", "pre_cell_id", "post_cell_id", "pre_segment_id", "post_segment_id",
-                 "pre_fraction_along", "post_fraction_along", "weight", "delay"))
-            plan.wrote(proj)
-        s = plan.net.stims
-        for inputs in plan.inputs:
-            rows = inputs.rows
-            group = net.create_group(f"inputList_{inputs.id}")
-            group.attrs.update(id=inputs.id, component=inputs.component,
-                               population=inputs.population)
-            seg, frac = post_sites(plan, s.gid[rows], s.sec[rows], s.loc[rows])
-            columns = [rows, cells.index[s.gid[rows]], seg, frac]
-            names = ["id", "target_cell_id", "segment_id", "fraction_along"]
-            if inputs.weights:
-                columns.append(s.weight[rows])
-                names.append("weight")
-            _columns(group, inputs.id, columns, names)
-
-
-def _columns(group, name, columns, names) -> None:
-    data = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns]) if len(
-        columns[0]) else np.zeros((0, len(columns)))
-    dataset = group.create_dataset(name, data=data)
-    for i, column in enumerate(names):
-        dataset.attrs[f"column_{i}"] = column
 
 
 # -- LEMS --------------------------------------------------------------------------------------

@@ -15,8 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import FormatError
-from ..neuroml import conventions as nc
-from .neuroml_network_xml import cell_refs, post_sites
+from .neuroml_network_xml import cell_refs, instance_xml, post_sites
 
 
 def is_continuous(syn) -> bool:
@@ -64,15 +63,11 @@ def continuous_projection_xml(f, plan, proj) -> None:
     pre_seg, pre_frac = post_sites(plan, pre_gid, c.sec[first], c.loc[first])
     post_seg, post_frac = post_sites(plan, post_gid, c.sec[second], c.loc[second])
     for k, (a, b) in enumerate(zip(first.tolist(), second.tolist())):
-        weight = float(c.weight[b])
-        tag, w = (("continuousConnectionInstance", "") if weight == 1.0 else
-                  ("continuousConnectionInstanceW", f' weight="{nc.num(weight)}"'))
-        f.write(f'            <{tag} id="{a}" preCell="{pre_ref[k]}" '
-                f'preSegment="{int(pre_seg[k])}" preFractionAlong="{nc.num(pre_frac[k])}" '
-                f'postCell="{post_ref[k]}" postSegment="{int(post_seg[k])}" '
-                f'postFractionAlong="{nc.num(post_frac[k])}" '
-                f'preComponent="{plan.synapses[int(c.syn_mech[a])]}" '
-                f'postComponent="{plan.synapses[int(c.syn_mech[b])]}"{w}/>\n')
+        f.write(instance_xml("continuousConnection", a,
+                             (pre_ref[k], pre_seg[k], pre_frac[k]),
+                             (post_ref[k], post_seg[k], post_frac[k]), float(c.weight[b]),
+                             f'preComponent="{plan.synapses[int(c.syn_mech[a])]}" '
+                             f'postComponent="{plan.synapses[int(c.syn_mech[b])]}"'))
     f.write("        </continuousProjection>\n")
 
 

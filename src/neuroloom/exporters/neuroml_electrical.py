@@ -12,9 +12,8 @@ synapse written for NEURON) have no NeuroML form here: FormatError naming them.
 from __future__ import annotations
 
 from ..errors import FormatError
-from ..neuroml import conventions as nc
 from .neuroml_continuous import is_continuous
-from .neuroml_network_xml import cell_refs, post_sites
+from .neuroml_network_xml import cell_refs, instance_xml, post_sites
 
 
 def check_pointers(network, kept: dict) -> None:
@@ -60,11 +59,8 @@ def electrical_projection_xml(f, plan, proj) -> None:
                               extra["pre_loc"][rows])
     post_seg, post_frac = post_sites(plan, c.post_gid[rows], c.sec[rows], c.loc[rows])
     for k, row in enumerate(rows.tolist()):
-        weight = float(c.weight[row])
-        tag, w = (("electricalConnectionInstance", "") if weight == 1.0 else
-                  ("electricalConnectionInstanceW", f' weight="{nc.num(weight)}"'))
-        f.write(f'            <{tag} id="{row}" preCell="{pre_ref[k]}" '
-                f'preSegment="{int(pre_seg[k])}" preFractionAlong="{nc.num(pre_frac[k])}" '
-                f'postCell="{post_ref[k]}" postSegment="{int(post_seg[k])}" '
-                f'postFractionAlong="{nc.num(post_frac[k])}" synapse="{proj.synapse}"{w}/>\n')
+        f.write(instance_xml("electricalConnection", row,
+                             (pre_ref[k], pre_seg[k], pre_frac[k]),
+                             (post_ref[k], post_seg[k], post_frac[k]), float(c.weight[row]),
+                             f'synapse="{proj.synapse}"'))
     f.write("        </electricalProjection>\n")

@@ -99,3 +99,16 @@ def input_list_xml(f, plan, inputs) -> None:
         f.write(f'            <{tag} id="{row}" target="{ref}" destination="synapses" '
                 f'segmentId="{sg}" fractionAlong="{nc.num(fr)}"{weight}/>\n')
     f.write("        </inputList>\n")
+
+
+def instance_xml(kind: str, ident, pre: tuple, post: tuple, weight: float,
+                 components: str) -> str:
+    """One ``<{kind}Instance>`` line of an electrical or continuous projection (``...W``
+    with its weight where that is not 1): ``pre``, ``post`` are (cell reference, segment,
+    fraction along), ``components`` the attributes naming its synapse(s)."""
+    tag, w = ((f"{kind}Instance", "") if weight == 1.0 else
+              (f"{kind}InstanceW", f' weight="{nc.num(weight)}"'))
+    return (f'            <{tag} id="{ident}" preCell="{pre[0]}" preSegment="{int(pre[1])}" '
+            f'preFractionAlong="{nc.num(pre[2])}" postCell="{post[0]}" '
+            f'postSegment="{int(post[1])}" postFractionAlong="{nc.num(post[2])}" '
+            f'{components}{w}/>\n')
