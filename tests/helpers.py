@@ -48,6 +48,31 @@ def jneuroml_neuron(lems: Path) -> np.ndarray:
     return np.column_stack([rows[:, 0], rows[:, 1] * 1000.0])  # seconds -> ms
 
 
+def bench_module(name: str):
+    """bench/<name>.py (a harness) as a module, loaded once per process."""
+    import importlib.util
+
+    key = f"bench_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, ROOT / "bench" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module  # dataclasses resolve their module through sys.modules
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+def neuroml_reference_as_run(reference: dict) -> dict:
+    """Stored jNeuroML figures (bench/neuroml_conformance.py) dressed as a neuroloom record:
+    traces at the stored samples, v in mV."""
+    import copy
+
+    traces = {q: {"t": tr["t_ms"], "y": [v * (1000.0 if q.endswith("/v") else 1.0)
+                                         for v in tr["values"]]}
+              for q, tr in reference["traces"].items()}
+    return {"ok": True, "spikes": copy.deepcopy(reference["spikes"]["times"]),
+            "traces": traces}
+
+
 #: what `pynml -validate` prints for a document it accepts
 PYNML_VALID = "Validated 1 files: All valid and no warnings"
 

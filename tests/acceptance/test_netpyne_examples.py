@@ -12,18 +12,12 @@ The comparison's own tests (the second half) feed it stored figures, changed on 
 and need no NEURON.
 """
 import copy
-import importlib.util
-import sys
 
 import pytest
 
-from helpers import ROOT
+from helpers import bench_module
 
-_SPEC = importlib.util.spec_from_file_location("netpyne_examples_harness",
-                                               ROOT / "bench" / "netpyne_examples.py")
-harness = importlib.util.module_from_spec(_SPEC)
-sys.modules[_SPEC.name] = harness  # dataclasses resolve their module through sys.modules
-_SPEC.loader.exec_module(harness)
+harness = bench_module("netpyne_examples")
 
 QUICK = [example for example in harness.EXAMPLES if example.quick]
 

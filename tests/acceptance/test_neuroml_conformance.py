@@ -11,20 +11,13 @@ names within ``TRACE_TOLERANCE_MV`` away from spike upstrokes.
 The comparison's own tests (the second half) feed it the stored figures, changed on purpose,
 and need neither NEURON nor Java.
 """
-import copy
-import importlib.util
 import json
-import sys
 
 import pytest
 
-from helpers import ROOT
+from helpers import bench_module, neuroml_reference_as_run as as_run
 
-_SPEC = importlib.util.spec_from_file_location("neuroml_conformance_harness",
-                                               ROOT / "bench" / "neuroml_conformance.py")
-harness = importlib.util.module_from_spec(_SPEC)
-sys.modules[_SPEC.name] = harness
-_SPEC.loader.exec_module(harness)
+harness = bench_module("neuroml_conformance")
 
 # The examples neuroloom runs today as the reference does (docs/neuroml-conformance.md,
 # verdict "same"). Add an example here when a fix makes it pass.
@@ -137,13 +130,6 @@ def test_stored_spikes_match_their_digest():
         assert sum(map(len, times.values())) == reference["spikes"]["count"], name
 
 
-def as_run(reference):
-    """The stored figures dressed as a neuroloom record (traces at the stored samples)."""
-    traces = {q: {"t": tr["t_ms"], "y": [v * (1000.0 if q.endswith("/v") else 1.0)
-                                         for v in tr["values"]]}
-              for q, tr in reference["traces"].items()}
-    return {"ok": True, "spikes": copy.deepcopy(reference["spikes"]["times"]),
-            "traces": traces}
 
 
 def test_the_reference_against_itself_is_the_same():

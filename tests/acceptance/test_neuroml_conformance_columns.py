@@ -3,27 +3,13 @@ and conductance densities, a synapse's conductance and block factor, an abstract
 state), without NEURON or Java. neuroloom's runs of the examples that name such columns
 (Ex5, Ex6, Ex9, Ex15, Ex24...) are checked against jNeuroML's stored figures, every column, by
 tests/acceptance/test_neuroml_conformance.py."""
-import copy
-import importlib.util
-import sys
 
 import pytest
 
-from helpers import ROOT
+from helpers import bench_module, neuroml_reference_as_run as as_run
 
-_SPEC = importlib.util.spec_from_file_location("neuroml_conformance_columns_harness",
-                                               ROOT / "bench" / "neuroml_conformance.py")
-harness = importlib.util.module_from_spec(_SPEC)
-sys.modules[_SPEC.name] = harness
-_SPEC.loader.exec_module(harness)
+harness = bench_module("neuroml_conformance")
 
-def as_run(reference: dict) -> dict:
-    """A neuroloom record made of the stored figures themselves."""
-    traces = {q: {"t": tr["t_ms"], "y": [v * 1000.0 if q.endswith("/v") else v
-                                         for v in tr["values"]]}
-              for q, tr in reference["traces"].items()}
-    return {"ok": True, "spikes": copy.deepcopy(reference["spikes"]["times"]),
-            "traces": traces}
 
 
 def test_other_columns_are_compared_relative_to_their_range():

@@ -10,19 +10,13 @@ and without neuroloom's annotation; a cell of a document without a network runs 
 network of its own; an export runs in jNeuroML with neuroloom's spikes. The harness's
 comparison helpers are tested on their own (no NEURON, no Java).
 """
-import importlib.util
 import json
-import sys
 
 import pytest
 
-from helpers import ROOT
+from helpers import bench_module
 
-_SPEC = importlib.util.spec_from_file_location("neuroml_documents_harness",
-                                               ROOT / "bench" / "neuroml_documents.py")
-harness = importlib.util.module_from_spec(_SPEC)
-sys.modules[_SPEC.name] = harness
-_SPEC.loader.exec_module(harness)
+harness = bench_module("neuroml_documents")
 
 STORED = {r["document"]: r for r in json.loads(harness.FIGURES.read_text())}
 # Documents with a network that pass the round trip today and take a few seconds each

@@ -5,18 +5,12 @@ neuroloom's side runs as the conformance harness runs it (bench/neuroml_conforma
 fresh copy of the corpus, import and run in its own process) and is compared with the figures
 the harness stored from jNeuroML's NEURON export in tests/data/neuroml_reference/.
 """
-import importlib.util
-import sys
 
 import pytest
 
-from helpers import ROOT
+from helpers import bench_module
 
-_SPEC = importlib.util.spec_from_file_location("neuroml_conformance_harness_typed",
-                                               ROOT / "bench" / "neuroml_conformance.py")
-harness = importlib.util.module_from_spec(_SPEC)
-sys.modules[_SPEC.name] = harness
-_SPEC.loader.exec_module(harness)
+harness = bench_module("neuroml_conformance")
 
 pytestmark = [pytest.mark.java, pytest.mark.slow]
 

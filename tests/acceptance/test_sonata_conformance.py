@@ -12,21 +12,15 @@ The comparison's own tests (the second half) feed it stored figures, changed on 
 and need no NEURON.
 """
 import copy
-import importlib.util
 import json
-import sys
 
 import h5py
 import numpy as np
 import pytest
 
-from helpers import ROOT
+from helpers import bench_module
 
-_SPEC = importlib.util.spec_from_file_location("sonata_conformance_harness",
-                                               ROOT / "bench" / "sonata_conformance.py")
-harness = importlib.util.module_from_spec(_SPEC)
-sys.modules[_SPEC.name] = harness  # dataclasses resolve their module through sys.modules
-_SPEC.loader.exec_module(harness)
+harness = bench_module("sonata_conformance")
 
 SMALL = [circuit for circuit in harness.CIRCUITS if circuit.ci]
 SMALLEST = "300_intfire"
