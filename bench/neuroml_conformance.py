@@ -1253,8 +1253,12 @@ def run_sides(name: str, work: Path, side: str) -> None:
         path.write_text(json.dumps(got))
         print(f"[neuroloom] {name}: {'ok' if got.get('ok') else got.get('error')} "
               f"({got.get('wall_s')} s)", flush=True)
-        if got.get("ok") and got.get("builtins"):
-            # the switch users reach for to reproduce jNeuroML's NEURON traces
+        reference = load_reference(name)
+        if got.get("ok") and got.get("builtins") and reference and \
+                compare(reference, got, full_reference(name, work, reference))[
+                    "verdict"] == "differs":
+            # the switch users reach for to reproduce jNeuroML's NEURON traces (the page
+            # shows it only where the default differs)
             alt = run_neuroloom_side(name, work, round_trip=False, mechanisms="jneuroml")
             (work / "neuroloom" / name / "record_jneuroml.json").write_text(json.dumps(alt))
             print(f"[neuroloom mechanisms='jneuroml'] {name}: "
