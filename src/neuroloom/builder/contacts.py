@@ -16,7 +16,7 @@ import numpy as np
 from ..expr import RANDOM
 from ..model.tables import ConnTable
 from .connectors import RuleError
-from .draws import KeyedDraws, evaluate, subkey
+from .draws import KeyedDraws, describe_pairs, evaluate, subkey
 from .env import pair_env
 
 
@@ -52,7 +52,7 @@ class RulePairs:
         if hasattr(syns, "evaluate"):
             env_for = lambda names: pair_env(ctx.cells, pre, post, ctx.variables, names)
             drawn = evaluate(syns, env_for, subkey(ctx.rule_key, "synsPerConn"), post,
-                             (len(pre),))
+                             (len(pre),), describe_pairs(pre, post))
             self.syns = np.maximum(np.floor(drawn + 0.5), 1).astype(np.int64)
         else:
             self.syns = np.full(len(pre), int(syns), dtype=np.int64)
@@ -76,7 +76,8 @@ def _write(rule, code, pre, post, list_index, syns, ctx, out, offset) -> int:
     env_for = lambda names: pair_env(ctx.cells, pre, post, ctx.variables, names)
 
     def per_pair(value, field):
-        return evaluate(value, env_for, subkey(key, field), post, (len(pre),))
+        return evaluate(value, env_for, subkey(key, field), post, (len(pre),),
+                        describe_pairs(pre, post))
 
     rows = RowIndex(syns, max(1, len(rule.syn_mechs)))
 

@@ -19,7 +19,7 @@ from ..model.tables import SpikeTrains, StimTable
 from .conds import select_cells
 from .connectors import RuleError
 from .contacts import places, weight_norm
-from .draws import evaluate, subkey
+from .draws import describe_cells, evaluate, subkey
 from .env import cell_env
 from .trains import pulse_times
 
@@ -55,7 +55,8 @@ def _rows(rule_code, target, source, gids, ctx, trains) -> StimTable:
                "loc": target.loc_factors}
 
     def per_target(value, field):
-        return evaluate(value, env_for, subkey(ctx.rule_key, field), gids, (len(gids),))
+        return evaluate(value, env_for, subkey(ctx.rule_key, field), gids, (len(gids),),
+                        describe_cells(gids, "the target cell"))
 
     def per_row(value, field):
         if isinstance(value, tuple):  # listed per synMech or per synapse
