@@ -114,7 +114,7 @@ def compile_expression(text: str, variables, where: str = "") -> Expression:
     except (RecursionError, MemoryError, ValueError) as err:  # the parser's own limits
         raise _error(where, f"string function cannot be parsed ({type(err).__name__}: "
                             f"{err}); it may nest at most {MAX_DEPTH} levels") from None
-    if _depth(tree) > MAX_DEPTH:
+    if depth(tree) > MAX_DEPTH:
         raise _error(where, f"string function nests deeper than {MAX_DEPTH} levels "
                             "(operators, calls and parentheses)")
     compiler = _Compiler(text, variables, where)
@@ -123,7 +123,7 @@ def compile_expression(text: str, variables, where: str = "") -> Expression:
                       _root=root, where=where)
 
 
-def _depth(tree) -> int:
+def depth(tree) -> int:
     """The depth of a syntax tree, walked without recursion."""
     deepest, stack = 0, [(tree, 1)]
     while stack:
