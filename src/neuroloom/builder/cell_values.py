@@ -70,8 +70,8 @@ class CellValues:
                     extra["dist_path"] = distances.path(name, xs)
                 if "dist_euclidean" in used:
                     extra["dist_euclidean"] = distances.euclidean(name, xs, self.where)
-                out = value(v, where, extra, len(xs))
-                return out[0] if len(out) == 1 else out
+                # a number for one segment (a section of nseg 1), else one per segment
+                return value(v, where, extra, len(xs))
             return value(v, where)
 
         return map_leaves(secs, leaf)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import Problem, SpecError
 from ..expr import RANDOM
 from ..model.tables import ConnTable
 from .connectors import RuleError
@@ -22,6 +23,8 @@ from .env import pair_env
 
 #: pairs handled at once: bounds the temporaries of string functions
 CHUNK_PAIRS = 1 << 21
+#: rows one rule may make (as many as gids can number: beyond, no table could hold them)
+MAX_ROWS = (1 << 31) - 1
 
 
 class RowIndex:
@@ -53,9 +56,16 @@ class RulePairs:
             env_for = lambda names: pair_env(ctx.cells, pre, post, ctx.variables, names)
             drawn = evaluate(syns, env_for, subkey(ctx.rule_key, "synsPerConn"), post,
                              (len(pre),), describe_pairs(pre, post))
-            self.syns = np.maximum(np.floor(drawn + 0.5), 1).astype(np.int64)
+            counts = np.maximum(np.floor(drawn + 0.5), 1)
         else:
-            self.syns = np.full(len(pre), int(syns), dtype=np.int64)
+            counts = np.full(len(pre), float(syns))
+        n_rows = float(counts.sum()) * max(1, len(rule.syn_mechs))
+        if n_rows > MAX_ROWS:  # checked in floats: the counts may not fit an integer
+            given = f"{syns.text!r} " if hasattr(syns, "text") else ""
+            raise SpecError(Problem(f"connParams[{rule.label!r}].synsPerConn",
+                                    f"{given}makes {n_rows:.3g} synapses, more than a "
+                                    f"network can hold ({MAX_ROWS})"))
+        self.syns = counts.astype(np.int64)
         self.n_rows = int(self.syns.sum()) * max(1, len(rule.syn_mechs))
 
     def write(self, out: ConnTable, offset: int) -> int:
