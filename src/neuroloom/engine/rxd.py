@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from ..errors import Problem, SpecError
+from ..errors import ExpressionError, Problem, SpecError
 from ..expr import Bounds, kinetics
 from ..expr.kinetics_values import initial_value, rate_at
 from ..model.include import resolve_include
@@ -70,8 +70,6 @@ class RxDModel:
             self._region_label[id(made)] = region.label
         self._known = {}  # species label -> its initial value at its first node
         self.species = {s.label: self._species(s) for s in spec.species}
-        self._check_initial_values()
-        self._check_rates()
         self.reactions = [self._reaction(r) for r in spec.reactions]
         self.rates = [self._rate(r) for r in spec.rates]
         # every species on each of its regions, now: the first such lookup initialises rxd,
@@ -79,6 +77,20 @@ class RxDModel:
         # make it at the same point (not when only some record a trace: they would hang)
         self.on_region = {(s.label, r): self.species[s.label][self.regions[r]]
                           for s in spec.species for r in s.regions}
+        error = self._check_strings()
+        if error is not None:
+            self.release()  # no rxd object outlives the refused model
+            raise error
+
+    def _check_strings(self) -> ExpressionError | None:
+        """The first problem of the initial values and rates, returned rather than raised
+        here: the traceback would hold the nodes, and with them the sections."""
+        try:
+            self._check_initial_values()
+            self._check_rates()
+        except ExpressionError as err:
+            return err.with_traceback(None)
+        return None
 
     # -- regions --------------------------------------------------------------------
     def _sections(self, region, network) -> list:
@@ -202,7 +214,10 @@ class RxDModel:
         classes = self.rxd.node
 
         def initial(node):
-            return kinetics.evaluate(tree, _NodeView(node, self._region_label, classes))
+            try:
+                return kinetics.evaluate(tree, _NodeView(node, self._region_label, classes))
+            except (ArithmeticError, ValueError):  # refused by _check_initial_values, with
+                return float("nan")  # its path (rxd may call it while making the species)
         return initial
 
     def _check_initial_values(self) -> None:
