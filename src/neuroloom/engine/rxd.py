@@ -78,6 +78,12 @@ class RxDModel:
         self.on_region = {(s.label, r): self.species[s.label][self.regions[r]]
                           for s in spec.species for r in s.regions}
         error = self._check_strings()
+        if nhost > 1:  # collective: a rank whose nodes are all fine must not run on alone
+            first = pc.allreduce(pc.id() if error is not None else nhost, 3)  # min
+            if error is None and first < nhost:
+                error = ExpressionError(Problem("rxdParams", f"an initial value or a rate is "
+                                                            f"refused on MPI rank {int(first)} "
+                                                            "(its error names it)", True))
         if error is not None:
             self.release()  # no rxd object outlives the refused model
             raise error
