@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import NeuroloomError
 from ..suggest import hint
+from ..validate.checker import outside_neuroloom
 from ..validate.rules import CONNECTORS
 from .draws import cell_generator, describe_cells, describe_pairs, evaluate, subkey
 from .env import cell_env, pair_env
@@ -95,7 +96,7 @@ def _warn_above_one(amount, p, pre_row, post_col):
         where = describe_pairs(pre_row, post_col)(int(above[0]))
         warnings.warn(f"{amount.where}: {amount.text!r} gives {p.ravel()[above[0]]:g} (above "
                       f"1) for {where}: every such pair connects (as in NetPyNE)",
-                      stacklevel=4)
+                      stacklevel=outside_neuroloom())
 
 
 def _fixed_probability(p, c):
