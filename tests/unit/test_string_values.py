@@ -56,7 +56,7 @@ CASES = [
     ("numeric weight inf", dict(conn={'weight': float('inf')}), f"{CONN}.weight",
      "must be finite, not inf"),
     ("probability -1", dict(conn={'probability': '-1'}), f"{CONN}.probability",
-     "gives -1 for the connection.*must be >= 0"),
+     "gives -1 for the candidate pair 0 -> 0.*must be >= 0"),
     ("probability 0/0", dict(conn={'probability': '0/0'}), f"{CONN}.probability",
      "gives NaN"),
     ("convergence inf", dict(conn={'convergence': 'inf'}), f"{CONN}.convergence",

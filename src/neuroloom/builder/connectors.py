@@ -77,7 +77,7 @@ def _probability(amount, conn_list, c):
         env_for = lambda names: pair_env(c.cells, pre_row, post_col, c.variables, names)
         group = np.broadcast_to(post_col, shape)
         p = evaluate(amount, env_for, subkey(c.key, "probability"), group, shape,
-                     describe_pairs(pre_row, post_col))
+                     describe_pairs(pre_row, post_col, "the candidate pair"))
         if start == 0:
             _warn_above_one(amount, p, pre_row, post_col)
         u = np.stack([cell_generator(c.key, g).random(len(c.pre)) for g in block.tolist()])
@@ -93,7 +93,7 @@ def _warn_above_one(amount, p, pre_row, post_col):
     warning names the rule, the first such pair and the value)."""
     above = np.flatnonzero(p.ravel() > 1)
     if len(above):
-        where = describe_pairs(pre_row, post_col)(int(above[0]))
+        where = describe_pairs(pre_row, post_col, "the pair")(int(above[0]))
         warnings.warn(f"{amount.where}: {amount.text!r} gives {p.ravel()[above[0]]:g} (above "
                       f"1) for {where}: every such pair connects (as in NetPyNE)",
                       stacklevel=outside_neuroloom())

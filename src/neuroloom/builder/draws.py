@@ -70,11 +70,11 @@ def evaluate(value, env_for, key: int, group_gids: np.ndarray, shape,
     return value.evaluate(env, draws, shape, describe).astype(np.float64)
 
 
-def describe_pairs(pre, post):
+def describe_pairs(pre, post, what="the connection"):
     """``describe`` for elements that are (pre, post) pairs, broadcast to one shape."""
     def describe(index):
         a, b = np.broadcast_arrays(pre, post)
-        return f"the connection {int(a.ravel()[index])} -> {int(b.ravel()[index])}"
+        return f"{what} {int(a.ravel()[index])} -> {int(b.ravel()[index])}"
     return describe
 
 
