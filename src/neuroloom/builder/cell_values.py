@@ -43,7 +43,7 @@ class CellValues:
                 key = rng.stream_key(self.seed, "cellParams", v.rule, *map(str, where))
                 draws = KeyedDraws(key, np.full(n, gid), (n,)) if v.expression.is_random \
                     else None
-                out = np.broadcast_to(v.expression.evaluate(env, draws), (n,))
+                out = v.expression.evaluate(env, draws, (n,), _describe(gid, where, n))
                 return float(out[0]) if n == 1 else tuple(float(x) for x in out)
             if v == GID and where[1] == "pointps":
                 return float(gid)
@@ -70,8 +70,8 @@ class CellValues:
                     extra["dist_path"] = distances.path(name, xs)
                 if "dist_euclidean" in used:
                     extra["dist_euclidean"] = distances.euclidean(name, xs, self.where)
-                out = value(v, where, extra, len(xs))
-                return out[0] if len(out) == 1 else out
+                # a number for one segment (a section of nseg 1), else one per segment
+                return value(v, where, extra, len(xs))
             return value(v, where)
 
         return map_leaves(secs, leaf)
@@ -82,8 +82,8 @@ class CellValues:
             if hasattr(v, "evaluate"):
                 key = rng.stream_key(self.seed, "cellParams", rule.label, "vars", name)
                 draws = KeyedDraws(key, np.array([gid]), (1,)) if v.is_random else None
-                v = float(np.broadcast_to(v.evaluate({**self.variables, **position}, draws),
-                                          (1,))[0])
+                v = float(v.evaluate({**self.variables, **position}, draws, (1,),
+                                     lambda _: f"cell {gid}")[0])
             out[name] = v
         return out
 
@@ -94,6 +94,14 @@ class CellValues:
         if check.problems:
             raise SpecError(check.problems)
         return shape
+
+
+def _describe(gid, where, n):
+    """``describe`` naming the cell, and the segment of a value given per segment."""
+    section = where[0]
+    if n == 1:
+        return lambda _: f"cell {gid} (section '{section}')"
+    return lambda i: f"cell {gid} (section '{section}', segment {i} of {n})"
 
 
 class _Distances:

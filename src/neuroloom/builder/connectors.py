@@ -11,12 +11,15 @@ function for each, by the same names.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..errors import NeuroloomError
 from ..suggest import hint
+from ..validate.checker import outside_neuroloom
 from ..validate.rules import CONNECTORS
-from .draws import cell_generator, evaluate, subkey
+from .draws import cell_generator, describe_cells, describe_pairs, evaluate, subkey
 from .env import cell_env, pair_env
 
 #: bound on candidate pairs held in memory at once by probability rules
@@ -73,13 +76,27 @@ def _probability(amount, conn_list, c):
         shape = (len(block), len(c.pre))
         env_for = lambda names: pair_env(c.cells, pre_row, post_col, c.variables, names)
         group = np.broadcast_to(post_col, shape)
-        p = evaluate(amount, env_for, subkey(c.key, "probability"), group, shape)
+        p = evaluate(amount, env_for, subkey(c.key, "probability"), group, shape,
+                     describe_pairs(pre_row, post_col, "the candidate pair"))
+        if start == 0:
+            _warn_above_one(amount, p, pre_row, post_col)
         u = np.stack([cell_generator(c.key, g).random(len(c.pre)) for g in block.tolist()])
         rows, cols = np.nonzero((u < p) & ((pre_row != post_col)
                                            | np.isin(post_col, c.self_conns)))
         pres.append(c.pre[cols])
         posts.append(block[rows])
     return np.concatenate(pres), np.concatenate(posts), None
+
+
+def _warn_above_one(amount, p, pre_row, post_col):
+    """A probability above 1 connects every such pair, as a number above 1 does (a
+    warning names the rule, the first such pair and the value)."""
+    above = np.flatnonzero(p.ravel() > 1)
+    if len(above):
+        where = describe_pairs(pre_row, post_col, "the pair")(int(above[0]))
+        warnings.warn(f"{amount.where}: {amount.text!r} gives {p.ravel()[above[0]]:g} (above "
+                      f"1) for {where}: every such pair connects (as in NetPyNE)",
+                      stacklevel=outside_neuroloom())
 
 
 def _fixed_probability(p, c):
@@ -132,7 +149,8 @@ def _counts(amount, c, gids, prefix, candidates):
         values = np.full(len(gids), float(amount))
     else:
         env_for = lambda names: cell_env(c.cells, gids, prefix, c.variables, names)
-        values = evaluate(amount, env_for, subkey(c.key, "count"), gids, (len(gids),))
+        values = evaluate(amount, env_for, subkey(c.key, "count"), gids, (len(gids),),
+                          describe_cells(gids))
     return np.clip(np.rint(values), 0, max(len(candidates) - 1, 0)).astype(np.int64)
 
 

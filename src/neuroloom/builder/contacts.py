@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import Problem, SpecError
 from ..expr import RANDOM
 from ..model.tables import ConnTable
 from .connectors import RuleError
-from .draws import KeyedDraws, evaluate, subkey
+from .draws import KeyedDraws, describe_pairs, evaluate, subkey
 from .env import pair_env
 
 
 #: pairs handled at once: bounds the temporaries of string functions
 CHUNK_PAIRS = 1 << 21
+#: rows one rule may make (as many as gids can number: beyond, no table could hold them)
+MAX_ROWS = (1 << 31) - 1
 
 
 class RowIndex:
@@ -52,10 +55,17 @@ class RulePairs:
         if hasattr(syns, "evaluate"):
             env_for = lambda names: pair_env(ctx.cells, pre, post, ctx.variables, names)
             drawn = evaluate(syns, env_for, subkey(ctx.rule_key, "synsPerConn"), post,
-                             (len(pre),))
-            self.syns = np.maximum(np.floor(drawn + 0.5), 1).astype(np.int64)
+                             (len(pre),), describe_pairs(pre, post))
+            counts = np.maximum(np.floor(drawn + 0.5), 1)
         else:
-            self.syns = np.full(len(pre), int(syns), dtype=np.int64)
+            counts = np.full(len(pre), float(syns))
+        n_rows = float(counts.sum()) * max(1, len(rule.syn_mechs))
+        if n_rows > MAX_ROWS:  # checked in floats: the counts may not fit an integer
+            given = f"{syns.text!r} " if hasattr(syns, "text") else ""
+            raise SpecError(Problem(f"connParams[{rule.label!r}].synsPerConn",
+                                    f"{given}makes {n_rows:.3g} synapses, more than a "
+                                    f"network can hold ({MAX_ROWS})"))
+        self.syns = counts.astype(np.int64)
         self.n_rows = int(self.syns.sum()) * max(1, len(rule.syn_mechs))
 
     def write(self, out: ConnTable, offset: int) -> int:
@@ -76,7 +86,8 @@ def _write(rule, code, pre, post, list_index, syns, ctx, out, offset) -> int:
     env_for = lambda names: pair_env(ctx.cells, pre, post, ctx.variables, names)
 
     def per_pair(value, field):
-        return evaluate(value, env_for, subkey(key, field), post, (len(pre),))
+        return evaluate(value, env_for, subkey(key, field), post, (len(pre),),
+                        describe_pairs(pre, post))
 
     rows = RowIndex(syns, max(1, len(rule.syn_mechs)))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rng
+from ..expr import check_params
 
 _MASK64 = (1 << 64) - 1
 
@@ -48,6 +49,7 @@ class KeyedDraws:
         size = int(np.prod(self.shape))
         flat = [np.broadcast_to(np.asarray(p, dtype=np.float64), self.shape).ravel()
                 for p in params]
+        check_params(function, flat)  # numpy's own errors would not name the function
         out = np.empty(size)
         site_key = int(rng.random_bits(self.key, site))
         for gid, start, stop in self.bounds:
@@ -56,10 +58,26 @@ class KeyedDraws:
         return out.reshape(self.shape)
 
 
-def evaluate(value, env_for, key: int, group_gids: np.ndarray, shape) -> np.ndarray:
-    """A rule value (number or compiled string function) for every element."""
+def evaluate(value, env_for, key: int, group_gids: np.ndarray, shape,
+             describe=None) -> np.ndarray:
+    """A rule value (number or compiled string function) for every element; a function's
+    values are checked against its bounds, ``describe`` naming the element at a flat index
+    in the error (expr.Expression.evaluate)."""
     if not hasattr(value, "evaluate"):
         return np.full(shape, float(value))
     env = env_for(value.variables)
     draws = KeyedDraws(key, group_gids, shape) if value.is_random else None
-    return np.broadcast_to(value.evaluate(env, draws), shape).astype(np.float64)
+    return value.evaluate(env, draws, shape, describe).astype(np.float64)
+
+
+def describe_pairs(pre, post, what="the connection"):
+    """``describe`` for elements that are (pre, post) pairs, broadcast to one shape."""
+    def describe(index):
+        a, b = np.broadcast_arrays(pre, post)
+        return f"{what} {int(a.ravel()[index])} -> {int(b.ravel()[index])}"
+    return describe
+
+
+def describe_cells(gids, what="cell"):
+    """``describe`` for elements that are cells (or the rows of a cell's element)."""
+    return lambda index: f"{what} {int(np.asarray(gids).ravel()[index])}"

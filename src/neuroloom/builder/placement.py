@@ -14,10 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rng
+from ..errors import Problem, SpecError
 from ..model.catalog import Population
-from ..model.tables import CellTable
+from ..model.tables import GID, CellTable
 
 DENSITY_GRID = {1: 1001, 2: 201, 3: 51}  # points per axis to find a density's maximum
+MAX_CELLS = int(np.iinfo(GID).max)  # gids are int32
 
 
 FRACTION = "fraction"  # the tag of populations with diversity
@@ -60,15 +62,25 @@ def _positions(spec, net_spec, size, variables, gen):
     if spec.method == "grid":
         return _grid(spec.grid_spacing, low * size, high * size, net_spec.shape, size), {}
     if spec.method == "count":
-        n = int(net_spec.scale * spec.num_cells)
+        n = _cell_count(net_spec.scale * spec.num_cells, spec.label, "numCells")
         return low + in_shape(gen, n, net_spec.shape) * (high - low), {}
     volume = volume_mm3(net_spec.shape, size, spec.norm_ranges)
     if not hasattr(spec.density, "evaluate"):
         # scale: NetPyNE 1.1.1 leaves it out for densities; neuroloom applies it
-        n = int(spec.density * volume * net_spec.scale)
+        n = _cell_count(spec.density * volume * net_spec.scale, spec.label, "density")
         return low + in_shape(gen, n, net_spec.shape) * (high - low), {}
     return _density_function(spec.density, volume * net_spec.scale, low, high,
-                             net_spec.shape, variables, gen), {}
+                             net_spec.shape, variables, gen, spec.label), {}
+
+
+def _cell_count(n: float, label: str, key: str, text: str = "") -> int:
+    """int(n) cells, or a SpecError when there would be more than gids can number."""
+    if not n <= MAX_CELLS:
+        given = f"{text!r} " if text else ""
+        raise SpecError(Problem(f"popParams[{label!r}].{key}", f"{given}makes {n:.3g} cells, "
+                                f"more than a network can hold ({MAX_CELLS}: gids are "
+                                "32-bit)"))
+    return int(n)
 
 
 def in_shape(gen, n, shape) -> np.ndarray:
@@ -133,7 +145,7 @@ def _listed(cells_list, size):
     return norm, extra
 
 
-def _density_function(density, volume_mm3, low, high, shape, variables, gen):
+def _density_function(density, volume_mm3, low, high, shape, variables, gen, label):
     """Cells with a density (cells/mm3) that varies with position: candidates are drawn at
     the maximum density and each is kept with probability density / maximum."""
     names = sorted(density.variables & {"xnorm", "ynorm", "znorm"})
@@ -141,13 +153,26 @@ def _density_function(density, volume_mm3, low, high, shape, variables, gen):
     grids = np.meshgrid(*[np.linspace(low["xyz".index(n[0])], high["xyz".index(n[0])], points)
                           for n in names], indexing="ij")
     sample = {**variables, **{n: g.ravel() for n, g in zip(names, grids)}}
-    peak = float(np.max(density.evaluate(sample))) if names else float(
-        density.evaluate(variables))
+    n_sample = grids[0].size if names else 1
+    peak = float(np.max(density.evaluate(sample, shape=(n_sample,),
+                                         describe=_describe_points(sample, names))))
     if not peak > 0:
         return np.empty((0, 3))
-    candidates = low + in_shape(gen, int(round(peak * volume_mm3)), shape) * (high - low)
+    n = _cell_count(round(peak * volume_mm3), label, "density", density.text)
+    candidates = low + in_shape(gen, n, shape) * (high - low)
     env = {**variables, "xnorm": candidates[:, 0], "ynorm": candidates[:, 1],
            "znorm": candidates[:, 2]}
-    keep = gen.random(len(candidates)) * peak < np.broadcast_to(density.evaluate(env),
-                                                                 len(candidates))
+    values = density.evaluate(env, shape=(len(candidates),),
+                              describe=_describe_points(env, ("xnorm", "ynorm", "znorm")))
+    keep = gen.random(len(candidates)) * peak < values
     return candidates[keep]
+
+
+def _describe_points(env, names):
+    """``describe`` naming a point of a density function by its coordinates."""
+    def describe(index):
+        at = ", ".join(f"{n}={np.broadcast_to(env[n], np.shape(env[n])).ravel()[index]:.3g}"
+                       for n in names)
+        return f"the point {at}" if at else "every point"
+    return describe
+

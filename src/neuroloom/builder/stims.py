@@ -19,7 +19,7 @@ from ..model.tables import SpikeTrains, StimTable
 from .conds import select_cells
 from .connectors import RuleError
 from .contacts import places, weight_norm
-from .draws import evaluate, subkey
+from .draws import describe_cells, evaluate, subkey
 from .env import cell_env
 from .trains import pulse_times
 
@@ -55,7 +55,8 @@ def _rows(rule_code, target, source, gids, ctx, trains) -> StimTable:
                "loc": target.loc_factors}
 
     def per_target(value, field):
-        return evaluate(value, env_for, subkey(ctx.rule_key, field), gids, (len(gids),))
+        return evaluate(value, env_for, subkey(ctx.rule_key, field), gids, (len(gids),),
+                        describe_cells(gids, "the target cell"))
 
     def per_row(value, field):
         if isinstance(value, tuple):  # listed per synMech or per synapse
@@ -73,7 +74,12 @@ def _rows(rule_code, target, source, gids, ctx, trains) -> StimTable:
     extra = {}
     for name, expression in source.expressions:
         # as NEURON's object takes it (a NetStim's rate is its interval)
-        name, v = kind.to_neuron(name, per_target(expression, name))
+        given = per_target(expression, name)
+        name, v = kind.to_neuron(name, given)
+        if not np.all(np.isfinite(v)):  # e.g. a rate of 1e-320 Hz: an infinite interval
+            i = int(np.flatnonzero(~np.isfinite(v))[0])
+            raise expression.error(f"gives {given[i]:g} for the target cell {gids[i]}, "
+                                   f"which makes NEURON's {name} {v[i]:g}")
         extra[name] = v[rows.pair]
     if kind.replayed:
         params = dict(source.source.params)

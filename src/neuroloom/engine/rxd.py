@@ -20,8 +20,9 @@ import warnings
 
 import numpy as np
 
-from ..errors import Problem, SpecError
-from ..expr import kinetics
+from ..errors import ExpressionError, Problem, SpecError
+from ..expr import Bounds, kinetics
+from ..expr.kinetics_values import initial_value, rate_at
 from ..model.include import resolve_include
 from ..model.rxd import EXTRACELLULAR
 
@@ -67,6 +68,7 @@ class RxDModel:
             made = self._region(region, selected.get(region.label, []))
             self.regions[region.label] = made
             self._region_label[id(made)] = region.label
+        self._known = {}  # species label -> its initial value at its first node
         self.species = {s.label: self._species(s) for s in spec.species}
         self.reactions = [self._reaction(r) for r in spec.reactions]
         self.rates = [self._rate(r) for r in spec.rates]
@@ -75,6 +77,26 @@ class RxDModel:
         # make it at the same point (not when only some record a trace: they would hang)
         self.on_region = {(s.label, r): self.species[s.label][self.regions[r]]
                           for s in spec.species for r in s.regions}
+        error = self._check_strings()
+        if nhost > 1:  # collective: a rank whose nodes are all fine must not run on alone
+            first = pc.allreduce(pc.id() if error is not None else nhost, 3)  # min
+            if error is None and first < nhost:
+                error = ExpressionError(Problem("rxdParams", f"an initial value or a rate is "
+                                                            f"refused on MPI rank {int(first)} "
+                                                            "(its error names it)", True))
+        if error is not None:
+            self.release()  # no rxd object outlives the refused model
+            raise error
+
+    def _check_strings(self) -> ExpressionError | None:
+        """The first problem of the initial values and rates, returned rather than raised
+        here: the traceback would hold the nodes, and with them the sections."""
+        try:
+            self._check_initial_values()
+            self._check_rates()
+        except ExpressionError as err:
+            return err.with_traceback(None)
+        return None
 
     # -- regions --------------------------------------------------------------------
     def _sections(self, region, network) -> list:
@@ -193,12 +215,55 @@ class RxDModel:
                            ecs_boundary_conditions=spec.ecs_boundary_conditions)
 
     def _initial(self, tree):
-        """rxd calls it with each node."""
+        """rxd calls it with each node (_check_initial_values has evaluated it at every
+        node before: an error inside rxd's callback would be NEURON's, without the path)."""
         classes = self.rxd.node
 
         def initial(node):
-            return kinetics.evaluate(tree, _NodeView(node, self._region_label, classes))
+            try:
+                return kinetics.evaluate(tree, _NodeView(node, self._region_label, classes))
+            except (ArithmeticError, ValueError):  # refused by _check_initial_values, with
+                return float("nan")  # its path (rxd may call it while making the species)
         return initial
+
+    def _check_initial_values(self) -> None:
+        """Every string initial value at every node of its species: finite, and a
+        concentration >= 0; numbers are checked by validation."""
+        classes = self.rxd.node
+        for spec in self.spec.species:
+            if not isinstance(spec.initial, str):
+                self._known[spec.label] = spec.initial
+                continue
+            key = "value" if spec.kind == "parameter" else "initial"
+            where = f"rxdParams.{_PARTS[spec.kind]}[{spec.label!r}].{key}"
+            tree = kinetics.parse(spec.initial, self.names, kinetics.INITIAL, where)
+            bounds = Bounds(minimum=0) if spec.kind == "species" else Bounds()
+            for node in self.species[spec.label].nodes:
+                value = initial_value(tree, _NodeView(node, self._region_label, classes),
+                                      where, spec.initial, _describe_node(node), bounds)
+                self._known.setdefault(spec.label, value)
+
+    def _check_rates(self) -> None:
+        """Every rate string at the initial state (each species at its first node's initial
+        value, v at v_init): a rate that is not finite there is refused before the run
+        (rxd would run on with it, frozen). A rate reading a species whose initial value
+        is NEURON's (not given) is not checked."""
+        v = float(self.h.v_init)
+
+        def concentration(label, region):
+            return self._known.get(label)
+        for reaction in self.spec.reactions:
+            for key in ("rate_f", "rate_b"):
+                text = getattr(reaction, key)
+                if isinstance(text, str):
+                    where = f"rxdParams.reactions[{reaction.label!r}].{key}"
+                    rate_at(kinetics.parse(text, self.names, kinetics.RATE, where),
+                            concentration, v, where, text)
+        for rate in self.spec.rates:
+            if isinstance(rate.rate, str):
+                where = f"rxdParams.rates[{rate.label!r}].rate"
+                rate_at(kinetics.parse(rate.rate, self.names, kinetics.RATE, where),
+                        concentration, v, where, rate.rate)
 
     def _expression(self, text, kind, where, across=False):
         """A number, or a string turned into rxd objects. ``across``: in a multicompartment
@@ -352,6 +417,17 @@ def _position(h, seg):
     where = seg.x * sec.L
     return tuple(float(np.interp(where, arc, [getattr(h, f"{a}3d")(i, sec=sec)
                                               for i in range(n)])) for a in "xyz")
+
+
+_PARTS = {"species": "species", "state": "states", "parameter": "parameters"}
+
+
+def _describe_node(node) -> str:
+    """How a message names an rxd node: its section and position, else its place."""
+    try:
+        return f"the node at {node.sec.name()}({node.x:.3g})"
+    except Exception:  # an extracellular or 3D node has no section position
+        return f"the node at ({node.x3d:.3g}, {node.y3d:.3g}, {node.z3d:.3g})"
 
 
 class _NodeView:

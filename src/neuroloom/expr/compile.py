@@ -6,21 +6,30 @@ the known functions, arithmetic, comparisons, ``and``/``or``/``not`` and ``a if 
 Anything else (attribute access, subscripts, strings, lambdas, comprehensions, unknown or
 dunder names, keyword arguments) is refused before anything runs. The accepted tree is
 turned into nested numpy closures; nothing is ever passed to eval or exec.
+
+Sizes are bounded before anything is evaluated: the text's length, the nesting depth of
+its syntax tree and the size of its numbers. Evaluation never raises anything but an
+ExpressionError naming the rule's path and the text: numpy's floating-point warnings are
+silenced (``x > 0 and 1/x`` evaluates both branches) and the values are judged instead,
+against the bounds the option declares (expr/bounds.py) and finiteness, per element.
 """
 from __future__ import annotations
 
 import ast
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
 
-from ..errors import ExpressionError, Problem
+from ..errors import ExpressionError, NeuroloomError, Problem
 from ..suggest import closest
-from .functions import CONSTANTS, MATH, RANDOM, Function
+from .bounds import Bounds, describe_value
+from .functions import CONSTANTS, MATH, RANDOM, DrawDomainError, Function
 
-MAX_LENGTH = 2000  # characters; keeps parsing and nesting bounded
+MAX_LENGTH = 2000  # characters; keeps parsing bounded
+SHOWN_LENGTH = 200  # longer texts are not repeated under a message
+MAX_DEPTH = 100  # levels of the syntax tree; evaluation recurses once per level
 
 _BINARY = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
            ast.Div: np.true_divide, ast.FloorDiv: np.floor_divide, ast.Mod: np.mod,
@@ -31,6 +40,8 @@ _COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
 
 # A draw request: (site index, function, evaluated parameters) -> array of the element shape
 Draw = Callable[[int, Function, list], np.ndarray]
+# How a message names the element at a flat index ("the connection 12 -> 40", "cell 3")
+Describe = Callable[[int], str]
 
 
 @dataclass(frozen=True)
@@ -41,17 +52,51 @@ class Expression:
     variables: frozenset  # the context names it reads
     random_sites: int  # how many random calls it makes
     _root: Callable
+    where: str = ""  # the rule's path, for messages
+    bounds: Bounds = Bounds()  # what every value it gives must satisfy (always finite)
 
     @property
     def is_random(self) -> bool:
         return self.random_sites > 0
 
-    def evaluate(self, env: dict, draw: Draw | None = None) -> np.ndarray:
+    def with_bounds(self, bounds: Bounds) -> "Expression":
+        """The same function, its values held to ``bounds`` (the option's own)."""
+        return replace(self, bounds=bounds)
+
+    def evaluate(self, env: dict, draw: Draw | None = None, shape=None,
+                 describe: Describe | None = None) -> np.ndarray:
         """Evaluate over the (broadcast) arrays in ``env``. ``draw`` supplies the values of
-        random calls; it is required when the expression has any."""
+        random calls; it is required when the expression has any. With ``shape``, the
+        values are broadcast to it and each is checked against the bounds: the first out
+        of bounds raises an ExpressionError naming the element (``describe``)."""
         if self.is_random and draw is None:
             raise ValueError(f"{self.text!r} draws random numbers: a draw source is needed")
-        return np.asarray(self._root(env, draw), dtype=np.float64)
+        describe = describe or (lambda i: f"element {i}")
+        try:
+            with np.errstate(all="ignore"):
+                out = np.asarray(self._root(env, draw), dtype=np.float64)
+        except NeuroloomError:
+            raise
+        except DrawDomainError as err:
+            raise self.error(f"{err.message} (for {describe(err.index)})") from None
+        except RecursionError:
+            raise self.error("nests too deeply to evaluate") from None
+        except Exception as err:  # numpy and Python errors of any kind: name the rule
+            raise self.error(f"cannot be evaluated: {type(err).__name__}: {err}") from err
+        if shape is None:
+            return out
+        out = np.broadcast_to(out, shape)
+        index = self.bounds.first_violation(out)
+        if index is not None:
+            bad = float(out.ravel()[index])
+            raise self.error(f"gives {describe_value(bad)} for {describe(index)} "
+                             f"({self.bounds.problem(bad)})")
+        return out
+
+    def error(self, message: str) -> ExpressionError:
+        """An error about this function's values: its path, its text and ``message``."""
+        return ExpressionError(Problem(self.where, f"{self.text!r} {message}",
+                                       in_expression=True))
 
 
 def compile_expression(text: str, variables, where: str = "") -> Expression:
@@ -66,10 +111,28 @@ def compile_expression(text: str, variables, where: str = "") -> Expression:
     except SyntaxError as err:
         raise _error(where, f"invalid string function: {err.msg}", text,
                      (err.offset or 1) - 1 + _indent(text)) from None
+    except (RecursionError, MemoryError, ValueError) as err:  # the parser's own limits
+        raise _error(where, f"string function cannot be parsed ({type(err).__name__}: "
+                            f"{err}); it may nest at most {MAX_DEPTH} levels") from None
+    if depth(tree) > MAX_DEPTH:
+        raise _error(where, f"string function nests deeper than {MAX_DEPTH} levels "
+                            "(operators, calls and parentheses)")
     compiler = _Compiler(text, variables, where)
     root = compiler.node(tree.body)
     return Expression(text=text, variables=frozenset(compiler.used), random_sites=compiler.sites,
-                      _root=root)
+                      _root=root, where=where)
+
+
+def depth(tree) -> int:
+    """The depth of a syntax tree, walked without recursion."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:  # enough to refuse it
+            break
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _indent(text: str) -> int:
@@ -78,7 +141,9 @@ def _indent(text: str) -> int:
 
 def _error(where, message, text=None, column=None) -> ExpressionError:
     """The error for one problem: the rule's path, what is wrong, and where in the text."""
-    if text is not None:
+    if text is not None and len(text) > SHOWN_LENGTH:  # a caret under 2000 characters
+        message = f"{message} (at character {column or 0})"  # would help nobody
+    elif text is not None:
         caret = " " * max(0, column or 0) + "^"
         message = f"{message}\n    {text}\n    {caret}"
     return ExpressionError(Problem(where, message, in_expression=True))
@@ -110,7 +175,13 @@ class _Compiler:
     def _Constant(self, node):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             self.fail(node, f"only numbers are allowed as constants, not {node.value!r}")
-        value = float(node.value)
+        try:
+            value = float(node.value)
+        except OverflowError:  # an integer beyond the largest float (about 1.8e308)
+            value = np.inf
+        if np.isinf(value):
+            self.fail(node, "number too large: beyond the largest float (about 1.8e308); "
+                            "write inf if infinity is meant")
         return lambda env, draw: value
 
     def _Name(self, node):

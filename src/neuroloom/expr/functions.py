@@ -5,6 +5,10 @@ arguments (``normal(mean, variance)``, ``lognormal(mean, variance)`` of the draw
 ``negexp(mean)``), the names of Python's ``random`` module take that module's arguments
 (``gauss(mu, sigma)``, ``expovariate(rate)``), ``gamma``/``beta`` take numpy's
 (``gamma(shape, scale)``). tests/unit/test_expr.py checks each against its definition.
+
+A draw's parameters are checked before drawing (``check_params``): every one finite, and
+each distribution's own conditions (``Function.domain``: a variance >= 0, low <= high...),
+so a bad parameter is a message naming the function rather than numpy's error.
 """
 from __future__ import annotations
 
@@ -20,6 +24,59 @@ class Function:
     min_args: int
     max_args: int | None  # None: any number (min, max)
     apply: Callable
+    #: random draws: (*params) -> [(bad mask, what the parameters must be)]
+    domain: Callable | None = None
+
+
+class DrawDomainError(Exception):
+    """A random draw's parameters are outside its distribution's domain at element
+    ``index`` (expr.Expression.evaluate turns it into an ExpressionError)."""
+
+    def __init__(self, message: str, index: int):
+        super().__init__(message)
+        self.message, self.index = message, index
+
+
+#: numpy's integer draws (poisson, binomial, discunif) need parameters within int64
+INT_LIMIT = 2.0 ** 62
+
+
+def check_params(function: Function, params) -> None:
+    """Raise DrawDomainError for the first element whose parameters ``function`` cannot
+    draw from (``params``: arrays of one shape, one per argument)."""
+    params = [np.asarray(p, dtype=np.float64) for p in params]
+    rules = [(~np.isfinite(p), "its arguments must be finite") for p in params]
+    if function.domain is not None:
+        with np.errstate(invalid="ignore"):
+            rules += function.domain(*params)
+    for bad, what in rules:
+        hits = np.flatnonzero(np.broadcast_to(bad, np.broadcast(*params).shape)
+                              if params else bad)
+        if len(hits):
+            i = int(hits[0])
+            args = ", ".join(f"{np.broadcast_to(p, np.broadcast(*params).shape).ravel()[i]:g}"
+                             for p in params)
+            raise DrawDomainError(f"draws {function.name}({args}): {what}", i)
+
+
+def _needs(*conditions):
+    """A domain from (argument index or a function of the arguments, test, message):
+    ``_needs((1, ">=0", "the variance must be >= 0"))``."""
+    tests = {">=0": lambda x: x < 0, ">0": lambda x: x <= 0,
+             "[0,1]": lambda x: (x < 0) | (x > 1), "[0,1)": lambda x: (x < 0) | (x >= 1),
+             "int": lambda x: np.abs(x) > INT_LIMIT}
+
+    def domain(*args):
+        out = []
+        for which, test, message in conditions:
+            x = which(*args) if callable(which) else args[which]
+            out.append((tests[test](x), message))
+        return out
+    return domain
+
+
+def _ordered(message):
+    return (lambda a, b, *rest: b - a, ">=0", message)
 
 
 def _variadic(reduce):
@@ -67,40 +124,67 @@ def _vonmises(g, n, mu, kappa):
     return np.mod(g.vonmises(mu, kappa, n), 2 * np.pi)
 
 
+_SIGMA = _needs((1, ">=0", "sigma must be >= 0"))
+
 RANDOM = {f.name: f for f in (
     # NEURON Random class (NetPyNE's default generator)
-    Function("uniform", 2, 2, lambda g, n, a, b: g.uniform(a, b, n)),
-    Function("normal", 2, 2, lambda g, n, mean, var: g.normal(mean, np.sqrt(var), n)),
-    Function("lognormal", 2, 2, _lognormal_neuron),
-    Function("negexp", 1, 1, lambda g, n, mean: g.exponential(mean, n)),
-    Function("poisson", 1, 1, lambda g, n, mean: g.poisson(mean, n).astype(float)),
+    Function("uniform", 2, 2, lambda g, n, a, b: g.uniform(a, b, n),
+             _needs((lambda a, b: np.where(np.isfinite(b - a), 0, -1), ">=0",
+                     "high - low must be finite"))),
+    Function("normal", 2, 2, lambda g, n, mean, var: g.normal(mean, np.sqrt(var), n),
+             _needs((1, ">=0", "the variance must be >= 0"))),
+    Function("lognormal", 2, 2, _lognormal_neuron,
+             _needs((0, ">0", "the mean must be > 0"), (1, ">=0", "the variance must be >= 0"))),
+    Function("negexp", 1, 1, lambda g, n, mean: g.exponential(mean, n),
+             _needs((0, ">=0", "the mean must be >= 0"))),
+    Function("poisson", 1, 1, lambda g, n, mean: g.poisson(mean, n).astype(float),
+             _needs((0, ">=0", "the mean must be >= 0"),
+                    (lambda m: m / 1e18, "[0,1]", "the mean must be at most 1e18"))),
     Function("binomial", 2, 2, lambda g, n, trials, p: g.binomial(
-        np.asarray(trials).astype(np.int64), p, n).astype(float)),
+        np.asarray(trials).astype(np.int64), p, n).astype(float),
+             _needs((0, ">=0", "the number of trials must be >= 0"),
+                    (0, "int", "the number of trials must be at most 2**62"),
+                    (1, "[0,1]", "the probability must be in [0, 1]"))),
     Function("discunif", 2, 2, lambda g, n, low, high: g.integers(
         np.asarray(low).astype(np.int64), np.asarray(high).astype(np.int64), n,
-        endpoint=True).astype(float)),
-    Function("erlang", 2, 2, _erlang),
+        endpoint=True).astype(float),
+             _needs(_ordered("low must be <= high"), (0, "int", "low must be within 2**62"),
+                    (1, "int", "high must be within 2**62"))),
+    Function("erlang", 2, 2, _erlang,
+             _needs((0, ">0", "the mean must be > 0"), (1, ">0", "the variance must be > 0"))),
     # NEURON's geometric(a), 0 < a < 1: trials up to the first success, P(success) = 1 - a
     Function("geometric", 1, 1, lambda g, n, a: g.geometric(1 - np.asarray(a), n)
-             .astype(float)),
+             .astype(float), _needs((0, "[0,1)", "its argument must be in [0, 1)"))),
     # NEURON's weibull(alpha, beta) is (beta * E)^(1/alpha) for E ~ Exp(1)
     Function("weibull", 2, 2, lambda g, n, alpha, beta: np.power(beta, 1 / np.asarray(alpha))
-             * g.weibull(alpha, n)),
+             * g.weibull(alpha, n),
+             _needs((0, ">0", "alpha must be > 0"), (1, ">=0", "beta must be >= 0"))),
     # numpy's names
-    Function("gamma", 2, 2, lambda g, n, shape, scale: g.gamma(shape, scale, n)),
-    Function("beta", 2, 2, lambda g, n, a, b: g.beta(a, b, n)),
+    Function("gamma", 2, 2, lambda g, n, shape, scale: g.gamma(shape, scale, n),
+             _needs((0, ">=0", "the shape must be >= 0"), (1, ">=0", "the scale must be >= 0"))),
+    Function("beta", 2, 2, lambda g, n, a, b: g.beta(a, b, n),
+             _needs((0, ">0", "a must be > 0"), (1, ">0", "b must be > 0"))),
     # Python's random module
     Function("random", 0, 0, lambda g, n: g.random(n)),
-    Function("gauss", 2, 2, lambda g, n, mu, sigma: g.normal(mu, sigma, n)),
-    Function("normalvariate", 2, 2, lambda g, n, mu, sigma: g.normal(mu, sigma, n)),
-    Function("lognormvariate", 2, 2, lambda g, n, mu, sigma: g.lognormal(mu, sigma, n)),
-    Function("expovariate", 1, 1, lambda g, n, rate: g.exponential(1 / np.asarray(rate), n)),
-    Function("gammavariate", 2, 2, lambda g, n, shape, scale: g.gamma(shape, scale, n)),
-    Function("betavariate", 2, 2, lambda g, n, a, b: g.beta(a, b, n)),
-    Function("vonmisesvariate", 2, 2, _vonmises),
-    Function("paretovariate", 1, 1, lambda g, n, alpha: g.pareto(alpha, n) + 1),
-    Function("weibullvariate", 2, 2, lambda g, n, scale, shape: scale * g.weibull(shape, n)),
+    Function("gauss", 2, 2, lambda g, n, mu, sigma: g.normal(mu, sigma, n), _SIGMA),
+    Function("normalvariate", 2, 2, lambda g, n, mu, sigma: g.normal(mu, sigma, n), _SIGMA),
+    Function("lognormvariate", 2, 2, lambda g, n, mu, sigma: g.lognormal(mu, sigma, n),
+             _SIGMA),
+    Function("expovariate", 1, 1, lambda g, n, rate: g.exponential(1 / np.asarray(rate), n),
+             _needs((0, ">0", "the rate must be > 0"))),
+    Function("gammavariate", 2, 2, lambda g, n, shape, scale: g.gamma(shape, scale, n),
+             _needs((0, ">0", "the shape must be > 0"), (1, ">0", "the scale must be > 0"))),
+    Function("betavariate", 2, 2, lambda g, n, a, b: g.beta(a, b, n),
+             _needs((0, ">0", "alpha must be > 0"), (1, ">0", "beta must be > 0"))),
+    Function("vonmisesvariate", 2, 2, _vonmises, _needs((1, ">=0", "kappa must be >= 0"))),
+    Function("paretovariate", 1, 1, lambda g, n, alpha: g.pareto(alpha, n) + 1,
+             _needs((0, ">0", "alpha must be > 0"))),
+    Function("weibullvariate", 2, 2, lambda g, n, scale, shape: scale * g.weibull(shape, n),
+             _needs((1, ">0", "the shape must be > 0"))),
     Function("triangular", 2, 3, lambda g, n, low, high, mode=None: g.triangular(
-        low, (np.asarray(low) + high) / 2 if mode is None else mode, high, n)),
+        low, (np.asarray(low) + high) / 2 if mode is None else mode, high, n),
+             _needs((lambda low, high, *mode: high - low, ">0", "low must be < high"),
+                    (lambda low, high, *mode: (mode[0] - low) / (high - low) if mode
+                     else 0.5, "[0,1]", "mode must be within [low, high]"))),
 )}
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ExpressionError, Problem
 from ..suggest import closest
-from .compile import describe_node
+from .compile import MAX_DEPTH, depth, describe_node
 
 SCHEME, SPECIES, RATE, INITIAL = "scheme", "species", "rate", "initial"
 MAX_LENGTH = 4000  # characters: keeps parsing and nesting bounded
@@ -136,6 +136,12 @@ def parse(text, names: Names, kind: str, where: str = ""):
     except SyntaxError as err:
         raise _error(where, f"invalid expression: {err.msg}", text,
                      (err.offset or 1) - 1 + indent) from None
+    except (RecursionError, MemoryError, ValueError) as err:  # the parser's own limits
+        raise _error(where, f"cannot be parsed ({type(err).__name__}: {err}); it may nest "
+                            f"at most {MAX_DEPTH} levels") from None
+    if depth(body) > MAX_DEPTH:
+        raise _error(where, f"nests deeper than {MAX_DEPTH} levels (operators, calls and "
+                            "parentheses)")
     parser = _Parser(text, names, kind, where, indent)
     if kind == SCHEME:
         return parser.scheme(body)

@@ -353,7 +353,7 @@ def _section_patch(sec, path, cell_names, check) -> dict | None:
 
 def _number_or_function(raw, path, check, names, **bounds):
     if isinstance(raw, str):
-        return expression(check, raw, path, names, default=1.0)
+        return expression(check, raw, path, names, default=1.0, **bounds)
     return check.number(raw, path, default=1.0, **bounds)
 
 

@@ -253,7 +253,9 @@ def _species(label, spec, part, path, region_kinds, check):
     key = "value" if part == "parameters" else "initial"
     initial = spec.get(key, 0.0 if part == "parameters" else None)
     if initial is not None and not isinstance(initial, str):
-        initial = check.number(initial, attr_path(path, key))
+        # a concentration cannot be negative (string values: checked at every node)
+        initial = check.number(initial, attr_path(path, key),
+                               minimum=0 if part == "species" else None)
     charge = spec.get("charge", 0)
     charge = check.integer(charge, attr_path(path, "charge"), default=0)
     d = check.number(spec.get("d", 0.0), attr_path(path, "d"), minimum=0, default=0.0)

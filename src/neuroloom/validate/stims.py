@@ -7,6 +7,7 @@ parameter may be a string function of the target's post_ variables.
 """
 from __future__ import annotations
 
+import math
 import warnings
 from numbers import Real
 
@@ -71,7 +72,11 @@ def stim_source(label, rule, path, contexts, check) -> StimSourceSpec | None:
         elif is_expression(v):
             functions.append((name, v))
         else:  # as NEURON's object takes it (a NetStim's rate is its interval)
-            params.append(kind.to_neuron(name, v))
+            other, converted = kind.to_neuron(name, v)
+            if isinstance(converted, float) and not math.isfinite(converted):  # 1e-320 Hz
+                check.add(where, f"{v:g} makes NEURON's {other} {converted:g}")
+                failed = True
+            params.append((other, converted))
     if failed:
         return None
     source = StimSource(label=str(label), type=stim_type, params=tuple(params),
