@@ -27,6 +27,8 @@ def validate(net_params, sim_config=None, network=None
     check = Checker()
     net = validate_net_params(net_params, check)
     names = Names.of_spec(net) if network is None else Names.of_network(network)
+    if network is None:  # a population defined wrongly is reported once, where it is defined
+        names = names.with_broken_pops(net_params["popParams"])
     run, output = validate_sim_config(sim_config, names, check)
     net = replace(net, conn_options=conn_options(sim_config, check))
     check.raise_if_any()

@@ -2,7 +2,7 @@
 validate/plots.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model.rxd import species_regions
 from ..suggest import hint
@@ -46,6 +46,14 @@ class Names:
                    tuple(t.label for t in net.stim_targets),
                    Tags(net.pops, {t.label: t for t in net.cell_types}),
                    species_regions(net.rxd))
+
+    def with_broken_pops(self, pop_params) -> "Names":
+        """These names and the labels of popParams' populations whose definition is wrong
+        (reported there, so naming them here is no second problem)."""
+        defined = [str(label) for label in pop_params] if isinstance(pop_params, dict) else []
+        broken = [label for label in defined if label not in self.pops]
+        self.tags.broken_pops = frozenset(broken)
+        return replace(self, pops=self.pops + tuple(broken))
 
     @classmethod
     def of_network(cls, network) -> "Names":
