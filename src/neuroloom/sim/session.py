@@ -33,6 +33,7 @@ from ..sonata.layout import NodeLayout
 from ..specs.dicts import Dict
 from ..errors import SpecError
 from ..validate import validate
+from ..validate.cell_lists import cell_lists_in_range
 from ..validate.checker import Checker
 from ..validate.simconfig import Names, data_parts, validate_sim_config
 from .modify import modify
@@ -125,6 +126,7 @@ class Session:
         with self._timed("buildTime"), self._progress("building") as progress:
             self.network = self._given_network or build_network(
                 self.net_spec, dict(self.run_spec.seeds), progress=progress)
+        cell_lists_in_range(self.run_spec, self.output, self.network)
         return self.network.pops
 
     @property
