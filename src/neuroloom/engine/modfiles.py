@@ -231,3 +231,25 @@ def coreneuron_library(folders) -> Path | None:
                              f"{len(folders)} ({', '.join(map(str, folders))}): put them "
                              "in one modFolder")
     return compiled(folders[0], coreneuron=True) / "x86_64" / "libcorenrnmech.so"
+
+
+def mechanism_catalog(mod_folders=()) -> dict[str, dict]:
+    """What NEURON knows of mechanisms once ``mod_folders`` are loaded (engine/mechanisms.py
+    ``catalog``), with the mechanisms shipped with neuroloom that are not loaded yet (they
+    are loaded when a network uses them): their kind, and ``params`` None (not known
+    before loading; the engine checks them when it instantiates the model)."""
+    for folder in mod_folders:
+        load(folder)
+    known = mechanisms.catalog()
+    for folder in PACKAGE_MOD_FOLDERS:
+        for path in mod_files(folder):
+            text = _COMMENT.sub("", path.read_text(errors="replace"))
+            for word, name in _KIND.findall(text):
+                known.setdefault(name, {"kind": _KIND_NAMES[word], "params": None})
+    return known
+
+
+_KIND = re.compile(r"\b(SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+(\w+)")
+_KIND_NAMES = {"SUFFIX": mechanisms.KINDS[mechanisms.DENSITY],
+               "POINT_PROCESS": mechanisms.KINDS[mechanisms.POINT],
+               "ARTIFICIAL_CELL": mechanisms.ARTIFICIAL_CELL}

@@ -6,19 +6,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..errors import SpecError
+from ..errors import NeuroloomError, SpecError
 from .checker import Checker
+from .mechanisms import check_mechanisms
 from .netparams import validate_net_params
 from .options import SIMCONFIG_OPTIONS, Options
 from .simconfig import Names, conn_options, validate_sim_config
 from .types import NetSpec, OutputSpec, RunSpec
 
 
-def validate(net_params, sim_config=None, network=None
+def validate(net_params, sim_config=None, network=None, mechanisms=None
              ) -> tuple[NetSpec, RunSpec, OutputSpec]:
     """Both specs checked (all problems raised at once); no ``sim_config``: the default
     options. ``network``: an already built or imported network the simConfig is for (its
-    populations, not netParams', are the ones the simConfig may name)."""
+    populations, not netParams', are the ones the simConfig may name). ``mechanisms``:
+    a function of the simConfig's modFolders giving what NEURON knows of mechanisms once
+    they are loaded (validate/mechanisms.py); the mechanisms netParams names are then
+    checked against it (None: not checked here; the engine checks them before it builds)."""
     _need_spec(net_params, "netParams", "NetParams")
     if sim_config is None:
         sim_config = Options(SIMCONFIG_OPTIONS)
@@ -31,6 +35,13 @@ def validate(net_params, sim_config=None, network=None
         names = names.with_broken_pops(net_params["popParams"])
     run, output = validate_sim_config(sim_config, names, check)
     net = replace(net, conn_options=conn_options(sim_config, check))
+    if mechanisms is not None and network is None:
+        try:
+            catalog = mechanisms(run.mod_folders)
+        except NeuroloomError as error:  # a mod folder that does not compile or load
+            check.add("modFolders", str(error))
+        else:
+            check_mechanisms(net, net_params, catalog, check)
     check.raise_if_any()
     return net, run, output
 
