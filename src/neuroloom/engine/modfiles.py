@@ -253,3 +253,13 @@ _KIND = re.compile(r"\b(SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+(\w+)")
 _KIND_NAMES = {"SUFFIX": mechanisms.KINDS[mechanisms.DENSITY],
                "POINT_PROCESS": mechanisms.KINDS[mechanisms.POINT],
                "ARTIFICIAL_CELL": mechanisms.ARTIFICIAL_CELL}
+
+
+def check_network_mechanisms(network, mod_folders=()) -> None:
+    """A MechanismError unless NEURON has every mechanism and parameter ``network`` uses,
+    once its mod folders, ``mod_folders`` and neuroloom's mechanisms it uses are loaded
+    (what instantiating it checks first: engine/model.py)."""
+    for folder in (*network.mod_folders, *mod_folders):
+        load(folder)
+    load_package_mechanisms(mechanisms.used_mechanisms(network))
+    mechanisms.check_mechanisms(network)
