@@ -38,7 +38,7 @@ def validate(options, parser) -> int:
     neuron = installed()  # mechanisms are checked against NEURON when it is installed
     try:
         kind = kind_of(options.path)
-        catalog = (lambda folders: mechanism_catalog((*options.mod, *folders))) \
+        catalog = (lambda folders, used: mechanism_catalog((*options.mod, *folders), used)) \
             if neuron else None
         model = open_model(_source(options.path, kind), options.mod, mechanisms=catalog)
         if neuron and kind != SCRIPT:  # a script's were checked with their spec paths

@@ -233,13 +233,14 @@ def coreneuron_library(folders) -> Path | None:
     return compiled(folders[0], coreneuron=True) / "x86_64" / "libcorenrnmech.so"
 
 
-def mechanism_catalog(mod_folders=()) -> dict[str, dict]:
-    """What NEURON knows of mechanisms once ``mod_folders`` are loaded (engine/mechanisms.py
-    ``catalog``), with the mechanisms shipped with neuroloom that are not loaded yet (they
-    are loaded when a network uses them): their kind, and ``params`` None (not known
-    before loading; the engine checks them when it instantiates the model)."""
+def mechanism_catalog(mod_folders=(), used=()) -> dict[str, dict]:
+    """What NEURON knows of mechanisms once ``mod_folders`` and the mechanisms shipped with
+    neuroloom that ``used`` names are loaded (engine/mechanisms.py ``catalog``), with
+    neuroloom's other mechanisms (loaded when a network uses them): their kind, and
+    ``params`` None (not known before loading)."""
     for folder in mod_folders:
         load(folder)
+    load_package_mechanisms(set(used))
     known = mechanisms.catalog()
     for folder in PACKAGE_MOD_FOLDERS:
         for path in mod_files(folder):

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ..errors import NeuroloomError, SpecError
 from .checker import Checker
-from .mechanisms import check_mechanisms
+from .mechanisms import check_mechanisms, named_mechanisms
 from .netparams import validate_net_params
 from .options import SIMCONFIG_OPTIONS, Options
 from .simconfig import Names, conn_options, validate_sim_config
@@ -20,8 +20,9 @@ def validate(net_params, sim_config=None, network=None, mechanisms=None
     """Both specs checked (all problems raised at once); no ``sim_config``: the default
     options. ``network``: an already built or imported network the simConfig is for (its
     populations, not netParams', are the ones the simConfig may name). ``mechanisms``:
-    a function of the simConfig's modFolders giving what NEURON knows of mechanisms once
-    they are loaded (validate/mechanisms.py); the mechanisms netParams names are then
+    a function of the simConfig's modFolders and the mechanism names the spec uses giving
+    what NEURON knows of mechanisms once they (and neuroloom's among those names) are
+    loaded (validate/mechanisms.py); the mechanisms netParams names are then
     checked against it (None: not checked here; the engine checks them before it builds)."""
     _need_spec(net_params, "netParams", "NetParams")
     if sim_config is None:
@@ -37,7 +38,7 @@ def validate(net_params, sim_config=None, network=None, mechanisms=None
     net = replace(net, conn_options=conn_options(sim_config, check))
     if mechanisms is not None and network is None:
         try:
-            catalog = mechanisms(run.mod_folders)
+            catalog = mechanisms(run.mod_folders, named_mechanisms(net, net_params))
         except NeuroloomError as error:  # a mod folder that does not compile or load
             check.add("modFolders", str(error))
         else:

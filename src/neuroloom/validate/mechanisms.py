@@ -50,6 +50,26 @@ def check_mechanisms(net, net_params, catalog: Mapping, check) -> None:
                    "NetPyNE examples' nsloc.mod, must be in modFolders)")
 
 
+def named_mechanisms(net, net_params) -> set[str]:
+    """Every mechanism name the spec uses (for the engine to load neuroloom's own ones
+    among them before it says what NEURON knows)."""
+    names = {m.mod for m in net.syn_mechs} | {p.artificial.mod for p in net.pops
+                                              if p.artificial is not None}
+    names |= {s.source.neuron_class for s in net.stim_sources if s.source.neuron_class}
+    cell_rules = net_params["cellParams"]
+    for rule in (cell_rules.values() if isinstance(cell_rules, Mapping) else ()):
+        secs = rule.get("secs") if isinstance(rule, Mapping) else None
+        for sec in (secs.values() if isinstance(secs, Mapping) else ()):
+            if not isinstance(sec, Mapping):
+                continue
+            for key in ("mechs", "pointps"):
+                given = sec.get(key)
+                for name, value in (given.items() if isinstance(given, Mapping) else ()):
+                    names.add(str(value.get("mod")) if key == "pointps"
+                              and isinstance(value, Mapping) else str(name))
+    return names
+
+
 def _cell_rule(secs, path, catalog, check) -> None:
     for name, sec in secs.items():
         if not isinstance(sec, Mapping):
