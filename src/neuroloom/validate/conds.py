@@ -93,7 +93,8 @@ def conds(raw, path, tags: Tags, check, *, stims=False, cell_rule=False):
                                   f"cells there, as in NetPyNE", UserWarning,
                                   stacklevel=outside_neuroloom())
                 else:
-                    check.reference(item, where, tag, tags.known[tag])
+                    check.reference(item, where, tag, tags.known[tag] + sorted(
+                        tags.broken_pops if tag == "pop" else ()))
             out.append(Cond(tag=tag, values=tuple(values)))
         elif cell_rule and (tag in AXES or tag == FRACTION or tag in tags.extra) and \
                 isinstance(v, (list, tuple)) and v and isinstance(v[0], Real):

@@ -21,11 +21,12 @@ def trace_cells(trace, path, conds_given: bool, names, check) -> None:
     if not names.cell_types:
         return
     pops = matching_pops(trace.conds, names.tags)
-    if not pops:
+    broken = {v for c in trace.conds if c.tag == "pop" for v in c.values
+              if v in names.tags.broken_pops}
+    if not pops and not broken:  # (a population defined wrongly is reported there)
         warnings.warn(f"{path}.conds: select no cells of the network: nothing is recorded",
                       UserWarning, stacklevel=outside_neuroloom())
-        return
-    if trace.sec is None:
+    if not pops or trace.sec is None:
         return
     # a cell gets the sections of every cellParams rule that applies to it: per population
     by_pop = {pop.label: dict(_types_of(pop, names)) for pop in pops}
