@@ -231,3 +231,23 @@ def test_a_population_defined_wrongly_is_reported_once(tut3):
                               'probability': 0.5}
     assert "connParams['X->M'].preConds.pop: unknown pop 'X'; valid names are 'M', 'S'" \
         in problems(net, cfg)
+
+
+def test_validate_says_mechanisms_could_not_be_checked_without_neuron(tmp_path):
+    import subprocess
+    import sys
+
+    from helpers import EXAMPLES
+
+    script = tmp_path / "hhh.py"
+    script.write_text((EXAMPLES / "tut2.py").read_text().replace("['mechs']['hh']", "['mechs']['hhh']"))
+    code = ("import sys; sys.modules['neuron'] = None\n"  # as if NEURON were not installed
+            "from neuroloom.cli import main\n"
+            f"sys.exit(main(['validate', {str(script)!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == (f"{script}: valid script (40 cells, "
+                                   f"{done.stdout.split('cells, ')[1].split(' ')[0]} "
+                                   "connections); its mechanisms could not be checked: NEURON "
+                                   "is not installed")
