@@ -102,9 +102,10 @@ def test_missing_mechanisms_name_their_spec_paths_before_building(run_session):
 def test_bad_trace_and_hparam_names(run_session):
     net, cfg = tutorial_specs("tut2")
     cfg.recordTraces['g'] = {'sec': 'soma', 'mech': 'hh', 'var': 'gnaa'}
-    with pytest.raises(MechanismError, match=r"recordTraces\['g'\] in cellType 'PYR', section "
-                                             r"'soma': 'gnaa' is not a variable of mechanism "
-                                             r"'hh'"):
+    # issue 19: checked against NEURON with the spec, before building (was the engine's
+    # MechanismError when recording was set up)
+    with pytest.raises(SpecError, match=r"recordTraces\['g'\]\.var: 'gnaa' is not a variable "
+                                        r"of mechanism 'hh'; did you mean 'gna'\?"):
         run_session(net, cfg, simulate=False)
     net, cfg = tutorial_specs("tut2")
     cfg.hParams['celsus'] = 30

@@ -92,6 +92,20 @@ def test_mechanism_names_and_parameters_are_checked_with_their_paths(tut3, chang
     validate(net, cfg)  # without a catalog nothing is checked here (the engine checks)
 
 
+@pytest.mark.parametrize("trace, expected", [
+    ({'sec': 'soma', 'mech': 'hh', 'var': 'gnaa'},
+     "recordTraces['g'].var: 'gnaa' is not a variable of mechanism 'hh'; did you mean "
+     "'gnabar'?"),
+    ({'sec': 'soma', 'synMech': 'exc', 'var': 'gg'},
+     "recordTraces['g'].var: 'gg' is not a variable of synMech 'exc' (Exp2Syn); did you "
+     "mean 'g'?"),
+])
+def test_trace_variables_are_checked_against_the_catalog(tut3, trace, expected):
+    net, cfg = tut3
+    cfg.recordTraces['g'] = trace
+    assert problems(net, cfg, mechanisms=known) == [expected]
+
+
 def test_parameters_of_a_mechanism_not_loaded_yet_are_left_to_the_engine(tut3):
     net, cfg = tut3
     net.cellParams['PYR']['secs']['soma']['pointps'] = {'Izhi': {'mod': 'Izhi2007b', 'kk': 1}}

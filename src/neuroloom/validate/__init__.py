@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ..errors import NeuroloomError, SpecError
 from .checker import Checker
-from .mechanisms import check_mechanisms, named_mechanisms
+from .mechanisms import check_mechanisms, check_trace_vars, named_mechanisms
 from .netparams import validate_net_params
 from .options import SIMCONFIG_OPTIONS, Options
 from .simconfig import Names, conn_options, validate_sim_config
@@ -43,6 +43,7 @@ def validate(net_params, sim_config=None, network=None, mechanisms=None
             check.add("modFolders", str(error))
         else:
             check_mechanisms(net, net_params, catalog, check)
+            check_trace_vars(run.traces, net, catalog, check)
     check.raise_if_any()
     return net, run, output
 

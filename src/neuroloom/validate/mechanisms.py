@@ -160,3 +160,27 @@ def _edits(a: str, b: str) -> int:
             previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1,
                                            previous + (char != other))
     return row[-1]
+
+
+def check_trace_vars(traces, net, catalog: Mapping, check) -> None:
+    """The variable a recordTraces entry reads from a mechanism, synMech or point process
+    must be one of that mechanism's (``traces``: the RunSpec's TraceSpecs)."""
+    syn_mods = {m.label: m.mod for m in net.syn_mechs}
+    pointp_mods = {p.label: p.mod for t in net.cell_types for s in t.sections
+                   for p in s.pointps}
+    for trace in traces:
+        path = item_path("recordTraces", trace.label)
+        mod, what = None, ""
+        if trace.mech is not None:
+            mod, what = trace.mech, f"mechanism '{trace.mech}'"
+        elif trace.syn_mech is not None:
+            mod = syn_mods.get(trace.syn_mech)
+            what = f"synMech '{trace.syn_mech}' ({mod})"
+        elif trace.pointp is not None:
+            mod = pointp_mods.get(trace.pointp)
+            what = f"pointp '{trace.pointp}' ({mod})"
+        entry = catalog.get(mod) if mod is not None else None
+        if entry is None or entry["params"] is None or trace.var in entry["params"]:
+            continue  # an unknown mechanism is reported where it is defined
+        check.add(attr_path(path, "var"), f"'{trace.var}' is not a variable of {what}; "
+                                          f"{_hint(trace.var, entry['params'])}")
