@@ -82,3 +82,16 @@ sim.createSimulateAnalyze"""))
     good = subprocess.run([NEUROLOOM, "validate", EXAMPLES / "tut3.py"], capture_output=True,
                           text=True)
     assert good.returncode == 0 and "could not be checked" not in good.stdout
+
+
+def test_validate_command_checks_a_saved_runs_mechanisms(tmp_path):
+    saved = tmp_path / "tut2.json"
+    done = subprocess.run([NEUROLOOM, "convert", EXAMPLES / "tut2.py", saved],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    saved.write_text(saved.read_text().replace('"gnabar"', '"gnabarr"'))
+    done = subprocess.run([NEUROLOOM, "validate", saved], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        f"{saved}: MechanismError: cellType 'PYR', section 'soma', mechanism 'hh': 'hh' has "
+        "no parameter 'gnabarr'; did you mean 'gnabar'?", "1 problem"]
