@@ -79,7 +79,9 @@ def _cell_rule(secs, path, catalog, check) -> None:
         for mech, params in (mechs.items() if isinstance(mechs, Mapping) else ()):
             at = item_path(attr_path(where, "mechs"), mech)
             if _known(mech, DENSITY, at, catalog, check) and isinstance(params, Mapping):
-                _params(mech, list(params), at, catalog, check)
+                # (None leaves a parameter at its default, as in NetPyNE: never set)
+                _params(mech, [k for k, v in params.items() if v is not None], at, catalog,
+                        check)
         ions = sec.get("ions")
         for ion in (ions if isinstance(ions, Mapping) else ()):
             if f"{ion}_ion" not in catalog:
