@@ -7,7 +7,7 @@ import pytest
 from helpers import ROOT
 from neuroloom import specs
 from neuroloom.engine.neuron_env import neuron_h
-from neuroloom.errors import MechanismError, SpecError
+from neuroloom.errors import SpecError
 
 TEST_MODS = str(ROOT / "tests" / "data" / "mod")
 IZHI = {'mod': 'Izhi2007b', 'C': 1, 'k': 0.7, 'vr': -60, 'vt': -40, 'vpeak': 35, 'a': 0.03,

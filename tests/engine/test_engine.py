@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from helpers import tutorial_specs
-from neuroloom.errors import MechanismError, SpecError
+from neuroloom.errors import SpecError
 
 
 def spikes(session):
