@@ -7,7 +7,7 @@ import pytest
 from helpers import ROOT
 from neuroloom import specs
 from neuroloom.engine.neuron_env import neuron_h
-from neuroloom.errors import MechanismError, SpecError
+from neuroloom.errors import SpecError
 
 TEST_MODS = str(ROOT / "tests" / "data" / "mod")
 IZHI = {'mod': 'Izhi2007b', 'C': 1, 'k': 0.7, 'vr': -60, 'vt': -40, 'vpeak': 35, 'a': 0.03,
@@ -185,12 +185,14 @@ def test_gap_junctions_couple_and_graded_synapses_follow(run_session):
 def test_mechanism_and_spec_problems_of_cell_models(run_session):
     net = izhi_net(0)
     net.cellParams['IZ']['secs']['soma']['pointps']['Izhi']['kk'] = 1
-    with pytest.raises(MechanismError, match="'Izhi2007b' has no parameter 'kk'; did you mean "
-                                             "'k'\\?"):
+    # issue 19: checked with the spec (a SpecError with paths), before building
+    with pytest.raises(SpecError, match=r"pointps\['Izhi'\].kk: 'Izhi2007b' has no parameter "
+                                        "'kk'; did you mean 'k'\\?"):
         run_session(net, quiet_cfg())
     net = specs.NetParams()
     net.popParams['x'] = {'cellModel': 'IntFire9', 'numCells': 1}
-    with pytest.raises(MechanismError, match="IntFire9"):
+    with pytest.raises(SpecError, match=r"popParams\['x'\].cellModel: NEURON has no "
+                                        "artificial cell 'IntFire9'"):
         run_session(net, quiet_cfg())
     net = specs.NetParams()
     net.popParams['x'] = {'cellModel': 'IntFire1', 'numCels': 1}

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from helpers import tutorial_specs
-from neuroloom.errors import MechanismError, SpecError
+from neuroloom.errors import SpecError
 
 
 def spikes(session):
@@ -80,29 +80,32 @@ def test_hparams_apply_and_unset_ones_fall_back_to_defaults(run_session):
     assert neuron_h().celsius == 6.3
 
 
-def test_missing_mechanisms_name_cell_type_and_section(run_session):
+def test_missing_mechanisms_name_their_spec_paths_before_building(run_session):
+    # issue 19: checked against NEURON when the spec is validated (was a MechanismError
+    # of the engine, naming cell type and section, once the network was built)
     net, cfg = tutorial_specs("tut3")
     net.cellParams['PYR']['secs']['dend']['mechs']['kdr'] = {'gbar': 0.1}
     net.cellParams['PYR']['secs']['soma']['mechs']['hh']['gnabarr'] = 0.1
     net.synMechParams['exc']['mod'] = 'Exp2Sin'
-    with pytest.raises(MechanismError) as info:
+    with pytest.raises(SpecError) as info:
         run_session(net, cfg, simulate=False)
     message = str(info.value)
-    assert "3 mechanism problems" in message
-    assert ("cellType 'PYR', section 'dend': NEURON has no density mechanism 'kdr'"
-            in message)
-    assert ("cellType 'PYR', section 'soma', mechanism 'hh': 'hh' has no parameter 'gnabarr'; "
-            "did you mean 'gnabar'?" in message)
-    assert ("synMechParams['exc']: NEURON has no point process 'Exp2Sin'; did you mean "
+    assert "3 problems" in message
+    assert ("cellParams['PYR'].secs['dend'].mechs['kdr']: NEURON has no density mechanism "
+            "'kdr'" in message)
+    assert ("cellParams['PYR'].secs['soma'].mechs['hh'].gnabarr: 'hh' has no parameter "
+            "'gnabarr'; did you mean 'gnabar'?" in message)
+    assert ("synMechParams['exc'].mod: NEURON has no point process 'Exp2Sin'; did you mean "
             "'Exp2Syn'?" in message)
 
 
 def test_bad_trace_and_hparam_names(run_session):
     net, cfg = tutorial_specs("tut2")
     cfg.recordTraces['g'] = {'sec': 'soma', 'mech': 'hh', 'var': 'gnaa'}
-    with pytest.raises(MechanismError, match=r"recordTraces\['g'\] in cellType 'PYR', section "
-                                             r"'soma': 'gnaa' is not a variable of mechanism "
-                                             r"'hh'"):
+    # issue 19: checked against NEURON with the spec, before building (was the engine's
+    # MechanismError when recording was set up)
+    with pytest.raises(SpecError, match=r"recordTraces\['g'\]\.var: 'gnaa' is not a variable "
+                                        r"of mechanism 'hh'; did you mean 'gna'\?"):
         run_session(net, cfg, simulate=False)
     net, cfg = tutorial_specs("tut2")
     cfg.hParams['celsus'] = 30

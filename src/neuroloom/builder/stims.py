@@ -32,7 +32,12 @@ def place_stims(targets, sources, ctx, owned):
         source = by_label[target.source]
         gids = select_cells(target.conds, ctx.cells, ctx.pops, ctx.cell_types)
         if target.cell_list is not None:  # indices into the matching cells
-            gids = gids[[i for i in target.cell_list if i < len(gids)]]
+            beyond = [i for i in target.cell_list if i >= len(gids)]
+            if beyond:
+                raise RuleError(f"stimTargetParams['{target.label}'].conds.cellList: index "
+                                f"{beyond[0]} is out of range: the conds select "
+                                f"{len(gids)} cells")
+            gids = gids[list(target.cell_list)]
         if owned is not None:
             gids = gids[np.isin(gids, owned)]
         artificial = [ctx.cell_types[t].label for t in np.unique(ctx.cells.cell_type[gids])

@@ -14,7 +14,9 @@ from collections import Counter
 import numpy as np
 
 from ..errors import FormatError, NeuroloomError, SpecError
-from ..sim.sources import SONATA, kind_of, open_model
+from ..engine.modfiles import check_network_mechanisms, mechanism_catalog
+from ..engine.neuron_env import installed
+from ..sim.sources import SCRIPT, SONATA, kind_of, open_model
 from .run import sonata_config
 
 
@@ -33,9 +35,14 @@ def add_commands(commands, parents) -> None:
 
 
 def validate(options, parser) -> int:
+    neuron = installed()  # mechanisms are checked against NEURON when it is installed
     try:
         kind = kind_of(options.path)
-        model = open_model(_source(options.path, kind), options.mod)
+        catalog = (lambda folders, used: mechanism_catalog((*options.mod, *folders), used)) \
+            if neuron else None
+        model = open_model(_source(options.path, kind), options.mod, mechanisms=catalog)
+        if neuron and kind != SCRIPT:  # a script's were checked with their spec paths
+            check_network_mechanisms(model.network, options.mod)
     except SpecError as error:
         for problem in error.problems:
             print(f"{options.path}: {problem}")
@@ -49,7 +56,8 @@ def validate(options, parser) -> int:
         return 1
     network = model.network
     print(f"{options.path}: valid {kind} ({network.num_cells} cells, {len(network.conns)} "
-          "connections)")
+          "connections)" + ("" if neuron else "; its mechanisms could not be checked: "
+                            "NEURON is not installed"))
     return 0
 
 

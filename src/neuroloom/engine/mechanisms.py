@@ -86,6 +86,31 @@ def parameters(mech: str) -> frozenset[str]:
     return frozenset(out)
 
 
+#: what a mechanism is, in the catalog handed to validation (validate/mechanisms.py)
+KINDS = {DENSITY: "density mechanism", POINT: "point process"}
+ARTIFICIAL_CELL = "artificial cell"
+
+
+def catalog() -> dict[str, dict]:
+    """What NEURON knows of its mechanisms now, as plain data for validation: name ->
+    {'kind': 'density mechanism' | 'point process' | 'artificial cell', 'params': sorted
+    settable variables (without suffix)}."""
+    h = neuron_h()
+    name = h.ref("")
+    out = {}
+    for kind in (DENSITY, POINT):
+        mt = h.MechanismType(kind)
+        for i in range(int(mt.count())):
+            mt.select(i)
+            mt.selected(name)
+            if name[0] in _INTERNAL:
+                continue
+            artificial = kind == POINT and bool(mt.is_artificial(i))
+            out[name[0]] = {"kind": ARTIFICIAL_CELL if artificial else KINDS[kind],
+                            "params": tuple(sorted(range_variables(name[0])))}
+    return out
+
+
 def used_mechanisms(network) -> set[str]:
     """Names of every NEURON mechanism the network's cells, synapses and stimuli use."""
     used = {m.mod for m in network.syn_mechs} | {s.type for s in network.stim_sources}

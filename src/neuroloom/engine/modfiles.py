@@ -231,3 +231,36 @@ def coreneuron_library(folders) -> Path | None:
                              f"{len(folders)} ({', '.join(map(str, folders))}): put them "
                              "in one modFolder")
     return compiled(folders[0], coreneuron=True) / "x86_64" / "libcorenrnmech.so"
+
+
+def mechanism_catalog(mod_folders=(), used=()) -> dict[str, dict]:
+    """What NEURON knows of mechanisms once ``mod_folders`` and the mechanisms shipped with
+    neuroloom that ``used`` names are loaded (engine/mechanisms.py ``catalog``), with
+    neuroloom's other mechanisms (loaded when a network uses them): their kind, and
+    ``params`` None (not known before loading)."""
+    for folder in mod_folders:
+        load(folder)
+    load_package_mechanisms(set(used))
+    known = mechanisms.catalog()
+    for folder in PACKAGE_MOD_FOLDERS:
+        for path in mod_files(folder):
+            text = _COMMENT.sub("", path.read_text(errors="replace"))
+            for word, name in _KIND.findall(text):
+                known.setdefault(name, {"kind": _KIND_NAMES[word], "params": None})
+    return known
+
+
+_KIND = re.compile(r"\b(SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+(\w+)")
+_KIND_NAMES = {"SUFFIX": mechanisms.KINDS[mechanisms.DENSITY],
+               "POINT_PROCESS": mechanisms.KINDS[mechanisms.POINT],
+               "ARTIFICIAL_CELL": mechanisms.ARTIFICIAL_CELL}
+
+
+def check_network_mechanisms(network, mod_folders=()) -> None:
+    """A MechanismError unless NEURON has every mechanism and parameter ``network`` uses,
+    once its mod folders, ``mod_folders`` and neuroloom's mechanisms it uses are loaded
+    (what instantiating it checks first: engine/model.py)."""
+    for folder in (*network.mod_folders, *mod_folders):
+        load(folder)
+    load_package_mechanisms(mechanisms.used_mechanisms(network))
+    mechanisms.check_mechanisms(network)

@@ -2,6 +2,7 @@
 (engine/mpi.py), once per process."""
 from __future__ import annotations
 
+import importlib.util
 import os
 
 from . import mpi
@@ -24,6 +25,11 @@ def neuron_h():
         h.load_file("stdrun.hoc")
         _h = h
     return _h
+
+
+def installed() -> bool:
+    """Whether NEURON can be imported here (found, not started)."""
+    return importlib.util.find_spec("neuron") is not None
 
 
 def parallel_context():

@@ -21,6 +21,7 @@ from ..builder import build_network
 from ..builder.conds import select_cells
 from ..engine import NeuronModel
 from ..engine.cell_templates import with_sections
+from ..engine.modfiles import mechanism_catalog
 from ..engine.mpi import launched_rank
 from ..model.include import resolve_include
 from ..progress import Progress, fraction_progress
@@ -33,6 +34,7 @@ from ..sonata.layout import NodeLayout
 from ..specs.dicts import Dict
 from ..errors import SpecError
 from ..validate import validate
+from ..validate.cell_lists import cell_lists_in_range
 from ..validate.checker import Checker
 from ..validate.simconfig import Names, data_parts, validate_sim_config
 from .modify import modify
@@ -116,8 +118,12 @@ class Session:
         with self._timed("initTime"):
             if self.sim_config is not None and getattr(self.net_params, "mapping", None):
                 self.net_params.setCfgMapping(self.sim_config)  # as NetPyNE's sim.initialize
+            # the mechanisms netParams names are checked against NEURON before building,
+            # when the model is to be put into NEURON (which must then be installed)
+            in_neuron = getattr(self.sim_config, "createNEURONObj", True) is not False
             self.net_spec, self.run_spec, self.output = validate(
-                self.net_params, self.sim_config, self._given_network)
+                self.net_params, self.sim_config, self._given_network,
+                mechanisms=mechanism_catalog if in_neuron else None)
 
     def create_pops(self):
         """The network: cells with positions, and (at once, it is cheap) its connections
@@ -125,6 +131,7 @@ class Session:
         with self._timed("buildTime"), self._progress("building") as progress:
             self.network = self._given_network or build_network(
                 self.net_spec, dict(self.run_spec.seeds), progress=progress)
+        cell_lists_in_range(self.run_spec, self.output, self.network)
         return self.network.pops
 
     @property

@@ -97,15 +97,16 @@ def specs_of_script(path, argv=()) -> tuple[NetParams, SimConfig]:
     return net_params, sim_config
 
 
-def open_model(path, mod_folders=(), progress=None) -> Model:
+def open_model(path, mod_folders=(), progress=None, mechanisms=None) -> Model:
     """The network a source describes, built without NEURON where the source allows;
-    ``progress(fraction)`` while a NeuroML2 file or SONATA circuit is read."""
+    ``progress(fraction)`` while a NeuroML2 file or SONATA circuit is read; ``mechanisms``:
+    what NEURON knows of mechanisms, to check a script's against (see ``validate``)."""
     path = Path(path)
     kind = kind_of(path)
     if kind == SCRIPT:
         net_params, sim_config = specs_of_script(path)
-        return Model(network_from_specs(net_params, sim_config), sim_config, net_params, kind,
-                     path)
+        return Model(network_from_specs(net_params, sim_config, mechanisms=mechanisms),
+                     sim_config, net_params, kind, path)
     if kind == SAVED:
         return _saved(path)
     if kind == NEUROML:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from numbers import Real
 
+from .checker import Checker, attr_path, item_path
+
 PLOT_INCLUDE_SPECIAL = ("all", "allCells")
 
 
@@ -43,3 +45,30 @@ def cell_list(include, path, pop_labels, check) -> tuple:
             check.add(item_where, f"must be a gid, a population label or (pop, index), "
                                   f"not {item!r}")
     return tuple(items)
+
+
+def cell_lists_in_range(run, output, network) -> None:
+    """Every gid and (pop, index) of simConfig's cell lists (recordCells, analysis'
+    include/includePre/includePost, sonataReports' cells) must name a cell of the built
+    ``network``: one that does not is an error naming the list, the index and the
+    population's size (population sizes are known only once the network is built)."""
+    check = Checker()
+    lists = [("recordCells", run.record_cells)]
+    lists += [(attr_path(item_path("analysis", name), key), value)
+              for name, options in output.analysis for key, value in options
+              if key in ("include", "includePre", "includePost") and value]
+    lists += [(attr_path(item_path("sonataReports", r.label), "cells"), r.cells)
+              for r in output.reports]
+    sizes = {p.label: p.size for p in network.pops}
+    for path, items in lists:
+        for i, item in enumerate(items):
+            if isinstance(item, int) and item >= network.num_cells:
+                check.add(f"{path}[{i}]", f"gid {item} is out of range: the network has "
+                                          f"{network.num_cells} cells")
+            elif isinstance(item, tuple) and item[0] in sizes:
+                size = sizes[item[0]]
+                for index in item[1]:
+                    if index >= size:
+                        check.add(f"{path}[{i}]", f"index {index} is out of range: population "
+                                                  f"'{item[0]}' has {size} cells")
+    check.raise_if_any()

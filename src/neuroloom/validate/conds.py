@@ -36,6 +36,9 @@ class Tags:
                             | ({FRACTION} if any(getattr(p, "diversity", False)
                                                  for p in pops) else set()))
         self.pops = {p.label: p for p in pops}
+        # populations popParams defines whose definition is wrong (reported there): naming
+        # one elsewhere is no second problem
+        self.broken_pops: frozenset = frozenset()
         self.pop_types = pop_types or {p.label: (p.cell_type,) for p in pops}
 
     def all(self):
@@ -80,6 +83,8 @@ def conds(raw, path, tags: Tags, check, *, stims=False, cell_rule=False):
             for item in values:
                 if cell_rule:  # a rule may be for cells this network does not have
                     check.string(item, where)
+                elif tag == "pop" and item in tags.broken_pops:
+                    continue
                 elif stims and isinstance(item, str) and item not in tags.known[tag]:
                     # NetPyNE stimulates no cells there (its evolCell example aims an
                     # IClamp at a population its netParams lacks): run, but never silently
@@ -88,7 +93,8 @@ def conds(raw, path, tags: Tags, check, *, stims=False, cell_rule=False):
                                   f"cells there, as in NetPyNE", UserWarning,
                                   stacklevel=outside_neuroloom())
                 else:
-                    check.reference(item, where, tag, tags.known[tag])
+                    check.reference(item, where, tag, tags.known[tag] + sorted(
+                        tags.broken_pops if tag == "pop" else ()))
             out.append(Cond(tag=tag, values=tuple(values)))
         elif cell_rule and (tag in AXES or tag == FRACTION or tag in tags.extra) and \
                 isinstance(v, (list, tuple)) and v and isinstance(v[0], Real):

@@ -66,6 +66,8 @@ def validate_net_params(net_params, check: Checker) -> NetSpec:
         label, rule, path, contexts, check))
     tags = Tags(pops, [label for label, rule in cell_rules.items()
                        if not (isinstance(rule, dict) and rule.get("conds"))])
+    defined_pops = [str(label) for label in rule_dicts["popParams"]]
+    tags.broken_pops = frozenset(defined_pops) - {p.label for p in pops}
     rule_specs = _rule_conds(rule_specs, cell_rules, tags, check)
     tags.pop_types = _pop_types(pops, rule_specs, size, check)
     mech_labels = [m.label for m in syn_mechs]
@@ -93,7 +95,7 @@ def validate_net_params(net_params, check: Checker) -> NetSpec:
                    stim_sources=sources, stim_targets=stim_targets, conn_rules=conn_rules,
                    sub_conn_rules=sub_conn_rules, size=size, shape=shape, scale=scale,
                    variables=variables,
-                   rxd=validate_rxd(rule_dicts["rxdParams"], [p.label for p in pops],
+                   rxd=validate_rxd(rule_dicts["rxdParams"], defined_pops,
                                     tuple(cell_types.values()), check),
                    cell_rules=tuple(rule_specs.values()))
 

@@ -8,12 +8,16 @@ from types import MappingProxyType
 
 from ..model.catalog import Plasticity, Pointer, SynMech
 from ..suggest import hint
-from .checker import attr_path
+from .checker import attr_path, outside_neuroloom
 from .conds import conds, matching_cell_types, matching_pops
 from .types import ConnRuleSpec, SubConnSpec
 from .values import is_expression, value
 
 SYNMECH_PENDING = dict.fromkeys(("selfNetCon", "loc"), "not supported")
+#: the time constants (ms) of NEURON's built-in synapses: NEURON divides by them, so a value
+#: <= 0 gives an infinite or growing conductance (NEURON itself does not refuse it)
+SYN_TIME_CONSTANTS = {"ExpSyn": ("tau",), "Exp2Syn": ("tau1", "tau2"),
+                      "AlphaSynapse": ("tau",)}
 POINTER_KEYS = ("target_var", "source_var", "bidirectional")
 GAP_JUNCTION = Pointer(target_var="vpeer", source_var="v", bidirectional=True)
 
@@ -79,9 +83,17 @@ def syn_mech(label, rule, path, check) -> SynMech | None:
         if key in SYNMECH_PENDING:
             check.add(attr_path(path, key), f"'{key}' is not supported yet "
                                             f"({SYNMECH_PENDING[key]})")
-    params = tuple((str(k), check.number(v, attr_path(path, k), default=0.0))
+    positive = SYN_TIME_CONSTANTS.get(mod, ()) if isinstance(mod, str) else ()
+    params = tuple((str(k), _syn_param(v, attr_path(path, k), k in positive, check))
                    for k, v in rule.items()
                    if k not in ("mod", "pointerParams") and k not in SYNMECH_PENDING)
+    given = dict(params)
+    if mod == "Exp2Syn" and given.get("tau1", 0.0) > 0 and \
+            given.get("tau1", 0.0) >= given.get("tau2", 1.0) > 0:
+        # NEURON's Exp2Syn sets tau1 to 0.9999*tau2 then: never silently
+        warnings.warn(f"{attr_path(path, 'tau1')}: {given['tau1']:g} >= tau2 "
+                      f"{given['tau2']:g}: NEURON's Exp2Syn then uses tau1 = 0.9999*tau2",
+                      stacklevel=outside_neuroloom())
     pointer = None
     if "pointerParams" in rule:
         pointer = _pointer(rule["pointerParams"], attr_path(path, "pointerParams"), check)
@@ -90,6 +102,16 @@ def syn_mech(label, rule, path, check) -> SynMech | None:
             check.add(attr_path(path, "mod"), f"must name a NEURON point process, not {mod!r}")
         return None
     return SynMech(label=str(label), mod=mod, params=params, pointer=pointer)
+
+
+def _syn_param(v, where, time_constant, check) -> float:
+    """A synMech parameter: a finite number (NEURON would carry inf or NaN through the run),
+    > 0 for a time constant of a built-in synapse."""
+    number = check.number(v, where, positive=time_constant, default=0.0)
+    if number in (float("inf"), float("-inf")):
+        check.add(where, f"must be a finite number, not {number}")
+        return 0.0
+    return number
 
 
 def _pointer(raw, path, check) -> Pointer | None:

@@ -2,7 +2,7 @@
 validate/plots.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from ..model.rxd import species_regions
 from ..suggest import hint
@@ -14,6 +14,7 @@ from .lfp import lfp_spec
 from .options import LOAD_BALANCE, SIMCONFIG_OPTIONS, SIMCONFIG_PENDING
 from .plots import analysis_specs
 from .rxd_options import check_trace_var
+from .traces import trace_cells
 from .types import ConnOptions, OutputSpec, ReportSpec, RunSpec, TraceSpec
 
 SEED_PURPOSES = ("conn", "stim", "loc")
@@ -39,20 +40,43 @@ class Names:
     stims: tuple
     tags: Tags
     rxd: tuple = ()  # (label, its regions) of the rxd species, states and parameters
+    # label -> CellType, and population -> the labels of the cell types its cells get,
+    # to check what recordTraces name (validate/traces.py)
+    cell_types: dict = field(default_factory=dict)
+    pop_rules: dict = field(default_factory=dict)
 
     @classmethod
     def of_spec(cls, net) -> "Names":
         return cls(tuple(p.label for p in net.pops), tuple(m.label for m in net.syn_mechs),
                    tuple(t.label for t in net.stim_targets),
                    Tags(net.pops, {t.label: t for t in net.cell_types}),
-                   species_regions(net.rxd))
+                   species_regions(net.rxd), {t.label: t for t in net.cell_types},
+                   {p.label: rules_of(p, net.cell_rules) for p in net.pops})
+
+    def with_broken_pops(self, pop_params) -> "Names":
+        """These names and the labels of popParams' populations whose definition is wrong
+        (reported there, so naming them here is no second problem)."""
+        defined = [str(label) for label in pop_params] if isinstance(pop_params, dict) else []
+        broken = [label for label in defined if label not in self.pops]
+        self.tags.broken_pops = frozenset(broken)
+        return replace(self, pops=self.pops + tuple(broken))
 
     @classmethod
     def of_network(cls, network) -> "Names":
         return cls(tuple(p.label for p in network.pops),
                    tuple(dict.fromkeys(m.user_label for m in network.syn_mechs)),
                    tuple(network.stim_rules), Tags.of_network(network),
-                   species_regions(network.rxd))
+                   species_regions(network.rxd), {t.label: t for t in network.cell_types})
+
+
+def rules_of(pop, cell_rules) -> tuple:
+    """The labels of the cellParams rules whose cell types a population's cells may get
+    (by its label, cellType and cellModel; positions are not known before building)."""
+    tags = {"pop": pop.label, "cellType": pop.cell_type, "cellModel": pop.cell_model}
+    return tuple(rule.label for rule in cell_rules
+                 if (rule.conds is None and rule.label == pop.cell_type)
+                 or (rule.conds is not None and all(c.tag not in tags or tags[c.tag] in c.values
+                                                    for c in rule.conds)))
 
 
 def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSpec,
@@ -328,4 +352,5 @@ def _traces(traces, names, check) -> tuple[TraceSpec, ...]:
                                  mech=owners.get("mech"), syn_mech=owners.get("synMech"),
                                  pointp=owners.get("pointp"), stim=owners.get("stim"),
                                  conds=tuple(cell_conds)))
+            trace_cells(out[-1], path, bool(rule.get("conds")), names, check)
     return tuple(out)
