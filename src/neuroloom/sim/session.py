@@ -22,7 +22,7 @@ from ..builder.estimate import check_fits
 from ..builder.conds import select_cells
 from ..engine import NeuronModel
 from ..engine.cell_templates import with_sections
-from ..engine.mpi import launched_rank
+from ..engine.mpi import collective_steps, launched_rank
 from ..model.include import resolve_include
 from ..progress import Progress, fraction_progress
 from ..results import save as saving
@@ -446,6 +446,7 @@ class Session:
         self.output = self.current_output()
         parts = self.output.include if include is None else _parts(include)
         with_sim_data = include is None or "simData" in parts
+        collective_steps(False)  # rank 0 saves alone: the others wait for it at the exit
         if not self.is_root:
             return []
         out, paths = self.output, []
