@@ -31,9 +31,9 @@ NEURON_BYTES = {"section": 2813, "segment": 1744, "netcon": 442, "pointprocess":
 #: own 36-40 bytes for connections
 TABLE_BYTES = {"cell": 160, "conn": 96, "stim": 96}
 #: neuroloom's own per cell and per connection bookkeeping of an instantiated model
-#: (Python objects of the NEURON model, the gid tables), measured with the small networks
-#: of docs/memory.md
-MODEL_BYTES = {"cell": 1500, "conn": 16}
+#: (Python objects of the NEURON model, the gid tables), fitted to the small networks of
+#: bench/memory_estimate.py (docs/memory.md)
+MODEL_BYTES = {"cell": 4000, "conn": 0}
 GB = 1e9
 #: the tags a cond can select populations by, without placing their cells
 POP_TAGS = {"pop": "label", "cellType": "cell_type", "cellModel": "cell_model"}
