@@ -244,8 +244,8 @@ sim.create(net, cfg)
 net, cfg = tiny(cells=10**5, conn={"probability": 0.5, "synsPerConn": 2})
 sim.create(net, cfg)
 '''),
-    ("huge specs", "1e4 cells of 1000 segments each", '''
-net, cfg = tiny(cells=10**4)
+    ("huge specs", "1e5 cells of 1000 segments each", '''
+net, cfg = tiny(cells=10**5)
 net.cellParams["PYR"]["secs"]["soma"]["geom"]["nseg"] = 999
 sim.create(net, cfg)
 '''),

@@ -61,10 +61,9 @@ def test_a_writable_folder_passes_and_stays_untouched(tmp_path):
 
 
 def test_expected_connections_per_rule():
-    sizes = dict(cells=100)
     cases = {("probability", 0.1): 1000, ("convergence", 5): 500, ("divergence", 3): 300}
     for (key, amount), expected in cases.items():
-        net, cfg = small_specs(**sizes, **{key: amount})
+        net, cfg = small_specs(cells=100, **{key: amount})
         spec, run, _ = validate(net, cfg)
         assert est.estimate(spec, run).connections == expected
     net, cfg = small_specs(cells=10, connList=[[0, 1], [2, 3], [4, 5]])

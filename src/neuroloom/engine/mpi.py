@@ -99,14 +99,22 @@ def initialise(h) -> None:
     h.nrnmpi_init()
     pc = h.ParallelContext()
     check(int(pc.nhost()))
-    atexit.register(_finish, pc)
+    atexit.register(finish, pc)
     if pc.nhost() > 1:
         sys.excepthook = _aborting(sys.excepthook)
-        sys.exit = _noting_status(sys.exit)
+        note_exit_status()
 
 
 _NOT_CALLED = object()
 _exit_status = _NOT_CALLED  # what sys.exit was called with, for the early-exit message
+
+
+def note_exit_status() -> None:
+    """Have sys.exit note its status (once per process)."""
+    if getattr(sys.exit, "_neuroloom_notes", False):
+        return
+    sys.exit = _noting_status(sys.exit)
+    sys.exit._neuroloom_notes = True
 
 
 def _noting_status(exit_):
@@ -150,6 +158,17 @@ def collective_steps(pending: bool) -> None:
     results are being saved (then only rank 0 works: the others wait for it)."""
     global _steps_pending
     _steps_pending = pending
+
+
+_finished = False
+
+
+def finish(pc) -> None:
+    """At exit, once: see ``_finish``."""
+    global _finished
+    if not _finished:
+        _finished = True
+        _finish(pc)
 
 
 def _finish(pc) -> None:

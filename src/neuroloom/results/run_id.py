@@ -69,8 +69,7 @@ def spike_file_beside(data_file, spikes_file: str = "") -> Path:
     data_file = Path(data_file)
     if spikes_file:
         return data_file.parent / Path(spikes_file).name
-    stem = data_file.stem[:-len("_data")] if data_file.stem.endswith("_data") else \
-        data_file.stem
+    stem = data_file.stem.removesuffix("_data")
     return data_file.with_name(f"{stem}_spikes.h5")
 
 
