@@ -349,7 +349,7 @@ class Session:
             sim_data["allWeights"] = self.interval_weights = all_weights
         payload = saving.data_payload(self.net_params, self.sim_config, self.network,
                                       sim_data, out.include, out.save_cell_conns,
-                                      out.save_cell_secs)
+                                      out.save_cell_secs, run_id=self.run_id)
         path = saving.save_pickle(Path(folder) / f"interval_{sim_time:.0f}.pkl", payload)
         previous, self.interval_file = self.interval_file, path
         if previous is not None and previous != path and previous.exists():
