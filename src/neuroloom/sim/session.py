@@ -123,9 +123,10 @@ class Session:
             self.net_spec, self.run_spec, self.output = validate(
                 self.net_params, self.sim_config, self._given_network)
             # before anything is built: a run whose results could not be saved, or whose
-            # network could not fit in memory, stops here
-            check_outputs_writable(self.output)
+            # network could not fit in memory, stops here. Not for a network given whole
+            # (sim.load: a run saved elsewhere names folders of another machine)
             if self._given_network is None:
+                check_outputs_writable(self.output)
                 check_fits(self.net_spec, self.run_spec)
         self.run_id = new_run_id()
 
