@@ -26,7 +26,9 @@ def planned_outputs(output) -> list[tuple[str, Path]]:
     write: data files, the SONATA spike file, reports, text traces, timing and the saved
     figures named by a path."""
     folder = output.save_folder
-    files = [("simConfig.saveFolder", output_path(folder, output.filename, suffix))
+    # without a saveFolder, the filename names the folder (it may hold folders)
+    named_by = "simConfig.saveFolder" if folder else "simConfig.filename"
+    files = [(named_by, output_path(folder, output.filename, suffix))
              for flag, suffix in DATA_SUFFIXES if getattr(output, flag)]
     if output.spikes_file:
         files.append(("simConfig.saveSpikesSonata", Path(folder or ".") / output.spikes_file))
