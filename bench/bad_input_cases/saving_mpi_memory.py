@@ -1,9 +1,6 @@
-"""Runs whose results could be lost (unwritable output paths, killed saves, files of two runs side by side), ranks that leave an MPI job early, and specs too big for memory (issue 19, items 6, 8 and 9).
-
-For the killed-save cases a clean ending (no temporary file left after the next save) is
-"silent" and a temporary file left behind raises RuntimeError ("raw"): the bench then
-counts a failure.
-"""
+"""Runs whose results could be lost (unwritable output paths, killed saves, files of two runs side by side), ranks that leave an MPI job early, and specs too big for memory (issue 19, items 6, 8 and 9)."""
+# For the killed-save cases a clean ending (no temporary file left after the next save) is
+# "silent", and a temporary file left behind raises RuntimeError ("raw"): a failure.
 TINY = '''
 def tiny(cells=3, conn=None, **cfg_options):
     \"\"\"A tiny network (NetStim-driven HH cells), 20 ms, saved as JSON + SONATA spikes.\"\"\"
