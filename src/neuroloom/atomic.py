@@ -2,10 +2,18 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
+
+#: a temporary file of a writer on another machine (a shared file system), or of an older
+#: neuroloom that did not name its writer, is removed when it has not changed for this
+#: long (s): its writer's life cannot be checked from here
+STALE_AFTER = 24 * 3600.0
 
 
 @contextmanager
@@ -14,7 +22,9 @@ def atomic_path(path, suffix: str | None = None):
     finishes without an exception, and is removed otherwise."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or ".tmp",
+    suffix = suffix or ".tmp"
+    remove_stale_temporaries(path, suffix)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_writer()}.", suffix=suffix,
                                dir=path.parent)
     os.close(fd)
     try:
@@ -25,6 +35,68 @@ def atomic_path(path, suffix: str | None = None):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _writer() -> str:
+    """This process as a temporary file names its writer: ``<pid>@<host>``."""
+    return f"{os.getpid()}@{_host()}"
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname()) or "host"
+
+
+def remove_stale_temporaries(path, suffix: str = ".tmp") -> list[Path]:
+    """Remove the temporary files a killed save of ``path`` left beside it
+    (``.<name>.<pid>@<host>.XXXXXXXX<suffix>``), and return them.
+
+    A temporary file may belong to a save still running in another process (two runs
+    writing one output, a batch), so only a dead writer's file is removed: the writer's
+    pid and host are in the name (an age alone cannot tell a slow writer of a large file
+    from a dead one). A writer on this host is dead when its pid no longer exists (a
+    recycled pid only keeps a file longer, it never removes a live writer's). A file of
+    another host, or of an older neuroloom whose names had no writer, is removed only once
+    it has not changed for ``STALE_AFTER`` seconds."""
+    path = Path(path)
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(?:(\d+)@([A-Za-z0-9-]+)\.)?"
+                         rf"[A-Za-z0-9_]+{re.escape(suffix)}$")
+    removed = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    host = _host()
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if not match or not entry.is_file(follow_symlinks=False):
+            continue
+        pid, writer_host = match.groups()
+        if pid is not None and writer_host == host:
+            stale = not _alive(int(pid))
+        else:
+            try:
+                stale = time.time() - entry.stat().st_mtime > STALE_AFTER
+            except OSError:
+                continue
+        if stale:
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:  # another save removed it first, or it is not ours to remove
+                pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
 
 
 def write_bytes_atomic(path, data: bytes) -> None:

@@ -600,7 +600,7 @@ def test_batch_rxd_net_example_script_path_and_ip3_sweep(tmp_path, request):
         cfg = json.loads((folder / f"{label}_cfg.json").read_text())["simConfig"]
         assert cfg["gip3r"] == 12040 * 50
         data = json.loads((folder / f"{label}.json").read_text())
-        assert set(data) == {"neuroloom_version", "simData"}  # saveDataInclude: simData
+        assert set(data) == {"neuroloom_version", "run_id", "simData"}  # saveDataInclude: simData
         sim_data = data["simData"]
         assert np.asarray(sim_data["LFP"]).shape == (100, 3)  # 3 electrodes, every 1 ms
         runs[cfg["ip3_init"]] = (len(sim_data["spkt"]),

@@ -127,6 +127,29 @@ def test_an_error_on_one_rank_ends_the_job(tmp_path):
 
 
 @pytest.mark.mpi
+@pytest.mark.slow
+@pytest.mark.parametrize("leave, before", [("sys.exit(0)", "sim.simulate()"),
+                                           ("raise SystemExit(3)", "sim.simulate()"),
+                                           ("sys.exit(0)", "sim.create(")])
+def test_a_rank_that_exits_before_the_run_ends_the_job(tmp_path, leave, before):
+    """Issue 19: SystemExit on one rank bypasses sys.excepthook; the other rank waited for
+    it in sim.simulate (or, when it left before NEURON started, in MPI's start-up)
+    forever. The job now ends (after engine/mpi.py's EARLY_EXIT_WAIT), naming the rank."""
+    script = tmp_path / "tut2_exits.py"
+    steps = "sim.create(netParams, simConfig)\nsim.simulate()\nsim.saveData()"
+    steps = steps.replace(before, f"if os.environ['PMI_RANK'] == '1':\n    {leave}\n{before}")
+    script.write_text((EXAMPLES / "tut2.py").read_text().replace(
+        "sim.createSimulateAnalyze(netParams = netParams, simConfig = simConfig)",
+        f"import os, sys\n{steps}"))
+    done = subprocess.run([str(MPIEXEC), "-n", "2", sys.executable, str(script)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    how = "SystemExit 0" if leave == "sys.exit(0)" else "its script ended"
+    assert f"neuroloom: rank 1 exited ({how}) while the other ranks" in done.stderr
+    assert not (tmp_path / "tut2_data.json").exists()
+
+
+@pytest.mark.mpi
 def test_a_delay_not_longer_than_dt_is_named_on_several_ranks(tmp_path):
     """NEURON needs every delay > dt on several ranks: the rule is named, not NEURON's
     'mindelay is 0' stop; one rank runs it."""

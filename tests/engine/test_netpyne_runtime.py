@@ -78,7 +78,8 @@ def test_interval_function_and_interval_save(tut2, tmp_path):
                                timeRange=[0, 100])
     saved = pickle.loads(files[-1].read_bytes())
     assert files[-1].name == "interval_100.pkl"
-    assert set(saved) == {"neuroloom_version", "netParams", "net", "simConfig", "simData"}
+    assert set(saved) == {"neuroloom_version", "run_id", "netParams", "net", "simConfig",
+                          "simData"}
     early = spkt <= 100
     np.testing.assert_array_equal(saved["simData"]["spkt"], spkt[early])
     assert len(saved["simData"]["V_soma"]["cell_25"]) == 1001  # 0..100 ms every 0.1 ms
@@ -98,7 +99,7 @@ def test_save_data_include_and_filename(tut2, tmp_path):
         paths = sim.saveData(include=include, filename=name)
         assert [p.name for p in paths] == [f"{name}_data.json"]
         data = json.loads((tmp_path / f"{name}_data.json").read_text())
-        assert set(data) == {"neuroloom_version", *parts}
+        assert set(data) == {"neuroloom_version", "run_id", *parts}
     assert sim.cfg.filename == "out_cfg_data"
     net_data = json.loads((tmp_path / "out_net_data.json").read_text())["net"]
     assert len(net_data["cells"]["pop"]) == 40 and "conns" in net_data

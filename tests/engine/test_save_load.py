@@ -91,7 +91,7 @@ def test_save_data_include_and_sim_label(tmp_path, monkeypatch):
         sim.createSimulateAnalyze(net, cfg)
         path = tmp_path / "results" / "label1_data.json"
         data = json.loads(path.read_text())
-        assert set(data) == {"neuroloom_version", "simData", "net"}
+        assert set(data) == {"neuroloom_version", "run_id", "simData", "net"}
         assert [p["label"] for p in data["net"]["pops"]] == ["S", "M"]
         assert "cells" not in data["net"]
         assert len(data["simData"]["spkt"]) == len(sim.allSimData["spkt"]) > 0

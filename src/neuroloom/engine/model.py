@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..errors import MechanismError, Problem, SpecError
-from . import modfiles
+from . import modfiles, mpi
 from .balance import owned_gids
 from .bmtk_cells import connect_as_bmtk
 from .cell_templates import with_sections
@@ -45,6 +45,7 @@ class NeuronModel:
         self.pc = pc = parallel_context()
         self.rank = int(pc.id()) if rank is None else rank
         self.nhost = int(pc.nhost()) if nhost is None else nhost
+        mpi.collective_steps(True)  # the other ranks now build and run with this one
         if any(True for _ in h.allsec()):
             raise RuntimeError("NEURON already holds sections of another model; clear() it "
                                "before instantiating a new one")
@@ -231,6 +232,7 @@ class NeuronModel:
     def start(self) -> None:
         """Set the globals and initialise the model at t=0 (``advance_to`` goes on)."""
         h, run = self.h, self.run_spec
+        mpi.collective_steps(True)  # a run (again): the ranks exchange spikes
         for name, value in self._globals().items():
             setattr(h, name, value)
         h.dt = run.dt
@@ -398,7 +400,10 @@ class NeuronModel:
             merged["rxd"] = merge_snapshots([p.get("rxd") for p in parts])
             merged["lfp"] = merge_lfp([p.get("lfp") for p in parts])
             merged["ecp"] = merge_ecp([p.get("ecp") for p in parts])
-        return self.pc.py_broadcast(merged, 0) if everywhere else merged
+        if everywhere:  # sim.gatherData: the run's last collective step
+            merged = self.pc.py_broadcast(merged, 0)
+            mpi.collective_steps(False)
+        return merged
 
     def connection_weights(self) -> np.ndarray | None:
         """Every connection's weight as NEURON holds it now (a plastic synapse changes

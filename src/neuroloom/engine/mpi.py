@@ -99,9 +99,32 @@ def initialise(h) -> None:
     h.nrnmpi_init()
     pc = h.ParallelContext()
     check(int(pc.nhost()))
-    atexit.register(_finish, pc)
+    atexit.register(finish, pc)
     if pc.nhost() > 1:
         sys.excepthook = _aborting(sys.excepthook)
+        note_exit_status()
+
+
+_NOT_CALLED = object()
+_exit_status = _NOT_CALLED  # what sys.exit was called with, for the early-exit message
+
+
+def note_exit_status() -> None:
+    """Have sys.exit note its status (once per process)."""
+    if getattr(sys.exit, "_neuroloom_notes", False):
+        return
+    sys.exit = _noting_status(sys.exit)
+    sys.exit._neuroloom_notes = True
+
+
+def _noting_status(exit_):
+    """sys.exit, noting its status: SystemExit never reaches sys.excepthook, and the
+    message of a rank that exits early (``_finish``) names it."""
+    def exit(status=None):
+        global _exit_status
+        _exit_status = status
+        exit_(status)
+    return exit
 
 
 def _aborting(hook):
@@ -119,17 +142,82 @@ def _aborting(hook):
     return excepthook
 
 
+#: whether this rank is between the collective steps of a model (created, its run not
+#: gathered yet): the other ranks may then be waiting for it in one of them
+_steps_pending = False
+#: how long (s) a rank that exits between collective steps waits for the others at the
+#: exit before it ends the job: long enough for ranks that all stop there (a script that
+#: only builds), short enough that a job whose other ranks wait in a collective step for
+#: the one that left ends instead of hanging
+EARLY_EXIT_WAIT = 10.0
+
+
+def collective_steps(pending: bool) -> None:
+    """Say whether this rank is between collective steps (see ``_finish``): True when a
+    model is instantiated or run on several ranks, False once its run is gathered or its
+    results are being saved (then only rank 0 works: the others wait for it)."""
+    global _steps_pending
+    _steps_pending = pending
+
+
+_finished = False
+
+
+def finish(pc) -> None:
+    """At exit, once: see ``_finish``."""
+    global _finished
+    if not _finished:
+        _finished = True
+        _finish(pc)
+
+
 def _finish(pc) -> None:
     """At exit: wait for every rank (rank 0 may still save and plot), then finalise MPI.
     NEURON under `python` never calls MPI_Finalize, and Hydra SIGKILLs the ranks still
-    running when one exits unfinalised (exit code 9, seen on 3 ranks on 2 cores)."""
+    running when one exits unfinalised (exit code 9, seen on 3 ranks on 2 cores).
+
+    A rank that exits between collective steps (``sys.exit`` after sim.create, before
+    sim.simulate) bypasses sys.excepthook; the others wait for it in the next collective
+    step, and a blocking barrier here would wait for them: the job would hang. So such a
+    rank waits for the others with a non-blocking barrier for EARLY_EXIT_WAIT seconds and
+    then aborts the job, naming itself. A rank that exits after its run was gathered waits
+    as long as rank 0 saves and plots."""
     from neuron import nrn_dll_sym  # NEURON is imported by the engine only when used
 
     if not nrn_dll_sym("nrnmpi_use", ctypes.c_int).value:
         return  # the script ended MPI itself (h.quit())
-    pc.barrier()
-    if "mpi4py.MPI" not in sys.modules:  # mpi4py finalises at exit itself, after its users
+    finalise = "mpi4py.MPI" not in sys.modules  # mpi4py finalises at exit after its users
+    if not (_steps_pending and pc.nhost() > 1 and _others_reach_exit(pc)):
+        pc.barrier()
+    if finalise:
         nrn_dll_sym("nrnmpi_terminate")()
+
+
+def _others_reach_exit(pc) -> bool:
+    """Wait up to EARLY_EXIT_WAIT s for every rank at a non-blocking barrier; True when
+    they came. Else end the job with a message naming this rank (never returns)."""
+    try:
+        from mpi4py import MPI  # optional here: MPI's non-blocking barrier
+    except ImportError:
+        return False
+    request, start = MPI.COMM_WORLD.Ibarrier(), time.monotonic()
+    while not request.Test():
+        if time.monotonic() - start > EARLY_EXIT_WAIT:
+            _abort_early_exit(int(pc.id()))
+        time.sleep(0.01)
+    return True
+
+
+def _abort_early_exit(rank: int) -> None:
+    from neuron import nrn_dll_sym  # NEURON is imported by the engine only when used
+
+    how = "its script ended" if _exit_status is _NOT_CALLED else f"SystemExit {_exit_status}"
+    sys.stderr.write(f"neuroloom: rank {rank} exited ({how}) while the other ranks were "
+                     "still running the model (they wait for it in the next collective "
+                     "step: sim.simulate, sim.gatherData); aborting the job\n")
+    sys.stderr.flush()
+    time.sleep(0.5)  # Hydra drops output it has not forwarded yet when a rank aborts
+    nrn_dll_sym("nrnmpi_abort")(1)
 
 
 def check(nhost: int) -> None:

@@ -2,6 +2,7 @@
 (engine/mpi.py), once per process."""
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
 
@@ -36,3 +37,23 @@ def parallel_context():
     """The process's ParallelContext (NEURON has one per process)."""
     h = neuron_h()
     return h.ParallelContext()
+
+
+def _join_mpi_at_exit() -> None:
+    """Under an MPI launcher, a process that ends without having started NEURON (a
+    ``sys.exit`` before ``sim.create``) still joins MPI at its exit: the other ranks wait
+    for it in MPI's start-up, and it then ends the job if they go on into the model's
+    collective steps without it (engine/mpi.py ``_finish``)."""
+    if _h is not None:
+        return
+    try:
+        h = neuron_h()
+    except Exception:  # noqa: BLE001 - no MPI to join: nothing waits for this process
+        return
+    mpi.collective_steps(True)
+    mpi.finish(h.ParallelContext())
+
+
+if mpi.launched_size() > 1:
+    atexit.register(_join_mpi_at_exit)
+    mpi.note_exit_status()

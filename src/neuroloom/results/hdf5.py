@@ -38,6 +38,8 @@ def write_hdf5(path, payload: dict) -> None:
         with h5py.File(tmp, "w") as f:
             f.attrs["format"] = FORMAT
             f.attrs["neuroloom_version"] = payload.get("neuroloom_version", "")
+            if payload.get("run_id"):  # the run's id, as its spike file has it (run_id.py)
+                f.attrs["run_id"] = payload["run_id"]
             for name in ("netParams", "simConfig"):
                 if name in payload:
                     _put_json(f, name, payload[name])

@@ -33,13 +33,18 @@ def output_path(save_folder: str, filename: str, suffix: str) -> Path:
 
 
 def data_payload(net_params, sim_config, network, sim_data, include=INCLUDE,
-                 cell_conns: bool = True, cell_secs: bool = True) -> dict:
+                 cell_conns: bool = True, cell_secs: bool = True,
+                 run_id: str | None = None) -> dict:
     """Everything saveDataInclude asks for: plain data, with the network's columns and
     the recordings as numpy arrays (each writer turns them into what its format holds).
     Without ``cell_conns`` (simConfig.saveCellConns False) the network is saved without its
     connections, without ``cell_secs`` (simConfig.saveCellSecs False) without its cell
-    types' sections (results/saved_network.py), and says so (``net['omitted']``)."""
+    types' sections (results/saved_network.py), and says so (``net['omitted']``).
+    ``run_id`` (results/run_id.py) comes second, where a reader finds it in the file's
+    first bytes."""
     payload = {"neuroloom_version": __version__}
+    if run_id is not None:
+        payload["run_id"] = run_id
     if "netParams" in include:
         payload["netParams"] = net_params.todict()
     if "simConfig" in include:

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..sonata.layout import NodeLayout
+from .run_id import SPIKES_ATTRIBUTE
 
 SORT_ORDERS = {"none": 0, "by_id": 1, "by_time": 2}
 SORTING = h5py.enum_dtype(SORT_ORDERS, basetype=np.uint8)
@@ -32,7 +33,7 @@ VIRTUAL_MODEL = "VecStim"  # the cell model of SONATA virtual nodes (they replay
 
 
 def write_spikes(path, spike_t, spike_gid, populations, provenance, *, only=None,
-                 sort_order: str = "by_time") -> None:
+                 sort_order: str = "by_time", run_id: str | None = None) -> None:
     """Write spikes grouped by node population, atomically.
 
     Parameters
@@ -51,6 +52,9 @@ def write_spikes(path, spike_t, spike_gid, populations, provenance, *, only=None
     sort_order : {'by_time', 'by_id', 'none'}
         The order of each population's spikes, declared in ``sorting``: by time (ties by
         node id), by node id (then time), or 'none' (written by time all the same).
+    run_id : str, optional
+        The run's id, as its data file has it (results/run_id.py), in the root attribute
+        ``neuroloom_run_id``.
     """
     if sort_order not in SORT_ORDERS:
         raise ValueError(f"sort_order {sort_order!r}: one of {', '.join(SORT_ORDERS)}")
@@ -73,6 +77,8 @@ def write_spikes(path, spike_t, spike_gid, populations, provenance, *, only=None
             f.attrs["neuroloom_version"] = provenance.version
             f.attrs["spec_hash"] = provenance.spec_hash
             f.attrs["seeds"] = json.dumps(dict(provenance.seeds))
+            if run_id is not None:
+                f.attrs[SPIKES_ATTRIBUTE] = run_id
             spikes = f.create_group("spikes")
             for code, node_pop in enumerate(layout):
                 if only is not None and node_pop.name not in only:

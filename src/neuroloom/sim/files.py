@@ -20,6 +20,7 @@ from ..errors import FormatError
 from ..suggest import hint
 from ..model.serialize import network_from_dict
 from ..results.netpyne_data import is_netpyne, netpyne_run, netpyne_sim_config
+from ..results.run_id import check_same_run, spike_file_beside
 from ..results.save import load_payload
 from ..results.saved_network import with_cell_secs
 from ..results.simdata import saved_sim_data
@@ -73,6 +74,10 @@ def load(filename, simConfig=None, output: bool = False, instantiate: bool = Tru
         session = Session(net, simConfig or cfg)
     else:
         session = _loaded_session(filename, simConfig)
+        # the spike file beside it must be of the same run (a warning if not)
+        named = getattr(session.sim_config, "saveSpikesSonata", "")
+        check_same_run(filename, spike_file_beside(filename, named if isinstance(named, str)
+                                                   else ""))
     state.replace(session)
     instantiate = instantiate and createNEURONObj and all(
         (instantiateCells, instantiateConns, instantiateStims, instantiateRxD))

@@ -18,14 +18,17 @@ import numpy as np
 from ..analysis.rates import pop_rates
 from ..atomic import write_bytes_atomic
 from ..builder import build_network
+from ..builder.estimate import check_fits
 from ..builder.conds import select_cells
 from ..engine import NeuronModel
 from ..engine.cell_templates import with_sections
 from ..engine.modfiles import mechanism_catalog
-from ..engine.mpi import launched_rank
+from ..engine.mpi import collective_steps, launched_rank
 from ..model.include import resolve_include
 from ..progress import Progress, fraction_progress
 from ..results import save as saving
+from ..results.output_check import check_outputs_writable
+from ..results.run_id import new_run_id
 from ..results.report_files import save_reports
 from ..results.simdata import Recordings
 from ..results.sonata_spikes import write_spikes
@@ -106,6 +109,7 @@ class Session:
         # simConfig.saveWeights: the weights interval_save saved last (they stay in
         # simData, as in NetPyNE)
         self.interval_weights = None
+        self.run_id = None  # the id the run's files carry (results/run_id.py)
 
     # -- the tutorial's steps -----------------------------------------------------------
     def initialize(self) -> None:
@@ -124,6 +128,13 @@ class Session:
             self.net_spec, self.run_spec, self.output = validate(
                 self.net_params, self.sim_config, self._given_network,
                 mechanisms=mechanism_catalog if in_neuron else None)
+            # before anything is built: a run whose results could not be saved, or whose
+            # network could not fit in memory, stops here. Not for a network given whole
+            # (sim.load: a run saved elsewhere names folders of another machine)
+            if self._given_network is None:
+                check_outputs_writable(self.output)
+                check_fits(self.net_spec, self.run_spec)
+        self.run_id = new_run_id()
 
     def create_pops(self):
         """The network: cells with positions, and (at once, it is cheap) its connections
@@ -346,7 +357,7 @@ class Session:
             sim_data["allWeights"] = self.interval_weights = all_weights
         payload = saving.data_payload(self.net_params, self.sim_config, self.network,
                                       sim_data, out.include, out.save_cell_conns,
-                                      out.save_cell_secs)
+                                      out.save_cell_secs, run_id=self.run_id)
         path = saving.save_pickle(Path(folder) / f"interval_{sim_time:.0f}.pkl", payload)
         previous, self.interval_file = self.interval_file, path
         if previous is not None and previous != path and previous.exists():
@@ -443,6 +454,7 @@ class Session:
         self.output = self.current_output()
         parts = self.output.include if include is None else _parts(include)
         with_sim_data = include is None or "simData" in parts
+        collective_steps(False)  # rank 0 saves alone: the others wait for it at the exit
         if not self.is_root:
             return []
         out, paths = self.output, []
@@ -450,7 +462,7 @@ class Session:
             if out.save_json or out.save_pickle or out.save_hdf5 or out.save_mat:
                 payload = saving.data_payload(self.net_params, self.sim_config, self.network,
                                               self.sim_data, parts, out.save_cell_conns,
-                                              out.save_cell_secs)
+                                              out.save_cell_secs, run_id=self.run_id)
                 for wanted, suffix, write in ((out.save_json, "_data.json", saving.save_json),
                                               (out.save_pickle, "_data.pkl", saving.save_pickle),
                                               (out.save_hdf5, "_data.h5", saving.save_hdf5),
@@ -462,7 +474,8 @@ class Session:
             if out.spikes_file and rec is not None:
                 path = Path(out.save_folder or ".") / out.spikes_file
                 write_spikes(path, rec.spike_t, rec.spike_gid, layout,
-                             self.network.provenance, **spike_file_options(self.sonata, layout))
+                             self.network.provenance, **spike_file_options(self.sonata, layout),
+                             run_id=self.run_id)
                 paths.append(path)
             if rec is not None:
                 paths += save_reports(out, rec, layout, self.run_spec)

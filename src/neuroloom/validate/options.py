@@ -122,6 +122,9 @@ SIMCONFIG_TABLE = {
     "distributeSynsUniformly": Option(True),
     # folders of the user's own .mod files: compiled into a cache and loaded
     "modFolders": Option([], note="neuroloom's"),
+    # the memory a network may need before it is built (docs/memory.md); None: no limit
+    "maxMemoryGB": Option(None, note="neuroloom's: the memory (GB) the network may take "
+                                     "(None: the memory available; inf: no check)"),
     # NEURON's integrator and random numbers
     "cvode_active": _pending(False, "variable time step (CVode)"),
     "cvode_atol": _no_effect(0.001, "the tolerance of the variable time step, which "

@@ -123,7 +123,8 @@ def validate_sim_config(sim_config, names: Names, check: Checker) -> tuple[RunSp
         record_final=check.boolean(_option(c, "recordFinalSample", False),
                                    "recordFinalSample"),
         create_neuron_obj=check.boolean(_option(c, "createNEURONObj", True),
-                                        "createNEURONObj"))
+                                        "createNEURONObj"),
+        max_memory_gb=_max_memory(_option(c, "maxMemoryGB", None), check))
     include = data_parts(c.saveDataInclude, check) or data_parts(
         options["saveDataInclude"], check)
     label = c.simLabel if isinstance(c.simLabel, str) else check.string(c.simLabel, "simLabel")
@@ -354,3 +355,10 @@ def _traces(traces, names, check) -> tuple[TraceSpec, ...]:
                                  conds=tuple(cell_conds)))
             trace_cells(out[-1], path, bool(rule.get("conds")), names, check)
     return tuple(out)
+
+
+def _max_memory(value, check: Checker) -> float | None:
+    """simConfig.maxMemoryGB: None (the memory available) or a limit in GB (inf: none)."""
+    if value is None:
+        return None
+    return check.number(value, "maxMemoryGB", positive=True, default=None)

@@ -225,6 +225,8 @@ class RunSpec:
     record_stim: bool = False  # the spike times of spike-source stimuli (simData['stims'])
     record_final: bool = False  # traces include t = duration (every step, then strided)
     create_neuron_obj: bool = True  # False: the network is built, never put into NEURON
+    # simConfig.maxMemoryGB: the memory estimate's limit (GB); None: the memory available
+    max_memory_gb: float | None = None
 
     def seed(self, purpose: str) -> int:
         return dict(self.seeds)[purpose]
