@@ -29,13 +29,22 @@ def add_commands(commands, parents) -> None:
                                           "SONATA circuit (folder or config)")
         command.add_argument("--mod", action="append", default=[], metavar="DIR",
                              help="an NMODL folder the model needs (repeatable)")
+        add_trust_pickle(command)
         command.set_defaults(handler=handler)
+
+
+def add_trust_pickle(command) -> None:
+    """The --trust-pickle option of the commands that read saved runs."""
+    command.add_argument("--trust-pickle", action="store_true",
+                         help="read a saved run that is a pickle (.pkl): a pickle can run "
+                              "code while it is read, so only one from a trusted source")
 
 
 def validate(options, parser) -> int:
     try:
         kind = kind_of(options.path)
-        model = open_model(_source(options.path, kind), options.mod)
+        model = open_model(_source(options.path, kind), options.mod,
+                           trust_pickle=options.trust_pickle)
     except SpecError as error:
         for problem in error.problems:
             print(f"{options.path}: {problem}")
@@ -54,7 +63,8 @@ def validate(options, parser) -> int:
 
 
 def info(options, parser) -> int:
-    model = open_model(_source(options.path, kind_of(options.path)), options.mod)
+    model = open_model(_source(options.path, kind_of(options.path)), options.mod,
+                       trust_pickle=options.trust_pickle)
     for line in summary(model):
         print(line)
     return 0
