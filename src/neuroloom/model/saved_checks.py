@@ -137,7 +137,7 @@ def _array(values, table, name, where, integer: bool) -> np.ndarray:
     if column.dtype.kind not in "iuf" and not (len(column) == 0 and column.dtype.kind in
                                                 "O"):
         row = _first_not_number(column)
-        shown = f"row {row}: {column[row]!r}" if row is not None else \
+        shown = f"row {row}: {_show(column[row])}" if row is not None else \
             f"values of type {column.dtype}"
         raise FormatError(f"{what}, {shown} is not a number")
     if not integer:
@@ -145,8 +145,13 @@ def _array(values, table, name, where, integer: bool) -> np.ndarray:
     if column.dtype.kind == "f":
         bad = np.flatnonzero(~np.isfinite(column) | (column != np.round(column)))
         if len(bad):
-            raise FormatError(f"{what}, row {bad[0]}: {column[bad[0]]!r} is not an integer")
+            raise FormatError(f"{what}, row {bad[0]}: {_show(column[bad[0]])} is not an integer")
     return column.astype(np.int64)
+
+
+def _show(value) -> str:
+    """A value as the file gave it: 'nan', '3.5', "b'x'" (not numpy's reprs)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _first_not_number(column: np.ndarray):
@@ -196,7 +201,7 @@ def _bounded(columns, table, name, low, high, where, rows=None) -> None:
         want = "finite" if low is None and high is None else (
             f"in [{low:g}, {high:g}]" if high is not None else f"a finite value >= {low:g}")
         raise FormatError(f"{where}: table {table!r}, column {name!r}, row {found[0]}: "
-                          f"{values[found[0]]!r} is not {want}")
+                          f"{_show(values[found[0]])} is not {want}")
 
 
 def _sections_of_cells(data, cell_types, table, table_name, gid_column, where) -> None:

@@ -99,14 +99,14 @@ def _check_spikes(raw, out, where) -> None:
             bad = np.flatnonzero(~np.isfinite(out[key]))
             if len(bad):
                 raise FormatError(f"{where}: simData[{key!r}], row {bad[0]}: "
-                                  f"{out[key][bad[0]]!r} is not a finite time")
+                                  f"{float(out[key][bad[0]])!r} is not a finite time")
     if "spkid" in out:
         given = np.asarray(raw["spkid"])
         if given.dtype.kind == "f":
             bad = np.flatnonzero(~np.isfinite(given) | (given != np.round(given)))
             if len(bad):
                 raise FormatError(f"{where}: simData['spkid'], row {bad[0]}: "
-                                  f"{given[bad[0]]!r} is not a gid")
+                                  f"{float(given[bad[0]])!r} is not a gid")
         bad = np.flatnonzero(out["spkid"] < 0)
         if len(bad):
             raise FormatError(f"{where}: simData['spkid'], row {bad[0]}: "
