@@ -146,7 +146,8 @@ def _spike_input(spec, where, node_sets, layout, trains) -> None:
         ids, times = read_spike_file(path, population)
     except FormatError as error:
         raise FormatError(f"{where}.{file_key}: {error}") from None
-    except (OSError, KeyError, TypeError, ValueError, AttributeError) as error:  # damaged
+    except (OSError, RuntimeError, KeyError, TypeError, ValueError,
+            AttributeError) as error:  # h5py's errors of a damaged file
         raise FormatError(f"{where}.{file_key}: {path}: a damaged spike file "
                           f"({type(error).__name__}: {error})") from None
     allowed = set(node_sets.gids(spec["node_set"], where).tolist())

@@ -110,10 +110,10 @@ def read_hdf5(path) -> dict:
                 out["simData"] = _read_sim_data(f["simData"])
     except FormatError:
         raise
-    # h5py raises OSError for a truncated file, KeyError/TypeError/AttributeError for
-    # groups and datasets that are missing or of another kind
-    except (OSError, KeyError, TypeError, AttributeError, ValueError,
-            RecursionError) as err:
+    # h5py raises OSError for a truncated file, RuntimeError for damaged metadata,
+    # KeyError/TypeError/AttributeError for groups and datasets missing or of another
+    # kind, and others still for other damage: all of them mean a damaged file
+    except Exception as err:
         raise FormatError(f"{str(path)!r} is a damaged neuroloom HDF5 data file "
                           f"({type(err).__name__}: {err})") from None
     return out

@@ -74,7 +74,7 @@ def kind_of(path) -> str:
         try:
             with h5py.File(path, "r") as f:
                 return NEUROML if "neuroml" in f else SAVED
-        except OSError as error:  # truncated, or not HDF5
+        except (OSError, RuntimeError) as error:  # truncated, damaged, or not HDF5
             raise FormatError(f"{str(path)!r} is not a readable HDF5 file ({error})") \
                 from None
     if name.endswith((".pkl", ".pickle")):
