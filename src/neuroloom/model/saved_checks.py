@@ -67,7 +67,7 @@ def check_network_dict(data, where: str) -> None:
     _length(conns, "conns", where)
     for name in ("pre_gid", "post_gid"):
         _codes(conns, "conns", name, 0, n - 1, where, f"a gid of the {n} cells")
-    _codes(conns, "conns", "syn_mech", 0, sizes["synMechs"] - 1, where)
+    _codes(conns, "conns", "syn_mech", -1, sizes["synMechs"] - 1, where)  # -1: none
     _codes(conns, "conns", "sec", -1, sizes["sectionNames"] - 1, where)
     _codes(conns, "conns", "rule", -1, sizes["connRules"] - 1, where)
     _finite(conns, "conns", "weight", where)
