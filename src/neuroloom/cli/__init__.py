@@ -34,6 +34,11 @@ def main(argv=None) -> int:
         print(f"neuroloom {options.command}: {type(error).__name__}: {_one_line(error)}",
               file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        if options.debug:
+            raise
+        print(f"neuroloom {options.command}: interrupted", file=sys.stderr)
+        return 130
     except Exception as error:  # never a traceback without --debug, even for a bug
         if options.debug:
             raise
