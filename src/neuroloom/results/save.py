@@ -3,8 +3,7 @@
 The payload holds what saveDataInclude asks for: 'netParams', 'simConfig', 'netCells' (the
 network's tables and catalogs), 'netPops' (the populations only, without netCells) and
 'simData' ('net' is netCells and netPops). Loading never runs code from the file: JSON and
-HDF5 are data; a pickle is only read when the user trusts it (sim.load of a .pkl file, or
-``trust_pickle``), and then only as plain data (specs/pickles.py).
+HDF5 are data; a pickle is only read when the user explicitly loads a .pkl file.
 """
 from __future__ import annotations
 
