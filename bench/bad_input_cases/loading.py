@@ -219,7 +219,7 @@ CASES = [
     ('pickles', 'sim.loadSimData of a pickle running os.system', 'evil_pickle()\ntry:\n    sim.loadSimData("run_data.pkl")\nfinally:\n    no_code_ran()'),
     ('pickles', 'sim.loadAll of a pickle running os.system', 'evil_pickle()\ntry:\n    sim.loadAll("run_data.pkl")\nfinally:\n    no_code_ran()'),
     ('pickles', 'sim.load of a pickle running eval', 'evil_pickle(payload=RunsEval)\ntry:\n    sim.load("run_data.pkl")\nfinally:\n    no_code_ran()'),
-    ('pickles', 'sim.load of a pickle naming subprocess.Popen', 'Path("run_data.pkl").write_bytes(b"csubprocess\\nPopen\\n(S\'touch\'\\nS\'CODE_RAN\'\\nl(lp0\\ntR.")\ntry:\n    sim.load("run_data.pkl")\nfinally:\n    no_code_ran()'),
+    ('pickles', 'sim.load of a pickle naming subprocess.Popen', 'Path("run_data.pkl").write_bytes(b"csubprocess\\nPopen\\n((lp0\\nS\'touch\'\\naS\'CODE_RAN\'\\natR.")\ntry:\n    sim.load("run_data.pkl")\nfinally:\n    __import__("time").sleep(0.5)  # Popen does not wait\n    no_code_ran()'),
     ('pickles', 'neuroloom info on a pickle running os.system', "evil_pickle()\ntry:\n    cli('info', 'run_data.pkl')\nfinally:\n    no_code_ran()"),
     ('pickles', 'neuroloom validate on a pickle running os.system', "evil_pickle()\ntry:\n    cli('validate', 'run_data.pkl')\nfinally:\n    no_code_ran()"),
     ('pickles', 'neuroloom convert on a pickle running os.system', "evil_pickle()\ntry:\n    cli('convert', 'run_data.pkl', 'out.json')\nfinally:\n    no_code_ran()"),
