@@ -243,7 +243,8 @@ def test_saved_and_loaded_in_every_format(run_session, tmp_path):
     session.save_data()
     data = session.sim_data
     for suffix in ('json', 'pkl', 'h5'):
-        loaded = saved_sim_data(load_payload(tmp_path / f'lfp_data.{suffix}')['simData'])
+        loaded = saved_sim_data(load_payload(tmp_path / f'lfp_data.{suffix}',
+                                             trust_pickle=True)['simData'])
         for key in ('LFP', 'dipoleSum'):
             assert loaded[key].dtype == np.float64
             np.testing.assert_array_equal(loaded[key], data[key])

@@ -82,7 +82,7 @@ def test_sim_data_is_the_saved_one(saved, run):
 
 
 def test_the_pickle_and_the_compact_format_give_the_same_network(run):
-    from_pickle = netpyne_run(load_payload(SAVED / "small_data.pkl"))
+    from_pickle = netpyne_run(load_payload(SAVED / "small_data.pkl", trust_pickle=True))
     assert from_pickle.network.cells == run.network.cells
     assert rows(from_pickle.network) == rows(run.network)
     np.testing.assert_array_equal(from_pickle.sim_data["spkt"], run.sim_data["spkt"])

@@ -30,8 +30,30 @@ RUN_SUFFIX = r"(?:_\d+)+|_trial_\d+|_gen_\d+_cand_\d+"  # grid/list, optuna, evo
 FIXED_RESULTS = ("avgRate", "numSpikes")
 
 
-def load(folder, label: str | None = None) -> BatchTable:
-    """The runs of batch ``label`` (default: the folder's only batch) in ``folder``."""
+def load(folder, label: str | None = None, trust_pickle: bool = False) -> BatchTable:
+    """The runs of batch ``label`` (default: the folder's only batch) in ``folder``.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The batch's saveFolder.
+    label : str, optional
+        The batch (default: the folder's only one).
+    trust_pickle : bool, default False
+        Read the runs' data files when they are pickles (the run config asked for
+        savePickle only). A pickle can run code while it is read: pass True only for a
+        folder from a trusted source. Without it such a batch is a FormatError naming the
+        file and this option.
+
+    Returns
+    -------
+    BatchTable
+
+    Raises
+    ------
+    FormatError
+        Not a batch folder, a damaged file, or a pickle not trusted.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise FormatError(f"{str(folder)!r} is not a folder")
@@ -50,7 +72,7 @@ def load(folder, label: str | None = None) -> BatchTable:
             raise FormatError(f"{str(cfg_file)!r}: no 'simConfig' (not a batch run's cfg)")
         for name, path in zip(names, paths):
             values[name].append(_follow(cfg, path, cfg_file))
-        numbers = _run_results(folder / f"{run}{_data_suffix(cfg)}")
+        numbers = _run_results(folder / f"{run}{_data_suffix(cfg)}", trust_pickle)
         if numbers is None:
             unfinished.append(run)
         results.append(numbers or {})
@@ -131,14 +153,14 @@ def _data_suffix(cfg: dict) -> str:
     return data_suffix(cfg) or ".json"
 
 
-def _run_results(data_file: Path) -> dict | None:
+def _run_results(data_file: Path, trust_pickle: bool = False) -> dict | None:
     """The numbers of a finished run, or None when it has not finished. The payload (traces,
     the network) is dropped as soon as they are read."""
     try:
         if data_file.suffix == ".json":
             payload = _read_json(data_file)
         else:
-            payload = load_payload(data_file)
+            payload = load_payload(data_file, trust_pickle)
     except FileNotFoundError:  # also a run being redone, whose old data was just removed
         return None
     except FormatError:

@@ -393,7 +393,9 @@ class _Evaluator:
             result = results.get(run.label, RunResult(run.label, True, 0.0, "skipped"))
             data = None
             if result.ok:
-                payload = load_payload(self.plan.folder / f"{run.label}{self.plan.data_suffix}")
+                # the file this batch's own run just wrote
+                payload = load_payload(self.plan.folder / f"{run.label}{self.plan.data_suffix}",
+                                       trust_pickle=True)
                 data = saved_sim_data(payload.get("simData", {}))
             out.append((result, data))
         return out

@@ -9,7 +9,9 @@
     neuroloom --version
 
 Exit codes: 0 done, 1 the model or a run has problems, 2 the command line is wrong. Errors
-are one line; --debug shows the traceback.
+are one line (an unexpected one says it is a neuroloom bug); --debug shows the traceback.
+info, validate and convert read a pickle (.pkl) only with --trust-pickle: a pickle can run
+code while it is read.
 """
 from __future__ import annotations
 
@@ -29,9 +31,25 @@ def main(argv=None) -> int:
     except (NeuroloomError, OSError) as error:
         if options.debug:
             raise
-        print(f"neuroloom {options.command}: {type(error).__name__}: {error}",
+        print(f"neuroloom {options.command}: {type(error).__name__}: {_one_line(error)}",
               file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        if options.debug:
+            raise
+        print(f"neuroloom {options.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # never a traceback without --debug, even for a bug
+        if options.debug:
+            raise
+        print(f"neuroloom {options.command}: internal error, a neuroloom bug "
+              f"({type(error).__name__}: {_one_line(error)}); please report it with the "
+              "traceback that --debug shows", file=sys.stderr)
+        return 1
+
+
+def _one_line(error) -> str:
+    return " ".join(str(error).split()) or "(no message)"
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -21,6 +21,7 @@ from ..results.save import data_payload, save_json
 from ..sim.session import Session
 from ..sim.sources import open_model
 from ..specs import NetParams
+from .inspect import add_trust_pickle
 
 TARGETS = ("neuroml", "sonata", "json")
 
@@ -41,6 +42,7 @@ def add_commands(commands, parents) -> None:
                          help="ms simulated by --check (default 100)")
     command.add_argument("--mod", action="append", default=[], metavar="DIR",
                          help="an NMODL folder the model needs (repeatable)")
+    add_trust_pickle(command)
     command.set_defaults(handler=convert)
 
 
@@ -49,7 +51,8 @@ def convert(options, parser) -> int:
     if fmt is not None and to != "neuroml":
         parser.error("--format is for NeuroML2 targets")
     with fraction_progress("reading") as progress:
-        source = open_model(options.source, options.mod, progress)
+        source = open_model(options.source, options.mod, progress,
+                            trust_pickle=options.trust_pickle)
     print(f"read {source.kind} {source.path}: {source.network.num_cells} cells, "
           f"{len(source.network.conns)} connections")
     with fraction_progress("writing") as progress:

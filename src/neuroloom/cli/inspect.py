@@ -31,7 +31,15 @@ def add_commands(commands, parents) -> None:
                                           "SONATA circuit (folder or config)")
         command.add_argument("--mod", action="append", default=[], metavar="DIR",
                              help="an NMODL folder the model needs (repeatable)")
+        add_trust_pickle(command)
         command.set_defaults(handler=handler)
+
+
+def add_trust_pickle(command) -> None:
+    """The --trust-pickle option of the commands that read saved runs."""
+    command.add_argument("--trust-pickle", action="store_true",
+                         help="read a saved run that is a pickle (.pkl): a pickle can run "
+                              "code while it is read, so only one from a trusted source")
 
 
 def validate(options, parser) -> int:
@@ -40,7 +48,8 @@ def validate(options, parser) -> int:
         kind = kind_of(options.path)
         catalog = (lambda folders, used: mechanism_catalog((*options.mod, *folders), used)) \
             if neuron else None
-        model = open_model(_source(options.path, kind), options.mod, mechanisms=catalog)
+        model = open_model(_source(options.path, kind), options.mod, mechanisms=catalog,
+                           trust_pickle=options.trust_pickle)
         if neuron and kind != SCRIPT:  # a script's were checked with their spec paths
             check_network_mechanisms(model.network, options.mod)
     except SpecError as error:
@@ -62,7 +71,8 @@ def validate(options, parser) -> int:
 
 
 def info(options, parser) -> int:
-    model = open_model(_source(options.path, kind_of(options.path)), options.mod)
+    model = open_model(_source(options.path, kind_of(options.path)), options.mod,
+                       trust_pickle=options.trust_pickle)
     for line in summary(model):
         print(line)
     return 0

@@ -135,7 +135,8 @@ def _spike_input(spec, where, node_sets, layout, trains) -> None:
             raise FormatError(f"{where}: a spike input needs {key}")
     path = Path(spec["input_file"])
     if not path.is_file():
-        raise FormatError(f"{where}.{file_key}: {path}: file not found")
+        what = "a folder, not a spike file" if path.is_dir() else "file not found"
+        raise FormatError(f"{where}.{file_key}: {path}: {what}")
     population = node_sets.population(spec["node_set"], where)
     if spec.get("population", population) != population:
         raise FormatError(f"{where}.population: {spec['population']!r} is not the population "
@@ -145,11 +146,16 @@ def _spike_input(spec, where, node_sets, layout, trains) -> None:
         ids, times = read_spike_file(path, population)
     except FormatError as error:
         raise FormatError(f"{where}.{file_key}: {error}") from None
+    except (OSError, RuntimeError, KeyError, TypeError, ValueError,
+            AttributeError) as error:  # h5py's errors of a damaged file
+        raise FormatError(f"{where}.{file_key}: {path}: a damaged spike file "
+                          f"({type(error).__name__}: {error})") from None
     allowed = set(node_sets.gids(spec["node_set"], where).tolist())
-    bad = ids[(ids < 0) | (ids >= len(pop))]
+    bad = np.flatnonzero((ids < 0) | (ids >= len(pop)))
     if len(bad):
-        raise FormatError(f"{where}.{file_key}: {path}: node id {bad[0]} is not in "
-                          f"population '{population}' ({len(pop)} nodes)")
+        raise FormatError(f"{where}.{file_key}: {path}: row {bad[0]}: node id {ids[bad[0]]} "
+                          f"is not in population '{population}' ({len(pop)} nodes, ids 0.."
+                          f"{len(pop) - 1})")
     gids = pop.gids[ids]
     for node_id in np.unique(ids).tolist():
         gid = int(pop.gids[node_id])

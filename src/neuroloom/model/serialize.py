@@ -8,6 +8,7 @@ from .catalog import (Artificial, CellTemplate, CellType, Plasticity, PointProce
                       Population, Section, StimSource, SynMech)
 from .network import Network, Provenance
 from .rxd import rxd_from_dict, rxd_to_dict
+from .saved_checks import check_network_dict
 from .tables import CellTable, ConnTable, SpikeTrains, StimTable
 
 FORMAT = "neuroloom-network/1"
@@ -69,18 +70,46 @@ def catalogs_from_dict(data: dict) -> dict:
                               for p in data.get("connPlasticity", ())))
 
 
-def network_from_dict(data: dict) -> Network:
-    if data.get("format") != FORMAT:
-        raise FormatError(f"not a saved neuroloom network (format {data.get('format')!r}, "
+def network_from_dict(data: dict, where: str = "the saved network") -> Network:
+    """The Network a saved dict holds, checked first (model/saved_checks.py).
+
+    Parameters
+    ----------
+    data : dict
+        ``network_to_dict``'s output, as a file gave it back.
+    where : str
+        Names the file in messages.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    FormatError
+        It is not a saved network, or a catalog, table, column or value is missing, of the
+        wrong type or out of range (the message names file, table, column and row).
+    """
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise FormatError(f"{where}: not a saved neuroloom network (format {found!r}, "
                           f"expected {FORMAT!r})")
-    prov = dict(data["provenance"])
-    prov["seeds"] = tuple(sorted((k, int(v)) for k, v in prov["seeds"].items()))
-    return Network(
-        cells=_table(CellTable, data["cells"]), conns=_table(ConnTable, data["conns"]),
-        stims=_table(StimTable, data["stims"]), **catalogs_from_dict(data),
-        spike_trains=SpikeTrains(**data["spikeTrains"]),
-        stim_trains=SpikeTrains(**data["stimTrains"]),
-        provenance=Provenance(**prov))
+    check_network_dict(data, where)
+    try:
+        prov = dict(data["provenance"])
+        prov["seeds"] = tuple(sorted((k, int(v)) for k, v in prov["seeds"].items()))
+        return Network(
+            cells=_table(CellTable, data["cells"]), conns=_table(ConnTable, data["conns"]),
+            stims=_table(StimTable, data["stims"]), **catalogs_from_dict(data),
+            spike_trains=SpikeTrains(**data["spikeTrains"]),
+            stim_trains=SpikeTrains(**data["stimTrains"]),
+            provenance=Provenance(**prov))
+    except FormatError:
+        raise
+    # a catalog entry without a key it needs, or of another type
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
+        raise FormatError(f"{where}: the saved network's catalogs are damaged "
+                          f"({type(err).__name__}: {err})") from None
 
 
 def _columns(table, column) -> dict:

@@ -93,21 +93,31 @@ def _write_sim_data(group, sim_data: dict) -> None:
 
 def read_hdf5(path) -> dict:
     """The payload a saved file holds: plain data, with numpy arrays for the tables'
-    columns and the recordings."""
-    if not h5py.is_hdf5(path):
-        raise FormatError(f"{str(path)!r} is not an HDF5 file")
-    with h5py.File(path, "r") as f:
-        if f.attrs.get("format") != FORMAT:
-            raise FormatError(f"{str(path)!r} is not a neuroloom data file (format "
-                              f"{f.attrs.get('format')!r})")
-        out = {"neuroloom_version": str(f.attrs["neuroloom_version"])}
-        for name in ("netParams", "simConfig"):
-            if name in f:
-                out[name] = _get_json(f, name)
-        if "net" in f:
-            out["net"] = _read_net(f["net"])
-        if "simData" in f:
-            out["simData"] = _read_sim_data(f["simData"])
+    columns and the recordings. A damaged file (truncated, a group or dataset missing or
+    of another kind, JSON text that is not JSON) is a FormatError naming it."""
+    try:
+        if not h5py.is_hdf5(path):
+            raise FormatError(f"{str(path)!r} is not an HDF5 file")
+        with h5py.File(path, "r") as f:
+            if f.attrs.get("format") != FORMAT:
+                raise FormatError(f"{str(path)!r} is not a neuroloom data file (format "
+                                  f"{f.attrs.get('format')!r})")
+            out = {"neuroloom_version": str(f.attrs.get("neuroloom_version", ""))}
+            for name in ("netParams", "simConfig"):
+                if name in f:
+                    out[name] = _get_json(f, name)
+            if "net" in f:
+                out["net"] = _read_net(f["net"])
+            if "simData" in f:
+                out["simData"] = _read_sim_data(f["simData"])
+    except FormatError:
+        raise
+    # h5py raises OSError for a truncated file, RuntimeError for damaged metadata,
+    # KeyError/TypeError/AttributeError for groups and datasets missing or of another
+    # kind, and others still for other damage: all of them mean a damaged file
+    except Exception as err:
+        raise FormatError(f"{str(path)!r} is a damaged neuroloom HDF5 data file "
+                          f"({type(err).__name__}: {err})") from None
     return out
 
 

@@ -12,7 +12,6 @@ neuroloom does not use is named in a warning, never dropped silently.
 """
 from __future__ import annotations
 
-import pickle
 import warnings
 from dataclasses import dataclass, replace
 
@@ -24,8 +23,10 @@ from ..model.network import Provenance
 from ..model.tables import CellTable, ConnTable
 from ..specs import NetParams, SimConfig
 from ..specs.dicts import Dict, ODict
+from ..specs.pickles import PlainDataUnpickler
 from ..validate import validate
 from ..validate.simconfig import compact_conn_format
+from .saved_run import saved_sim_config
 from .simdata import saved_sim_data
 
 #: the keys of a connection in NetPyNE's cell.conns that the network keeps
@@ -36,20 +37,19 @@ CONN_IDLE = ("preLoc", "preSec", "hObj", "weightIndex")
 POSITION = ("x", "y", "z", "xnorm", "ynorm", "znorm")
 
 
-class NetPyNEUnpickler(pickle.Unpickler):
+class NetPyNEUnpickler(PlainDataUnpickler):
     """NetPyNE's pickles refer to its Dict classes (netpyne.specs.dicts.Dict, ODict and
     the *Params rule dicts): they become neuroloom's, so NetPyNE need not be installed.
-    Any other NetPyNE object is an error naming it."""
+    Any other NetPyNE object is an error naming it; anything that is not plain data is
+    refused (specs/pickles.py)."""
 
-    def find_class(self, module, name):
-        if module.split(".")[0] == "netpyne":
-            if name == "Dict":
-                return Dict
-            if name == "ODict" or name.endswith("Params"):
-                return ODict
-            raise FormatError(f"the pickle holds a NetPyNE object {module}.{name}, which "
-                              "neuroloom cannot read")
-        return super().find_class(module, name)
+    def netpyne_class(self, module, name):
+        if name == "Dict":
+            return Dict
+        if name == "ODict" or name.endswith("Params"):
+            return ODict
+        raise FormatError(f"the pickle holds a NetPyNE object {module}.{name}, which "
+                          "neuroloom cannot read")
 
 
 def is_netpyne(payload) -> bool:
@@ -92,7 +92,9 @@ def netpyne_run(payload: dict, where: str = "the file") -> NetPyNERun:
         Its netParams or simConfig are not a valid spec.
     """
     net = payload.get("net") or {}
-    cfg = netpyne_sim_config(payload.get("simConfig") or {})
+    if not isinstance(net, dict):
+        raise FormatError(f"{where}: its 'net' is a {type(net).__name__}, not a dict")
+    cfg = saved_sim_config(payload, where, stacklevel=4)
     params = net.get("params")
     net_params = None if params is None else netpyne_net_params(params, net.get("pops"))
     network = None
@@ -102,7 +104,7 @@ def netpyne_run(payload: dict, where: str = "the file") -> NetPyNERun:
                               "what they are made of: save it with 'netParams' in "
                               "saveDataInclude")
         network = netpyne_network(net, net_params, cfg, where)
-    sim_data = saved_sim_data(payload["simData"]) if "simData" in payload else None
+    sim_data = saved_sim_data(payload["simData"], where) if "simData" in payload else None
     return NetPyNERun(net_params, cfg, network, sim_data)
 
 
@@ -175,7 +177,7 @@ def netpyne_network(net: dict, net_params, sim_config, where: str = "the file"):
     """
     spec, run, _ = validate(net_params, sim_config)
     built = build_network(replace(spec, conn_rules=(), sub_conn_rules=()), dict(run.seeds))
-    cells = sorted((dict(c) for c in net["cells"]), key=lambda c: int(c["gid"]))
+    cells = _saved_cells(net["cells"], where)
     _check_cells(cells, built, where)
     table = built.cells
     columns = {name: getattr(table, name) for name in CellTable.COLUMNS}
@@ -196,6 +198,50 @@ def netpyne_network(net: dict, net_params, sim_config, where: str = "the file"):
                                          spec_hash=built.provenance.spec_hash,
                                          version=str(net.get("netpyne_version", "")),
                                          source="NetPyNE file"))
+
+
+def _saved_cells(raw, where: str) -> list:
+    """The saved cells by gid, each a dict with an integer gid and a tags dict."""
+    if not isinstance(raw, (list, tuple)):
+        raise FormatError(f"{where}: net['cells'] is a {type(raw).__name__}, not a list")
+    cells = []
+    for row, cell in enumerate(raw):
+        if not isinstance(cell, dict) or not isinstance(cell.get("tags"), dict):
+            raise FormatError(f"{where}: net['cells'][{row}] is not a cell (a dict with "
+                              "'gid' and 'tags')")
+        cells.append({**cell, "gid": _integer(cell.get("gid"), f"net['cells'][{row}].gid",
+                                              where)})
+    return sorted(cells, key=lambda c: c["gid"])
+
+
+def _integer(value, what: str, where: str) -> int:
+    """An integral number as int: a float gid 3.5, NaN or a string is an error, never
+    truncated."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                      np.floating)):
+        raise FormatError(f"{where}: {what}: {value!r} is not an integer")
+    if isinstance(value, (float, np.floating)) and not (np.isfinite(value)
+                                                        and float(value).is_integer()):
+        raise FormatError(f"{where}: {what}: {value!r} is not an integer")
+    return int(value)
+
+
+def _number(conn: dict, key: str, what: str, where: str, low=None, high=None,
+            default=None) -> float:
+    """A connection's finite number, in [low, high] when given."""
+    value = conn.get(key, default)
+    if value is None:
+        raise FormatError(f"{where}: {what} has no {key!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise FormatError(f"{where}: {what}.{key}: {value!r} is not a number") from None
+    if not np.isfinite(number) or (low is not None and number < low) or (
+            high is not None and number > high):
+        wanted = "finite" if low is None else (f"in [{low:g}, {high:g}]" if high is not None
+                                               else f"finite and >= {low:g}")
+        raise FormatError(f"{where}: {what}.{key}: {value!r} is not {wanted}")
+    return number
 
 
 def _check_cells(cells: list, built, where: str) -> None:
@@ -225,18 +271,30 @@ def _conns(cells, fmt, built, rules, where):
     for cell in cells:
         post = int(cell["gid"])
         default_sec = built.cell_type_of(post).default_sec
-        for raw in cell.get("conns", ()):
-            conn = dict(zip(fmt, raw)) if fmt and isinstance(raw, (list, tuple)) else dict(raw)
+        for index, raw in enumerate(cell.get("conns", ())):
+            what = f"cell {post} conns[{index}]"
+            if fmt and isinstance(raw, (list, tuple)):
+                conn = dict(zip(fmt, raw))
+            elif isinstance(raw, dict):
+                conn = dict(raw)
+            else:
+                raise FormatError(f"{where}: {what} is a {type(raw).__name__}, not a "
+                                  "connection")
             ignored.update(k for k in conn if k not in CONN_KEYS and k not in CONN_IDLE)
             if isinstance(conn.get("preGid"), str):  # 'NetStim': a stimulus, by its source
                 stim_conns.setdefault(post, []).append(conn)
                 continue
             label = conn.get("label", "")
+            if not isinstance(label, str):
+                raise FormatError(f"{where}: {what}.label: {label!r} is not a rule label")
             if label not in rule_code:
                 rule_code[label] = len(rules)
                 rules.append(label)
             sec = conn.get("sec", default_sec)
             mech = conn.get("synMech")
+            if not isinstance(sec, str) or not isinstance(mech, str):
+                raise FormatError(f"{where}: {what}: sec {sec!r} and synMech {mech!r} are "
+                                  "not names")
             if sec not in sections:
                 raise FormatError(f"{where}: a connection onto cell {post} is on section "
                                   f"{sec!r}, which its cell type lacks")
@@ -246,8 +304,13 @@ def _conns(cells, fmt, built, rules, where):
             if built.syn_mechs[mechs[mech]].pointer is not None:
                 raise FormatError(f"{where}: gap junctions and graded synapses (synMech "
                                   f"{mech!r}) of NetPyNE files are not read yet")
-            rows.append((int(conn["preGid"]), post, mechs[mech], float(conn["weight"]),
-                         float(conn["delay"]), sections[sec], float(conn.get("loc", 0.5)),
+            pre = _integer(conn.get("preGid"), f"{what}.preGid", where)
+            if not 0 <= pre < len(cells):
+                raise FormatError(f"{where}: {what}.preGid: {pre} is not a gid of the "
+                                  f"{len(cells)} cells")
+            rows.append((pre, post, mechs[mech], _number(conn, "weight", what, where),
+                         _number(conn, "delay", what, where, low=0.0), sections[sec],
+                         _number(conn, "loc", what, where, 0.0, 1.0, default=0.5),
                          rule_code[label]))
     names = ("pre_gid", "post_gid", "syn_mech", "weight", "delay", "sec", "loc", "rule")
     if not rows:
@@ -276,8 +339,10 @@ def _stims_as_saved(built, stim_conns: dict, where: str):
                               "placed")
                 continue
             for row, conn in zip(mine.tolist(), theirs):
-                weight[row], delay[row] = float(conn["weight"]), float(conn["delay"])
-                loc[row] = float(conn.get("loc", loc[row]))
+                what = f"cell {gid}'s connection from {label!r}"
+                weight[row] = _number(conn, "weight", what, where)
+                delay[row] = _number(conn, "delay", what, where, low=0.0)
+                loc[row] = _number(conn, "loc", what, where, 0.0, 1.0, default=loc[row])
     if differ:
         warnings.warn(f"{where}: the stimuli the netParams place differ from the saved ones "
                       f"({'; '.join(differ[:5])}{'...' if len(differ) > 5 else ''}): the "

@@ -20,6 +20,7 @@ from ..errors import FormatError
 from ..model.serialize import network_to_dict
 from ..model.tables import ConnTable
 from ..specs.dicts import to_plain
+from ..specs.pickles import load_pickle
 from .hdf5 import read_hdf5, write_hdf5
 from .netpyne_data import NetPyNEUnpickler, is_netpyne
 from .saved_network import without_cell_secs
@@ -105,21 +106,50 @@ def _mat_ready(value):
     return "__np_none__" if value is None else value
 
 
-def load_payload(path) -> dict:
+def load_payload(path, trust_pickle: bool = False) -> dict:
     """The payload of a saved .json, .pkl or .h5 file (neuroloom's, or NetPyNE's .json and
-    .pkl: results/netpyne_data.py reads those)."""
+    .pkl: results/netpyne_data.py reads those).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The data file.
+    trust_pickle : bool, default False
+        Read a .pkl file. A pickle can make Python run code while it is read: only the
+        user who chose the file can say it comes from a trusted source (sim.load does; the
+        command line's ``--trust-pickle`` and batch.load's ``trust_pickle=True`` do). Even
+        then only plain data is built (specs/pickles.py).
+
+    Returns
+    -------
+    dict
+        The saved run as plain data (numpy arrays for an HDF5 file's columns).
+
+    Raises
+    ------
+    FormatError
+        The file does not exist, is a folder, is damaged (truncated, empty, not its format),
+        is a pickle not trusted, or is not a saved run; the message names the file.
+    """
     path = Path(path)
     if not path.exists():
         raise FormatError(f"{str(path)!r} does not exist")
+    if path.is_dir():
+        raise FormatError(f"{str(path)!r} is a folder, not a data file")
     suffix = path.suffix.lower()
     if suffix == ".json":
         try:
             payload = json.loads(path.read_bytes().decode("utf-8"))
-        except ValueError as err:  # not UTF-8 or not JSON
+        except (ValueError, RecursionError) as err:  # not UTF-8, not JSON, nested too deep
             raise FormatError(f"{str(path)!r} is not a JSON file: {err}") from None
+        except OSError as err:
+            raise FormatError(f"{str(path)!r} cannot be read: {err}") from None
     elif suffix in (".pkl", ".pickle"):
-        with open(path, "rb") as f:  # the user chose to load a pickle
-            payload = NetPyNEUnpickler(f).load()
+        if not trust_pickle:
+            raise FormatError(f"{str(path)!r} is a pickle, which can run code while it is "
+                              "read: load it only if it comes from a trusted source, with "
+                              "--trust-pickle (command line) or trust_pickle=True (Python)")
+        payload = load_pickle(path, NetPyNEUnpickler)
     elif suffix in (".h5", ".hdf5"):
         payload = read_hdf5(path)
     else:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import FormatError
 from ..specs.dicts import Dict
 
 
@@ -60,8 +61,62 @@ LFP_BY_GID = ("LFPCells", "dipoleCells")
 LFP_BY_POP = ("LFPPops", "dipolePops")
 
 
-def saved_sim_data(raw) -> Dict:
-    """simData as saved -> as the run made it (numpy arrays for spikes and traces)."""
+def saved_sim_data(raw, where: str = "the saved run") -> Dict:
+    """simData as saved -> as the run made it (numpy arrays for spikes and traces).
+
+    Parameters
+    ----------
+    raw : dict
+        The saved simData.
+    where : str
+        Names the file in messages.
+
+    Returns
+    -------
+    specs.Dict
+
+    Raises
+    ------
+    FormatError
+        It is not a dict, a recording is not numbers, spike times are not finite, spike
+        gids are not integers, or spkt and spkid differ in length; the message names the
+        file, the entry and the row.
+    """
+    if not isinstance(raw, dict):
+        raise FormatError(f"{where}: its 'simData' is a {type(raw).__name__}, not a dict")
+    try:
+        out = _sim_data(raw)
+    except (ValueError, TypeError, AttributeError) as err:  # not numbers, ragged, not dicts
+        raise FormatError(f"{where}: its simData holds a recording that is not numbers "
+                          f"({type(err).__name__}: {err})") from None
+    _check_spikes(raw, out, where)
+    return out
+
+
+def _check_spikes(raw, out, where) -> None:
+    for key in ("spkt", "t"):
+        if key in out:
+            bad = np.flatnonzero(~np.isfinite(out[key]))
+            if len(bad):
+                raise FormatError(f"{where}: simData[{key!r}], row {bad[0]}: "
+                                  f"{float(out[key][bad[0]])!r} is not a finite time")
+    if "spkid" in out:
+        given = np.asarray(raw["spkid"])
+        if given.dtype.kind == "f":
+            bad = np.flatnonzero(~np.isfinite(given) | (given != np.round(given)))
+            if len(bad):
+                raise FormatError(f"{where}: simData['spkid'], row {bad[0]}: "
+                                  f"{float(given[bad[0]])!r} is not a gid")
+        bad = np.flatnonzero(out["spkid"] < 0)
+        if len(bad):
+            raise FormatError(f"{where}: simData['spkid'], row {bad[0]}: "
+                              f"{out['spkid'][bad[0]]} is not a gid")
+    if "spkt" in out and "spkid" in out and len(out["spkt"]) != len(out["spkid"]):
+        raise FormatError(f"{where}: simData has {len(out['spkt'])} spike times (spkt) for "
+                          f"{len(out['spkid'])} gids (spkid)")
+
+
+def _sim_data(raw) -> Dict:
     out = Dict()
     for key, value in raw.items():
         if key in SAVED_ARRAYS:

@@ -23,6 +23,7 @@ from ..results.netpyne_data import is_netpyne, netpyne_run, netpyne_sim_config
 from ..results.run_id import check_same_run, spike_file_beside
 from ..results.save import load_payload
 from ..results.saved_network import with_cell_secs
+from ..results.saved_run import saved_net_params, saved_sim_config
 from ..results.simdata import saved_sim_data
 from ..specs import NetParams, SimConfig
 from ..specs.dicts import Dict
@@ -45,8 +46,10 @@ def load(filename, simConfig=None, output: bool = False, instantiate: bool = Tru
     Parameters
     ----------
     filename : str or pathlib.Path
-        A run saved as .json, .pkl or .h5 (a pickle runs whatever it holds: load only
-        pickles you trust), or a NetPyNE model index (.npjson), whose specs are built.
+        A run saved as .json, .pkl or .h5, or a NetPyNE model index (.npjson), whose
+        specs are built. A pickle can run code while it is read: load only pickles from a
+        trusted source (neuroloom builds only plain data from it, and refuses anything
+        else, but a pickle reader cannot be made safe against every crafted file).
     simConfig : specs.SimConfig, optional
         Replaces the saved simConfig.
     output : bool, default False
@@ -101,19 +104,20 @@ def load(filename, simConfig=None, output: bool = False, instantiate: bool = Tru
 
 def _loaded_session(filename, sim_config=None) -> Session:
     """A Session of the run a file holds (not created yet); its simData, if saved."""
-    payload = load_payload(filename)
+    payload = load_payload(filename, trust_pickle=True)  # the user chose this file
     if is_netpyne(payload):
         run = netpyne_run(payload, repr(str(filename)))
         session = Session(run.net_params or NetParams(), sim_config or run.sim_config,
                           network=run.network)
         session.sim_data = run.sim_data
         return session
-    net_params = NetParams(payload.get("netParams", {}))
+    where = repr(str(filename))
+    net_params = saved_net_params(payload.get("netParams"), where) or NetParams()
     network = _network(payload, filename)
-    session = Session(net_params, sim_config or SimConfig(payload.get("simConfig", {})),
+    session = Session(net_params, sim_config or saved_sim_config(payload, where, stacklevel=4),
                       network=network)
     if "simData" in payload:
-        session.sim_data = saved_sim_data(payload["simData"])
+        session.sim_data = saved_sim_data(payload["simData"], where)
     return session
 
 
@@ -213,7 +217,7 @@ def loadNetParams(filename, data=None, variable=None, setLoaded: bool = True):
     FormatError
         The file holds no netParams.
     """
-    payload = data if data is not None else load_payload(filename)
+    payload = data if data is not None else load_payload(filename, trust_pickle=True)
     raw = payload.get(variable) if variable else payload.get(
         "netParams", (payload.get("net") or {}).get("params"))
     if raw is None:
@@ -246,14 +250,14 @@ def loadSimData(filename) -> Dict:
     FormatError
         The file holds no simData.
     """
-    payload = load_payload(filename)
+    payload = load_payload(filename, trust_pickle=True)  # the user chose this file
     if "simData" not in payload:
         raise FormatError(f"{str(filename)!r} holds no simData")
     session = state.peek()
     if session is None:
         session = Session(NetParams(), SimConfig())
         state.replace(session)
-    session.sim_data = saved_sim_data(payload["simData"])
+    session.sim_data = saved_sim_data(payload["simData"], repr(str(filename)))
     return session.sim_data
 
 
@@ -269,21 +273,33 @@ def _default(filename) -> Path:
 
 def _network(payload, filename):
     net = payload.get("net")
-    if net is None or "cells" not in net:
+    if net is None:
+        return None
+    if not isinstance(net, dict):
+        raise FormatError(f"{str(filename)!r}: its 'net' is a {type(net).__name__}, not a "
+                          "dict")
+    if "cells" not in net:
         return None
     if "conns" in net.get("omitted", ()):
         warnings.warn(f"{str(filename)!r} was saved without its connections "
                       "(simConfig.saveCellConns False): the loaded network has none",
                       stacklevel=3)
     # saved without sections (saveCellSecs False): made again from its netParams
-    return network_from_dict(with_cell_secs(net, payload, repr(str(filename))))
+    where = repr(str(filename))
+    return network_from_dict(with_cell_secs(net, payload, where), where)
 
 
 def _spec_payload(filename) -> dict:
     path = Path(filename)
-    if path.suffix.lower() == ".json":
-        return json.loads(path.read_text())
-    return load_payload(path)
+    if path.suffix.lower() == ".json" and path.is_file():  # a simConfig saved alone, too
+        try:
+            content = json.loads(path.read_bytes().decode("utf-8"))
+        except (ValueError, RecursionError) as err:
+            raise FormatError(f"{str(path)!r} is not a JSON file: {err}") from None
+        if not isinstance(content, dict):
+            raise FormatError(f"{str(path)!r} holds no simConfig (not a JSON object)")
+        return content
+    return load_payload(path, trust_pickle=True)  # the user chose this file
 
 
 def readCmdLineArgs(simConfigDefault="cfg.py", netParamsDefault="netParams.py"):

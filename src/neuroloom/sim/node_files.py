@@ -85,7 +85,8 @@ def gather_from_files(lfp: bool = True, save_folder=None, sim_label=None,
     for first in firsts:  # a run per name, as NetPyNE (the last one is kept)
         name = first.name[:-len(f"_node_0.{file_type}")]
         files = sorted(folder.glob(f"{name}_node_*.{file_type}"))
-        parts = [saving.load_payload(path) for path in files]
+        # the user asked for these node files (file_type), as NetPyNE's gatherDataFromFiles
+        parts = [saving.load_payload(path, trust_pickle=True) for path in files]
         merged = _merge(parts, lfp)
     if session is None:
         session = Session(NetParams(), SimConfig(parts[0].get("simConfig", {})))

@@ -23,7 +23,9 @@ from ..errors import FormatError
 from ..importers import neuroml, sonata
 from ..model.serialize import network_from_dict
 from ..results.save import load_payload
+from ..results.netpyne_data import is_netpyne, netpyne_run
 from ..results.saved_network import with_cell_secs
+from ..results.saved_run import saved_net_params, saved_sim_config
 from ..specs import NetParams, SimConfig
 
 SCRIPT, SAVED, NEUROML, SONATA = "script", "saved run", "NeuroML2", "SONATA"
@@ -60,8 +62,8 @@ def kind_of(path) -> str:
         return NEUROML
     if name.endswith(".json"):
         try:
-            data = json.loads(path.read_text())
-        except ValueError as error:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (ValueError, RecursionError) as error:
             raise FormatError(f"{str(path)!r} is not a JSON file: {error}") from None
         if isinstance(data, dict) and ("networks" in data or "manifest" in data
                                        or {"run", "network"} <= data.keys()
@@ -69,8 +71,12 @@ def kind_of(path) -> str:
             return SONATA
         return SAVED
     if name.endswith((".h5", ".hdf5")):
-        with h5py.File(path, "r") as f:
-            return NEUROML if "neuroml" in f else SAVED
+        try:
+            with h5py.File(path, "r") as f:
+                return NEUROML if "neuroml" in f else SAVED
+        except (OSError, RuntimeError) as error:  # truncated, damaged, or not HDF5
+            raise FormatError(f"{str(path)!r} is not a readable HDF5 file ({error})") \
+                from None
     if name.endswith((".pkl", ".pickle")):
         return SAVED
     raise FormatError(f"{str(path)!r}: not a model script (.py), saved run (.json, .pkl, "
@@ -97,10 +103,13 @@ def specs_of_script(path, argv=()) -> tuple[NetParams, SimConfig]:
     return net_params, sim_config
 
 
-def open_model(path, mod_folders=(), progress=None, mechanisms=None) -> Model:
+def open_model(path, mod_folders=(), progress=None, mechanisms=None,
+               trust_pickle: bool = False) -> Model:
     """The network a source describes, built without NEURON where the source allows;
     ``progress(fraction)`` while a NeuroML2 file or SONATA circuit is read; ``mechanisms``:
-    what NEURON knows of mechanisms, to check a script's against (see ``validate``)."""
+    what NEURON knows of mechanisms, to check a script's against (see ``validate``). A saved
+    run that is a pickle is read only with ``trust_pickle`` (the user says it comes from a
+    trusted source: a pickle can run code while it is read)."""
     path = Path(path)
     kind = kind_of(path)
     if kind == SCRIPT:
@@ -108,7 +117,7 @@ def open_model(path, mod_folders=(), progress=None, mechanisms=None) -> Model:
         return Model(network_from_specs(net_params, sim_config, mechanisms=mechanisms),
                      sim_config, net_params, kind, path)
     if kind == SAVED:
-        return _saved(path)
+        return _saved(path, trust_pickle)
     if kind == NEUROML:
         model = neuroml.load(path, mod_folders, progress)
         return Model(model.network, model.sim_config, None, kind, path)
@@ -128,13 +137,23 @@ def sonata_config(path) -> Path:
                       "config.json or circuit_config.json)")
 
 
-def _saved(path: Path) -> Model:
-    payload = load_payload(path)
-    net_params = NetParams(payload["netParams"]) if "netParams" in payload else None
-    sim_config = SimConfig(payload.get("simConfig", {}))
+def _saved(path: Path, trust_pickle: bool = False) -> Model:
+    payload = load_payload(path, trust_pickle)
+    where = repr(str(path))
+    if is_netpyne(payload):
+        run = netpyne_run(payload, where)
+        if run.network is None:
+            raise FormatError(f"{where} holds no NetPyNE cells (save it with 'netCells' in "
+                              "saveDataInclude)")
+        return Model(run.network, run.sim_config, run.net_params, SAVED, path)
+    net_params = saved_net_params(payload.get("netParams"), where)
+    sim_config = saved_sim_config(payload, where, stacklevel=4)
     net = payload.get("net") or {}
+    if not isinstance(net, dict):
+        raise FormatError(f"{where}: its 'net' is a {type(net).__name__}, not a dict")
     if "cells" in net:  # saved without sections (saveCellSecs False): made again
-        network = network_from_dict(with_cell_secs(net, payload, repr(str(path))))
+        where = repr(str(path))
+        network = network_from_dict(with_cell_secs(net, payload, where), where)
     elif net_params is not None:
         network = network_from_specs(net_params, sim_config)
     else:

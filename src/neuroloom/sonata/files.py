@@ -477,7 +477,42 @@ def read_spike_file(path, population: str | None) -> tuple[np.ndarray, np.ndarra
     units = units.decode() if isinstance(units, bytes) else str(units)
     if units not in ("ms", "s"):
         raise FormatError(f"{path}: {where}/timestamps in unknown units {units!r}")
+    id_name = "gids" if where == "/spikes" else "node_ids"
     if len(ids) != len(times):
-        raise FormatError(f"{path}: {where} has {len(ids)} node ids for {len(times)} times")
-    times = np.asarray(times, dtype=np.float64) * (1000.0 if units == "s" else 1.0)
-    return np.asarray(ids, dtype=np.int64), times
+        raise FormatError(f"{path}: {where} has {len(ids)} node ids ({id_name}) for "
+                          f"{len(times)} times (timestamps): from row {min(len(ids), len(times))} "
+                          "on they do not pair")
+    return _spike_ids(ids, path, f"{where}/{id_name}"), \
+        _spike_times(times, path, f"{where}/timestamps") * (1000.0 if units == "s" else 1.0)
+
+
+def _spike_ids(ids, path, dataset) -> np.ndarray:
+    """Node ids as int64: integers, not negative (a float id is an error, never
+    truncated)."""
+    ids = np.asarray(ids)
+    if ids.ndim != 1 or ids.dtype.kind not in "iuf":
+        raise FormatError(f"{path}: {dataset} is not a column of integers ({ids.dtype})")
+    if ids.dtype.kind == "f":
+        bad = np.flatnonzero(~np.isfinite(ids) | (ids != np.round(ids)))
+        row = int(bad[0]) if len(bad) else 0
+        value = float(ids[row]) if len(ids) else "none"
+        raise FormatError(f"{path}: {dataset}, row {row}: {value!r}: node ids are floating "
+                          "point numbers, not integers")
+    negative = np.flatnonzero(ids < 0) if ids.dtype.kind == "i" else ()
+    if len(negative):
+        raise FormatError(f"{path}: {dataset}, row {negative[0]}: {ids[negative[0]]} is not "
+                          "a node id")
+    return ids.astype(np.int64)
+
+
+def _spike_times(times, path, dataset) -> np.ndarray:
+    """Spike times as float64: finite and not negative."""
+    times = np.asarray(times)
+    if times.ndim != 1 or times.dtype.kind not in "iuf":
+        raise FormatError(f"{path}: {dataset} is not a column of numbers ({times.dtype})")
+    times = times.astype(np.float64)
+    bad = np.flatnonzero(~np.isfinite(times) | (times < 0))
+    if len(bad):
+        raise FormatError(f"{path}: {dataset}, row {bad[0]}: {float(times[bad[0]])!r} is not a "
+                          "spike time (finite, >= 0)")
+    return times

@@ -34,7 +34,8 @@ _ALLOWED = {
 }
 _NUMPY = {("numpy", "dtype"), ("numpy", "ndarray"), ("numpy.core.multiarray", "scalar"),
           ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "scalar"),
-          ("numpy._core.multiarray", "_reconstruct")}
+          ("numpy._core.multiarray", "_reconstruct"), ("numpy.core.numeric", "_frombuffer"),
+          ("numpy._core.numeric", "_frombuffer")}
 
 
 class _NetPyNEDict(dict):
@@ -45,10 +46,19 @@ class _NetPyNEDict(dict):
             self.update(state)
 
 
-class _PlainDataUnpickler(pickle.Unpickler):
+class PlainDataUnpickler(pickle.Unpickler):
+    """An unpickler that builds plain data only (see ``load_pickle``); ``netpyne_class``
+    says what NetPyNE's classes become."""
+
+    def netpyne_class(self, module, name):
+        """The class a NetPyNE class is read as; None: refused."""
+        return _NetPyNEDict if (module, name) in _NETPYNE_DICTS else None
+
     def find_class(self, module, name):
-        if (module, name) in _NETPYNE_DICTS:
-            return _NetPyNEDict
+        if module.split(".")[0] == "netpyne":
+            cls = self.netpyne_class(module, name)
+            if cls is not None:
+                return cls
         if (module, name) in _ALLOWED:
             return _ALLOWED[(module, name)]
         if (module, name) in _NUMPY:
@@ -57,7 +67,7 @@ class _PlainDataUnpickler(pickle.Unpickler):
                                      "data")
 
 
-def load_pickle(path):
+def load_pickle(path, unpickler=PlainDataUnpickler):
     """The plain data a NetPyNE (or neuroloom) pickle holds.
 
     Only read a pickle you trust: reading it runs the constructors it names. neuroloom
@@ -70,6 +80,9 @@ def load_pickle(path):
     ----------
     path : str or pathlib.Path
         A .pkl file.
+    unpickler : type, default PlainDataUnpickler
+        The reader: PlainDataUnpickler or a subclass of it (results/netpyne_data.py reads
+        NetPyNE's dicts as neuroloom's Dict and ODict).
 
     Returns
     -------
@@ -79,15 +92,21 @@ def load_pickle(path):
     Raises
     ------
     FormatError
-        The file does not exist, is not a pickle, or holds something other than plain data.
+        The file does not exist, is a folder, is not a pickle (empty, truncated, damaged),
+        or holds something other than plain data.
     """
     path = Path(path)
     if not path.exists():
         raise FormatError(f"{str(path)!r} does not exist")
+    if path.is_dir():
+        raise FormatError(f"{str(path)!r} is a folder, not a pickle file")
     try:
         with open(path, "rb") as f:  # the user named this pickle
-            return _PlainDataUnpickler(f, encoding="latin1").load()
-    except (pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError,
-            IndexError, KeyError) as err:
-        raise FormatError(f"{str(path)!r} cannot be read as a pickle of plain data: "
-                          f"{err}") from None
+            return unpickler(f, encoding="latin1").load()
+    except FormatError as err:
+        raise FormatError(f"{str(path)!r} cannot be read: {err}") from None
+    except Exception as err:  # damaged bytes make the pickle machine fail in any way
+        what = "it is empty" if path.stat().st_size == 0 else \
+            f"{type(err).__name__}: {err}"
+        raise FormatError(f"{str(path)!r} cannot be read as a pickle of plain data "
+                          f"({what})") from None
