@@ -104,9 +104,9 @@ def _ending():
             return "raw", f"SystemExit: {error.code}"
         except BaseException as error:
             return "raw", f"{type(error).__name__}: {error}"
-    # neuroloom's own words: a numpy RuntimeWarning raised inside neuroloom is not one
-    ours = [w for w in caught if "neuroloom" in str(w.filename)
-            and not issubclass(w.category, (RuntimeWarning, DeprecationWarning))]
+    # neuroloom's own words (attributed to the user's line by their stacklevel): a
+    # UserWarning; numpy's RuntimeWarnings and the interpreter's ResourceWarnings are not
+    ours = [w for w in caught if issubclass(w.category, UserWarning)]
     if ours:
         return "warning", f"{ours[0].category.__name__}: {ours[0].message}"
     return "silent", ""

@@ -6,7 +6,7 @@ import pytest
 from helpers import ROOT
 from neuroloom import specs
 from neuroloom.engine.neuron_env import neuron_h
-from neuroloom.errors import FormatError, SpecError
+from neuroloom.errors import FormatError
 
 DATA = ROOT / "tests" / "data" / "cells"
 SWC = ROOT / "tests" / "data" / "morphology" / "Pvalb_469628681_m.swc"

@@ -254,5 +254,5 @@ def test_a_bad_value_in_a_netpyne_file(tmp_path_factory, data, key):
     conn[key] = data.draw(st.sampled_from(NETPYNE_BAD[key]))
     path = tmp_path_factory.mktemp("netpyne") / "np_data.json"
     path.write_text(json.dumps(saved, allow_nan=True))
-    with pytest.raises(FormatError, match=rf"np_data\.json': cell \d+ conns\[\d+\]"):
+    with pytest.raises(FormatError, match=r"np_data\.json': cell \d+ conns\[\d+\]"):
         open_model(path)

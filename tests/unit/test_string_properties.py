@@ -33,12 +33,12 @@ INJECTIONS = (
     f"__import__('builtins').setattr(__import__('builtins'), '{SENTINEL}', 1)",
     f"setattr(__builtins__, '{SENTINEL}', 1)",
     f"(lambda: __import__('builtins').__setattr__('{SENTINEL}', 1))()",
-    f"().__class__.__base__.__subclasses__()[0]",
+    "().__class__.__base__.__subclasses__()[0]",
     f"[__import__('builtins').setattr(__import__('builtins'), '{SENTINEL}', 1) for _ in '1']",
     f"globals().update({{'{SENTINEL}': 1}})",
-    f"(x := __import__('os'))",
+    "(x := __import__('os'))",
     f"exec('import builtins; builtins.{SENTINEL} = 1')",
-    f"eval('1')", "post_x.__class__", "post_x[0]", "f'{post_x}'", "{1: 2}", "(1, 2)",
+    "eval('1')", "post_x.__class__", "post_x[0]", "f'{post_x}'", "{1: 2}", "(1, 2)",
     "import os", "exp(x=1)", "*post_x", "__builtins__", "__import__", "post_x.real",
 )
 
