@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How neuroloom ends on bad input: every case of bench/bad_input_cases/, one process each.
 
-Each case file holds ``CASES``, a list of ``(category, name, code)``, and an optional
+Each case file holds ``CASES``, a list of ``(category, name, code[, timeout s])``, and an optional
 ``PRELUDE`` run before each case's code. A case does one bad thing the way a user would
 (a spec with one bad value, a damaged saved run, a killed save, a rank that leaves early)
 in a fresh empty folder and a fresh Python process. Its ending is classified:
@@ -9,6 +9,9 @@ in a fresh empty folder and a fresh Python process. Its ending is classified:
 - named error: a ``neuroloom.errors.NeuroloomError`` (or, from the command line, exit 1
   with a one-line message);
 - warning: it finishes, and neuroloom warned;
+- handled: it finishes without a word, and the case checked that this is right (a killed
+  save leaves no temporary file after the next save; a rank leaving after the run leaves
+  the results saved); the case says so by setting ``OUTCOME`` once its checks passed;
 - silent: it finishes without a word;
 - raw: any other exception (or a Python traceback from the command line);
 - hang: it does not end within the timeout (or an MPI job within its own).
@@ -35,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "bench" / "bad_input_cases"
 RESULTS = ROOT / "bench" / "results" / "bad_input.json"
 PAGE = ROOT / "docs" / "bad-input.md"
-ENDINGS = ("named error", "warning", "silent", "raw", "hang")
+ENDINGS = ("named error", "warning", "handled", "silent", "raw", "hang")
 TIMEOUT = 120  # seconds per case
 
 # Run in the case's process: the helpers a case may call, then the case, then its ending
@@ -93,7 +96,7 @@ def _ending():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            runpy.run_path("case.py", init_globals=helpers, run_name="__main__")
+            done = runpy.run_path("case.py", init_globals=helpers, run_name="__main__")
         except Hang as error:
             return "hang", str(error)
         except NeuroloomError as error:
@@ -109,6 +112,8 @@ def _ending():
     ours = [w for w in caught if issubclass(w.category, UserWarning)]
     if ours:
         return "warning", f"{ours[0].category.__name__}: {ours[0].message}"
+    if done.get("OUTCOME"):
+        return "handled", str(done["OUTCOME"])
     return "silent", ""
 
 
@@ -118,8 +123,8 @@ with open("ending.json", "w") as f:
 '''
 
 
-def load_cases(only=()) -> list[tuple[str, str, str, str]]:
-    """(file stem, category, name, code) of every case, in file order."""
+def load_cases(only=()) -> list[tuple[str, str, str, str, float]]:
+    """(file stem, category, name, code, timeout) of every case, in file order."""
     cases = []
     for path in sorted(CASES.glob("*.py")):
         if only and path.stem not in only:
@@ -128,12 +133,13 @@ def load_cases(only=()) -> list[tuple[str, str, str, str]]:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         prelude = getattr(module, "PRELUDE", "")
-        for category, name, code in module.CASES:
-            cases.append((path.stem, category, name, prelude + "\n" + code))
+        for category, name, code, *timeout in module.CASES:
+            cases.append((path.stem, category, name, prelude + "\n" + code,
+                          timeout[0] if timeout else TIMEOUT))
     return cases
 
 
-def run_case(code: str) -> dict:
+def run_case(code: str, timeout: float = TIMEOUT) -> dict:
     """Run one case in a fresh folder and process; its ending and message."""
     with tempfile.TemporaryDirectory(prefix="bad_input_") as folder:
         folder = Path(folder)
@@ -144,10 +150,10 @@ def run_case(code: str) -> dict:
             "MPLBACKEND": "Agg"}
         try:
             done = subprocess.run([sys.executable, "wrapper.py"], cwd=folder, env=env,
-                                  capture_output=True, text=True, timeout=TIMEOUT,
+                                  capture_output=True, text=True, timeout=timeout,
                                   start_new_session=True)
         except subprocess.TimeoutExpired:
-            return {"ending": "hang", "message": f"no end within {TIMEOUT} s"}
+            return {"ending": "hang", "message": f"no end within {timeout} s"}
         ending = folder / "ending.json"
         if not ending.exists():  # the process died (a crash inside NEURON, a signal)
             return {"ending": "raw", "message": f"process ended {done.returncode}: "
@@ -179,7 +185,7 @@ def page(results: list[dict]) -> str:
              "killed save, an MPI rank that leaves early, a network too large for the "
              "machine) in a fresh process and folder. *named error*: a neuroloom error "
              "naming where the problem is (from the command line: exit 1 with one line); "
-             "*warning*: it runs and neuroloom says what it did; *silent*: it runs without a "
+             "*warning*: it runs and neuroloom says what it did; *handled*: it runs without a word and the case checked that this is right (a killed save left no temporary file behind after the next save; a rank that left after the run left the results saved; a network that fits was built); *silent*: it runs without a "
              "word; *raw*: any other exception or a traceback; *hang*: no end within the "
              "time limit.", ""]
     lines += table(results)
@@ -204,9 +210,10 @@ def main(argv=None) -> int:
     else:
         cases = load_cases(options.only)
         with ThreadPoolExecutor(options.workers) as pool:
-            endings = list(pool.map(run_case, [code for *_, code in cases]))
+            endings = list(pool.map(run_case, [code for *_, code, _ in cases],
+                                    [timeout for *_, timeout in cases]))
         results = [{"file": stem, "category": category, "name": name, **ending}
-                   for (stem, category, name, _), ending in zip(cases, endings)]
+                   for (stem, category, name, *_), ending in zip(cases, endings)]
         if options.only and RESULTS.exists():  # keep the other files' stored results
             results = [r for r in json.loads(RESULTS.read_text())
                        if r["file"] not in options.only] + results

@@ -103,6 +103,10 @@ def initialise(h) -> None:
     if pc.nhost() > 1:
         sys.excepthook = _aborting(sys.excepthook)
         note_exit_status()
+        # from now on the ranks go through the model's steps together: NEURON starts at
+        # sim.initialize (the mechanisms are checked there), so a rank leaving after it
+        # leaves the others waiting in the next collective step
+        collective_steps(True)
 
 
 _NOT_CALLED = object()
