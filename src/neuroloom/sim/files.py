@@ -108,14 +108,14 @@ def _loaded_session(filename, sim_config=None) -> Session:
     if is_netpyne(payload):
         run = netpyne_run(payload, repr(str(filename)))
         session = Session(run.net_params or NetParams(), sim_config or run.sim_config,
-                          network=run.network)
+                          network=run.network, saved_run=True)
         session.sim_data = run.sim_data
         return session
     where = repr(str(filename))
     net_params = saved_net_params(payload.get("netParams"), where) or NetParams()
     network = _network(payload, filename)
     session = Session(net_params, sim_config or saved_sim_config(payload, where, stacklevel=4),
-                      network=network)
+                      network=network, saved_run=True)
     if "simData" in payload:
         session.sim_data = saved_sim_data(payload["simData"], where)
     return session

@@ -90,8 +90,11 @@ class Session:
 
     def __init__(self, net_params=None, sim_config=None, *, network=None,
                  rank: int | None = None, nhost: int | None = None, echo=print,
-                 sonata=None):
+                 sonata=None, saved_run: bool = False):
         self.net_params, self.sim_config = net_params, sim_config
+        # a run loaded from a file (sim.load): its saveFolder may be another machine's, so
+        # its outputs are checked when it is saved, not before
+        self._saved_run = saved_run
         self.sonata = sonata
         self.ecp = None  # the SONATA ecp reports of the last run: name -> frames x channels
         self.rank, self.nhost = rank, nhost
@@ -128,11 +131,12 @@ class Session:
             self.net_spec, self.run_spec, self.output = validate(
                 self.net_params, self.sim_config, self._given_network,
                 mechanisms=mechanism_catalog if in_neuron else None)
-            # before anything is built: a run whose results could not be saved, or whose
-            # network could not fit in memory, stops here. Not for a network given whole
-            # (sim.load: a run saved elsewhere names folders of another machine)
-            if self._given_network is None:
+            # before anything is built or run: a run whose results could not be saved, or
+            # whose network could not fit in memory, stops here (an imported or loaded
+            # network is built already)
+            if not self._saved_run:
                 check_outputs_writable(self.output)
+            if self._given_network is None:
                 check_fits(self.net_spec, self.run_spec)
         self.run_id = new_run_id()
 
