@@ -205,7 +205,7 @@ def test_indices_within_the_populations_build(tut3):
 @pytest.mark.parametrize("param, value, message", [
     ("tau1", -1, "synMechParams['exc'].tau1: must be > 0, not -1"),
     ("tau2", 0, "synMechParams['exc'].tau2: must be > 0, not 0"),
-    ("e", float("inf"), "synMechParams['exc'].e: must be a finite number, not inf"),
+    ("e", float("inf"), "synMechParams['exc'].e: must be finite, not inf"),
     ("e", float("nan"), "synMechParams['exc'].e: must be a number, not nan"),
     ("tau1", "fast", "synMechParams['exc'].tau1: must be a number, not the string 'fast' (string "
                           "functions are not supported here yet)"),

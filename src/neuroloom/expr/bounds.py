@@ -14,17 +14,19 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Bounds:
-    """Finite, and optionally >= ``minimum``, <= ``maximum`` or > 0 (``positive``)."""
+    """Finite (unless ``finite`` is False), and optionally >= ``minimum``, <= ``maximum``
+    or > 0 (``positive``)."""
 
     minimum: float | None = None
     maximum: float | None = None
     positive: bool = False
+    finite: bool = True
 
     def problem(self, value: float) -> str | None:
         """What is wrong with one number, or None."""
         if np.isnan(value):
             return "must be a number, not NaN"
-        if np.isinf(value):
+        if self.finite and np.isinf(value):
             return f"must be finite, not {value:g}"
         if self.positive and value <= 0:
             return f"must be > 0, not {value:g}"

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from numbers import Integral, Real
 
 from ..errors import ExpressionError, Problem, SpecError
+from ..expr import Bounds
 from ..suggest import closest, hint
 from .options import asks_for_pending
 
@@ -93,8 +94,9 @@ class Checker:
 
     # -- values -----------------------------------------------------------------------
     def number(self, value, path: str, *, minimum=None, maximum=None, positive=False,
-               default=None):
-        """A real number within bounds; returns ``default`` after recording a problem."""
+               finite=True, default=None):
+        """A real number within bounds (finite unless ``finite`` is False: NEURON would
+        carry inf through a run); returns ``default`` after recording a problem."""
         if isinstance(value, str):
             self.add(path, f"must be a number, not the string {value!r} "
                            "(string functions are not supported here yet)")
@@ -103,14 +105,9 @@ class Checker:
             self.add(path, f"must be a number, not {value!r}")
             return default
         value = float(value)
-        if positive and value <= 0:
-            self.add(path, f"must be > 0, not {value:g}")
-            return default
-        if minimum is not None and value < minimum:
-            self.add(path, f"must be >= {minimum:g}, not {value:g}")
-            return default
-        if maximum is not None and value > maximum:
-            self.add(path, f"must be <= {maximum:g}, not {value:g}")
+        problem = Bounds(minimum, maximum, positive, finite).problem(value)
+        if problem:
+            self.add(path, problem)
             return default
         return value
 

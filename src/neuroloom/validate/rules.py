@@ -107,11 +107,7 @@ def syn_mech(label, rule, path, check) -> SynMech | None:
 def _syn_param(v, where, time_constant, check) -> float:
     """A synMech parameter: a finite number (NEURON would carry inf or NaN through the run),
     > 0 for a time constant of a built-in synapse."""
-    number = check.number(v, where, positive=time_constant, default=0.0)
-    if number in (float("inf"), float("-inf")):
-        check.add(where, f"must be a finite number, not {number}")
-        return 0.0
-    return number
+    return check.number(v, where, positive=time_constant, default=0.0)
 
 
 def _pointer(raw, path, check) -> Pointer | None:

@@ -361,4 +361,4 @@ def _max_memory(value, check: Checker) -> float | None:
     """simConfig.maxMemoryGB: None (the memory available) or a limit in GB (inf: none)."""
     if value is None:
         return None
-    return check.number(value, "maxMemoryGB", positive=True, default=None)
+    return check.number(value, "maxMemoryGB", positive=True, finite=False, default=None)
