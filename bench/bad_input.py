@@ -37,6 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "bench" / "bad_input_cases"
 RESULTS = ROOT / "bench" / "results" / "bad_input.json"
+#: the same cases run on the code before issue 19's work (commit 9bc1128), for the page
+BEFORE = ROOT / "bench" / "results" / "bad_input_before.json"
 PAGE = ROOT / "docs" / "bad-input.md"
 ENDINGS = ("named error", "warning", "handled", "silent", "raw", "hang")
 TIMEOUT = 120  # seconds per case
@@ -189,11 +191,18 @@ def page(results: list[dict]) -> str:
              "word; *raw*: any other exception or a traceback; *hang*: no end within the "
              "time limit.", ""]
     lines += table(results)
+    if BEFORE.exists():
+        lines += ["", "Before issue 19's work (commit 9bc1128), the same cases but the huge "
+                  "specs (unchecked, they climb to the memory limit of the machine):", ""]
+        lines += table(json.loads(BEFORE.read_text()))
     lines += ["", "## Every case", "", "| category | case | ending | message |",
               "|---|---|---|---|"]
     for r in results:
-        message = r["message"].replace("|", "\\|").replace("\n", " ")[:240]
-        name = r["name"].replace("|", "\\|")
+        # the message as code (it holds spec paths like x['a'][0] that Markdown would
+        # read as links); a name's brackets escaped for the same reason
+        message = r["message"].replace("`", "'").replace("|", "\\|").replace("\n", " ")
+        message = f"`{message[:240]}`" if message else ""
+        name = r["name"].replace("|", "\\|").replace("[", "\\[")
         lines.append(f"| {r['category']} | {name} | {r['ending']} | {message} |")
     return "\n".join(lines) + "\n"
 
