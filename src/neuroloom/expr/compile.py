@@ -106,21 +106,30 @@ def compile_expression(text: str, variables, where: str = "") -> Expression:
         raise _error(where, f"a string function must be a string, not {text!r}")
     if len(text) > MAX_LENGTH:
         raise _error(where, f"string function longer than {MAX_LENGTH} characters")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as err:
-        raise _error(where, f"invalid string function: {err.msg}", text,
-                     (err.offset or 1) - 1 + _indent(text)) from None
-    except (RecursionError, MemoryError, ValueError) as err:  # the parser's own limits
-        raise _error(where, f"string function cannot be parsed ({type(err).__name__}: "
-                            f"{err}); it may nest at most {MAX_DEPTH} levels") from None
-    if depth(tree) > MAX_DEPTH:
-        raise _error(where, f"string function nests deeper than {MAX_DEPTH} levels "
-                            "(operators, calls and parentheses)")
+    body = parse_bounded(text, where, _error, "string function")
     compiler = _Compiler(text, variables, where)
-    root = compiler.node(tree.body)
+    root = compiler.node(body)
     return Expression(text=text, variables=frozenset(compiler.used), random_sites=compiler.sites,
                       _root=root, where=where)
+
+
+def parse_bounded(text: str, where: str, error, subject: str = "") -> ast.expr:
+    """The body of ``text`` parsed as one Python expression, its nesting bounded before
+    anything walks it: a syntax error (with a caret), the parser's own limits and a tree
+    deeper than MAX_DEPTH are ``error(where, message[, text, column])``. ``subject`` opens
+    the messages ("string function"; none: "invalid expression")."""
+    try:
+        body = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError as err:
+        raise error(where, f"invalid {subject or 'expression'}: {err.msg}", text,
+                    (err.offset or 1) - 1 + _indent(text)) from None
+    except (RecursionError, MemoryError, ValueError) as err:  # the parser's own limits
+        raise error(where, f"{subject} cannot be parsed ({type(err).__name__}: {err}); "
+                           f"it may nest at most {MAX_DEPTH} levels".lstrip()) from None
+    if depth(body) > MAX_DEPTH:
+        raise error(where, f"{subject} nests deeper than {MAX_DEPTH} levels (operators, "
+                           "calls and parentheses)".lstrip())
+    return body
 
 
 def depth(tree) -> int:

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ExpressionError, Problem
 from ..suggest import closest
-from .compile import MAX_DEPTH, depth, describe_node
+from .compile import describe_node, parse_bounded
 
 SCHEME, SPECIES, RATE, INITIAL = "scheme", "species", "rate", "initial"
 MAX_LENGTH = 4000  # characters: keeps parsing and nesting bounded
@@ -130,19 +130,8 @@ def parse(text, names: Names, kind: str, where: str = ""):
         raise ExpressionError(Problem(where, f"must be a string, not {text!r}", True))
     if len(text) > MAX_LENGTH:
         raise ExpressionError(Problem(where, f"longer than {MAX_LENGTH} characters", True))
-    indent = len(text) - len(text.lstrip())
-    try:
-        body = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError as err:
-        raise _error(where, f"invalid expression: {err.msg}", text,
-                     (err.offset or 1) - 1 + indent) from None
-    except (RecursionError, MemoryError, ValueError) as err:  # the parser's own limits
-        raise _error(where, f"cannot be parsed ({type(err).__name__}: {err}); it may nest "
-                            f"at most {MAX_DEPTH} levels") from None
-    if depth(body) > MAX_DEPTH:
-        raise _error(where, f"nests deeper than {MAX_DEPTH} levels (operators, calls and "
-                            "parentheses)")
-    parser = _Parser(text, names, kind, where, indent)
+    body = parse_bounded(text, where, _error)
+    parser = _Parser(text, names, kind, where, len(text) - len(text.lstrip()))
     if kind == SCHEME:
         return parser.scheme(body)
     if kind == SPECIES:
