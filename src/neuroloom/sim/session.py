@@ -43,7 +43,7 @@ from ..validate.simconfig import Names, data_parts, validate_sim_config
 from .modify import modify
 from .plots import gathered_sim_data, run_plot
 from .sonata_outputs import ecp_reports_of, save_ecp, spike_file_options
-from .views import conn_stim_rows
+from .intervals import save_interval
 
 
 #: RunSpec fields NetPyNE reads from simConfig when the run starts, and when recording is
@@ -347,52 +347,7 @@ class Session:
         rank order) or, without it, every connection's weight as NEURON holds it now, in
         the order of ``sim.net.cells[i].conns``; they stay in simData, as in NetPyNE.
         Every rank takes part; rank 0 writes. Returns the file (None on other ranks)."""
-        self._need("model", "sim.create()")
-        out = self.current_output()
-        raw = self.model.gather(self.model.collect(final=False), everywhere=False)
-        all_weights = self._weights_now(weights) if out.save_weights else None
-        if not self.is_root:
-            return None
-        recordings = Recordings.from_raw(raw, self.run_spec.duration)
-        folder = getattr(self.sim_config, "intervalFolder", None) or \
-            Path(out.save_folder or ".") / "interval_data"
-        sim_data = recordings.sim_data(self.network.num_cells)
-        if all_weights is not None:
-            sim_data["allWeights"] = self.interval_weights = all_weights
-        payload = saving.data_payload(self.net_params, self.sim_config, self.network,
-                                      sim_data, out.include, out.save_cell_conns,
-                                      out.save_cell_secs, run_id=self.run_id)
-        path = saving.save_pickle(Path(folder) / f"interval_{sim_time:.0f}.pkl", payload)
-        previous, self.interval_file = self.interval_file, path
-        if previous is not None and previous != path and previous.exists():
-            previous.unlink()
-        self.log(f"Saved data at {sim_time:.0f} ms in {path}")
-        return path
-
-    def _weights_now(self, weights) -> list | None:
-        """simConfig.saveWeights' list on rank 0 (None on the others): the script's
-        ``weights`` of every rank (one rank: that very list, which the script may extend
-        later), else the weights NEURON holds now. Every rank must call it."""
-        if weights is not None:
-            parts = self.model.gather_objects(list(weights))
-            if parts is None:
-                return None
-            return weights if len(parts) == 1 else [w for part in parts for w in part]
-        current = self.model.connection_weights()
-        stimuli = self.model.stimuli.by_row if self.model.stimuli is not None else {}
-        driven = self.model.gather_objects(  # the NetStims' NetCons, as NEURON holds them
-            {row: nc.weight[0] for row, (_, nc) in stimuli.items() if nc is not None})
-        if current is None:
-            return None
-        # as sim.net.cells[i].conns lists them: each cell's connections, then its stimuli
-        stims, rows = self.network.stims, conn_stim_rows(self.network)
-        stim_weights = np.array(stims.weight, dtype=float)
-        for part in driven:
-            stim_weights[list(part)] = list(part.values())
-        gids = np.concatenate([self.network.conns.post_gid, stims.gid[rows]])
-        kind = np.repeat([0, 1], [len(current), len(rows)])
-        order = np.lexsort((kind, gids))  # stable: each kind keeps its table order
-        return np.concatenate([current, stim_weights[rows]])[order].tolist()
+        return save_interval(self, sim_time, weights)
 
     def simulate(self) -> None:
         """Run the simulation and gather the results."""
