@@ -133,6 +133,16 @@ def test_probability_above_one_warns_as_a_number_above_one_does():
         assert len(network.conns) == 20  # every pair but the 5 self-connections
 
 
+def test_probability_above_one_warns_in_any_block_of_pairs(monkeypatch):
+    # pairs are evaluated in blocks of posts: here one post a block, and every post but
+    # the first block's (gid 0, told apart by its x) is given a probability above 1
+    from neuroloom.builder import connectors
+    first_x = float(network_from_specs(small_net()).cells.x[0])
+    monkeypatch.setattr(connectors, "BLOCK_PAIRS", 1)
+    with pytest.warns(UserWarning, match=r"gives 2 \(above 1\) for the pair \d+ -> 1"):
+        network_from_specs(small_net(conn={'probability': f'2 if post_x != {first_x!r} else 0'}))
+
+
 def test_valid_string_values_still_build():
     with warnings.catch_warnings():
         warnings.simplefilter("error")

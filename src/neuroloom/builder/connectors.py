@@ -69,7 +69,7 @@ def _probability(amount, conn_list, c):
     if not hasattr(amount, "evaluate"):
         return (*_fixed_probability(float(amount), c), None)
     step = max(1, BLOCK_PAIRS // len(c.pre))
-    pres, posts = [], []
+    pres, posts, warned = [], [], False
     for start in range(0, len(c.mine), step):
         block = c.mine[start:start + step]
         post_col, pre_row = block[:, None], c.pre[None, :]
@@ -78,8 +78,8 @@ def _probability(amount, conn_list, c):
         group = np.broadcast_to(post_col, shape)
         p = evaluate(amount, env_for, subkey(c.key, "probability"), group, shape,
                      describe_pairs(pre_row, post_col, "the candidate pair"))
-        if start == 0:
-            _warn_above_one(amount, p, pre_row, post_col)
+        if not warned:  # once a rule, at the first block that has such a pair
+            warned = _warn_above_one(amount, p, pre_row, post_col)
         u = np.stack([cell_generator(c.key, g).random(len(c.pre)) for g in block.tolist()])
         rows, cols = np.nonzero((u < p) & ((pre_row != post_col)
                                            | np.isin(post_col, c.self_conns)))
@@ -88,15 +88,17 @@ def _probability(amount, conn_list, c):
     return np.concatenate(pres), np.concatenate(posts), None
 
 
-def _warn_above_one(amount, p, pre_row, post_col):
+def _warn_above_one(amount, p, pre_row, post_col) -> bool:
     """A probability above 1 connects every such pair, as a number above 1 does (a
-    warning names the rule, the first such pair and the value)."""
+    warning names the rule, the first such pair and the value). Whether it warned."""
     above = np.flatnonzero(p.ravel() > 1)
-    if len(above):
-        where = describe_pairs(pre_row, post_col, "the pair")(int(above[0]))
-        warnings.warn(f"{amount.where}: {amount.text!r} gives {p.ravel()[above[0]]:g} (above "
-                      f"1) for {where}: every such pair connects (as in NetPyNE)",
-                      stacklevel=outside_neuroloom())
+    if not len(above):
+        return False
+    where = describe_pairs(pre_row, post_col, "the pair")(int(above[0]))
+    warnings.warn(f"{amount.where}: {amount.text!r} gives {p.ravel()[above[0]]:g} (above "
+                  f"1) for {where}: every such pair connects (as in NetPyNE)",
+                  stacklevel=outside_neuroloom())
+    return True
 
 
 def _fixed_probability(p, c):
