@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, SpecError
-from .placement import volume_mm3
+from .placement import planned_cells
 
 #: NEURON's bytes per object, measured by bench/neuron_object_costs.py (NEURON 9.0,
 #: x86-64; bench/results/neuron_object_costs.json): a section with hh, each further
@@ -150,15 +150,12 @@ def check_fits(net_spec, run_spec) -> Estimate:
 
 def pop_size(pop, net_spec) -> int:
     """The cells a population will have (0 for a density given as a string function)."""
-    if pop.method == "count":
-        return int(net_spec.scale * pop.num_cells)
     if pop.method == "list":
         return len(pop.cells_list)
-    if pop.method == "density":
-        if hasattr(pop.density, "evaluate"):
-            return 0
-        volume = volume_mm3(net_spec.shape, net_spec.size, pop.norm_ranges)
-        return int(pop.density * volume * net_spec.scale)
+    if pop.method == "density" and hasattr(pop.density, "evaluate"):
+        return 0
+    if pop.method in ("count", "density"):
+        return int(planned_cells(pop, net_spec))
     if pop.method == "grid":
         count = 1
         for (low, high), size, step in zip(pop.norm_ranges, net_spec.size, pop.grid_spacing):

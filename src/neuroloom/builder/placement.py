@@ -61,16 +61,23 @@ def _positions(spec, net_spec, size, variables, gen):
         return _listed(spec.cells_list, size)
     if spec.method == "grid":
         return _grid(spec.grid_spacing, low * size, high * size, net_spec.shape, size), {}
-    if spec.method == "count":
-        n = _cell_count(net_spec.scale * spec.num_cells, spec.label, "numCells")
+    if spec.method == "count" or not hasattr(spec.density, "evaluate"):
+        n = _cell_count(planned_cells(spec, net_spec), spec.label,
+                        "numCells" if spec.method == "count" else "density")
         return low + in_shape(gen, n, net_spec.shape) * (high - low), {}
     volume = volume_mm3(net_spec.shape, size, spec.norm_ranges)
-    if not hasattr(spec.density, "evaluate"):
-        # scale: NetPyNE 1.1.1 leaves it out for densities; neuroloom applies it
-        n = _cell_count(spec.density * volume * net_spec.scale, spec.label, "density")
-        return low + in_shape(gen, n, net_spec.shape) * (high - low), {}
     return _density_function(spec.density, volume * net_spec.scale, low, high,
                              net_spec.shape, variables, gen, spec.label), {}
+
+
+def planned_cells(spec, net_spec) -> float:
+    """How many cells (before truncation) a population of ``numCells`` or of a numeric
+    ``density`` is given: scale x numCells, or density x its volume x scale (NetPyNE 1.1.1
+    leaves the scale out for densities; neuroloom applies it)."""
+    if spec.method == "count":
+        return net_spec.scale * spec.num_cells
+    volume = volume_mm3(net_spec.shape, net_spec.size, spec.norm_ranges)
+    return spec.density * volume * net_spec.scale
 
 
 def _cell_count(n: float, label: str, key: str, text: str = "") -> int:
